@@ -1,0 +1,92 @@
+# Shared by scripts/run and scripts/test. Sourced, not run.
+# Everything a fresh Debian/Ubuntu machine with the .NET SDK lacks is installed here, so a clean
+# clone (and CI) needs no step done by hand.
+
+PG_VERSION_DIR=""
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  # apt_install PACKAGE... — installs the named Debian packages if any is missing.
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing ${missing[*]} (Debian packages)…"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+find_pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && PG_VERSION_DIR="$d"
+  done
+  if [ -z "$PG_VERSION_DIR" ]; then
+    apt_install postgresql
+    for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && PG_VERSION_DIR="$d"; done
+  fi
+  [ -n "$PG_VERSION_DIR" ] || { echo "PostgreSQL server binaries not found" >&2; exit 1; }
+}
+
+# PostgreSQL refuses to run as root: when we are root, the cluster runs as the postgres user.
+pg_user_run() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql --shell /bin/bash postgres
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  # A free loopback port, without python: probe upwards from a random start.
+  local p=$(( 20000 + RANDOM % 20000 ))
+  while (echo >/dev/tcp/127.0.0.1/$p) >/dev/null 2>&1; do p=$((p + 1)); done
+  echo $p
+}
+
+random_secret() { head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
+
+# pg_cluster_start DIR PORT SUPERUSER_PASSWORD — creates the cluster on first use, then starts it
+# listening on 127.0.0.1 only, with its socket inside DIR.
+pg_cluster_start() {
+  local dir=$1 port=$2 password=$3
+  find_pg_bin
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    local pwfile="$dir/.pw"
+    printf '%s' "$password" > "$pwfile"; chmod 600 "$pwfile"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$pwfile"
+    pg_user_run "$PG_VERSION_DIR/initdb" -D "$dir/data" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$pwfile"
+  fi
+  pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=${PG_FSYNC:-on} -c max_connections=200" start >/dev/null
+}
+
+pg_cluster_stop() {
+  local dir=$1
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  find_pg_bin
+  pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# pg_provision PORT SUPERPASS DB OWNERPASS APPPASS — the owner role (owns the schema, BYPASSRLS,
+# runs migrations) and the application role (not the owner, NOBYPASSRLS), and the database.
+pg_provision() {
+  local port=$1 superpass=$2 db=$3 ownerpass=$4 apppass=$5
+  PGPASSWORD="$superpass" psql -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 <<SQL >/dev/null
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'flexi_owner') THEN
+    CREATE ROLE flexi_owner LOGIN BYPASSRLS CREATEDB PASSWORD '$ownerpass';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'flexi_app') THEN
+    CREATE ROLE flexi_app LOGIN NOBYPASSRLS PASSWORD '$apppass';
+  END IF;
+END \$\$;
+SELECT 'CREATE DATABASE $db OWNER flexi_owner' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db')
+\gexec
+SQL
+}
+
+ensure_psql() { command -v psql >/dev/null 2>&1 || apt_install postgresql-client; }

@@ -1,0 +1,109 @@
+using System.Linq.Expressions;
+using FlexiSchooling.Data.Audit;
+using FlexiSchooling.Data.Identity;
+using FlexiSchooling.Data.Outbox;
+using FlexiSchooling.Data.Tenancy;
+using FlexiSchooling.Domain.Calendar;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.Tenancy;
+using FlexiSchooling.Domain.Trusts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Data;
+
+/// <summary>
+/// The one DbContext. Tenancy is enforced here once: every <see cref="ITrustOwned"/> type gets the
+/// named "Tenant" query filter and every <see cref="ISchoolOwned"/> type the "SchoolScope" filter,
+/// by reflection, so a new entity is covered without anyone remembering; PostgreSQL row-level
+/// security stands behind both (Migrations/0001_initial.sql).
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantContext tenant)
+    : IdentityUserContext<AppUser, Guid>(options)
+{
+    public const string TenantFilter = "Tenant";
+    public const string SchoolScopeFilter = "SchoolScope";
+
+    public TenantContext Tenant { get; } = tenant;
+
+    // The filters read these members of the context, which EF Core parameterises per query.
+    public Guid CurrentTrustId => Tenant.TrustId;
+
+    public bool IsSystemContext => Tenant.IsSystem;
+
+    public bool SeesAllSchools => Tenant.AllSchools;
+
+    public Guid[] VisibleSchoolIds => Tenant.SchoolIds;
+
+    public DbSet<Trust> Trusts => Set<Trust>();
+
+    public DbSet<School> Schools => Set<School>();
+
+    public DbSet<RegistrationGroup> RegistrationGroups => Set<RegistrationGroup>();
+
+    public DbSet<Pupil> Pupils => Set<Pupil>();
+
+    public DbSet<PupilContact> PupilContacts => Set<PupilContact>();
+
+    public DbSet<Term> Terms => Set<Term>();
+
+    public DbSet<ClosureDay> ClosureDays => Set<ClosureDay>();
+
+    public DbSet<BankHoliday> BankHolidays => Set<BankHoliday>();
+
+    public DbSet<PolicyProfileVersion> PolicyProfileVersions => Set<PolicyProfileVersion>();
+
+    public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        SnakeCaseNames.Apply(builder);
+        ApplyTenantFilters(builder);
+    }
+
+    /// <summary>Every entity type that carries a trust: the list the tenancy tests walk.</summary>
+    public static IEnumerable<Type> TenantOwnedTypes(Microsoft.EntityFrameworkCore.Metadata.IModel model) =>
+        model.GetEntityTypes().Select(t => t.ClrType).Where(t => typeof(ITrustOwned).IsAssignableFrom(t) || t == typeof(AppUser) || t == typeof(Trust));
+
+    private void ApplyTenantFilters(ModelBuilder builder)
+    {
+        foreach (var entityType in builder.Model.GetEntityTypes().Where(t => t.ClrType is not null && !t.IsOwned()))
+        {
+            var clr = entityType.ClrType;
+            var e = Expression.Parameter(clr, "e");
+            var context = Expression.Constant(this);
+            Expression isSystem = Expression.Property(context, nameof(IsSystemContext));
+
+            Expression? trustId = clr == typeof(Trust) ? Expression.Property(e, nameof(Trust.Id))
+                : typeof(ITrustOwned).IsAssignableFrom(clr) || clr == typeof(AppUser) ? Expression.Property(e, nameof(ITrustOwned.TrustId))
+                : null;
+            if (trustId is null)
+            {
+                continue;
+            }
+
+            var tenant = Expression.OrElse(isSystem, Expression.Equal(trustId, Expression.Property(context, nameof(CurrentTrustId))));
+            builder.Entity(clr).HasQueryFilter(TenantFilter, Expression.Lambda(tenant, e));
+
+            if (typeof(ISchoolOwned).IsAssignableFrom(clr))
+            {
+                Expression schoolId = clr == typeof(School) ? Expression.Property(e, nameof(School.Id)) : Expression.Property(e, nameof(ISchoolOwned.SchoolId));
+                var contains = Expression.Call(
+                    typeof(Enumerable), nameof(Enumerable.Contains), [typeof(Guid)],
+                    Expression.Property(context, nameof(VisibleSchoolIds)), schoolId);
+                var scope = Expression.OrElse(isSystem, Expression.OrElse(Expression.Property(context, nameof(SeesAllSchools)), contains));
+                builder.Entity(clr).HasQueryFilter(SchoolScopeFilter, Expression.Lambda(scope, e));
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+namespace FlexiSchooling.Data.Audit;
+
+/// <summary>
+/// One row of the append-only audit trail: who, in which role, at which trust and school, did what
+/// to which record, when, under which correlation id. Never narrative content (no names, no notes).
+/// The application's database role may insert and read it, never update or delete it.
+/// </summary>
+public sealed class AuditEvent
+{
+    private AuditEvent() { }
+
+    public AuditEvent(Guid? trustId, Guid? schoolId, Guid? userId, string? role, string entityType, string? entityId, string action, DateTimeOffset occurredAt, string? correlationId)
+    {
+        TrustId = trustId;
+        SchoolId = schoolId;
+        UserId = userId;
+        Role = role;
+        EntityType = entityType;
+        EntityId = entityId;
+        Action = action;
+        OccurredAt = occurredAt;
+        CorrelationId = correlationId;
+    }
+
+    public long Id { get; private set; }
+
+    /// <summary>Null only for security events before any trust is known (e.g. a failed sign-in for an unknown email).</summary>
+    public Guid? TrustId { get; private set; }
+
+    public Guid? SchoolId { get; private set; }
+
+    public Guid? UserId { get; private set; }
+
+    public string? Role { get; private set; }
+
+    public string EntityType { get; private set; } = "";
+
+    public string? EntityId { get; private set; }
+
+    /// <summary>created, updated, deleted, viewed, or a security event such as sign-in-failed.</summary>
+    public string Action { get; private set; } = "";
+
+    public DateTimeOffset OccurredAt { get; private set; }
+
+    public string? CorrelationId { get; private set; }
+}
+
+public static class AuditActions
+{
+    public const string Created = "created";
+    public const string Updated = "updated";
+    public const string Deleted = "deleted";
+    public const string Viewed = "viewed";
+    public const string SignedIn = "sign-in";
+    public const string SignInFailed = "sign-in-failed";
+    public const string LockedOut = "locked-out";
+    public const string SignedOut = "sign-out";
+    public const string TwoFactorEnabled = "2fa-enabled";
+    public const string TwoFactorFailed = "2fa-failed";
+    public const string RecoveryCodeUsed = "recovery-code-used";
+    public const string RecoveryCodesGenerated = "recovery-codes-generated";
+    public const string PasswordReset = "password-reset";
+    public const string AccessRefused = "access-refused";
+    public const string InvitationAccepted = "invitation-accepted";
+}

@@ -1,0 +1,39 @@
+using FlexiSchooling.Domain.Trusts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FlexiSchooling.Data.Configurations;
+
+internal sealed class TrustConfiguration : IEntityTypeConfiguration<Trust>
+{
+    public void Configure(EntityTypeBuilder<Trust> b)
+    {
+        b.ToTable("trusts");
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.CompanyNumber).HasMaxLength(20);
+        b.Property(x => x.Version).IsRowVersion();
+    }
+}
+
+internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
+{
+    public void Configure(EntityTypeBuilder<School> b)
+    {
+        b.ToTable("schools");
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Urn).HasMaxLength(6).IsFixedLength();
+        b.Property(x => x.LocalAuthority).HasMaxLength(100);
+        b.Property(x => x.Phase).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.KeyStages).HasConversion<int>();
+        b.Property(x => x.AddressLine1).HasMaxLength(200);
+        b.Property(x => x.AddressLine2).HasMaxLength(200);
+        b.Property(x => x.Town).HasMaxLength(100);
+        b.Property(x => x.Postcode).HasMaxLength(10);
+        b.Property(x => x.Telephone).HasMaxLength(30);
+        b.Property(x => x.Email).HasMaxLength(200);
+        b.Property(x => x.HeadteacherName).HasMaxLength(200);
+        b.Property(x => x.Version).IsRowVersion();
+        b.HasOne<Trust>().WithMany().HasForeignKey(x => x.TrustId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.TrustId, x.Urn }).IsUnique();
+    }
+}

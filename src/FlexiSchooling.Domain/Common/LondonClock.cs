@@ -1,0 +1,19 @@
+namespace FlexiSchooling.Domain.Common;
+
+/// <summary>
+/// The product's clock is Europe/London: "today", register times and deadlines are the school's
+/// local time, whatever the server's zone. Everything reads it through an injected
+/// <see cref="TimeProvider"/> so tests can set the date.
+/// </summary>
+public static class LondonClock
+{
+    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    public static DateTime Now(TimeProvider time) =>
+        TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, Zone);
+
+    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(Now(time));
+
+    public static DateTime ToLondon(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTimeFromUtc(instant.UtcDateTime, Zone);
+}

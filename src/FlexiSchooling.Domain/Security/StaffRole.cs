@@ -1,0 +1,51 @@
+namespace FlexiSchooling.Domain.Security;
+
+/// <summary>The roles the policies name (domain.md, "Tenancy and people"). A user may hold different roles at different schools.</summary>
+public enum StaffRole
+{
+    TrustLead,
+    TrustAdmin,
+    Headteacher,
+    DesignatedSafeguardingLead,
+    AttendanceOfficer,
+    AlternativeProvisionLeader,
+    Senco,
+    Teacher,
+    Governor,
+}
+
+/// <summary>What a role may do. One table, so a page never decides a permission on its own.</summary>
+public enum Permission
+{
+    ViewPupils,
+    EditPupils,
+    ViewAudit,
+    ManageTrust,
+}
+
+public static class RolePermissions
+{
+    /// <summary>Roles held trust-wide (no school) rather than at a school.</summary>
+    public static bool IsTrustWide(StaffRole role) => role is StaffRole.TrustLead or StaffRole.TrustAdmin;
+
+    public static bool Grants(StaffRole role, Permission permission) => permission switch
+    {
+        Permission.ViewPupils => role is not StaffRole.TrustAdmin,
+        Permission.EditPupils => role is StaffRole.Headteacher or StaffRole.AttendanceOfficer or StaffRole.DesignatedSafeguardingLead or StaffRole.Senco,
+        Permission.ViewAudit => role is StaffRole.TrustLead,
+        Permission.ManageTrust => role is StaffRole.TrustAdmin,
+    };
+
+    public static string Label(StaffRole role) => role switch
+    {
+        StaffRole.TrustLead => "Trust lead",
+        StaffRole.TrustAdmin => "Trust administrator",
+        StaffRole.Headteacher => "Headteacher",
+        StaffRole.DesignatedSafeguardingLead => "Designated safeguarding lead",
+        StaffRole.AttendanceOfficer => "Attendance officer",
+        StaffRole.AlternativeProvisionLeader => "Alternative provision leader",
+        StaffRole.Senco => "SENCO",
+        StaffRole.Teacher => "Teacher",
+        StaffRole.Governor => "Governor",
+    };
+}

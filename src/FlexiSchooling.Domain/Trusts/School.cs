@@ -1,0 +1,102 @@
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Tenancy;
+
+namespace FlexiSchooling.Domain.Trusts;
+
+public enum SchoolPhase
+{
+    Primary,
+    Secondary,
+    AllThrough,
+    Special,
+    AlternativeProvision,
+}
+
+[Flags]
+public enum KeyStages
+{
+    None = 0,
+    EarlyYears = 1,
+    KS1 = 2,
+    KS2 = 4,
+    KS3 = 8,
+    KS4 = 16,
+    KS5 = 32,
+}
+
+/// <summary>A school (academy) of a trust, with the details its letters carry.</summary>
+public sealed class School : ISchoolOwned
+{
+    private School() { }
+
+    public School(Guid trustId, string name, string urn, string localAuthority, SchoolPhase phase, KeyStages keyStages)
+    {
+        Id = Guid.CreateVersion7();
+        TrustId = trustId;
+        Update(name, urn, localAuthority, phase, keyStages);
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    /// <summary>A school is its own school scope: a user sees the schools they hold roles at.</summary>
+    Guid ISchoolOwned.SchoolId => Id;
+
+    public string Name { get; private set; } = "";
+
+    /// <summary>The DfE unique reference number: six digits.</summary>
+    public string Urn { get; private set; } = "";
+
+    public string LocalAuthority { get; private set; } = "";
+
+    public SchoolPhase Phase { get; private set; }
+
+    public KeyStages KeyStages { get; private set; }
+
+    public string? AddressLine1 { get; private set; }
+
+    public string? AddressLine2 { get; private set; }
+
+    public string? Town { get; private set; }
+
+    public string? Postcode { get; private set; }
+
+    public string? Telephone { get; private set; }
+
+    public string? Email { get; private set; }
+
+    public string? HeadteacherName { get; private set; }
+
+    public uint Version { get; private set; }
+
+    public void Update(string name, string urn, string localAuthority, SchoolPhase phase, KeyStages keyStages)
+    {
+        if (urn.Length != 6 || !urn.All(char.IsAsciiDigit))
+        {
+            throw new DomainRuleException("school-urn", "Enter the school's URN as six digits.", nameof(Urn));
+        }
+
+        if (keyStages == KeyStages.None)
+        {
+            throw new DomainRuleException("school-key-stages", "Choose at least one key stage.", nameof(KeyStages));
+        }
+
+        Name = name.Trim();
+        Urn = urn;
+        LocalAuthority = localAuthority.Trim();
+        Phase = phase;
+        KeyStages = keyStages;
+    }
+
+    public void SetLetterhead(string? addressLine1, string? addressLine2, string? town, string? postcode, string? telephone, string? email, string? headteacherName)
+    {
+        AddressLine1 = addressLine1?.Trim();
+        AddressLine2 = addressLine2?.Trim();
+        Town = town?.Trim();
+        Postcode = postcode?.Trim().ToUpperInvariant();
+        Telephone = telephone?.Trim();
+        Email = email?.Trim();
+        HeadteacherName = headteacherName?.Trim();
+    }
+}
