@@ -33,8 +33,6 @@ public static class PolicyTemplates
     private const string National = "National default (DfE Working together to improve school attendance, 2024)";
     private const string ProductDefault = "Not set by this policy: product default, review locally";
 
-    public static IReadOnlyList<PolicyTemplate> All { get; } = [Build000(), Build001(), Build002(), Build003(), Build004()];
-
     public static PolicyTemplate Get(string key) =>
         All.FirstOrDefault(t => t.Key == key) ?? throw new KeyNotFoundException($"No policy template {key}.");
 
@@ -57,6 +55,9 @@ public static class PolicyTemplates
     ];
 
     private static readonly FullTimeHours ReferenceHours = new(KS1: 21m, KS2: 23.5m, KS3: 24m, Year10: 24m, Year11: 25m);
+
+    // Declared after the shared values above: static fields initialise in textual order.
+    public static IReadOnlyList<PolicyTemplate> All { get; } = [Build000(), Build001(), Build002(), Build003(), Build004()];
 
     private static PartTimeSettings NationalPartTime(int? maxWeeks, ReviewCadence cadence, PartTimeApprover approver) =>
         new(maxWeeks, cadence, approver, NotAttendedCode: "C2", BelowCompulsoryAgeCode: "X", WelfareChecksOnDaysWithoutOnSiteProvision: true);

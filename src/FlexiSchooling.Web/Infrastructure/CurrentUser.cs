@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using FlexiSchooling.Data;
+using FlexiSchooling.Data.Identity;
+using FlexiSchooling.Data.Tenancy;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Domain.Trusts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Infrastructure;
+
+public sealed record SchoolSummary(Guid Id, string Name);
+
+/// <summary>
+/// The signed-in user for this request, loaded once per request from the database (not from the
+/// cookie), so removing a role or disabling an account takes effect on the user's next request.
+/// </summary>
+public sealed class CurrentUser
+{
+    public Guid UserId { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    public string DisplayName { get; private set; } = "";
+
+    public string TrustName { get; private set; } = "";
+
+    public IReadOnlyList<RoleAssignment> Assignments { get; private set; } = [];
+
+    /// <summary>The schools the user holds any role at (all the trust's schools for a trust-wide role).</summary>
+    public IReadOnlyList<SchoolSummary> Schools { get; private set; } = [];
+
+    public SchoolSummary? ActiveSchool { get; private set; }
+
+    public bool IsAuthenticated => UserId != Guid.Empty;
+
+    public bool HasTrustWideRole => Assignments.Any(a => a.SchoolId is null);
+
+    public bool Holds(StaffRole role) => Assignments.Any(a => a.Role == role);
+
+    public IEnumerable<StaffRole> RolesAt(Guid schoolId) =>
+        Assignments.Where(a => a.SchoolId == schoolId || a.SchoolId is null).Select(a => a.Role).Distinct();
+
+    /// <summary>The single place a permission is decided for a school (the authorization handler calls it).</summary>
+    public bool Can(Permission permission, Guid schoolId) => RolesAt(schoolId).Any(r => RolePermissions.Grants(r, permission));
+
+    public bool CanAnywhere(Permission permission) => Assignments.Any(a => RolePermissions.Grants(a.Role, permission));
+
+    public IEnumerable<Guid> SchoolsWhere(Permission permission) => Schools.Select(s => s.Id).Where(id => Can(permission, id));
+
+    public string RoleLabel => ActiveSchool is { } s
+        ? string.Join(", ", RolesAt(s.Id).Select(RolePermissions.Label))
+        : string.Join(", ", Assignments.Select(a => RolePermissions.Label(a.Role)).Distinct());
+
+    internal void Load(AppUser user, string trustName, IReadOnlyList<RoleAssignment> assignments, IReadOnlyList<SchoolSummary> schools, Guid? preferredSchool)
+    {
+        UserId = user.Id;
+        TrustId = user.TrustId;
+        DisplayName = user.DisplayName;
+        TrustName = trustName;
+        Assignments = assignments;
+        Schools = schools;
+        ActiveSchool = schools.FirstOrDefault(s => s.Id == preferredSchool) ?? schools.FirstOrDefault();
+    }
+}
+
+/// <summary>
+/// Fills the tenant context once per request from the signed-in user: the trust from the cookie's
+/// claim, then the user's row and role assignments (under RLS for that trust). A disabled or
+/// deleted account is signed out here. Before sign-in completes (the two-factor step) only the
+/// trust is set, found by a security-definer lookup.
+/// </summary>
+public sealed class CurrentUserMiddleware(RequestDelegate next)
+{
+    public const string TrustClaim = "trust_id";
+    public const string SchoolCookie = "__Host-flexi-school";
+
+    public async Task InvokeAsync(HttpContext http, TenantContext tenant, CurrentUser current, AppDbContext db)
+    {
+        var principal = http.User;
+        if (principal.Identity?.IsAuthenticated == true
+            && Guid.TryParse(principal.FindFirstValue(TrustClaim), out var trustId)
+            && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        {
+            tenant.SetTrust(trustId, userId);
+            var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId);
+            if (user is null || user.IsDisabled)
+            {
+                await http.SignOutAsync(IdentityConstants.ApplicationScheme);
+                tenant.Clear();
+                http.Response.Redirect("/Account/Login");
+                return;
+            }
+
+            var assignments = await db.RoleAssignments.AsNoTracking().Where(a => a.UserId == userId).ToListAsync();
+            var trustWide = assignments.Any(a => a.SchoolId is null);
+            var schoolIds = assignments.Where(a => a.SchoolId is not null).Select(a => a.SchoolId!.Value).ToList();
+            var trust = await db.Trusts.AsNoTracking().SingleAsync(t => t.Id == trustId);
+            var schools = await db.Schools.AsNoTracking().IgnoreQueryFilters([AppDbContext.SchoolScopeFilter])
+                .Where(s => trustWide || schoolIds.Contains(s.Id))
+                .OrderBy(s => s.Name).Select(s => new SchoolSummary(s.Id, s.Name)).ToListAsync();
+            Guid? preferred = Guid.TryParse(http.Request.Cookies[SchoolCookie], out var p) ? p : null;
+            current.Load(user, trust.Name, assignments, schools, preferred);
+            tenant.SetUser(trustId, userId, trustWide, schools.Select(s => s.Id), current.RoleLabel, current.ActiveSchool?.Id);
+        }
+        else
+        {
+            var twoFactor = await http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
+            if (twoFactor.Succeeded && Guid.TryParse(twoFactor.Principal.FindFirstValue(ClaimTypes.Name), out var pendingUser))
+            {
+                var trust = await PreSignIn.TrustForUserAsync(db, pendingUser);
+                if (trust is { } t)
+                {
+                    tenant.SetTrust(t, pendingUser);
+                }
+            }
+        }
+
+        await next(http);
+    }
+}
+
+/// <summary>Before sign-in no trust is known; these security-definer lookups answer only "which trust".</summary>
+public static class PreSignIn
+{
+    public static Task<Guid?> TrustForLoginAsync(AppDbContext db, string normalizedEmail) =>
+        db.Database.SqlQuery<Guid?>($"SELECT auth_trust_for_login({normalizedEmail}) AS \"Value\"").SingleAsync();
+
+    public static Task<Guid?> TrustForUserAsync(AppDbContext db, Guid userId) =>
+        db.Database.SqlQuery<Guid?>($"SELECT auth_trust_for_user({userId}) AS \"Value\"").SingleAsync();
+
+    public static Task<Guid?> TrustForInvitationAsync(AppDbContext db, string tokenHash) =>
+        db.Database.SqlQuery<Guid?>($"SELECT auth_trust_for_invitation({tokenHash}) AS \"Value\"").SingleAsync();
+}

@@ -1,0 +1,131 @@
+using FlexiSchooling.Data;
+using FlexiSchooling.Data.Audit;
+using FlexiSchooling.Data.Tenancy;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Security;
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Infrastructure;
+
+/// <summary>
+/// Turns a rule refusal into a form error next to its field (the user's input stays in the form),
+/// a stale save into a clear conflict message, and a cross-tenant write into a 404. One filter, so
+/// no page handles these on its own.
+/// </summary>
+public sealed class DomainErrorPageFilter : IAsyncPageFilter
+{
+    public const string ConcurrencyMessage =
+        "Someone else saved a change to this record after you opened it. Your changes have not been saved: check the current values below, then make your changes again.";
+
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var executed = await next();
+        if (executed.Exception is null || executed.ExceptionHandled || context.HandlerInstance is not PageModel page)
+        {
+            return;
+        }
+
+        switch (executed.Exception)
+        {
+            case DomainRuleException rule:
+                page.ModelState.AddModelError(rule.Field is null ? "" : "Input." + rule.Field, rule.Message);
+                executed.Result = page.Page();
+                executed.ExceptionHandled = true;
+                break;
+            case DbUpdateConcurrencyException:
+                page.ModelState.AddModelError("", ConcurrencyMessage);
+                if (page is AppPageModel app)
+                {
+                    await app.OnConcurrencyConflictAsync();
+                }
+
+                executed.Result = page.Page();
+                executed.ExceptionHandled = true;
+                break;
+            case TenantViolationException:
+                executed.Result = new NotFoundResult();
+                executed.ExceptionHandled = true;
+                break;
+        }
+    }
+}
+
+/// <summary>The base of every signed-in page: access checks that answer 404, and validation helpers.</summary>
+public abstract class AppPageModel : PageModel
+{
+    protected AppDbContext Db => HttpContext.RequestServices.GetRequiredService<AppDbContext>();
+
+    protected CurrentUser CurrentUser => HttpContext.RequestServices.GetRequiredService<CurrentUser>();
+
+    protected TimeProvider Time => HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+
+    protected DateOnly Today => LondonClock.Today(Time);
+
+    /// <summary>
+    /// Whether the user holds <paramref name="permission"/> at the school. A record the user may
+    /// not see answers 404, never 403: its existence is not revealed. Refusals are audited.
+    /// </summary>
+    protected async Task<bool> CanAsync(Guid schoolId, Permission permission)
+    {
+        var auth = HttpContext.RequestServices.GetRequiredService<IAuthorizationService>();
+        var result = await auth.AuthorizeAsync(User, schoolId, new SchoolPermissionRequirement(permission));
+        if (!result.Succeeded)
+        {
+            var audit = HttpContext.RequestServices.GetRequiredService<AuditTrail>();
+            await audit.SecurityAsync(AuditActions.AccessRefused, CurrentUser.TrustId, CurrentUser.UserId, schoolId.ToString());
+        }
+
+        return result.Succeeded;
+    }
+
+    /// <summary>Runs the input's FluentValidation validator; messages go next to the fields under "Input.".</summary>
+    protected async Task<bool> ValidateAsync<T>(T input, string prefix = "Input")
+    {
+        var validator = HttpContext.RequestServices.GetRequiredService<IValidator<T>>();
+        ValidationResult result = await validator.ValidateAsync(input);
+        foreach (var error in result.Errors)
+        {
+            ModelState.AddModelError(string.IsNullOrEmpty(error.PropertyName) ? "" : $"{prefix}.{error.PropertyName}", error.ErrorMessage);
+        }
+
+        return ModelState.IsValid;
+    }
+
+    /// <summary>Reload what the page shows after a concurrency conflict (the user's input stays in the form).</summary>
+    public virtual Task OnConcurrencyConflictAsync() => Task.CompletedTask;
+}
+
+public static class ModelStateExtensions
+{
+    public static string? ErrorFor(this ModelStateDictionary state, string key) =>
+        state.TryGetValue(key, out var entry) && entry.Errors.Count > 0 ? entry.Errors[0].ErrorMessage : null;
+}
+
+public static class ValidatorRegistration
+{
+    /// <summary>
+    /// Registers every FluentValidation validator in the assembly. The DI extensions package is not
+    /// on our NuGet mirror (docs/adr/0002); this is the few lines of it we need.
+    /// </summary>
+    public static IServiceCollection AddValidatorsFrom(this IServiceCollection services, System.Reflection.Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)))
+            {
+                services.AddSingleton(contract, type);
+            }
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,44 @@
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages;
+
+public sealed record SchoolOverviewRow(Guid Id, string Name, int OnRoll, int Ehcp, int LookedAfter, int Plans, string Profile);
+
+/// <summary>Home: the schools the user may see pupils at, with counts from the roll (trust leads see every school).</summary>
+public sealed class IndexModel : AppPageModel
+{
+    public CurrentUser Me => CurrentUser;
+
+    public IReadOnlyList<SchoolOverviewRow> Schools { get; private set; } = [];
+
+    public bool IsTrustAdmin => Me.Holds(StaffRole.TrustAdmin);
+
+    public async Task OnGetAsync()
+    {
+        var today = Today;
+        var visible = Me.SchoolsWhere(Permission.ViewPupils).ToList();
+        var counts = await Db.Pupils.AsNoTracking()
+            .Where(p => visible.Contains(p.SchoolId) && p.AdmissionDate <= today && (p.LeavingDate == null || p.LeavingDate >= today))
+            .GroupBy(p => p.SchoolId)
+            .Select(g => new
+            {
+                SchoolId = g.Key,
+                OnRoll = g.Count(),
+                Ehcp = g.Count(p => p.Flags.Ehcp),
+                LookedAfter = g.Count(p => p.Flags.LookedAfter),
+                Plans = g.Count(p => p.Flags.ChildProtectionPlan || p.Flags.ChildInNeedPlan),
+            })
+            .ToDictionaryAsync(x => x.SchoolId);
+        var versions = await Db.PolicyProfileVersions.AsNoTracking().ToListAsync();
+        Schools = [.. Me.Schools.Where(s => visible.Contains(s.Id)).Select(s =>
+        {
+            var c = counts.GetValueOrDefault(s.Id);
+            var profile = versions.Count == 0 ? "None" : PolicyProfileVersion.InForce(versions, s.Id, today) is var v ? $"{v.SourcePolicy} (v{v.Number}{(v.SchoolId is null ? ", trust default" : "")})" : "";
+            return new SchoolOverviewRow(s.Id, s.Name, c?.OnRoll ?? 0, c?.Ehcp ?? 0, c?.LookedAfter ?? 0, c?.Plans ?? 0, profile);
+        })];
+    }
+}

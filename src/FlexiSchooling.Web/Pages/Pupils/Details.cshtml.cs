@@ -1,0 +1,49 @@
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Pupils;
+
+/// <summary>
+/// The pupil page. Its flags (looked after, CP/CIN plan, social worker) are safeguarding-sensitive,
+/// so each view is audited. Another trust's pupil is invisible to the query (filters and RLS) and a
+/// sibling school's is refused by authorization: both answer 404.
+/// </summary>
+public sealed class DetailsModel(AuditTrail audit) : AppPageModel
+{
+    public Pupil Pupil { get; private set; } = null!;
+
+    public string SchoolName { get; private set; } = "";
+
+    public string? GroupName { get; private set; }
+
+    public bool CanEdit { get; private set; }
+
+    public int Age { get; private set; }
+
+    public string ProfileName { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        var pupil = await Db.Pupils.AsNoTracking().Include(p => p.Contacts).SingleOrDefaultAsync(p => p.Id == id);
+        if (pupil is null || !await CanAsync(pupil.SchoolId, Permission.ViewPupils))
+        {
+            return NotFound();
+        }
+
+        Pupil = pupil;
+        SchoolName = CurrentUser.Schools.FirstOrDefault(s => s.Id == pupil.SchoolId)?.Name ?? "";
+        GroupName = await Db.RegistrationGroups.Where(g => g.Id == pupil.RegistrationGroupId).Select(g => g.Name).FirstOrDefaultAsync();
+        CanEdit = CurrentUser.Can(Permission.EditPupils, pupil.SchoolId);
+        var today = Today;
+        Age = today.Year - pupil.DateOfBirth.Year - (today < pupil.DateOfBirth.AddYears(today.Year - pupil.DateOfBirth.Year) ? 1 : 0);
+        var versions = await Db.PolicyProfileVersions.AsNoTracking().ToListAsync();
+        var inForce = PolicyProfileVersion.InForce(versions, pupil.SchoolId, today);
+        ProfileName = $"{inForce.SourcePolicy}, version {inForce.Number}";
+        await audit.ViewedAsync(nameof(Domain.Pupils.Pupil), pupil.Id, pupil.SchoolId);
+        return Page();
+    }
+}

@@ -1,0 +1,133 @@
+using FlexiSchooling.Data;
+using FlexiSchooling.Web.Identity;
+using FlexiSchooling.Web.Infrastructure;
+using FlexiSchooling.Web.Seeding;
+using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(args);
+var dataDirectory = builder.Configuration["FlexiSchooling:DataDirectory"] ?? Path.Combine(builder.Environment.ContentRootPath, ".data");
+Directory.CreateDirectory(dataDirectory);
+
+var logger = Logging.Create(builder.Configuration, dataDirectory);
+builder.Logging.ClearProviders();
+builder.Logging.AddSerilog(logger, dispose: true);
+
+var appConnection = builder.Configuration.GetConnectionString("App")
+    ?? throw new InvalidOperationException("ConnectionStrings:App is not configured (scripts/run sets it for local use).");
+var ownerConnection = builder.Configuration.GetConnectionString("Owner")
+    ?? throw new InvalidOperationException("ConnectionStrings:Owner is not configured (scripts/run sets it for local use).");
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddFlexiData(appConnection, ownerConnection);
+builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Security"));
+builder.Services.PostConfigure<SecurityOptions>(o => o.MailDirectory ??= Path.Combine(dataDirectory, "mail"));
+builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("FlexiSchooling");
+builder.Services.AddFlexiIdentity();
+builder.Services.AddScoped<CurrentUser>();
+builder.Services.AddScoped<AuditTrail>();
+builder.Services.AddScoped<EmailOutbox>();
+builder.Services.AddSingleton<IEmailSender, FolderEmailSender>();
+builder.Services.AddHostedService<OutboxSender>();
+builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();
+builder.Services.AddScoped<IAuthorizationHandler, TrustPermissionHandler>();
+builder.Services.AddSingleton<IAuthorizationHandler, TwoFactorHandler>();
+builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
+builder.Services.AddAuthorizationBuilder()
+    // Every page needs a signed-in user who has passed two-factor (unless the demo turned it off).
+    .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement()).Build())
+    .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
+    .AddPolicy(Policies.TrustAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement(), new TrustPermissionRequirement(FlexiSchooling.Domain.Security.Permission.ManageTrust)))
+    .AddPolicy(Policies.TrustAudit, p => p.RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement(), new TrustPermissionRequirement(FlexiSchooling.Domain.Security.Permission.ViewAudit)));
+builder.Services.AddRazorPages(o =>
+    {
+        o.Conventions.AllowAnonymousToFolder("/Account");
+        o.Conventions.AuthorizePage("/Account/SetupAuthenticator", Policies.SignedIn);
+        o.Conventions.AuthorizeFolder("/Admin", Policies.TrustAdmin);
+        o.Conventions.AuthorizeFolder("/Audit", Policies.TrustAudit);
+        o.Conventions.AllowAnonymousToPage("/Error");
+        o.Conventions.AllowAnonymousToPage("/NotFound");
+    })
+    .AddMvcOptions(o => o.Filters.Add<DomainErrorPageFilter>());
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = "__Host-flexi-af";
+    o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+    o.Cookie.SameSite = SameSiteMode.Strict;
+    o.HeaderName = "X-CSRF-TOKEN";
+});
+builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+
+var app = builder.Build();
+
+// Start-up tasks the run command asks for: migrate (as the owner) and seed the demo trusts once.
+if (args.Contains("--migrate") || args.Contains("--migrate-only"))
+{
+    await using var db = app.Services.GetRequiredService<SystemDb>().Create();
+    await db.Database.MigrateAsync();
+    app.Logger.LogInformation("Database migrated");
+    if (args.Contains("--migrate-only"))
+    {
+        return;
+    }
+}
+
+if (args.Contains("--seed-demo"))
+{
+    var seeded = await DemoSeeder.SeedAsync(app.Services);
+    DemoSeeder.PrintLogins(seeded, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.RequireTwoFactor);
+}
+
+if (builder.Configuration.GetValue<bool>("Hosting:BehindProxy"))
+{
+    // TLS ends at the reverse proxy (deploy/): trust its X-Forwarded-Proto/For headers.
+    var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+    forwarded.KnownIPNetworks.Clear();
+    forwarded.KnownProxies.Clear();
+    app.UseForwardedHeaders(forwarded);
+}
+
+if (builder.Configuration.GetValue<bool>("Security:TreatLoopbackAsSecure"))
+{
+    app.UseMiddleware<LoopbackSecureContextMiddleware>();
+}
+
+app.UseMiddleware<RequestLoggingMiddleware>();
+app.UseMiddleware<SecurityHeadersMiddleware>();
+// Never a stack trace, in any environment: the generic page shows the correlation id as a reference.
+app.UseExceptionHandler("/Error");
+app.UseStatusCodePagesWithReExecute("/NotFound", "?code={0}");
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseMiddleware<CurrentUserMiddleware>();
+app.UseAuthorization();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapRazorPages();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    foreach (var address in addresses)
+    {
+        Console.WriteLine($"FlexiSchooling is running at {address}  (Ctrl+C to stop)");
+    }
+});
+
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,280 @@
+using FlexiSchooling.Data;
+using FlexiSchooling.Data.Identity;
+using FlexiSchooling.Data.Tenancy;
+using FlexiSchooling.Domain.Calendar;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Domain.Trusts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Seeding;
+
+public sealed record DemoLogin(string Trust, string School, string Role, string Email);
+
+/// <summary>
+/// The demo trusts, seeded once on the owner connection: two fictional trusts whose five schools
+/// follow the five source policies (the profile says which), a few hundred pupils per school with
+/// registration groups and contacts, two academic years of calendar, and one account per role per
+/// school. Deterministic (fixed random seed), so screenshots and tests see the same data.
+/// </summary>
+public static class DemoSeeder
+{
+    public const string DemoPassword = "flexi-demo-2026-walnut";
+    public const string EmailDomain = "demo.flexischooling.example";
+
+    private sealed record SchoolSpec(string Name, string Slug, string Urn, string La, SchoolPhase Phase, KeyStages Stages, int FirstYear, int LastYear, int PerYear, string? OverrideTemplate);
+
+    private sealed record TrustSpec(string Name, string Slug, string DefaultTemplate, SchoolSpec[] Schools);
+
+    private static readonly TrustSpec[] Trusts =
+    [
+        new("Northfield Learning Trust", "northfield", PolicyTemplates.Ddat,
+        [
+            new("Ashby Lane Primary School", "ashby", "140101", "Derbyshire", SchoolPhase.Primary, KeyStages.EarlyYears | KeyStages.KS1 | KeyStages.KS2, 0, 6, 30, null),
+            new("Brookside Primary School", "brookside", "140102", "Derby", SchoolPhase.Primary, KeyStages.EarlyYears | KeyStages.KS1 | KeyStages.KS2, 0, 6, 28, PolicyTemplates.OswaldRoad),
+            new("Castle Hill Academy", "castlehill", "140103", "Leicestershire", SchoolPhase.Secondary, KeyStages.KS3 | KeyStages.KS4, 7, 11, 50, PolicyTemplates.Hinckley),
+        ]),
+        new("St Aidan's Catholic Multi-Academy Trust", "staidans", PolicyTemplates.OurLadyOfLourdes,
+        [
+            new("St Bede's Catholic Primary School", "stbedes", "140201", "Norfolk", SchoolPhase.Primary, KeyStages.EarlyYears | KeyStages.KS1 | KeyStages.KS2, 0, 6, 30, null),
+            new("Millbrook Community School", "millbrook", "140202", "Central Bedfordshire", SchoolPhase.Secondary, KeyStages.KS3 | KeyStages.KS4, 7, 11, 50, PolicyTemplates.Emet),
+        ]),
+    ];
+
+    private static readonly StaffRole[] SchoolRoles =
+    [
+        StaffRole.Headteacher, StaffRole.DesignatedSafeguardingLead, StaffRole.AttendanceOfficer, StaffRole.AlternativeProvisionLeader,
+        StaffRole.Senco, StaffRole.Teacher, StaffRole.Governor,
+    ];
+
+    private static readonly string[] Forenames =
+    [
+        "Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Freya", "Arthur", "Lily", "Leo", "Ivy", "Harry", "Florence", "Oscar", "Willow", "Theo",
+        "Rosie", "Jack", "Sophia", "Charlie", "Evie", "Finley", "Poppy", "Alfie", "Grace", "Thomas", "Ella", "Henry", "Mia", "Jacob", "Aisha", "Mohammed",
+        "Zara", "Yusuf", "Priya", "Arjun", "Maya", "Ibrahim", "Hana", "Kacper", "Zofia", "Tobias", "Olivia", "Reuben", "Esme", "Ezra", "Matilda", "Rory",
+        "Nia", "Kai", "Eliza", "Jude", "Phoebe", "Milo", "Ruby", "Louis", "Harper", "Elijah", "Darcy", "Ronan",
+    ];
+
+    private static readonly string[] Surnames =
+    [
+        "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker",
+        "White", "Roberts", "Green", "Hall", "Thomas", "Clarke", "Jackson", "Wood", "Harris", "Edwards", "Turner", "Martin", "Cooper", "Hill", "Ward",
+        "Hughes", "Moore", "Clark", "King", "Harrison", "Lewis", "Baker", "Lee", "Allen", "Morris", "Khan", "Scott", "Watson", "Davis", "Parker",
+        "James", "Bennett", "Young", "Phillips", "Richardson", "Mitchell", "Bailey", "Carter", "Cook", "Singh", "Shaw", "Bell", "Collins", "Morgan",
+        "Kelly", "Begum", "Nowak", "Kowalski", "Okafor", "Mensah", "Ahmed", "Hussain", "Ali", "Chen", "Nguyen", "Murphy",
+    ];
+
+    private static readonly string[] ParentForenames = ["Sarah", "James", "Emma", "David", "Laura", "Mark", "Rachel", "Paul", "Nadia", "Tariq", "Joanne", "Chris", "Fatima", "Agnieszka", "Gareth", "Helen"];
+
+    public static async Task<IReadOnlyList<DemoLogin>> SeedAsync(IServiceProvider services)
+    {
+        var systemDb = services.GetRequiredService<SystemDb>();
+        var time = services.GetRequiredService<TimeProvider>();
+        await using var db = systemDb.Create();
+        var logins = Logins();
+        if (await db.Trusts.AnyAsync())
+        {
+            return logins;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await SeedBankHolidaysAsync(db);
+        var random = new Random(2026);
+        var hasher = new PasswordHasher<AppUser>();
+        var passwordHash = hasher.HashPassword(new AppUser(), DemoPassword);
+        var upnSerial = 100000;
+        var now = time.GetUtcNow();
+
+        foreach (var spec in Trusts)
+        {
+            var trust = new Trust(spec.Name);
+            db.Trusts.Add(trust);
+            var template = PolicyTemplates.Get(spec.DefaultTemplate);
+            db.PolicyProfileVersions.Add(WithTrust(new PolicyProfileVersion(null, 1, template.Key, template.SourcePolicy, template.Settings,
+                new DateOnly(2025, 7, 10), "Trust board", new DateOnly(2025, 9, 1), new DateOnly(2026, 7, 10), "Adopted from the template."), trust.Id));
+
+            AddUser(db, trust.Id, null, StaffRole.TrustLead, $"trustlead@{spec.Slug}.{EmailDomain}", "Jane Trust-Lead", passwordHash, now);
+            AddUser(db, trust.Id, null, StaffRole.TrustAdmin, $"trustadmin@{spec.Slug}.{EmailDomain}", "Tom Trust-Admin", passwordHash, now);
+
+            foreach (var s in spec.Schools)
+            {
+                var school = new School(trust.Id, s.Name, s.Urn, s.La, s.Phase, s.Stages);
+                school.SetLetterhead($"{random.Next(1, 120)} {Surnames[random.Next(Surnames.Length)]} Road", null, s.La.Split(' ')[^1], $"DE{random.Next(1, 75)} {random.Next(1, 9)}AB", $"01332 {random.Next(100000, 999999)}", $"office@{s.Slug}.{EmailDomain}", $"Mrs {Surnames[random.Next(Surnames.Length)]}");
+                db.Schools.Add(school);
+                if (s.OverrideTemplate is { } key)
+                {
+                    var own = PolicyTemplates.Get(key);
+                    db.PolicyProfileVersions.Add(WithTrust(new PolicyProfileVersion(school.Id, 1, own.Key, own.SourcePolicy, own.Settings,
+                        new DateOnly(2025, 7, 14), "Local governing body", new DateOnly(2025, 9, 1), new DateOnly(2026, 7, 14), "School policy differs from the trust's."), trust.Id));
+                }
+
+                SeedCalendar(db, trust.Id, school.Id);
+                foreach (var role in SchoolRoles)
+                {
+                    AddUser(db, trust.Id, school.Id, role, $"{RoleSlug(role)}@{s.Slug}.{EmailDomain}", $"{ParentForenames[random.Next(ParentForenames.Length)]} {Surnames[random.Next(Surnames.Length)]}", passwordHash, now);
+                }
+
+                for (var year = s.FirstYear; year <= s.LastYear; year++)
+                {
+                    var forms = s.Phase == SchoolPhase.Secondary ? new[] { "Elm", "Oak" } : ["A", "B"];
+                    var groups = forms.Select(f => WithTrust(new RegistrationGroup(school.Id, s.Phase == SchoolPhase.Secondary ? $"{year} {f}" : $"{YearGroups.Label(year)} {f}", year), trust.Id)).ToList();
+                    db.RegistrationGroups.AddRange(groups);
+                    for (var i = 0; i < s.PerYear; i++)
+                    {
+                        var pupil = NewPupil(random, school.Id, year, ref upnSerial);
+                        pupil.StampTrust(trust.Id);
+                        pupil.PlaceInGroup(groups[i % groups.Count], year);
+                        var parentSurname = random.Next(10) < 8 ? pupil.LegalSurname : Surnames[random.Next(Surnames.Length)];
+                        pupil.AddContact($"{ParentForenames[random.Next(ParentForenames.Length)]} {parentSurname}", random.Next(2) == 0 ? "Mother" : "Father", true, $"parent{upnSerial}@example.org", $"07700 9{random.Next(10000, 99999)}").StampTrust(trust.Id);
+                        if (random.Next(3) == 0)
+                        {
+                            pupil.AddContact($"{ParentForenames[random.Next(ParentForenames.Length)]} {pupil.LegalSurname}", "Grandparent", false, null, $"07700 9{random.Next(10000, 99999)}").StampTrust(trust.Id);
+                        }
+
+                        db.Pupils.Add(pupil);
+                    }
+                }
+            }
+        }
+
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return logins;
+    }
+
+    private static T WithTrust<T>(T entity, Guid trustId)
+        where T : FlexiSchooling.Domain.Tenancy.ITrustStampable
+    {
+        entity.StampTrust(trustId);
+        return entity;
+    }
+
+    private static Pupil NewPupil(Random random, Guid schoolId, int year, ref int serial)
+    {
+        serial++;
+        var twelve = $"8{serial % 1000:000}{2026 % 100:00}{serial:000000}"[..12];
+        var dob = new DateOnly(2026 - year - 5, 9, 1).AddDays(random.Next(0, 365));
+        var admitted = year is 0 or 7 ? new DateOnly(2026, 9, 2) : new DateOnly(2026 - year + (year >= 7 ? 7 : 0), 9, 3);
+        var pupil = new Pupil(schoolId, Upns.Create(twelve), Forenames[random.Next(Forenames.Length)], Surnames[random.Next(Surnames.Length)], dob, year, admitted);
+        if (random.Next(15) == 0)
+        {
+            pupil.Rename(pupil.LegalForename, pupil.LegalSurname, Forenames[random.Next(Forenames.Length)], null);
+        }
+
+        // Roughly national proportions (DfE SEN and census statistics): EHCP ~4%, SEN support ~13%,
+        // FSM ~24%, looked after ~1%, CP/CIN plans a few percent.
+        var ehcp = random.NextDouble() < 0.04;
+        var lac = random.NextDouble() < 0.01;
+        var cp = random.NextDouble() < 0.01;
+        var cin = !cp && random.NextDouble() < 0.02;
+        var fsm = random.NextDouble() < 0.24;
+        pupil.SetFlags(new PupilFlags(
+            Ehcp: ehcp,
+            LookedAfter: lac,
+            HasSocialWorker: lac || cp || cin || random.NextDouble() < 0.01,
+            ChildProtectionPlan: cp,
+            ChildInNeedPlan: cin,
+            SenSupport: !ehcp && random.NextDouble() < 0.13,
+            FreeSchoolMeals: fsm,
+            PupilPremium: fsm || lac || random.NextDouble() < 0.04));
+        return pupil;
+    }
+
+    private static void SeedCalendar(AppDbContext db, Guid trustId, Guid schoolId)
+    {
+        (string Name, DateOnly Start, DateOnly End, DateOnly? HtStart, DateOnly? HtEnd)[] terms =
+        [
+            ("Autumn 2025", new(2025, 9, 1), new(2025, 12, 19), new(2025, 10, 27), new(2025, 10, 31)),
+            ("Spring 2026", new(2026, 1, 5), new(2026, 3, 27), new(2026, 2, 16), new(2026, 2, 20)),
+            ("Summer 2026", new(2026, 4, 13), new(2026, 7, 22), new(2026, 5, 25), new(2026, 5, 29)),
+            ("Autumn 2026", new(2026, 9, 1), new(2026, 12, 18), new(2026, 10, 26), new(2026, 10, 30)),
+            ("Spring 2027", new(2027, 1, 4), new(2027, 3, 25), new(2027, 2, 15), new(2027, 2, 19)),
+            ("Summer 2027", new(2027, 4, 12), new(2027, 7, 21), new(2027, 5, 31), new(2027, 6, 4)),
+        ];
+        foreach (var t in terms)
+        {
+            db.Terms.Add(WithTrust(new Term(schoolId, t.Name, t.Start, t.End, t.HtStart, t.HtEnd), trustId));
+        }
+
+        foreach (var (date, what) in new[] { (new DateOnly(2025, 9, 1), "INSET day"), (new DateOnly(2026, 1, 5), "INSET day"), (new DateOnly(2026, 9, 1), "INSET day"), (new DateOnly(2027, 1, 4), "INSET day") })
+        {
+            db.ClosureDays.Add(WithTrust(new ClosureDay(schoolId, date, ClosureKind.Inset, what), trustId));
+        }
+    }
+
+    public static async Task SeedBankHolidaysAsync(AppDbContext db)
+    {
+        var known = await db.BankHolidays.Select(b => b.Date).ToListAsync();
+        db.BankHolidays.AddRange(BankHolidayFeed.Shipped().Where(b => !known.Contains(b.Date)));
+    }
+
+    private static void AddUser(AppDbContext db, Guid trustId, Guid? schoolId, StaffRole role, string email, string name, string passwordHash, DateTimeOffset now)
+    {
+        var user = new AppUser
+        {
+            Id = Guid.CreateVersion7(),
+            TrustId = trustId,
+            UserName = email,
+            NormalizedUserName = email.ToUpperInvariant(),
+            Email = email,
+            NormalizedEmail = email.ToUpperInvariant(),
+            EmailConfirmed = true,
+            DisplayName = name,
+            PasswordHash = passwordHash,
+            SecurityStamp = Guid.NewGuid().ToString("N"),
+            ConcurrencyStamp = Guid.NewGuid().ToString(),
+            LockoutEnabled = true,
+            CreatedAt = now,
+        };
+        db.Users.Add(user);
+        db.RoleAssignments.Add(WithTrust(new RoleAssignment(user.Id, role, schoolId), trustId));
+    }
+
+    private static string RoleSlug(StaffRole role) => role switch
+    {
+        StaffRole.TrustLead => "trustlead",
+        StaffRole.TrustAdmin => "trustadmin",
+        StaffRole.Headteacher => "head",
+        StaffRole.DesignatedSafeguardingLead => "dsl",
+        StaffRole.AttendanceOfficer => "attendance",
+        StaffRole.AlternativeProvisionLeader => "apleader",
+        StaffRole.Senco => "senco",
+        StaffRole.Teacher => "teacher",
+        StaffRole.Governor => "governor",
+    };
+
+    public static IReadOnlyList<DemoLogin> Logins() =>
+    [
+        .. Trusts.SelectMany(t =>
+            new[] { new DemoLogin(t.Name, "(all schools)", RolePermissions.Label(StaffRole.TrustLead), $"trustlead@{t.Slug}.{EmailDomain}"),
+                    new DemoLogin(t.Name, "(all schools)", RolePermissions.Label(StaffRole.TrustAdmin), $"trustadmin@{t.Slug}.{EmailDomain}") }
+            .Concat(t.Schools.SelectMany(s => SchoolRoles.Select(r => new DemoLogin(t.Name, s.Name, RolePermissions.Label(r), $"{RoleSlug(r)}@{s.Slug}.{EmailDomain}"))))),
+    ];
+
+    public static string SchoolSlugOf(string email) => email.Split('@')[1].Split('.')[0];
+
+    public static void PrintLogins(IReadOnlyList<DemoLogin> logins, bool twoFactorRequired)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Demo logins (password for every account: {DemoPassword})");
+        foreach (var trust in logins.GroupBy(l => l.Trust))
+        {
+            Console.WriteLine($"  {trust.Key}");
+            foreach (var school in trust.GroupBy(l => l.School))
+            {
+                Console.WriteLine($"    {school.Key}");
+                foreach (var login in school)
+                {
+                    Console.WriteLine($"      {login.Role,-30} {login.Email}");
+                }
+            }
+        }
+
+        Console.WriteLine(twoFactorRequired
+            ? "Two-factor authentication is required: each account sets up an authenticator app at first sign-in."
+            : "Two-factor authentication is turned OFF for this local demo (Security:RequireTwoFactor=false); every page says so.");
+        Console.WriteLine();
+    }
+}
