@@ -1,0 +1,145 @@
+using FlexiSchooling.Data.Identity;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using FluentValidation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Admin.Users;
+
+public sealed record RoleInput
+{
+    public StaffRole? Role { get; init; }
+
+    public Guid? SchoolId { get; init; }
+}
+
+public sealed class RoleInputValidator : AbstractValidator<RoleInput>
+{
+    public RoleInputValidator() => RuleFor(x => x.Role).NotNull().WithMessage("Choose a role");
+}
+
+public sealed record RoleRow(Guid Id, StaffRole Role, string Where);
+
+/// <summary>
+/// A user's roles and access. Roles are read on every request (CurrentUserMiddleware), so a removed
+/// role or a disabled account takes effect on the person's next request.
+/// </summary>
+public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
+{
+    [FromRoute]
+    public Guid Id { get; set; }
+
+    [BindProperty]
+    public RoleInput Input { get; set; } = new();
+
+    public string Name { get; private set; } = "";
+
+    public string Email { get; private set; } = "";
+
+    public bool Disabled { get; private set; }
+
+    public bool HasPassword { get; private set; }
+
+    public bool TwoFactor { get; private set; }
+
+    public bool IsSelf => Id == CurrentUser.UserId;
+
+    public IReadOnlyList<RoleRow> Roles { get; private set; } = [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> SchoolOptions => RoleOptions.Schools(CurrentUser.Schools);
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() is null ? NotFound() : Page();
+
+    public async Task<IActionResult> OnPostAddRoleAsync()
+    {
+        if (await LoadAsync() is null)
+        {
+            return NotFound();
+        }
+
+        if (!await ValidateAsync(Input))
+        {
+            return Page();
+        }
+
+        if (Input.SchoolId is { } school && CurrentUser.Schools.All(s => s.Id != school))
+        {
+            ModelState.AddModelError("Input.SchoolId", "Choose one of the trust's schools");
+            return Page();
+        }
+
+        if (Roles.Any(r => r.Role == Input.Role && AssignmentSchool(r) == Input.SchoolId))
+        {
+            ModelState.AddModelError("Input.Role", "This person already holds that role there");
+            return Page();
+        }
+
+        Db.RoleAssignments.Add(new RoleAssignment(Id, Input.Role!.Value, Input.SchoolId));
+        await Db.SaveChangesAsync();
+        return RedirectToPage(new { id = Id });
+    }
+
+    public async Task<IActionResult> OnPostRemoveRoleAsync(Guid assignmentId)
+    {
+        var assignment = await Db.RoleAssignments.SingleOrDefaultAsync(a => a.Id == assignmentId && a.UserId == Id);
+        if (assignment is null)
+        {
+            return NotFound();
+        }
+
+        if (IsSelf && assignment.Role == StaffRole.TrustAdmin && !await Db.RoleAssignments.AnyAsync(a => a.UserId == Id && a.Role == StaffRole.TrustAdmin && a.Id != assignmentId))
+        {
+            await LoadAsync();
+            ModelState.AddModelError("", "You cannot remove your own trust administrator role: ask another administrator.");
+            return Page();
+        }
+
+        Db.RoleAssignments.Remove(assignment);
+        await Db.SaveChangesAsync();
+        return RedirectToPage(new { id = Id });
+    }
+
+    public Task<IActionResult> OnPostDisableAsync() => SetDisabledAsync(true);
+
+    public Task<IActionResult> OnPostEnableAsync() => SetDisabledAsync(false);
+
+    private async Task<IActionResult> SetDisabledAsync(bool disabled)
+    {
+        var user = await users.FindByIdAsync(Id.ToString());
+        if (user is null || IsSelf)
+        {
+            return NotFound();
+        }
+
+        user.IsDisabled = disabled;
+        // A new security stamp ends the person's sessions on every device.
+        await users.UpdateSecurityStampAsync(user);
+        return RedirectToPage(new { id = Id });
+    }
+
+    private Dictionary<Guid, Guid?> _schoolByAssignment = [];
+
+    private Guid? AssignmentSchool(RoleRow row) => _schoolByAssignment.GetValueOrDefault(row.Id);
+
+    private async Task<AppUser?> LoadAsync()
+    {
+        var user = await Db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == Id);
+        if (user is null)
+        {
+            return null;
+        }
+
+        Name = user.DisplayName;
+        Email = user.Email ?? "";
+        Disabled = user.IsDisabled;
+        HasPassword = user.PasswordHash is not null;
+        TwoFactor = user.TwoFactorEnabled;
+        var assignments = await Db.RoleAssignments.AsNoTracking().Where(a => a.UserId == Id).ToListAsync();
+        _schoolByAssignment = assignments.ToDictionary(a => a.Id, a => a.SchoolId);
+        var schools = CurrentUser.Schools.ToDictionary(s => s.Id, s => s.Name);
+        Roles = [.. assignments.OrderBy(a => a.Role).Select(a => new RoleRow(a.Id, a.Role, a.SchoolId is { } s ? schools.GetValueOrDefault(s, "") : "Trust-wide"))];
+        return user;
+    }
+}

@@ -1,0 +1,90 @@
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.Security;
+
+namespace FlexiSchooling.Domain.Tests;
+
+public sealed class PupilAndArchitectureTests
+{
+    [Fact]
+    public void Domain_references_neither_entity_framework_nor_aspnet()
+    {
+        var references = typeof(Pupil).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r.StartsWith("Npgsql", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("A801200001001")]
+    public void Upn_check_letter_round_trips(string sample)
+    {
+        var created = Upns.Create(sample[1..]);
+        Assert.True(Upns.IsValid(created));
+        var tampered = created[..12] + (created[12] == '1' ? '2' : '1');
+        Assert.False(Upns.IsValid(tampered));
+    }
+
+    [Fact]
+    public void Pupil_with_invalid_upn_is_refused()
+    {
+        var e = Assert.Throws<DomainRuleException>(() => new Pupil(Guid.NewGuid(), "X123", "Ada", "Lovelace", new(2015, 1, 1), 5, new(2020, 9, 1)));
+        Assert.Equal("pupil-upn", e.Rule);
+    }
+
+    [Fact]
+    public void Leaving_date_cannot_precede_admission()
+    {
+        var pupil = new Pupil(Guid.NewGuid(), Upns.Create("801200001001"), "Ada", "Lovelace", new(2015, 1, 1), 5, new(2020, 9, 1));
+        var e = Assert.Throws<DomainRuleException>(() => pupil.SetRoll(new(2020, 9, 1), new(2020, 8, 1)));
+        Assert.Equal("pupil-leaving-after-admission", e.Rule);
+    }
+
+    [Fact]
+    public void Pupil_can_only_join_a_group_of_their_own_school()
+    {
+        var pupil = new Pupil(Guid.NewGuid(), Upns.Create("801200001001"), "Ada", "Lovelace", new(2015, 1, 1), 5, new(2020, 9, 1));
+        var e = Assert.Throws<DomainRuleException>(() => pupil.PlaceInGroup(new RegistrationGroup(Guid.NewGuid(), "5A", 5), 5));
+        Assert.Equal("pupil-group-same-school", e.Rule);
+    }
+
+    [Theory]
+    [InlineData(0, KeyStage.EarlyYears)]
+    [InlineData(2, KeyStage.KS1)]
+    [InlineData(6, KeyStage.KS2)]
+    [InlineData(9, KeyStage.KS3)]
+    [InlineData(11, KeyStage.KS4)]
+    [InlineData(12, KeyStage.KS5)]
+    public void Key_stage_from_year_group(int year, KeyStage expected) => Assert.Equal(expected, YearGroups.KeyStageOf(year));
+
+    [Fact]
+    public void Trust_admin_sees_no_pupils_and_governor_cannot_edit()
+    {
+        Assert.False(RolePermissions.Grants(StaffRole.TrustAdmin, Permission.ViewPupils));
+        Assert.True(RolePermissions.Grants(StaffRole.Governor, Permission.ViewPupils));
+        Assert.False(RolePermissions.Grants(StaffRole.Governor, Permission.EditPupils));
+        Assert.True(RolePermissions.Grants(StaffRole.TrustLead, Permission.ViewAudit));
+        Assert.False(RolePermissions.Grants(StaffRole.Headteacher, Permission.ViewAudit));
+    }
+
+    [Fact]
+    public void Academic_year_runs_september_to_august()
+    {
+        Assert.Equal(new AcademicYear(2025), AcademicYear.Containing(new DateOnly(2026, 8, 31)));
+        Assert.Equal(new AcademicYear(2026), AcademicYear.Containing(new DateOnly(2026, 9, 1)));
+        Assert.Equal("2026/27", new AcademicYear(2026).ToString());
+    }
+
+    [Fact]
+    public void London_clock_reads_the_injected_time_provider()
+    {
+        // 23:30 UTC on 30 June is 00:30 BST on 1 July in London.
+        var time = new FixedTime(new DateTimeOffset(2026, 6, 30, 23, 30, 0, TimeSpan.Zero));
+        Assert.Equal(new DateOnly(2026, 7, 1), LondonClock.Today(time));
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
