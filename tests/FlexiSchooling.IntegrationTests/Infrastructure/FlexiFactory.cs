@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FlexiSchooling.Web.Seeding;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlexiSchooling.IntegrationTests.Infrastructure;
+
+/// <summary>The real application (Program) in memory, on its own copy of the demo database.</summary>
+public sealed partial class FlexiFactory(string database, bool requireTwoFactor = false, string environment = "Testing") : WebApplicationFactory<Program>
+{
+    public string Database { get; } = database;
+
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("flexi-it-").FullName;
+
+    public string LogDirectory => Path.Combine(DataDirectory, "logs");
+
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.UseSetting("ConnectionStrings:App", TestDatabase.App(Database));
+        builder.UseSetting("ConnectionStrings:Owner", TestDatabase.Owner(Database));
+        builder.UseSetting("FlexiSchooling:DataDirectory", DataDirectory);
+        builder.UseSetting("FlexiSchooling:LogDirectory", LogDirectory);
+        builder.UseSetting("Security:RequireTwoFactor", requireTwoFactor ? "true" : "false");
+        if (ConfigureServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
+    }
+
+    public HttpClient NewClient(string host = "localhost") => CreateClient(new WebApplicationFactoryClientOptions
+    {
+        BaseAddress = new Uri($"https://{host}"),
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+    });
+
+    /// <summary>Signs in through the real login page; returns the client holding the auth cookie.</summary>
+    public async Task<HttpClient> SignInAsync(string email, string password = DemoSeeder.DemoPassword)
+    {
+        var client = NewClient();
+        var response = await client.PostFormAsync("/Account/Login", ("Input.Email", email), ("Input.Password", password));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in for {email} answered {(int)response.StatusCode}.");
+        }
+
+        return client;
+    }
+
+    public static string Email(string role, string slug) => $"{role}@{slug}.{DemoSeeder.EmailDomain}";
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public static partial class HttpClientForms
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    public static string AntiforgeryToken(string html) => TokenPattern().Match(html) is { Success: true } m ? m.Groups[1].Value
+        : throw new InvalidOperationException("The page has no antiforgery token.");
+
+    /// <summary>GETs the form page (for its antiforgery token), then POSTs the fields to <paramref name="action"/>.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string action, params (string Name, string Value)[] fields) =>
+        await client.PostFormAsync(action, action, fields);
+
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string formPage, string action, params (string Name, string Value)[] fields)
+    {
+        var page = await client.GetAsync(formPage);
+        var html = await page.Content.ReadAsStringAsync();
+        var token = AntiforgeryToken(html);
+        var content = new FormUrlEncodedContent([.. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)), new("__RequestVerificationToken", token)]);
+        return await client.PostAsync(action, content);
+    }
+
+    public static async Task<string> HtmlAsync(this HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+}

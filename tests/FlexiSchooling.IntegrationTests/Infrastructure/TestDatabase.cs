@@ -1,0 +1,118 @@
+using FlexiSchooling.Data;
+using FlexiSchooling.Web.Seeding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace FlexiSchooling.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The throwaway cluster started by scripts/test. One template database is migrated and seeded with
+/// the demo trusts once (guarded by an advisory lock across test processes); every test class gets
+/// its own copy with CREATE DATABASE … TEMPLATE, which takes well under a second.
+/// </summary>
+public static class TestDatabase
+{
+    public const string Template = "flexi_template";
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static bool _templateReady;
+
+    private static string Env(string name) => Environment.GetEnvironmentVariable(name)
+        ?? throw new InvalidOperationException($"{name} is not set: run the tests with scripts/test, which starts PostgreSQL.");
+
+    private static string Base => $"Host=127.0.0.1;Port={Env("FLEXI_TEST_PG_PORT")};Include Error Detail=true";
+
+    public static string Super(string database = "postgres") => $"{Base};Database={database};Username=postgres;Password={Env("FLEXI_TEST_PG_SUPER")};Pooling=false";
+
+    public static string Owner(string database, bool pooling = true) => $"{Base};Database={database};Username=flexi_owner;Password={Env("FLEXI_TEST_PG_OWNER")};Pooling={pooling}";
+
+    public static string App(string database) => $"{Base};Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")}";
+
+    /// <summary>A fresh database copied from the migrated, seeded template.</summary>
+    public static async Task<string> CreateAsync()
+    {
+        await EnsureTemplateAsync();
+        var name = "t_" + Guid.NewGuid().ToString("N")[..16];
+        await ExecuteAsync(Super(), $"CREATE DATABASE {name} TEMPLATE {Template} OWNER flexi_owner");
+        return name;
+    }
+
+    /// <summary>An empty database owned by flexi_owner (for the schema test).</summary>
+    public static async Task<string> CreateEmptyAsync()
+    {
+        var name = "e_" + Guid.NewGuid().ToString("N")[..16];
+        await ExecuteAsync(Super(), $"CREATE DATABASE {name} OWNER flexi_owner");
+        return name;
+    }
+
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Services for system work on a database (what the app's start-up gets), without the web host.</summary>
+    public static ServiceProvider Services(string database, bool pooling = true) => new ServiceCollection()
+        .AddSingleton(TimeProvider.System)
+        .AddFlexiData(App(database), Owner(database, pooling))
+        .BuildServiceProvider();
+
+    private static async Task EnsureTemplateAsync()
+    {
+        if (_templateReady)
+        {
+            return;
+        }
+
+        await Gate.WaitAsync();
+        try
+        {
+            if (_templateReady)
+            {
+                return;
+            }
+
+            await using var lockConnection = new NpgsqlConnection(Super());
+            await lockConnection.OpenAsync();
+            await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(7202611)", lockConnection))
+            {
+                await take.ExecuteNonQueryAsync();
+            }
+
+            var ready = await ScalarAsync<long>(Super(), $"SELECT count(*) FROM pg_database WHERE datname = '{Template}' AND shobj_description(oid, 'pg_database') = 'ready'");
+            if (ready == 0)
+            {
+                await ExecuteAsync(Super(), $"DROP DATABASE IF EXISTS {Template}");
+                await ExecuteAsync(Super(), $"CREATE DATABASE {Template} OWNER flexi_owner");
+                await using (var services = Services(Template, pooling: false))
+                {
+                    await using (var db = services.GetRequiredService<SystemDb>().Create())
+                    {
+                        await db.Database.MigrateAsync();
+                    }
+
+                    await DemoSeeder.SeedAsync(services);
+                }
+
+                NpgsqlConnection.ClearAllPools();
+                await ExecuteAsync(Super(), $"COMMENT ON DATABASE {Template} IS 'ready'");
+            }
+
+            _templateReady = true;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+}

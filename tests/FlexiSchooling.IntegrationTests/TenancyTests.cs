@@ -1,0 +1,152 @@
+using System.Reflection;
+using FlexiSchooling.Data;
+using FlexiSchooling.Data.Identity;
+using FlexiSchooling.Data.Outbox;
+using FlexiSchooling.Data.Tenancy;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.Trusts;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.IntegrationTests;
+
+/// <summary>
+/// Issue 2, "Tenancy", test 1: every tenant-owned entity type, found by reflection over the model,
+/// is seeded for two trusts and proven not to leak — once through the EF filters alone (on the
+/// owner connection, which bypasses RLS) and once through RLS alone (filters ignored).
+/// </summary>
+public sealed class TenancyTests : IAsyncLifetime
+{
+    private string _db = "";
+    private Guid _trustA;
+    private Guid _trustB;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        var trusts = await TestDatabase.ScalarAsync<Guid[]>(TestDatabase.Super(_db), "SELECT array_agg(id ORDER BY name) FROM trusts");
+        (_trustA, _trustB) = (trusts[0], trusts[1]);
+
+        // Types the demo seed does not fill get a row in each trust here.
+        await using var services = TestDatabase.Services(_db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        foreach (var trust in trusts)
+        {
+            var user = await system.Users.FirstAsync(u => u.TrustId == trust);
+            var invitation = new Invitation(user.Id, Invitation.Hash(Guid.NewGuid().ToString()), DateTimeOffset.UtcNow.AddDays(1), user.Id);
+            invitation.StampTrust(trust);
+            system.Invitations.Add(invitation);
+            var message = new OutboxMessage("x@example.org", "s", "t", "h", DateTimeOffset.UtcNow);
+            message.StampTrust(trust);
+            system.OutboxMessages.Add(message);
+            system.Set<IdentityUserToken<Guid>>().Add(new IdentityUserToken<Guid> { UserId = user.Id, LoginProvider = "test", Name = "n", Value = "v" });
+            system.Set<IdentityUserClaim<Guid>>().Add(new IdentityUserClaim<Guid> { UserId = user.Id, ClaimType = "t", ClaimValue = "v" });
+            system.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid> { UserId = user.Id, LoginProvider = "test", ProviderKey = trust.ToString(), ProviderDisplayName = "t" });
+        }
+
+        await system.SaveChangesAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public static IEnumerable<object[]> TenantTypes()
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseNpgsql("Host=unused").Options;
+        using var db = new AppDbContext(options, TenantContext.System());
+        return AppDbContext.TenantOwnedTypes(db.Model).Select(t => new object[] { t.Name });
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantTypes))]
+    public async Task Tenant_owned_type_does_not_leak_between_trusts(string typeName)
+    {
+        await using var services = TestDatabase.Services(_db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        var type = system.Model.GetEntityTypes().Single(t => t.ClrType.Name == typeName).ClrType;
+        var method = typeof(TenancyTests).GetMethod(nameof(TrustsVisibleAsync), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type);
+
+        // Both trusts have rows, so "no leak" is not vacuous.
+        var all = await (Task<List<Guid>>)method.Invoke(null, [system, false])!;
+        Assert.Contains(_trustA, all);
+        Assert.Contains(_trustB, all);
+
+        // EF filters alone: owner connection (RLS bypassed), trust A's tenant context.
+        await using (var filtersOnly = services.GetRequiredService<SystemDb>().Create(TenantContext.ForTrust(_trustA)))
+        {
+            Assert.Equal([_trustA], await (Task<List<Guid>>)method.Invoke(null, [filtersOnly, false])!);
+        }
+
+        // RLS alone: app connection, filters ignored.
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustB, Guid.Empty, true, [], null, null);
+        var rlsOnly = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal([_trustB], await (Task<List<Guid>>)method.Invoke(null, [rlsOnly, true])!);
+    }
+
+    private static async Task<List<Guid>> TrustsVisibleAsync<T>(AppDbContext db, bool ignoreFilters)
+        where T : class
+    {
+        IQueryable<T> query = db.Set<T>().AsNoTracking();
+        if (ignoreFilters)
+        {
+            query = query.IgnoreQueryFilters();
+        }
+
+        var property = typeof(T) == typeof(Trust) ? nameof(Trust.Id) : "TrustId";
+        return await query.Select(e => EF.Property<Guid>(e, property)).Distinct().ToListAsync();
+    }
+
+    [Fact]
+    public async Task New_rows_are_stamped_with_the_current_trust()
+    {
+        await using var services = TestDatabase.Services(_db);
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustA, Guid.Empty, true, [], null, null);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var school = await db.Schools.FirstAsync();
+        var group = new RegistrationGroup(school.Id, "Stamped", 5);
+        db.RegistrationGroups.Add(group);
+        await db.SaveChangesAsync();
+        Assert.Equal(_trustA, group.TrustId);
+    }
+
+    [Fact]
+    public async Task A_write_to_another_trusts_row_is_refused()
+    {
+        await using var services = TestDatabase.Services(_db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        var foreignSchool = await system.Schools.FirstAsync(s => s.TrustId == _trustB);
+
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustA, Guid.Empty, true, [], null, null);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var group = new RegistrationGroup(foreignSchool.Id, "Smuggled", 5);
+        group.StampTrust(_trustB);
+        db.RegistrationGroups.Add(group);
+        await Assert.ThrowsAsync<TenantViolationException>(() => db.SaveChangesAsync());
+
+        // Attaching another trust's row and saving a change is refused too.
+        var db2 = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db2.ChangeTracker.Clear();
+        var foreignPupil = await system.Pupils.AsNoTracking().FirstAsync(p => p.TrustId == _trustB);
+        db2.Attach(foreignPupil);
+        foreignPupil.Rename("Changed", "ByAnotherTrust", null, null);
+        await Assert.ThrowsAsync<TenantViolationException>(() => db2.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task A_school_user_cannot_write_to_a_sibling_school()
+    {
+        await using var services = TestDatabase.Services(_db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        var schools = await system.Schools.Where(s => s.TrustId == _trustA).OrderBy(s => s.Name).Select(s => s.Id).ToListAsync();
+
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustA, Guid.Empty, false, [schools[0]], null, null);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Empty(await db.Pupils.Where(p => p.SchoolId == schools[1]).ToListAsync());
+        db.RegistrationGroups.Add(new RegistrationGroup(schools[1], "Sibling", 3));
+        await Assert.ThrowsAsync<TenantViolationException>(() => db.SaveChangesAsync());
+    }
+}
