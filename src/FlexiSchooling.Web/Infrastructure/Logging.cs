@@ -46,7 +46,12 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
             : Guid.NewGuid().ToString("N");
         http.TraceIdentifier = correlationId;
         tenant.CorrelationId = correlationId;
-        http.Response.Headers[Header] = correlationId;
+        // On starting, so the header survives the exception handler clearing the response.
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers[Header] = correlationId;
+            return Task.CompletedTask;
+        });
         using var _ = LogContext.PushProperty("CorrelationId", correlationId);
         var started = Stopwatch.GetTimestamp();
         try

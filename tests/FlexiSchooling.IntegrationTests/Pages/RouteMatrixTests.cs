@@ -1,0 +1,202 @@
+using System.Net;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlexiSchooling.IntegrationTests.Pages;
+
+/// <summary>
+/// Issue 2, "Tenancy", test 2: every page, for four personas — same school, sibling school in the
+/// trust, another trust, trust lead — plus the trust administrators of both trusts. Another trust's
+/// and a sibling school's records answer 404, never 403 or 200; a page a role may not use answers
+/// the same whoever's record is named (no existence oracle); tampered ids in POSTs are refused.
+/// </summary>
+public sealed class RouteMatrixTests : IAsyncLifetime
+{
+    private FlexiFactory _factory = null!;
+    private DemoRecords _records = null!;
+
+    private static readonly string HeadAshby = FlexiFactory.Email("head", "ashby");
+    private static readonly string HeadBrookside = FlexiFactory.Email("head", "brookside");
+    private static readonly string HeadStBedes = FlexiFactory.Email("head", "stbedes");
+    private static readonly string TrustLead = FlexiFactory.Email("trustlead", "northfield");
+    private static readonly string AdminNorthfield = FlexiFactory.Email("trustadmin", "northfield");
+    private static readonly string AdminStAidans = FlexiFactory.Email("trustadmin", "staidans");
+
+    public async Task InitializeAsync()
+    {
+        var db = await TestDatabase.CreateAsync();
+        _factory = new FlexiFactory(db);
+        _records = new DemoRecords(db);
+    }
+
+    public Task DisposeAsync()
+    {
+        _factory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Each page route with a record id, and which record kind the id names. A new page must be added here.</summary>
+    private static readonly Dictionary<string, string> RecordRoutes = new()
+    {
+        ["Pupils/{id:guid}"] = "pupil",
+        ["Pupils/{id:guid}/Edit"] = "pupil",
+        ["Admin/Schools/Edit/{id:guid?}"] = "school",
+        ["Admin/Schools/Calendar/{id:guid}"] = "school",
+        ["Admin/Users/Edit/{id:guid}"] = "user",
+        ["Admin/Policy/Version/{id:guid}"] = "policy",
+    };
+
+    private List<string> PageRoutes() =>
+        [.. _factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+            .Select(e => e.RoutePattern.RawText!.TrimStart('/'))
+            .Distinct()];
+
+    [Fact]
+    public void Every_page_with_a_record_id_is_in_the_matrix()
+    {
+        var withIds = PageRoutes().Where(r => r.Contains('{', StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(withIds);
+        Assert.Empty(withIds.Except(RecordRoutes.Keys));
+    }
+
+    private async Task<Guid> RecordAsync(string kind, string owner) => (kind, owner) switch
+    {
+        ("pupil", "ashby") => await _records.PupilAtAsync("Ashby"),
+        ("pupil", "brookside") => await _records.PupilAtAsync("Brookside"),
+        ("pupil", "stbedes") => await _records.PupilAtAsync("St Bede"),
+        ("school", "ashby") => await _records.SchoolAsync("Ashby"),
+        ("school", "stbedes") => await _records.SchoolAsync("St Bede"),
+        ("user", "ashby") => await _records.UserAsync(FlexiFactory.Email("teacher", "ashby")),
+        ("user", "stbedes") => await _records.UserAsync(FlexiFactory.Email("teacher", "stbedes")),
+        ("policy", "ashby") => await _records.PolicyVersionOfTrustAsync("Northfield"),
+        ("policy", "stbedes") => await _records.PolicyVersionOfTrustAsync("St Aidan"),
+        _ => throw new ArgumentOutOfRangeException(nameof(owner)),
+    };
+
+    private static string Url(string route, Guid id) => "/" + route[..route.IndexOf('{', StringComparison.Ordinal)] + id + route[(route.IndexOf('}', StringComparison.Ordinal) + 1)..];
+
+    [Fact]
+    public async Task Pupil_records_answer_404_to_sibling_schools_and_other_trusts()
+    {
+        var clients = new Dictionary<string, HttpClient>
+        {
+            ["same school"] = await _factory.SignInAsync(HeadAshby),
+            ["sibling school"] = await _factory.SignInAsync(HeadBrookside),
+            ["another trust"] = await _factory.SignInAsync(HeadStBedes),
+            ["trust lead"] = await _factory.SignInAsync(TrustLead),
+        };
+        var ashbyPupil = await RecordAsync("pupil", "ashby");
+        var expected = new Dictionary<(string Route, string Persona), HttpStatusCode>
+        {
+            [("Pupils/{id:guid}", "same school")] = HttpStatusCode.OK,
+            [("Pupils/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
+            [("Pupils/{id:guid}", "another trust")] = HttpStatusCode.NotFound,
+            [("Pupils/{id:guid}", "trust lead")] = HttpStatusCode.OK,
+            [("Pupils/{id:guid}/Edit", "same school")] = HttpStatusCode.OK,
+            [("Pupils/{id:guid}/Edit", "sibling school")] = HttpStatusCode.NotFound,
+            [("Pupils/{id:guid}/Edit", "another trust")] = HttpStatusCode.NotFound,
+            // A trust lead oversees but does not edit pupil records.
+            [("Pupils/{id:guid}/Edit", "trust lead")] = HttpStatusCode.NotFound,
+        };
+        foreach (var ((route, persona), status) in expected)
+        {
+            var response = await clients[persona].GetAsync(Url(route, ashbyPupil));
+            Assert.True(response.StatusCode == status, $"{persona} GET {route}: {(int)response.StatusCode}, expected {(int)status}");
+        }
+
+        // A malformed or unknown id is 404 too.
+        Assert.Equal(HttpStatusCode.NotFound, (await clients["same school"].GetAsync("/Pupils/" + Guid.NewGuid())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await clients["same school"].GetAsync("/Pupils/not-a-guid")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Trust_records_answer_404_to_another_trusts_administrator_and_the_same_to_every_non_administrator()
+    {
+        var admin = await _factory.SignInAsync(AdminNorthfield);
+        var otherAdmin = await _factory.SignInAsync(AdminStAidans);
+        var nonAdmins = new[] { await _factory.SignInAsync(HeadAshby), await _factory.SignInAsync(HeadBrookside), await _factory.SignInAsync(HeadStBedes), await _factory.SignInAsync(TrustLead) };
+        foreach (var (route, kind) in RecordRoutes.Where(r => r.Value != "pupil"))
+        {
+            var own = Url(route, await RecordAsync(kind, "ashby"));
+            var foreign = Url(route, await RecordAsync(kind, "stbedes"));
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(own)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(foreign)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await otherAdmin.GetAsync(own)).StatusCode);
+            foreach (var client in nonAdmins)
+            {
+                var a = await client.GetAsync(own);
+                var b = await client.GetAsync(foreign);
+                Assert.NotEqual(HttpStatusCode.OK, a.StatusCode);
+                Assert.Equal(a.StatusCode, b.StatusCode);
+                Assert.Equal(a.Headers.Location?.AbsolutePath, b.Headers.Location?.AbsolutePath);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_page_without_an_id_answers_without_error_for_every_persona()
+    {
+        var personas = new[] { HeadAshby, HeadBrookside, HeadStBedes, TrustLead, AdminNorthfield };
+        foreach (var email in personas)
+        {
+            var client = await _factory.SignInAsync(email);
+            foreach (var route in PageRoutes().Where(r => !r.Contains('{', StringComparison.Ordinal)))
+            {
+                var response = await client.GetAsync("/" + route);
+                Assert.True((int)response.StatusCode is 200 or 302 or 404, $"{email} GET /{route}: {(int)response.StatusCode}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Tampered_ids_in_posts_are_refused()
+    {
+        var sibling = await _factory.SignInAsync(HeadBrookside);
+        var ashbyPupil = await RecordAsync("pupil", "ashby");
+        var before = await _records.PupilSurnameAsync(ashbyPupil);
+
+        // The sibling school's head posts an edit of an Ashby pupil, with a valid token from their own form.
+        var ownPupil = await RecordAsync("pupil", "brookside");
+        var response = await sibling.PostFormAsync($"/Pupils/{ownPupil}/Edit", $"/Pupils/{ashbyPupil}/Edit",
+            ("Input.LegalForename", "Tampered"), ("Input.LegalSurname", "Tampered"), ("Input.YearGroup", "3"), ("Input.AdmissionDate", "2020-09-01"), ("Input.Version", "1"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(before, await _records.PupilSurnameAsync(ashbyPupil));
+
+        // The right head names a registration group of another school in a hidden/select field.
+        var head = await _factory.SignInAsync(HeadAshby);
+        var foreignGroup = await _records.GroupAtAsync("Brookside");
+        var edit = await head.GetAsync($"/Pupils/{ashbyPupil}/Edit");
+        var version = System.Text.RegularExpressions.Regex.Match(await edit.Content.ReadAsStringAsync(), "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+        var tampered = await head.PostFormAsync($"/Pupils/{ashbyPupil}/Edit",
+            ("Input.LegalForename", "Tampered"), ("Input.LegalSurname", "Tampered"), ("Input.YearGroup", "3"), ("Input.AdmissionDate", "2020-09-01"),
+            ("Input.Version", version), ("Input.RegistrationGroupId", foreignGroup.ToString()));
+        Assert.Equal(HttpStatusCode.OK, tampered.StatusCode);
+        Assert.Contains("Choose one of the school's registration groups", await tampered.HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await _records.PupilSurnameAsync(ashbyPupil));
+
+        // Another trust's administrator disables a Northfield user, or removes a Northfield closure day.
+        var otherAdmin = await _factory.SignInAsync(AdminStAidans);
+        var northfieldUser = await RecordAsync("user", "ashby");
+        var stBedesUser = await RecordAsync("user", "stbedes");
+        var disable = await otherAdmin.PostFormAsync($"/Admin/Users/Edit/{stBedesUser}", $"/Admin/Users/Edit/{northfieldUser}?handler=Disable");
+        Assert.Equal(HttpStatusCode.NotFound, disable.StatusCode);
+        Assert.Equal(0L, await _records.CountAsync($"SELECT count(*) FROM users WHERE id = '{northfieldUser}' AND is_disabled"));
+
+        var stBedes = await RecordAsync("school", "stbedes");
+        var ashbyClosure = await _records.ClosureAtAsync("Ashby");
+        var remove = await otherAdmin.PostFormAsync($"/Admin/Schools/Calendar/{stBedes}", $"/Admin/Schools/Calendar/{stBedes}?handler=RemoveClosure", ("closureId", ashbyClosure.ToString()));
+        Assert.Equal(HttpStatusCode.NotFound, remove.StatusCode);
+        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM closure_days WHERE id = '{ashbyClosure}'"));
+
+        // A Northfield administrator invites someone to a St Aidan's school.
+        var admin = await _factory.SignInAsync(AdminNorthfield);
+        var invite = await admin.PostFormAsync("/Admin/Users/Invite",
+            ("Input.DisplayName", "Smuggled Person"), ("Input.Email", "smuggled@example.org"), ("Input.Role", "Teacher"), ("Input.SchoolId", stBedes.ToString()));
+        Assert.Equal(HttpStatusCode.OK, invite.StatusCode);
+        Assert.Contains("Choose one of the trust's schools", await invite.HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(0L, await _records.CountAsync("SELECT count(*) FROM users WHERE email = 'smuggled@example.org'"));
+    }
+}

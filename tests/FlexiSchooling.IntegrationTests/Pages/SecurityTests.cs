@@ -1,0 +1,308 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FlexiSchooling.Data.Identity;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Web.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlexiSchooling.IntegrationTests.Pages;
+
+/// <summary>Issue 2, "Identity and security": headers, cookies, errors, passwords, lockout, two-factor, sessions.</summary>
+public sealed class SecurityTests : IAsyncLifetime
+{
+    private string _db = "";
+    private DemoRecords _records = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _records = new DemoRecords(_db);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Every_response_carries_the_security_headers_and_pupil_pages_are_not_cached()
+    {
+        using var factory = new FlexiFactory(_db);
+        var client = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        foreach (var path in new[] { "/Account/Login", "/", "/Pupils?q=a", $"/Pupils/{await _records.PupilAtAsync("Ashby")}" })
+        {
+            var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.Contains("no-store", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Hsts_is_sent_outside_development()
+    {
+        using var factory = new FlexiFactory(_db, environment: "Production");
+        var response = await factory.NewClient("flexi.example.org").GetAsync("/Account/Login");
+        Assert.Contains("max-age=31536000", response.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auth_cookie_is_host_prefixed_secure_httponly_and_lax()
+    {
+        using var factory = new FlexiFactory(_db);
+        var client = factory.NewClient();
+        var response = await client.PostFormAsync("/Account/Login", ("Input.Email", FlexiFactory.Email("head", "ashby")), ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-flexi=", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Contains("secure", cookie, StringComparison.Ordinal);
+        Assert.Contains("httponly", cookie, StringComparison.Ordinal);
+        Assert.Contains("samesite=lax", cookie, StringComparison.Ordinal);
+        Assert.Contains("path=/", cookie, StringComparison.Ordinal);
+        Assert.DoesNotContain("domain=", cookie, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMinutes(30), IdentitySetup.IdleTimeout);
+        Assert.Equal(TimeSpan.FromHours(10), IdentitySetup.AbsoluteLifetime);
+    }
+
+    [Fact]
+    public async Task A_post_without_an_antiforgery_token_is_refused_and_get_changes_nothing()
+    {
+        using var factory = new FlexiFactory(_db);
+        var client = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var response = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Logout")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode); // still signed in
+    }
+
+    [Fact]
+    public async Task Unhandled_errors_show_a_reference_and_never_a_stack_trace()
+    {
+        using var factory = new FlexiFactory(_db, environment: "Development")
+        {
+            ConfigureServices = services => services.AddSingleton<IStartupFilter>(new ThrowingStartupFilter()),
+        };
+        // Signed in, so the request passes authorization and reaches the failing code at the end of the pipeline.
+        var client = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var response = await client.GetAsync("/__throw");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var html = await response.HtmlAsync();
+        var reference = response.Headers.GetValues("X-Correlation-ID").Single();
+        Assert.Contains(reference, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidOperationException", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("StartupFilter", html, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((HttpContext context, RequestDelegate nextDelegate) => context.Request.Path == "/__throw" ? throw new InvalidOperationException("secret detail") : nextDelegate(context));
+        };
+    }
+
+    [Fact]
+    public async Task Lockout_after_five_failed_passwords_for_fifteen_minutes()
+    {
+        using var factory = new FlexiFactory(_db);
+        var email = FlexiFactory.Email("senco", "ashby");
+        var client = factory.NewClient();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await client.PostFormAsync("/Account/Login", ("Input.Email", email), ("Input.Password", "not the password " + i));
+            Assert.Contains(i < 4 ? "Enter a correct email address and password" : "", await wrong.HtmlAsync(), StringComparison.Ordinal);
+        }
+
+        var right = await client.PostFormAsync("/Account/Login", ("Input.Email", email), ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        Assert.Equal("/Account/Lockout", right.Headers.Location?.OriginalString);
+        var minutes = await _records.CountAsync($"SELECT round(extract(epoch FROM lockout_end - now()) / 60)::bigint FROM users WHERE email = '{email}'");
+        Assert.InRange(minutes, 14, 15);
+        Assert.True(await _records.CountAsync($"SELECT count(*) FROM audit_events WHERE action = 'locked-out'") >= 1);
+    }
+
+    [Fact]
+    public async Task Passwords_need_twelve_characters_and_common_ones_are_refused_without_composition_rules()
+    {
+        using var factory = new FlexiFactory(_db);
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = "p@example.org", Email = "p@example.org" };
+        async Task<bool> Accepted(string password)
+        {
+            foreach (var validator in users.PasswordValidators)
+            {
+                if (!(await validator.ValidateAsync(users, user, password)).Succeeded)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        Assert.False(await Accepted("short pass"));          // 10 characters
+        Assert.False(await Accepted("password1234"));        // common
+        Assert.False(await Accepted("Password123!!"));       // a common word padded
+        Assert.False(await Accepted("qwertyuiop12"));
+        Assert.False(await Accepted("aaaaaaaaaaaaaaa"));
+        Assert.True(await Accepted("walnut harbour lantern"));  // lower case words only: no composition rules
+        Assert.True(await Accepted("correct ferret staple"));
+    }
+
+    [Fact]
+    public async Task Two_factor_is_required_before_pupil_data_and_recovery_codes_are_stored_hashed()
+    {
+        using var factory = new FlexiFactory(_db, requireTwoFactor: true);
+        var email = FlexiFactory.Email("dsl", "ashby");
+        var client = await factory.SignInAsync(email);
+        var pupil = await _records.PupilAtAsync("Ashby");
+
+        // Signed in with a password only: no pupil data, and sent to set up an authenticator.
+        var refused = await client.GetAsync($"/Pupils/{pupil}");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.DoesNotContain("Pupils", refused.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+        var setup = await client.GetAsync("/Account/SetupAuthenticator");
+        var key = Regex.Match(await setup.HtmlAsync(), "id=\"authenticator-key\">([a-z0-9 ]+)<").Groups[1].Value;
+        Assert.NotEmpty(key);
+
+        var wrong = await client.PostFormAsync("/Account/SetupAuthenticator", ("Input.Code", "000000"));
+        Assert.Contains("The code is not correct", await wrong.HtmlAsync(), StringComparison.Ordinal);
+        var done = await client.PostFormAsync("/Account/SetupAuthenticator", ("Input.Code", Totp.Code(key)));
+        var codes = Regex.Matches(await done.HtmlAsync(), "<li>([A-Z0-9-]{8,})</li>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(10, codes.Count);
+
+        // Now the session has a second factor.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/Pupils/{pupil}")).StatusCode);
+
+        // Recovery codes are not stored in clear.
+        var stored = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT t.value FROM user_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = '{email}' AND t.name = 'RecoveryCodes'");
+        Assert.DoesNotContain(codes[0], stored, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(HashedRecoveryCodeUserStore.Hash(codes[0]), stored, StringComparison.Ordinal);
+
+        // A fresh sign-in asks for the code; a recovery code works once.
+        var second = factory.NewClient();
+        var login = await second.PostFormAsync("/Account/Login", ("Input.Email", email), ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        Assert.StartsWith("/Account/LoginWith2fa", login.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var recovery = await second.PostFormAsync("/Account/LoginWithRecoveryCode", ("Input.Code", codes[0]));
+        Assert.Equal(HttpStatusCode.Redirect, recovery.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync($"/Pupils/{pupil}")).StatusCode);
+
+        var third = factory.NewClient();
+        await third.PostFormAsync("/Account/Login", ("Input.Email", email), ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        var reused = await third.PostFormAsync("/Account/LoginWithRecoveryCode", ("Input.Code", codes[0]));
+        Assert.Contains("not correct or has been used", await reused.HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lockout_after_five_failed_two_factor_codes()
+    {
+        using var factory = new FlexiFactory(_db, requireTwoFactor: true);
+        var email = FlexiFactory.Email("apleader", "ashby");
+        var client = await factory.SignInAsync(email);
+        var key = Regex.Match(await (await client.GetAsync("/Account/SetupAuthenticator")).HtmlAsync(), "id=\"authenticator-key\">([a-z0-9 ]+)<").Groups[1].Value;
+        await client.PostFormAsync("/Account/SetupAuthenticator", ("Input.Code", Totp.Code(key)));
+
+        var again = factory.NewClient();
+        await again.PostFormAsync("/Account/Login", ("Input.Email", email), ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await again.PostFormAsync("/Account/LoginWith2fa", ("Input.Code", "12345" + i));
+        }
+
+        Assert.Equal("/Account/Lockout", last.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Forgot_password_gives_the_same_answer_whether_or_not_the_account_exists()
+    {
+        using var factory = new FlexiFactory(_db);
+        async Task<string> Ask(string email)
+        {
+            var response = await factory.NewClient().PostFormAsync("/Account/ForgotPassword", ("Input.Email", email));
+            var html = await response.HtmlAsync();
+            return Regex.Match(html, "<main.*</main>", RegexOptions.Singleline).Value;
+        }
+
+        var known = await Ask(FlexiFactory.Email("teacher", "ashby"));
+        var unknown = await Ask("nobody@nowhere.example.org");
+        Assert.Equal(known, unknown);
+        Assert.Contains("If an account exists", known, StringComparison.Ordinal);
+        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM outbox_messages WHERE \"to\" = '{FlexiFactory.Email("teacher", "ashby")}'"));
+        Assert.Equal(0L, await _records.CountAsync("SELECT count(*) FROM outbox_messages WHERE \"to\" = 'nobody@nowhere.example.org'"));
+    }
+
+    [Fact]
+    public async Task Password_reset_link_sets_a_new_password_and_refuses_a_common_one()
+    {
+        using var factory = new FlexiFactory(_db);
+        var email = FlexiFactory.Email("governor", "ashby");
+        await factory.NewClient().PostFormAsync("/Account/ForgotPassword", ("Input.Email", email));
+        var body = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT text_body FROM outbox_messages WHERE \"to\" = '{email}'");
+        var link = new Uri(Regex.Match(body, "https?://\\S+").Value);
+        var client = factory.NewClient();
+        var weak = await client.PostFormAsync(link.PathAndQuery, link.PathAndQuery, ("Input.Password", "password1234"), ("Input.ConfirmPassword", "password1234"));
+        Assert.Contains("too common", await weak.HtmlAsync(), StringComparison.Ordinal);
+        var ok = await client.PostFormAsync(link.PathAndQuery, link.PathAndQuery, ("Input.Password", "granite otter meadow"), ("Input.ConfirmPassword", "granite otter meadow"));
+        Assert.Equal("/Account/Login?message=reset", ok.Headers.Location?.OriginalString);
+        await factory.SignInAsync(email, "granite otter meadow");
+    }
+
+    [Fact]
+    public async Task An_invited_user_sets_a_password_through_the_emailed_link()
+    {
+        using var factory = new FlexiFactory(_db);
+        var admin = await factory.SignInAsync(FlexiFactory.Email("trustadmin", "northfield"));
+        var ashby = await _records.SchoolAsync("Ashby");
+        var invited = await admin.PostFormAsync("/Admin/Users/Invite",
+            ("Input.DisplayName", "Nadia Newstarter"), ("Input.Email", "nadia.newstarter@example.org"), ("Input.Role", "AttendanceOfficer"), ("Input.SchoolId", ashby.ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, invited.StatusCode);
+        var body = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), "SELECT text_body FROM outbox_messages WHERE \"to\" = 'nadia.newstarter@example.org'");
+        var link = new Uri(Regex.Match(body, "https?://\\S+").Value);
+        var client = factory.NewClient();
+        var accepted = await client.PostFormAsync(link.PathAndQuery, "/Account/AcceptInvitation",
+            ("token", link.Query.Split('=')[1]), ("Input.Password", "lighthouse bramble kettle"), ("Input.ConfirmPassword", "lighthouse bramble kettle"));
+        Assert.Equal("/Account/Login?message=invited", accepted.Headers.Location?.OriginalString);
+        var signedIn = await factory.SignInAsync("nadia.newstarter@example.org", "lighthouse bramble kettle");
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync($"/Pupils/{await _records.PupilAtAsync("Ashby")}")).StatusCode);
+
+        // The link works once.
+        var again = await factory.NewClient().GetAsync(link.PathAndQuery);
+        Assert.Contains("does not work", await again.HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Removing_a_role_or_disabling_a_user_takes_effect_on_their_next_request()
+    {
+        using var factory = new FlexiFactory(_db);
+        var teacherEmail = FlexiFactory.Email("teacher", "brookside");
+        var teacher = await factory.SignInAsync(teacherEmail);
+        var pupil = await _records.PupilAtAsync("Brookside");
+        Assert.Equal(HttpStatusCode.OK, (await teacher.GetAsync($"/Pupils/{pupil}")).StatusCode);
+
+        var admin = await factory.SignInAsync(FlexiFactory.Email("trustadmin", "northfield"));
+        var teacherId = await _records.UserAsync(teacherEmail);
+        var assignment = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), $"SELECT id FROM role_assignments WHERE user_id = '{teacherId}'");
+        await admin.PostFormAsync($"/Admin/Users/Edit/{teacherId}", $"/Admin/Users/Edit/{teacherId}?handler=RemoveRole", ("assignmentId", assignment.ToString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/Pupils/{pupil}")).StatusCode);
+
+        await admin.PostFormAsync($"/Admin/Users/Edit/{teacherId}", $"/Admin/Users/Edit/{teacherId}?handler=Disable");
+        var disabled = await teacher.GetAsync("/");
+        Assert.Equal("/Account/Login", disabled.Headers.Location?.OriginalString);
+        var again = await factory.NewClient().PostFormAsync("/Account/Login", ("Input.Email", teacherEmail), ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        Assert.Contains("Enter a correct email address and password", await again.HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_live_and_ready()
+    {
+        using var factory = new FlexiFactory(_db);
+        var client = factory.NewClient();
+        Assert.Equal("Healthy", await (await client.GetAsync("/health/live")).Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync());
+    }
+}
