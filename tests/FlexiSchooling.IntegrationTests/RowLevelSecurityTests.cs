@@ -92,7 +92,7 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
             await set.ExecuteNonQueryAsync();
         }
 
-        await using (var insert = new NpgsqlCommand($"INSERT INTO audit_events (trust_id, entity_type, action, occurred_at) VALUES ('{trust}', 'Test', 'viewed', now())", connection))
+        await using (var insert = new NpgsqlCommand($"INSERT INTO audit_events (id, trust_id, entity_type, action, occurred_at) VALUES (gen_random_uuid(), '{trust}', 'Test', 'viewed', now())", connection))
         {
             Assert.Equal(1, await insert.ExecuteNonQueryAsync());
         }

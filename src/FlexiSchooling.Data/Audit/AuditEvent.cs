@@ -11,6 +11,7 @@ public sealed class AuditEvent
 
     public AuditEvent(Guid? trustId, Guid? schoolId, Guid? userId, string? role, string entityType, string? entityId, string action, DateTimeOffset occurredAt, string? correlationId)
     {
+        Id = Guid.CreateVersion7(occurredAt);
         TrustId = trustId;
         SchoolId = schoolId;
         UserId = userId;
@@ -22,7 +23,11 @@ public sealed class AuditEvent
         CorrelationId = correlationId;
     }
 
-    public long Id { get; private set; }
+    /// <summary>
+    /// Time-ordered and made by the application: no RETURNING on insert, which matters because a
+    /// security event with no trust must be insertable by a role that cannot read it back.
+    /// </summary>
+    public Guid Id { get; private set; }
 
     /// <summary>Null only for security events before any trust is known (e.g. a failed sign-in for an unknown email).</summary>
     public Guid? TrustId { get; private set; }

@@ -78,7 +78,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
     public void Configure(EntityTypeBuilder<AuditEvent> b)
     {
         b.ToTable("audit_events");
-        b.Property(x => x.Id).UseIdentityAlwaysColumn();
+        b.Property(x => x.Id).ValueGeneratedNever();
         b.Property(x => x.Role).HasMaxLength(200);
         b.Property(x => x.EntityType).HasMaxLength(100);
         b.Property(x => x.EntityId).HasMaxLength(100);

@@ -10,7 +10,7 @@ BEGIN
 END $$;
 
 CREATE TABLE audit_events (
-    id bigint GENERATED ALWAYS AS IDENTITY,
+    id uuid NOT NULL,
     trust_id uuid,
     school_id uuid,
     user_id uuid,

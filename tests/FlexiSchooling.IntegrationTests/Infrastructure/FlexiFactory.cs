@@ -13,6 +13,7 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
 {
     public string Database { get; } = database;
 
+    // Under the test run's TMPDIR, which scripts/test removes at the end; kept until then so a test can read the logs.
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("flexi-it-").FullName;
 
     public string LogDirectory => Path.Combine(DataDirectory, "logs");
@@ -54,18 +55,6 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
     }
 
     public static string Email(string role, string slug) => $"{role}@{slug}.{DemoSeeder.EmailDomain}";
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }
 
 public static partial class HttpClientForms

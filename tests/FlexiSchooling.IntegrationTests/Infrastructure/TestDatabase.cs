@@ -89,7 +89,9 @@ public static class TestDatabase
                 await take.ExecuteNonQueryAsync();
             }
 
-            var ready = await ScalarAsync<long>(Super(), $"SELECT count(*) FROM pg_database WHERE datname = '{Template}' AND shobj_description(oid, 'pg_database') = 'ready'");
+            // A template built by an older build of the migrations or the seed is rebuilt.
+            var stamp = "ready " + typeof(SystemDb).Assembly.ManifestModule.ModuleVersionId + " " + typeof(DemoSeeder).Assembly.ManifestModule.ModuleVersionId;
+            var ready = await ScalarAsync<long>(Super(), $"SELECT count(*) FROM pg_database WHERE datname = '{Template}' AND shobj_description(oid, 'pg_database') = '{stamp}'");
             if (ready == 0)
             {
                 await ExecuteAsync(Super(), $"DROP DATABASE IF EXISTS {Template}");
@@ -105,7 +107,7 @@ public static class TestDatabase
                 }
 
                 NpgsqlConnection.ClearAllPools();
-                await ExecuteAsync(Super(), $"COMMENT ON DATABASE {Template} IS 'ready'");
+                await ExecuteAsync(Super(), $"COMMENT ON DATABASE {Template} IS '{stamp}'");
             }
 
             _templateReady = true;

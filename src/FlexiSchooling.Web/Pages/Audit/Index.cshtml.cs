@@ -72,7 +72,7 @@ public sealed class IndexModel : AppPageModel
         }
 
         var schools = await Db.Schools.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name);
-        var rows = await query.OrderByDescending(a => a.Id).Take(Limit).ToListAsync();
+        var rows = await query.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).Take(Limit).ToListAsync();
         Rows = [.. rows.Select(a => new AuditRow(
             LondonClock.ToLondon(a.OccurredAt).ToString("d MMM yyyy HH:mm:ss"),
             a.UserId is { } u ? users.GetValueOrDefault(u, u.ToString()) : "(not signed in)",

@@ -28,7 +28,10 @@ public sealed class DetailsModel(AuditTrail audit) : AppPageModel
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
-        var pupil = await Db.Pupils.AsNoTracking().Include(p => p.Contacts).SingleOrDefaultAsync(p => p.Id == id);
+        var pupil = await Db.Pupils.AsNoTracking().Include(p => p.Contacts)
+            // School scoping is decided by authorization below (and audited when refused); the trust filter and RLS still apply.
+            .IgnoreQueryFilters([FlexiSchooling.Data.AppDbContext.SchoolScopeFilter])
+            .SingleOrDefaultAsync(p => p.Id == id);
         if (pupil is null || !await CanAsync(pupil.SchoolId, Permission.ViewPupils))
         {
             return NotFound();
