@@ -55,7 +55,16 @@ builder.Services.AddRazorPages(o =>
         o.Conventions.AllowAnonymousToPage("/Error");
         o.Conventions.AllowAnonymousToPage("/NotFound");
     })
-    .AddMvcOptions(o => o.Filters.Add<DomainErrorPageFilter>());
+    .AddMvcOptions(o =>
+    {
+        o.Filters.Add<DomainErrorPageFilter>();
+        // FluentValidation validators own the messages about missing input (one message per field, in plain English).
+        o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+        o.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((value, _) => $"'{value}' is not valid here: check the format");
+        o.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => "Enter a number");
+        o.ModelBindingMessageProvider.SetValueMustNotBeNullAccessor(_ => "Enter a value");
+        o.ModelBindingMessageProvider.SetNonPropertyAttemptedValueIsInvalidAccessor(value => $"'{value}' is not valid here: check the format");
+    });
 builder.Services.AddAntiforgery(o =>
 {
     o.Cookie.Name = "__Host-flexi-af";

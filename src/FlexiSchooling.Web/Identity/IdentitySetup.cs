@@ -61,6 +61,9 @@ public static class IdentitySetup
             o.LogoutPath = "/Account/Logout";
             o.AccessDeniedPath = "/Account/AccessDenied";
             o.Events.OnValidatePrincipal = ValidatePrincipalAsync;
+            // Relative redirects: correct behind a TLS-terminating proxy and on the local loopback run alike.
+            o.Events.OnRedirectToLogin = RedirectRelative;
+            o.Events.OnRedirectToAccessDenied = RedirectRelative;
         });
         foreach (var scheme in new[] { IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme, IdentityConstants.ExternalScheme })
         {
@@ -75,6 +78,12 @@ public static class IdentitySetup
         }
 
         return services;
+    }
+
+    private static Task RedirectRelative(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary>

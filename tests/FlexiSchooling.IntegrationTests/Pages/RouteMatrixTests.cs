@@ -131,7 +131,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
                 var b = await client.GetAsync(foreign);
                 Assert.NotEqual(HttpStatusCode.OK, a.StatusCode);
                 Assert.Equal(a.StatusCode, b.StatusCode);
-                Assert.Equal(a.Headers.Location?.AbsolutePath, b.Headers.Location?.AbsolutePath);
+                Assert.Equal(a.Headers.Location?.OriginalString.Split('?')[0], b.Headers.Location?.OriginalString.Split('?')[0]);
             }
         }
     }

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace FlexiSchooling.BrowserTests.Infrastructure;
+
+/// <summary>
+/// Starts the built application as its own process on a free loopback port (the way scripts/run
+/// does, with two-factor required), on a copy of the demo database, and one headless Debian
+/// Chromium driven by Playwright. Playwright never downloads a browser here.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private Process? _server;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string Database { get; private set; } = "";
+
+    public string Artifacts { get; } = Path.Combine(Environment.GetEnvironmentVariable("FLEXI_ARTIFACTS") ?? Path.GetTempPath(), "screenshots");
+
+    private readonly System.Text.StringBuilder _serverOutput = new();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Artifacts);
+        Database = await TestDatabase.CreateAsync();
+        var port = FreePort();
+        BaseUrl = $"http://localhost:{port}";
+        var webDll = typeof(Program).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { webDll, "--contentRoot", WebProjectDirectory(), "--urls", BaseUrl },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["ConnectionStrings__App"] = TestDatabase.App(Database);
+        info.Environment["ConnectionStrings__Owner"] = TestDatabase.Owner(Database);
+        info.Environment["FlexiSchooling__DataDirectory"] = Directory.CreateTempSubdirectory("flexi-browser-").FullName;
+        info.Environment["Security__RequireTwoFactor"] = "true";
+        info.Environment["Security__TreatLoopbackAsSecure"] = "true";
+        _server = Process.Start(info)!;
+        _server.OutputDataReceived += (_, e) => { lock (_serverOutput) { _serverOutput.AppendLine(e.Data); } };
+        _server.ErrorDataReceived += (_, e) => { lock (_serverOutput) { _serverOutput.AppendLine(e.Data); } };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+        await WaitUntilReadyAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("FLEXI_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+    }
+
+    public string ServerOutput
+    {
+        get
+        {
+            lock (_serverOutput)
+            {
+                return _serverOutput.ToString();
+            }
+        }
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves a full-page screenshot under artifacts/screenshots.</summary>
+    public Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+
+    /// <summary>Runs axe-core (from npm, injected without weakening the page's CSP) and returns serious or critical violations.</summary>
+    public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(IPage page)
+    {
+        var axe = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Axe", "axe.min.js"));
+        await page.EvaluateAsync(axe);
+        var json = await page.EvaluateAsync<JsonElement>(
+            "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')");
+        return [.. json.EnumerateArray().Select(e => e.GetString()!)];
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 240; i++)
+        {
+            if (_server!.HasExited)
+            {
+                throw new InvalidOperationException("The application exited:\n" + ServerOutput);
+            }
+
+            try
+            {
+                if ((await http.GetAsync(BaseUrl + "/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("The application did not become ready:\n" + ServerOutput);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string WebProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "FlexiSchooling.Web");
+            if (Directory.Exists(Path.Combine(candidate, "wwwroot")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("src/FlexiSchooling.Web not found above the test output.");
+    }
+}
