@@ -32,6 +32,20 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         });
         return next(http);
     }
+
+    // Loopback, or a private address such as Docker's bridge gateway when the compose file publishes
+    // the port on 127.0.0.1 only (docker-compose.yml).
+    private static bool IsLocal(System.Net.IPAddress address)
+    {
+        if (System.Net.IPAddress.IsLoopback(address))
+        {
+            return true;
+        }
+
+        var v4 = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        var b = v4.GetAddressBytes();
+        return b.Length == 4 && (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168));
+    }
 }
 
 /// <summary>
@@ -45,12 +59,26 @@ public sealed class LoopbackSecureContextMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext http)
     {
         if (http.Request.Scheme == "http"
-            && http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote)
+            && http.Connection.RemoteIpAddress is { } remote && IsLocal(remote)
             && string.Equals(http.Request.Host.Host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
             http.Request.Scheme = "https";
         }
 
         return next(http);
+    }
+
+    // Loopback, or a private address such as Docker's bridge gateway when the compose file publishes
+    // the port on 127.0.0.1 only (docker-compose.yml).
+    private static bool IsLocal(System.Net.IPAddress address)
+    {
+        if (System.Net.IPAddress.IsLoopback(address))
+        {
+            return true;
+        }
+
+        var v4 = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        var b = v4.GetAddressBytes();
+        return b.Length == 4 && (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168));
     }
 }
