@@ -37,26 +37,10 @@ public sealed class GovUkInputTagHelper : TagHelper
         var name = For.Name;
         var id = TagBuilder.CreateSanitizedId(name, "_");
         var error = ViewContext.ModelState.ErrorFor(name);
-        var value = ViewContext.ModelState.TryGetValue(name, out var entry) && entry.AttemptedValue is not null
-            ? entry.AttemptedValue
-            : Format(For.Model);
+        var value = GovUkField.Value(ViewContext, For);
         var enc = HtmlEncoder.Default;
-        var describedBy = new List<string>();
         var html = new System.Text.StringBuilder();
-        html.Append($"<div class=\"govuk-form-group{(error is null ? "" : " govuk-form-group--error")}\">");
-        html.Append($"<label class=\"govuk-label{(LabelAsHeading ? " govuk-label--m" : "")}\" for=\"{id}\">{enc.Encode(Label)}</label>");
-        if (Hint is not null)
-        {
-            html.Append($"<div id=\"{id}-hint\" class=\"govuk-hint\">{enc.Encode(Hint)}</div>");
-            describedBy.Add(id + "-hint");
-        }
-
-        if (error is not null)
-        {
-            html.Append($"<p id=\"{id}-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {enc.Encode(error)}</p>");
-            describedBy.Add(id + "-error");
-        }
-
+        var describedBy = GovUkField.Open(html, id, Label, Hint, error, LabelAsHeading);
         var width = Width is null ? "" : $" govuk-input--width-{Width}";
         html.Append($"<input class=\"govuk-input{width}{(error is null ? "" : " govuk-input--error")}\" id=\"{id}\" name=\"{name}\" type=\"{Type}\"");
         if (Type != "password")
@@ -117,23 +101,10 @@ public sealed class GovUkSelectTagHelper : TagHelper
         var name = For.Name;
         var id = TagBuilder.CreateSanitizedId(name, "_");
         var error = ViewContext.ModelState.ErrorFor(name);
-        var current = ViewContext.ModelState.TryGetValue(name, out var entry) && entry.AttemptedValue is not null ? entry.AttemptedValue : GovUkInputTagHelper.Format(For.Model);
+        var current = GovUkField.Value(ViewContext, For);
         var enc = HtmlEncoder.Default;
         var html = new System.Text.StringBuilder();
-        html.Append($"<div class=\"govuk-form-group{(error is null ? "" : " govuk-form-group--error")}\"><label class=\"govuk-label\" for=\"{id}\">{enc.Encode(Label)}</label>");
-        var describedBy = new List<string>();
-        if (Hint is not null)
-        {
-            html.Append($"<div id=\"{id}-hint\" class=\"govuk-hint\">{enc.Encode(Hint)}</div>");
-            describedBy.Add(id + "-hint");
-        }
-
-        if (error is not null)
-        {
-            html.Append($"<p id=\"{id}-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {enc.Encode(error)}</p>");
-            describedBy.Add(id + "-error");
-        }
-
+        var describedBy = GovUkField.Open(html, id, Label, Hint, error);
         html.Append($"<select class=\"govuk-select{(error is null ? "" : " govuk-select--error")}\" id=\"{id}\" name=\"{name}\"{(describedBy.Count > 0 ? $" aria-describedby=\"{string.Join(' ', describedBy)}\"" : "")}>");
         foreach (var (value, text) in Options)
         {
@@ -207,4 +178,34 @@ public sealed class GovUkErrorSummaryTagHelper : TagHelper
         html.Append("</ul></div></div></div>");
         output.Content.SetHtmlContent(html.ToString());
     }
+}
+
+/// <summary>The parts every GOV.UK field shares: the group, its label, hint and error message.</summary>
+internal static class GovUkField
+{
+    /// <summary>Writes the group's opening, label, hint and error; returns the ids the control is described by.</summary>
+    public static List<string> Open(System.Text.StringBuilder html, string id, string label, string? hint, string? error, bool labelAsHeading = false)
+    {
+        var enc = HtmlEncoder.Default;
+        var describedBy = new List<string>();
+        html.Append($"<div class=\"govuk-form-group{(error is null ? "" : " govuk-form-group--error")}\">");
+        html.Append($"<label class=\"govuk-label{(labelAsHeading ? " govuk-label--m" : "")}\" for=\"{id}\">{enc.Encode(label)}</label>");
+        if (hint is not null)
+        {
+            html.Append($"<div id=\"{id}-hint\" class=\"govuk-hint\">{enc.Encode(hint)}</div>");
+            describedBy.Add(id + "-hint");
+        }
+
+        if (error is not null)
+        {
+            html.Append($"<p id=\"{id}-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {enc.Encode(error)}</p>");
+            describedBy.Add(id + "-error");
+        }
+
+        return describedBy;
+    }
+
+    /// <summary>What the user typed (when the form came back), else the model's value.</summary>
+    public static string Value(ViewContext view, ModelExpression field) =>
+        view.ModelState.TryGetValue(field.Name, out var entry) && entry.AttemptedValue is not null ? entry.AttemptedValue : GovUkInputTagHelper.Format(field.Model);
 }

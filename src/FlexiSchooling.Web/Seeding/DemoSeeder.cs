@@ -116,6 +116,13 @@ public static class DemoSeeder
                     AddUser(db, trust.Id, school.Id, role, $"{RoleSlug(role)}@{s.Slug}.{EmailDomain}", $"{ParentForenames[random.Next(ParentForenames.Length)]} {Surnames[random.Next(Surnames.Length)]}", passwordHash, now);
                 }
 
+                // One person with roles at two schools, so the school switcher has something to switch.
+                if (s.Slug == "brookside")
+                {
+                    var senco = db.ChangeTracker.Entries<AppUser>().Single(e => e.Entity.Email == $"senco@ashby.{EmailDomain}").Entity;
+                    db.RoleAssignments.Add(WithTrust(new RoleAssignment(senco.Id, StaffRole.Governor, school.Id), trust.Id));
+                }
+
                 for (var year = s.FirstYear; year <= s.LastYear; year++)
                 {
                     var forms = s.Phase == SchoolPhase.Secondary ? new[] { "Elm", "Oak" } : ["A", "B"];
@@ -272,6 +279,7 @@ public static class DemoSeeder
             }
         }
 
+        Console.WriteLine($"  (senco@ashby.{EmailDomain} is also a governor at Brookside Primary School: use the school switcher.)");
         Console.WriteLine(twoFactorRequired
             ? "Two-factor authentication is required: each account sets up an authenticator app at first sign-in."
             : "Two-factor authentication is turned OFF for this local demo (Security:RequireTwoFactor=false); every page says so.");

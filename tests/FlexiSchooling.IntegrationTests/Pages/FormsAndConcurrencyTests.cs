@@ -150,4 +150,22 @@ public sealed class FormsAndConcurrencyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
         Assert.Equal(before + 1, await _records.CountAsync($"SELECT count(*) FROM terms WHERE school_id = '{ashby}'"));
     }
+
+    [Fact]
+    public async Task A_user_with_roles_at_two_schools_switches_between_them()
+    {
+        var senco = await _factory.SignInAsync(FlexiFactory.Email("senco", "ashby"));
+        var brookside = await _records.SchoolAsync("Brookside");
+        var home = await (await senco.GetAsync("/")).HtmlAsync();
+        Assert.Contains("Switch school", home, StringComparison.Ordinal);
+        Assert.Contains("Brookside Primary School", home, StringComparison.Ordinal);
+
+        var switched = await senco.PostFormAsync("/", "/SwitchSchool", ("schoolId", brookside.ToString()), ("returnUrl", "/"));
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Contains("Governor at Brookside Primary School", await (await senco.GetAsync("/")).HtmlAsync(), StringComparison.Ordinal);
+
+        // A school the user holds no role at cannot be chosen.
+        var other = await _records.SchoolAsync("Castle Hill");
+        Assert.Equal(HttpStatusCode.NotFound, (await senco.PostFormAsync("/", "/SwitchSchool", ("schoolId", other.ToString()))).StatusCode);
+    }
 }

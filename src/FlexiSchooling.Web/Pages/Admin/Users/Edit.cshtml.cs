@@ -77,7 +77,18 @@ public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
         }
 
         Db.RoleAssignments.Add(new RoleAssignment(Id, Input.Role!.Value, Input.SchoolId));
-        await Db.SaveChangesAsync();
+        try
+        {
+            await Db.SaveChangesAsync();
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Someone else added the same role a moment ago.
+            ModelState.AddModelError("Input.Role", "This person already holds that role there");
+            await LoadAsync();
+            return Page();
+        }
+
         return RedirectToPage(new { id = Id });
     }
 
