@@ -1,6 +1,7 @@
 using System.Net;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -198,5 +199,39 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, invite.StatusCode);
         Assert.Contains("Choose one of the trust's schools", await invite.HtmlAsync(), StringComparison.Ordinal);
         Assert.Equal(0L, await _records.CountAsync("SELECT count(*) FROM users WHERE email = 'smuggled@example.org'"));
+    }
+
+    [Fact]
+    public async Task Every_post_handler_on_a_record_page_answers_404_for_another_trusts_or_a_sibling_schools_record()
+    {
+        var loader = _factory.Services.GetRequiredService<PageLoader>();
+        var endpoints = _factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null && RecordRoutes.ContainsKey(e.RoutePattern.RawText!.TrimStart('/')))
+            .ToList();
+        var sibling = await _factory.SignInAsync(HeadBrookside);
+        var otherTrustHead = await _factory.SignInAsync(HeadStBedes);
+        var otherAdmin = await _factory.SignInAsync(AdminStAidans);
+        var checkedHandlers = 0;
+        foreach (var endpoint in endpoints)
+        {
+            var route = endpoint.RoutePattern.RawText!.TrimStart('/');
+            var kind = RecordRoutes[route];
+            var compiled = await loader.LoadAsync(endpoint.Metadata.GetMetadata<PageActionDescriptor>()!, endpoint.Metadata);
+            foreach (var handler in compiled.HandlerMethods.Where(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)))
+            {
+                var url = Url(route, await RecordAsync(kind, "ashby")) + (handler.Name is null ? "" : "?handler=" + handler.Name);
+                var fields = new[] { ("assignmentId", Guid.NewGuid().ToString()), ("closureId", (await _records.ClosureAtAsync("Ashby")).ToString()) };
+                var clients = kind == "pupil" ? new[] { sibling, otherTrustHead } : [otherAdmin];
+                foreach (var client in clients)
+                {
+                    var response = await client.PostFormAsync("/", url, fields);
+                    Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"POST {url}: {(int)response.StatusCode}");
+                }
+
+                checkedHandlers++;
+            }
+        }
+
+        Assert.True(checkedHandlers >= 8, $"only {checkedHandlers} handlers were found");
     }
 }
