@@ -1,0 +1,69 @@
+using FlexiSchooling.Domain.Policy;
+
+namespace FlexiSchooling.Domain.Attendance;
+
+/// <summary>
+/// The statutory arithmetic (DfE): attendance = attending sessions ÷ possible sessions, where
+/// possible excludes the not-possible and administrative codes; persistent absence is absence of 10%
+/// or more, severe absence 50% or more. Beside it, the arrangement-adjusted figure: attendance at the
+/// sessions the pupil was expected in school (flexi home sessions and approved leave excluded), the
+/// figure flexi-schooling formal reviews are triggered on (000 §7, 003 Flexi-Schooling Protocol §7).
+/// Additive, so weekly summaries add up to any range.
+/// </summary>
+public sealed record AttendanceFigures(int Possible, int Present, int ApprovedActivity, int Authorised, int Unauthorised, int ExpectedPossible, int ExpectedAttended)
+{
+    public static readonly AttendanceFigures Zero = new(0, 0, 0, 0, 0, 0, 0);
+
+    public int Attending => Present + ApprovedActivity;
+
+    public int Absent => Authorised + Unauthorised;
+
+    /// <summary>Exact percentage (not rounded): thresholds compare against this.</summary>
+    public decimal? Percent => Possible == 0 ? null : 100m * Attending / Possible;
+
+    public decimal? AdjustedPercent => ExpectedPossible == 0 ? null : 100m * ExpectedAttended / ExpectedPossible;
+
+    public bool IsPersistentAbsence(AttendanceSettings settings) => Percent is { } p && p <= settings.PersistentAbsenceAtOrBelowPercent;
+
+    public bool IsSevereAbsence(AttendanceSettings settings) => Percent is { } p && p <= settings.SevereAbsenceAtOrBelowPercent;
+
+    public static AttendanceFigures operator +(AttendanceFigures a, AttendanceFigures b) => new(
+        a.Possible + b.Possible, a.Present + b.Present, a.ApprovedActivity + b.ApprovedActivity, a.Authorised + b.Authorised,
+        a.Unauthorised + b.Unauthorised, a.ExpectedPossible + b.ExpectedPossible, a.ExpectedAttended + b.ExpectedAttended);
+
+    /// <summary>From marks (category and whether the pupil was expected in school), counting only sessions on roll.</summary>
+    public static AttendanceFigures From(IEnumerable<(AttendanceCategory Category, bool ExpectedInSchool)> marks)
+    {
+        int possible = 0, present = 0, aea = 0, authorised = 0, unauthorised = 0, expectedPossible = 0, expectedAttended = 0;
+        foreach (var (category, expected) in marks)
+        {
+            if (!category.IsPossible())
+            {
+                continue;
+            }
+
+            possible++;
+            switch (category)
+            {
+                case AttendanceCategory.Present: present++; break;
+                case AttendanceCategory.ApprovedEducationalActivity: aea++; break;
+                case AttendanceCategory.Authorised: authorised++; break;
+                case AttendanceCategory.Unauthorised: unauthorised++; break;
+            }
+
+            if (expected)
+            {
+                expectedPossible++;
+                if (category.IsAttending())
+                {
+                    expectedAttended++;
+                }
+            }
+        }
+
+        return new AttendanceFigures(possible, present, aea, authorised, unauthorised, expectedPossible, expectedAttended);
+    }
+
+    /// <summary>The Monday of a date's week: the key of the weekly summaries.</summary>
+    public static DateOnly WeekOf(DateOnly date) => date.AddDays(-(((int)date.DayOfWeek + 6) % 7));
+}

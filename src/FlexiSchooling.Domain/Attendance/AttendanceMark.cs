@@ -1,0 +1,219 @@
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Tenancy;
+
+namespace FlexiSchooling.Domain.Attendance;
+
+/// <summary>
+/// One mark: one pupil, one session of one school day. It keeps the category its code had when it
+/// was recorded, so a later change to the DfE code set never rewrites history. Every change is
+/// a <see cref="MarkChange"/>; after the day the mark is locked and a change needs a reason
+/// (School Attendance (Pupil Registration) (England) Regulations 2024: every entry kept, with who
+/// changed it and why).
+/// </summary>
+public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
+{
+    private AttendanceMark() { }
+
+    private AttendanceMark(Guid schoolId, Guid pupilId, DateOnly date, Session session)
+    {
+        Id = Guid.CreateVersion7();
+        SchoolId = schoolId;
+        PupilId = pupilId;
+        Date = date;
+        Session = session;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public Guid PupilId { get; private set; }
+
+    public DateOnly Date { get; private set; }
+
+    public Session Session { get; private set; }
+
+    public string Code { get; private set; } = "";
+
+    public AttendanceCategory Category { get; private set; }
+
+    public int? MinutesLate { get; private set; }
+
+    public string? Comment { get; private set; }
+
+    /// <summary>False where an arrangement or approved leave says the pupil was not expected in school (e.g. flexi home sessions).</summary>
+    public bool ExpectedInSchool { get; private set; } = true;
+
+    public Guid? ExpectedMarkId { get; private set; }
+
+    public DateTimeOffset RecordedAt { get; private set; }
+
+    public Guid? RecordedBy { get; private set; }
+
+    public uint Version { get; private set; }
+
+    public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    /// <summary>A mark after the day it is for is locked: changing it needs a reason.</summary>
+    public static bool IsLocked(DateOnly markDate, DateOnly today) => markDate < today;
+
+    /// <summary>Records the first mark for a pupil's session.</summary>
+    public static (AttendanceMark Mark, MarkChange Change) Record(
+        Guid schoolId, Guid pupilId, DateOnly date, Session session, MarkEntry entry, RegisterSettings registers,
+        DateOnly today, Guid? userId, DateTimeOffset now, string? reason)
+    {
+        var mark = new AttendanceMark(schoolId, pupilId, date, session);
+        var change = mark.Apply(entry, registers, today, userId, now, reason, first: true);
+        return (mark, change!);
+    }
+
+    /// <summary>Changes the mark; returns null when nothing changed.</summary>
+    public MarkChange? Change(MarkEntry entry, RegisterSettings registers, DateOnly today, Guid? userId, DateTimeOffset now, string? reason) =>
+        Apply(entry, registers, today, userId, now, reason, first: false);
+
+    private MarkChange? Apply(MarkEntry entry, RegisterSettings registers, DateOnly today, Guid? userId, DateTimeOffset now, string? reason, bool first)
+    {
+        var set = AttendanceCodeSet.For(Date);
+        var code = AttendanceCodeSet.Normalise(entry.Code);
+        if (code == AttendanceCodeSet.PresentAm && Session == Session.PM)
+        {
+            code = AttendanceCodeSet.PresentPm; // "/" typed in the afternoon means present
+        }
+
+        if (!set.TryGet(code, out var found))
+        {
+            throw new DomainRuleException("attendance-code-known", $"'{entry.Code}' is not a register code. Use a DfE code such as / L N I M C.", nameof(MarkEntry.Code));
+        }
+
+        RegisterRules.CheckLateness(found.Code, entry.MinutesLate, registers);
+        var minutes = found.Code is AttendanceCodeSet.Late or AttendanceCodeSet.LateAfterClose ? entry.MinutesLate : null;
+        var comment = string.IsNullOrWhiteSpace(entry.Comment) ? null : entry.Comment.Trim();
+        if (!first && found.Code == Code && minutes == MinutesLate && comment == Comment && entry.ExpectedInSchool == ExpectedInSchool)
+        {
+            return null;
+        }
+
+        if (!first && IsLocked(Date, today) && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainRuleException("locked-mark-needs-reason", "This register is locked: give a reason for changing the mark.", nameof(MarkEntry.Reason));
+        }
+
+        var change = new MarkChange(this, first ? null : Code, found.Code, first ? null : MinutesLate, minutes, reason?.Trim(), userId, now);
+        Code = found.Code;
+        Category = found.Category;
+        MinutesLate = minutes;
+        Comment = comment;
+        ExpectedInSchool = entry.ExpectedInSchool;
+        ExpectedMarkId = entry.ExpectedMarkId;
+        RecordedAt = now;
+        RecordedBy = userId;
+        return change;
+    }
+}
+
+/// <summary>What a person (or an expected mark) puts in a register row.</summary>
+public sealed record MarkEntry(string Code, int? MinutesLate, string? Comment, bool ExpectedInSchool = true, Guid? ExpectedMarkId = null, string? Reason = null);
+
+/// <summary>One entry in a mark's history: who, when, old, new, why. Never updated or deleted.</summary>
+public sealed class MarkChange : ISchoolOwned, ITrustStampable
+{
+    private MarkChange() { }
+
+    internal MarkChange(AttendanceMark mark, string? oldCode, string newCode, int? oldMinutes, int? newMinutes, string? reason, Guid? changedBy, DateTimeOffset changedAt)
+    {
+        Id = Guid.CreateVersion7(changedAt);
+        MarkId = mark.Id;
+        SchoolId = mark.SchoolId;
+        PupilId = mark.PupilId;
+        Date = mark.Date;
+        Session = mark.Session;
+        OldCode = oldCode;
+        NewCode = newCode;
+        OldMinutesLate = oldMinutes;
+        NewMinutesLate = newMinutes;
+        Reason = reason;
+        ChangedBy = changedBy;
+        ChangedAt = changedAt;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public Guid MarkId { get; private set; }
+
+    public Guid PupilId { get; private set; }
+
+    public DateOnly Date { get; private set; }
+
+    public Session Session { get; private set; }
+
+    public string? OldCode { get; private set; }
+
+    public string NewCode { get; private set; } = "";
+
+    public int? OldMinutesLate { get; private set; }
+
+    public int? NewMinutesLate { get; private set; }
+
+    public string? Reason { get; private set; }
+
+    public Guid? ChangedBy { get; private set; }
+
+    public DateTimeOffset ChangedAt { get; private set; }
+
+    public void StampTrust(Guid trustId) => TrustId = trustId;
+}
+
+public static class RegisterRules
+{
+    /// <summary>
+    /// L is a late arrival before the register closed; U after it closed (it counts as an
+    /// unauthorised absence for the whole session). Minutes late are counted from the register
+    /// opening; the register stays open for the profile's minutes (at most 30, by regulation).
+    /// </summary>
+    public static void CheckLateness(string code, int? minutesLate, RegisterSettings registers)
+    {
+        if (code is not (AttendanceCodeSet.Late or AttendanceCodeSet.LateAfterClose))
+        {
+            return;
+        }
+
+        if (minutesLate is not > 0)
+        {
+            throw new DomainRuleException("late-needs-minutes", "Enter how many minutes late the pupil arrived.", nameof(MarkEntry.MinutesLate));
+        }
+
+        if (code == AttendanceCodeSet.Late && minutesLate > registers.OpenMinutes)
+        {
+            throw new DomainRuleException("late-before-close", $"The register closes {registers.OpenMinutes} minutes after it opens: a pupil arriving {minutesLate} minutes late is U, not L.", nameof(MarkEntry.Code));
+        }
+
+        if (code == AttendanceCodeSet.LateAfterClose && minutesLate <= registers.OpenMinutes)
+        {
+            throw new DomainRuleException("late-after-close", $"The register was still open {minutesLate} minutes after it opened: the pupil is L, not U.", nameof(MarkEntry.Code));
+        }
+    }
+}
+
+public static class SessionRules
+{
+    /// <summary>Marks are for school days (possible sessions are school days only) and pupils on roll.</summary>
+    public static void CheckMarkable(Calendar.SchoolCalendar calendar, Pupils.Pupil pupil, DateOnly date)
+    {
+        if (!calendar.IsSchoolDay(date))
+        {
+            throw new DomainRuleException("register-school-days-only", $"{date:d MMMM yyyy} is not a school day: there is no register.");
+        }
+
+        if (!pupil.IsOnRoll(date))
+        {
+            throw new DomainRuleException("register-on-roll-only", $"{pupil.DisplayName} was not on roll on {date:d MMMM yyyy}.");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Calendar;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Flexi;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Pupils;
+
+namespace FlexiSchooling.Domain.Tests;
+
+public sealed class AttendanceTests
+{
+    private static readonly RegisterSettings Hinckley = PolicyTemplates.Get(PolicyTemplates.Hinckley).Settings.Registers; // open 20 minutes
+    private static readonly DateOnly Monday = new(2025, 1, 6);
+
+    private static AttendanceFigures Figures(params string[] codes) =>
+        AttendanceFigures.From(codes.Select(c => (AttendanceCodeSet.Dfe2024[c].Category, true)));
+
+    [Fact]
+    public void Code_set_is_the_full_dfe_2024_set_with_a_category_for_each_code()
+    {
+        var set = AttendanceCodeSet.Dfe2024;
+        Assert.Equal(new DateOnly(2024, 8, 19), set.EffectiveFrom);
+        string[] all = ["/", "\\", "L", "K", "V", "P", "W", "B", "D", "C1", "M", "J1", "S", "C2", "C", "X", "T", "R", "I", "E", "Q", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7", "G", "N", "O", "U", "Z", "#"];
+        Assert.Equal(all.Order(), set.Codes.Select(c => c.Code).Order());
+        Assert.Equal(AttendanceCategory.ApprovedEducationalActivity, set["B"].Category);
+        Assert.Equal(AttendanceCategory.Authorised, set["C2"].Category);
+        Assert.Equal(AttendanceCategory.Unauthorised, set["U"].Category);
+        Assert.Equal(AttendanceCategory.NotPossible, set["D"].Category);
+        Assert.Equal(AttendanceCategory.Administrative, set["#"].Category);
+        Assert.Same(set, AttendanceCodeSet.For(new DateOnly(2026, 1, 1)));
+    }
+
+    [Fact]
+    public void Attendance_counts_every_category_correctly()
+    {
+        // Attending: / L B (3). Authorised: C I (2). Unauthorised: N U G (3). Not possible: D X Q Y1 # Z.
+        var f = Figures("/", "L", "B", "C", "I", "N", "U", "G", "D", "X", "Q", "Y1", "#", "Z");
+        Assert.Equal(8, f.Possible);
+        Assert.Equal(3, f.Attending);
+        Assert.Equal(2, f.Authorised);
+        Assert.Equal(3, f.Unauthorised);
+        Assert.Equal(37.5m, f.Percent);
+    }
+
+    [Fact]
+    public void Persistent_absence_is_ten_percent_or_more_and_severe_fifty_percent_or_more()
+    {
+        var settings = PolicyTemplates.Get(PolicyTemplates.Ddat).Settings.Attendance;
+        var ninety = Figures([.. Enumerable.Repeat("/", 9), "I"]);
+        Assert.True(ninety.IsPersistentAbsence(settings));
+        Assert.False(Figures([.. Enumerable.Repeat("/", 10), "I"]).IsPersistentAbsence(settings)); // 90.9%
+        Assert.True(Figures("/", "O").IsSevereAbsence(settings));
+        Assert.False(Figures("/", "/", "O").IsSevereAbsence(settings));
+        Assert.Null(Figures("X", "#").Percent); // no possible sessions
+    }
+
+    [Fact]
+    public void Late_before_the_register_closes_is_L_and_after_it_is_U()
+    {
+        RegisterRules.CheckLateness("L", 20, Hinckley);
+        RegisterRules.CheckLateness("U", 21, Hinckley);
+        Assert.Equal("late-before-close", Assert.Throws<DomainRuleException>(() => RegisterRules.CheckLateness("L", 25, Hinckley)).Rule);
+        Assert.Equal("late-after-close", Assert.Throws<DomainRuleException>(() => RegisterRules.CheckLateness("U", 10, Hinckley)).Rule);
+        Assert.Equal("late-needs-minutes", Assert.Throws<DomainRuleException>(() => RegisterRules.CheckLateness("L", null, Hinckley)).Rule);
+        Assert.Equal(AttendanceCategory.Present, AttendanceCodeSet.Dfe2024["L"].Category);
+        Assert.Equal(AttendanceCategory.Unauthorised, AttendanceCodeSet.Dfe2024["U"].Category);
+    }
+
+    [Fact]
+    public void A_locked_mark_needs_a_reason_and_every_change_is_kept()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var user = Guid.NewGuid();
+        var (mark, first) = AttendanceMark.Record(Guid.NewGuid(), Guid.NewGuid(), Monday, Session.AM, new MarkEntry("N", null, null), Hinckley, Monday, user, now, null);
+        Assert.Null(first.OldCode);
+        Assert.Equal("N", first.NewCode);
+
+        // The same day: no reason needed. Nothing changed: no history entry.
+        Assert.NotNull(mark.Change(new MarkEntry("I", null, null), Hinckley, Monday, user, now, null));
+        Assert.Null(mark.Change(new MarkEntry("i", null, null), Hinckley, Monday, user, now, null));
+
+        // The next day the mark is locked.
+        var tuesday = Monday.AddDays(1);
+        var e = Assert.Throws<DomainRuleException>(() => mark.Change(new MarkEntry("M", null, null), Hinckley, tuesday, user, now, null));
+        Assert.Equal("locked-mark-needs-reason", e.Rule);
+        Assert.Equal("I", mark.Code);
+        var change = mark.Change(new MarkEntry("M", null, null), Hinckley, tuesday, user, now, "Appointment letter seen");
+        Assert.Equal(("I", "M", "Appointment letter seen"), (change!.OldCode, change.NewCode, change.Reason));
+    }
+
+    [Fact]
+    public void Present_typed_as_slash_in_the_afternoon_is_recorded_as_backslash()
+    {
+        var (mark, _) = AttendanceMark.Record(Guid.NewGuid(), Guid.NewGuid(), Monday, Session.PM, new MarkEntry("/", null, null), Hinckley, Monday, null, DateTimeOffset.UtcNow, null);
+        Assert.Equal("\\", mark.Code);
+        Assert.Throws<DomainRuleException>(() => AttendanceMark.Record(Guid.NewGuid(), Guid.NewGuid(), Monday, Session.AM, new MarkEntry("QQ", null, null), Hinckley, Monday, null, DateTimeOffset.UtcNow, null));
+    }
+
+    [Fact]
+    public void Registers_are_for_school_days_and_pupils_on_roll()
+    {
+        var school = Guid.NewGuid();
+        var calendar = new SchoolCalendar([new Term(school, "Spring 2025", new(2025, 1, 6), new(2025, 4, 4), new(2025, 2, 17), new(2025, 2, 21))], [], BankHolidayFeed.Shipped().Select(b => b.Date));
+        var pupil = new Pupil(school, Upns.Create("801200001001"), "Ada", "Lovelace", new(2015, 1, 1), 5, admissionDate: new DateOnly(2025, 2, 3));
+        SessionRules.CheckMarkable(calendar, pupil, new DateOnly(2025, 2, 3));
+        Assert.Equal("register-school-days-only", Assert.Throws<DomainRuleException>(() => SessionRules.CheckMarkable(calendar, pupil, new DateOnly(2025, 2, 18))).Rule);
+        Assert.Equal("register-school-days-only", Assert.Throws<DomainRuleException>(() => SessionRules.CheckMarkable(calendar, pupil, new DateOnly(2025, 2, 8))).Rule);
+        // Admitted mid-year: sessions before admission are not the pupil's.
+        Assert.Equal("register-on-roll-only", Assert.Throws<DomainRuleException>(() => SessionRules.CheckMarkable(calendar, pupil, new DateOnly(2025, 1, 31))).Rule);
+    }
+
+    [Fact]
+    public void Expected_mark_covers_its_dates_sessions_and_weekdays()
+    {
+        var flexiHome = new ExpectedMark(Guid.NewGuid(), Guid.NewGuid(), Monday, Monday.AddDays(27), Sessions.Both, new HashSet<DayOfWeek> { DayOfWeek.Thursday, DayOfWeek.Friday }, "C", expectedInSchool: false, "Flexi-schooling", null);
+        Assert.True(flexiHome.Covers(new DateOnly(2025, 1, 9), Session.AM));   // Thursday
+        Assert.False(flexiHome.Covers(new DateOnly(2025, 1, 8), Session.AM));  // Wednesday
+        Assert.False(flexiHome.Covers(Monday.AddDays(28 + 3), Session.PM));      // after the range
+        var leave = new ExpectedMark(Guid.NewGuid(), Guid.NewGuid(), Monday, Monday, Sessions.PM, null, "M", false, "Leave of absence", null);
+        Assert.False(leave.Covers(Monday, Session.AM));
+        Assert.True(leave.Covers(Monday, Session.PM));
+        leave.Withdraw(DateTimeOffset.UtcNow);
+        Assert.False(leave.Covers(Monday, Session.PM));
+    }
+
+    /// <summary>domain.md worked example 1: home sessions never lower the figure flexi reviews use.</summary>
+    [Theory]
+    [InlineData(PolicyTemplates.Ddat, 35, 36, false)]      // 97.2%: not below 97
+    [InlineData(PolicyTemplates.Hinckley, 35, 36, false)]
+    [InlineData(PolicyTemplates.Ddat, 34, 36, true)]       // 94.4%: below both
+    [InlineData(PolicyTemplates.Hinckley, 34, 36, true)]
+    [InlineData(PolicyTemplates.Ddat, 69, 72, true)]       // 95.8%: only DDAT
+    [InlineData(PolicyTemplates.Hinckley, 69, 72, false)]
+    public void Formal_review_when_agreed_session_attendance_below_threshold(string template, int present, int agreed, bool expected)
+    {
+        // 3 agreed days a week in school (6 sessions), 2 days at home (4 sessions, code C, not expected in school).
+        var homeSessions = agreed / 6 * 4;
+        var marks = Enumerable.Repeat((AttendanceCategory.Present, true), present)
+            .Concat(Enumerable.Repeat((AttendanceCategory.Unauthorised, true), agreed - present))
+            .Concat(Enumerable.Repeat((AttendanceCategory.Authorised, false), homeSessions));
+        var figures = AttendanceFigures.From(marks);
+        Assert.Equal(agreed, figures.ExpectedPossible);
+        Assert.Equal(agreed + homeSessions, figures.Possible);
+        Assert.True(figures.AdjustedPercent > figures.Percent); // the statutory figure counts home sessions as absence
+        Assert.Equal(expected, FlexiRules.FormalReviewDue(figures, PolicyTemplates.Get(template).Settings.Flexi));
+    }
+
+    [Fact]
+    public void Weekly_summaries_are_keyed_by_monday_and_add_up()
+    {
+        Assert.Equal(Monday, AttendanceFigures.WeekOf(new DateOnly(2025, 1, 12)));
+        Assert.Equal(Monday, AttendanceFigures.WeekOf(Monday));
+        Assert.Equal(Figures("/", "I", "N", "/"), Figures("/", "I") + Figures("N", "/"));
+    }
+}
