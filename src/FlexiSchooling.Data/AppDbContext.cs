@@ -63,6 +63,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<Domain.Attendance.AttendanceMark> AttendanceMarks => Set<Domain.Attendance.AttendanceMark>();
+
+    public DbSet<Domain.Attendance.MarkChange> MarkChanges => Set<Domain.Attendance.MarkChange>();
+
+    public DbSet<Domain.Attendance.ExpectedMark> ExpectedMarks => Set<Domain.Attendance.ExpectedMark>();
+
+    public DbSet<Attendance.AttendancePupilWeek> AttendancePupilWeeks => Set<Attendance.AttendancePupilWeek>();
+
+    public DbSet<Attendance.RegisterSubmission> RegisterSubmissions => Set<Attendance.RegisterSubmission>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -89,6 +89,14 @@ if (args.Contains("--migrate") || args.Contains("--migrate-only"))
     }
 }
 
+if (args.Contains("--rebuild-attendance-summaries"))
+{
+    await using var db = app.Services.GetRequiredService<SystemDb>().Create();
+    var rows = await FlexiSchooling.Data.Attendance.AttendanceSummaries.RebuildAllAsync(db);
+    app.Logger.LogInformation("Rebuilt {Rows} weekly attendance summaries from the marks", rows);
+    return;
+}
+
 if (args.Contains("--seed-demo"))
 {
     var seeded = await DemoSeeder.SeedAsync(app.Services);

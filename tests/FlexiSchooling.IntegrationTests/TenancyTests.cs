@@ -42,6 +42,14 @@ public sealed class TenancyTests : IAsyncLifetime
             system.OutboxMessages.Add(message);
             system.Set<IdentityUserToken<Guid>>().Add(new IdentityUserToken<Guid> { UserId = user.Id, LoginProvider = "test", Name = "n", Value = "v" });
             system.Set<IdentityUserClaim<Guid>>().Add(new IdentityUserClaim<Guid> { UserId = user.Id, ClaimType = "t", ClaimValue = "v" });
+            var pupil = await system.Pupils.FirstAsync(p => p.TrustId == trust);
+            var leave = new Domain.Attendance.ExpectedMark(pupil.SchoolId, pupil.Id, new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 2), Domain.Attendance.Sessions.Both, null, "M", false, "Leave of absence", null);
+            leave.StampTrust(trust);
+            system.ExpectedMarks.Add(leave);
+            var group = await system.RegistrationGroups.FirstAsync(g => g.TrustId == trust);
+            var submission = new Data.Attendance.RegisterSubmission(Guid.NewGuid(), group.SchoolId, group.Id, new DateOnly(2026, 11, 2), Domain.Attendance.Session.AM, null, DateTimeOffset.UtcNow);
+            submission.StampTrust(trust);
+            system.RegisterSubmissions.Add(submission);
             system.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid> { UserId = user.Id, LoginProvider = "test", ProviderKey = trust.ToString(), ProviderDisplayName = "t" });
         }
 

@@ -14,6 +14,7 @@ internal sealed class RegistrationGroupConfiguration : IEntityTypeConfiguration<
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.SchoolId, x.Name }).IsUnique();
         b.HasIndex(x => x.TrustId);
+        b.HasOne<Identity.AppUser>().WithMany().HasForeignKey(x => x.TutorUserId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

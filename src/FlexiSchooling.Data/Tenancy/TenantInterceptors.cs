@@ -60,7 +60,13 @@ public sealed class TenantConnectionInterceptor : DbConnectionInterceptor
 /// </summary>
 public sealed class TenantSaveChangesInterceptor(TimeProvider time) : SaveChangesInterceptor
 {
-    private static readonly HashSet<Type> NotAudited = [typeof(AuditEvent), typeof(OutboxMessage), typeof(IdentityUserToken<Guid>), typeof(IdentityUserClaim<Guid>), typeof(IdentityUserLogin<Guid>)];
+    // Not audited: the audit trail itself, queued email, Identity's token rows, a mark's change history
+    // (which is itself the who/when/old/new/why record) and register submission receipts.
+    private static readonly HashSet<Type> NotAudited =
+    [
+        typeof(AuditEvent), typeof(OutboxMessage), typeof(IdentityUserToken<Guid>), typeof(IdentityUserClaim<Guid>), typeof(IdentityUserLogin<Guid>),
+        typeof(Domain.Attendance.MarkChange), typeof(Attendance.RegisterSubmission),
+    ];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {

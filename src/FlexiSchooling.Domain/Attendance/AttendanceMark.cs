@@ -203,6 +203,15 @@ public static class RegisterRules
 
 public static class SessionRules
 {
+    /// <summary>A register is taken on or after its day, never ahead of it (expected marks say what is planned).</summary>
+    public static void CheckNotFuture(DateOnly date, DateOnly today)
+    {
+        if (date > today)
+        {
+            throw new DomainRuleException("register-not-in-future", "You cannot take a register for a day that has not happened yet.");
+        }
+    }
+
     /// <summary>Marks are for school days (possible sessions are school days only) and pupils on roll.</summary>
     public static void CheckMarkable(Calendar.SchoolCalendar calendar, Pupils.Pupil pupil, DateOnly date)
     {

@@ -25,5 +25,10 @@ public sealed class RegistrationGroup : ISchoolOwned, ITrustStampable
 
     public int? YearGroup { get; private set; }
 
+    /// <summary>The form tutor or class teacher who takes this group's register (teachers see their own groups).</summary>
+    public Guid? TutorUserId { get; private set; }
+
+    public void AssignTutor(Guid? userId) => TutorUserId = userId;
+
     public void StampTrust(Guid trustId) => TrustId = trustId;
 }

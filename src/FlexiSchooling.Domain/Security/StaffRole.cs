@@ -21,6 +21,18 @@ public enum Permission
     EditPupils,
     ViewAudit,
     ManageTrust,
+
+    /// <summary>Take the registers of one's own groups (teachers) — see <see cref="TakeAnyRegister"/>.</summary>
+    TakeRegister,
+
+    /// <summary>Take the register of any group of the school (issue 3: attendance officers see the school).</summary>
+    TakeAnyRegister,
+
+    /// <summary>Change a mark after its day, with a reason.</summary>
+    AmendLockedMarks,
+
+    /// <summary>Record approved leave of absence (expected marks).</summary>
+    RecordLeave,
 }
 
 public static class RolePermissions
@@ -34,6 +46,8 @@ public static class RolePermissions
         Permission.EditPupils => role is StaffRole.Headteacher or StaffRole.AttendanceOfficer or StaffRole.DesignatedSafeguardingLead or StaffRole.Senco,
         Permission.ViewAudit => role is StaffRole.TrustLead,
         Permission.ManageTrust => role is StaffRole.TrustAdmin,
+        Permission.TakeRegister => role is StaffRole.Teacher or StaffRole.AttendanceOfficer or StaffRole.Headteacher,
+        Permission.TakeAnyRegister or Permission.AmendLockedMarks or Permission.RecordLeave => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher,
     };
 
     public static string Label(StaffRole role) => role switch

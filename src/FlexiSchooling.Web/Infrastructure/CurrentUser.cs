@@ -49,6 +49,10 @@ public sealed class CurrentUser
 
     public IEnumerable<Guid> SchoolsWhere(Permission permission) => Schools.Select(s => s.Id).Where(id => Can(permission, id));
 
+    /// <summary>Teachers take their own groups' registers; attendance officers and heads any group of the school.</summary>
+    public bool CanTakeRegister(Domain.Pupils.RegistrationGroup group) =>
+        Can(Permission.TakeAnyRegister, group.SchoolId) || (Can(Permission.TakeRegister, group.SchoolId) && group.TutorUserId == UserId);
+
     public string RoleLabel => ActiveSchool is { } s
         ? string.Join(", ", RolesAt(s.Id).Select(RolePermissions.Label))
         : string.Join(", ", Assignments.Select(a => RolePermissions.Label(a.Role)).Distinct());

@@ -123,10 +123,16 @@ public static class DemoSeeder
                     db.RoleAssignments.Add(WithTrust(new RoleAssignment(senco.Id, StaffRole.Governor, school.Id), trust.Id));
                 }
 
+                var tutor = db.ChangeTracker.Entries<AppUser>().Single(e => e.Entity.Email == $"teacher@{s.Slug}.{EmailDomain}").Entity;
                 for (var year = s.FirstYear; year <= s.LastYear; year++)
                 {
                     var forms = s.Phase == SchoolPhase.Secondary ? new[] { "Elm", "Oak" } : ["A", "B"];
                     var groups = forms.Select(f => WithTrust(new RegistrationGroup(school.Id, s.Phase == SchoolPhase.Secondary ? $"{year} {f}" : $"{YearGroups.Label(year)} {f}", year), trust.Id)).ToList();
+                    if (year == s.FirstYear + 1)
+                    {
+                        groups[0].AssignTutor(tutor.Id); // the demo teacher takes this group's register
+                    }
+
                     db.RegistrationGroups.AddRange(groups);
                     for (var i = 0; i < s.PerYear; i++)
                     {
@@ -147,7 +153,9 @@ public static class DemoSeeder
         }
 
         await db.SaveChangesAsync();
+        await DemoAttendance.SeedMarksAsync(db, time, random);
         await transaction.CommitAsync();
+        await Data.Attendance.AttendanceSummaries.RebuildAllAsync(db);
         return logins;
     }
 

@@ -43,6 +43,9 @@ public sealed class RouteMatrixTests : IAsyncLifetime
     {
         ["Pupils/{id:guid}"] = "pupil",
         ["Pupils/{id:guid}/Edit"] = "pupil",
+        ["Pupils/{id:guid}/Attendance"] = "pupil",
+        ["Pupils/{id:guid}/Leave"] = "pupil",
+        ["Attendance/Register/{groupId:guid}"] = "group",
         ["Admin/Schools/Edit/{id:guid?}"] = "school",
         ["Admin/Schools/Calendar/{id:guid}"] = "school",
         ["Admin/Users/Edit/{id:guid}"] = "user",
@@ -74,13 +77,15 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ("user", "stbedes") => await _records.UserAsync(FlexiFactory.Email("teacher", "stbedes")),
         ("policy", "ashby") => await _records.PolicyVersionOfTrustAsync("Northfield"),
         ("policy", "stbedes") => await _records.PolicyVersionOfTrustAsync("St Aidan"),
+        ("group", "ashby") => await _records.GroupAtAsync("Ashby"),
+        ("group", "stbedes") => await _records.GroupAtAsync("St Bede"),
         _ => throw new ArgumentOutOfRangeException(nameof(owner)),
     };
 
     private static string Url(string route, Guid id) => "/" + route[..route.IndexOf('{', StringComparison.Ordinal)] + id + route[(route.IndexOf('}', StringComparison.Ordinal) + 1)..];
 
     [Fact]
-    public async Task Pupil_records_answer_404_to_sibling_schools_and_other_trusts()
+    public async Task School_records_answer_404_to_sibling_schools_and_other_trusts()
     {
         var clients = new Dictionary<string, HttpClient>
         {
@@ -90,6 +95,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             ["trust lead"] = await _factory.SignInAsync(TrustLead),
         };
         var ashbyPupil = await RecordAsync("pupil", "ashby");
+        var ashbyGroup = await RecordAsync("group", "ashby");
         var expected = new Dictionary<(string Route, string Persona), HttpStatusCode>
         {
             [("Pupils/{id:guid}", "same school")] = HttpStatusCode.OK,
@@ -101,10 +107,23 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Pupils/{id:guid}/Edit", "another trust")] = HttpStatusCode.NotFound,
             // A trust lead oversees but does not edit pupil records.
             [("Pupils/{id:guid}/Edit", "trust lead")] = HttpStatusCode.NotFound,
+            [("Pupils/{id:guid}/Attendance", "same school")] = HttpStatusCode.OK,
+            [("Pupils/{id:guid}/Attendance", "sibling school")] = HttpStatusCode.NotFound,
+            [("Pupils/{id:guid}/Attendance", "another trust")] = HttpStatusCode.NotFound,
+            [("Pupils/{id:guid}/Attendance", "trust lead")] = HttpStatusCode.OK,
+            [("Pupils/{id:guid}/Leave", "same school")] = HttpStatusCode.OK,
+            [("Pupils/{id:guid}/Leave", "sibling school")] = HttpStatusCode.NotFound,
+            [("Pupils/{id:guid}/Leave", "another trust")] = HttpStatusCode.NotFound,
+            [("Pupils/{id:guid}/Leave", "trust lead")] = HttpStatusCode.NotFound,
+            [("Attendance/Register/{groupId:guid}", "same school")] = HttpStatusCode.OK,
+            [("Attendance/Register/{groupId:guid}", "sibling school")] = HttpStatusCode.NotFound,
+            [("Attendance/Register/{groupId:guid}", "another trust")] = HttpStatusCode.NotFound,
+            [("Attendance/Register/{groupId:guid}", "trust lead")] = HttpStatusCode.NotFound,
         };
+        Assert.Empty(RecordRoutes.Where(r => r.Value is "pupil" or "group").Select(r => r.Key).Except(expected.Keys.Select(k => k.Route)));
         foreach (var ((route, persona), status) in expected)
         {
-            var response = await clients[persona].GetAsync(Url(route, ashbyPupil));
+            var response = await clients[persona].GetAsync(Url(route, RecordRoutes[route] == "group" ? ashbyGroup : ashbyPupil));
             Assert.True(response.StatusCode == status, $"{persona} GET {route}: {(int)response.StatusCode}, expected {(int)status}");
         }
 
@@ -119,7 +138,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         var admin = await _factory.SignInAsync(AdminNorthfield);
         var otherAdmin = await _factory.SignInAsync(AdminStAidans);
         var nonAdmins = new[] { await _factory.SignInAsync(HeadAshby), await _factory.SignInAsync(HeadBrookside), await _factory.SignInAsync(HeadStBedes), await _factory.SignInAsync(TrustLead) };
-        foreach (var (route, kind) in RecordRoutes.Where(r => r.Value != "pupil"))
+        foreach (var (route, kind) in RecordRoutes.Where(r => r.Value is not ("pupil" or "group")))
         {
             var own = Url(route, await RecordAsync(kind, "ashby"));
             var foreign = Url(route, await RecordAsync(kind, "stbedes"));
@@ -221,7 +240,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             {
                 var url = Url(route, await RecordAsync(kind, "ashby")) + (handler.Name is null ? "" : "?handler=" + handler.Name);
                 var fields = new[] { ("assignmentId", Guid.NewGuid().ToString()), ("closureId", (await _records.ClosureAtAsync("Ashby")).ToString()) };
-                var clients = kind == "pupil" ? new[] { sibling, otherTrustHead } : [otherAdmin];
+                var clients = kind is "pupil" or "group" ? new[] { sibling, otherTrustHead } : [otherAdmin];
                 foreach (var client in clients)
                 {
                     var response = await client.PostFormAsync("/", url, fields);

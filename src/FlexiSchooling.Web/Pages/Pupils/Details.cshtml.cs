@@ -26,6 +26,10 @@ public sealed class DetailsModel(AuditTrail audit) : AppPageModel
 
     public string ProfileName { get; private set; } = "";
 
+    public Domain.Attendance.AttendanceFigures Attendance { get; private set; } = Domain.Attendance.AttendanceFigures.Zero;
+
+    public bool CanRecordLeave { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         var pupil = await Db.Pupils.AsNoTracking().Include(p => p.Contacts)
@@ -43,8 +47,12 @@ public sealed class DetailsModel(AuditTrail audit) : AppPageModel
         CanEdit = CurrentUser.Can(Permission.EditPupils, pupil.SchoolId);
         var today = Today;
         Age = today.Year - pupil.DateOfBirth.Year - (today < pupil.DateOfBirth.AddYears(today.Year - pupil.DateOfBirth.Year) ? 1 : 0);
-        var versions = await Db.PolicyProfileVersions.AsNoTracking().ToListAsync();
-        var inForce = PolicyProfileVersion.InForce(versions, pupil.SchoolId, today);
+        var inForce = await SchoolRules.ProfileAsync(Db, pupil.SchoolId, today);
+        CanRecordLeave = CurrentUser.Can(Permission.RecordLeave, pupil.SchoolId);
+        var year = Domain.Common.AcademicYear.Containing(today);
+        var from = Domain.Attendance.AttendanceFigures.WeekOf(year.Start);
+        Attendance = (await Db.AttendancePupilWeeks.AsNoTracking().Where(w => w.PupilId == pupil.Id && w.WeekStart >= from && w.WeekStart <= year.End).ToListAsync())
+            .Aggregate(Domain.Attendance.AttendanceFigures.Zero, (sum, w) => sum + w.Figures);
         ProfileName = $"{inForce.SourcePolicy}, version {inForce.Number}";
         await audit.ViewedAsync(nameof(Domain.Pupils.Pupil), pupil.Id, pupil.SchoolId);
         return Page();

@@ -3,3 +3,20 @@ import { initAll } from '/lib/govuk/govuk-frontend.min.js';
 
 document.body.classList.add('govuk-frontend-supported', 'js-enabled');
 initAll();
+
+// Registers are keyboard-first: Enter or the down arrow moves to the next pupil's mark, up arrow to
+// the previous one; the whole mark is selected so typing replaces it.
+const codes = [...document.querySelectorAll('[data-register-code]')];
+codes.forEach((input, index) => {
+  input.addEventListener('focus', () => input.select());
+  input.addEventListener('keydown', (event) => {
+    const next = event.key === 'Enter' || event.key === 'ArrowDown' ? codes[index + 1] : event.key === 'ArrowUp' ? codes[index - 1] : null;
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      input.form.querySelector('button[type=submit]')?.focus();
+    }
+  });
+});

@@ -1,0 +1,83 @@
+using FlexiSchooling.Data.Attendance;
+using FlexiSchooling.Data.Identity;
+using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.Trusts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FlexiSchooling.Data.Configurations;
+
+internal sealed class AttendanceMarkConfiguration : IEntityTypeConfiguration<AttendanceMark>
+{
+    public void Configure(EntityTypeBuilder<AttendanceMark> b)
+    {
+        b.ToTable("attendance_marks");
+        b.Property(x => x.Session).HasConversion<string>().HasMaxLength(2);
+        b.Property(x => x.Code).HasMaxLength(3);
+        b.Property(x => x.Category).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.Comment).HasMaxLength(200);
+        b.Property(x => x.Version).IsRowVersion();
+        b.HasOne<Pupil>().WithMany().HasForeignKey(x => x.PupilId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.PupilId, x.Date, x.Session }).IsUnique();
+        b.HasIndex(x => new { x.SchoolId, x.Date });
+        b.HasIndex(x => x.TrustId);
+    }
+}
+
+internal sealed class MarkChangeConfiguration : IEntityTypeConfiguration<MarkChange>
+{
+    public void Configure(EntityTypeBuilder<MarkChange> b)
+    {
+        b.ToTable("attendance_mark_changes");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Session).HasConversion<string>().HasMaxLength(2);
+        b.Property(x => x.OldCode).HasMaxLength(3);
+        b.Property(x => x.NewCode).HasMaxLength(3);
+        b.Property(x => x.Reason).HasMaxLength(500);
+        b.HasOne<AttendanceMark>().WithMany().HasForeignKey(x => x.MarkId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.PupilId, x.Date });
+        b.HasIndex(x => x.TrustId);
+    }
+}
+
+internal sealed class ExpectedMarkConfiguration : IEntityTypeConfiguration<ExpectedMark>
+{
+    public void Configure(EntityTypeBuilder<ExpectedMark> b)
+    {
+        b.ToTable("expected_marks");
+        b.Property(x => x.Sessions).HasConversion<int>();
+        b.Property(x => x.Code).HasMaxLength(3);
+        b.Property(x => x.Source).HasMaxLength(100);
+        b.Property(x => x.Note).HasMaxLength(500);
+        b.HasOne<Pupil>().WithMany().HasForeignKey(x => x.PupilId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.PupilId, x.From });
+        b.HasIndex(x => x.TrustId);
+    }
+}
+
+internal sealed class AttendancePupilWeekConfiguration : IEntityTypeConfiguration<AttendancePupilWeek>
+{
+    public void Configure(EntityTypeBuilder<AttendancePupilWeek> b)
+    {
+        b.ToTable("attendance_pupil_weeks");
+        b.HasKey(x => new { x.PupilId, x.SchoolId, x.WeekStart });
+        b.Ignore(x => x.Figures);
+        b.HasIndex(x => new { x.SchoolId, x.WeekStart });
+        b.HasIndex(x => new { x.TrustId, x.WeekStart });
+    }
+}
+
+internal sealed class RegisterSubmissionConfiguration : IEntityTypeConfiguration<RegisterSubmission>
+{
+    public void Configure(EntityTypeBuilder<RegisterSubmission> b)
+    {
+        b.ToTable("register_submissions");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Session).HasConversion<string>().HasMaxLength(2);
+        b.HasOne<RegistrationGroup>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.GroupId, x.Date, x.Session });
+        b.HasIndex(x => x.TrustId);
+    }
+}

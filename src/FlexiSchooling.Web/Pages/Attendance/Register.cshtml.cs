@@ -1,0 +1,279 @@
+using FlexiSchooling.Data.Attendance;
+using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Calendar;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace FlexiSchooling.Web.Pages.Attendance;
+
+/// <summary>One row of the register form: a pupil's mark as typed, and the version it was typed against.</summary>
+public sealed record RegisterRow
+{
+    public Guid PupilId { get; init; }
+
+    public string Code { get; init; } = "";
+
+    public int? MinutesLate { get; init; }
+
+    public string? Comment { get; init; }
+
+    public string? Reason { get; init; }
+
+    /// <summary>The mark's row version when the form was opened (0: no mark yet).</summary>
+    public uint Version { get; init; }
+
+    /// <summary>After a conflict: "mine" to save what I typed, "theirs" to keep what someone else saved.</summary>
+    public string? Choice { get; init; }
+}
+
+public sealed record RegisterPupil(Guid Id, string Name, string? ExpectedLabel, string? SavedCode, DateTimeOffset? SavedAt);
+
+public sealed record RegisterConflict(string TheirCode, string? TheirBy, DateTimeOffset TheirAt);
+
+/// <summary>
+/// Taking a register: everyone defaults to present (or to what an expected mark says), a code typed
+/// changes a mark, and one save writes the whole register with its history and its weekly summaries
+/// in one transaction. A second person's save in between is shown mark by mark for the user to
+/// choose; the same submission twice saves once; after the day, changes need a reason.
+/// </summary>
+public sealed class RegisterModel : AppPageModel
+{
+    [FromRoute]
+    public Guid GroupId { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? Date { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public Session Session { get; set; }
+
+    [BindProperty]
+    public List<RegisterRow> Rows { get; set; } = [];
+
+    [BindProperty]
+    public Guid SubmissionKey { get; set; }
+
+    public string GroupName { get; private set; } = "";
+
+    public string SchoolName { get; private set; } = "";
+
+    public IReadOnlyList<RegisterPupil> Pupils { get; private set; } = [];
+
+    public Dictionary<Guid, RegisterConflict> Conflicts { get; } = [];
+
+    public bool IsSchoolDay { get; private set; }
+
+    public bool IsLocked { get; private set; }
+
+    public bool CanSave { get; private set; }
+
+    public bool Saved { get; private set; }
+
+    public RegisterSettings Registers { get; private set; } = null!;
+
+    private RegistrationGroup _group = null!;
+    private SchoolCalendar _calendar = null!;
+    private List<Pupil> _pupils = [];
+    private List<ExpectedMark> _expected = [];
+
+    public async Task<IActionResult> OnGetAsync(bool saved = false)
+    {
+        if (!await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        Saved = saved;
+        if (IsSchoolDay)
+        {
+            var marks = await MarksAsync(tracked: false);
+            Rows = [.. _pupils.Select(p => marks.TryGetValue(p.Id, out var m)
+                ? new RegisterRow { PupilId = p.Id, Code = m.Code, MinutesLate = m.MinutesLate, Comment = m.Comment, Version = m.Version }
+                : new RegisterRow { PupilId = p.Id, Code = ExpectedFor(p.Id)?.Code ?? AttendanceCodeSet.Present(Session) })];
+            SubmissionKey = Guid.NewGuid();
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        if (!IsSchoolDay || !CanSave)
+        {
+            ModelState.AddModelError("", IsSchoolDay ? "You cannot change this register." : "There is no register on a day that is not a school day.");
+            return Page();
+        }
+
+        // Every row must be a pupil of this register: a tampered id is refused outright.
+        var pupilIds = _pupils.Select(p => p.Id).ToHashSet();
+        if (Rows.Any(r => !pupilIds.Contains(r.PupilId)) || Rows.Select(r => r.PupilId).Distinct().Count() != Rows.Count)
+        {
+            return NotFound();
+        }
+
+        var date = Date!.Value;
+        if (await Db.RegisterSubmissions.AnyAsync(s => s.Id == SubmissionKey))
+        {
+            return Redirect(SavedUrl()); // the same submission again: already saved once
+        }
+
+        var marks = await MarksAsync(tracked: true);
+        foreach (var row in Rows.Where(r => r.Choice is null))
+        {
+            var current = marks.GetValueOrDefault(row.PupilId);
+            if ((current?.Version ?? 0) != row.Version)
+            {
+                var by = current!.RecordedBy is { } u ? await Db.Users.Where(x => x.Id == u).Select(x => x.DisplayName).FirstOrDefaultAsync() : null;
+                Conflicts[row.PupilId] = new RegisterConflict(current.Code, by, current.RecordedAt);
+            }
+        }
+
+        if (Conflicts.Count > 0)
+        {
+            // The form is redrawn from Rows (with the current versions), not from the posted values.
+            ModelState.Clear();
+            ModelState.AddModelError("", $"Someone else saved {Conflicts.Count} mark(s) in this register after you opened it. Nothing has been saved yet: for each highlighted pupil, choose their mark or yours, then save again.");
+            Rows = [.. Rows.Select(r => Conflicts.ContainsKey(r.PupilId) ? r with { Version = marks[r.PupilId].Version } : r)];
+            return Page();
+        }
+
+        var profile = Registers;
+        var today = Today;
+        var now = Time.GetUtcNow();
+        var pupils = _pupils.ToDictionary(p => p.Id);
+        for (var i = 0; i < Rows.Count; i++)
+        {
+            var row = Rows[i];
+            if (row.Choice == "theirs")
+            {
+                continue;
+            }
+
+            var expected = ExpectedFor(row.PupilId);
+            // Not expected in school only while the mark is the one the arrangement or leave declared.
+            var followsExpected = expected is not null && string.Equals(AttendanceCodeSet.Normalise(row.Code), expected.Code, StringComparison.Ordinal);
+            var entry = new MarkEntry(row.Code ?? "", row.MinutesLate, row.Comment, ExpectedInSchool: !(followsExpected && !expected!.ExpectedInSchool), followsExpected ? expected!.Id : null, row.Reason);
+            try
+            {
+                SessionRules.CheckMarkable(_calendar, pupils[row.PupilId], date);
+                if (marks.TryGetValue(row.PupilId, out var mark))
+                {
+                    if (mark.Change(entry, profile, today, CurrentUser.UserId, now, row.Reason) is { } change)
+                    {
+                        Db.MarkChanges.Add(change);
+                    }
+                }
+                else
+                {
+                    var (created, change) = AttendanceMark.Record(_group.SchoolId, row.PupilId, date, Session, entry, profile, today, CurrentUser.UserId, now, row.Reason);
+                    Db.AttendanceMarks.Add(created);
+                    Db.MarkChanges.Add(change);
+                }
+            }
+            catch (DomainRuleException e)
+            {
+                var field = e.Field switch
+                {
+                    nameof(MarkEntry.MinutesLate) => nameof(RegisterRow.MinutesLate),
+                    nameof(MarkEntry.Reason) => nameof(RegisterRow.Reason),
+                    _ => nameof(RegisterRow.Code),
+                };
+                ModelState.AddModelError($"Rows[{i}].{field}", $"{pupils[row.PupilId].DisplayName}: {e.Message}");
+            }
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page(); // nothing saved: a register is saved whole or not at all
+        }
+
+        Db.RegisterSubmissions.Add(new RegisterSubmission(SubmissionKey, _group.SchoolId, _group.Id, date, Session, CurrentUser.UserId, now));
+        await using var transaction = await Db.Database.BeginTransactionAsync();
+        try
+        {
+            await Db.SaveChangesAsync();
+            await AttendanceSummaries.RefreshAsync(Db, [.. Rows.Select(r => r.PupilId)], [date]);
+            await transaction.CommitAsync();
+        }
+        catch (Exception e) when (e is DbUpdateConcurrencyException || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+        {
+            await transaction.RollbackAsync();
+            if (e is DbUpdateException { InnerException: PostgresException pk } && pk.ConstraintName?.StartsWith("PK_register_submissions", StringComparison.Ordinal) == true)
+            {
+                return Redirect(SavedUrl()); // the same submission, saved a moment ago by a double click
+            }
+
+            ModelState.AddModelError("", "Someone else saved this register at the same moment. Nothing of yours has been saved: reopen the register to see their marks.");
+            return Page();
+        }
+
+        return Redirect(SavedUrl());
+    }
+
+    private string SavedUrl() => $"/Attendance/Register/{GroupId}?date={Date:yyyy-MM-dd}&session={Session}&saved=true";
+
+    public ExpectedMark? ExpectedFor(Guid pupilId) => _expected.FirstOrDefault(e => e.PupilId == pupilId && e.Covers(Date!.Value, Session));
+
+    private async Task<Dictionary<Guid, AttendanceMark>> MarksAsync(bool tracked)
+    {
+        var ids = _pupils.Select(p => p.Id).ToList();
+        var date = Date!.Value;
+        var query = Db.AttendanceMarks.Where(m => ids.Contains(m.PupilId) && m.Date == date && m.Session == Session);
+        return await (tracked ? query : query.AsNoTracking()).ToDictionaryAsync(m => m.PupilId);
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        var group = await Db.RegistrationGroups.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking().SingleOrDefaultAsync(g => g.Id == GroupId);
+        if (group is null || !await CanAsync(group.SchoolId, Permission.TakeRegister) || !CurrentUser.CanTakeRegister(group))
+        {
+            return false;
+        }
+
+        _group = group;
+        GroupName = group.Name;
+        SchoolName = CurrentUser.Schools.FirstOrDefault(s => s.Id == group.SchoolId)?.Name ?? "";
+        Date ??= Today;
+        var date = Date.Value;
+        try
+        {
+            SessionRules.CheckNotFuture(date, Today);
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError("", e.Message);
+            Date = Today;
+            date = Today;
+        }
+
+        _calendar = await SchoolRules.CalendarAsync(Db, group.SchoolId);
+        IsSchoolDay = _calendar.IsSchoolDay(date);
+        Registers = (await SchoolRules.ProfileAsync(Db, group.SchoolId, date)).Settings.Registers;
+        IsLocked = AttendanceMark.IsLocked(date, Today);
+        CanSave = !IsLocked || CurrentUser.Can(Permission.AmendLockedMarks, group.SchoolId);
+        _pupils = await Db.Pupils.AsNoTracking()
+            .Where(p => p.RegistrationGroupId == group.Id && p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date))
+            .OrderBy(p => p.LegalSurname).ThenBy(p => p.LegalForename).ToListAsync();
+        var ids = _pupils.Select(p => p.Id).ToList();
+        _expected = await Db.ExpectedMarks.AsNoTracking().Where(e => ids.Contains(e.PupilId) && e.From <= date && e.To >= date && e.WithdrawnAt == null).ToListAsync();
+        var saved = await MarksAsync(tracked: false);
+        Pupils = [.. _pupils.Select(p =>
+        {
+            var expected = ExpectedFor(p.Id);
+            var mark = saved.GetValueOrDefault(p.Id);
+            return new RegisterPupil(p.Id, $"{p.LegalSurname}, {p.PreferredForename ?? p.LegalForename}", expected is null ? null : $"{expected.Code} ({expected.Source})", mark?.Code, mark?.RecordedAt);
+        })];
+        return true;
+    }
+}
