@@ -58,12 +58,19 @@ public static class TestDatabase
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull or null ? default! : (T)value;
     }
 
+    /// <summary>
+    /// The template's demo data is seeded as if on this day, so its attendance marks (2 to 20 November
+    /// 2026) are the same whenever the tests run.
+    /// </summary>
+    public static readonly DateTimeOffset SeededOn = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
     /// <summary>Services for system work on a database (what the app's start-up gets), without the web host.</summary>
-    public static ServiceProvider Services(string database, bool pooling = true) => new ServiceCollection()
-        .AddSingleton(TimeProvider.System)
+    public static ServiceProvider Services(string database, bool pooling = true, TimeProvider? time = null) => new ServiceCollection()
+        .AddSingleton(time ?? TimeProvider.System)
         .AddFlexiData(App(database), Owner(database, pooling))
         .BuildServiceProvider();
 
@@ -96,7 +103,7 @@ public static class TestDatabase
             {
                 await ExecuteAsync(Super(), $"DROP DATABASE IF EXISTS {Template}");
                 await ExecuteAsync(Super(), $"CREATE DATABASE {Template} OWNER flexi_owner");
-                await using (var services = Services(Template, pooling: false))
+                await using (var services = Services(Template, pooling: false, new FixedTime(SeededOn)))
                 {
                     await using (var db = services.GetRequiredService<SystemDb>().Create())
                     {
@@ -116,5 +123,10 @@ public static class TestDatabase
         {
             Gate.Release();
         }
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

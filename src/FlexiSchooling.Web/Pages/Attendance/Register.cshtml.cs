@@ -132,7 +132,8 @@ public sealed class RegisterModel : AppPageModel
         foreach (var row in Rows.Where(r => r.Choice is null))
         {
             var current = marks.GetValueOrDefault(row.PupilId);
-            if ((current?.Version ?? 0) != row.Version)
+            // Changed since the form was opened, and to something other than what this person typed.
+            if ((current?.Version ?? 0) != row.Version && current is not null && current.Code != Typed(row.Code))
             {
                 var by = current!.RecordedBy is { } u ? await Db.Users.Where(x => x.Id == u).Select(x => x.DisplayName).FirstOrDefaultAsync() : null;
                 Conflicts[row.PupilId] = new RegisterConflict(current.Code, by, current.RecordedAt);
@@ -219,6 +220,12 @@ public sealed class RegisterModel : AppPageModel
         }
 
         return Redirect(SavedUrl());
+    }
+
+    private string Typed(string? code)
+    {
+        var typed = AttendanceCodeSet.Normalise(code ?? "");
+        return typed == AttendanceCodeSet.PresentAm ? AttendanceCodeSet.Present(Session) : typed;
     }
 
     private string SavedUrl() => $"/Attendance/Register/{GroupId}?date={Date:yyyy-MM-dd}&session={Session}&saved=true";

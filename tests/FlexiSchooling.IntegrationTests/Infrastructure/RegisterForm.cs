@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace FlexiSchooling.IntegrationTests.Infrastructure;
+
+/// <summary>A register page's form as a person's browser would post it: every field, with some rows changed.</summary>
+public sealed partial class RegisterForm
+{
+    private readonly List<KeyValuePair<string, string>> _fields;
+
+    private RegisterForm(string url, List<KeyValuePair<string, string>> fields)
+    {
+        Url = url;
+        _fields = fields;
+    }
+
+    public string Url { get; }
+
+    public string Html { get; private set; } = "";
+
+    [GeneratedRegex("name=\"([^\"]+)\"[^>]*?value=\"([^\"]*)\"")]
+    private static partial Regex Field();
+
+    public static async Task<RegisterForm> OpenAsync(HttpClient client, Guid group, DateOnly date, string session = "AM")
+    {
+        var url = $"/Attendance/Register/{group}?date={date:yyyy-MM-dd}&session={session}";
+        var html = await (await client.GetAsync(url)).Content.ReadAsStringAsync();
+        return FromHtml(url, html);
+    }
+
+    private static RegisterForm FromHtml(string url, string html)
+    {
+        var form = html[html.IndexOf("<form method=\"post\" novalidate>", StringComparison.Ordinal)..];
+        form = form[..(form.IndexOf("</form>", StringComparison.Ordinal) + 7)];
+        var fields = Field().Matches(form).Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+        // Radio buttons: only the checked one is posted.
+        fields.RemoveAll(f => f.Key.EndsWith(".Choice", StringComparison.Ordinal));
+        foreach (Match radio in Regex.Matches(form, "name=\"(Rows\\[\\d+\\]\\.Choice)\" type=\"radio\" value=\"(\\w+)\" checked"))
+        {
+            fields.Add(new(radio.Groups[1].Value, radio.Groups[2].Value));
+        }
+
+        return new RegisterForm(url, fields) { Html = html };
+    }
+
+    public IReadOnlyList<Guid> Pupils => [.. _fields.Where(f => f.Key.EndsWith(".PupilId", StringComparison.Ordinal)).Select(f => Guid.Parse(f.Value))];
+
+    public string? Get(Guid pupil, string field) => _fields.FirstOrDefault(f => f.Key == $"{Row(pupil)}.{field}").Value;
+
+    public RegisterForm Set(Guid pupil, string field, string value)
+    {
+        var key = $"{Row(pupil)}.{field}";
+        _fields.RemoveAll(f => f.Key == key);
+        _fields.Add(new(key, value));
+        return this;
+    }
+
+    private string Row(Guid pupil) => _fields.First(f => f.Key.EndsWith(".PupilId", StringComparison.Ordinal) && f.Value == pupil.ToString()).Key[..^".PupilId".Length];
+
+    public async Task<HttpResponseMessage> PostAsync(HttpClient client) =>
+        await client.PostAsync(Url, new FormUrlEncodedContent(_fields));
+
+    /// <summary>Posts and reads the form back from the answer (after an error or a conflict).</summary>
+    public async Task<(HttpResponseMessage Response, RegisterForm Again)> PostAndReadAsync(HttpClient client)
+    {
+        var response = await PostAsync(client);
+        return (response, FromHtml(Url, await response.Content.ReadAsStringAsync()));
+    }
+}
