@@ -1,0 +1,79 @@
+using FlexiSchooling.BrowserTests.Infrastructure;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Web.Seeding;
+using Microsoft.Playwright;
+
+namespace FlexiSchooling.BrowserTests;
+
+/// <summary>
+/// Issue 3, "Done when": a register taken with the keyboard, a locked mark amended with a reason,
+/// the history seen on the pupil's page; screenshots saved and every page clean under axe-core.
+/// </summary>
+public sealed class AttendanceOfficerRegisterTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private async Task AccessibleAsync(IPage page, string screenshot)
+    {
+        await browser.ScreenshotAsync(page, screenshot);
+        var violations = await BrowserFixture.SeriousAccessibilityViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"{screenshot}: {string.Join("; ", violations)}");
+    }
+
+    [Fact]
+    public async Task Attendance_officer_amends_a_locked_register_with_the_keyboard_and_sees_the_history()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email address").FillAsync($"attendance@ashby.{DemoSeeder.EmailDomain}");
+        await page.GetByLabel("Password").FillAsync(DemoSeeder.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var key = await page.Locator("#authenticator-key").InnerTextAsync();
+        await page.GetByLabel("Code from your app").FillAsync(Totp.Code(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor authentication" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" }).GetByRole(AriaRole.Link, new() { Name = "Registers" }).ClickAsync();
+        await page.GetByLabel("Date").FillAsync("2026-11-20");
+        await page.GetByLabel("Session").SelectOptionAsync("AM");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show registers" }).ClickAsync();
+        await Assertions.Expect(page.Locator("table")).ToContainTextAsync("Year 3 A");
+        await AccessibleAsync(page, "30-registers");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Year 3 A", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-warning-text")).ToContainTextAsync("locked");
+        await AccessibleAsync(page, "31-register-locked");
+
+        // Keyboard only: focus the first mark, type, Enter to the next pupil, type again.
+        var codes = page.Locator("[data-register-code]");
+        var first = await codes.Nth(0).InputValueAsync();
+        var firstNew = first == "M" ? "I" : "M";
+        await codes.Nth(0).FocusAsync();
+        await page.Keyboard.TypeAsync(firstNew);
+        await page.Keyboard.PressAsync("Enter");
+        var second = await codes.Nth(1).InputValueAsync();
+        var secondNew = second == "N" ? "O" : "N";
+        await page.Keyboard.TypeAsync(secondNew);
+        await Assertions.Expect(codes.Nth(1)).ToHaveValueAsync(secondNew);
+
+        // Saving without reasons is refused next to each changed mark, keeping what was typed.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("give a reason");
+        await Assertions.Expect(codes.Nth(0)).ToHaveValueAsync(firstNew);
+        await AccessibleAsync(page, "32-register-needs-reasons");
+
+        await page.Locator("#Rows_0__Reason").FillAsync("Parent phoned: dental appointment");
+        await page.Locator("#Rows_1__Reason").FillAsync("No contact yet");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Register saved");
+        await Assertions.Expect(codes.Nth(0)).ToHaveValueAsync(firstNew);
+        await AccessibleAsync(page, "33-register-saved");
+
+        // The pupil's attendance page shows the figures and the change with its reason.
+        var pupilName = (await page.Locator("tbody th label").Nth(0).InnerTextAsync()).Trim();
+        var pupilId = await page.Locator("input[name='Rows[0].PupilId']").InputValueAsync();
+        await page.GotoAsync($"/Pupils/{pupilId}/Attendance");
+        await Assertions.Expect(page.Locator("#mark-history")).ToContainTextAsync("Parent phoned: dental appointment");
+        await Assertions.Expect(page.Locator("#mark-history")).ToContainTextAsync($"{first} → {firstNew}");
+        Assert.False(string.IsNullOrEmpty(pupilName));
+        await AccessibleAsync(page, "34-pupil-attendance");
+    }
+}
