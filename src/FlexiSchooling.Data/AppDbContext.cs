@@ -73,6 +73,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Attendance.RegisterSubmission> RegisterSubmissions => Set<Attendance.RegisterSubmission>();
 
+    public DbSet<Domain.Attendance.AbsenceContact> AbsenceContacts => Set<Domain.Attendance.AbsenceContact>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -50,6 +50,9 @@ public sealed class TenancyTests : IAsyncLifetime
             var submission = new Data.Attendance.RegisterSubmission(Guid.NewGuid(), group.SchoolId, group.Id, new DateOnly(2026, 11, 2), Domain.Attendance.Session.AM, null, DateTimeOffset.UtcNow);
             submission.StampTrust(trust);
             system.RegisterSubmissions.Add(submission);
+            var contact = new Domain.Attendance.AbsenceContact(pupil.SchoolId, pupil.Id, DateTimeOffset.UtcNow, new DateOnly(2026, 11, 2), Domain.Attendance.ContactMethod.Call, true, null, "Test", null);
+            contact.StampTrust(trust);
+            system.AbsenceContacts.Add(contact);
             system.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid> { UserId = user.Id, LoginProvider = "test", ProviderKey = trust.ToString(), ProviderDisplayName = "t" });
         }
 

@@ -81,3 +81,17 @@ internal sealed class RegisterSubmissionConfiguration : IEntityTypeConfiguration
         b.HasIndex(x => x.TrustId);
     }
 }
+
+internal sealed class AbsenceContactConfiguration : IEntityTypeConfiguration<AbsenceContact>
+{
+    public void Configure(EntityTypeBuilder<AbsenceContact> b)
+    {
+        b.ToTable("absence_contacts");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Method).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.Outcome).HasMaxLength(500);
+        b.HasOne<Pupil>().WithMany().HasForeignKey(x => x.PupilId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.PupilId, x.OnDate });
+        b.HasIndex(x => x.TrustId);
+    }
+}

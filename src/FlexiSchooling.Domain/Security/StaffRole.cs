@@ -33,6 +33,9 @@ public enum Permission
 
     /// <summary>Record approved leave of absence (expected marks).</summary>
     RecordLeave,
+
+    /// <summary>Work the absence follow-up list and log contacts.</summary>
+    FollowUpAbsence,
 }
 
 public static class RolePermissions
@@ -48,6 +51,7 @@ public static class RolePermissions
         Permission.ManageTrust => role is StaffRole.TrustAdmin,
         Permission.TakeRegister => role is StaffRole.Teacher or StaffRole.AttendanceOfficer or StaffRole.Headteacher,
         Permission.TakeAnyRegister or Permission.AmendLockedMarks or Permission.RecordLeave => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher,
+        Permission.FollowUpAbsence => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead,
     };
 
     public static string Label(StaffRole role) => role switch

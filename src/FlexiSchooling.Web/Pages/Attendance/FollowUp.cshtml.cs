@@ -1,0 +1,74 @@
+using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Attendance;
+
+public sealed record FollowUpPupilRow(Guid Id, string Name, string? Group, IReadOnlyList<FollowUpItem> Items);
+
+/// <summary>The attendance officer's and pastoral staff's worklist for the active school (rules in <see cref="FollowUp"/>).</summary>
+public sealed class FollowUpModel : AppPageModel
+{
+    public string SchoolName { get; private set; } = "";
+
+    public IReadOnlyList<FollowUpPupilRow> Pupils { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (CurrentUser.ActiveSchool is not { } school || !await CanAsync(school.Id, Permission.FollowUpAbsence))
+        {
+            return NotFound();
+        }
+
+        SchoolName = school.Name;
+        var today = Today;
+        var calendar = await SchoolRules.CalendarAsync(Db, school.Id);
+        var settings = (await SchoolRules.ProfileAsync(Db, school.Id, today)).Settings.Attendance;
+        var year = AcademicYear.Containing(today);
+        var from = FollowUp.RollingSchoolWeeksStart(calendar, today, settings.PenaltyNoticeRollingSchoolWeeks);
+        var pupils = await Db.Pupils.AsNoTracking().Where(p => p.SchoolId == school.Id && p.AdmissionDate <= today && (p.LeavingDate == null || p.LeavingDate >= today)).ToListAsync();
+        var groups = await Db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == school.Id).ToDictionaryAsync(g => g.Id, g => g.Name);
+        var marks = (await Db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == school.Id && m.Date >= from && m.Date <= today)
+            .Select(m => new { m.PupilId, m.Date, m.Session, m.Code, m.Category }).ToListAsync()).ToLookup(m => m.PupilId);
+        var weekFrom = AttendanceFigures.WeekOf(year.Start);
+        var ytd = (await Db.AttendancePupilWeeks.AsNoTracking().Where(w => w.SchoolId == school.Id && w.WeekStart >= weekFrom && w.WeekStart <= year.End).ToListAsync())
+            .GroupBy(w => w.PupilId).ToDictionary(g => g.Key, g => g.Aggregate(AttendanceFigures.Zero, (sum, w) => sum + w.Figures));
+        var contacts = (await Db.AbsenceContacts.AsNoTracking().Where(c => c.SchoolId == school.Id && c.OnDate >= year.Start).ToListAsync()).ToLookup(c => c.PupilId);
+
+        Pupils = [.. pupils
+            .Select(p => new
+            {
+                Pupil = p,
+                Items = FollowUp.For(
+                    new FollowUpPupil(p.Id, p.Flags, [.. marks[p.Id].Select(m => (m.Date, m.Session, m.Code, m.Category))], ytd.GetValueOrDefault(p.Id, AttendanceFigures.Zero), [.. contacts[p.Id]]),
+                    calendar, settings, today),
+            })
+            .Where(x => x.Items.Count > 0)
+            .OrderBy(x => x.Items.Min(i => i.Priority)).ThenBy(x => x.Pupil.LegalSurname)
+            .Select(x => new FollowUpPupilRow(x.Pupil.Id, $"{x.Pupil.LegalSurname}, {x.Pupil.PreferredForename ?? x.Pupil.LegalForename}",
+                x.Pupil.RegistrationGroupId is { } g ? groups.GetValueOrDefault(g) : null, [.. x.Items.OrderBy(i => i.Priority)]))];
+        return Page();
+    }
+
+    public static string Label(FollowUpKind kind) => kind switch
+    {
+        FollowUpKind.UnexplainedAbsence => "N not cleared",
+        FollowUpKind.FirstDayContact => "First-day contact",
+        FollowUpKind.HomeVisit => "Home visit",
+        FollowUpKind.TellSocialWorker => "Tell social worker",
+        FollowUpKind.MissingEducation => "CME referral",
+        FollowUpKind.AttendanceWave => "Attendance wave",
+        FollowUpKind.PenaltyNoticeThreshold => "Penalty notice threshold",
+    };
+
+    public static string Colour(FollowUpKind kind) => kind switch
+    {
+        FollowUpKind.TellSocialWorker or FollowUpKind.MissingEducation => "govuk-tag--red",
+        FollowUpKind.FirstDayContact or FollowUpKind.HomeVisit => "govuk-tag--orange",
+        FollowUpKind.UnexplainedAbsence => "govuk-tag--yellow",
+        FollowUpKind.AttendanceWave or FollowUpKind.PenaltyNoticeThreshold => "govuk-tag--purple",
+    };
+}

@@ -1,0 +1,47 @@
+using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Attendance;
+
+public sealed record WaveCount(int Stage, decimal Threshold, bool Inclusive, int Count);
+
+public sealed record SchoolAttendanceRow(Guid Id, string Name, int Pupils, decimal? Percent, int Persistent, int Severe, IReadOnlyList<WaveCount> Waves);
+
+/// <summary>
+/// Pupils below each threshold, per school, for everyone who sees pupils (a trust lead sees every
+/// school). Reads the weekly summaries only, never raw marks.
+/// </summary>
+public sealed class OverviewModel : AppPageModel
+{
+    public AcademicYear Year { get; private set; }
+
+    public IReadOnlyList<SchoolAttendanceRow> Schools { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        Year = AcademicYear.Containing(Today);
+        var from = AttendanceFigures.WeekOf(Year.Start);
+        var end = Year.End;
+        var schools = CurrentUser.SchoolsWhere(Permission.ViewPupils).ToList();
+        var perPupil = await Db.AttendancePupilWeeks.AsNoTracking()
+            .Where(w => schools.Contains(w.SchoolId) && w.WeekStart >= from && w.WeekStart <= end)
+            .GroupBy(w => new { w.SchoolId, w.PupilId })
+            .Select(g => new { g.Key.SchoolId, Possible = g.Sum(w => w.Possible), Present = g.Sum(w => w.Present), Aea = g.Sum(w => w.ApprovedActivity), Auth = g.Sum(w => w.Authorised), Unauth = g.Sum(w => w.Unauthorised) })
+            .ToListAsync();
+        var rows = new List<SchoolAttendanceRow>();
+        foreach (var school in CurrentUser.Schools.Where(s => schools.Contains(s.Id)))
+        {
+            var settings = (await SchoolRules.ProfileAsync(Db, school.Id, Today)).Settings.Attendance;
+            var figures = perPupil.Where(p => p.SchoolId == school.Id).Select(p => new AttendanceFigures(p.Possible, p.Present, p.Aea, p.Auth, p.Unauth, 0, 0)).Where(f => f.Possible > 0).ToList();
+            var total = figures.Aggregate(AttendanceFigures.Zero, (sum, f) => sum + f);
+            rows.Add(new SchoolAttendanceRow(school.Id, school.Name, figures.Count, total.Percent,
+                figures.Count(f => f.IsPersistentAbsence(settings)), figures.Count(f => f.IsSevereAbsence(settings)),
+                [.. settings.Waves.OrderBy(w => w.Stage).Select(w => new WaveCount(w.Stage, w.ThresholdPercent, w.Inclusive, figures.Count(f => w.Applies(f.Percent!.Value))))]));
+        }
+
+        Schools = rows;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+
+namespace FlexiSchooling.IntegrationTests.Pages.Attendance;
+
+/// <summary>Issue 3, "Follow-up" and the trust view, through the application.</summary>
+public sealed class FollowUpTests : IAsyncLifetime
+{
+    private FlexiFactory _factory = null!;
+    private DemoRecords _records = null!;
+    private string _db = "";
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _factory = new FlexiFactory(_db);
+        _records = new DemoRecords(_db);
+    }
+
+    public Task DisposeAsync()
+    {
+        _factory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_week_of_absence_lists_contact_and_home_visit_with_reasons_and_a_logged_visit_closes_it()
+    {
+        // A pupil present until 13 November, then absent (O) every session from 16 to 20 November.
+        var pupil = await _records.PupilAtAsync("Ashby");
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(_db), $"""
+            UPDATE attendance_marks SET code = '/', category = 'Present' WHERE pupil_id = '{pupil}' AND date < '2026-11-16' AND session = 'AM';
+            UPDATE attendance_marks SET code = '\', category = 'Present' WHERE pupil_id = '{pupil}' AND date < '2026-11-16' AND session = 'PM';
+            UPDATE attendance_marks SET code = 'O', category = 'Unauthorised' WHERE pupil_id = '{pupil}' AND date BETWEEN '2026-11-16' AND '2026-11-20';
+            UPDATE pupils SET has_social_worker = false, sen_support = false, ehcp = false, looked_after = false, pupil_premium = false,
+                   child_protection_plan = false, child_in_need_plan = false WHERE id = '{pupil}';
+            """);
+        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var html = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
+        var row = html[html.IndexOf($"/Pupils/{pupil}\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains("First-day contact", row, StringComparison.Ordinal);
+        Assert.Contains("Absent since Mon 16 Nov (5 school days)", row, StringComparison.Ordinal);
+        Assert.Contains("Day 5 of absence: a home visit is due from day 3", row, StringComparison.Ordinal);
+
+        var logged = await officer.PostFormAsync($"/Pupils/{pupil}/Contacts",
+            ("Input.Method", "HomeVisit"), ("Input.ReachedSomeone", "true"), ("Input.Outcome", "Mother at home; pupil unwell, returning Monday"));
+        Assert.Equal(HttpStatusCode.Redirect, logged.StatusCode);
+        var after = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
+        var afterRow = after.Contains($"/Pupils/{pupil}\"", StringComparison.Ordinal) ? after[after.IndexOf($"/Pupils/{pupil}\"", StringComparison.Ordinal)..] : "";
+        afterRow = afterRow.Length > 0 ? afterRow[..afterRow.IndexOf("</tr>", StringComparison.Ordinal)] : "";
+        Assert.DoesNotContain("Home visit", afterRow, StringComparison.Ordinal);
+        Assert.DoesNotContain("First-day contact", afterRow, StringComparison.Ordinal);
+
+        // The contact log refuses an empty outcome, next to the field.
+        var refused = await officer.PostFormAsync($"/Pupils/{pupil}/Contacts", ("Input.Method", "Call"), ("Input.Outcome", ""));
+        Assert.Contains("Enter the outcome of the contact", await refused.HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_overview_shows_each_school_a_user_may_see_with_its_own_thresholds()
+    {
+        var lead = await _factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var html = await (await lead.GetAsync("/Attendance/Overview")).HtmlAsync();
+        Assert.Contains("Ashby Lane Primary School", html, StringComparison.Ordinal);
+        Assert.Contains("Castle Hill Academy", html, StringComparison.Ordinal);
+        Assert.Contains("wave 3 (&lt;93%)", await (await lead.GetAsync("/Attendance/Overview")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("St Bede", html, StringComparison.Ordinal);
+
+        var head = await _factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var own = await (await head.GetAsync("/Attendance/Overview")).HtmlAsync();
+        Assert.Contains("Ashby Lane Primary School", own, StringComparison.Ordinal);
+        Assert.DoesNotContain("Castle Hill Academy", own, StringComparison.Ordinal);
+    }
+}
