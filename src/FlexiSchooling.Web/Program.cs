@@ -34,6 +34,7 @@ builder.Services.AddFlexiIdentity();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddScoped<EmailOutbox>();
+builder.Services.AddScoped<ImportApplier>();
 builder.Services.AddSingleton<IEmailSender, FolderEmailSender>();
 builder.Services.AddHostedService<OutboxSender>();
 builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();

@@ -153,3 +153,26 @@ public sealed class AttendanceTests
         Assert.Equal(Figures("/", "I", "N", "/"), Figures("/", "I") + Figures("N", "/"));
     }
 }
+
+public sealed class CsvTests
+{
+    [Fact]
+    public void Csv_reads_quoted_fields_doubled_quotes_and_line_numbers()
+    {
+        var rows = FlexiSchooling.Domain.Imports.Csv.Read("\uFEFFa,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\n\"multi\nline\",z\n").ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["x, y", "say \"hi\""], rows[1].Fields);
+        Assert.Equal(4, rows[2].Line);
+        Assert.Equal("multi\nline", rows[2].Fields[0]);
+    }
+
+    [Theory]
+    [InlineData("=SUM(A1)", "'=SUM(A1)")]
+    [InlineData("+44", "'+44")]
+    [InlineData("-1", "'-1")]
+    [InlineData("@cmd", "'@cmd")]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    public void Export_cells_starting_with_formula_characters_are_escaped(string value, string expected) =>
+        Assert.Equal(expected, FlexiSchooling.Domain.Imports.Csv.Cell(value));
+}

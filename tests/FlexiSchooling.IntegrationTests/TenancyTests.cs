@@ -53,6 +53,9 @@ public sealed class TenancyTests : IAsyncLifetime
             var contact = new Domain.Attendance.AbsenceContact(pupil.SchoolId, pupil.Id, DateTimeOffset.UtcNow, new DateOnly(2026, 11, 2), Domain.Attendance.ContactMethod.Call, true, null, "Test", null);
             contact.StampTrust(trust);
             system.AbsenceContacts.Add(contact);
+            var batch = new Data.Attendance.ImportBatch(pupil.SchoolId, Data.Attendance.ImportKind.Marks, "x.csv", "UPN", 0, null, DateTimeOffset.UtcNow);
+            batch.StampTrust(trust);
+            system.ImportBatches.Add(batch);
             system.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid> { UserId = user.Id, LoginProvider = "test", ProviderKey = trust.ToString(), ProviderDisplayName = "t" });
         }
 

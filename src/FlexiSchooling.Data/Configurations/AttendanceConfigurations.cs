@@ -95,3 +95,20 @@ internal sealed class AbsenceContactConfiguration : IEntityTypeConfiguration<Abs
         b.HasIndex(x => x.TrustId);
     }
 }
+
+internal sealed class ImportBatchConfiguration : IEntityTypeConfiguration<ImportBatch>
+{
+    public void Configure(EntityTypeBuilder<ImportBatch> b)
+    {
+        b.ToTable("import_batches");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.FileName).HasMaxLength(200);
+        b.Property(x => x.Sha256).HasMaxLength(64);
+        b.Property(x => x.Outcome).HasMaxLength(500);
+        b.Property(x => x.Version).IsRowVersion();
+        b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SchoolId, x.CreatedAt });
+        b.HasIndex(x => x.TrustId);
+    }
+}

@@ -36,6 +36,9 @@ public enum Permission
 
     /// <summary>Work the absence follow-up list and log contacts.</summary>
     FollowUpAbsence,
+
+    /// <summary>Import pupils and marks from MIS files, and export marks and summaries.</summary>
+    ImportExport,
 }
 
 public static class RolePermissions
@@ -51,6 +54,7 @@ public static class RolePermissions
         Permission.ManageTrust => role is StaffRole.TrustAdmin,
         Permission.TakeRegister => role is StaffRole.Teacher or StaffRole.AttendanceOfficer or StaffRole.Headteacher,
         Permission.TakeAnyRegister or Permission.AmendLockedMarks or Permission.RecordLeave => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher,
+        Permission.ImportExport => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher,
         Permission.FollowUpAbsence => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead,
     };
 

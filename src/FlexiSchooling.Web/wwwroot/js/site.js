@@ -20,3 +20,29 @@ codes.forEach((input, index) => {
     }
   });
 });
+
+// A progress bar for large uploads: the form is sent with XMLHttpRequest so the upload can be
+// measured, and the answer replaces the page as a normal submit would.
+document.querySelectorAll('form[data-upload-progress]').forEach((form) => {
+  form.addEventListener('submit', (event) => {
+    const bar = form.querySelector('progress');
+    if (!bar || !window.XMLHttpRequest) {
+      return;
+    }
+    event.preventDefault();
+    const request = new XMLHttpRequest();
+    request.open('POST', form.action);
+    bar.hidden = false;
+    request.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) {
+        bar.value = Math.round((e.loaded / e.total) * 100);
+      }
+    });
+    request.addEventListener('load', () => {
+      document.open();
+      document.write(request.responseText);
+      document.close();
+    });
+    request.send(new FormData(form));
+  });
+});

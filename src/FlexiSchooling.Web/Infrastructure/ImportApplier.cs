@@ -1,0 +1,178 @@
+using FlexiSchooling.Data;
+using FlexiSchooling.Data.Attendance;
+using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Imports;
+using FlexiSchooling.Domain.Pupils;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Infrastructure;
+
+public sealed record ImportResult(int Created, int Changed, int Unchanged, IReadOnlyList<ImportError> Errors, IReadOnlyList<string> Notes)
+{
+    public bool Valid => Errors.Count == 0;
+}
+
+/// <summary>
+/// Applies a parsed MIS file to one school through the domain (so every rule that guards a page guards
+/// an import too), matching pupils by UPN and marks by pupil, date and session, so the same file twice
+/// changes nothing. The preview runs the same code and throws its changes away.
+/// </summary>
+public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvider time)
+{
+    public async Task<ImportResult> ApplyAsync(Guid schoolId, ImportKind kind, string content, string fileName, bool save)
+    {
+        var result = kind == ImportKind.Pupils ? await PupilsAsync(schoolId, content) : await MarksAsync(schoolId, content, fileName);
+        if (!save || !result.Valid)
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        return result;
+    }
+
+    private async Task<ImportResult> PupilsAsync(Guid schoolId, string content)
+    {
+        var (rows, errors) = AttendanceImport.Pupils(content);
+        var problems = errors.ToList();
+        if (problems.Count > 0)
+        {
+            return new ImportResult(0, 0, 0, problems, []);
+        }
+
+        var upns = rows.Select(r => r.Upn).ToList();
+        var existing = await db.Pupils.Where(p => upns.Contains(p.Upn)).ToDictionaryAsync(p => p.Upn);
+        var groups = await db.RegistrationGroups.Where(g => g.SchoolId == schoolId).ToDictionaryAsync(g => g.Name, StringComparer.OrdinalIgnoreCase);
+        var notes = new List<string>();
+        int created = 0, changed = 0, unchanged = 0;
+        foreach (var row in rows)
+        {
+            try
+            {
+                RegistrationGroup? group = null;
+                if (row.RegistrationGroup is { } name && !groups.TryGetValue(name, out group))
+                {
+                    group = new RegistrationGroup(schoolId, name, row.YearGroup);
+                    groups[name] = group;
+                    db.RegistrationGroups.Add(group);
+                    notes.Add($"New registration group {name}");
+                }
+
+                if (existing.TryGetValue(row.Upn, out var pupil))
+                {
+                    if (pupil.SchoolId != schoolId)
+                    {
+                        problems.Add(new ImportError(row.Line, "UPN", $"{row.Upn} is on roll at another school of the trust"));
+                        continue;
+                    }
+
+                    var same = pupil.LegalSurname == row.LegalSurname && pupil.LegalForename == row.LegalForename && pupil.PreferredForename == row.PreferredForename
+                        && pupil.DateOfBirth == row.DateOfBirth && pupil.YearGroup == row.YearGroup && pupil.RegistrationGroupId == group?.Id
+                        && pupil.AdmissionDate == row.AdmissionDate && pupil.Flags == row.Flags;
+                    if (same)
+                    {
+                        unchanged++;
+                        continue;
+                    }
+
+                    pupil.Rename(row.LegalForename, row.LegalSurname, row.PreferredForename, pupil.PreferredSurname);
+                    pupil.PlaceInGroup(group, row.YearGroup);
+                    pupil.SetRoll(row.AdmissionDate, pupil.LeavingDate);
+                    pupil.SetFlags(row.Flags);
+                    changed++;
+                }
+                else
+                {
+                    var fresh = new Pupil(schoolId, row.Upn, row.LegalForename, row.LegalSurname, row.DateOfBirth, row.YearGroup, row.AdmissionDate);
+                    fresh.Rename(row.LegalForename, row.LegalSurname, row.PreferredForename, null);
+                    fresh.PlaceInGroup(group, row.YearGroup);
+                    fresh.SetFlags(row.Flags);
+                    db.Pupils.Add(fresh);
+                    created++;
+                }
+            }
+            catch (DomainRuleException e)
+            {
+                problems.Add(new ImportError(row.Line, e.Field ?? "Row", e.Message));
+            }
+        }
+
+        return new ImportResult(created, changed, unchanged, problems, notes);
+    }
+
+    private async Task<ImportResult> MarksAsync(Guid schoolId, string content, string fileName)
+    {
+        var (rows, errors) = AttendanceImport.Marks(content);
+        var problems = errors.ToList();
+        if (problems.Count > 0)
+        {
+            return new ImportResult(0, 0, 0, problems, []);
+        }
+
+        var pupils = await db.Pupils.Where(p => p.SchoolId == schoolId).ToDictionaryAsync(p => p.Upn);
+        var calendar = await SchoolRules.CalendarAsync(db, schoolId);
+        var today = LondonClock.Today(time);
+        var now = time.GetUtcNow();
+        var dates = rows.Select(r => r.Date).Distinct().ToList();
+        var ids = pupils.Values.Select(p => p.Id).ToList();
+        var marks = await db.AttendanceMarks.Where(m => ids.Contains(m.PupilId) && dates.Contains(m.Date)).ToDictionaryAsync(m => (m.PupilId, m.Date, m.Session));
+        var profiles = new Dictionary<DateOnly, Domain.Policy.RegisterSettings>();
+        var reason = $"Imported from {fileName}";
+        int created = 0, changed = 0, unchanged = 0;
+        foreach (var row in rows)
+        {
+            if (!pupils.TryGetValue(row.Upn, out var pupil))
+            {
+                problems.Add(new ImportError(row.Line, "UPN", $"No pupil with UPN {row.Upn} at this school: import the pupils first"));
+                continue;
+            }
+
+            try
+            {
+                SessionRules.CheckNotFuture(row.Date, today);
+                SessionRules.CheckMarkable(calendar, pupil, row.Date);
+                if (!profiles.TryGetValue(row.Date, out var registers))
+                {
+                    registers = profiles[row.Date] = (await SchoolRules.ProfileAsync(db, schoolId, row.Date)).Settings.Registers;
+                }
+
+                var entry = new MarkEntry(row.Code, row.MinutesLate, row.Comment);
+                if (marks.TryGetValue((pupil.Id, row.Date, row.Session), out var mark))
+                {
+                    if (mark.Change(entry, registers, today, user.UserId, now, reason) is { } change)
+                    {
+                        db.MarkChanges.Add(change);
+                        changed++;
+                    }
+                    else
+                    {
+                        unchanged++;
+                    }
+                }
+                else
+                {
+                    var (fresh, change) = AttendanceMark.Record(schoolId, pupil.Id, row.Date, row.Session, entry, registers, today, user.UserId, now, reason);
+                    db.AttendanceMarks.Add(fresh);
+                    db.MarkChanges.Add(change);
+                    marks[(pupil.Id, row.Date, row.Session)] = fresh;
+                    created++;
+                }
+            }
+            catch (DomainRuleException e)
+            {
+                problems.Add(new ImportError(row.Line, e.Field is nameof(MarkEntry.MinutesLate) ? "Minutes Late" : "Code", e.Message));
+            }
+        }
+
+        return new ImportResult(created, changed, unchanged, problems, []);
+    }
+
+    /// <summary>After a saved mark import, the weekly summaries of the pupils and weeks it touched.</summary>
+    public Task RefreshSummariesAsync(string content)
+    {
+        var (rows, _) = AttendanceImport.Marks(content);
+        var upns = rows.Select(r => r.Upn).Distinct().ToList();
+        var pupilIds = db.Pupils.Where(p => upns.Contains(p.Upn)).Select(p => p.Id).ToList();
+        return AttendanceSummaries.RefreshAsync(db, pupilIds, rows.Select(r => r.Date));
+    }
+}
