@@ -76,4 +76,48 @@ public sealed class AttendanceOfficerRegisterTests(BrowserFixture browser) : ICl
         Assert.False(string.IsNullOrEmpty(pupilName));
         await AccessibleAsync(page, "34-pupil-attendance");
     }
+
+    [Fact]
+    public async Task Follow_up_contacts_leave_overview_and_import_pages_are_accessible()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email address").FillAsync($"head@ashby.{DemoSeeder.EmailDomain}");
+        await page.GetByLabel("Password").FillAsync(DemoSeeder.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var key = await page.Locator("#authenticator-key").InnerTextAsync();
+        await page.GetByLabel("Code from your app").FillAsync(Totp.Code(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor authentication" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        var menu = page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" });
+
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Follow-up" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Attendance follow-up");
+        await AccessibleAsync(page, "40-follow-up");
+
+        var pupil = await page.Locator("#follow-up tbody th a").First.GetAttributeAsync("href");
+        await page.GotoAsync($"{pupil}/Contacts");
+        await page.GetByLabel("Contact", new() { Exact = true }).SelectOptionAsync("Call");
+        await page.GetByLabel("We reached the parent, carer or pupil").CheckAsync();
+        await page.GetByLabel("Outcome").FillAsync("Spoke to father: illness, back tomorrow");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log contact" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#contacts")).ToContainTextAsync("Spoke to father");
+        await AccessibleAsync(page, "41-contacts");
+
+        await page.GotoAsync($"{pupil}/Leave");
+        await AccessibleAsync(page, "42-leave");
+        await page.GotoAsync($"{pupil}/Attendance");
+        await AccessibleAsync(page, "43-pupil-attendance-figures");
+
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Attendance overview" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#overview")).ToContainTextAsync("Ashby Lane Primary School");
+        await AccessibleAsync(page, "44-attendance-overview");
+
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Import and export" }).ClickAsync();
+        await page.GetByLabel("What the file holds").SelectOptionAsync("Marks");
+        await page.Locator("#Upload").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes("UPN,Date,Session,Code\nnot-a-upn,2026-11-19,AM,I\n") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and check" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#import-errors")).ToContainTextAsync("Line 2: UPN");
+        await AccessibleAsync(page, "45-import-errors");
+    }
 }

@@ -61,7 +61,7 @@ public sealed class AttendanceModel : AppPageModel
         var changes = await Db.MarkChanges.AsNoTracking().Where(c => c.PupilId == id).OrderByDescending(c => c.ChangedAt).Take(100).ToListAsync();
         var userIds = changes.Where(c => c.ChangedBy != null).Select(c => c.ChangedBy!.Value).Distinct().ToList();
         var users = await Db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
-        History = [.. changes.Select(c => new MarkHistoryRow(c.ChangedAt, c.ChangedBy is { } u ? users.GetValueOrDefault(u, "A former user") : "Imported", c.Date, c.Session, c.OldCode, c.NewCode, c.Reason))];
+        History = [.. changes.Select(c => new MarkHistoryRow(c.ChangedAt, c.ChangedBy is { } u ? users.GetValueOrDefault(u, "A former user") : "System", c.Date, c.Session, c.OldCode, c.NewCode, c.Reason))];
         return Page();
     }
 }
