@@ -11,27 +11,14 @@ namespace FlexiSchooling.BrowserTests;
 /// </summary>
 public sealed class AttendanceOfficerRegisterTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private async Task AccessibleAsync(IPage page, string screenshot)
-    {
-        await browser.ScreenshotAsync(page, screenshot);
-        var violations = await BrowserFixture.SeriousAccessibilityViolationsAsync(page);
-        Assert.True(violations.Count == 0, $"{screenshot}: {string.Join("; ", violations)}");
-    }
+    private Task AccessibleAsync(IPage page, string screenshot) => browser.AssertAccessibleAsync(page, screenshot);
 
     [Fact]
     public async Task Attendance_officer_amends_a_locked_register_with_the_keyboard_and_sees_the_history()
     {
         var page = await browser.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email address").FillAsync($"attendance@ashby.{DemoSeeder.EmailDomain}");
-        await page.GetByLabel("Password").FillAsync(DemoSeeder.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        var key = await page.Locator("#authenticator-key").InnerTextAsync();
-        await page.GetByLabel("Code from your app").FillAsync(Totp.Code(key));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor authentication" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
-
-        await page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" }).GetByRole(AriaRole.Link, new() { Name = "Registers" }).ClickAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"attendance@ashby.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.Menu(page, "Registers").ClickAsync();
         await page.GetByLabel("Date").FillAsync("2026-11-20");
         await page.GetByLabel("Session").SelectOptionAsync("AM");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show registers" }).ClickAsync();
@@ -81,17 +68,9 @@ public sealed class AttendanceOfficerRegisterTests(BrowserFixture browser) : ICl
     public async Task Follow_up_contacts_leave_overview_and_import_pages_are_accessible()
     {
         var page = await browser.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email address").FillAsync($"head@ashby.{DemoSeeder.EmailDomain}");
-        await page.GetByLabel("Password").FillAsync(DemoSeeder.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        var key = await page.Locator("#authenticator-key").InnerTextAsync();
-        await page.GetByLabel("Code from your app").FillAsync(Totp.Code(key));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor authentication" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
-        var menu = page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" });
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"head@ashby.{DemoSeeder.EmailDomain}");
 
-        await menu.GetByRole(AriaRole.Link, new() { Name = "Follow-up" }).ClickAsync();
+        await BrowserFixture.Menu(page, "Follow-up").ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Attendance follow-up");
         await AccessibleAsync(page, "40-follow-up");
 
@@ -109,11 +88,11 @@ public sealed class AttendanceOfficerRegisterTests(BrowserFixture browser) : ICl
         await page.GotoAsync($"{pupil}/Attendance");
         await AccessibleAsync(page, "43-pupil-attendance-figures");
 
-        await menu.GetByRole(AriaRole.Link, new() { Name = "Attendance overview" }).ClickAsync();
+        await BrowserFixture.Menu(page, "Attendance overview").ClickAsync();
         await Assertions.Expect(page.Locator("#overview")).ToContainTextAsync("Ashby Lane Primary School");
         await AccessibleAsync(page, "44-attendance-overview");
 
-        await menu.GetByRole(AriaRole.Link, new() { Name = "Import and export" }).ClickAsync();
+        await BrowserFixture.Menu(page, "Import and export").ClickAsync();
         await page.GetByLabel("What the file holds").SelectOptionAsync("Marks");
         await page.Locator("#Upload").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes("UPN,Date,Session,Code\nnot-a-upn,2026-11-19,AM,I\n") });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and check" }).ClickAsync();

@@ -13,15 +13,9 @@ namespace FlexiSchooling.BrowserTests;
 /// </summary>
 public sealed class HeadteacherJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static ILocator Menu(IPage page, string name) =>
-        page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
+    private static ILocator Menu(IPage page, string name) => BrowserFixture.Menu(page, name);
 
-    private async Task AccessibleAsync(IPage page, string screenshot)
-    {
-        await browser.ScreenshotAsync(page, screenshot);
-        var violations = await BrowserFixture.SeriousAccessibilityViolationsAsync(page);
-        Assert.True(violations.Count == 0, $"{screenshot}: {string.Join("; ", violations)}");
-    }
+    private Task AccessibleAsync(IPage page, string screenshot) => browser.AssertAccessibleAsync(page, screenshot);
 
     [Fact]
     public async Task Headteacher_signs_in_with_two_factor_finds_a_pupil_and_opens_their_page()
@@ -96,14 +90,7 @@ public sealed class HeadteacherJourneyTests(BrowserFixture browser) : IClassFixt
     public async Task Trust_admin_pages_are_accessible()
     {
         var page = await browser.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email address").FillAsync($"trustadmin@northfield.{DemoSeeder.EmailDomain}");
-        await page.GetByLabel("Password").FillAsync(DemoSeeder.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        var key = await page.Locator("#authenticator-key").InnerTextAsync();
-        await page.GetByLabel("Code from your app").FillAsync(Totp.Code(key));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor authentication" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"trustadmin@northfield.{DemoSeeder.EmailDomain}");
 
         await Menu(page, "Schools and calendars").ClickAsync();
         await AccessibleAsync(page, "20-admin-schools");

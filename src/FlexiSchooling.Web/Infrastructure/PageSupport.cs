@@ -87,6 +87,18 @@ public abstract class AppPageModel : PageModel
         return result.Succeeded;
     }
 
+    /// <summary>
+    /// Loads a pupil of the trust by id and checks the permission at the pupil's school. The school
+    /// scope is decided here by authorization (and a refusal audited), not hidden by the query filter;
+    /// the trust filter and RLS still apply. Null means answer 404.
+    /// </summary>
+    protected async Task<Domain.Pupils.Pupil?> PupilIfAllowedAsync(Guid id, Permission permission, bool tracked = false)
+    {
+        var query = Db.Pupils.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]);
+        var pupil = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(p => p.Id == id);
+        return pupil is not null && await CanAsync(pupil.SchoolId, permission) ? pupil : null;
+    }
+
     /// <summary>Runs the input's FluentValidation validator; messages go next to the fields under "Input.".</summary>
     protected async Task<bool> ValidateAsync<T>(T input, string prefix = "Input")
     {

@@ -99,6 +99,31 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
 
+    /// <summary>Screenshots the page and asserts axe-core finds no serious or critical violation on it.</summary>
+    public async Task AssertAccessibleAsync(IPage page, string screenshot)
+    {
+        await ScreenshotAsync(page, screenshot);
+        var violations = await SeriousAccessibilityViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"{screenshot}: {string.Join("; ", violations)}");
+    }
+
+    /// <summary>A demo user's first sign-in: password, then setting up the authenticator (its key read from the page, as a phone would).</summary>
+    public static async Task<string> SignInSettingUpTwoFactorAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email address").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(FlexiSchooling.Web.Seeding.DemoSeeder.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var key = await page.Locator("#authenticator-key").InnerTextAsync();
+        await page.GetByLabel("Code from your app").FillAsync(FlexiSchooling.IntegrationTests.Infrastructure.Totp.Code(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor authentication" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        return key;
+    }
+
+    public static ILocator Menu(IPage page, string name) =>
+        page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
+
     /// <summary>Runs axe-core (from npm, injected without weakening the page's CSP) and returns serious or critical violations.</summary>
     public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(IPage page)
     {

@@ -32,8 +32,8 @@ public sealed class AttendanceModel : AppPageModel
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
-        var pupil = await Db.Pupils.AsNoTracking().IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).SingleOrDefaultAsync(p => p.Id == id);
-        if (pupil is null || !await CanAsync(pupil.SchoolId, Permission.ViewPupils))
+        var pupil = await PupilIfAllowedAsync(id, Permission.ViewPupils);
+        if (pupil is null)
         {
             return NotFound();
         }

@@ -82,8 +82,8 @@ public sealed class ContactsModel : AppPageModel
 
     private async Task<bool> LoadAsync()
     {
-        var pupil = await Db.Pupils.AsNoTracking().IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).SingleOrDefaultAsync(p => p.Id == Id);
-        if (pupil is null || !await CanAsync(pupil.SchoolId, Permission.FollowUpAbsence))
+        var pupil = await PupilIfAllowedAsync(Id, Permission.FollowUpAbsence);
+        if (pupil is null)
         {
             return false;
         }

@@ -123,9 +123,8 @@ public sealed class EditModel : AppPageModel
 
     private async Task<Pupil?> LoadAsync()
     {
-        // School scoping is decided by authorization below (and audited when refused); the trust filter and RLS still apply.
-        var pupil = await Db.Pupils.IgnoreQueryFilters([FlexiSchooling.Data.AppDbContext.SchoolScopeFilter]).SingleOrDefaultAsync(p => p.Id == Id);
-        if (pupil is null || !await CanAsync(pupil.SchoolId, Permission.EditPupils))
+        var pupil = await PupilIfAllowedAsync(Id, Permission.EditPupils, tracked: true);
+        if (pupil is null)
         {
             return null;
         }

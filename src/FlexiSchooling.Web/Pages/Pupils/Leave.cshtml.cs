@@ -94,8 +94,8 @@ public sealed class LeaveModel : AppPageModel
 
     private async Task<bool> LoadAsync()
     {
-        var pupil = await Db.Pupils.AsNoTracking().IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).SingleOrDefaultAsync(p => p.Id == Id);
-        if (pupil is null || !await CanAsync(pupil.SchoolId, Permission.RecordLeave))
+        var pupil = await PupilIfAllowedAsync(Id, Permission.RecordLeave);
+        if (pupil is null)
         {
             return false;
         }

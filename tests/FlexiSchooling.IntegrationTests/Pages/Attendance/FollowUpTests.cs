@@ -4,38 +4,21 @@ using FlexiSchooling.IntegrationTests.Infrastructure;
 namespace FlexiSchooling.IntegrationTests.Pages.Attendance;
 
 /// <summary>Issue 3, "Follow-up" and the trust view, through the application.</summary>
-public sealed class FollowUpTests : IAsyncLifetime
+public sealed class FollowUpTests : AppTest
 {
-    private FlexiFactory _factory = null!;
-    private DemoRecords _records = null!;
-    private string _db = "";
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _factory = new FlexiFactory(_db);
-        _records = new DemoRecords(_db);
-    }
-
-    public Task DisposeAsync()
-    {
-        _factory.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task A_week_of_absence_lists_contact_and_home_visit_with_reasons_and_a_logged_visit_closes_it()
     {
         // A pupil present until 13 November, then absent (O) every session from 16 to 20 November.
-        var pupil = await _records.PupilAtAsync("Ashby");
-        await TestDatabase.ExecuteAsync(TestDatabase.Super(_db), $"""
+        var pupil = await Records.PupilAtAsync("Ashby");
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"""
             UPDATE attendance_marks SET code = '/', category = 'Present' WHERE pupil_id = '{pupil}' AND date < '2026-11-16' AND session = 'AM';
             UPDATE attendance_marks SET code = '\', category = 'Present' WHERE pupil_id = '{pupil}' AND date < '2026-11-16' AND session = 'PM';
             UPDATE attendance_marks SET code = 'O', category = 'Unauthorised' WHERE pupil_id = '{pupil}' AND date BETWEEN '2026-11-16' AND '2026-11-20';
             UPDATE pupils SET has_social_worker = false, sen_support = false, ehcp = false, looked_after = false, pupil_premium = false,
                    child_protection_plan = false, child_in_need_plan = false WHERE id = '{pupil}';
             """);
-        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var html = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
         var row = html[html.IndexOf($"/Pupils/{pupil}\"", StringComparison.Ordinal)..];
         row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
@@ -60,14 +43,14 @@ public sealed class FollowUpTests : IAsyncLifetime
     [Fact]
     public async Task The_overview_shows_each_school_a_user_may_see_with_its_own_thresholds()
     {
-        var lead = await _factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
         var html = await (await lead.GetAsync("/Attendance/Overview")).HtmlAsync();
         Assert.Contains("Ashby Lane Primary School", html, StringComparison.Ordinal);
         Assert.Contains("Castle Hill Academy", html, StringComparison.Ordinal);
         Assert.Contains("wave 3 (&lt;93%)", await (await lead.GetAsync("/Attendance/Overview")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("St Bede", html, StringComparison.Ordinal);
 
-        var head = await _factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var own = await (await head.GetAsync("/Attendance/Overview")).HtmlAsync();
         Assert.Contains("Ashby Lane Primary School", own, StringComparison.Ordinal);
         Assert.DoesNotContain("Castle Hill Academy", own, StringComparison.Ordinal);

@@ -8,25 +8,8 @@ using FlexiSchooling.IntegrationTests.Infrastructure;
 namespace FlexiSchooling.IntegrationTests.Pages.Attendance;
 
 /// <summary>Issue 3, "Getting data in and out".</summary>
-public sealed class ImportExportTests : IAsyncLifetime
+public sealed class ImportExportTests : AppTest
 {
-    private FlexiFactory _factory = null!;
-    private DemoRecords _records = null!;
-    private string _db = "";
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _factory = new FlexiFactory(_db);
-        _records = new DemoRecords(_db);
-    }
-
-    public Task DisposeAsync()
-    {
-        _factory.Dispose();
-        return Task.CompletedTask;
-    }
-
     private static async Task<string> UploadAsync(HttpClient client, string kind, string fileName, string csv)
     {
         var page = await (await client.GetAsync("/Attendance/Import")).Content.ReadAsStringAsync();
@@ -50,22 +33,22 @@ public sealed class ImportExportTests : IAsyncLifetime
         return await (await client.GetAsync(response.Headers.Location!.OriginalString)).HtmlAsync();
     }
 
-    private async Task<string> UpnAsync(Guid pupil) => await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT upn FROM pupils WHERE id = '{pupil}'");
+    private async Task<string> UpnAsync(Guid pupil) => await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT upn FROM pupils WHERE id = '{pupil}'");
 
     [Fact]
     public async Task A_file_with_any_bad_row_is_refused_whole_with_line_numbers()
     {
-        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
-        var upn = await UpnAsync(await _records.PupilAtAsync("Ashby"));
-        var before = await _records.CountAsync("SELECT count(*) FROM attendance_mark_changes");
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var upn = await UpnAsync(await Records.PupilAtAsync("Ashby"));
+        var before = await Records.CountAsync("SELECT count(*) FROM attendance_mark_changes");
         var csv = $"UPN,Date,Session,Code\n{upn},2026-11-19,AM,I\n{upn},2026-11-19,XX,I\nA123,19/11/2026,PM,Q9\n";
         var html = await UploadAsync(officer, "Marks", "bad.csv", csv);
         Assert.Contains("Line 3: Session: &#x27;XX&#x27; is not AM or PM", await Task.FromResult(html.Replace("'", "&#x27;", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains("Line 4: UPN:", html, StringComparison.Ordinal);
         Assert.Contains("Line 4: Code:", html, StringComparison.Ordinal);
         Assert.Contains("nothing has been saved", html, StringComparison.Ordinal);
-        Assert.Equal(before, await _records.CountAsync("SELECT count(*) FROM attendance_mark_changes"));
-        Assert.Equal(0L, await _records.CountAsync("SELECT count(*) FROM import_batches"));
+        Assert.Equal(before, await Records.CountAsync("SELECT count(*) FROM attendance_mark_changes"));
+        Assert.Equal(0L, await Records.CountAsync("SELECT count(*) FROM import_batches"));
 
         var missing = await UploadAsync(officer, "Marks", "nocode.csv", $"UPN,Date,Session\n{upn},2026-11-19,AM\n");
         Assert.Contains("Line 1: Code: The file has no", missing, StringComparison.Ordinal);
@@ -74,34 +57,34 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Marks_import_after_a_preview_and_the_same_file_again_changes_nothing()
     {
-        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
-        var pupil = await _records.PupilAtAsync("Ashby");
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var pupil = await Records.PupilAtAsync("Ashby");
         var upn = await UpnAsync(pupil);
         var csv = $"UPN,Date,Session,Code,Minutes Late,Comment\r\n{upn},19/11/2026,AM,M,,\"Dentist, 9am\"\r\n{upn},2026-11-19,PM,L,10,\r\n";
         var preview = await UploadAsync(officer, "Marks", "sims-export.csv", csv);
         Assert.Contains("Check before importing", preview, StringComparison.Ordinal);
-        Assert.NotEqual("M", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT code FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '2026-11-19' AND session = 'AM'"));
+        Assert.NotEqual("M", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT code FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '2026-11-19' AND session = 'AM'"));
 
         var done = await ConfirmAsync(officer, preview);
         Assert.Contains("Imported sims-export.csv", done, StringComparison.Ordinal);
-        Assert.Equal("M", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT code FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '2026-11-19' AND session = 'AM'"));
-        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM attendance_mark_changes WHERE pupil_id = '{pupil}' AND reason = 'Imported from sims-export.csv' AND new_code = 'M'"));
-        var changes = await _records.CountAsync("SELECT count(*) FROM attendance_mark_changes");
+        Assert.Equal("M", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT code FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '2026-11-19' AND session = 'AM'"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes WHERE pupil_id = '{pupil}' AND reason = 'Imported from sims-export.csv' AND new_code = 'M'"));
+        var changes = await Records.CountAsync("SELECT count(*) FROM attendance_mark_changes");
 
         var again = await ConfirmAsync(officer, await UploadAsync(officer, "Marks", "sims-export.csv", csv));
         Assert.Contains("0 new, 0 changed, 2 unchanged", again, StringComparison.Ordinal);
-        Assert.Equal(changes, await _records.CountAsync("SELECT count(*) FROM attendance_mark_changes"));
+        Assert.Equal(changes, await Records.CountAsync("SELECT count(*) FROM attendance_mark_changes"));
     }
 
     [Fact]
     public async Task Pupils_import_creates_pupils_and_groups_and_reimporting_changes_nothing()
     {
-        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var upn = Upns.Create("801999000001");
         var csv = $"UPN,Legal Surname,Legal Forename,Date of Birth,Year,Reg Group,Admission Date,EHCP,FSM\n{upn},Newton,Isaac,2019-01-04,R,Reception C,2026-11-02,N,Y\n";
         var done = await ConfirmAsync(officer, await UploadAsync(officer, "Pupils", "pupils.csv", csv));
         Assert.Contains("1 new, 0 changed, 0 unchanged", done, StringComparison.Ordinal);
-        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM pupils p JOIN registration_groups g ON g.id = p.registration_group_id WHERE p.upn = '{upn}' AND g.name = 'Reception C' AND p.free_school_meals AND NOT p.ehcp"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM pupils p JOIN registration_groups g ON g.id = p.registration_group_id WHERE p.upn = '{upn}' AND g.name = 'Reception C' AND p.free_school_meals AND NOT p.ehcp"));
         var again = await ConfirmAsync(officer, await UploadAsync(officer, "Pupils", "pupils.csv", csv));
         Assert.Contains("0 new, 0 changed, 1 unchanged", again, StringComparison.Ordinal);
     }
@@ -109,8 +92,8 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Exports_escape_cells_a_spreadsheet_would_run_as_formulas()
     {
-        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
-        var pupil = await _records.PupilAtAsync("Ashby");
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var pupil = await Records.PupilAtAsync("Ashby");
         var upn = await UpnAsync(pupil);
         await ConfirmAsync(officer, await UploadAsync(officer, "Marks", "f.csv", $"UPN,Date,Session,Code,Comment\n{upn},2026-11-18,AM,I,=HYPERLINK(\"http://x\")\n"));
         var marks = await (await officer.GetAsync("/Attendance/Export?from=2026-11-18&to=2026-11-18&what=marks")).Content.ReadAsStringAsync();
@@ -118,10 +101,10 @@ public sealed class ImportExportTests : IAsyncLifetime
         Assert.StartsWith("UPN,Legal Surname", marks.TrimStart('\uFEFF'), StringComparison.Ordinal);
         var summary = await (await officer.GetAsync("/Attendance/Export?from=2026-11-02&to=2026-11-20&what=summary")).Content.ReadAsStringAsync();
         Assert.Contains(upn, summary, StringComparison.Ordinal);
-        Assert.Equal(1L, await _records.CountAsync("SELECT count(*) FROM audit_events WHERE action = 'exported' AND entity_id LIKE 'attendance:%'"));
+        Assert.Equal(1L, await Records.CountAsync("SELECT count(*) FROM audit_events WHERE action = 'exported' AND entity_id LIKE 'attendance:%'"));
 
         // Another school's officer cannot export or import this school's data: they see their own school only.
-        var other = await _factory.SignInAsync(FlexiFactory.Email("attendance", "brookside"));
+        var other = await Factory.SignInAsync(FlexiFactory.Email("attendance", "brookside"));
         Assert.DoesNotContain(upn, await (await other.GetAsync("/Attendance/Export?from=2026-11-02&to=2026-11-20&what=marks")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var refused = await UploadAsync(other, "Marks", "x.csv", $"UPN,Date,Session,Code\n{upn},2026-11-19,AM,I\n");
         Assert.Contains($"No pupil with UPN {upn} at this school", refused, StringComparison.Ordinal);

@@ -10,35 +10,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlexiSchooling.IntegrationTests.Pages.Attendance;
 
 /// <summary>Issue 3, "Taking a register" and "The arithmetic", through the application on real PostgreSQL.</summary>
-public sealed class RegisterTests : IAsyncLifetime
+public sealed class RegisterTests : AppTest
 {
     // The template's marks run from 2 to 20 November 2026 (TestDatabase.SeededOn); these days have passed, so they are locked.
     private static readonly DateOnly Friday = new(2026, 11, 20);
     private static readonly DateOnly Thursday = new(2026, 11, 19);
 
-    private FlexiFactory _factory = null!;
-    private DemoRecords _records = null!;
-    private string _db = "";
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _factory = new FlexiFactory(_db);
-        _records = new DemoRecords(_db);
-    }
-
-    public Task DisposeAsync()
-    {
-        _factory.Dispose();
-        return Task.CompletedTask;
-    }
-
     private async Task<Guid> GroupAsync(string name, string school = "Ashby") =>
-        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), $"SELECT g.id FROM registration_groups g JOIN schools s ON s.id = g.school_id WHERE g.name = '{name}' AND s.name LIKE '{school}%'");
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT g.id FROM registration_groups g JOIN schools s ON s.id = g.school_id WHERE g.name = '{name}' AND s.name LIKE '{school}%'");
 
     /// <summary>Removes a group's marks for a session (as if the register was never taken), bypassing the append-only triggers.</summary>
     private async Task ClearAsync(Guid group, DateOnly date, string session = "AM") =>
-        await TestDatabase.ExecuteAsync(TestDatabase.Super(_db), $"""
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"""
             SET session_replication_role = replica;
             DELETE FROM attendance_mark_changes c USING attendance_marks m, pupils p
              WHERE c.mark_id = m.id AND m.pupil_id = p.id AND p.registration_group_id = '{group}' AND m.date = '{date:yyyy-MM-dd}' AND m.session = '{session}';
@@ -46,14 +29,14 @@ public sealed class RegisterTests : IAsyncLifetime
             """);
 
     private async Task<string?> CodeAsync(Guid pupil, DateOnly date, string session = "AM") =>
-        await TestDatabase.ScalarAsync<string?>(TestDatabase.Super(_db), $"SELECT (SELECT code FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '{date:yyyy-MM-dd}' AND session = '{session}')");
+        await TestDatabase.ScalarAsync<string?>(TestDatabase.Super(Db), $"SELECT (SELECT code FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '{date:yyyy-MM-dd}' AND session = '{session}')");
 
     [Fact]
     public async Task Saving_a_register_writes_every_mark_its_history_and_the_weekly_summary_together()
     {
         var group = await GroupAsync("Year 3 A");
         await ClearAsync(group, Friday);
-        var head = await _factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var form = await RegisterForm.OpenAsync(head, group, Friday);
         var pupils = form.Pupils;
         Assert.True(pupils.Count >= 10);
@@ -63,14 +46,14 @@ public sealed class RegisterTests : IAsyncLifetime
         var response = await form.PostAsync(head);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
-        Assert.Equal(pupils.Count, await _records.CountAsync($"SELECT count(*) FROM attendance_marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.registration_group_id = '{group}' AND m.date = '{Friday:yyyy-MM-dd}' AND m.session = 'AM'"));
+        Assert.Equal(pupils.Count, await Records.CountAsync($"SELECT count(*) FROM attendance_marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.registration_group_id = '{group}' AND m.date = '{Friday:yyyy-MM-dd}' AND m.session = 'AM'"));
         Assert.Equal("N", await CodeAsync(pupils[0], Friday));
         Assert.Equal("L", await CodeAsync(pupils[1], Friday));
-        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM attendance_mark_changes WHERE pupil_id = '{pupils[0]}' AND date = '{Friday:yyyy-MM-dd}' AND session = 'AM' AND new_code = 'N' AND old_code IS NULL"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes WHERE pupil_id = '{pupils[0]}' AND date = '{Friday:yyyy-MM-dd}' AND session = 'AM' AND new_code = 'N' AND old_code IS NULL"));
 
         // The weekly summary moved with the marks: N counts as unauthorised, I as authorised.
         var week = AttendanceFigures.WeekOf(Friday);
-        Assert.True(await _records.CountAsync($"SELECT unauthorised::bigint FROM attendance_pupil_weeks WHERE pupil_id = '{pupils[0]}' AND week_start = '{week:yyyy-MM-dd}'") >= 1);
+        Assert.True(await Records.CountAsync($"SELECT unauthorised::bigint FROM attendance_pupil_weeks WHERE pupil_id = '{pupils[0]}' AND week_start = '{week:yyyy-MM-dd}'") >= 1);
         await AssertSummariesMatchMarksAsync();
     }
 
@@ -79,15 +62,15 @@ public sealed class RegisterTests : IAsyncLifetime
     {
         var group = await GroupAsync("Year 4 A");
         await ClearAsync(group, Friday);
-        var head = await _factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var form = await RegisterForm.OpenAsync(head, group, Friday);
         form.Set(form.Pupils[0], "Code", "M");
         Assert.Equal(HttpStatusCode.Redirect, (await form.PostAsync(head)).StatusCode);
-        var changes = await _records.CountAsync("SELECT count(*) FROM attendance_mark_changes");
+        var changes = await Records.CountAsync("SELECT count(*) FROM attendance_mark_changes");
         var again = await form.PostAsync(head);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
-        Assert.Equal(changes, await _records.CountAsync("SELECT count(*) FROM attendance_mark_changes"));
-        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM register_submissions WHERE group_id = '{group}'"));
+        Assert.Equal(changes, await Records.CountAsync("SELECT count(*) FROM attendance_mark_changes"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM register_submissions WHERE group_id = '{group}'"));
     }
 
     [Fact]
@@ -95,8 +78,8 @@ public sealed class RegisterTests : IAsyncLifetime
     {
         var group = await GroupAsync("Year 5 A");
         await ClearAsync(group, Friday);
-        var head = await _factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
-        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var first = await RegisterForm.OpenAsync(head, group, Friday);
         var second = await RegisterForm.OpenAsync(officer, group, Friday);
         var (a, b, c) = (first.Pupils[0], first.Pupils[1], first.Pupils[2]);
@@ -125,7 +108,7 @@ public sealed class RegisterTests : IAsyncLifetime
     public async Task A_locked_mark_needs_a_reason_and_the_change_is_in_the_pupils_history()
     {
         var group = await GroupAsync("Year 6 A");
-        var head = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var head = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var form = await RegisterForm.OpenAsync(head, group, Thursday);
         Assert.Contains("This register is locked", form.Html, StringComparison.Ordinal);
         var pupil = form.Pupils[0];
@@ -147,8 +130,8 @@ public sealed class RegisterTests : IAsyncLifetime
         Assert.Contains($"{before} → {newCode}", history, StringComparison.Ordinal);
 
         // A teacher (who may take only their own group's register) cannot change a locked register at all.
-        var teacher = await _factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
-        var tutorGroup = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), "SELECT g.id FROM registration_groups g JOIN users u ON u.id = g.tutor_user_id WHERE u.email LIKE 'teacher@ashby%'");
+        var teacher = await Factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
+        var tutorGroup = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT g.id FROM registration_groups g JOIN users u ON u.id = g.tutor_user_id WHERE u.email LIKE 'teacher@ashby%'");
         var locked = await RegisterForm.OpenAsync(teacher, tutorGroup, Thursday);
         Assert.Contains("Only an attendance officer or the headteacher can change it", locked.Html, StringComparison.Ordinal);
     }
@@ -159,7 +142,7 @@ public sealed class RegisterTests : IAsyncLifetime
         // Castle Hill follows the Hinckley policy: the register is open 20 minutes (003 §3).
         var group = await GroupAsync("8 Elm", "Castle Hill");
         await ClearAsync(group, Friday);
-        var head = await _factory.SignInAsync(FlexiFactory.Email("head", "castlehill"));
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "castlehill"));
         var form = await RegisterForm.OpenAsync(head, group, Friday);
         Assert.Contains("closes 20 minutes later", form.Html, StringComparison.Ordinal);
         var pupil = form.Pupils[0];
@@ -177,13 +160,13 @@ public sealed class RegisterTests : IAsyncLifetime
     [Fact]
     public async Task Teachers_see_their_own_groups_and_attendance_officers_the_school()
     {
-        var teacher = await _factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
+        var teacher = await Factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
         var html = await (await teacher.GetAsync($"/Attendance?date={Friday:yyyy-MM-dd}&session=AM")).HtmlAsync();
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "/Attendance/Register/"));
         var other = await GroupAsync("Year 3 B");
         Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/Attendance/Register/{other}?date={Friday:yyyy-MM-dd}")).StatusCode);
 
-        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var all = await (await officer.GetAsync($"/Attendance?date={Friday:yyyy-MM-dd}&session=AM")).HtmlAsync();
         Assert.Equal(14, System.Text.RegularExpressions.Regex.Matches(all, "/Attendance/Register/").Count); // Reception to Year 6, two forms each
     }
@@ -192,7 +175,7 @@ public sealed class RegisterTests : IAsyncLifetime
     public async Task There_is_no_register_on_a_day_that_is_not_a_school_day()
     {
         var group = await GroupAsync("Year 3 A");
-        var head = await _factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var saturday = Friday.AddDays(1);
         var html = await (await head.GetAsync($"/Attendance/Register/{group}?date={saturday:yyyy-MM-dd}")).HtmlAsync();
         Assert.Contains("This is not a school day", html, StringComparison.Ordinal);
@@ -205,7 +188,7 @@ public sealed class RegisterTests : IAsyncLifetime
     {
         var group = await GroupAsync("Year 2 A");
         await ClearAsync(group, Friday, "PM");
-        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var pupil = (await RegisterForm.OpenAsync(officer, group, Friday, "PM")).Pupils[0];
         var leave = await officer.PostFormAsync($"/Pupils/{pupil}/Leave",
             ("Input.From", $"{Friday:yyyy-MM-dd}"), ("Input.To", $"{Friday:yyyy-MM-dd}"), ("Input.Sessions", "PM"), ("Input.Code", "M"), ("Input.Note", "Orthodontist"));
@@ -215,7 +198,7 @@ public sealed class RegisterTests : IAsyncLifetime
         Assert.Equal("M", form.Get(pupil, "Code"));
         Assert.Contains("Expected: M (Leave of absence)", form.Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await form.PostAsync(officer)).StatusCode);
-        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '{Friday:yyyy-MM-dd}' AND session = 'PM' AND code = 'M' AND NOT expected_in_school"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '{Friday:yyyy-MM-dd}' AND session = 'PM' AND code = 'M' AND NOT expected_in_school"));
         await AssertSummariesMatchMarksAsync();
     }
 
@@ -223,9 +206,9 @@ public sealed class RegisterTests : IAsyncLifetime
     public async Task A_tampered_pupil_in_a_register_post_is_refused()
     {
         var group = await GroupAsync("Year 3 A");
-        var head = await _factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var form = await RegisterForm.OpenAsync(head, group, Friday);
-        var outsider = await _records.PupilAtAsync("Brookside");
+        var outsider = await Records.PupilAtAsync("Brookside");
         form.Set(form.Pupils[0], "PupilId", outsider.ToString());
         Assert.Equal(HttpStatusCode.NotFound, (await form.PostAsync(head)).StatusCode);
     }
@@ -235,8 +218,8 @@ public sealed class RegisterTests : IAsyncLifetime
     {
         var random = new Random(20261122);
         var codes = AttendanceCodeSet.Dfe2024.Codes.Where(c => c.Code is not ("L" or "U")).Select(c => c.Code).ToArray();
-        await using var services = TestDatabase.Services(_db);
-        var trust = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), "SELECT id FROM trusts ORDER BY name LIMIT 1");
+        await using var services = TestDatabase.Services(Db);
+        var trust = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT id FROM trusts ORDER BY name LIMIT 1");
         for (var round = 0; round < 5; round++)
         {
             using var scope = services.CreateScope();
@@ -273,7 +256,7 @@ public sealed class RegisterTests : IAsyncLifetime
     /// <summary>Every weekly summary row equals the domain's arithmetic over the raw marks, and no week is missing.</summary>
     private async Task AssertSummariesMatchMarksAsync()
     {
-        await using var services = TestDatabase.Services(_db);
+        await using var services = TestDatabase.Services(Db);
         await using var system = services.GetRequiredService<SystemDb>().Create();
         var marks = await system.AttendanceMarks.AsNoTracking().Select(m => new { m.PupilId, m.SchoolId, m.Date, m.Category, m.ExpectedInSchool }).ToListAsync();
         var expected = marks.GroupBy(m => (m.PupilId, m.SchoolId, Week: AttendanceFigures.WeekOf(m.Date)))
