@@ -23,19 +23,13 @@ public sealed class OverviewModel : AppPageModel
     public async Task OnGetAsync()
     {
         Year = AcademicYear.Containing(Today);
-        var from = AttendanceFigures.WeekOf(Year.Start);
-        var end = Year.End;
         var schools = CurrentUser.SchoolsWhere(Permission.ViewPupils).ToList();
-        var perPupil = await Db.AttendancePupilWeeks.AsNoTracking()
-            .Where(w => schools.Contains(w.SchoolId) && w.WeekStart >= from && w.WeekStart <= end)
-            .GroupBy(w => new { w.SchoolId, w.PupilId })
-            .Select(g => new { g.Key.SchoolId, Possible = g.Sum(w => w.Possible), Present = g.Sum(w => w.Present), Aea = g.Sum(w => w.ApprovedActivity), Auth = g.Sum(w => w.Authorised), Unauth = g.Sum(w => w.Unauthorised) })
-            .ToListAsync();
+        var perPupil = await Data.Attendance.AttendanceSummaries.PerPupilAsync(Db, schools, Year.Start, Year.End);
         var rows = new List<SchoolAttendanceRow>();
         foreach (var school in CurrentUser.Schools.Where(s => schools.Contains(s.Id)))
         {
             var settings = (await SchoolRules.ProfileAsync(Db, school.Id, Today)).Settings.Attendance;
-            var figures = perPupil.Where(p => p.SchoolId == school.Id).Select(p => new AttendanceFigures(p.Possible, p.Present, p.Aea, p.Auth, p.Unauth, 0, 0)).Where(f => f.Possible > 0).ToList();
+            var figures = perPupil.Where(p => p.SchoolId == school.Id).Select(p => p.Figures).Where(f => f.Possible > 0).ToList();
             var total = figures.Aggregate(AttendanceFigures.Zero, (sum, f) => sum + f);
             rows.Add(new SchoolAttendanceRow(school.Id, school.Name, figures.Count, total.Percent,
                 figures.Count(f => f.IsPersistentAbsence(settings)), figures.Count(f => f.IsSevereAbsence(settings)),
