@@ -168,4 +168,17 @@ public sealed class FormsAndConcurrencyTests : IAsyncLifetime
         var other = await _records.SchoolAsync("Castle Hill");
         Assert.Equal(HttpStatusCode.NotFound, (await senco.PostFormAsync("/", "/SwitchSchool", ("schoolId", other.ToString()))).StatusCode);
     }
+
+    [Fact]
+    public async Task A_role_the_person_already_holds_there_is_not_added_twice()
+    {
+        var admin = await _factory.SignInAsync(FlexiFactory.Email("trustadmin", "northfield"));
+        var teacher = await _records.UserAsync(FlexiFactory.Email("teacher", "ashby"));
+        var ashby = await _records.SchoolAsync("Ashby");
+        var response = await admin.PostFormAsync($"/Admin/Users/Edit/{teacher}", $"/Admin/Users/Edit/{teacher}?handler=AddRole", ("Input.Role", "Teacher"), ("Input.SchoolId", ashby.ToString()));
+        Assert.Contains("This person already holds that role there", await response.HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM role_assignments WHERE user_id = '{teacher}'"));
+        var governor = await admin.PostFormAsync($"/Admin/Users/Edit/{teacher}", $"/Admin/Users/Edit/{teacher}?handler=AddRole", ("Input.Role", "Governor"), ("Input.SchoolId", ashby.ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, governor.StatusCode);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class RoleInputValidator : AbstractValidator<RoleInput>
     public RoleInputValidator() => RuleFor(x => x.Role).NotNull().WithMessage("Choose a role");
 }
 
-public sealed record RoleRow(Guid Id, StaffRole Role, string Where);
+public sealed record RoleRow(Guid Id, StaffRole Role, Guid? SchoolId, string Where);
 
 /// <summary>
 /// A user's roles and access. Roles are read on every request (CurrentUserMiddleware), so a removed
@@ -70,7 +70,7 @@ public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
             return Page();
         }
 
-        if (Roles.Any(r => r.Role == Input.Role && AssignmentSchool(r) == Input.SchoolId))
+        if (Roles.Any(r => r.Role == Input.Role && r.SchoolId == Input.SchoolId))
         {
             ModelState.AddModelError("Input.Role", "This person already holds that role there");
             return Page();
@@ -130,10 +130,6 @@ public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
         return RedirectToPage(new { id = Id });
     }
 
-    private Dictionary<Guid, Guid?> _schoolByAssignment = [];
-
-    private Guid? AssignmentSchool(RoleRow row) => _schoolByAssignment.GetValueOrDefault(row.Id);
-
     private async Task<AppUser?> LoadAsync()
     {
         var user = await Db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == Id);
@@ -148,9 +144,8 @@ public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
         HasPassword = user.PasswordHash is not null;
         TwoFactor = user.TwoFactorEnabled;
         var assignments = await Db.RoleAssignments.AsNoTracking().Where(a => a.UserId == Id).ToListAsync();
-        _schoolByAssignment = assignments.ToDictionary(a => a.Id, a => a.SchoolId);
         var schools = CurrentUser.Schools.ToDictionary(s => s.Id, s => s.Name);
-        Roles = [.. assignments.OrderBy(a => a.Role).Select(a => new RoleRow(a.Id, a.Role, a.SchoolId is { } s ? schools.GetValueOrDefault(s, "") : "Trust-wide"))];
+        Roles = [.. assignments.OrderBy(a => a.Role).Select(a => new RoleRow(a.Id, a.Role, a.SchoolId, a.SchoolId is { } s ? schools.GetValueOrDefault(s, "") : "Trust-wide"))];
         return user;
     }
 }
