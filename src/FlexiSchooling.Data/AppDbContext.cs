@@ -71,6 +71,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Attendance.AttendancePupilWeek> AttendancePupilWeeks => Set<Attendance.AttendancePupilWeek>();
 
+    public DbSet<Attendance.AttendancePupilYear> AttendancePupilYears => Set<Attendance.AttendancePupilYear>();
+
     public DbSet<Attendance.RegisterSubmission> RegisterSubmissions => Set<Attendance.RegisterSubmission>();
 
     public DbSet<Domain.Attendance.AbsenceContact> AbsenceContacts => Set<Domain.Attendance.AbsenceContact>();

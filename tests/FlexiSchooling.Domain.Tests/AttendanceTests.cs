@@ -152,6 +152,17 @@ public sealed class AttendanceTests
         Assert.Equal(Monday, AttendanceFigures.WeekOf(Monday));
         Assert.Equal(Figures("/", "I", "N", "/"), Figures("/", "I") + Figures("N", "/"));
     }
+
+    [Fact]
+    public void Summary_weeks_never_straddle_two_academic_years()
+    {
+        // 1 September 2027 is a Wednesday: its week's Monday and Tuesday belong to 2026/27.
+        Assert.Equal(new DateOnly(2027, 8, 30), AttendanceFigures.SummaryWeekOf(new DateOnly(2027, 8, 31)));
+        Assert.Equal(new DateOnly(2027, 9, 1), AttendanceFigures.SummaryWeekOf(new DateOnly(2027, 9, 1)));
+        Assert.Equal(new DateOnly(2027, 9, 1), AttendanceFigures.SummaryWeekOf(new DateOnly(2027, 9, 3)));
+        Assert.Equal(new DateOnly(2027, 9, 6), AttendanceFigures.SummaryWeekOf(new DateOnly(2027, 9, 8)));
+        Assert.Equal(Monday, AttendanceFigures.SummaryWeekOf(new DateOnly(2025, 1, 12)));
+    }
 }
 
 public sealed class CsvTests

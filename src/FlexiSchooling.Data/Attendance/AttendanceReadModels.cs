@@ -37,6 +37,40 @@ public sealed class AttendancePupilWeek : ISchoolOwned
     public AttendanceFigures Figures => new(Possible, Present, ApprovedActivity, Authorised, Unauthorised, ExpectedPossible, ExpectedAttended);
 }
 
+/// <summary>
+/// A pupil's attendance for one academic year, summed from their weekly rows in the same transaction
+/// (weekly rows never straddle two years: <see cref="AttendanceFigures.SummaryWeekOf"/>). The trust view
+/// reads one row per pupil instead of forty.
+/// </summary>
+public sealed class AttendancePupilYear : ISchoolOwned
+{
+    private AttendancePupilYear() { }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public Guid PupilId { get; private set; }
+
+    public DateOnly YearStart { get; private set; }
+
+    public int Possible { get; private set; }
+
+    public int Present { get; private set; }
+
+    public int ApprovedActivity { get; private set; }
+
+    public int Authorised { get; private set; }
+
+    public int Unauthorised { get; private set; }
+
+    public int ExpectedPossible { get; private set; }
+
+    public int ExpectedAttended { get; private set; }
+
+    public AttendanceFigures Figures => new(Possible, Present, ApprovedActivity, Authorised, Unauthorised, ExpectedPossible, ExpectedAttended);
+}
+
 /// <summary>A saved register submission: the same submission twice saves once.</summary>
 public sealed class RegisterSubmission : ISchoolOwned, ITrustStampable
 {

@@ -1,13 +1,30 @@
 using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Common;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace FlexiSchooling.Data.Attendance;
 
-/// <summary>Maintains <see cref="AttendancePupilWeek"/> from attendance_marks with one SQL statement.</summary>
+/// <summary>
+/// Maintains <see cref="AttendancePupilWeek"/> from attendance_marks, and <see cref="AttendancePupilYear"/>
+/// from the weeks, in one round trip inside the caller's transaction.
+/// </summary>
 public static class AttendanceSummaries
 {
-    private const string Aggregate = """
-        SELECT m.trust_id, m.school_id, m.pupil_id, (m.date - (extract(isodow FROM m.date)::int - 1)) AS week_start,
+    /// <summary>SQL twin of <see cref="AttendanceFigures.SummaryWeekOf"/>: the Monday, never before 1 September of the date's year.</summary>
+    private const string WeekKey = """
+        GREATEST(m.date - (extract(isodow FROM m.date)::int - 1),
+                 make_date(extract(year FROM m.date)::int - CASE WHEN extract(month FROM m.date) >= 9 THEN 0 ELSE 1 END, 9, 1))
+        """;
+
+    /// <summary>SQL twin of <see cref="AcademicYear.Containing"/>'s start, for a week key.</summary>
+    private const string YearKey = "make_date(extract(year FROM w.week_start)::int - CASE WHEN extract(month FROM w.week_start) >= 9 THEN 0 ELSE 1 END, 9, 1)";
+
+    private const string Counts = "possible, present, approved_activity, authorised, unauthorised, expected_possible, expected_attended";
+
+    private const string Weeks = $"""
+        INSERT INTO attendance_pupil_weeks (trust_id, school_id, pupil_id, week_start, {Counts})
+        SELECT m.trust_id, m.school_id, m.pupil_id, {WeekKey},
                count(*) FILTER (WHERE m.category IN ('Present', 'ApprovedEducationalActivity', 'Authorised', 'Unauthorised')),
                count(*) FILTER (WHERE m.category = 'Present'),
                count(*) FILTER (WHERE m.category = 'ApprovedEducationalActivity'),
@@ -18,31 +35,58 @@ public static class AttendanceSummaries
           FROM attendance_marks m
         """;
 
-    private const string Columns = "trust_id, school_id, pupil_id, week_start, possible, present, approved_activity, authorised, unauthorised, expected_possible, expected_attended";
+    private const string Years = $"""
+        INSERT INTO attendance_pupil_years (trust_id, school_id, pupil_id, year_start, {Counts})
+        SELECT w.trust_id, w.school_id, w.pupil_id, {YearKey},
+               sum(w.possible), sum(w.present), sum(w.approved_activity), sum(w.authorised), sum(w.unauthorised), sum(w.expected_possible), sum(w.expected_attended)
+          FROM attendance_pupil_weeks w
+        """;
 
-    private const string Upsert = """
+    private const string UpsertWeeks = $"""
          GROUP BY 1, 2, 3, 4
-        ON CONFLICT (pupil_id, school_id, week_start) DO UPDATE SET
+        ON CONFLICT (pupil_id, school_id, week_start) DO UPDATE SET {UpsertCounts}
+        """;
+
+    private const string UpsertYears = $"""
+         GROUP BY 1, 2, 3, 4
+        ON CONFLICT (pupil_id, school_id, year_start) DO UPDATE SET {UpsertCounts}
+        """;
+
+    private const string UpsertCounts = """
             possible = EXCLUDED.possible, present = EXCLUDED.present, approved_activity = EXCLUDED.approved_activity,
             authorised = EXCLUDED.authorised, unauthorised = EXCLUDED.unauthorised,
             expected_possible = EXCLUDED.expected_possible, expected_attended = EXCLUDED.expected_attended
         """;
 
-    /// <summary>Recomputes the weeks containing <paramref name="dates"/> for the pupils, inside the caller's transaction.</summary>
+    private const string Refresh = $"""
+        {Weeks} WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to {UpsertWeeks};
+        {Years} WHERE w.pupil_id = ANY(@pupils) AND w.week_start BETWEEN @yearFrom AND @yearTo {UpsertYears};
+        """;
+
+    private const string RebuildWeeks = $"{Weeks} {UpsertWeeks}";
+
+    private const string RebuildYears = $"{Years} {UpsertYears}";
+
+    /// <summary>
+    /// Recomputes the weeks containing <paramref name="dates"/> for the pupils from their marks, then
+    /// those pupils' academic years from their weeks: one command, inside the caller's transaction.
+    /// </summary>
     public static Task<int> RefreshAsync(AppDbContext db, IReadOnlyCollection<Guid> pupilIds, IEnumerable<DateOnly> dates, CancellationToken cancellationToken = default)
     {
-        var weeks = dates.Select(AttendanceFigures.WeekOf).Distinct().ToList();
-        if (pupilIds.Count == 0 || weeks.Count == 0)
+        var days = dates.Distinct().ToList();
+        if (pupilIds.Count == 0 || days.Count == 0)
         {
             return Task.FromResult(0);
         }
 
-        var from = weeks.Min();
-        var to = weeks.Max().AddDays(6);
-        var pupils = pupilIds.ToArray();
+        var from = AttendanceFigures.WeekOf(days.Min());
+        var to = AttendanceFigures.WeekOf(days.Max()).AddDays(6);
         return db.Database.ExecuteSqlRawAsync(
-            $"INSERT INTO attendance_pupil_weeks ({Columns}) {Aggregate} WHERE m.pupil_id = ANY(@p0) AND m.date BETWEEN @p1 AND @p2 {Upsert}",
-            [new Npgsql.NpgsqlParameter("p0", pupils), new Npgsql.NpgsqlParameter("p1", from), new Npgsql.NpgsqlParameter("p2", to)],
+            Refresh,
+            [
+                new NpgsqlParameter("pupils", pupilIds.ToArray()), new NpgsqlParameter("from", from), new NpgsqlParameter("to", to),
+                new NpgsqlParameter("yearFrom", AcademicYear.Containing(from).Start), new NpgsqlParameter("yearTo", AcademicYear.Containing(to).End),
+            ],
             cancellationToken);
     }
 
@@ -50,13 +94,14 @@ public static class AttendanceSummaries
     public static async Task<int> RebuildAllAsync(AppDbContext systemDb, CancellationToken cancellationToken = default)
     {
         await using var transaction = await systemDb.Database.BeginTransactionAsync(cancellationToken);
-        await systemDb.Database.ExecuteSqlRawAsync("DELETE FROM attendance_pupil_weeks", cancellationToken);
-        var rows = await systemDb.Database.ExecuteSqlRawAsync($"INSERT INTO attendance_pupil_weeks ({Columns}) {Aggregate} {Upsert}", cancellationToken);
+        await systemDb.Database.ExecuteSqlRawAsync("DELETE FROM attendance_pupil_years; DELETE FROM attendance_pupil_weeks", cancellationToken);
+        var rows = await systemDb.Database.ExecuteSqlRawAsync(RebuildWeeks, cancellationToken);
+        await systemDb.Database.ExecuteSqlRawAsync(RebuildYears, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows;
     }
 
-    /// <summary>Each pupil's figures over whole weeks, for the given schools, read from the summaries only.</summary>
+    /// <summary>Each pupil's figures over whole weeks, for the given schools, read from the weekly summaries only.</summary>
     public static async Task<List<(Guid SchoolId, Guid PupilId, AttendanceFigures Figures)>> PerPupilAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         var weekFrom = AttendanceFigures.WeekOf(from);
@@ -77,5 +122,16 @@ public static class AttendanceSummaries
             })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => (r.SchoolId, r.PupilId, new AttendanceFigures(r.Possible, r.Present, r.Aea, r.Auth, r.Unauth, r.ExpectedPossible, r.ExpectedAttended)))];
+    }
+
+    /// <summary>Each pupil's figures for a whole academic year, for the given schools: one row per pupil from the yearly summaries.</summary>
+    public static async Task<List<(Guid SchoolId, Guid PupilId, AttendanceFigures Figures)>> PerPupilForYearAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, AcademicYear year, CancellationToken cancellationToken = default)
+    {
+        var start = year.Start;
+        var rows = await db.AttendancePupilYears.AsNoTracking()
+            .Where(y => schools.Contains(y.SchoolId) && y.YearStart == start)
+            .Select(y => new { y.SchoolId, y.PupilId, y.Possible, y.Present, y.ApprovedActivity, y.Authorised, y.Unauthorised, y.ExpectedPossible, y.ExpectedAttended })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.SchoolId, r.PupilId, new AttendanceFigures(r.Possible, r.Present, r.ApprovedActivity, r.Authorised, r.Unauthorised, r.ExpectedPossible, r.ExpectedAttended)))];
     }
 }

@@ -69,6 +69,18 @@ internal sealed class AttendancePupilWeekConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class AttendancePupilYearConfiguration : IEntityTypeConfiguration<AttendancePupilYear>
+{
+    public void Configure(EntityTypeBuilder<AttendancePupilYear> b)
+    {
+        b.ToTable("attendance_pupil_years");
+        b.HasKey(x => new { x.PupilId, x.SchoolId, x.YearStart });
+        b.Ignore(x => x.Figures);
+        b.HasIndex(x => new { x.SchoolId, x.YearStart });
+        b.HasIndex(x => new { x.TrustId, x.YearStart });
+    }
+}
+
 internal sealed class RegisterSubmissionConfiguration : IEntityTypeConfiguration<RegisterSubmission>
 {
     public void Configure(EntityTypeBuilder<RegisterSubmission> b)

@@ -60,12 +60,14 @@ public sealed class TenantConnectionInterceptor : DbConnectionInterceptor
 /// </summary>
 public sealed class TenantSaveChangesInterceptor(TimeProvider time) : SaveChangesInterceptor
 {
-    // Not audited: the audit trail itself, queued email, Identity's token rows, a mark's change history
-    // (which is itself the who/when/old/new/why record) and register submission receipts.
+    // Not audited row by row: the audit trail itself, queued email, Identity's token rows, and attendance
+    // marks with their change history. A mark's history row is already the who/when/old/new/why record,
+    // kept append-only, so an audit row per mark would write every register twice over; the register
+    // submission (who saved which register when) and the import batch are audited instead (ADR 0012).
     private static readonly HashSet<Type> NotAudited =
     [
         typeof(AuditEvent), typeof(OutboxMessage), typeof(IdentityUserToken<Guid>), typeof(IdentityUserClaim<Guid>), typeof(IdentityUserLogin<Guid>),
-        typeof(Domain.Attendance.MarkChange), typeof(Attendance.RegisterSubmission),
+        typeof(Domain.Attendance.AttendanceMark), typeof(Domain.Attendance.MarkChange),
     ];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

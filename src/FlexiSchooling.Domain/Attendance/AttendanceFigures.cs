@@ -64,6 +64,18 @@ public sealed record AttendanceFigures(int Possible, int Present, int ApprovedAc
         return new AttendanceFigures(possible, present, aea, authorised, unauthorised, expectedPossible, expectedAttended);
     }
 
-    /// <summary>The Monday of a date's week: the key of the weekly summaries.</summary>
+    /// <summary>The Monday of a date's week.</summary>
     public static DateOnly WeekOf(DateOnly date) => date.AddDays(-(((int)date.DayOfWeek + 6) % 7));
+
+    /// <summary>
+    /// The key of the weekly summaries: the Monday of the date's week, but never before the first day of
+    /// the date's academic year, so that every summary week lies inside one academic year and the yearly
+    /// summaries add up from the weekly ones exactly.
+    /// </summary>
+    public static DateOnly SummaryWeekOf(DateOnly date)
+    {
+        var monday = WeekOf(date);
+        var yearStart = Common.AcademicYear.Containing(date).Start;
+        return monday < yearStart ? yearStart : monday;
+    }
 }

@@ -33,7 +33,7 @@ public sealed class FollowUpModel : AppPageModel
         var groups = await Db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == school.Id).ToDictionaryAsync(g => g.Id, g => g.Name);
         var marks = (await Db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == school.Id && m.Date >= from && m.Date <= today)
             .Select(m => new { m.PupilId, m.Date, m.Session, m.Code, m.Category }).ToListAsync()).ToLookup(m => m.PupilId);
-        var weekFrom = AttendanceFigures.WeekOf(year.Start);
+        var weekFrom = year.Start;
         var ytd = (await Db.AttendancePupilWeeks.AsNoTracking().Where(w => w.SchoolId == school.Id && w.WeekStart >= weekFrom && w.WeekStart <= year.End).ToListAsync())
             .GroupBy(w => w.PupilId).ToDictionary(g => g.Key, g => g.Aggregate(AttendanceFigures.Zero, (sum, w) => sum + w.Figures));
         var contacts = (await Db.AbsenceContacts.AsNoTracking().Where(c => c.SchoolId == school.Id && c.OnDate >= year.Start).ToListAsync()).ToLookup(c => c.PupilId);

@@ -12,7 +12,7 @@ public sealed record SchoolAttendanceRow(Guid Id, string Name, int Pupils, decim
 
 /// <summary>
 /// Pupils below each threshold, per school, for everyone who sees pupils (a trust lead sees every
-/// school). Reads the weekly summaries only, never raw marks.
+/// school). Reads the yearly summaries only (one row per pupil), never raw marks.
 /// </summary>
 public sealed class OverviewModel : AppPageModel
 {
@@ -24,7 +24,7 @@ public sealed class OverviewModel : AppPageModel
     {
         Year = AcademicYear.Containing(Today);
         var schools = CurrentUser.SchoolsWhere(Permission.ViewPupils).ToList();
-        var perPupil = await Data.Attendance.AttendanceSummaries.PerPupilAsync(Db, schools, Year.Start, Year.End);
+        var perPupil = await Data.Attendance.AttendanceSummaries.PerPupilForYearAsync(Db, schools, Year);
         var rows = new List<SchoolAttendanceRow>();
         foreach (var school in CurrentUser.Schools.Where(s => schools.Contains(s.Id)))
         {

@@ -81,10 +81,11 @@ public sealed class RegisterModel : AppPageModel
     private SchoolCalendar _calendar = null!;
     private List<Pupil> _pupils = [];
     private List<ExpectedMark> _expected = [];
+    private Dictionary<Guid, AttendanceMark> _marks = [];
 
     public async Task<IActionResult> OnGetAsync(bool saved = false)
     {
-        if (!await LoadAsync())
+        if (!await LoadAsync(trackMarks: false))
         {
             return NotFound();
         }
@@ -92,7 +93,7 @@ public sealed class RegisterModel : AppPageModel
         Saved = saved;
         if (IsSchoolDay)
         {
-            var marks = await MarksAsync(tracked: false);
+            var marks = _marks;
             Rows = [.. _pupils.Select(p => marks.TryGetValue(p.Id, out var m)
                 ? new RegisterRow { PupilId = p.Id, Code = m.Code, MinutesLate = m.MinutesLate, Comment = m.Comment, Version = m.Version }
                 : new RegisterRow { PupilId = p.Id, Code = ExpectedFor(p.Id)?.Code ?? AttendanceCodeSet.Present(Session) })];
@@ -104,7 +105,7 @@ public sealed class RegisterModel : AppPageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await LoadAsync())
+        if (!await LoadAsync(trackMarks: true))
         {
             return NotFound();
         }
@@ -128,7 +129,7 @@ public sealed class RegisterModel : AppPageModel
             return Redirect(SavedUrl()); // the same submission again: already saved once
         }
 
-        var marks = await MarksAsync(tracked: true);
+        var marks = _marks;
         foreach (var row in Rows.Where(r => r.Choice is null))
         {
             var current = marks.GetValueOrDefault(row.PupilId);
@@ -240,7 +241,7 @@ public sealed class RegisterModel : AppPageModel
         return await (tracked ? query : query.AsNoTracking()).ToDictionaryAsync(m => m.PupilId);
     }
 
-    private async Task<bool> LoadAsync()
+    private async Task<bool> LoadAsync(bool trackMarks)
     {
         var group = await Db.RegistrationGroups.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking().SingleOrDefaultAsync(g => g.Id == GroupId);
         if (group is null || !await CanAsync(group.SchoolId, Permission.TakeRegister) || !CurrentUser.CanTakeRegister(group))
@@ -274,11 +275,11 @@ public sealed class RegisterModel : AppPageModel
             .OrderBy(p => p.LegalSurname).ThenBy(p => p.LegalForename).ToListAsync();
         var ids = _pupils.Select(p => p.Id).ToList();
         _expected = await Db.ExpectedMarks.AsNoTracking().Where(e => ids.Contains(e.PupilId) && e.From <= date && e.To >= date && e.WithdrawnAt == null).ToListAsync();
-        var saved = await MarksAsync(tracked: false);
+        _marks = await MarksAsync(trackMarks);
         Pupils = [.. _pupils.Select(p =>
         {
             var expected = ExpectedFor(p.Id);
-            var mark = saved.GetValueOrDefault(p.Id);
+            var mark = _marks.GetValueOrDefault(p.Id);
             return new RegisterPupil(p.Id, $"{p.LegalSurname}, {p.PreferredForename ?? p.LegalForename}", expected is null ? null : $"{expected.Code} ({expected.Source})", mark?.Code, mark?.RecordedAt);
         })];
         return true;

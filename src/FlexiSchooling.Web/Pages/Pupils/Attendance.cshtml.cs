@@ -41,7 +41,7 @@ public sealed class AttendanceModel : AppPageModel
         Id = pupil.Id;
         Name = pupil.DisplayName;
         Year = AcademicYear.Containing(Today);
-        var from = AttendanceFigures.WeekOf(Year.Start);
+        var from = Year.Start;
         var weeks = await Db.AttendancePupilWeeks.AsNoTracking().Where(w => w.PupilId == id && w.WeekStart >= from && w.WeekStart <= Year.End).ToListAsync();
         Figures = weeks.Aggregate(AttendanceFigures.Zero, (sum, w) => sum + w.Figures);
         var settings = (await SchoolRules.ProfileAsync(Db, pupil.SchoolId, Today)).Settings.Attendance;

@@ -50,7 +50,7 @@ public sealed class DetailsModel(AuditTrail audit) : AppPageModel
         var inForce = await SchoolRules.ProfileAsync(Db, pupil.SchoolId, today);
         CanRecordLeave = CurrentUser.Can(Permission.RecordLeave, pupil.SchoolId);
         var year = Domain.Common.AcademicYear.Containing(today);
-        var from = Domain.Attendance.AttendanceFigures.WeekOf(year.Start);
+        var from = year.Start;
         Attendance = (await Db.AttendancePupilWeeks.AsNoTracking().Where(w => w.PupilId == pupil.Id && w.WeekStart >= from && w.WeekStart <= year.End).ToListAsync())
             .Aggregate(Domain.Attendance.AttendanceFigures.Zero, (sum, w) => sum + w.Figures);
         ProfileName = $"{inForce.SourcePolicy}, version {inForce.Number}";

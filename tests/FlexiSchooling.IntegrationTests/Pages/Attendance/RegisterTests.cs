@@ -3,6 +3,7 @@ using FlexiSchooling.Data;
 using FlexiSchooling.Data.Attendance;
 using FlexiSchooling.Data.Tenancy;
 using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -236,9 +237,25 @@ public sealed class RegisterTests : AppTest
                 }
             }
 
+            var dates = marks.Select(m => m.Date).ToList();
+            if (round == 0)
+            {
+                // Marks either side of 1 September 2026 (a Tuesday): that week's rows split between two academic years.
+                foreach (var (pupilId, schoolId) in marks.Select(m => (m.PupilId, m.SchoolId)).Distinct().Take(20))
+                {
+                    foreach (var day in new DateOnly[] { new(2026, 8, 31), new(2026, 9, 1) })
+                    {
+                        var (fresh, change) = AttendanceMark.Record(schoolId, pupilId, day, Session.AM, new MarkEntry(codes[random.Next(codes.Length)], null, null), registers, day, null, DateTimeOffset.UtcNow, null);
+                        db.AttendanceMarks.Add(fresh);
+                        db.MarkChanges.Add(change);
+                        dates.Add(day);
+                    }
+                }
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync();
             await db.SaveChangesAsync();
-            await AttendanceSummaries.RefreshAsync(db, [.. marks.Select(m => m.PupilId).Distinct()], marks.Select(m => m.Date));
+            await AttendanceSummaries.RefreshAsync(db, [.. marks.Select(m => m.PupilId).Distinct()], dates);
             await transaction.CommitAsync();
         }
 
@@ -253,20 +270,29 @@ public sealed class RegisterTests : AppTest
         await AssertSummariesMatchMarksAsync();
     }
 
-    /// <summary>Every weekly summary row equals the domain's arithmetic over the raw marks, and no week is missing.</summary>
+    /// <summary>Every weekly and yearly summary row equals the domain's arithmetic over the raw marks, and none is missing.</summary>
     private async Task AssertSummariesMatchMarksAsync()
     {
         await using var services = TestDatabase.Services(Db);
         await using var system = services.GetRequiredService<SystemDb>().Create();
         var marks = await system.AttendanceMarks.AsNoTracking().Select(m => new { m.PupilId, m.SchoolId, m.Date, m.Category, m.ExpectedInSchool }).ToListAsync();
-        var expected = marks.GroupBy(m => (m.PupilId, m.SchoolId, Week: AttendanceFigures.WeekOf(m.Date)))
+        var expected = marks.GroupBy(m => (m.PupilId, m.SchoolId, AttendanceFigures.SummaryWeekOf(m.Date)))
             .ToDictionary(g => g.Key, g => AttendanceFigures.From(g.Select(m => (m.Category, m.ExpectedInSchool))));
-        var actual = (await system.AttendancePupilWeeks.AsNoTracking().ToListAsync()).ToDictionary(w => (w.PupilId, w.SchoolId, Week: w.WeekStart), w => w.Figures);
+        var actual = (await system.AttendancePupilWeeks.AsNoTracking().ToListAsync()).ToDictionary(w => (w.PupilId, w.SchoolId, w.WeekStart), w => w.Figures);
         Assert.True(expected.Count > 1000);
         Assert.Equal(expected.Count, actual.Count);
         foreach (var (key, figures) in expected)
         {
             Assert.Equal(figures, actual[key]);
+        }
+
+        var expectedYears = marks.GroupBy(m => (m.PupilId, m.SchoolId, AcademicYear.Containing(m.Date).Start))
+            .ToDictionary(g => g.Key, g => AttendanceFigures.From(g.Select(m => (m.Category, m.ExpectedInSchool))));
+        var actualYears = (await system.AttendancePupilYears.AsNoTracking().ToListAsync()).ToDictionary(y => (y.PupilId, y.SchoolId, y.YearStart), y => y.Figures);
+        Assert.Equal(expectedYears.Count, actualYears.Count);
+        foreach (var (key, figures) in expectedYears)
+        {
+            Assert.Equal(figures, actualYears[key]);
         }
     }
 }
