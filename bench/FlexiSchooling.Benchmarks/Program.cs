@@ -121,9 +121,10 @@ await using (var db = systemDb.Create())
 }
 
 var calendar = new SchoolCalendar(await systemDb.Create().Terms.AsNoTracking().Where(t => t.SchoolId == schools[0].Id).ToListAsync(), [], BankHolidayFeed.Shipped().Select(b => b.Date));
-// Marks for the year up to 10 July; the last eight school days are left for the register and import measurements.
-var markedDays = calendar.SchoolDaysBetween(new(2025, 9, 1), new(2026, 7, 10)).ToList();
-var openDays = calendar.SchoolDaysBetween(new(2026, 7, 13), new(2026, 7, 22)).ToList();
+// Marks for the year up to 3 July; the last thirteen school days are left for the measurements: a warm-up
+// and the application's registers (days 1-4), the hand-written SQL's registers (days 5-8), the import (days 9-13).
+var markedDays = calendar.SchoolDaysBetween(new(2025, 9, 1), new(2026, 7, 3)).ToList();
+var openDays = calendar.SchoolDaysBetween(new(2026, 7, 6), new(2026, 7, 22)).ToList();
 Say($"Generated {schools.Count} schools, {pupils.Count:N0} pupils, {groups.Count} registration groups in {clock.Elapsed.TotalSeconds:0.0} s");
 
 // ---- Reference for (c): raw binary COPY of the year's marks --------------------------------------
@@ -196,7 +197,7 @@ for (var i = 0; i < 33; i++)
     scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust.Id, Guid.Empty, true, allSchools, null, null);
     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
     var watch = Stopwatch.StartNew();
-    var perPupil = await AttendanceSummaries.PerPupilAsync(db, allSchools, new(2025, 9, 1), new(2026, 8, 31));
+    var perPupil = await AttendanceSummaries.PerPupilForYearAsync(db, allSchools, new(2025));
     _ = perPupil.GroupBy(p => p.SchoolId).Select(g => (g.Key, g.Count(p => p.Figures.IsPersistentAbsence(settings)), settings.Waves.Select(w => g.Count(p => p.Figures.Percent is { } pc && w.Applies(pc))).ToList())).ToList();
     if (i >= 3)
     {
@@ -220,7 +221,7 @@ for (var i = 0; i < 5; i++)
 }
 
 double P95(List<double> xs) => xs.Order().ElementAt(Math.Max(0, (int)Math.Ceiling(xs.Count * 0.95) - 1));
-Say($"(b) Trust view from summaries: p95 {P95(summaryTimes):0.0} ms (target < 50 ms); from raw marks: p95 {P95(rawTimes):0} ms; ratio {P95(rawTimes) / P95(summaryTimes):0.0}x (target >= 50x)");
+Say($"(b) Trust view from the yearly summaries: p95 {P95(summaryTimes):0.0} ms (target < 50 ms); from raw marks: p95 {P95(rawTimes):0} ms; ratio {P95(rawTimes) / P95(summaryTimes):0.0}x (target >= 50x)");
 
 // ---- (a) Saving a 30-pupil register: the application vs one hand-written SQL round trip ----------
 var factory = new WebApplicationFactory<CurrentUser>().WithWebHostBuilder(b =>
@@ -233,36 +234,30 @@ var factory = new WebApplicationFactory<CurrentUser>().WithWebHostBuilder(b =>
     b.UseSetting("FlexiSchooling:DataDirectory", Directory.CreateTempSubdirectory("flexi-bench-").FullName);
 });
 var appTimes = new List<double>();
-var users = Enumerable.Range(0, 8).Select(i => officers[i]).ToList();
+var concurrentUsers = int.Parse(Environment.GetEnvironmentVariable("BENCH_USERS") ?? "8", CultureInfo.InvariantCulture);
+var users = Enumerable.Range(0, concurrentUsers).Select(i => officers[i]).ToList();
 await Task.WhenAll(users.Select(async (officer, index) =>
 {
     var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
     var login = await client.GetStringAsync("/Account/Login");
     await client.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", officer.Email), new("Input.Password", Password), new("__RequestVerificationToken", Token(login))]));
     var schoolGroups = groups.Where(g => g.SchoolId == officer.School).ToList();
-    var sample = 0;
+
+    // Warm-up (not measured): the afternoon registers of the first day, so the measured saves find the
+    // process's code compiled and its caches filled, as a running server's would be.
+    foreach (var group in schoolGroups.Take(6))
+    {
+        await SaveRegisterAsync(client, group, openDays[0], "PM");
+    }
+
     foreach (var day in openDays.Take(4))
     {
         foreach (var group in schoolGroups.Take(6))
         {
-            var url = $"/Attendance/Register/{group.Id}?date={day:yyyy-MM-dd}&session=AM";
-            var form = await client.GetStringAsync(url);
-            var fields = Regex.Matches(form[form.IndexOf("<form method=\"post\" novalidate>", StringComparison.Ordinal)..], "name=\"([^\"]+)\"[^>]*?value=\"([^\"]*)\"")
-                .Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
-            var watch = Stopwatch.StartNew();
-            var response = await client.PostAsync(url, new FormUrlEncodedContent(fields));
-            watch.Stop();
-            if (response.StatusCode != HttpStatusCode.Redirect)
+            var elapsed = await SaveRegisterAsync(client, group, day, "AM");
+            lock (appTimes)
             {
-                throw new InvalidOperationException($"Register save answered {(int)response.StatusCode}");
-            }
-
-            if (sample++ > 0)
-            {
-                lock (appTimes)
-                {
-                    appTimes.Add(watch.Elapsed.TotalMilliseconds);
-                }
+                appTimes.Add(elapsed);
             }
         }
     }
@@ -293,6 +288,10 @@ await Task.WhenAll(users.Select(async (officer, index) =>
                 SELECT trust_id, school_id, pupil_id, (date - (extract(isodow FROM date)::int - 1)), count(*), count(*) FILTER (WHERE category = 'Present'), 0, 0, 0, count(*), count(*)
                   FROM attendance_marks WHERE pupil_id = ANY(@p) AND date BETWEEN @w AND @w + 6 GROUP BY 1, 2, 3, 4
                 ON CONFLICT (pupil_id, school_id, week_start) DO UPDATE SET possible = EXCLUDED.possible, present = EXCLUDED.present;
+                INSERT INTO attendance_pupil_years (trust_id, school_id, pupil_id, year_start, possible, present, approved_activity, authorised, unauthorised, expected_possible, expected_attended)
+                SELECT trust_id, school_id, pupil_id, @y, sum(possible), sum(present), 0, 0, 0, sum(possible), sum(present)
+                  FROM attendance_pupil_weeks WHERE pupil_id = ANY(@p) AND week_start >= @y GROUP BY 1, 2, 3
+                ON CONFLICT (pupil_id, school_id, year_start) DO UPDATE SET possible = EXCLUDED.possible, present = EXCLUDED.present;
                 """, connection);
             command.Parameters.AddWithValue("t", trust.Id);
             command.Parameters.AddWithValue("s", officer.School);
@@ -300,6 +299,7 @@ await Task.WhenAll(users.Select(async (officer, index) =>
             command.Parameters.AddWithValue("d", day);
             command.Parameters.AddWithValue("w", AttendanceFigures.WeekOf(day));
             command.Parameters.AddWithValue("p", ids);
+            command.Parameters.AddWithValue("y", new DateOnly(2025, 9, 1));
             var watch = Stopwatch.StartNew();
             await command.ExecuteNonQueryAsync();
             lock (sqlTimes)
@@ -310,50 +310,70 @@ await Task.WhenAll(users.Select(async (officer, index) =>
     }
 }));
 
-Say($"(a) Saving a 30-pupil register, 8 concurrent users: application p95 {P95(appTimes):0.0} ms; hand-written SQL p95 {P95(sqlTimes):0.0} ms; ratio {P95(appTimes) / P95(sqlTimes):0.0}x (target <= 2x)");
+Say($"(a) Saving a 30-pupil register, {concurrentUsers} concurrent users: application p95 {P95(appTimes):0.0} ms; hand-written SQL p95 {P95(sqlTimes):0.0} ms; ratio {P95(appTimes) / P95(sqlTimes):0.0}x (target <= 2x)");
 
 // ---- (c) Import through the application vs raw COPY ----------------------------------------------
-var importSchool = schools[^1];
-var importPupils = pupils.Where(p => p.SchoolId == importSchool.Id).ToList();
-var csv = new StringBuilder("UPN,Date,Session,Code\n");
-var importRows = 0;
-foreach (var day in openDays.Take(5))
+// The last five school days of the year for every pupil of the trust (300,000 marks for 30,000 pupils),
+// one MIS file per school, each through the import page's own code path inside its own transaction.
+var files = schools.Select(school =>
 {
-    foreach (var pupil in importPupils)
+    var csv = new StringBuilder("UPN,Date,Session,Code\n");
+    foreach (var day in openDays.Skip(8))
     {
-        csv.Append(CultureInfo.InvariantCulture, $"{pupil.Upn},{day:yyyy-MM-dd},AM,/\n{pupil.Upn},{day:yyyy-MM-dd},PM,/\n");
-        importRows += 2;
+        foreach (var pupil in pupils.Where(p => p.SchoolId == school.Id))
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{pupil.Upn},{day:yyyy-MM-dd},AM,/\n{pupil.Upn},{day:yyyy-MM-dd},PM,\\\n");
+        }
     }
-}
 
+    return (School: school, Csv: csv.ToString(), Officer: officers.Single(o => o.School == school.Id).Email);
+}).ToList();
+var importRows = files.Sum(f => f.Csv.Count(c => c == '\n') - 1);
+var officerIds = await systemDb.Create().Users.AsNoTracking().ToDictionaryAsync(u => u.Email!, u => u.Id);
 clock.Restart();
-using (var scope = factory.Services.CreateScope())
+foreach (var file in files)
 {
-    var importOfficer = officers[^1].Email;
-    var officerUser = await systemDb.Create().Users.AsNoTracking().SingleAsync(u => u.Email == importOfficer);
+    using var scope = factory.Services.CreateScope();
     var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
-    tenant.SetUser(trust.Id, officerUser.Id, false, [importSchool.Id], "Attendance officer", importSchool.Id);
+    tenant.SetUser(trust.Id, officerIds[file.Officer], false, [file.School.Id], "Attendance officer", file.School.Id);
     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
     var applier = scope.ServiceProvider.GetRequiredService<ImportApplier>();
     await using var transaction = await db.Database.BeginTransactionAsync();
-    var result = await applier.ApplyAsync(importSchool.Id, ImportKind.Marks, csv.ToString(), "bench.csv", save: true);
+    var result = await applier.ApplyAsync(file.School.Id, ImportKind.Marks, file.Csv, "bench.csv", save: true);
     if (!result.Valid)
     {
         throw new InvalidOperationException(string.Join("; ", result.Errors.Take(5)));
     }
 
     await db.SaveChangesAsync();
-    await applier.RefreshSummariesAsync(csv.ToString());
+    await applier.RefreshSummariesAsync();
     await transaction.CommitAsync();
 }
 
 var importRate = importRows / clock.Elapsed.TotalSeconds;
-Say($"(c) Import of {importRows:N0} marks through the application: {importRate:N0} rows/s; raw COPY {copyRate:N0} rows/s; ratio {importRate / copyRate:0.000} (target >= 0.5)");
+Say($"(c) Import of {importRows:N0} marks ({files.Count} files) through the application: {importRate:N0} rows/s; raw COPY {copyRate:N0} rows/s; ratio {importRate / copyRate:0.00} (target >= 0.5)");
 Say($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 var output = Environment.GetEnvironmentVariable("BENCH_REPORT");
 if (output is not null)
 {
     await File.WriteAllTextAsync(output, report.ToString());
+}
+
+async Task<double> SaveRegisterAsync(HttpClient client, RegistrationGroup group, DateOnly day, string session)
+{
+    var url = $"/Attendance/Register/{group.Id}?date={day:yyyy-MM-dd}&session={session}";
+    var form = await client.GetStringAsync(url);
+    var fields = Regex.Matches(form[form.IndexOf("<form method=\"post\" novalidate>", StringComparison.Ordinal)..], "name=\"([^\"]+)\"[^>]*?value=\"([^\"]*)\"")
+        .Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+    var watch = Stopwatch.StartNew();
+    var response = await client.PostAsync(url, new FormUrlEncodedContent(fields));
+    watch.Stop();
+    if (response.StatusCode != HttpStatusCode.Redirect)
+    {
+        throw new InvalidOperationException($"Register save answered {(int)response.StatusCode}");
+    }
+
+    return watch.Elapsed.TotalMilliseconds;
 }
 
 static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;

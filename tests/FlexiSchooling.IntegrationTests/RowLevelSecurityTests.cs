@@ -108,4 +108,27 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
         var owner = await Assert.ThrowsAsync<PostgresException>(() => TestDatabase.ExecuteAsync(TestDatabase.Owner(_db), "DELETE FROM audit_events"));
         Assert.Contains("append-only", owner.MessageText, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Attendance_marks_are_never_deleted_and_their_history_never_rewritten()
+    {
+        // Not by the application role (no grant) ...
+        await using var connection = new NpgsqlConnection(TestDatabase.App(_db));
+        await connection.OpenAsync();
+        foreach (var sql in new[] { "DELETE FROM attendance_marks", "UPDATE attendance_mark_changes SET reason = 'x'", "DELETE FROM attendance_mark_changes" })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            var e = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
+        }
+
+        // ... and not by the owner either: triggers refuse it (ADR 0012).
+        foreach (var sql in new[] { "DELETE FROM attendance_marks", "TRUNCATE attendance_marks CASCADE", "DELETE FROM attendance_mark_changes" })
+        {
+            var owner = await Assert.ThrowsAsync<PostgresException>(() => TestDatabase.ExecuteAsync(TestDatabase.Owner(_db), sql));
+            Assert.Equal("P0001", owner.SqlState);
+        }
+
+        Assert.True(await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), "SELECT count(*) FROM attendance_marks") > 1000);
+    }
 }

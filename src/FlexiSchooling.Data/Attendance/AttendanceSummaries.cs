@@ -58,10 +58,11 @@ public static class AttendanceSummaries
             expected_possible = EXCLUDED.expected_possible, expected_attended = EXCLUDED.expected_attended
         """;
 
-    private const string Refresh = $"""
-        {Weeks} WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to {UpsertWeeks};
-        {Years} WHERE w.pupil_id = ANY(@pupils) AND w.week_start BETWEEN @yearFrom AND @yearTo {UpsertYears};
-        """;
+    private const string RefreshWeeks = $"{Weeks} WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to {UpsertWeeks}";
+
+    private const string RefreshYears = $"{Years} WHERE w.pupil_id = ANY(@pupils) AND w.week_start BETWEEN @yearFrom AND @yearTo {UpsertYears}";
+
+    private const string Refresh = $"{RefreshWeeks}; {RefreshYears}";
 
     private const string RebuildWeeks = $"{Weeks} {UpsertWeeks}";
 
@@ -71,23 +72,38 @@ public static class AttendanceSummaries
     /// Recomputes the weeks containing <paramref name="dates"/> for the pupils from their marks, then
     /// those pupils' academic years from their weeks: one command, inside the caller's transaction.
     /// </summary>
-    public static Task<int> RefreshAsync(AppDbContext db, IReadOnlyCollection<Guid> pupilIds, IEnumerable<DateOnly> dates, CancellationToken cancellationToken = default)
+    public static Task<int> RefreshAsync(AppDbContext db, IReadOnlyCollection<Guid> pupilIds, IEnumerable<DateOnly> dates, CancellationToken cancellationToken = default) =>
+        RefreshParameters(pupilIds, dates) is { } parameters ? db.Database.ExecuteSqlRawAsync(Refresh, parameters, cancellationToken) : Task.FromResult(0);
+
+    /// <summary>The same refresh as commands of a batch (<see cref="AttendanceBulkWrites"/>): weeks, then years.</summary>
+    internal static IEnumerable<NpgsqlBatchCommand> RefreshCommands(IReadOnlyCollection<Guid> pupilIds, IReadOnlyCollection<DateOnly> dates)
+    {
+        foreach (var sql in new[] { RefreshWeeks, RefreshYears })
+        {
+            if (RefreshParameters(pupilIds, dates) is { } parameters)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.AddRange(parameters);
+                yield return command;
+            }
+        }
+    }
+
+    private static NpgsqlParameter[]? RefreshParameters(IReadOnlyCollection<Guid> pupilIds, IEnumerable<DateOnly> dates)
     {
         var days = dates.Distinct().ToList();
         if (pupilIds.Count == 0 || days.Count == 0)
         {
-            return Task.FromResult(0);
+            return null;
         }
 
         var from = AttendanceFigures.WeekOf(days.Min());
         var to = AttendanceFigures.WeekOf(days.Max()).AddDays(6);
-        return db.Database.ExecuteSqlRawAsync(
-            Refresh,
-            [
-                new NpgsqlParameter("pupils", pupilIds.ToArray()), new NpgsqlParameter("from", from), new NpgsqlParameter("to", to),
-                new NpgsqlParameter("yearFrom", AcademicYear.Containing(from).Start), new NpgsqlParameter("yearTo", AcademicYear.Containing(to).End),
-            ],
-            cancellationToken);
+        return
+        [
+            new NpgsqlParameter("pupils", pupilIds.ToArray()), new NpgsqlParameter("from", from), new NpgsqlParameter("to", to),
+            new NpgsqlParameter("yearFrom", AcademicYear.Containing(from).Start), new NpgsqlParameter("yearTo", AcademicYear.Containing(to).End),
+        ];
     }
 
     /// <summary>Rebuilds every summary from the marks (system context, owner connection).</summary>

@@ -22,7 +22,7 @@ internal sealed class AttendanceMarkConfiguration : IEntityTypeConfiguration<Att
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.PupilId, x.Date, x.Session }).IsUnique();
         b.HasIndex(x => new { x.SchoolId, x.Date });
-        b.HasIndex(x => x.TrustId);
+        // No index on trust_id: within a trust it selects everything; every read names pupils or a school (ADR 0012).
     }
 }
 
@@ -36,9 +36,10 @@ internal sealed class MarkChangeConfiguration : IEntityTypeConfiguration<MarkCha
         b.Property(x => x.OldCode).HasMaxLength(3);
         b.Property(x => x.NewCode).HasMaxLength(3);
         b.Property(x => x.Reason).HasMaxLength(500);
-        b.HasOne<AttendanceMark>().WithMany().HasForeignKey(x => x.MarkId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to the mark and no index on mark_id or trust_id: history is read by pupil, written
+        // only beside its mark in the same transaction, and marks cannot be deleted (a trigger refuses it),
+        // so each would only slow the writing of every register and import (ADR 0012).
         b.HasIndex(x => new { x.PupilId, x.Date });
-        b.HasIndex(x => x.TrustId);
     }
 }
 

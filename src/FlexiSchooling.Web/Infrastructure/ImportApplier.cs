@@ -16,13 +16,20 @@ public sealed record ImportResult(int Created, int Changed, int Unchanged, IRead
 /// <summary>
 /// Applies a parsed MIS file to one school through the domain (so every rule that guards a page guards
 /// an import too), matching pupils by UPN and marks by pupil, date and session, so the same file twice
-/// changes nothing. The preview runs the same code and throws its changes away.
+/// changes nothing. The preview runs the same code and throws its changes away. With
+/// <c>save</c>, new marks are written set-based at once (<see cref="AttendanceBulkWrites"/>, inside the
+/// caller's transaction); everything else is left in the context for the caller's SaveChanges.
 /// </summary>
 public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvider time)
 {
+    private readonly HashSet<Guid> _touchedPupils = [];
+    private readonly HashSet<DateOnly> _touchedDates = [];
+
     public async Task<ImportResult> ApplyAsync(Guid schoolId, ImportKind kind, string content, string fileName, bool save)
     {
-        var result = kind == ImportKind.Pupils ? await PupilsAsync(schoolId, content) : await MarksAsync(schoolId, content, fileName);
+        _touchedPupils.Clear();
+        _touchedDates.Clear();
+        var result = kind == ImportKind.Pupils ? await PupilsAsync(schoolId, content) : await MarksAsync(schoolId, content, fileName, save);
         if (!save || !result.Valid)
         {
             db.ChangeTracker.Clear();
@@ -100,7 +107,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
         return new ImportResult(created, changed, unchanged, problems, notes);
     }
 
-    private async Task<ImportResult> MarksAsync(Guid schoolId, string content, string fileName)
+    private async Task<ImportResult> MarksAsync(Guid schoolId, string content, string fileName, bool save)
     {
         var (rows, errors) = AttendanceImport.Marks(content);
         var problems = errors.ToList();
@@ -109,7 +116,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
             return new ImportResult(0, 0, 0, problems, []);
         }
 
-        var pupils = await db.Pupils.Where(p => p.SchoolId == schoolId).ToDictionaryAsync(p => p.Upn);
+        var pupils = await db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId).ToDictionaryAsync(p => p.Upn);
         var calendar = await SchoolRules.CalendarAsync(db, schoolId);
         var today = LondonClock.Today(time);
         var now = time.GetUtcNow();
@@ -118,6 +125,8 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
         var marks = await db.AttendanceMarks.Where(m => ids.Contains(m.PupilId) && dates.Contains(m.Date)).ToDictionaryAsync(m => (m.PupilId, m.Date, m.Session));
         var profiles = new Dictionary<DateOnly, Domain.Policy.RegisterSettings>();
         var reason = $"Imported from {fileName}";
+        var newMarks = new List<AttendanceMark>();
+        var newChanges = new List<MarkChange>();
         int created = 0, changed = 0, unchanged = 0;
         foreach (var row in rows)
         {
@@ -152,11 +161,14 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
                 else
                 {
                     var (fresh, change) = AttendanceMark.Record(schoolId, pupil.Id, row.Date, row.Session, entry, registers, today, user.UserId, now, reason);
-                    db.AttendanceMarks.Add(fresh);
-                    db.MarkChanges.Add(change);
+                    newMarks.Add(fresh);
+                    newChanges.Add(change);
                     marks[(pupil.Id, row.Date, row.Session)] = fresh;
                     created++;
                 }
+
+                _touchedPupils.Add(pupil.Id);
+                _touchedDates.Add(row.Date);
             }
             catch (DomainRuleException e)
             {
@@ -164,15 +176,14 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
             }
         }
 
+        if (save && problems.Count == 0)
+        {
+            await AttendanceBulkWrites.InsertAsync(db, newMarks, newChanges);
+        }
+
         return new ImportResult(created, changed, unchanged, problems, []);
     }
 
-    /// <summary>After a saved mark import, the weekly summaries of the pupils and weeks it touched.</summary>
-    public Task RefreshSummariesAsync(string content)
-    {
-        var (rows, _) = AttendanceImport.Marks(content);
-        var upns = rows.Select(r => r.Upn).Distinct().ToList();
-        var pupilIds = db.Pupils.Where(p => upns.Contains(p.Upn)).Select(p => p.Id).ToList();
-        return AttendanceSummaries.RefreshAsync(db, pupilIds, rows.Select(r => r.Date));
-    }
+    /// <summary>After a saved mark import (and the caller's SaveChanges), the summaries of the pupils and weeks it touched.</summary>
+    public Task RefreshSummariesAsync() => AttendanceSummaries.RefreshAsync(db, _touchedPupils, _touchedDates);
 }

@@ -135,7 +135,7 @@ public sealed class ImportModel(ImportApplier applier) : AppPageModel
         await Db.SaveChangesAsync();
         if (batch.Kind == ImportKind.Marks)
         {
-            await applier.RefreshSummariesAsync(batch.Content);
+            await applier.RefreshSummariesAsync();
         }
 
         await transaction.CommitAsync();

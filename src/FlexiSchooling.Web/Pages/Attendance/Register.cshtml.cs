@@ -38,8 +38,8 @@ public sealed record RegisterConflict(string TheirCode, string? TheirBy, DateTim
 
 /// <summary>
 /// Taking a register: everyone defaults to present (or to what an expected mark says), a code typed
-/// changes a mark, and one save writes the whole register with its history and its weekly summaries
-/// in one transaction. A second person's save in between is shown mark by mark for the user to
+/// changes a mark, and one save writes the whole register with its history and its weekly and yearly
+/// summaries in one transaction. A second person's save in between is shown mark by mark for the user to
 /// choose; the same submission twice saves once; after the day, changes need a reason.
 /// </summary>
 public sealed class RegisterModel : AppPageModel
@@ -154,6 +154,8 @@ public sealed class RegisterModel : AppPageModel
         var today = Today;
         var now = Time.GetUtcNow();
         var pupils = _pupils.ToDictionary(p => p.Id);
+        var newMarks = new List<AttendanceMark>();
+        var newHistory = new List<MarkChange>();
         for (var i = 0; i < Rows.Count; i++)
         {
             var row = Rows[i];
@@ -179,8 +181,8 @@ public sealed class RegisterModel : AppPageModel
                 else
                 {
                     var (created, change) = AttendanceMark.Record(_group.SchoolId, row.PupilId, date, Session, entry, profile, today, CurrentUser.UserId, now, row.Reason);
-                    Db.AttendanceMarks.Add(created);
-                    Db.MarkChanges.Add(change);
+                    newMarks.Add(created);
+                    newHistory.Add(change);
                 }
             }
             catch (DomainRuleException e)
@@ -204,11 +206,15 @@ public sealed class RegisterModel : AppPageModel
         await using var transaction = await Db.Database.BeginTransactionAsync();
         try
         {
+            // Changed marks and their history, the submission and its audit row through EF Core; then the
+            // new marks, their history and the summaries set-based in one more round trip.
             await Db.SaveChangesAsync();
-            await AttendanceSummaries.RefreshAsync(Db, [.. Rows.Select(r => r.PupilId)], [date]);
+            await AttendanceBulkWrites.InsertAsync(Db, newMarks, newHistory, ([.. Rows.Select(r => r.PupilId)], [date]));
             await transaction.CommitAsync();
         }
-        catch (Exception e) when (e is DbUpdateConcurrencyException || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+        catch (Exception e) when (e is DbUpdateConcurrencyException
+            || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
+            || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             await transaction.RollbackAsync();
             if (e is DbUpdateException { InnerException: PostgresException pk } && pk.ConstraintName?.StartsWith("PK_register_submissions", StringComparison.Ordinal) == true)
