@@ -154,6 +154,33 @@ public sealed class AttendanceTests
     }
 
     [Fact]
+    public void Sub_reasons_are_a_school_setting_behind_dfe_codes_never_new_codes()
+    {
+        var reasons = AttendanceSubReasons.Parse("c: Performance licence\n\nC: Music exam\nL: Bus late");
+        Assert.Equal(["Performance licence", "Music exam"], reasons.For("C"));
+        Assert.Equal("C: Performance licence\nC: Music exam\nL: Bus late", reasons.ToString());
+        Assert.Equal("Music exam", reasons.Check("c", " music EXAM ")); // recorded as the school wrote it
+        Assert.Null(reasons.Check("C", "  "));
+        Assert.Equal("sub-reason-belongs-to-code", Assert.Throws<DomainRuleException>(() => reasons.Check("I", "Music exam")).Rule);
+        Assert.Contains("no reasons behind I", Assert.Throws<DomainRuleException>(() => reasons.Check("I", "Music exam")).Message, StringComparison.Ordinal);
+        Assert.Contains("not one of this school's reasons behind C", Assert.Throws<DomainRuleException>(() => reasons.Check("C", "Holiday")).Message, StringComparison.Ordinal);
+
+        foreach (var (text, message) in new[]
+        {
+            ("C Performance licence", "Line 1: write each reason"),
+            ("C: ok\nZZ: Something", "Line 2: 'ZZ' is not a register code"),
+            ("/: On time", "means present"),
+            ("C: Music exam\nC: music exam", "Line 2: \"music exam\" is already a reason behind C"),
+            ($"C: {new string('x', 101)}", "at most 100 characters"),
+        })
+        {
+            var e = Assert.Throws<DomainRuleException>(() => AttendanceSubReasons.Parse(text));
+            Assert.Equal("sub-reasons-format", e.Rule);
+            Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Summary_weeks_never_straddle_two_academic_years()
     {
         // 1 September 2027 is a Wednesday: its week's Monday and Tuesday belong to 2026/27.

@@ -20,17 +20,17 @@ public static class AttendanceBulkWrites
     private const int Chunk = 50_000;
 
     private const string InsertMarks = """
-        INSERT INTO attendance_marks (id, trust_id, school_id, pupil_id, date, session, code, category, minutes_late, comment, expected_in_school, expected_mark_id, recorded_at, recorded_by)
-        SELECT u.id, @trust, u.school_id, u.pupil_id, u.date, u.session, u.code, u.category, u.minutes_late, u.comment, u.expected_in_school, u.expected_mark_id, u.recorded_at, u.recorded_by
-          FROM unnest(@id, @school, @pupil, @date, @session, @code, @category, @minutes, @comment, @expected, @expectedMark, @at, @by)
-            AS u(id, school_id, pupil_id, date, session, code, category, minutes_late, comment, expected_in_school, expected_mark_id, recorded_at, recorded_by)
+        INSERT INTO attendance_marks (id, trust_id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by)
+        SELECT u.id, @trust, u.school_id, u.pupil_id, u.date, u.session, u.code, u.category, u.minutes_late, u.comment, u.sub_reason, u.expected_in_school, u.expected_mark_id, u.recorded_at, u.recorded_by
+          FROM unnest(@id, @school, @pupil, @date, @session, @code, @category, @minutes, @comment, @subReason, @expected, @expectedMark, @at, @by)
+            AS u(id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by)
         """;
 
     private const string InsertChanges = """
-        INSERT INTO attendance_mark_changes (id, trust_id, school_id, mark_id, pupil_id, date, session, old_code, new_code, old_minutes_late, new_minutes_late, reason, changed_by, changed_at)
-        SELECT u.id, @trust, u.school_id, u.mark_id, u.pupil_id, u.date, u.session, u.old_code, u.new_code, u.old_minutes, u.new_minutes, u.reason, u.changed_by, u.changed_at
-          FROM unnest(@id, @school, @mark, @pupil, @date, @session, @old, @new, @oldMinutes, @newMinutes, @reason, @by, @at)
-            AS u(id, school_id, mark_id, pupil_id, date, session, old_code, new_code, old_minutes, new_minutes, reason, changed_by, changed_at)
+        INSERT INTO attendance_mark_changes (id, trust_id, school_id, mark_id, pupil_id, date, session, old_code, new_code, old_minutes_late, new_minutes_late, sub_reason, reason, changed_by, changed_at)
+        SELECT u.id, @trust, u.school_id, u.mark_id, u.pupil_id, u.date, u.session, u.old_code, u.new_code, u.old_minutes, u.new_minutes, u.sub_reason, u.reason, u.changed_by, u.changed_at
+          FROM unnest(@id, @school, @mark, @pupil, @date, @session, @old, @new, @oldMinutes, @newMinutes, @subReason, @reason, @by, @at)
+            AS u(id, school_id, mark_id, pupil_id, date, session, old_code, new_code, old_minutes, new_minutes, sub_reason, reason, changed_by, changed_at)
         """;
 
     /// <summary>
@@ -80,6 +80,7 @@ public static class AttendanceBulkWrites
             command.Parameters.AddWithValue("category", chunk.Select(m => m.Category.ToString()).ToArray());
             command.Parameters.AddWithValue("minutes", chunk.Select(m => m.MinutesLate).ToArray());
             command.Parameters.AddWithValue("comment", chunk.Select(m => m.Comment).ToArray());
+            command.Parameters.AddWithValue("subReason", chunk.Select(m => m.SubReason).ToArray());
             command.Parameters.AddWithValue("expected", chunk.Select(m => m.ExpectedInSchool).ToArray());
             command.Parameters.AddWithValue("expectedMark", chunk.Select(m => m.ExpectedMarkId).ToArray());
             command.Parameters.AddWithValue("at", chunk.Select(m => m.RecordedAt).ToArray());
@@ -106,6 +107,7 @@ public static class AttendanceBulkWrites
             command.Parameters.AddWithValue("new", chunk.Select(c => c.NewCode).ToArray());
             command.Parameters.AddWithValue("oldMinutes", chunk.Select(c => c.OldMinutesLate).ToArray());
             command.Parameters.AddWithValue("newMinutes", chunk.Select(c => c.NewMinutesLate).ToArray());
+            command.Parameters.AddWithValue("subReason", chunk.Select(c => c.SubReason).ToArray());
             command.Parameters.AddWithValue("reason", chunk.Select(c => c.Reason).ToArray());
             command.Parameters.AddWithValue("by", chunk.Select(c => c.ChangedBy).ToArray());
             command.Parameters.AddWithValue("at", chunk.Select(c => c.ChangedAt).ToArray());

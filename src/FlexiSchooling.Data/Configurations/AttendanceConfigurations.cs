@@ -17,6 +17,7 @@ internal sealed class AttendanceMarkConfiguration : IEntityTypeConfiguration<Att
         b.Property(x => x.Code).HasMaxLength(3);
         b.Property(x => x.Category).HasConversion<string>().HasMaxLength(30);
         b.Property(x => x.Comment).HasMaxLength(200);
+        b.Property(x => x.SubReason).HasMaxLength(AttendanceSubReasons.MaxLength);
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Pupil>().WithMany().HasForeignKey(x => x.PupilId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
@@ -35,6 +36,7 @@ internal sealed class MarkChangeConfiguration : IEntityTypeConfiguration<MarkCha
         b.Property(x => x.Session).HasConversion<string>().HasMaxLength(2);
         b.Property(x => x.OldCode).HasMaxLength(3);
         b.Property(x => x.NewCode).HasMaxLength(3);
+        b.Property(x => x.SubReason).HasMaxLength(AttendanceSubReasons.MaxLength);
         b.Property(x => x.Reason).HasMaxLength(500);
         // No foreign key to the mark and no index on mark_id or trust_id: history is read by pupil, written
         // only beside its mark in the same transaction, and marks cannot be deleted (a trigger refuses it),

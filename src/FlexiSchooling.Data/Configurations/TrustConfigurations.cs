@@ -32,6 +32,8 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         b.Property(x => x.Telephone).HasMaxLength(30);
         b.Property(x => x.Email).HasMaxLength(200);
         b.Property(x => x.HeadteacherName).HasMaxLength(200);
+        b.Property(x => x.AttendanceSubReasonsText).HasColumnName("attendance_sub_reasons").HasMaxLength(8000).HasDefaultValue("");
+        b.Ignore(x => x.AttendanceSubReasons);
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Trust>().WithMany().HasForeignKey(x => x.TrustId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.TrustId, x.Urn }).IsUnique();

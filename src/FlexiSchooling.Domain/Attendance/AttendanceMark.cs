@@ -44,6 +44,9 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
 
     public string? Comment { get; private set; }
 
+    /// <summary>The school's own reason behind the code, if it keeps one (<see cref="AttendanceSubReasons"/>).</summary>
+    public string? SubReason { get; private set; }
+
     /// <summary>False where an arrangement or approved leave says the pupil was not expected in school (e.g. flexi home sessions).</summary>
     public bool ExpectedInSchool { get; private set; } = true;
 
@@ -91,7 +94,8 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
         RegisterRules.CheckLateness(found.Code, entry.MinutesLate, registers);
         var minutes = found.Code is AttendanceCodeSet.Late or AttendanceCodeSet.LateAfterClose ? entry.MinutesLate : null;
         var comment = string.IsNullOrWhiteSpace(entry.Comment) ? null : entry.Comment.Trim();
-        if (!first && found.Code == Code && minutes == MinutesLate && comment == Comment && entry.ExpectedInSchool == ExpectedInSchool)
+        var subReason = string.IsNullOrWhiteSpace(entry.SubReason) ? null : entry.SubReason.Trim();
+        if (!first && found.Code == Code && minutes == MinutesLate && comment == Comment && subReason == SubReason && entry.ExpectedInSchool == ExpectedInSchool)
         {
             return null;
         }
@@ -101,11 +105,12 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("locked-mark-needs-reason", "This register is locked: give a reason for changing the mark.", nameof(MarkEntry.Reason));
         }
 
-        var change = new MarkChange(this, first ? null : Code, found.Code, first ? null : MinutesLate, minutes, reason?.Trim(), userId, now);
+        var change = new MarkChange(this, first ? null : Code, found.Code, first ? null : MinutesLate, minutes, subReason, reason?.Trim(), userId, now);
         Code = found.Code;
         Category = found.Category;
         MinutesLate = minutes;
         Comment = comment;
+        SubReason = subReason;
         ExpectedInSchool = entry.ExpectedInSchool;
         ExpectedMarkId = entry.ExpectedMarkId;
         RecordedAt = now;
@@ -115,14 +120,14 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
 }
 
 /// <summary>What a person (or an expected mark) puts in a register row.</summary>
-public sealed record MarkEntry(string Code, int? MinutesLate, string? Comment, bool ExpectedInSchool = true, Guid? ExpectedMarkId = null, string? Reason = null);
+public sealed record MarkEntry(string Code, int? MinutesLate, string? Comment, bool ExpectedInSchool = true, Guid? ExpectedMarkId = null, string? Reason = null, string? SubReason = null);
 
 /// <summary>One entry in a mark's history: who, when, old, new, why. Never updated or deleted.</summary>
 public sealed class MarkChange : ISchoolOwned, ITrustStampable
 {
     private MarkChange() { }
 
-    internal MarkChange(AttendanceMark mark, string? oldCode, string newCode, int? oldMinutes, int? newMinutes, string? reason, Guid? changedBy, DateTimeOffset changedAt)
+    internal MarkChange(AttendanceMark mark, string? oldCode, string newCode, int? oldMinutes, int? newMinutes, string? subReason, string? reason, Guid? changedBy, DateTimeOffset changedAt)
     {
         Id = Guid.CreateVersion7(changedAt);
         MarkId = mark.Id;
@@ -134,6 +139,7 @@ public sealed class MarkChange : ISchoolOwned, ITrustStampable
         NewCode = newCode;
         OldMinutesLate = oldMinutes;
         NewMinutesLate = newMinutes;
+        SubReason = subReason;
         Reason = reason;
         ChangedBy = changedBy;
         ChangedAt = changedAt;
@@ -160,6 +166,9 @@ public sealed class MarkChange : ISchoolOwned, ITrustStampable
     public int? OldMinutesLate { get; private set; }
 
     public int? NewMinutesLate { get; private set; }
+
+    /// <summary>The school's reason behind the new code, as recorded with it.</summary>
+    public string? SubReason { get; private set; }
 
     public string? Reason { get; private set; }
 

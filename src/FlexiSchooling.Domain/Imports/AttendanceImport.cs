@@ -11,7 +11,7 @@ public sealed record ImportError(int Line, string Column, string Message)
 
 public sealed record PupilRow(int Line, string Upn, string LegalSurname, string LegalForename, string? PreferredForename, DateOnly DateOfBirth, int YearGroup, string? RegistrationGroup, DateOnly AdmissionDate, PupilFlags Flags);
 
-public sealed record MarkRow(int Line, string Upn, DateOnly Date, Session Session, string Code, int? MinutesLate, string? Comment);
+public sealed record MarkRow(int Line, string Upn, DateOnly Date, Session Session, string Code, int? MinutesLate, string? Comment, string? SubReason = null);
 
 /// <summary>
 /// Reads the CSV exports of the common MIS (column names vary, so each column accepts its usual
@@ -152,7 +152,7 @@ public static class AttendanceImport
 
             if (errors.All(e => e.Line != line))
             {
-                rows.Add(new MarkRow(line, upn, date!.Value, session!.Value, code, minutes, Get("Comment") is { Length: > 0 } c ? c : null));
+                rows.Add(new MarkRow(line, upn, date!.Value, session!.Value, code, minutes, Get("Comment") is { Length: > 0 } c ? c : null, Get("Sub Reason") is { Length: > 0 } r ? r : null));
             }
         }
 
@@ -191,7 +191,7 @@ public static class AttendanceImport
     private static readonly string[] Optional =
     [
         "Preferred Forename", "Registration Group|Reg Group|Form|Class", "EHCP|EHC Plan", "Looked After|LAC|CLA", "Social Worker|Has Social Worker",
-        "CP Plan|Child Protection", "CIN Plan|Child in Need", "SEN Support|SEN", "FSM|Free School Meals", "Pupil Premium|PP", "Minutes Late", "Comment",
+        "CP Plan|Child Protection", "CIN Plan|Child in Need", "SEN Support|SEN", "FSM|Free School Meals", "Pupil Premium|PP", "Minutes Late", "Comment", "Sub Reason|Sub-reason|Reason Detail",
     ];
 
     private static DateOnly? Date(string? text, int line, string column, List<ImportError> errors)

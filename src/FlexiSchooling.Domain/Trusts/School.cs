@@ -68,6 +68,11 @@ public sealed class School : ISchoolOwned
 
     public string? HeadteacherName { get; private set; }
 
+    /// <summary>The school's reasons behind register codes, as settings text (<see cref="Attendance.AttendanceSubReasons"/>).</summary>
+    public string AttendanceSubReasonsText { get; private set; } = "";
+
+    public Attendance.AttendanceSubReasons AttendanceSubReasons => Attendance.AttendanceSubReasons.Parse(AttendanceSubReasonsText);
+
     public uint Version { get; private set; }
 
     public void Update(string name, string urn, string localAuthority, SchoolPhase phase, KeyStages keyStages)
@@ -88,6 +93,9 @@ public sealed class School : ISchoolOwned
         Phase = phase;
         KeyStages = keyStages;
     }
+
+    /// <summary>Sets the school's reasons behind codes; text that does not parse is refused with its line.</summary>
+    public void SetAttendanceSubReasons(string? text) => AttendanceSubReasonsText = Attendance.AttendanceSubReasons.Parse(text).ToString();
 
     public void SetLetterhead(string? addressLine1, string? addressLine2, string? town, string? postcode, string? telephone, string? email, string? headteacherName)
     {

@@ -79,6 +79,43 @@ public sealed class GovUkInputTagHelper : TagHelper
     };
 }
 
+/// <summary>A GOV.UK textarea, with the same label, hint, error and kept value as <see cref="GovUkInputTagHelper"/>.</summary>
+[HtmlTargetElement("govuk-textarea", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class GovUkTextareaTagHelper : TagHelper
+{
+    [ViewContext]
+    [HtmlAttributeNotBound]
+    public ViewContext ViewContext { get; set; } = null!;
+
+    [HtmlAttributeName("for")]
+    public ModelExpression For { get; set; } = null!;
+
+    public string Label { get; set; } = "";
+
+    public string? Hint { get; set; }
+
+    public int Rows { get; set; } = 5;
+
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        var name = For.Name;
+        var id = TagBuilder.CreateSanitizedId(name, "_");
+        var error = ViewContext.ModelState.ErrorFor(name);
+        var value = GovUkField.Value(ViewContext, For);
+        var html = new System.Text.StringBuilder();
+        var describedBy = GovUkField.Open(html, id, Label, Hint, error, labelAsHeading: false);
+        html.Append($"<textarea class=\"govuk-textarea{(error is null ? "" : " govuk-textarea--error")}\" id=\"{id}\" name=\"{name}\" rows=\"{Rows}\" spellcheck=\"true\"");
+        if (describedBy.Count > 0)
+        {
+            html.Append($" aria-describedby=\"{string.Join(' ', describedBy)}\"");
+        }
+
+        html.Append($">{HtmlEncoder.Default.Encode(value)}</textarea></div>");
+        output.TagName = null;
+        output.Content.SetHtmlContent(html.ToString());
+    }
+}
+
 /// <summary>A GOV.UK select; options are value/text pairs.</summary>
 [HtmlTargetElement("govuk-select", TagStructure = TagStructure.WithoutEndTag)]
 public sealed class GovUkSelectTagHelper : TagHelper

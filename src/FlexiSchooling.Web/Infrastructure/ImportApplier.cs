@@ -118,6 +118,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
 
         var pupils = await db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId).ToDictionaryAsync(p => p.Upn);
         var calendar = await SchoolRules.CalendarAsync(db, schoolId);
+        var subReasons = AttendanceSubReasons.Parse(await db.Schools.Where(s => s.Id == schoolId).Select(s => s.AttendanceSubReasonsText).SingleAsync());
         var today = LondonClock.Today(time);
         var now = time.GetUtcNow();
         var dates = rows.Select(r => r.Date).Distinct().ToList();
@@ -145,7 +146,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
                     registers = profiles[row.Date] = (await SchoolRules.ProfileAsync(db, schoolId, row.Date)).Settings.Registers;
                 }
 
-                var entry = new MarkEntry(row.Code, row.MinutesLate, row.Comment);
+                var entry = new MarkEntry(row.Code, row.MinutesLate, row.Comment, SubReason: subReasons.Check(row.Code, row.SubReason));
                 if (marks.TryGetValue((pupil.Id, row.Date, row.Session), out var mark))
                 {
                     if (mark.Change(entry, registers, today, user.UserId, now, reason) is { } change)
@@ -172,7 +173,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
             }
             catch (DomainRuleException e)
             {
-                problems.Add(new ImportError(row.Line, e.Field is nameof(MarkEntry.MinutesLate) ? "Minutes Late" : "Code", e.Message));
+                problems.Add(new ImportError(row.Line, e.Field switch { nameof(MarkEntry.MinutesLate) => "Minutes Late", nameof(MarkEntry.SubReason) => "Sub Reason", _ => "Code" }, e.Message));
             }
         }
 

@@ -102,6 +102,8 @@ public static class DemoSeeder
             {
                 var school = new School(trust.Id, s.Name, s.Urn, s.La, s.Phase, s.Stages);
                 school.SetLetterhead($"{random.Next(1, 120)} {Surnames[random.Next(Surnames.Length)]} Road", null, s.La.Split(' ')[^1], $"DE{random.Next(1, 75)} {random.Next(1, 9)}AB", $"01332 {random.Next(100000, 999999)}", $"office@{s.Slug}.{EmailDomain}", $"Mrs {Surnames[random.Next(Surnames.Length)]}");
+                // Every demo school keeps a few reasons behind codes, as most schools' MIS set-ups do.
+                school.SetAttendanceSubReasons("C: Performance licence\nC: Exceptional circumstances agreed by the head\nM: Hospital or dental appointment\nB: Work experience\nB: Educational visit");
                 db.Schools.Add(school);
                 if (s.OverrideTemplate is { } key)
                 {

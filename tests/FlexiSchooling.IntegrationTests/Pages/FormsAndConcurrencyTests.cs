@@ -152,6 +152,28 @@ public sealed class FormsAndConcurrencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_schools_reasons_behind_codes_are_checked_line_by_line_and_kept_when_refused()
+    {
+        var admin = await _factory.SignInAsync(FlexiFactory.Email("trustadmin", "northfield"));
+        var ashby = await _records.SchoolAsync("Ashby");
+        var url = $"/Admin/Schools/Edit/{ashby}";
+        var before = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT attendance_sub_reasons FROM schools WHERE id = '{ashby}'");
+        var form = await (await admin.GetAsync(url)).HtmlAsync();
+        (string, string) Field(string name) => (name, System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(form, $"name=\"{System.Text.RegularExpressions.Regex.Escape(name)}\"[^>]*?value=\"([^\"]*)\"").Groups[1].Value));
+        (string, string)[] school = [Field("Input.Version"), Field("Input.Name"), Field("Input.Urn"), Field("Input.LocalAuthority"), ("Input.Phase", "Primary"), ("Input.KS1", "true"), ("Input.KS2", "true")];
+
+        var refused = await (await admin.PostFormAsync(url, url, [.. school, ("Input.AttendanceSubReasons", "C: Performance licence\nQQ: Made up")])).HtmlAsync();
+        Assert.Contains("Line 2: 'QQ' is not a register code.", refused, StringComparison.Ordinal);
+        Assert.Contains("id=\"Input_AttendanceSubReasons-error\"", refused, StringComparison.Ordinal);
+        Assert.Contains("QQ: Made up</textarea>", refused, StringComparison.Ordinal);
+        Assert.Equal(before, await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT attendance_sub_reasons FROM schools WHERE id = '{ashby}'"));
+
+        var saved = await admin.PostFormAsync(url, url, [.. school, ("Input.AttendanceSubReasons", "c:  Performance licence ")]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("C: Performance licence", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT attendance_sub_reasons FROM schools WHERE id = '{ashby}'"));
+    }
+
+    [Fact]
     public async Task A_user_with_roles_at_two_schools_switches_between_them()
     {
         var senco = await _factory.SignInAsync(FlexiFactory.Email("senco", "ashby"));

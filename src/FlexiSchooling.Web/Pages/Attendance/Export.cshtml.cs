@@ -42,12 +42,12 @@ public sealed class ExportModel(AuditTrail audit) : AppPageModel
         else
         {
             name = "marks";
-            csv.AppendLine(Csv.Line(["UPN", "Legal Surname", "Legal Forename", "Date", "Session", "Code", "Category", "Minutes Late", "Comment"]));
+            csv.AppendLine(Csv.Line(["UPN", "Legal Surname", "Legal Forename", "Date", "Session", "Code", "Category", "Minutes Late", "Comment", "Sub Reason"]));
             var marks = await Db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == school.Id && m.Date >= start && m.Date <= end).OrderBy(m => m.Date).ThenBy(m => m.Session).ToListAsync();
             foreach (var m in marks.Where(m => pupils.ContainsKey(m.PupilId)))
             {
                 var p = pupils[m.PupilId];
-                csv.AppendLine(Csv.Line([p.Upn, p.LegalSurname, p.LegalForename, $"{m.Date:yyyy-MM-dd}", m.Session.ToString(), m.Code, m.Category.ToString(), m.MinutesLate?.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Comment]));
+                csv.AppendLine(Csv.Line([p.Upn, p.LegalSurname, p.LegalForename, $"{m.Date:yyyy-MM-dd}", m.Session.ToString(), m.Code, m.Category.ToString(), m.MinutesLate?.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Comment, m.SubReason]));
             }
         }
 

@@ -23,6 +23,9 @@ public sealed record RegisterRow
 
     public string? Comment { get; init; }
 
+    /// <summary>The school's reason behind the code, where it keeps them.</summary>
+    public string? SubReason { get; init; }
+
     public string? Reason { get; init; }
 
     /// <summary>The mark's row version when the form was opened (0: no mark yet).</summary>
@@ -77,6 +80,9 @@ public sealed class RegisterModel : AppPageModel
 
     public RegisterSettings Registers { get; private set; } = null!;
 
+    /// <summary>The school's reasons behind codes (a school setting); the register offers them when there are any.</summary>
+    public AttendanceSubReasons SubReasons { get; private set; } = AttendanceSubReasons.None;
+
     private RegistrationGroup _group = null!;
     private SchoolCalendar _calendar = null!;
     private List<Pupil> _pupils = [];
@@ -95,7 +101,7 @@ public sealed class RegisterModel : AppPageModel
         {
             var marks = _marks;
             Rows = [.. _pupils.Select(p => marks.TryGetValue(p.Id, out var m)
-                ? new RegisterRow { PupilId = p.Id, Code = m.Code, MinutesLate = m.MinutesLate, Comment = m.Comment, Version = m.Version }
+                ? new RegisterRow { PupilId = p.Id, Code = m.Code, MinutesLate = m.MinutesLate, Comment = m.Comment, SubReason = m.SubReason, Version = m.Version }
                 : new RegisterRow { PupilId = p.Id, Code = ExpectedFor(p.Id)?.Code ?? AttendanceCodeSet.Present(Session) })];
             SubmissionKey = Guid.NewGuid();
         }
@@ -167,9 +173,9 @@ public sealed class RegisterModel : AppPageModel
             var expected = ExpectedFor(row.PupilId);
             // Not expected in school only while the mark is the one the arrangement or leave declared.
             var followsExpected = expected is not null && string.Equals(AttendanceCodeSet.Normalise(row.Code), expected.Code, StringComparison.Ordinal);
-            var entry = new MarkEntry(row.Code ?? "", row.MinutesLate, row.Comment, ExpectedInSchool: !(followsExpected && !expected!.ExpectedInSchool), followsExpected ? expected!.Id : null, row.Reason);
             try
             {
+                var entry = new MarkEntry(row.Code ?? "", row.MinutesLate, row.Comment, ExpectedInSchool: !(followsExpected && !expected!.ExpectedInSchool), followsExpected ? expected!.Id : null, row.Reason, SubReasons.Check(row.Code ?? "", row.SubReason));
                 SessionRules.CheckMarkable(_calendar, pupils[row.PupilId], date);
                 if (marks.TryGetValue(row.PupilId, out var mark))
                 {
@@ -191,6 +197,7 @@ public sealed class RegisterModel : AppPageModel
                 {
                     nameof(MarkEntry.MinutesLate) => nameof(RegisterRow.MinutesLate),
                     nameof(MarkEntry.Reason) => nameof(RegisterRow.Reason),
+                    nameof(MarkEntry.SubReason) => nameof(RegisterRow.SubReason),
                     _ => nameof(RegisterRow.Code),
                 };
                 ModelState.AddModelError($"Rows[{i}].{field}", $"{pupils[row.PupilId].DisplayName}: {e.Message}");
@@ -249,13 +256,17 @@ public sealed class RegisterModel : AppPageModel
 
     private async Task<bool> LoadAsync(bool trackMarks)
     {
-        var group = await Db.RegistrationGroups.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking().SingleOrDefaultAsync(g => g.Id == GroupId);
+        var found = await Db.RegistrationGroups.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking().Where(g => g.Id == GroupId)
+            .Select(g => new { Group = g, SubReasons = Db.Schools.Where(s => s.Id == g.SchoolId).Select(s => s.AttendanceSubReasonsText).FirstOrDefault() })
+            .SingleOrDefaultAsync();
+        var group = found?.Group;
         if (group is null || !await CanAsync(group.SchoolId, Permission.TakeRegister) || !CurrentUser.CanTakeRegister(group))
         {
             return false;
         }
 
         _group = group;
+        SubReasons = AttendanceSubReasons.Parse(found!.SubReasons);
         GroupName = group.Name;
         SchoolName = CurrentUser.Schools.FirstOrDefault(s => s.Id == group.SchoolId)?.Name ?? "";
         Date ??= Today;

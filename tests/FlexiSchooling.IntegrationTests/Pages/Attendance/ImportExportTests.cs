@@ -77,6 +77,24 @@ public sealed class ImportExportTests : AppTest
     }
 
     [Fact]
+    public async Task Marks_import_and_export_carry_the_schools_reasons_behind_codes()
+    {
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "UPDATE schools SET attendance_sub_reasons = 'C: Performance licence' WHERE name LIKE 'Ashby%'");
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var pupil = await Records.PupilAtAsync("Ashby");
+        var upn = await UpnAsync(pupil);
+        var bad = await UploadAsync(officer, "Marks", "reasons.csv", $"UPN,Date,Session,Code,Sub Reason\n{upn},2026-11-18,AM,C,Performance licence\n{upn},2026-11-18,PM,C,Holiday\n");
+        Assert.Contains("Line 3: Sub Reason:", bad, StringComparison.Ordinal);
+        Assert.Contains("nothing has been saved", bad, StringComparison.Ordinal);
+
+        await ConfirmAsync(officer, await UploadAsync(officer, "Marks", "reasons.csv", $"UPN,Date,Session,Code,Sub Reason\n{upn},2026-11-18,AM,C,performance licence\n"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '2026-11-18' AND session = 'AM' AND sub_reason = 'Performance licence'"));
+        var export = await (await officer.GetAsync("/Attendance/Export?from=2026-11-18&to=2026-11-18&what=marks")).Content.ReadAsStringAsync();
+        Assert.Contains("Sub Reason", export, StringComparison.Ordinal);
+        Assert.Contains(",C,Authorised,,,Performance licence", export, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pupils_import_creates_pupils_and_groups_and_reimporting_changes_nothing()
     {
         var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));

@@ -204,6 +204,34 @@ public sealed class RegisterTests : AppTest
     }
 
     [Fact]
+    public async Task A_reason_behind_a_code_is_one_of_the_schools_own_and_is_kept_with_the_mark()
+    {
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "UPDATE schools SET attendance_sub_reasons = E'C: Performance licence\\nC: Music exam' WHERE name LIKE 'Ashby%'");
+        var group = await GroupAsync("Year 3 A");
+        await ClearAsync(group, Friday);
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var form = await RegisterForm.OpenAsync(head, group, Friday);
+        Assert.Contains("Reason behind the code", form.Html, StringComparison.Ordinal);
+        Assert.Contains("C: Music exam", form.Html, StringComparison.Ordinal);
+        var (pupil, other) = (form.Pupils[0], form.Pupils[1]);
+
+        // A reason the school does not keep behind that code: refused next to the field, nothing saved.
+        form.Set(pupil, "Code", "C").Set(pupil, "SubReason", "Music exam").Set(other, "Code", "I").Set(other, "SubReason", "Music exam");
+        var (refused, again) = await form.PostAndReadAsync(head);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Rows_1__SubReason-error", again.Html, StringComparison.Ordinal);
+        Assert.Contains("This school has no reasons behind I", again.Html, StringComparison.Ordinal);
+        Assert.Null(await CodeAsync(pupil, Friday));
+
+        form.Set(other, "SubReason", "");
+        Assert.Equal(HttpStatusCode.Redirect, (await form.PostAsync(head)).StatusCode);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '{Friday:yyyy-MM-dd}' AND code = 'C' AND sub_reason = 'Music exam'"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes WHERE pupil_id = '{pupil}' AND date = '{Friday:yyyy-MM-dd}' AND sub_reason = 'Music exam'"));
+        var reopened = await RegisterForm.OpenAsync(head, group, Friday);
+        Assert.Contains("<option value=\"Music exam\" selected=\"selected\">C: Music exam</option>", reopened.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_tampered_pupil_in_a_register_post_is_refused()
     {
         var group = await GroupAsync("Year 3 A");

@@ -44,6 +44,9 @@ public sealed record SchoolInput
 
     public string? HeadteacherName { get; init; }
 
+    /// <summary>The school's reasons behind register codes, one "CODE: reason" per line.</summary>
+    public string? AttendanceSubReasons { get; init; }
+
     public KeyStages KeyStages =>
         (EarlyYears ? Domain.Trusts.KeyStages.EarlyYears : 0) | (KS1 ? Domain.Trusts.KeyStages.KS1 : 0) | (KS2 ? Domain.Trusts.KeyStages.KS2 : 0)
         | (KS3 ? Domain.Trusts.KeyStages.KS3 : 0) | (KS4 ? Domain.Trusts.KeyStages.KS4 : 0) | (KS5 ? Domain.Trusts.KeyStages.KS5 : 0);
@@ -64,6 +67,7 @@ public sealed class SchoolInputValidator : AbstractValidator<SchoolInput>
         RuleFor(x => x.Town).MaximumLength(100).WithMessage("Town must be 100 characters or fewer");
         RuleFor(x => x.Telephone).MaximumLength(30).WithMessage("Telephone must be 30 characters or fewer");
         RuleFor(x => x.HeadteacherName).MaximumLength(200).WithMessage("Name must be 200 characters or fewer");
+        RuleFor(x => x.AttendanceSubReasons).MaximumLength(8000).WithMessage("Reasons must be 8,000 characters or fewer in all");
     }
 }
 
@@ -119,6 +123,7 @@ public sealed class EditModel : AppPageModel
             Telephone = school.Telephone,
             Email = school.Email,
             HeadteacherName = school.HeadteacherName,
+            AttendanceSubReasons = school.AttendanceSubReasonsText,
         };
         return Page();
     }
@@ -158,6 +163,7 @@ public sealed class EditModel : AppPageModel
         }
 
         school.SetLetterhead(Input.AddressLine1, Input.AddressLine2, Input.Town, Input.Postcode, Input.Telephone, Input.Email, Input.HeadteacherName);
+        school.SetAttendanceSubReasons(Input.AttendanceSubReasons);
         await Db.SaveChangesAsync();
         return RedirectToPage("Index");
     }
