@@ -79,6 +79,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Attendance.ImportBatch> ImportBatches => Set<Attendance.ImportBatch>();
 
+    public DbSet<Domain.Arrangements.Arrangement> Arrangements => Set<Domain.Arrangements.Arrangement>();
+
+    public DbSet<Domain.Arrangements.ArrangementEvent> ArrangementEvents => Set<Domain.Arrangements.ArrangementEvent>();
+
+    public DbSet<Domain.Arrangements.CaseDocument> CaseDocuments => Set<Domain.Arrangements.CaseDocument>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

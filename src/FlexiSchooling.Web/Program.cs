@@ -35,6 +35,7 @@ builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<ImportApplier>();
+builder.Services.AddSingleton<FlexiSchooling.Web.Documents.DocumentRenderer>();
 builder.Services.AddSingleton<IEmailSender, FolderEmailSender>();
 builder.Services.AddHostedService<OutboxSender>();
 builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();

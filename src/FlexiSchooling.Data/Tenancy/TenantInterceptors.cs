@@ -68,6 +68,7 @@ public sealed class TenantSaveChangesInterceptor(TimeProvider time) : SaveChange
     [
         typeof(AuditEvent), typeof(OutboxMessage), typeof(IdentityUserToken<Guid>), typeof(IdentityUserClaim<Guid>), typeof(IdentityUserLogin<Guid>),
         typeof(Domain.Attendance.AttendanceMark), typeof(Domain.Attendance.MarkChange),
+        typeof(Domain.Arrangements.ArrangementEvent), // a case's own history, beside the audited case row
     ];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

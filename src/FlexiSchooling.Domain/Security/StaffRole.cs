@@ -39,6 +39,15 @@ public enum Permission
 
     /// <summary>Import pupils and marks from MIS files, and export marks and summaries.</summary>
     ImportExport,
+
+    /// <summary>See flexi-schooling, part-time and AP cases and their documents.</summary>
+    ViewArrangements,
+
+    /// <summary>Record requests and meetings, and keep a case moving.</summary>
+    ManageArrangements,
+
+    /// <summary>Decide requests (the headteacher: 000 §4 "sole discretion").</summary>
+    DecideArrangements,
 }
 
 public static class RolePermissions
@@ -56,6 +65,9 @@ public static class RolePermissions
         Permission.TakeAnyRegister or Permission.AmendLockedMarks or Permission.RecordLeave => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher,
         Permission.ImportExport => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher,
         Permission.FollowUpAbsence => role is StaffRole.AttendanceOfficer or StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead,
+        Permission.ViewArrangements => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead or StaffRole.Senco or StaffRole.AlternativeProvisionLeader or StaffRole.AttendanceOfficer or StaffRole.TrustLead,
+        Permission.ManageArrangements => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead or StaffRole.AlternativeProvisionLeader,
+        Permission.DecideArrangements => role is StaffRole.Headteacher,
     };
 
     public static string Label(StaffRole role) => role switch

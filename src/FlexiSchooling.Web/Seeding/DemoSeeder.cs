@@ -156,6 +156,7 @@ public static class DemoSeeder
 
         await db.SaveChangesAsync();
         await DemoAttendance.SeedMarksAsync(db, time, random);
+        await DemoFlexi.SeedAsync(db, time);
         await transaction.CommitAsync();
         await Data.Attendance.AttendanceSummaries.RebuildAllAsync(db);
         return logins;

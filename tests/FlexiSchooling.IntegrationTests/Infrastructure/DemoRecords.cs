@@ -23,6 +23,12 @@ public sealed record DemoRecords(string Database)
     public async Task<Guid> GroupAtAsync(string schoolName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT g.id FROM registration_groups g JOIN schools s ON s.id = g.school_id WHERE s.name LIKE '{schoolName}%' LIMIT 1");
 
+    public async Task<Guid> FlexiCaseAtAsync(string schoolName) =>
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE '{schoolName}%' ORDER BY a.created_at LIMIT 1");
+
+    public async Task<Guid> CaseDocumentAtAsync(string schoolName) =>
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT d.id FROM case_documents d JOIN schools s ON s.id = d.school_id WHERE s.name LIKE '{schoolName}%' ORDER BY d.created_at LIMIT 1");
+
     public async Task<string> PupilSurnameAsync(Guid pupil) =>
         await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Database), $"SELECT legal_surname FROM pupils WHERE id = '{pupil}'");
 

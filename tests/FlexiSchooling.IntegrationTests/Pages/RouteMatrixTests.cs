@@ -51,7 +51,14 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Admin/Schools/Calendar/{id:guid}"] = "school",
         ["Admin/Users/Edit/{id:guid}"] = "user",
         ["Admin/Policy/Version/{id:guid}"] = "policy",
+        ["Flexi/Case/{id:guid}"] = "case",
+        ["Flexi/Case/{id:guid}/Meeting"] = "case",
+        ["Flexi/Case/{id:guid}/Decision"] = "case",
+        ["Flexi/Document/{id:guid}"] = "document",
     };
+
+    /// <summary>Kinds of record that belong to one school (the rest belong to the trust).</summary>
+    private static readonly string[] SchoolKinds = ["pupil", "group", "case", "document"];
 
     private List<string> PageRoutes() =>
         [.. _factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -80,6 +87,8 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ("policy", "stbedes") => await _records.PolicyVersionOfTrustAsync("St Aidan"),
         ("group", "ashby") => await _records.GroupAtAsync("Ashby"),
         ("group", "stbedes") => await _records.GroupAtAsync("St Bede"),
+        ("case", "ashby") => await _records.FlexiCaseAtAsync("Ashby"),
+        ("document", "ashby") => await _records.CaseDocumentAtAsync("Ashby"),
         _ => throw new ArgumentOutOfRangeException(nameof(owner)),
     };
 
@@ -95,8 +104,13 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             ["another trust"] = await _factory.SignInAsync(HeadStBedes),
             ["trust lead"] = await _factory.SignInAsync(TrustLead),
         };
-        var ashbyPupil = await RecordAsync("pupil", "ashby");
-        var ashbyGroup = await RecordAsync("group", "ashby");
+        var ashby = new Dictionary<string, Guid>
+        {
+            ["pupil"] = await RecordAsync("pupil", "ashby"),
+            ["group"] = await RecordAsync("group", "ashby"),
+            ["case"] = await _records.FlexiCaseAtAsync("Ashby"),
+            ["document"] = await _records.CaseDocumentAtAsync("Ashby"),
+        };
         var expected = new Dictionary<(string Route, string Persona), HttpStatusCode>
         {
             [("Pupils/{id:guid}", "same school")] = HttpStatusCode.OK,
@@ -124,11 +138,28 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Attendance/Register/{groupId:guid}", "sibling school")] = HttpStatusCode.NotFound,
             [("Attendance/Register/{groupId:guid}", "another trust")] = HttpStatusCode.NotFound,
             [("Attendance/Register/{groupId:guid}", "trust lead")] = HttpStatusCode.NotFound,
+            // A trust lead looks across the trust's cases; only the school's own staff move them on.
+            [("Flexi/Case/{id:guid}", "same school")] = HttpStatusCode.OK,
+            [("Flexi/Case/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}", "another trust")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}", "trust lead")] = HttpStatusCode.OK,
+            [("Flexi/Case/{id:guid}/Meeting", "same school")] = HttpStatusCode.OK,
+            [("Flexi/Case/{id:guid}/Meeting", "sibling school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Meeting", "another trust")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Meeting", "trust lead")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Decision", "same school")] = HttpStatusCode.OK,
+            [("Flexi/Case/{id:guid}/Decision", "sibling school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Decision", "another trust")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Decision", "trust lead")] = HttpStatusCode.NotFound,
+            [("Flexi/Document/{id:guid}", "same school")] = HttpStatusCode.OK,
+            [("Flexi/Document/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
+            [("Flexi/Document/{id:guid}", "another trust")] = HttpStatusCode.NotFound,
+            [("Flexi/Document/{id:guid}", "trust lead")] = HttpStatusCode.OK,
         };
-        Assert.Empty(RecordRoutes.Where(r => r.Value is "pupil" or "group").Select(r => r.Key).Except(expected.Keys.Select(k => k.Route)));
+        Assert.Empty(RecordRoutes.Where(r => SchoolKinds.Contains(r.Value)).Select(r => r.Key).Except(expected.Keys.Select(k => k.Route)));
         foreach (var ((route, persona), status) in expected)
         {
-            var response = await clients[persona].GetAsync(Url(route, RecordRoutes[route] == "group" ? ashbyGroup : ashbyPupil));
+            var response = await clients[persona].GetAsync(Url(route, ashby[RecordRoutes[route]]));
             Assert.True(response.StatusCode == status, $"{persona} GET {route}: {(int)response.StatusCode}, expected {(int)status}");
         }
 
@@ -143,7 +174,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         var admin = await _factory.SignInAsync(AdminNorthfield);
         var otherAdmin = await _factory.SignInAsync(AdminStAidans);
         var nonAdmins = new[] { await _factory.SignInAsync(HeadAshby), await _factory.SignInAsync(HeadBrookside), await _factory.SignInAsync(HeadStBedes), await _factory.SignInAsync(TrustLead) };
-        foreach (var (route, kind) in RecordRoutes.Where(r => r.Value is not ("pupil" or "group")))
+        foreach (var (route, kind) in RecordRoutes.Where(r => !SchoolKinds.Contains(r.Value)))
         {
             var own = Url(route, await RecordAsync(kind, "ashby"));
             var foreign = Url(route, await RecordAsync(kind, "stbedes"));
@@ -245,7 +276,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             {
                 var url = Url(route, await RecordAsync(kind, "ashby")) + (handler.Name is null ? "" : "?handler=" + handler.Name);
                 var fields = new[] { ("assignmentId", Guid.NewGuid().ToString()), ("closureId", (await _records.ClosureAtAsync("Ashby")).ToString()) };
-                var clients = kind is "pupil" or "group" ? new[] { sibling, otherTrustHead } : [otherAdmin];
+                var clients = SchoolKinds.Contains(kind) ? new[] { sibling, otherTrustHead } : [otherAdmin];
                 foreach (var client in clients)
                 {
                     var response = await client.PostFormAsync("/", url, fields);

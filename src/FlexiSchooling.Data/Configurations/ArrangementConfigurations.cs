@@ -1,0 +1,75 @@
+using System.Text.Json;
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.Trusts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FlexiSchooling.Data.Configurations;
+
+internal sealed class ArrangementConfiguration : IEntityTypeConfiguration<Arrangement>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Configure(EntityTypeBuilder<Arrangement> b)
+    {
+        b.ToTable("arrangements");
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.Stage).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.RequestedBy).HasMaxLength(200);
+        b.Property(x => x.RequesterRelationship).HasMaxLength(100);
+        b.Property(x => x.RequestSummary).HasMaxLength(2000);
+        b.Property(x => x.MeetingAttendees).HasMaxLength(500);
+        b.Property(x => x.MeetingNotes).HasMaxLength(4000);
+        b.Property(x => x.DecisionReason).HasMaxLength(2000);
+        b.Property(x => x.LocalAuthorityAgreedBy).HasMaxLength(200);
+        b.Property(x => x.Version).IsRowVersion();
+
+        // The head's assessment of each criterion is written once, with the decision, and read whole.
+        b.Property<List<CriterionAssessment>>("_criteria")
+            .HasColumnName("criteria")
+            .HasColumnType("jsonb")
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, Json),
+                v => JsonSerializer.Deserialize<List<CriterionAssessment>>(v, Json) ?? new List<CriterionAssessment>(),
+                new ValueComparer<List<CriterionAssessment>>(
+                    (a, c) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(c, Json),
+                    v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
+                    v => v.ToList()));
+        b.Ignore(x => x.Criteria);
+        b.HasOne<Pupil>().WithMany().HasForeignKey(x => x.PupilId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SchoolId, x.Stage });
+        b.HasIndex(x => new { x.PupilId, x.Kind });
+    }
+}
+
+internal sealed class ArrangementEventConfiguration : IEntityTypeConfiguration<ArrangementEvent>
+{
+    public void Configure(EntityTypeBuilder<ArrangementEvent> b)
+    {
+        b.ToTable("arrangement_events");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.What).HasMaxLength(200);
+        b.Property(x => x.Detail).HasMaxLength(2000);
+        b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.ArrangementId, x.At });
+    }
+}
+
+internal sealed class CaseDocumentConfiguration : IEntityTypeConfiguration<CaseDocument>
+{
+    public void Configure(EntityTypeBuilder<CaseDocument> b)
+    {
+        b.ToTable("case_documents");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(40);
+        b.Property(x => x.FileName).HasMaxLength(200);
+        b.Property(x => x.ContentType).HasMaxLength(100);
+        b.Property(x => x.Sha256).HasMaxLength(64);
+        b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.ArrangementId, x.CreatedAt });
+    }
+}

@@ -1,0 +1,215 @@
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Tenancy;
+
+namespace FlexiSchooling.Domain.Arrangements;
+
+/// <summary>The three ways a pupil is not educated full time on the school site (domain.md, "The three arrangements").</summary>
+public enum ArrangementKind
+{
+    FlexiSchooling,
+    PartTimeTimetable,
+    AlternativeProvision,
+}
+
+/// <summary>Where a case stands. Every kind passes through the same stages; each kind decides what moves it on.</summary>
+public enum ArrangementStage
+{
+    Requested,
+    MeetingHeld,
+    Declined,
+    Agreed,
+    Running,
+    Ended,
+}
+
+public enum DecisionOutcome
+{
+    Agreed,
+    Declined,
+}
+
+/// <summary>One decision criterion as the head assessed it: met or not, always with a note.</summary>
+public sealed record CriterionAssessment(string Key, bool Met, string Note);
+
+/// <summary>
+/// The shared core of a case: one pupil, one kind of arrangement, its stage, the policy profile version
+/// it was decided under, and its history (<see cref="ArrangementEvent"/>). Flexi-schooling is the first
+/// kind to use it (issue 4): a request in writing from someone with parental responsibility, a meeting,
+/// and the head's decision by the profile's deadline. Part-time timetables and AP placements reuse the
+/// stages, the history, the documents and the gates; each kind's own rules live in its rules class
+/// (<see cref="FlexiRules"/>).
+/// </summary>
+public sealed class Arrangement : ISchoolOwned, ITrustStampable
+{
+    private List<CriterionAssessment> _criteria = [];
+
+    private Arrangement() { }
+
+    private Arrangement(Guid schoolId, Guid pupilId, ArrangementKind kind)
+    {
+        Id = Guid.CreateVersion7();
+        SchoolId = schoolId;
+        PupilId = pupilId;
+        Kind = kind;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public Guid PupilId { get; private set; }
+
+    public ArrangementKind Kind { get; private set; }
+
+    public ArrangementStage Stage { get; private set; }
+
+    public DateOnly RequestedOn { get; private set; }
+
+    /// <summary>The person with parental responsibility who asked, as they signed the request.</summary>
+    public string RequestedBy { get; private set; } = "";
+
+    public string RequesterRelationship { get; private set; } = "";
+
+    public string? RequestSummary { get; private set; }
+
+    public DateOnly? MeetingOn { get; private set; }
+
+    public string? MeetingAttendees { get; private set; }
+
+    public string? MeetingNotes { get; private set; }
+
+    /// <summary>The last day for the head's decision, where the profile sets a deadline (e.g. 5 working days after the meeting).</summary>
+    public DateOnly? DecisionDueBy { get; private set; }
+
+    public DecisionOutcome? Outcome { get; private set; }
+
+    public DateOnly? DecidedOn { get; private set; }
+
+    public Guid? DecidedBy { get; private set; }
+
+    public string? DecisionReason { get; private set; }
+
+    public IReadOnlyList<CriterionAssessment> Criteria => _criteria;
+
+    /// <summary>The local authority's agreement, needed first for a pupil with an EHCP (002 §5).</summary>
+    public DateOnly? LocalAuthorityAgreedOn { get; private set; }
+
+    public string? LocalAuthorityAgreedBy { get; private set; }
+
+    /// <summary>The policy profile version in force when the decision was made: the case keeps its rules.</summary>
+    public Guid? ProfileVersionId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public uint Version { get; private set; }
+
+    public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    /// <summary>Records a flexi-schooling request (the checks of <see cref="FlexiRules.CheckRequest"/> come first).</summary>
+    public static (Arrangement Case, ArrangementEvent Event) RequestFlexi(
+        Guid schoolId, Guid pupilId, DateOnly requestedOn, string requestedBy, string relationship, string? summary, Guid? userId, DateTimeOffset now)
+    {
+        var arrangement = new Arrangement(schoolId, pupilId, ArrangementKind.FlexiSchooling)
+        {
+            Stage = ArrangementStage.Requested,
+            RequestedOn = requestedOn,
+            RequestedBy = requestedBy.Trim(),
+            RequesterRelationship = relationship.Trim(),
+            RequestSummary = string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(),
+            CreatedAt = now,
+        };
+        return (arrangement, arrangement.Event("Request recorded", $"Written request from {arrangement.RequestedBy} ({arrangement.RequesterRelationship}) dated {requestedOn:d MMMM yyyy}.", userId, now));
+    }
+
+    /// <summary>The meeting with the parent; it starts the decision deadline where the profile sets one.</summary>
+    public ArrangementEvent RecordMeeting(DateOnly meetingOn, string attendees, string notes, DateOnly? decisionDueBy, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (Stage is not (ArrangementStage.Requested or ArrangementStage.MeetingHeld))
+        {
+            throw new DomainRuleException("meeting-before-decision", "The meeting is recorded before the decision; this case has been decided.");
+        }
+
+        if (meetingOn < RequestedOn)
+        {
+            throw new DomainRuleException("meeting-after-request", $"The meeting cannot be before the request ({RequestedOn:d MMMM yyyy}).", "MeetingOn");
+        }
+
+        if (meetingOn > today)
+        {
+            throw new DomainRuleException("meeting-not-future", "Record the meeting once it has taken place.", "MeetingOn");
+        }
+
+        Stage = ArrangementStage.MeetingHeld;
+        MeetingOn = meetingOn;
+        MeetingAttendees = attendees.Trim();
+        MeetingNotes = notes.Trim();
+        DecisionDueBy = decisionDueBy;
+        return Event("Meeting recorded", $"Meeting held on {meetingOn:d MMMM yyyy} with {MeetingAttendees}." + (decisionDueBy is { } due ? $" Decision due by {due:d MMMM yyyy}." : ""), userId, now);
+    }
+
+    /// <summary>The local authority's agreement for a pupil with an EHCP, recorded before an agreeing decision.</summary>
+    public ArrangementEvent RecordLocalAuthorityAgreement(DateOnly agreedOn, string agreedBy, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (agreedOn > today)
+        {
+            throw new DomainRuleException("la-agreement-not-future", "Record the local authority's agreement once it has been given.", "LocalAuthorityAgreedOn");
+        }
+
+        LocalAuthorityAgreedOn = agreedOn;
+        LocalAuthorityAgreedBy = agreedBy.Trim();
+        return Event("Local authority agreement recorded", $"Agreed by {LocalAuthorityAgreedBy} on {agreedOn:d MMMM yyyy}.", userId, now);
+    }
+
+    /// <summary>The head's decision; <see cref="FlexiRules.CheckDecision"/> holds the rules it must meet.</summary>
+    public ArrangementEvent Decide(DecisionOutcome outcome, IReadOnlyList<CriterionAssessment> criteria, string? reason, DateOnly decidedOn, Guid profileVersionId, Guid? userId, DateTimeOffset now)
+    {
+        Outcome = outcome;
+        _criteria = [.. criteria];
+        DecisionReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        DecidedOn = decidedOn;
+        DecidedBy = userId;
+        ProfileVersionId = profileVersionId;
+        Stage = outcome == DecisionOutcome.Agreed ? ArrangementStage.Agreed : ArrangementStage.Declined;
+        var late = DecisionDueBy is { } due && decidedOn > due ? $" (after the deadline of {due:d MMMM yyyy})" : "";
+        return Event(outcome == DecisionOutcome.Agreed ? "Request agreed" : "Request declined", $"Decided on {decidedOn:d MMMM yyyy}{late}.", userId, now);
+    }
+
+    public ArrangementEvent Event(string what, string? detail, Guid? userId, DateTimeOffset now) => new(this, what, detail, userId, now);
+}
+
+/// <summary>One line of a case's history: what happened, when, by whom. Never updated or deleted.</summary>
+public sealed class ArrangementEvent : ISchoolOwned, ITrustStampable
+{
+    private ArrangementEvent() { }
+
+    internal ArrangementEvent(Arrangement arrangement, string what, string? detail, Guid? userId, DateTimeOffset at)
+    {
+        Id = Guid.CreateVersion7(at);
+        ArrangementId = arrangement.Id;
+        SchoolId = arrangement.SchoolId;
+        What = what;
+        Detail = detail;
+        By = userId;
+        At = at;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public Guid ArrangementId { get; private set; }
+
+    public string What { get; private set; } = "";
+
+    public string? Detail { get; private set; }
+
+    public Guid? By { get; private set; }
+
+    public DateTimeOffset At { get; private set; }
+
+    public void StampTrust(Guid trustId) => TrustId = trustId;
+}

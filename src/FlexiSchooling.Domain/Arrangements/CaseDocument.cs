@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Tenancy;
+
+namespace FlexiSchooling.Domain.Arrangements;
+
+public enum CaseDocumentKind
+{
+    /// <summary>The parent's written request, uploaded as received.</summary>
+    RequestLetter,
+
+    /// <summary>The head's decision letter, as produced and sent.</summary>
+    DecisionLetter,
+}
+
+/// <summary>
+/// A file kept with a case: an upload (the parent's letter or email) or a document the product
+/// produced (a letter as sent). Stored whole with the case, never changed; downloading it is an
+/// audited view for those who may see the case.
+/// </summary>
+public sealed class CaseDocument : ISchoolOwned, ITrustStampable
+{
+    /// <summary>Uploads are capped at 10 MB: a scanned letter or a photographed page is far smaller.</summary>
+    public const int MaxUploadBytes = 10 * 1024 * 1024;
+
+    private CaseDocument() { }
+
+    public CaseDocument(Guid schoolId, Guid arrangementId, CaseDocumentKind kind, string fileName, string contentType, byte[] content, Guid? createdBy, DateTimeOffset createdAt)
+    {
+        Id = Guid.CreateVersion7(createdAt);
+        SchoolId = schoolId;
+        ArrangementId = arrangementId;
+        Kind = kind;
+        FileName = Path.GetFileName(fileName).Trim() is { Length: > 0 and <= 200 } name ? name : $"{kind}.bin";
+        ContentType = contentType;
+        Content = content;
+        Size = content.Length;
+        Sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        CreatedBy = createdBy;
+        CreatedAt = createdAt;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public Guid ArrangementId { get; private set; }
+
+    public CaseDocumentKind Kind { get; private set; }
+
+    public string FileName { get; private set; } = "";
+
+    public string ContentType { get; private set; } = "";
+
+    public int Size { get; private set; }
+
+    public string Sha256 { get; private set; } = "";
+
+    public byte[] Content { get; private set; } = [];
+
+    public Guid? CreatedBy { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    /// <summary>
+    /// An upload is accepted by what it is, not by its name: a PDF, PNG or JPEG by its first bytes, at most
+    /// <see cref="MaxUploadBytes"/>. Returns the content type to store.
+    /// </summary>
+    public static string CheckUpload(ReadOnlySpan<byte> content)
+    {
+        if (content.Length == 0)
+        {
+            throw new DomainRuleException("upload-not-empty", "The file is empty.", "Letter");
+        }
+
+        if (content.Length > MaxUploadBytes)
+        {
+            throw new DomainRuleException("upload-size", "The file must be smaller than 10 MB.", "Letter");
+        }
+
+        return content switch
+        {
+            [0x25, 0x50, 0x44, 0x46, 0x2D, ..] => "application/pdf", // %PDF-
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",
+            [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+            _ => throw new DomainRuleException("upload-type", "The file must be a PDF, or a photo or scan as JPEG or PNG.", "Letter"),
+        };
+    }
+}

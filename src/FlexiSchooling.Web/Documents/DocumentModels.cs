@@ -1,0 +1,33 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Trusts;
+
+namespace FlexiSchooling.Web.Documents;
+
+/// <summary>What every letter's head carries: the school's name and letterhead details from its settings.</summary>
+public sealed record Letterhead(string SchoolName, string TrustName, IReadOnlyList<string> Address, string? Telephone, string? Email, string? HeadteacherName)
+{
+    public static Letterhead For(School school, string trustName) => new(
+        school.Name,
+        trustName,
+        [.. new[] { school.AddressLine1, school.AddressLine2, school.Town, school.Postcode }.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l!)],
+        school.Telephone,
+        school.Email,
+        school.HeadteacherName);
+}
+
+public sealed record LetterCriterion(string Text, bool Met);
+
+/// <summary>The head's decision on a flexi-schooling request, as written to the parent (000 §4, 001).</summary>
+public sealed record DecisionLetter(
+    Letterhead Letterhead,
+    DateOnly Date,
+    string ParentName,
+    string PupilName,
+    string? YearGroup,
+    DateOnly RequestedOn,
+    DateOnly MeetingOn,
+    DecisionOutcome Outcome,
+    string? Reason,
+    IReadOnlyList<LetterCriterion> Criteria,
+    bool LocalAuthorityAgreed,
+    string SignedBy);

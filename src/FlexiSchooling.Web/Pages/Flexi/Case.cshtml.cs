@@ -1,0 +1,53 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Flexi;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Flexi;
+
+public sealed record CaseDocumentRow(Guid Id, CaseDocumentKind Kind, string FileName, int Size, DateTimeOffset CreatedAt);
+
+public sealed record CaseEventRow(string What, string? Detail, string? By, DateTimeOffset At);
+
+/// <summary>
+/// A flexi-schooling case: where it stands as a task list with who must act, its documents and its
+/// history. Reading a case is an audited view (it can hold safeguarding information).
+/// </summary>
+public sealed class CaseModel(AuditTrail audit) : CasePageModel
+{
+    public IReadOnlyList<CaseDocumentRow> Documents { get; private set; } = [];
+
+    public IReadOnlyList<CaseEventRow> History { get; private set; } = [];
+
+    public bool CanManage { get; private set; }
+
+    public bool CanDecide { get; private set; }
+
+    public bool DecisionOverdue => Case.Stage == ArrangementStage.MeetingHeld && Case.DecisionDueBy < Today;
+
+    public IReadOnlyList<(string Text, CriterionAssessment? Assessed)> Criteria =>
+        [.. FlexiRules.Criteria.Select(c => (c.Text, Case.Criteria.FirstOrDefault(a => a.Key == c.Key)))];
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (!await LoadCaseAsync(id, Permission.ViewArrangements))
+        {
+            return NotFound();
+        }
+
+        CanManage = CurrentUser.Can(Permission.ManageArrangements, Case.SchoolId);
+        CanDecide = CurrentUser.Can(Permission.DecideArrangements, Case.SchoolId);
+        Documents = await Db.CaseDocuments.AsNoTracking().Where(d => d.ArrangementId == id).OrderBy(d => d.CreatedAt)
+            .Select(d => new CaseDocumentRow(d.Id, d.Kind, d.FileName, d.Size, d.CreatedAt)).ToListAsync();
+        History = await (from e in Db.ArrangementEvents.AsNoTracking()
+                         where e.ArrangementId == id
+                         join u in Db.Users.AsNoTracking() on e.By equals u.Id into users
+                         from u in users.DefaultIfEmpty()
+                         orderby e.At descending
+                         select new CaseEventRow(e.What, e.Detail, u == null ? null : u.DisplayName, e.At)).ToListAsync();
+        await audit.ViewedAsync(nameof(Arrangement), id, Case.SchoolId);
+        return Page();
+    }
+}

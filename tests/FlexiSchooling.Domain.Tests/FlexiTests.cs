@@ -1,0 +1,126 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Calendar;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Flexi;
+using FlexiSchooling.Domain.Policy;
+
+namespace FlexiSchooling.Domain.Tests;
+
+/// <summary>The rules of a flexi-schooling case (issue 4), each named after the rule it proves.</summary>
+public sealed class FlexiTests
+{
+    private static readonly Guid School = Guid.NewGuid();
+    private static readonly DateTimeOffset Now = new(2025, 5, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static FlexiSettings Flexi(string template) => PolicyTemplates.Get(template).Settings.Flexi;
+
+    private static SchoolCalendar Summer2025() => new(
+        [new Term(School, "Summer 2025", new(2025, 4, 22), new(2025, 7, 22), new(2025, 5, 26), new(2025, 5, 30))],
+        [],
+        BankHolidayFeed.Shipped().Select(b => b.Date));
+
+    private static Arrangement Requested(DateOnly on) => Arrangement.RequestFlexi(School, Guid.NewGuid(), on, "Sarah Patel", "Mother", null, null, Now).Case;
+
+    private static Arrangement Met(DateOnly requested, DateOnly meeting)
+    {
+        var arrangement = Requested(requested);
+        arrangement.RecordMeeting(meeting, "Sarah Patel, headteacher", "Discussed", null, meeting, null, Now);
+        return arrangement;
+    }
+
+    private static List<CriterionAssessment> AllMet() => [.. FlexiRules.Criteria.Select(c => new CriterionAssessment(c.Key, true, "Satisfied"))];
+
+    [Fact]
+    public void Decision_is_due_five_working_days_after_the_meeting_at_oswald_road()
+    {
+        // domain.md worked example 3: meeting Thursday 1 May 2025 → letter due Friday 9 May 2025 (weekend and
+        // the early-May bank holiday skipped). DDAT's policy (000) sets no deadline.
+        Assert.Equal(new DateOnly(2025, 5, 9), FlexiRules.DecisionDueBy(Summer2025(), new DateOnly(2025, 5, 1), Flexi(PolicyTemplates.OswaldRoad)));
+        Assert.Null(FlexiRules.DecisionDueBy(Summer2025(), new DateOnly(2025, 5, 1), Flexi(PolicyTemplates.Ddat)));
+        var arrangement = Requested(new DateOnly(2025, 4, 28));
+        arrangement.RecordMeeting(new DateOnly(2025, 5, 1), "Parent, head", "Notes", FlexiRules.DecisionDueBy(Summer2025(), new DateOnly(2025, 5, 1), Flexi(PolicyTemplates.OswaldRoad)), new DateOnly(2025, 5, 1), null, Now);
+        Assert.Equal(new DateOnly(2025, 5, 9), arrangement.DecisionDueBy);
+        Assert.Equal(ArrangementStage.MeetingHeld, arrangement.Stage);
+    }
+
+    [Fact]
+    public void Notice_ends_an_agreement_four_weeks_after_a_parents_notice_at_emet_and_two_weeks_after_the_schools_at_ddat()
+    {
+        // domain.md worked example 5.
+        var notice = new DateOnly(2025, 3, 3);
+        Assert.Equal(new DateOnly(2025, 3, 31), FlexiRules.EndDate(notice, NoticeGivenBy.Parent, Flexi(PolicyTemplates.Emet)));
+        Assert.Equal(new DateOnly(2025, 3, 17), FlexiRules.EndDate(notice, NoticeGivenBy.School, Flexi(PolicyTemplates.Ddat)));
+        Assert.Equal(new DateOnly(2025, 3, 31), FlexiRules.EndDate(notice, NoticeGivenBy.School, Flexi(PolicyTemplates.Emet)));
+        // DDAT (000 §7) gives parents no notice route of their own.
+        Assert.Equal("flexi-parent-notice", Assert.Throws<DomainRuleException>(() => FlexiRules.EndDate(notice, NoticeGivenBy.Parent, Flexi(PolicyTemplates.Ddat))).Rule);
+    }
+
+    [Fact]
+    public void A_second_request_in_the_same_academic_year_is_refused_where_the_profile_says_so()
+    {
+        var declined = Met(new DateOnly(2025, 9, 8), new DateOnly(2025, 9, 15));
+        declined.Decide(DecisionOutcome.Declined, AllMet(), "Not now", new DateOnly(2025, 9, 19), Guid.NewGuid(), null, Now);
+        // EMET (004 §10.4): one request per academic year once decided; a new year opens a new request.
+        var e = Assert.Throws<DomainRuleException>(() => FlexiRules.CheckRequest(true, true, new DateOnly(2026, 2, 2), new DateOnly(2026, 2, 2), [declined], Flexi(PolicyTemplates.Emet)));
+        Assert.Equal("flexi-one-request-per-year", e.Rule);
+        Assert.Contains("1 September 2026", e.Message, StringComparison.Ordinal);
+        FlexiRules.CheckRequest(true, true, new DateOnly(2026, 9, 7), new DateOnly(2026, 9, 7), [declined], Flexi(PolicyTemplates.Emet));
+        // DDAT (000 §4) sets no such limit.
+        FlexiRules.CheckRequest(true, true, new DateOnly(2026, 2, 2), new DateOnly(2026, 2, 2), [declined], Flexi(PolicyTemplates.Ddat));
+    }
+
+    [Fact]
+    public void A_request_comes_in_writing_from_parental_responsibility_and_one_case_is_open_at_a_time()
+    {
+        var settings = Flexi(PolicyTemplates.Ddat);
+        var today = new DateOnly(2025, 5, 1);
+        Assert.Equal("flexi-request-from-parental-responsibility", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckRequest(false, true, today, today, [], settings)).Rule);
+        Assert.Equal("flexi-request-in-writing", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckRequest(true, false, today, today, [], settings)).Rule);
+        Assert.Equal("flexi-request-not-future", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckRequest(true, true, today.AddDays(1), today, [], settings)).Rule);
+        Assert.Equal("flexi-one-open-case", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckRequest(true, true, today, today, [Requested(today.AddDays(-3))], settings)).Rule);
+    }
+
+    [Fact]
+    public void The_head_decides_after_the_meeting_on_every_criterion_with_a_note()
+    {
+        var today = new DateOnly(2025, 5, 8);
+        var requested = Requested(new DateOnly(2025, 4, 28));
+        Assert.Equal("flexi-decision-after-meeting", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckDecision(requested, DecisionOutcome.Agreed, AllMet(), null, false, today, today)).Rule);
+
+        var met = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        var withoutNote = AllMet().Select(c => c.Key == "quality" ? c with { Note = " " } : c).ToList();
+        var e = Assert.Throws<DomainRuleException>(() => FlexiRules.CheckDecision(met, DecisionOutcome.Agreed, withoutNote, null, false, today, today));
+        Assert.Equal(("flexi-criteria-each-with-a-note", "Criteria[quality]"), (e.Rule, e.Field));
+        var unmet = AllMet().Select(c => c.Key == "safeguarding" ? c with { Met = false } : c).ToList();
+        Assert.Equal("flexi-agree-needs-every-criterion", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckDecision(met, DecisionOutcome.Agreed, unmet, null, false, today, today)).Rule);
+        Assert.Equal("flexi-decline-gives-reason", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckDecision(met, DecisionOutcome.Declined, unmet, " ", false, today, today)).Rule);
+        Assert.Equal("flexi-decision-date", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckDecision(met, DecisionOutcome.Agreed, AllMet(), null, false, new DateOnly(2025, 4, 30), today)).Rule);
+        FlexiRules.CheckDecision(met, DecisionOutcome.Declined, unmet, "Safeguarding concerns about the home arrangement.", false, today, today);
+        FlexiRules.CheckDecision(met, DecisionOutcome.Agreed, AllMet(), null, false, today, today);
+    }
+
+    [Fact]
+    public void A_pupil_with_an_ehcp_needs_the_local_authoritys_agreement_before_the_head_agrees()
+    {
+        var today = new DateOnly(2025, 5, 8);
+        var met = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        Assert.Equal("flexi-ehcp-needs-local-authority", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckDecision(met, DecisionOutcome.Agreed, AllMet(), null, true, today, today)).Rule);
+        met.RecordLocalAuthorityAgreement(new DateOnly(2025, 5, 6), "A. Caseworker, SEN team", today, null, Now);
+        FlexiRules.CheckDecision(met, DecisionOutcome.Agreed, AllMet(), null, true, today, today);
+        var version = Guid.NewGuid();
+        met.Decide(DecisionOutcome.Agreed, AllMet(), null, today, version, null, Now);
+        Assert.Equal((ArrangementStage.Agreed, version), (met.Stage, met.ProfileVersionId));
+        Assert.Equal("flexi-decision-after-meeting", Assert.Throws<DomainRuleException>(() => FlexiRules.CheckDecision(met, DecisionOutcome.Agreed, AllMet(), null, true, today, today)).Rule);
+    }
+
+    [Fact]
+    public void An_upload_is_accepted_by_its_content_as_pdf_png_or_jpeg_and_capped_at_ten_megabytes()
+    {
+        Assert.Equal("application/pdf", CaseDocument.CheckUpload("%PDF-1.7\n"u8));
+        Assert.Equal("image/png", CaseDocument.CheckUpload([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]));
+        Assert.Equal("image/jpeg", CaseDocument.CheckUpload([0xFF, 0xD8, 0xFF, 0xE0]));
+        Assert.Equal("upload-type", Assert.Throws<DomainRuleException>(() => CaseDocument.CheckUpload("<html>not a letter</html>"u8)).Rule);
+        Assert.Equal("upload-not-empty", Assert.Throws<DomainRuleException>(() => CaseDocument.CheckUpload([])).Rule);
+        Assert.Equal("upload-size", Assert.Throws<DomainRuleException>(() => CaseDocument.CheckUpload(new byte[CaseDocument.MaxUploadBytes + 1])).Rule);
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Web.Seeding;
+
+namespace FlexiSchooling.IntegrationTests.Pages.Flexi;
+
+/// <summary>Issue 4: a flexi-schooling request, its meeting and the head's decision with its letter, through the application.</summary>
+public sealed partial class FlexiCaseTests : AppTest
+{
+    private static readonly byte[] ParentLetter = DemoFlexi.MinimalPdf(["Dear Headteacher,", "Please consider flexi-schooling for our son.", "Yours sincerely"]);
+
+    [GeneratedRegex("name=\"Input.Version\" value=\"(\\d+)\"")]
+    private static partial Regex VersionField();
+
+    private static async Task<HttpResponseMessage> RequestAsync(HttpClient client, Guid pupil, byte[] letter, string fileName, bool parentalResponsibility = true, string requestedOn = "2026-11-16")
+    {
+        var page = await (await client.GetAsync("/Flexi/Request")).Content.ReadAsStringAsync();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new StringContent(pupil.ToString()), "Input.PupilId" },
+            { new StringContent(requestedOn), "Input.RequestedOn" },
+            { new StringContent("Sarah Example"), "Input.RequestedBy" },
+            { new StringContent("Mother"), "Input.Relationship" },
+            { new StringContent(parentalResponsibility ? "true" : "false"), "Input.HasParentalResponsibility" },
+        };
+        var file = new ByteArrayContent(letter);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(file, "Letter", fileName);
+        return await client.PostAsync("/Flexi/Request", form);
+    }
+
+    private static async Task<HttpResponseMessage> PostWithVersionAsync(HttpClient client, string url, params (string, string)[] fields)
+    {
+        var version = VersionField().Match(await (await client.GetAsync(url)).Content.ReadAsStringAsync()).Groups[1].Value;
+        return await client.PostFormAsync(url, url, [.. fields, ("Input.Version", version)]);
+    }
+
+    private static (string, string)[] Criteria(bool met = true, string? skipNoteFor = null) =>
+        [.. new[] { "committed", "quality", "development", "practical", "safeguarding" }.SelectMany((key, i) => new[]
+        {
+            ($"Input.Criteria[{i}].Key", key), ($"Input.Criteria[{i}].Met", met ? "true" : "false"), ($"Input.Criteria[{i}].Note", key == skipNoteFor ? "" : $"Considered {key}"),
+        })];
+
+    private async Task<Guid> PupilWithoutCaseAsync(string school, bool ehcp = false) => await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"""
+        SELECT p.id FROM pupils p JOIN schools s ON s.id = p.school_id
+         WHERE s.name LIKE '{school}%' AND p.ehcp = {ehcp} AND NOT EXISTS (SELECT 1 FROM arrangements a WHERE a.pupil_id = p.id)
+         ORDER BY p.upn LIMIT 1
+        """);
+
+    private static Guid CaseId(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return Guid.Parse(response.Headers.Location!.OriginalString.Split('/')[^1]);
+    }
+
+    private static async Task<string> PdfTextAsync(byte[] pdf)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(file, pdf);
+        using var process = Process.Start(new ProcessStartInfo("pdftotext", [file, "-"]) { RedirectStandardOutput = true })!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        File.Delete(file);
+        return Regex.Replace(text, "\\s+", " ");
+    }
+
+    [Fact]
+    public async Task A_request_its_meeting_and_an_agreeing_decision_produce_the_letter_by_the_oswald_road_deadline()
+    {
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "brookside"));
+        var pupil = await PupilWithoutCaseAsync("Brookside");
+        var surname = await Records.PupilSurnameAsync(pupil);
+        var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RequestLetter' AND content_type = 'application/pdf'"));
+
+        // The meeting on Thursday 19 November 2026 starts Oswald Road's five working days: Thursday 26 November.
+        var meeting = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-19"), ("Input.Attendees", "Sarah Example (mother), headteacher"), ("Input.Notes", "Mondays at home for music."));
+        Assert.Equal(HttpStatusCode.Redirect, meeting.StatusCode);
+        Assert.Equal(new DateOnly(2026, 11, 26), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT decision_due_by FROM arrangements WHERE id = '{id}'"));
+        var casePage = await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync();
+        Assert.Contains("Due by 26 November 2026", casePage, StringComparison.Ordinal);
+
+        var decided = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")]);
+        Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+        Assert.Equal("Agreed", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
+        // The case keeps the profile version it was decided under: Brookside's own (Oswald Road).
+        Assert.Equal("oswald-road-ap-flexi", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT v.template_key FROM arrangements a JOIN policy_profile_versions v ON v.id = a.profile_version_id WHERE a.id = '{id}'"));
+
+        var letterId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'DecisionLetter'");
+        var download = await head.GetAsync($"/Flexi/Document/{letterId}");
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
+        var text = await PdfTextAsync(await download.Content.ReadAsByteArrayAsync());
+        Assert.Contains("Brookside", text, StringComparison.Ordinal);
+        Assert.Contains(surname, text, StringComparison.Ordinal);
+        Assert.Contains("Dear Sarah Example", text, StringComparison.Ordinal);
+        Assert.Contains("I have agreed to flexi-schooling", text, StringComparison.Ordinal);
+        Assert.Contains("there is no right of appeal", text, StringComparison.Ordinal);
+        Assert.Contains("20 November 2026", text, StringComparison.Ordinal);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM audit_events WHERE action = 'viewed' AND entity_type = 'CaseDocument' AND entity_id = '{letterId}'"));
+        Assert.Equal(3L, await Records.CountAsync($"SELECT count(*) FROM arrangement_events WHERE arrangement_id = '{id}'"));
+    }
+
+    [Fact]
+    public async Task A_letter_that_is_not_a_pdf_or_an_image_is_refused_next_to_the_field_and_nothing_is_saved()
+    {
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var pupil = await PupilWithoutCaseAsync("Ashby");
+        var before = await Records.CountAsync("SELECT count(*) FROM arrangements");
+        var refused = await RequestAsync(head, pupil, "<html><script>alert(1)</script></html>"u8.ToArray(), "letter.pdf");
+        var html = await refused.HtmlAsync();
+        Assert.Contains("id=\"Letter-error\"", html, StringComparison.Ordinal);
+        Assert.Contains("The file must be a PDF, or a photo or scan as JPEG or PNG.", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Sarah Example\"", html, StringComparison.Ordinal); // what was typed is kept
+
+        var noResponsibility = await (await RequestAsync(head, pupil, ParentLetter, "letter.pdf", parentalResponsibility: false)).HtmlAsync();
+        Assert.Contains("only come from someone with parental responsibility", noResponsibility, StringComparison.Ordinal);
+        Assert.Equal(before, await Records.CountAsync("SELECT count(*) FROM arrangements"));
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM case_documents d JOIN arrangements a ON a.id = d.arrangement_id WHERE a.pupil_id = '{pupil}'"));
+    }
+
+    [Fact]
+    public async Task A_second_request_in_the_same_academic_year_is_refused_at_emet_once_the_first_is_decided()
+    {
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "millbrook"));
+        var (id, pupil) = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE 'Millbrook%' AND a.stage = 'MeetingHeld'") is var caseId
+            ? (caseId, await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT pupil_id FROM arrangements WHERE id = '{caseId}'"))
+            : default;
+
+        // A decline needs its reason; without one nothing is saved.
+        var noReason = await (await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
+        Assert.Contains("Give the reason for declining", noReason, StringComparison.Ordinal);
+        Assert.Equal("MeetingHeld", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
+
+        var declined = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.Reason", "The home timetable does not yet cover maths."), ("Input.DecidedOn", "2026-11-20")]);
+        Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
+        var again = await (await RequestAsync(head, pupil, ParentLetter, "second.pdf", requestedOn: "2026-11-20")).HtmlAsync();
+        Assert.Contains("allows one flexi-schooling request per academic year", again, StringComparison.Ordinal);
+        Assert.Contains("from 1 September 2027", again, StringComparison.Ordinal);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE pupil_id = '{pupil}'"));
+    }
+
+    [Fact]
+    public async Task A_pupil_with_an_ehcp_is_agreed_only_after_the_local_authority_and_every_criterion_needs_a_note()
+    {
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var pupil = await PupilWithoutCaseAsync("Ashby", ehcp: true);
+        var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head, SENCO"), ("Input.Notes", "EHCP provision at home discussed."))).StatusCode);
+
+        var noNote = await (await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(skipNoteFor: "practical"), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
+        Assert.Contains("Add a note on this criterion", noNote, StringComparison.Ordinal);
+        Assert.Contains("value=\"Considered quality\"", noNote.Replace(">Considered quality<", " value=\"Considered quality\"<", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var noLa = await (await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
+        Assert.Contains("record the local authority's agreement before agreeing", noLa, StringComparison.Ordinal);
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'DecisionLetter'"));
+
+        var agreed = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20"), ("Input.LocalAuthorityAgreedOn", "2026-11-19"), ("Input.LocalAuthorityAgreedBy", "A. Caseworker, SEN team")]);
+        Assert.Equal(HttpStatusCode.Redirect, agreed.StatusCode);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE id = '{id}' AND stage = 'Agreed' AND local_authority_agreed_on = '2026-11-19'"));
+    }
+
+    [Fact]
+    public async Task Only_the_head_decides_and_a_teacher_sees_no_cases()
+    {
+        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "ashby"));
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE 'Ashby%'");
+        Assert.Equal(HttpStatusCode.OK, (await dsl.GetAsync($"/Flexi/Case/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await dsl.GetAsync($"/Flexi/Case/{id}/Decision")).StatusCode);
+        var teacher = await Factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
+        Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/Flexi/Case/{id}")).StatusCode);
+        Assert.DoesNotContain("/Flexi/Case/", await (await teacher.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+    }
+}
