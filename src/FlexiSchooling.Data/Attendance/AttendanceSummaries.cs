@@ -150,4 +150,86 @@ public static class AttendanceSummaries
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => (r.SchoolId, r.PupilId, new AttendanceFigures(r.Possible, r.Present, r.ApprovedActivity, r.Authorised, r.Unauthorised, r.ExpectedPossible, r.ExpectedAttended)))];
     }
+
+    private const string TrustView = """
+        WITH t AS (SELECT * FROM unnest(@school, @persistent, @severe) AS t(school_id, persistent, severe)),
+             w AS (SELECT * FROM unnest(@waveSchool, @waveStage, @waveThreshold, @waveInclusive) AS w(school_id, stage, threshold, inclusive)),
+             y AS (SELECT y.school_id, y.possible, y.present + y.approved_activity AS attending
+                     FROM attendance_pupil_years y
+                    WHERE y.school_id = ANY(@school) AND y.year_start = @year AND y.possible > 0)
+        SELECT y.school_id, -1 AS stage, count(*)::int AS pupils, sum(y.possible)::int AS possible, sum(y.attending)::int AS attending,
+               (count(*) FILTER (WHERE 100 * y.attending <= t.persistent * y.possible))::int AS persistent,
+               (count(*) FILTER (WHERE 100 * y.attending <= t.severe * y.possible))::int AS severe
+          FROM y JOIN t USING (school_id) GROUP BY y.school_id
+        UNION ALL
+        SELECT y.school_id, w.stage, (count(*) FILTER (WHERE CASE WHEN w.inclusive THEN 100 * y.attending <= w.threshold * y.possible
+                                                                 ELSE 100 * y.attending < w.threshold * y.possible END))::int, 0, 0, 0, 0
+          FROM y JOIN w USING (school_id) GROUP BY y.school_id, w.stage
+        """;
+
+    /// <summary>
+    /// The trust view — pupils, attendance, persistent and severe absence, and pupils in each attendance wave,
+    /// per school, each school by its own profile's thresholds — counted inside PostgreSQL from the yearly
+    /// summaries (one row per pupil), so only a few rows per school come back. The same arithmetic as
+    /// <see cref="AttendanceFigures.IsPersistentAbsence"/> and <see cref="Domain.Policy.AttendanceWave.Applies"/>,
+    /// without division (100 × attending ≤ threshold × possible); a test holds the two equal.
+    /// </summary>
+    public static async Task<IReadOnlyList<SchoolAttendance>> TrustViewAsync(AppDbContext db, IReadOnlyList<(Guid SchoolId, Domain.Policy.AttendanceSettings Settings)> schools, AcademicYear year, CancellationToken cancellationToken = default)
+    {
+        var waves = schools.SelectMany(s => s.Settings.Waves.Select(w => (s.SchoolId, Wave: w))).ToList();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand(TrustView, connection);
+            command.Parameters.AddWithValue("school", schools.Select(s => s.SchoolId).ToArray());
+            command.Parameters.AddWithValue("persistent", schools.Select(s => s.Settings.PersistentAbsenceAtOrBelowPercent).ToArray());
+            command.Parameters.AddWithValue("severe", schools.Select(s => s.Settings.SevereAbsenceAtOrBelowPercent).ToArray());
+            command.Parameters.AddWithValue("waveSchool", waves.Select(w => w.SchoolId).ToArray());
+            command.Parameters.AddWithValue("waveStage", waves.Select(w => w.Wave.Stage).ToArray());
+            command.Parameters.AddWithValue("waveThreshold", waves.Select(w => w.Wave.ThresholdPercent).ToArray());
+            command.Parameters.AddWithValue("waveInclusive", waves.Select(w => w.Wave.Inclusive).ToArray());
+            command.Parameters.AddWithValue("year", year.Start);
+            var totals = new Dictionary<Guid, (int Pupils, int Possible, int Attending, int Persistent, int Severe)>();
+            var waveCounts = new Dictionary<(Guid, int), int>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var school = reader.GetGuid(0);
+                    var stage = reader.GetInt32(1);
+                    if (stage < 0)
+                    {
+                        totals[school] = (reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6));
+                    }
+                    else
+                    {
+                        waveCounts[(school, stage)] = reader.GetInt32(2);
+                    }
+                }
+            }
+
+            return [.. schools.Select(s => totals.TryGetValue(s.SchoolId, out var t)
+                ? new SchoolAttendance(s.SchoolId, t.Pupils, t.Possible, t.Attending, t.Persistent, t.Severe, s.Settings.Waves.ToDictionary(w => w.Stage, w => waveCounts.GetValueOrDefault((s.SchoolId, w.Stage))))
+                : new SchoolAttendance(s.SchoolId, 0, 0, 0, 0, 0, s.Settings.Waves.ToDictionary(w => w.Stage, _ => 0)))];
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+}
+
+/// <summary>One school's line of the trust view.</summary>
+public sealed record SchoolAttendance(Guid SchoolId, int Pupils, int Possible, int Attending, int Persistent, int Severe, IReadOnlyDictionary<int, int> PupilsPerWave)
+{
+    public decimal? Percent => Possible == 0 ? null : 100m * Attending / Possible;
 }

@@ -1,5 +1,6 @@
 using FlexiSchooling.Domain.Attendance;
 using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Policy;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ public sealed record SchoolAttendanceRow(Guid Id, string Name, int Pupils, decim
 
 /// <summary>
 /// Pupils below each threshold, per school, for everyone who sees pupils (a trust lead sees every
-/// school). Reads the yearly summaries only (one row per pupil), never raw marks.
+/// school). Counted in PostgreSQL from the yearly summaries (one row per pupil), never from raw marks.
 /// </summary>
 public sealed class OverviewModel : AppPageModel
 {
@@ -24,18 +25,16 @@ public sealed class OverviewModel : AppPageModel
     {
         Year = AcademicYear.Containing(Today);
         var schools = CurrentUser.SchoolsWhere(Permission.ViewPupils).ToList();
-        var perPupil = await Data.Attendance.AttendanceSummaries.PerPupilForYearAsync(Db, schools, Year);
-        var rows = new List<SchoolAttendanceRow>();
-        foreach (var school in CurrentUser.Schools.Where(s => schools.Contains(s.Id)))
+        var shown = CurrentUser.Schools.Where(s => schools.Contains(s.Id)).ToList();
+        var settings = new List<(Guid, AttendanceSettings)>();
+        foreach (var school in shown)
         {
-            var settings = (await SchoolRules.ProfileAsync(Db, school.Id, Today)).Settings.Attendance;
-            var figures = perPupil.Where(p => p.SchoolId == school.Id).Select(p => p.Figures).Where(f => f.Possible > 0).ToList();
-            var total = figures.Aggregate(AttendanceFigures.Zero, (sum, f) => sum + f);
-            rows.Add(new SchoolAttendanceRow(school.Id, school.Name, figures.Count, total.Percent,
-                figures.Count(f => f.IsPersistentAbsence(settings)), figures.Count(f => f.IsSevereAbsence(settings)),
-                [.. settings.Waves.OrderBy(w => w.Stage).Select(w => new WaveCount(w.Stage, w.ThresholdPercent, w.Inclusive, figures.Count(f => w.Applies(f.Percent!.Value))))]));
+            settings.Add((school.Id, (await SchoolRules.ProfileAsync(Db, school.Id, Today)).Settings.Attendance));
         }
 
+        var view = await Data.Attendance.AttendanceSummaries.TrustViewAsync(Db, settings, Year);
+        var rows = shown.Zip(view, (school, line) => new SchoolAttendanceRow(school.Id, school.Name, line.Pupils, line.Percent, line.Persistent, line.Severe,
+            [.. settings.Single(s => s.Item1 == school.Id).Item2.Waves.OrderBy(w => w.Stage).Select(w => new WaveCount(w.Stage, w.ThresholdPercent, w.Inclusive, line.PupilsPerWave[w.Stage]))])).ToList();
         Schools = rows;
     }
 }
