@@ -85,6 +85,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Domain.Arrangements.CaseDocument> CaseDocuments => Set<Domain.Arrangements.CaseDocument>();
 
+    public DbSet<Domain.Flexi.FlexiAgreement> FlexiAgreements => Set<Domain.Flexi.FlexiAgreement>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

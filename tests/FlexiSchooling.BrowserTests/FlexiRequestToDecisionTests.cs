@@ -71,12 +71,49 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await AccessibleAsync(page, "55-flexi-case-agreed");
 
         // The letter as sent: downloaded, kept as an artefact and rendered to PNG to look at.
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Decision letter" }).ClickAsync());
-        var pdf = Path.Combine(browser.Artifacts, "56-flexi-decision-letter.pdf");
+        await SavePdfAsync(page, "Decision letter", "56-flexi-decision-letter");
+
+        // The agreement: the sessions in school and every element, produced as a PDF for signing.
+        await page.GetByRole(AriaRole.Link, new() { Name = "The agreement" }).ClickAsync();
+        foreach (var day in new[] { "Monday", "Tuesday", "Wednesday", "Thursday" })
+        {
+            await page.Locator($"#InSchool-{day}-AM").CheckAsync();
+            await page.Locator($"#InSchool-{day}-PM").CheckAsync();
+        }
+
+        await page.GetByLabel("Start date").FillAsync(NextTermMonday().ToString("yyyy-MM-dd"));
+        await page.GetByLabel("Why flexi-schooling suits this child").FillAsync("Willow thrives outdoors; her music teaching is on Fridays.");
+        await page.GetByLabel("What the school provides").FillAsync("The full curriculum Monday to Thursday: English, maths, science, humanities, PE.");
+        await page.GetByLabel("What the parents provide at home").FillAsync("Forest school, violin lessons and practice, reading and a weekly nature journal.");
+        await page.GetByLabel("How far the national curriculum is followed").FillAsync("In full at school; the home day extends science and music.");
+        await page.GetByLabel("How learning is assessed").FillAsync("The class teacher's assessments; the nature journal and practice diary brought to each review.");
+        await page.GetByLabel("School events and home events").FillAsync("Friday trips and performances are offered; home events on school days are asked for in writing.");
+        await AccessibleAsync(page, "57-flexi-agreement");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save and produce the agreement" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#agreement-status")).ToContainTextAsync("Draft 1");
+        await SavePdfAsync(page, "Agreement for signing", "58-flexi-agreement");
+    }
+
+    private async Task SavePdfAsync(IPage page, string link, string name)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = link }).ClickAsync());
+        var pdf = Path.Combine(browser.Artifacts, name + ".pdf");
         await download.SaveAsAsync(pdf);
         Assert.StartsWith("%PDF-", await File.ReadAllTextAsync(pdf), StringComparison.Ordinal);
-        using var render = Process.Start(new ProcessStartInfo("pdftoppm", ["-png", "-r", "60", "-singlefile", pdf, Path.Combine(browser.Artifacts, "56-flexi-decision-letter")]))!;
+        using var render = Process.Start(new ProcessStartInfo("pdftoppm", ["-png", "-r", "60", pdf, Path.Combine(browser.Artifacts, name)]))!;
         await render.WaitForExitAsync();
         Assert.Equal(0, render.ExitCode);
+    }
+
+    /// <summary>A Monday a week or more ahead, outside the Christmas holiday of the demo calendar.</summary>
+    private static DateOnly NextTermMonday()
+    {
+        var day = DateOnly.FromDateTime(DateTime.Today).AddDays(7);
+        while (day.DayOfWeek != DayOfWeek.Monday || (day.Month == 12 && day.Day > 18) || (day.Month == 1 && day.Day < 6))
+        {
+            day = day.AddDays(1);
+        }
+
+        return day;
     }
 }

@@ -123,4 +123,36 @@ public sealed class FlexiTests
         Assert.Equal("upload-not-empty", Assert.Throws<DomainRuleException>(() => CaseDocument.CheckUpload([])).Rule);
         Assert.Equal("upload-size", Assert.Throws<DomainRuleException>(() => CaseDocument.CheckUpload(new byte[CaseDocument.MaxUploadBytes + 1])).Rule);
     }
+
+    [Fact]
+    public void A_flexi_pattern_is_whole_sessions_some_in_school_and_some_at_home()
+    {
+        var pattern = SessionPattern.Of([(DayOfWeek.Monday, Attendance.Session.AM), (DayOfWeek.Monday, Attendance.Session.PM), (DayOfWeek.Tuesday, Attendance.Session.AM)]);
+        Assert.True(pattern.InSchool(DayOfWeek.Monday, Attendance.Session.PM));
+        Assert.False(pattern.InSchool(DayOfWeek.Tuesday, Attendance.Session.PM));
+        Assert.False(pattern.InSchool(DayOfWeek.Saturday, Attendance.Session.AM));
+        Assert.Equal((3, 7), (pattern.SchoolSessions, pattern.OtherSessions));
+        Assert.Equal("Monday all day; Tuesday morning", pattern.Describe());
+        pattern.CheckFlexi();
+        Assert.Equal("flexi-pattern-some-school", Assert.Throws<DomainRuleException>(() => new SessionPattern(0).CheckFlexi()).Rule);
+        Assert.Equal("flexi-pattern-some-home", Assert.Throws<DomainRuleException>(() => SessionPattern.FullTime.CheckFlexi()).Rule);
+    }
+
+    [Fact]
+    public void An_agreement_is_drawn_up_after_agreeing_and_starts_on_a_school_day_after_the_decision()
+    {
+        var today = new DateOnly(2025, 5, 8);
+        var pattern = SessionPattern.Of(SessionPattern.Weekdays.Take(4).SelectMany(d => new[] { (d, Attendance.Session.AM), (d, Attendance.Session.PM) }));
+        AgreementTerms Terms(DateOnly start) => new("English, maths", "Music", "Sarah Patel", "Trips offered", "Diary", "None", "In full at school", "Music practice", start, pattern);
+        var met = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        Assert.Equal("flexi-agreement-after-agreeing", Assert.Throws<DomainRuleException>(() => FlexiAgreement.DraftFor(met, Terms(new DateOnly(2025, 5, 12)), Summer2025(), null, Now)).Rule);
+
+        met.Decide(DecisionOutcome.Agreed, AllMet(), null, today, Guid.NewGuid(), null, Now);
+        Assert.Equal("flexi-agreement-start-after-decision", Assert.Throws<DomainRuleException>(() => FlexiAgreement.DraftFor(met, Terms(new DateOnly(2025, 5, 7)), Summer2025(), null, Now)).Rule);
+        Assert.Equal("flexi-agreement-starts-on-a-school-day", Assert.Throws<DomainRuleException>(() => FlexiAgreement.DraftFor(met, Terms(new DateOnly(2025, 5, 26)), Summer2025(), null, Now)).Rule); // half-term
+        var (agreement, drafted) = FlexiAgreement.DraftFor(met, Terms(new DateOnly(2025, 5, 12)), Summer2025(), null, Now);
+        Assert.Equal((1, "Agreement drafted"), (agreement.Draft, drafted.What));
+        Assert.Equal("Agreement revised (draft 2)", agreement.Revise(met, Terms(new DateOnly(2025, 5, 19)), Summer2025(), null, Now).What);
+        Assert.Equal(new DateOnly(2025, 5, 19), agreement.StartDate);
+    }
 }

@@ -56,6 +56,17 @@ public sealed class TenancyTests : IAsyncLifetime
             var batch = new Data.Attendance.ImportBatch(pupil.SchoolId, Data.Attendance.ImportKind.Marks, "x.csv", "UPN", 0, null, DateTimeOffset.UtcNow);
             batch.StampTrust(trust);
             system.ImportBatches.Add(batch);
+            // An agreed flexi case with its agreement (the demo cases await their decisions).
+            var arrangement = await system.Arrangements.FirstAsync(a => a.TrustId == trust && a.Stage == Domain.Arrangements.ArrangementStage.MeetingHeld);
+            arrangement.Decide(Domain.Arrangements.DecisionOutcome.Agreed, [], null, arrangement.MeetingOn!.Value, Guid.NewGuid(), null, DateTimeOffset.UtcNow);
+            var calendar = new Domain.Calendar.SchoolCalendar(await system.Terms.Where(t => t.SchoolId == arrangement.SchoolId).ToListAsync(), [], []);
+            var start = calendar.SchoolDaysBetween(arrangement.MeetingOn.Value, arrangement.MeetingOn.Value.AddDays(60)).First();
+            var (agreement, drafted) = Domain.Flexi.FlexiAgreement.DraftFor(arrangement, new Domain.Flexi.AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", start,
+                Domain.Arrangements.SessionPattern.Of([(DayOfWeek.Monday, Domain.Attendance.Session.AM)])), calendar, null, DateTimeOffset.UtcNow);
+            agreement.StampTrust(trust);
+            drafted.StampTrust(trust);
+            system.FlexiAgreements.Add(agreement);
+            system.ArrangementEvents.Add(drafted);
             system.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid> { UserId = user.Id, LoginProvider = "test", ProviderKey = trust.ToString(), ProviderDisplayName = "t" });
         }
 

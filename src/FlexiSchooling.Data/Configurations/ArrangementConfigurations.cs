@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Flexi;
 using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Trusts;
 using Microsoft.EntityFrameworkCore;
@@ -71,5 +72,23 @@ internal sealed class CaseDocumentConfiguration : IEntityTypeConfiguration<CaseD
         b.Property(x => x.Sha256).HasMaxLength(64);
         b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.ArrangementId, x.CreatedAt });
+    }
+}
+
+internal sealed class FlexiAgreementConfiguration : IEntityTypeConfiguration<FlexiAgreement>
+{
+    public void Configure(EntityTypeBuilder<FlexiAgreement> b)
+    {
+        b.ToTable("flexi_agreements");
+        b.HasKey(x => x.ArrangementId);
+        foreach (var text in new[] { nameof(FlexiAgreement.SchoolProvides), nameof(FlexiAgreement.HomeProvides), nameof(FlexiAgreement.Flexibility), nameof(FlexiAgreement.Assessment), nameof(FlexiAgreement.SendProvision), nameof(FlexiAgreement.NationalCurriculumExtent), nameof(FlexiAgreement.Rationale) })
+        {
+            b.Property<string>(text).HasMaxLength(2000);
+        }
+
+        b.Property(x => x.ResponsiblePersonAtHome).HasMaxLength(200);
+        b.Ignore(x => x.Pattern);
+        b.Property(x => x.Version).IsRowVersion();
+        b.HasOne<Arrangement>().WithOne().HasForeignKey<FlexiAgreement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
     }
 }

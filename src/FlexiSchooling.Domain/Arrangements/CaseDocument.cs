@@ -11,6 +11,9 @@ public enum CaseDocumentKind
 
     /// <summary>The head's decision letter, as produced and sent.</summary>
     DecisionLetter,
+
+    /// <summary>A draft of the flexi-schooling agreement, as produced for signing.</summary>
+    Agreement,
 }
 
 /// <summary>

@@ -31,3 +31,18 @@ public sealed record DecisionLetter(
     IReadOnlyList<LetterCriterion> Criteria,
     bool LocalAuthorityAgreed,
     string SignedBy);
+
+/// <summary>A draft of the flexi-schooling agreement for signing (000 §4; 004 §10.5), with the rules of the profile the case was decided under.</summary>
+public sealed record AgreementDocument(
+    Letterhead Letterhead,
+    string PupilName,
+    string YearGroup,
+    DateOnly DateOfBirth,
+    string ParentName,
+    FlexiSchooling.Domain.Flexi.FlexiAgreement Terms,
+    string ReviewCadence,
+    int SchoolNoticeWeeks,
+    int? ParentNoticeWeeks,
+    decimal? FormalReviewBelowPercent,
+    string? FormalReviewAgreedBy,
+    string HomeSessionCode);

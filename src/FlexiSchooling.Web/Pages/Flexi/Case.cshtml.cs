@@ -23,6 +23,8 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public bool CanManage { get; private set; }
 
+    public FlexiAgreement? Agreement { get; private set; }
+
     public bool CanDecide { get; private set; }
 
     public bool DecisionOverdue => Case.Stage == ArrangementStage.MeetingHeld && Case.DecisionDueBy < Today;
@@ -47,6 +49,7 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
                          from u in users.DefaultIfEmpty()
                          orderby e.At descending
                          select new CaseEventRow(e.What, e.Detail, u == null ? null : u.DisplayName, e.At)).ToListAsync();
+        Agreement = await Db.FlexiAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.ArrangementId == id);
         await audit.ViewedAsync(nameof(Arrangement), id, Case.SchoolId);
         return Page();
     }

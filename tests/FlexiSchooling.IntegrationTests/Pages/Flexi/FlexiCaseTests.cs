@@ -176,4 +176,45 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/Flexi/Case/{id}")).StatusCode);
         Assert.DoesNotContain("/Flexi/Case/", await (await teacher.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_agreed_case_gets_its_agreement_with_every_element_and_the_sessions_in_school()
+    {
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "brookside"));
+        var id = CaseId(await RequestAsync(head, await PupilWithoutCaseAsync("Brookside"), ParentLetter, "letter.pdf"));
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
+        Assert.Equal(HttpStatusCode.NotFound, (await head.GetAsync($"/Flexi/Case/{id}/Agreement")).StatusCode); // not before the decision
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
+
+        (string, string)[] terms =
+        [
+            ("Input.ResponsiblePersonAtHome", "Sarah Example"), ("Input.Rationale", "Music practice and outdoor learning."), ("Input.SchoolProvides", "English, maths, science, PE."),
+            ("Input.HomeProvides", "Music, forest school, reading."), ("Input.NationalCurriculumExtent", "Followed in full at school; home work extends it."),
+            ("Input.Assessment", "Class teacher's assessments; a weekly diary from home."), ("Input.SendProvision", "None."), ("Input.Flexibility", "Trips on Fridays are offered; home events on school days are asked for in writing."),
+        ];
+        var url = $"/Flexi/Case/{id}/Agreement";
+        (string, string)[] mondayToThursday = [.. new[] { "Monday", "Tuesday", "Wednesday", "Thursday" }.SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })];
+
+        var none = await (await PostWithVersionAsync(head, url, [.. terms, ("Input.StartDate", "2026-12-07")])).HtmlAsync();
+        Assert.Contains("Choose at least one session in school", none, StringComparison.Ordinal);
+        Assert.Contains("value=\"Sarah Example\"", none, StringComparison.Ordinal);
+        var saturday = await (await PostWithVersionAsync(head, url, [.. terms, .. mondayToThursday, ("Input.StartDate", "2026-12-05")])).HtmlAsync();
+        Assert.Contains("Saturday 5 December 2026 is not a school day", saturday, StringComparison.Ordinal);
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM flexi_agreements WHERE arrangement_id = '{id}'"));
+
+        var saved = await PostWithVersionAsync(head, url, [.. terms, .. mondayToThursday, ("Input.StartDate", "2026-12-07")]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(0b00_1111_1111, await TestDatabase.ScalarAsync<int>(TestDatabase.Super(Db), $"SELECT in_school_sessions FROM flexi_agreements WHERE arrangement_id = '{id}'"));
+        var document = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
+        var text = await PdfTextAsync(await (await head.GetAsync($"/Flexi/Document/{document}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Flexi-schooling agreement", "Monday 7 December 2026", "Friday Home Home", "Music, forest school, reading.", "reviewed termly", "2 weeks' notice", "responsible for the child's welfare while the child is at school" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+
+        // A revision is a new draft with its own PDF; the history keeps both.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, url, [.. terms, .. mondayToThursday, ("Input.InSchool", "Friday:AM"), ("Input.StartDate", "2026-12-07")])).StatusCode);
+        Assert.Equal(2L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_events WHERE arrangement_id = '{id}' AND what = 'Agreement revised (draft 2)'"));
+    }
 }
