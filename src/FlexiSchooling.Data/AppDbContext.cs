@@ -87,6 +87,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Domain.Flexi.FlexiAgreement> FlexiAgreements => Set<Domain.Flexi.FlexiAgreement>();
 
+    public DbSet<Domain.RiskAssessments.RiskAssessment> RiskAssessments => Set<Domain.RiskAssessments.RiskAssessment>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

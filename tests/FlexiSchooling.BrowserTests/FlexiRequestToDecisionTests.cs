@@ -92,6 +92,27 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await page.GetByRole(AriaRole.Button, new() { Name = "Save and produce the agreement" }).ClickAsync();
         await Assertions.Expect(page.Locator("#agreement-status")).ToContainTextAsync("Draft 1");
         await SavePdfAsync(page, "Agreement for signing", "58-flexi-agreement");
+
+        // The risk assessment: the head adapts the template and submits it; the DSL approves it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Risk assessment", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the risk assessment" }).ClickAsync();
+        await page.Locator("#Rows_4__Remove").CheckAsync(); // phonics: not a concern for this child
+        await page.Locator("#Rows_0__Controls").FillAsync("Parents drive Willow to school on Mondays to Thursdays; emergency contacts held.");
+        await AccessibleAsync(page, "59-flexi-risk-assessment-draft");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit for approval" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Submitted");
+        var caseUrl = page.Url.Replace("/RiskAssessment", "", StringComparison.Ordinal);
+
+        var dsl = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(dsl, $"dsl@brookside.{DemoSeeder.EmailDomain}");
+        await dsl.GotoAsync(caseUrl + "/RiskAssessment");
+        await AccessibleAsync(dsl, "60-flexi-risk-assessment-to-approve");
+        await dsl.GetByRole(AriaRole.Button, new() { Name = "Approve the risk assessment" }).ClickAsync();
+        await Assertions.Expect(dsl.Locator(".govuk-inset-text")).ToContainTextAsync("review due by");
+        await dsl.GotoAsync(caseUrl);
+        await Assertions.Expect(dsl.Locator("#risk-status")).ToContainTextAsync("Approved");
+        await AccessibleAsync(dsl, "61-flexi-case-risk-approved");
+        await SavePdfAsync(dsl, "Approved risk assessment", "62-flexi-risk-assessment");
     }
 
     private async Task SavePdfAsync(IPage page, string link, string name)

@@ -67,6 +67,11 @@ public sealed class TenancyTests : IAsyncLifetime
             drafted.StampTrust(trust);
             system.FlexiAgreements.Add(agreement);
             system.ArrangementEvents.Add(drafted);
+            var (risk, started) = Domain.RiskAssessments.RiskAssessment.Start(arrangement, Domain.RiskAssessments.RiskTemplates.All[0], null, DateTimeOffset.UtcNow);
+            risk.StampTrust(trust);
+            started.StampTrust(trust);
+            system.RiskAssessments.Add(risk);
+            system.ArrangementEvents.Add(started);
             system.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid> { UserId = user.Id, LoginProvider = "test", ProviderKey = trust.ToString(), ProviderDisplayName = "t" });
         }
 

@@ -151,32 +151,49 @@ public static class AttendanceSummaries
         return [.. rows.Select(r => (r.SchoolId, r.PupilId, new AttendanceFigures(r.Possible, r.Present, r.ApprovedActivity, r.Authorised, r.Unauthorised, r.ExpectedPossible, r.ExpectedAttended)))];
     }
 
+    /// <summary>Up to this many attendance waves per school are counted (Hinckley has four).</summary>
+    public const int MaxWaves = 6;
+
+    /// <summary>Thresholds are compared as whole numbers at this scale, so the comparison is exact and fast.</summary>
+    private const int Scale = 10_000;
+
     private const string TrustView = """
-        WITH t AS (SELECT * FROM unnest(@school, @persistent, @severe) AS t(school_id, persistent, severe)),
-             w AS (SELECT * FROM unnest(@waveSchool, @waveStage, @waveThreshold, @waveInclusive) AS w(school_id, stage, threshold, inclusive)),
-             y AS (SELECT y.school_id, y.possible, y.present + y.approved_activity AS attending
-                     FROM attendance_pupil_years y
-                    WHERE y.school_id = ANY(@school) AND y.year_start = @year AND y.possible > 0)
-        SELECT y.school_id, -1 AS stage, count(*)::int AS pupils, sum(y.possible)::int AS possible, sum(y.attending)::int AS attending,
-               (count(*) FILTER (WHERE 100 * y.attending <= t.persistent * y.possible))::int AS persistent,
-               (count(*) FILTER (WHERE 100 * y.attending <= t.severe * y.possible))::int AS severe
-          FROM y JOIN t USING (school_id) GROUP BY y.school_id
-        UNION ALL
-        SELECT y.school_id, w.stage, (count(*) FILTER (WHERE CASE WHEN w.inclusive THEN 100 * y.attending <= w.threshold * y.possible
-                                                                 ELSE 100 * y.attending < w.threshold * y.possible END))::int, 0, 0, 0, 0
-          FROM y JOIN w USING (school_id) GROUP BY y.school_id, w.stage
+        SELECT y.school_id, count(*)::int, sum(y.possible)::int, sum(y.present + y.approved_activity)::int,
+               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) <= t.persistent * y.possible)::int,
+               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) <= t.severe * y.possible)::int,
+               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w1 * y.possible + t.i1)::int,
+               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w2 * y.possible + t.i2)::int,
+               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w3 * y.possible + t.i3)::int,
+               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w4 * y.possible + t.i4)::int,
+               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w5 * y.possible + t.i5)::int,
+               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w6 * y.possible + t.i6)::int
+          FROM attendance_pupil_years y
+          JOIN unnest(@school, @persistent, @severe, @w1, @w2, @w3, @w4, @w5, @w6, @i1, @i2, @i3, @i4, @i5, @i6)
+               AS t(school_id, persistent, severe, w1, w2, w3, w4, w5, w6, i1, i2, i3, i4, i5, i6) ON t.school_id = y.school_id
+         WHERE y.school_id = ANY(@school) AND y.year_start = @year AND y.possible > 0
+         GROUP BY y.school_id
         """;
 
     /// <summary>
     /// The trust view — pupils, attendance, persistent and severe absence, and pupils in each attendance wave,
-    /// per school, each school by its own profile's thresholds — counted inside PostgreSQL from the yearly
-    /// summaries (one row per pupil), so only a few rows per school come back. The same arithmetic as
+    /// per school, each school by its own profile's thresholds — counted inside PostgreSQL in one pass over
+    /// the yearly summaries (one row per pupil), so one row per school comes back. The same arithmetic as
     /// <see cref="AttendanceFigures.IsPersistentAbsence"/> and <see cref="Domain.Policy.AttendanceWave.Applies"/>,
-    /// without division (100 × attending ≤ threshold × possible); a test holds the two equal.
+    /// in whole numbers (100 × 10,000 × attending compared with 10,000 × threshold × possible), so exact and fast;
+    /// a test holds the two equal.
     /// </summary>
     public static async Task<IReadOnlyList<SchoolAttendance>> TrustViewAsync(AppDbContext db, IReadOnlyList<(Guid SchoolId, Domain.Policy.AttendanceSettings Settings)> schools, AcademicYear year, CancellationToken cancellationToken = default)
     {
-        var waves = schools.SelectMany(s => s.Settings.Waves.Select(w => (s.SchoolId, Wave: w))).ToList();
+        static long Scaled(decimal percent) => decimal.Truncate(percent * Scale) == percent * Scale
+            ? (long)(percent * Scale)
+            : throw new InvalidOperationException($"A threshold of {percent}% has more than four decimal places.");
+
+        var waves = schools.Select(s => s.Settings.Waves.OrderBy(w => w.Stage).ToList()).ToList();
+        if (waves.Any(w => w.Count > MaxWaves))
+        {
+            throw new InvalidOperationException($"The trust view counts at most {MaxWaves} attendance waves per school.");
+        }
+
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -188,35 +205,30 @@ public static class AttendanceSummaries
         {
             await using var command = new NpgsqlCommand(TrustView, connection);
             command.Parameters.AddWithValue("school", schools.Select(s => s.SchoolId).ToArray());
-            command.Parameters.AddWithValue("persistent", schools.Select(s => s.Settings.PersistentAbsenceAtOrBelowPercent).ToArray());
-            command.Parameters.AddWithValue("severe", schools.Select(s => s.Settings.SevereAbsenceAtOrBelowPercent).ToArray());
-            command.Parameters.AddWithValue("waveSchool", waves.Select(w => w.SchoolId).ToArray());
-            command.Parameters.AddWithValue("waveStage", waves.Select(w => w.Wave.Stage).ToArray());
-            command.Parameters.AddWithValue("waveThreshold", waves.Select(w => w.Wave.ThresholdPercent).ToArray());
-            command.Parameters.AddWithValue("waveInclusive", waves.Select(w => w.Wave.Inclusive).ToArray());
+            command.Parameters.AddWithValue("persistent", schools.Select(s => Scaled(s.Settings.PersistentAbsenceAtOrBelowPercent)).ToArray());
+            command.Parameters.AddWithValue("severe", schools.Select(s => Scaled(s.Settings.SevereAbsenceAtOrBelowPercent)).ToArray());
+            for (var i = 0; i < MaxWaves; i++)
+            {
+                var index = i;
+                command.Parameters.AddWithValue($"w{i + 1}", waves.Select(w => index < w.Count ? Scaled(w[index].ThresholdPercent) : (long?)null).ToArray());
+                // An inclusive wave ("at or below") in whole numbers: x <= y  ⇔  x < y + 1.
+                command.Parameters.AddWithValue($"i{i + 1}", waves.Select(w => index < w.Count && w[index].Inclusive ? 1L : 0L).ToArray());
+            }
+
             command.Parameters.AddWithValue("year", year.Start);
-            var totals = new Dictionary<Guid, (int Pupils, int Possible, int Attending, int Persistent, int Severe)>();
-            var waveCounts = new Dictionary<(Guid, int), int>();
+            var lines = new Dictionary<Guid, SchoolAttendance>();
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var school = reader.GetGuid(0);
-                    var stage = reader.GetInt32(1);
-                    if (stage < 0)
-                    {
-                        totals[school] = (reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6));
-                    }
-                    else
-                    {
-                        waveCounts[(school, stage)] = reader.GetInt32(2);
-                    }
+                    var schoolWaves = waves[schools.Select((s, i) => (s.SchoolId, i)).First(x => x.SchoolId == school).i];
+                    lines[school] = new SchoolAttendance(school, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5),
+                        schoolWaves.Select((w, i) => (w.Stage, Count: reader.GetInt32(6 + i))).ToDictionary(x => x.Stage, x => x.Count));
                 }
             }
 
-            return [.. schools.Select(s => totals.TryGetValue(s.SchoolId, out var t)
-                ? new SchoolAttendance(s.SchoolId, t.Pupils, t.Possible, t.Attending, t.Persistent, t.Severe, s.Settings.Waves.ToDictionary(w => w.Stage, w => waveCounts.GetValueOrDefault((s.SchoolId, w.Stage))))
-                : new SchoolAttendance(s.SchoolId, 0, 0, 0, 0, 0, s.Settings.Waves.ToDictionary(w => w.Stage, _ => 0)))];
+            return [.. schools.Select((s, i) => lines.GetValueOrDefault(s.SchoolId) ?? new SchoolAttendance(s.SchoolId, 0, 0, 0, 0, 0, waves[i].ToDictionary(w => w.Stage, _ => 0)))];
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Flexi;
+using FlexiSchooling.Domain.RiskAssessments;
 using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Trusts;
 using Microsoft.EntityFrameworkCore;
@@ -90,5 +91,36 @@ internal sealed class FlexiAgreementConfiguration : IEntityTypeConfiguration<Fle
         b.Ignore(x => x.Pattern);
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Arrangement>().WithOne().HasForeignKey<FlexiAgreement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class RiskAssessmentConfiguration : IEntityTypeConfiguration<RiskAssessment>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    public void Configure(EntityTypeBuilder<RiskAssessment> b)
+    {
+        b.ToTable("risk_assessments");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.TemplateKey).HasMaxLength(60);
+        b.Property(x => x.TemplateSource).HasMaxLength(400);
+        b.Property(x => x.ReviewCadence).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Version).IsRowVersion();
+
+        // The rows are the assessment's content, adapted and read whole.
+        b.Property<List<RiskRow>>("_rows")
+            .HasColumnName("rows")
+            .HasColumnType("jsonb")
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, Json),
+                v => JsonSerializer.Deserialize<List<RiskRow>>(v, Json) ?? new List<RiskRow>(),
+                new ValueComparer<List<RiskRow>>(
+                    (a, c) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(c, Json),
+                    v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
+                    v => v.ToList()));
+        b.Ignore(x => x.Rows);
+        b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.ArrangementId, x.Number }).IsUnique();
     }
 }

@@ -14,6 +14,9 @@ public enum CaseDocumentKind
 
     /// <summary>A draft of the flexi-schooling agreement, as produced for signing.</summary>
     Agreement,
+
+    /// <summary>An approved risk assessment, as approved.</summary>
+    RiskAssessment,
 }
 
 /// <summary>

@@ -48,6 +48,9 @@ public enum Permission
 
     /// <summary>Decide requests (the headteacher: 000 §4 "sole discretion").</summary>
     DecideArrangements,
+
+    /// <summary>Complete, submit and approve risk assessments (the DSL and the headteacher; never one's own).</summary>
+    AssessRisks,
 }
 
 public static class RolePermissions
@@ -68,6 +71,7 @@ public static class RolePermissions
         Permission.ViewArrangements => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead or StaffRole.Senco or StaffRole.AlternativeProvisionLeader or StaffRole.AttendanceOfficer or StaffRole.TrustLead,
         Permission.ManageArrangements => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead or StaffRole.AlternativeProvisionLeader,
         Permission.DecideArrangements => role is StaffRole.Headteacher,
+        Permission.AssessRisks => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead,
     };
 
     public static string Label(StaffRole role) => role switch

@@ -46,3 +46,13 @@ public sealed record AgreementDocument(
     decimal? FormalReviewBelowPercent,
     string? FormalReviewAgreedBy,
     string HomeSessionCode);
+
+/// <summary>An approved risk assessment, as approved, for the case file.</summary>
+public sealed record RiskAssessmentDocument(
+    Letterhead Letterhead,
+    string PupilName,
+    string YearGroup,
+    string TemplateTitle,
+    FlexiSchooling.Domain.RiskAssessments.RiskAssessment Assessment,
+    string PreparedBy,
+    string ApprovedBy);

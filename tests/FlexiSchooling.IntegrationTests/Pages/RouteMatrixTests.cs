@@ -55,6 +55,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Flexi/Case/{id:guid}/Meeting"] = "case",
         ["Flexi/Case/{id:guid}/Decision"] = "case",
         ["Flexi/Case/{id:guid}/Agreement"] = "case",
+        ["Flexi/Case/{id:guid}/RiskAssessment"] = "case",
         ["Flexi/Document/{id:guid}"] = "document",
     };
 
@@ -152,11 +153,15 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Flexi/Case/{id:guid}/Decision", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Decision", "another trust")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Decision", "trust lead")] = HttpStatusCode.NotFound,
-            // The demo case awaits its decision, so there is no agreement to draw up yet, for anyone.
+            // The demo case awaits its decision, so there is no agreement or risk assessment yet, for anyone.
             [("Flexi/Case/{id:guid}/Agreement", "same school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Agreement", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Agreement", "another trust")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Agreement", "trust lead")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/RiskAssessment", "same school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/RiskAssessment", "sibling school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/RiskAssessment", "another trust")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/RiskAssessment", "trust lead")] = HttpStatusCode.NotFound,
             [("Flexi/Document/{id:guid}", "same school")] = HttpStatusCode.OK,
             [("Flexi/Document/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Document/{id:guid}", "another trust")] = HttpStatusCode.NotFound,

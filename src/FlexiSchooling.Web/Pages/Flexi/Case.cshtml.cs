@@ -25,6 +25,10 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public FlexiAgreement? Agreement { get; private set; }
 
+    public Domain.RiskAssessments.RiskAssessment? Risk { get; private set; }
+
+    public bool CanAssessRisks { get; private set; }
+
     public bool CanDecide { get; private set; }
 
     public bool DecisionOverdue => Case.Stage == ArrangementStage.MeetingHeld && Case.DecisionDueBy < Today;
@@ -50,6 +54,8 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
                          orderby e.At descending
                          select new CaseEventRow(e.What, e.Detail, u == null ? null : u.DisplayName, e.At)).ToListAsync();
         Agreement = await Db.FlexiAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.ArrangementId == id);
+        Risk = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
+        CanAssessRisks = CurrentUser.Can(Permission.AssessRisks, Case.SchoolId);
         await audit.ViewedAsync(nameof(Arrangement), id, Case.SchoolId);
         return Page();
     }

@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.Flexi;
 
+public sealed record ActionRow(Guid CaseId, string Pupil, string Action, string Link, DateOnly? Due, bool Overdue);
+
 public sealed record CaseRow(Guid Id, string Pupil, string School, DateOnly RequestedOn, ArrangementStage Stage, DateOnly? DecisionDueBy, DateOnly? DecidedOn, string NextAction, bool Overdue);
 
 /// <summary>
@@ -18,6 +20,9 @@ public sealed class IndexModel : AppPageModel
     public bool CanRecord { get; private set; }
 
     public bool ManySchools { get; private set; }
+
+    /// <summary>What waits for this user, across the cases they may see: the head's and the DSL's "my actions".</summary>
+    public IReadOnlyList<ActionRow> Actions { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -35,6 +40,49 @@ public sealed class IndexModel : AppPageModel
         Cases = [.. rows
             .Select(r => new CaseRow(r.Id, r.Pupil, names.GetValueOrDefault(r.SchoolId, ""), r.RequestedOn, r.Stage, r.DecisionDueBy, r.DecidedOn, NextAction(r.Stage, r.DecisionDueBy), r.Stage == ArrangementStage.MeetingHeld && r.DecisionDueBy < today))
             .OrderByDescending(r => r.Overdue).ThenBy(r => r.Stage is ArrangementStage.Declined or ArrangementStage.Ended).ThenBy(r => r.DecisionDueBy ?? DateOnly.MaxValue)];
+
+        var open = rows.Where(r => r.Stage is ArrangementStage.MeetingHeld or ArrangementStage.Agreed).Select(r => r.Id).ToList();
+        var withAgreement = await Db.FlexiAgreements.AsNoTracking().Where(a => open.Contains(a.ArrangementId)).Select(a => a.ArrangementId).ToListAsync();
+        var risks = (await Db.RiskAssessments.AsNoTracking().Where(a => open.Contains(a.ArrangementId) && a.Status != Domain.RiskAssessments.RiskAssessmentStatus.Superseded)
+            .Select(a => new { a.ArrangementId, a.Number, a.Status, a.SubmittedBy, a.ReviewDue }).ToListAsync())
+            .GroupBy(a => a.ArrangementId).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Number)!);
+        var actions = new List<ActionRow>();
+        foreach (var r in rows.Where(r => open.Contains(r.Id)))
+        {
+            if (r.Stage == ArrangementStage.MeetingHeld && CurrentUser.Can(Permission.DecideArrangements, r.SchoolId))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Decide the request and send the letter", $"/Flexi/Case/{r.Id}/Decision", r.DecisionDueBy, r.DecisionDueBy < today));
+            }
+
+            if (r.Stage != ArrangementStage.Agreed)
+            {
+                continue;
+            }
+
+            if (!withAgreement.Contains(r.Id) && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Draw up the agreement", $"/Flexi/Case/{r.Id}/Agreement", null, false));
+            }
+
+            if (CurrentUser.Can(Permission.AssessRisks, r.SchoolId))
+            {
+                var risk = risks.GetValueOrDefault(r.Id);
+                var (action, due) = risk switch
+                {
+                    null => ("Complete the risk assessment", (DateOnly?)null),
+                    { Status: Domain.RiskAssessments.RiskAssessmentStatus.Draft } => ("Finish and submit the risk assessment", null),
+                    { Status: Domain.RiskAssessments.RiskAssessmentStatus.Submitted } when risk.SubmittedBy != CurrentUser.UserId => ("Approve the risk assessment", null),
+                    { Status: Domain.RiskAssessments.RiskAssessmentStatus.Approved, ReviewDue: { } review } when review <= today.AddDays(14) => ("Review the risk assessment", review),
+                    _ => ((string?)null, (DateOnly?)null),
+                };
+                if (action is not null)
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Flexi/Case/{r.Id}/RiskAssessment", due, due < today));
+                }
+            }
+        }
+
+        Actions = [.. actions.OrderByDescending(a => a.Overdue).ThenBy(a => a.Due ?? DateOnly.MaxValue)];
     }
 
     public static string NextAction(ArrangementStage stage, DateOnly? due) => stage switch

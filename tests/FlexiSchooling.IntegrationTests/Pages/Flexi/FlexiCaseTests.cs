@@ -166,12 +166,16 @@ public sealed partial class FlexiCaseTests : AppTest
     }
 
     [Fact]
-    public async Task Only_the_head_decides_and_a_teacher_sees_no_cases()
+    public async Task Only_the_head_decides_the_worklist_asks_the_head_and_a_teacher_sees_no_cases()
     {
         var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "ashby"));
         var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE 'Ashby%'");
         Assert.Equal(HttpStatusCode.OK, (await dsl.GetAsync($"/Flexi/Case/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await dsl.GetAsync($"/Flexi/Case/{id}/Decision")).StatusCode);
+        // The worklist: the head is asked to decide the case that has had its meeting; the DSL is not.
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        Assert.Contains($"href=\"/Flexi/Case/{id}/Decision\">Decide the request and send the letter", await (await head.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Decide the request", await (await dsl.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
         var teacher = await Factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
         Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/Flexi/Case/{id}")).StatusCode);
         Assert.DoesNotContain("/Flexi/Case/", await (await teacher.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
@@ -216,5 +220,64 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, url, [.. terms, .. mondayToThursday, ("Input.InSchool", "Friday:AM"), ("Input.StartDate", "2026-12-07")])).StatusCode);
         Assert.Equal(2L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'"));
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_events WHERE arrangement_id = '{id}' AND what = 'Agreement revised (draft 2)'"));
+    }
+
+    [Fact]
+    public async Task A_dsl_completes_the_risk_assessment_and_another_approves_it_with_its_pdf_and_review_date()
+    {
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "brookside"));
+        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "brookside"));
+        var id = CaseId(await RequestAsync(head, await PupilWithoutCaseAsync("Brookside"), ParentLetter, "letter.pdf"));
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
+        var url = $"/Flexi/Case/{id}/RiskAssessment";
+        Assert.Equal(HttpStatusCode.NotFound, (await dsl.GetAsync(url)).StatusCode); // not before the request is agreed
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
+
+        var start = await dsl.PostFormAsync(url, url + "?handler=Start");
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var draft = await (await dsl.GetAsync(url)).HtmlAsync();
+        Assert.Contains("Appendix 8", draft, StringComparison.Ordinal);
+        Assert.Contains("Inconsistent phonics or literacy teaching", draft, StringComparison.Ordinal);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM audit_events WHERE action = 'viewed' AND entity_type = 'RiskAssessment'"));
+
+        (string, string)[] Row(int i, string hazard, string controls) =>
+        [
+            ($"Rows[{i}].Area", "Safeguarding and supervision"), ($"Rows[{i}].Hazard", hazard), ($"Rows[{i}].Likelihood", "Medium"), ($"Rows[{i}].Impact", "High"),
+            ($"Rows[{i}].Controls", controls), ($"Rows[{i}].FurtherActions", ""), ($"Rows[{i}].Responsibility", "DSL"), ($"Rows[{i}].ReviewFrequency", "Termly"), ($"Rows[{i}].Mandatory", "false"),
+        ];
+        var version = () => TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM risk_assessments WHERE arrangement_id = '{id}'");
+
+        // Submitting a risk without control measures is refused next to it; the adapted rows are kept as typed.
+        var missing = await (await dsl.PostFormAsync(url, url + "?handler=Submit", [.. Row(0, "Lack of supervision at home", "Parents supervise home learning."), .. Row(1, "Walks home alone on Fridays", ""), ("Version", (await version()).ToString())])).HtmlAsync();
+        Assert.Contains("Row 2 (Walks home alone on Fridays): record the control measures", missing, StringComparison.Ordinal);
+        Assert.Contains("Rows_1__Controls-error", missing, StringComparison.Ordinal);
+        Assert.Equal("Draft", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT status FROM risk_assessments WHERE arrangement_id = '{id}'"));
+
+        var submitted = await dsl.PostFormAsync(url, url + "?handler=Submit", [.. Row(0, "Lack of supervision at home", "Parents supervise home learning."), .. Row(1, "Walks home alone on Fridays", "Route agreed; phone call on arrival."), ("Version", (await version()).ToString())]);
+        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        Assert.Equal(2, await TestDatabase.ScalarAsync<int>(TestDatabase.Super(Db), $"SELECT jsonb_array_length(rows) FROM risk_assessments WHERE arrangement_id = '{id}'"));
+
+        // The DSL who submitted it cannot approve it; the head can.
+        Assert.DoesNotContain("Approve the risk assessment", await (await dsl.GetAsync(url)).HtmlAsync(), StringComparison.Ordinal);
+        var own = await (await dsl.PostFormAsync(url, url + "?handler=Approve", ("Version", (await version()).ToString()))).HtmlAsync();
+        Assert.Contains("approved by someone other than the person who submitted it", own, StringComparison.Ordinal);
+        var approved = await head.PostFormAsync(url, url + "?handler=Approve", ("Version", (await version()).ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments WHERE arrangement_id = '{id}' AND status = 'Approved' AND review_due IS NOT NULL"));
+
+        var pdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RiskAssessment'");
+        var text = await PdfTextAsync(await (await head.GetAsync($"/Flexi/Document/{pdf}")).Content.ReadAsByteArrayAsync());
+        // A table's cells wrap, so its words are read one cell-line at a time.
+        foreach (var expected in new[] { "Flexi-schooling risk assessment", "Appendix 8", "version 1", "Next review", "Walks home", "phone call on arrival." })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+
+        // A new version starts from the approved one; the approved one stands until the new one is approved.
+        Assert.Equal(HttpStatusCode.Redirect, (await dsl.PostFormAsync(url, url + "?handler=Start")).StatusCode);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments WHERE arrangement_id = '{id}' AND number = 2 AND status = 'Draft'"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments WHERE arrangement_id = '{id}' AND number = 1 AND status = 'Approved'"));
+        var teacher = await Factory.SignInAsync(FlexiFactory.Email("teacher", "brookside"));
+        Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync(url)).StatusCode);
     }
 }
