@@ -35,7 +35,8 @@ builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<ImportApplier>();
-builder.Services.AddSingleton<FlexiSchooling.Web.Documents.DocumentRenderer>();
+// Scoped: templates render with the request's services (Razor's view buffers are scoped).
+builder.Services.AddScoped<FlexiSchooling.Web.Documents.DocumentRenderer>();
 builder.Services.AddSingleton<IEmailSender, FolderEmailSender>();
 builder.Services.AddHostedService<OutboxSender>();
 builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();

@@ -280,4 +280,16 @@ public sealed partial class FlexiCaseTests : AppTest
         var teacher = await Factory.SignInAsync(FlexiFactory.Email("teacher", "brookside"));
         Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync(url)).StatusCode);
     }
+
+    [Fact]
+    public async Task Letters_are_produced_in_the_development_host_that_scripts_run_starts()
+    {
+        // Development validates service scopes: the renderer must use the request's services, not the root's.
+        using var development = new FlexiFactory(Db, environment: "Development");
+        var head = await development.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var id = await Records.FlexiCaseAtAsync("Ashby");
+        var declined = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.Reason", "Not this year."), ("Input.DecidedOn", "2026-11-20")]);
+        Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'DecisionLetter'"));
+    }
 }
