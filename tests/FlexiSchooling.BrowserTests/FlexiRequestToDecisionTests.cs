@@ -113,6 +113,20 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await Assertions.Expect(dsl.Locator("#risk-status")).ToContainTextAsync("Approved");
         await AccessibleAsync(dsl, "61-flexi-case-risk-approved");
         await SavePdfAsync(dsl, "Approved risk assessment", "62-flexi-risk-assessment");
+
+        // Signatures (in person, with the scan), the local authority told, and the start.
+        await page.GotoAsync(caseUrl + "/Gates");
+        await AccessibleAsync(page, "63-flexi-gates");
+        await page.Locator("#Scan").SetInputFilesAsync(new FilePayload { Name = "signed-agreement.pdf", MimeType = "application/pdf", Buffer = DemoFlexi.MinimalPdf(["Signed: Amira Khan"]) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the parent's signature" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#parent-signed")).ToContainTextAsync("Amira Khan");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the school's signature" }).ClickAsync();
+        await page.GetByLabel("Who was told").FillAsync("Derby City Council, elective home education team");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record: the local authority told" }).ClickAsync();
+        await AccessibleAsync(page, "64-flexi-gates-met");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the arrangement" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Running");
+        await AccessibleAsync(page, "65-flexi-case-running");
     }
 
     private async Task SavePdfAsync(IPage page, string link, string name)

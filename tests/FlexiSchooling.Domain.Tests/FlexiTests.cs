@@ -155,4 +155,65 @@ public sealed class FlexiTests
         Assert.Equal("Agreement revised (draft 2)", agreement.Revise(met, Terms(new DateOnly(2025, 5, 19)), Summer2025(), null, Now).What);
         Assert.Equal(new DateOnly(2025, 5, 19), agreement.StartDate);
     }
+
+    [Fact]
+    public void No_start_without_both_signatures_the_approved_risk_assessment_and_the_notifications()
+    {
+        var today = new DateOnly(2025, 5, 12);
+        var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
+        var olol = Flexi(PolicyTemplates.OurLadyOfLourdes);
+        Assert.Equal(6, FlexiRules.StartGates(arrangement, null, null, olol).Count); // OLoL also tells the trust (002 §5.1)
+        Assert.Equal(5, FlexiRules.StartGates(arrangement, null, null, Flexi(PolicyTemplates.Ddat)).Count);
+
+        var pattern = SessionPattern.Of(SessionPattern.Weekdays.Take(4).SelectMany(d => new[] { (d, Attendance.Session.AM), (d, Attendance.Session.PM) }));
+        var (agreement, _) = FlexiAgreement.DraftFor(arrangement, new AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", new DateOnly(2025, 5, 12), pattern), Summer2025(), null, Now);
+        var (risk, _) = RiskAssessments.RiskAssessment.Start(arrangement, RiskAssessments.RiskTemplates.For(ArrangementKind.FlexiSchooling, PolicyTemplates.OurLadyOfLourdes), null, Now);
+        void Refused() => Assert.Equal("start-needs-every-gate", Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), today, null, Now)).Rule);
+
+        Refused();
+        agreement.Sign(arrangement, parent: true, "Sarah Patel", today, today, null, Now);
+        Refused();
+        agreement.Sign(arrangement, parent: false, "Mrs Head", today, today, null, Now);
+        Refused();
+        risk.Submit(arrangement, Guid.NewGuid(), Now);
+        risk.Approve(arrangement, null, Summer2025(), today, Guid.NewGuid(), Now);
+        Refused();
+        arrangement.RecordNotification(trust: false, today, "LA flexi-schooling officer", today, null, Now);
+        var e = Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), today, null, Now));
+        Assert.Contains("the trust notified", e.Message, StringComparison.Ordinal);
+        arrangement.RecordNotification(trust: true, today, "Link DPS", today, null, Now);
+        arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), today, null, Now);
+        Assert.Equal((ArrangementStage.Running, today), (arrangement.Stage, arrangement.StartedOn));
+    }
+
+    [Fact]
+    public void A_redraft_of_the_agreement_must_be_signed_again()
+    {
+        var today = new DateOnly(2025, 5, 12);
+        var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
+        var terms = new AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", new DateOnly(2025, 5, 12), SessionPattern.Of([(DayOfWeek.Monday, Attendance.Session.AM)]));
+        var (agreement, _) = FlexiAgreement.DraftFor(arrangement, terms, Summer2025(), null, Now);
+        agreement.Sign(arrangement, parent: true, "Sarah Patel", today, today, null, Now);
+        agreement.Sign(arrangement, parent: false, "Mrs Head", today, today, null, Now);
+        Assert.True(agreement.SignedByBoth);
+        agreement.Revise(arrangement, terms with { Rationale = "changed" }, Summer2025(), null, Now);
+        Assert.False(agreement.SignedByBoth);
+        Assert.Null(agreement.ParentSignedOn);
+        Assert.Equal("sign-date", Assert.Throws<DomainRuleException>(() => agreement.Sign(arrangement, parent: true, "Sarah Patel", today.AddDays(1), today, null, Now)).Rule);
+    }
+
+    [Fact]
+    public void Home_sessions_become_expected_marks_with_the_profiles_code_not_expected_in_school()
+    {
+        // In school Monday to Wednesday all day and Thursday morning: home on Thursday afternoon and all Friday.
+        var pattern = SessionPattern.Of([.. SessionPattern.Weekdays.Take(3).SelectMany(d => new[] { (d, Attendance.Session.AM), (d, Attendance.Session.PM) }), (DayOfWeek.Thursday, Attendance.Session.AM)]);
+        var marks = pattern.CoveredSessionsAsExpectedMarks(School, Guid.NewGuid(), new DateOnly(2025, 5, 12), DateOnly.MaxValue, Flexi(PolicyTemplates.Hinckley).HomeSessionCode, "Flexi-schooling (home)");
+        Assert.Equal(2, marks.Count);
+        Assert.All(marks, m => Assert.Equal(("C", false), (m.Code, m.ExpectedInSchool)));
+        Assert.True(marks.Single(m => m.Sessions == Attendance.Sessions.Both).Covers(new DateOnly(2025, 5, 16), Attendance.Session.AM)); // Friday
+        Assert.True(marks.Single(m => m.Sessions == Attendance.Sessions.PM).Covers(new DateOnly(2025, 5, 15), Attendance.Session.PM)); // Thursday afternoon
+        Assert.DoesNotContain(marks, m => m.Covers(new DateOnly(2025, 5, 15), Attendance.Session.AM) || m.Covers(new DateOnly(2025, 5, 12), Attendance.Session.AM));
+    }
 }

@@ -27,6 +27,8 @@ internal sealed class ArrangementConfiguration : IEntityTypeConfiguration<Arrang
         b.Property(x => x.MeetingNotes).HasMaxLength(4000);
         b.Property(x => x.DecisionReason).HasMaxLength(2000);
         b.Property(x => x.LocalAuthorityAgreedBy).HasMaxLength(200);
+        b.Property(x => x.LocalAuthorityNotifiedTo).HasMaxLength(200);
+        b.Property(x => x.TrustNotifiedTo).HasMaxLength(200);
         b.Property(x => x.Version).IsRowVersion();
 
         // The head's assessment of each criterion is written once, with the decision, and read whole.
@@ -88,6 +90,8 @@ internal sealed class FlexiAgreementConfiguration : IEntityTypeConfiguration<Fle
         }
 
         b.Property(x => x.ResponsiblePersonAtHome).HasMaxLength(200);
+        b.Property(x => x.ParentSignedBy).HasMaxLength(200);
+        b.Property(x => x.SchoolSignedBy).HasMaxLength(200);
         b.Ignore(x => x.Pattern);
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Arrangement>().WithOne().HasForeignKey<FlexiAgreement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);

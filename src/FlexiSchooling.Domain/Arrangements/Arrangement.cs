@@ -98,6 +98,16 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
 
     public string? LocalAuthorityAgreedBy { get; private set; }
 
+    public DateOnly? LocalAuthorityNotifiedOn { get; private set; }
+
+    public string? LocalAuthorityNotifiedTo { get; private set; }
+
+    public DateOnly? TrustNotifiedOn { get; private set; }
+
+    public string? TrustNotifiedTo { get; private set; }
+
+    public DateOnly? StartedOn { get; private set; }
+
     /// <summary>The policy profile version in force when the decision was made: the case keeps its rules.</summary>
     public Guid? ProfileVersionId { get; private set; }
 
@@ -176,8 +186,54 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
         return Event(outcome == DecisionOutcome.Agreed ? "Request agreed" : "Request declined", $"Decided on {decidedOn:d MMMM yyyy}{late}.", userId, now);
     }
 
+    /// <summary>The local authority (and, where the profile says, the trust) told of the arrangement (002 §5.1).</summary>
+    public ArrangementEvent RecordNotification(bool trust, DateOnly notifiedOn, string notifiedTo, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (Stage != ArrangementStage.Agreed)
+        {
+            throw new DomainRuleException("notify-agreed-case", "Notifications are recorded once the request is agreed and before the arrangement starts.");
+        }
+
+        if (notifiedOn > today || notifiedOn < DecidedOn)
+        {
+            throw new DomainRuleException("notify-date", "The date is on or after the decision and not in the future.", "NotifiedOn");
+        }
+
+        if (trust)
+        {
+            (TrustNotifiedOn, TrustNotifiedTo) = (notifiedOn, notifiedTo.Trim());
+        }
+        else
+        {
+            (LocalAuthorityNotifiedOn, LocalAuthorityNotifiedTo) = (notifiedOn, notifiedTo.Trim());
+        }
+
+        return Event(trust ? "Trust notified" : "Local authority notified", $"{notifiedTo.Trim()}, {notifiedOn:d MMMM yyyy}.", userId, now);
+    }
+
+    /// <summary>Starts the arrangement once every gate is met (<see cref="Flexi.FlexiRules.StartGates"/>).</summary>
+    public ArrangementEvent Start(IReadOnlyList<Gate> gates, DateOnly startOn, Guid? userId, DateTimeOffset now)
+    {
+        if (Stage != ArrangementStage.Agreed)
+        {
+            throw new DomainRuleException("start-agreed-case", "Only an agreed arrangement that has not started can start.");
+        }
+
+        if (gates.Where(g => !g.Met).ToList() is { Count: > 0 } unmet)
+        {
+            throw new DomainRuleException("start-needs-every-gate", $"It cannot start yet: {string.Join("; ", unmet.Select(g => g.Name.ToLowerInvariant()))}.");
+        }
+
+        Stage = ArrangementStage.Running;
+        StartedOn = startOn;
+        return Event("Arrangement started", $"From {startOn:d MMMM yyyy}.", userId, now);
+    }
+
     public ArrangementEvent Event(string what, string? detail, Guid? userId, DateTimeOffset now) => new(this, what, detail, userId, now);
 }
+
+/// <summary>A condition an arrangement must meet before it starts, who must act on it, and whether it is met.</summary>
+public sealed record Gate(string Name, string WhoActs, bool Met);
 
 /// <summary>One line of a case's history: what happened, when, by whom. Never updated or deleted.</summary>
 public sealed class ArrangementEvent : ISchoolOwned, ITrustStampable

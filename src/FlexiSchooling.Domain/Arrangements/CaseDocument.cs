@@ -17,6 +17,9 @@ public enum CaseDocumentKind
 
     /// <summary>An approved risk assessment, as approved.</summary>
     RiskAssessment,
+
+    /// <summary>The agreement as signed in person on paper, scanned.</summary>
+    SignedAgreement,
 }
 
 /// <summary>

@@ -64,7 +64,51 @@ public sealed class FlexiAgreement : ISchoolOwned, ITrustStampable
 
     public Guid? DraftedBy { get; private set; }
 
+    public string? ParentSignedBy { get; private set; }
+
+    public DateOnly? ParentSignedOn { get; private set; }
+
+    public string? SchoolSignedBy { get; private set; }
+
+    public DateOnly? SchoolSignedOn { get; private set; }
+
+    /// <summary>The draft both signatures are on: a redraft needs signing again.</summary>
+    public bool SignedByBoth => ParentSignedOn is not null && SchoolSignedOn is not null;
+
     public uint Version { get; private set; }
+
+    /// <summary>
+    /// A signature on the current draft, recorded as given in person on paper (the scan is kept with the case).
+    /// The parent signs first or the school does; either way both sign the same draft.
+    /// </summary>
+    public ArrangementEvent Sign(Arrangement arrangement, bool parent, string name, DateOnly signedOn, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (arrangement.Stage != ArrangementStage.Agreed)
+        {
+            throw new DomainRuleException("sign-before-start", "Signatures are recorded before the arrangement starts.");
+        }
+
+        if (signedOn > today || signedOn < DateOnly.FromDateTime(LondonClock.ToLondon(DraftedAt)))
+        {
+            throw new DomainRuleException("sign-date", $"The date of signing is on or after draft {Draft} was produced and not in the future.", "SignedOn");
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new DomainRuleException("sign-name", "Enter the name of the person who signed.", "SignedBy");
+        }
+
+        if (parent)
+        {
+            (ParentSignedBy, ParentSignedOn) = (name.Trim(), signedOn);
+        }
+        else
+        {
+            (SchoolSignedBy, SchoolSignedOn) = (name.Trim(), signedOn);
+        }
+
+        return arrangement.Event(parent ? $"Agreement signed by the parent (draft {Draft})" : $"Agreement signed for the school (draft {Draft})", $"{name.Trim()}, {signedOn:d MMMM yyyy}, in person on paper.", userId, now);
+    }
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
 
@@ -94,6 +138,8 @@ public sealed class FlexiAgreement : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("flexi-agreement-starts-on-a-school-day", $"{terms.StartDate:dddd d MMMM yyyy} is not a school day: choose a school day to start.", "StartDate");
         }
 
+        // A new draft has not been signed by anyone.
+        (ParentSignedBy, ParentSignedOn, SchoolSignedBy, SchoolSignedOn) = (null, null, null, null);
         SchoolProvides = terms.SchoolProvides.Trim();
         HomeProvides = terms.HomeProvides.Trim();
         ResponsiblePersonAtHome = terms.ResponsiblePersonAtHome.Trim();

@@ -118,6 +118,30 @@ public static class FlexiRules
     }
 
     /// <summary>
+    /// What must be true before a flexi arrangement starts (000 §4: "it does not start until signed by
+    /// parents and school"; 002 §5 and appendix 8: the DSL's risk assessment; 002 §5.1: the local authority,
+    /// and at OLoL the trust's link DPS, told), each with who acts.
+    /// </summary>
+    public static IReadOnlyList<Gate> StartGates(Arrangement arrangement, FlexiAgreement? agreement, RiskAssessments.RiskAssessment? latestRiskAssessment, FlexiSettings settings)
+    {
+        var approved = latestRiskAssessment is { Status: RiskAssessments.RiskAssessmentStatus.Approved };
+        List<Gate> gates =
+        [
+            new("The agreement drawn up", "Headteacher or designated safeguarding lead", agreement is not null),
+            new("The agreement signed by the parent", "The parent, in person", agreement?.ParentSignedOn is not null),
+            new("The agreement signed for the school", "Headteacher", agreement?.SchoolSignedOn is not null),
+            new("The risk assessment approved", "Designated safeguarding lead; approved by a headteacher or DSL", approved),
+            new("The local authority notified", "Headteacher or designated safeguarding lead", arrangement.LocalAuthorityNotifiedOn is not null),
+        ];
+        if (settings.NotifyTrust)
+        {
+            gates.Add(new("The trust notified", "Headteacher (to the trust's link DPS)", arrangement.TrustNotifiedOn is not null));
+        }
+
+        return gates;
+    }
+
+    /// <summary>
     /// Ending an agreement: the notice period of the profile from the day notice is given (000 §7: two weeks'
     /// notice by the school; 004 §10.6: four weeks, by either party). Where the policy gives parents no notice
     /// route, the school ends the agreement. Worked example 5.

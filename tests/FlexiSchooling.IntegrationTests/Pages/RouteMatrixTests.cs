@@ -56,6 +56,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Flexi/Case/{id:guid}/Decision"] = "case",
         ["Flexi/Case/{id:guid}/Agreement"] = "case",
         ["Flexi/Case/{id:guid}/RiskAssessment"] = "case",
+        ["Flexi/Case/{id:guid}/Gates"] = "case",
         ["Flexi/Document/{id:guid}"] = "document",
     };
 
@@ -162,6 +163,10 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Flexi/Case/{id:guid}/RiskAssessment", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/RiskAssessment", "another trust")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/RiskAssessment", "trust lead")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Gates", "same school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Gates", "sibling school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Gates", "another trust")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/Gates", "trust lead")] = HttpStatusCode.NotFound,
             [("Flexi/Document/{id:guid}", "same school")] = HttpStatusCode.OK,
             [("Flexi/Document/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Document/{id:guid}", "another trust")] = HttpStatusCode.NotFound,

@@ -29,6 +29,15 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public bool CanAssessRisks { get; private set; }
 
+    public IReadOnlyList<Gate> Gates { get; private set; } = [];
+
+    /// <summary>Since the start: statutory and arrangement-adjusted attendance (issue 4, "Running").</summary>
+    public Domain.Attendance.AttendanceFigures? SinceStart { get; private set; }
+
+    public Domain.Policy.FlexiSettings? Settings { get; private set; }
+
+    public bool FormalReviewDue => SinceStart is { } f && Settings is { } s && FlexiRules.FormalReviewDue(f, s);
+
     public bool CanDecide { get; private set; }
 
     public bool DecisionOverdue => Case.Stage == ArrangementStage.MeetingHeld && Case.DecisionDueBy < Today;
@@ -56,6 +65,23 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
         Agreement = await Db.FlexiAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.ArrangementId == id);
         Risk = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
         CanAssessRisks = CurrentUser.Can(Permission.AssessRisks, Case.SchoolId);
+        if (Case.ProfileVersionId is { } version)
+        {
+            // The rules of the profile version the case was decided under (000 §7: its threshold).
+            Settings = (await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == version)).Settings.Flexi;
+        }
+
+        if (Case.Stage == ArrangementStage.Agreed && Settings is not null)
+        {
+            var approved = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id && a.Status == Domain.RiskAssessments.RiskAssessmentStatus.Approved).FirstOrDefaultAsync();
+            Gates = FlexiRules.StartGates(Case, Agreement, approved ?? Risk, Settings);
+        }
+
+        if (Case.StartedOn is { } started)
+        {
+            var marks = await Db.AttendanceMarks.AsNoTracking().Where(m => m.PupilId == Case.PupilId && m.Date >= started).Select(m => new { m.Category, m.ExpectedInSchool }).ToListAsync();
+            SinceStart = Domain.Attendance.AttendanceFigures.From(marks.Select(m => (m.Category, m.ExpectedInSchool)));
+        }
         await audit.ViewedAsync(nameof(Arrangement), id, Case.SchoolId);
         return Page();
     }

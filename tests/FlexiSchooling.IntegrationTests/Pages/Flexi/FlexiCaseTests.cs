@@ -292,4 +292,65 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'DecisionLetter'"));
     }
+
+    [Fact]
+    public async Task An_agreed_case_starts_only_when_every_gate_is_met_and_its_home_sessions_reach_the_register()
+    {
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "brookside"));
+        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "brookside"));
+        var pupil = await PupilWithoutCaseAsync("Brookside");
+        var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
+        (string, string)[] mondayToThursday = [.. new[] { "Monday", "Tuesday", "Wednesday", "Thursday" }.SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })];
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Agreement", [.. mondayToThursday, ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"), ("Input.Rationale", "r"),
+            ("Input.SchoolProvides", "s"), ("Input.HomeProvides", "h"), ("Input.NationalCurriculumExtent", "n"), ("Input.Assessment", "a"), ("Input.SendProvision", "None"), ("Input.Flexibility", "f")]);
+
+        var gates = $"/Flexi/Case/{id}/Gates";
+        var start = () => head.PostFormAsync(gates, gates + "?handler=Start");
+        var refused = await (await start()).HtmlAsync();
+        Assert.Contains("It cannot start yet: the agreement signed by the parent; the agreement signed for the school; the risk assessment approved; the local authority notified", refused, StringComparison.Ordinal);
+
+        // The parent's signature in person needs the scan of the signed paper.
+        var page = await (await head.GetAsync(gates)).Content.ReadAsStringAsync();
+        using (var form = new MultipartFormDataContent { { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" }, { new StringContent("Sarah Example"), "ParentName" } })
+        {
+            Assert.Contains("Attach the scan of the signed agreement", await (await head.PostAsync(gates + "?handler=Parent", form)).HtmlAsync(), StringComparison.Ordinal);
+        }
+
+        using (var form = new MultipartFormDataContent { { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" }, { new StringContent("Sarah Example"), "ParentName" } })
+        {
+            form.Add(new ByteArrayContent(ParentLetter), "Scan", "signed-agreement.pdf");
+            Assert.Equal(HttpStatusCode.Redirect, (await head.PostAsync(gates + "?handler=Parent", form)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=School", ("SignerForSchool", "Mrs Head"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=LocalAuthority", ("NotifiedTo", "Derby City Council, EHE team"), ("NotifiedOn", "2026-11-20"))).StatusCode);
+        Assert.Contains("It cannot start yet: the risk assessment approved", await (await start()).HtmlAsync(), StringComparison.Ordinal);
+
+        var risk = $"/Flexi/Case/{id}/RiskAssessment";
+        await dsl.PostFormAsync(risk, risk + "?handler=Start");
+        var xmin = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM risk_assessments WHERE arrangement_id = '{id}'");
+        var draft = await (await dsl.GetAsync(risk)).Content.ReadAsStringAsync();
+        var fields = Regex.Matches(draft, "name=\"(Rows\\[\\d+\\]\\.\\w+)\"[^>]*?value=\"([^\"]*)\"").Select(m => (m.Groups[1].Value, System.Net.WebUtility.HtmlDecode(m.Groups[2].Value)))
+            .Concat(Regex.Matches(draft, "name=\"(Rows\\[\\d+\\]\\.\\w+)\" rows=\"\\d+\">([^<]*)</textarea>").Select(m => (m.Groups[1].Value, System.Net.WebUtility.HtmlDecode(m.Groups[2].Value))))
+            .Concat(Regex.Matches(draft, "name=\"(Rows\\[\\d+\\]\\.(?:Likelihood|Impact))\">.*?<option value=\"(\\w+)\" selected", RegexOptions.Singleline).Select(m => (m.Groups[1].Value, m.Groups[2].Value)))
+            .Where(f => !f.Item1.EndsWith(".Remove", StringComparison.Ordinal)).ToList();
+        Assert.True(fields.Count > 40);
+        Assert.Equal(HttpStatusCode.Redirect, (await dsl.PostFormAsync(risk, risk + "?handler=Submit", [.. fields, ("Version", xmin.ToString())])).StatusCode);
+        xmin = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM risk_assessments WHERE arrangement_id = '{id}'");
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(risk, risk + "?handler=Approve", ("Version", xmin.ToString()))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await start()).StatusCode);
+        Assert.Equal("Running", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
+        // Friday, all day at home: one expected mark, code C, not expected in school.
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM expected_marks WHERE pupil_id = '{pupil}' AND code = 'C' AND NOT expected_in_school AND sessions = 3 AND weekdays = {1 << 5}"));
+
+        // The register shows it: moved back to the agreed start (a past Friday) so a past register can be opened.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE expected_marks SET \"from\" = '2026-11-20' WHERE pupil_id = '{pupil}'");
+        var group = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT registration_group_id FROM pupils WHERE id = '{pupil}'");
+        var register = await (await head.GetAsync($"/Attendance/Register/{group}?date=2026-11-20&session=PM")).HtmlAsync();
+        Assert.Contains("Expected: C (Flexi-schooling (home))", register, StringComparison.Ordinal);
+        Assert.Contains("Running since", await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync(), StringComparison.Ordinal);
+    }
 }

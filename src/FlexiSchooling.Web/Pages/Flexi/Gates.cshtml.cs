@@ -1,0 +1,181 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Flexi;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.RiskAssessments;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Flexi;
+
+/// <summary>
+/// Everything that must be true before a flexi arrangement starts, as a task list with who acts: the
+/// agreement signed by the parent and the school, the risk assessment approved, the local authority (and,
+/// where the profile says, the trust) notified. Starting places the home sessions in the register as
+/// expected marks with the profile's code, not expected in school (000 §5: home sessions are authorised
+/// absence, code C; the agreed school sessions are compulsory).
+/// </summary>
+public sealed class GatesModel : CasePageModel
+{
+    [BindProperty]
+    public string? ParentName { get; set; }
+
+    [BindProperty]
+    public DateOnly? ParentSignedOn { get; set; }
+
+    [BindProperty]
+    public string? SignerForSchool { get; set; }
+
+    [BindProperty]
+    public DateOnly? SchoolSignedOn { get; set; }
+
+    [BindProperty]
+    public IFormFile? Scan { get; set; }
+
+    [BindProperty]
+    public string? NotifiedTo { get; set; }
+
+    [BindProperty]
+    public DateOnly? NotifiedOn { get; set; }
+
+    public FlexiAgreement? Agreement { get; private set; }
+
+    public IReadOnlyList<Gate> Gates { get; private set; } = [];
+
+    public FlexiSettings Settings { get; private set; } = null!;
+
+    public DateOnly TodayInLondon => Today;
+
+    public DateOnly StartsOn => Agreement is { } a && a.StartDate > Today ? a.StartDate : Today;
+
+    public bool CanSignForSchool => CurrentUser.Can(Permission.DecideArrangements, Case.SchoolId);
+
+    public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id, tracked: false) ? Page() : NotFound();
+
+    /// <summary>The parent's signature in person on paper, with the signed agreement's scan kept with the case.</summary>
+    public async Task<IActionResult> OnPostParentAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true) || Agreement is null)
+        {
+            return NotFound();
+        }
+
+        var content = Array.Empty<byte>();
+        if (Scan is { Length: > 0 and <= CaseDocument.MaxUploadBytes })
+        {
+            using var buffer = new MemoryStream();
+            await Scan.CopyToAsync(buffer);
+            content = buffer.ToArray();
+        }
+
+        string contentType;
+        try
+        {
+            contentType = Scan is { Length: > CaseDocument.MaxUploadBytes } ? throw new DomainRuleException("upload-size", "The file must be smaller than 10 MB.", "Letter")
+                : content.Length == 0 ? throw new DomainRuleException("sign-scan", "Attach the scan of the signed agreement.", "Letter")
+                : CaseDocument.CheckUpload(content);
+            Db.ArrangementEvents.Add(Agreement.Sign(Case, parent: true, ParentName ?? "", ParentSignedOn ?? Today, Today, CurrentUser.UserId, Time.GetUtcNow()));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field switch { "Letter" => nameof(Scan), "SignedBy" => nameof(ParentName), "SignedOn" => nameof(ParentSignedOn), _ => "" }, e.Message);
+            return Page();
+        }
+
+        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.SignedAgreement, Scan!.FileName, contentType, content, CurrentUser.UserId, Time.GetUtcNow()));
+        await Db.SaveChangesAsync();
+        return Redirect($"/Flexi/Case/{id}/Gates");
+    }
+
+    /// <summary>The headteacher's signature for the school.</summary>
+    public async Task<IActionResult> OnPostSchoolAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true) || Agreement is null || !CanSignForSchool)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            Db.ArrangementEvents.Add(Agreement.Sign(Case, parent: false, SignerForSchool ?? "", SchoolSignedOn ?? Today, Today, CurrentUser.UserId, Time.GetUtcNow()));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field switch { "SignedBy" => nameof(SignerForSchool), "SignedOn" => nameof(SchoolSignedOn), _ => "" }, e.Message);
+            return Page();
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Flexi/Case/{id}/Gates");
+    }
+
+    public Task<IActionResult> OnPostLocalAuthorityAsync(Guid id) => NotifyAsync(id, trust: false);
+
+    public Task<IActionResult> OnPostTrustAsync(Guid id) => NotifyAsync(id, trust: true);
+
+    public async Task<IActionResult> OnPostStartAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true) || !CanSignForSchool)
+        {
+            return NotFound();
+        }
+
+        var startOn = StartsOn;
+        Db.ArrangementEvents.Add(Case.Start(Gates, startOn, CurrentUser.UserId, Time.GetUtcNow()));
+        // Home sessions in the register from the start, until the arrangement ends (the end date is set then).
+        foreach (var expected in Agreement!.Pattern.CoveredSessionsAsExpectedMarks(Case.SchoolId, Case.PupilId, startOn, DateOnly.MaxValue, Settings.HomeSessionCode, "Flexi-schooling (home)"))
+        {
+            Db.ExpectedMarks.Add(expected);
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Flexi/Case/{id}");
+    }
+
+    private async Task<IActionResult> NotifyAsync(Guid id, bool trust)
+    {
+        if (!await LoadAsync(id, tracked: true))
+        {
+            return NotFound();
+        }
+
+        if (string.IsNullOrWhiteSpace(NotifiedTo) || NotifiedTo.Length > 200)
+        {
+            ModelState.AddModelError(nameof(NotifiedTo), "Enter who was told (at most 200 characters), for example the local authority's flexi-schooling contact");
+            return Page();
+        }
+
+        try
+        {
+            Db.ArrangementEvents.Add(Case.RecordNotification(trust, NotifiedOn ?? Today, NotifiedTo, Today, CurrentUser.UserId, Time.GetUtcNow()));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field == "NotifiedOn" ? nameof(NotifiedOn) : "", e.Message);
+            return Page();
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Flexi/Case/{id}/Gates");
+    }
+
+    private async Task<bool> LoadAsync(Guid id, bool tracked)
+    {
+        if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked) || Case.Stage != ArrangementStage.Agreed)
+        {
+            return false;
+        }
+
+        var agreements = Db.FlexiAgreements.Where(a => a.ArrangementId == id);
+        Agreement = await (tracked ? agreements : agreements.AsNoTracking()).SingleOrDefaultAsync();
+        var risk = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id && a.Status != RiskAssessmentStatus.Superseded).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
+        var approved = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id && a.Status == RiskAssessmentStatus.Approved).FirstOrDefaultAsync();
+        Settings = (await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == Case.ProfileVersionId)).Settings.Flexi;
+        Gates = FlexiRules.StartGates(Case, Agreement, approved ?? risk, Settings);
+        ParentName ??= Case.RequestedBy;
+        SignerForSchool ??= CurrentUser.DisplayName;
+        return true;
+    }
+}
