@@ -6,9 +6,10 @@ using Microsoft.Playwright;
 namespace FlexiSchooling.BrowserTests;
 
 /// <summary>
-/// Issue 4, first part of the journey: a headteacher records a parent's written request with its letter,
-/// the meeting, and the decision; the decision letter is produced as PDF and kept with the case. Every
-/// page is screenshotted and clean under axe-core; the letter is rendered to PNG for looking at.
+/// Issue 4, the journey: a headteacher records a parent's written request with its letter, the meeting and
+/// the decision; the agreement; the DSL's risk assessment approved by someone else; signatures,
+/// notification and the start; the end with notice. Every letter and draft is produced as PDF and kept with
+/// the case. Every page is screenshotted and clean under axe-core; the PDFs are rendered to PNG to look at.
 /// </summary>
 public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -127,6 +128,15 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the arrangement" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Running");
         await AccessibleAsync(page, "65-flexi-case-running");
+
+        // Ending with the school's notice (Oswald Road: two weeks), and the termination letter.
+        await page.GetByRole(AriaRole.Link, new() { Name = "End the arrangement" }).ClickAsync();
+        await page.GetByLabel("The reason").FillAsync("Willow's attendance at her school days has fallen, and her phonics needs daily teaching in school.");
+        await AccessibleAsync(page, "66-flexi-end");
+        await page.GetByRole(AriaRole.Button, new() { Name = "End the arrangement and produce the letter" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#ending")).ToContainTextAsync("the last day is");
+        await AccessibleAsync(page, "67-flexi-case-ended");
+        await SavePdfAsync(page, "Termination letter", "68-flexi-termination-letter");
     }
 
     private async Task SavePdfAsync(IPage page, string link, string name)

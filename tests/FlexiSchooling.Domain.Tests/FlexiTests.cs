@@ -216,4 +216,19 @@ public sealed class FlexiTests
         Assert.True(marks.Single(m => m.Sessions == Attendance.Sessions.PM).Covers(new DateOnly(2025, 5, 15), Attendance.Session.PM)); // Thursday afternoon
         Assert.DoesNotContain(marks, m => m.Covers(new DateOnly(2025, 5, 15), Attendance.Session.AM) || m.Covers(new DateOnly(2025, 5, 12), Attendance.Session.AM));
     }
+
+    [Fact]
+    public void Notice_ends_only_a_running_arrangement_after_its_decision_with_a_reason()
+    {
+        var today = new DateOnly(2025, 5, 20);
+        var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        Assert.Equal("notice-running", Assert.Throws<DomainRuleException>(() => arrangement.GiveNotice("School", today, today.AddDays(14), "r", today, null, Now)).Rule);
+        arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
+        arrangement.Start([], new DateOnly(2025, 5, 12), null, Now);
+        Assert.Equal("notice-date", Assert.Throws<DomainRuleException>(() => arrangement.GiveNotice("School", new DateOnly(2025, 5, 1), today, "r", today, null, Now)).Rule);
+        Assert.Equal("notice-reason", Assert.Throws<DomainRuleException>(() => arrangement.GiveNotice("School", today, today.AddDays(14), " ", today, null, Now)).Rule);
+        var ended = arrangement.GiveNotice("School", today, FlexiRules.EndDate(today, NoticeGivenBy.School, Flexi(PolicyTemplates.Ddat)), "Attendance fell", today, null, Now);
+        Assert.Equal((ArrangementStage.Ended, new DateOnly(2025, 6, 3)), (arrangement.Stage, arrangement.EndsOn));
+        Assert.Equal("Notice given by the school", ended.What);
+    }
 }

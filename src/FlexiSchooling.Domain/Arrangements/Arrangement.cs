@@ -108,6 +108,16 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
 
     public DateOnly? StartedOn { get; private set; }
 
+    public DateOnly? NoticeGivenOn { get; private set; }
+
+    /// <summary>"School" or "Parent".</summary>
+    public string? NoticeGivenBy { get; private set; }
+
+    /// <summary>The last day of the arrangement: the notice period after the notice (000 §7; 004 §10.6).</summary>
+    public DateOnly? EndsOn { get; private set; }
+
+    public string? EndReason { get; private set; }
+
     /// <summary>The policy profile version in force when the decision was made: the case keeps its rules.</summary>
     public Guid? ProfileVersionId { get; private set; }
 
@@ -227,6 +237,32 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
         Stage = ArrangementStage.Running;
         StartedOn = startOn;
         return Event("Arrangement started", $"From {startOn:d MMMM yyyy}.", userId, now);
+    }
+
+    /// <summary>
+    /// Notice to end a running arrangement: it ends on <paramref name="endsOn"/> (the profile's notice period,
+    /// <see cref="Flexi.FlexiRules.EndDate"/>) and the case is closed with its history.
+    /// </summary>
+    public ArrangementEvent GiveNotice(string by, DateOnly noticeOn, DateOnly endsOn, string reason, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (Stage != ArrangementStage.Running)
+        {
+            throw new DomainRuleException("notice-running", "Notice is given to end an arrangement that is running.");
+        }
+
+        if (noticeOn > today || noticeOn < DecidedOn)
+        {
+            throw new DomainRuleException("notice-date", "The notice date is on or after the decision and not in the future.", "NoticeGivenOn");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainRuleException("notice-reason", "Give the reason for ending the arrangement: the letter states it.", "Reason");
+        }
+
+        Stage = ArrangementStage.Ended;
+        (NoticeGivenOn, NoticeGivenBy, EndsOn, EndReason) = (noticeOn, by, endsOn, reason.Trim());
+        return Event($"Notice given by the {by.ToLowerInvariant()}", $"Notice on {noticeOn:d MMMM yyyy}; the last day is {endsOn:d MMMM yyyy}. {EndReason}", userId, now);
     }
 
     public ArrangementEvent Event(string what, string? detail, Guid? userId, DateTimeOffset now) => new(this, what, detail, userId, now);

@@ -20,6 +20,9 @@ public enum CaseDocumentKind
 
     /// <summary>The agreement as signed in person on paper, scanned.</summary>
     SignedAgreement,
+
+    /// <summary>The letter ending the arrangement, with its notice and last day.</summary>
+    TerminationLetter,
 }
 
 /// <summary>

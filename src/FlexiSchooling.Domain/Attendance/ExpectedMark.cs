@@ -89,4 +89,17 @@ public sealed class ExpectedMark : ISchoolOwned, ITrustStampable
         && (Weekdays == 0 || (Weekdays & (1 << (int)date.DayOfWeek)) != 0);
 
     public void Withdraw(DateTimeOffset at) => WithdrawnAt = at;
+
+    /// <summary>Ends the expected marks after <paramref name="lastDay"/> (an arrangement that ends): none are placed after it.</summary>
+    public void EndAfter(DateOnly lastDay, DateTimeOffset at)
+    {
+        if (lastDay < From)
+        {
+            Withdraw(at);
+        }
+        else if (lastDay < To)
+        {
+            To = lastDay;
+        }
+    }
 }

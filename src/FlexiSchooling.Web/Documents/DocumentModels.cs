@@ -56,3 +56,16 @@ public sealed record RiskAssessmentDocument(
     FlexiSchooling.Domain.RiskAssessments.RiskAssessment Assessment,
     string PreparedBy,
     string ApprovedBy);
+
+/// <summary>The letter ending a flexi-schooling arrangement, with its notice and last day (000 §7; 004 §10.6).</summary>
+public sealed record TerminationLetter(
+    Letterhead Letterhead,
+    DateOnly Date,
+    string ParentName,
+    string PupilName,
+    bool ByParent,
+    DateOnly NoticeGivenOn,
+    int NoticeWeeks,
+    DateOnly LastDay,
+    string Reason,
+    string SignedBy);

@@ -57,6 +57,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Flexi/Case/{id:guid}/Agreement"] = "case",
         ["Flexi/Case/{id:guid}/RiskAssessment"] = "case",
         ["Flexi/Case/{id:guid}/Gates"] = "case",
+        ["Flexi/Case/{id:guid}/End"] = "case",
         ["Flexi/Document/{id:guid}"] = "document",
     };
 
@@ -154,7 +155,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Flexi/Case/{id:guid}/Decision", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Decision", "another trust")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Decision", "trust lead")] = HttpStatusCode.NotFound,
-            // The demo case awaits its decision, so there is no agreement or risk assessment yet, for anyone.
+            // The demo case awaits its decision, so there is no agreement, risk assessment, start or end yet, for anyone.
             [("Flexi/Case/{id:guid}/Agreement", "same school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Agreement", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Agreement", "another trust")] = HttpStatusCode.NotFound,
@@ -167,6 +168,10 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Flexi/Case/{id:guid}/Gates", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Gates", "another trust")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/Gates", "trust lead")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/End", "same school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/End", "sibling school")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/End", "another trust")] = HttpStatusCode.NotFound,
+            [("Flexi/Case/{id:guid}/End", "trust lead")] = HttpStatusCode.NotFound,
             [("Flexi/Document/{id:guid}", "same school")] = HttpStatusCode.OK,
             [("Flexi/Document/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Document/{id:guid}", "another trust")] = HttpStatusCode.NotFound,

@@ -92,7 +92,7 @@ public sealed class IndexModel : AppPageModel
         ArrangementStage.Agreed => "Draw up the agreement",
         ArrangementStage.Running => "Running",
         ArrangementStage.Declined => "Closed: declined",
-        ArrangementStage.Ended => "Closed: ended",
+        ArrangementStage.Ended => "Closed: ended with notice",
         _ => "",
     };
 }

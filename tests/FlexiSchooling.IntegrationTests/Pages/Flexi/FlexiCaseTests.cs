@@ -353,4 +353,81 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Contains("Expected: C (Flexi-schooling (home))", register, StringComparison.Ordinal);
         Assert.Contains("Running since", await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync(), StringComparison.Ordinal);
     }
+
+    /// <summary>The application's "today" (Europe/London): the running steps start on it.</summary>
+    private static DateOnly LondonToday() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
+
+    /// <summary>A new case at the school taken through every step to running (the steps each have their own tests above).</summary>
+    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> RunningCaseAsync(string slug, string school)
+    {
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", slug));
+        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", slug));
+        var pupil = await PupilWithoutCaseAsync(school);
+        var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Agreement", [("Input.InSchool", "Monday:AM"), ("Input.InSchool", "Monday:PM"), ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"),
+            ("Input.Rationale", "r"), ("Input.SchoolProvides", "s"), ("Input.HomeProvides", "h"), ("Input.NationalCurriculumExtent", "n"), ("Input.Assessment", "a"), ("Input.SendProvision", "None"), ("Input.Flexibility", "f")]);
+        var gates = $"/Flexi/Case/{id}/Gates";
+        var page = await (await head.GetAsync(gates)).Content.ReadAsStringAsync();
+        using (var form = new MultipartFormDataContent { { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" }, { new StringContent("Sarah Example"), "ParentName" } })
+        {
+            form.Add(new ByteArrayContent(ParentLetter), "Scan", "signed.pdf");
+            await head.PostAsync(gates + "?handler=Parent", form);
+        }
+
+        await head.PostFormAsync(gates, gates + "?handler=School", ("SignerForSchool", "Head"));
+        await head.PostFormAsync(gates, gates + "?handler=LocalAuthority", ("NotifiedTo", "The local authority"));
+        await head.PostFormAsync(gates, gates + "?handler=Trust", ("NotifiedTo", "Link DPS"));
+        var risk = $"/Flexi/Case/{id}/RiskAssessment";
+        await dsl.PostFormAsync(risk, risk + "?handler=Start");
+        var version = () => TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM risk_assessments WHERE arrangement_id = '{id}'");
+        await dsl.PostFormAsync(risk, risk + "?handler=Submit", [($"Rows[0].Area", "Safeguarding"), ($"Rows[0].Hazard", "Supervision at home"), ($"Rows[0].Likelihood", "Low"), ($"Rows[0].Impact", "High"),
+            ($"Rows[0].Controls", "Parents supervise."), ($"Rows[0].Responsibility", "DSL"), ($"Rows[0].ReviewFrequency", "Termly"), ("Version", (await version()).ToString())]);
+        await head.PostFormAsync(risk, risk + "?handler=Approve", ("Version", (await version()).ToString()));
+        var started = await head.PostFormAsync(gates, gates + "?handler=Start");
+        Assert.True(started.StatusCode == HttpStatusCode.Redirect, System.Text.RegularExpressions.Regex.Match(await started.HtmlAsync(), "govuk-error-summary__list.*?</ul>", RegexOptions.Singleline).Value
+            + await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT string_agg(what, '; ' ORDER BY at) FROM arrangement_events WHERE arrangement_id = '{id}'"));
+        return (id, pupil, head);
+    }
+
+    [Fact]
+    public async Task A_parent_ends_an_emet_agreement_four_weeks_after_their_notice_with_the_letter_and_the_register_freed()
+    {
+        // domain.md worked example 5, through the application: EMET (004 §10.6) gives either party four weeks.
+        var (id, pupil, head) = await RunningCaseAsync("millbrook", "Millbrook");
+        var end = $"/Flexi/Case/{id}/End";
+        var today = LondonToday();
+        var noReason = await (await head.PostFormAsync(end, end, ("By", "Parent"), ("NoticeGivenOn", $"{today:yyyy-MM-dd}"))).HtmlAsync();
+        Assert.Contains("Give the reason for ending the arrangement", noReason, StringComparison.Ordinal);
+        Assert.Equal("Running", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(end, end, ("By", "Parent"), ("NoticeGivenOn", $"{today:yyyy-MM-dd}"), ("Reason", "The family is moving away."))).StatusCode);
+        var lastDay = today.AddDays(28);
+        Assert.Equal(lastDay, await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT ends_on FROM arrangements WHERE id = '{id}' AND stage = 'Ended' AND notice_given_by = 'Parent'"));
+        // Home sessions are no longer placed in the register after the last day.
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM expected_marks WHERE pupil_id = '{pupil}' AND withdrawn_at IS NULL AND \"to\" > '{lastDay:yyyy-MM-dd}'"));
+        var letter = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'TerminationLetter'");
+        var text = await PdfTextAsync(await (await head.GetAsync($"/Flexi/Document/{letter}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Millbrook", "The family is moving away.", $"4 weeks' notice from {today:d MMMM yyyy}", $"{lastDay:dddd d MMMM yyyy}" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task At_ddat_the_school_gives_two_weeks_notice_and_parents_have_no_notice_route_of_their_own()
+    {
+        // domain.md worked example 5, the DDAT half: 000 §7.
+        var (id, _, head) = await RunningCaseAsync("ashby", "Ashby");
+        var end = $"/Flexi/Case/{id}/End";
+        var form = await (await head.GetAsync(end)).HtmlAsync();
+        Assert.DoesNotContain("The parents (", form, StringComparison.Ordinal);
+        var today = $"{LondonToday():yyyy-MM-dd}";
+        var parent = await (await head.PostFormAsync(end, end, ("By", "Parent"), ("NoticeGivenOn", today), ("Reason", "Asked by the parent."))).HtmlAsync();
+        Assert.Contains("gives no notice route to parents", parent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(end, end, ("By", "School"), ("NoticeGivenOn", today), ("Reason", "Attendance at school sessions has fallen."))).StatusCode);
+        Assert.Equal(LondonToday().AddDays(14), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT ends_on FROM arrangements WHERE id = '{id}'"));
+        Assert.Contains("the last day is", await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync(), StringComparison.Ordinal);
+    }
 }

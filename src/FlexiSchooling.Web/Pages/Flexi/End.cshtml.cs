@@ -1,0 +1,108 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Flexi;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Documents;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Flexi;
+
+/// <summary>
+/// Ending a running arrangement with the notice of the profile it was decided under (000 §7: two weeks,
+/// by the school; 004 §10.6: four weeks, by either party — worked example 5): the last day from
+/// <see cref="FlexiRules.EndDate"/>, the termination letter as PDF, home sessions no longer placed in the
+/// register after the last day, and the case closed with its history.
+/// </summary>
+public sealed class EndModel(DocumentRenderer documents) : CasePageModel
+{
+    [BindProperty]
+    public NoticeGivenBy? By { get; set; }
+
+    [BindProperty]
+    public DateOnly? NoticeGivenOn { get; set; }
+
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    public FlexiSettings Settings { get; private set; } = null!;
+
+    public DateOnly TodayInLondon => Today;
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: false))
+        {
+            return NotFound();
+        }
+
+        By = NoticeGivenBy.School;
+        NoticeGivenOn = Today;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true))
+        {
+            return NotFound();
+        }
+
+        if (By is null)
+        {
+            ModelState.AddModelError(nameof(By), "Choose who gave notice");
+            return Page();
+        }
+
+        var noticeOn = NoticeGivenOn ?? Today;
+        DateOnly lastDay;
+        var now = Time.GetUtcNow();
+        try
+        {
+            lastDay = FlexiRules.EndDate(noticeOn, By.Value, Settings);
+            Db.ArrangementEvents.Add(Case.GiveNotice(By.Value.ToString(), noticeOn, lastDay, Reason ?? "", Today, CurrentUser.UserId, now));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field switch { "By" => nameof(By), "NoticeGivenOn" => nameof(NoticeGivenOn), "Reason" => nameof(Reason), _ => "" }, e.Message);
+            return Page();
+        }
+
+        // Home sessions stop being placed in the register after the last day.
+        foreach (var expected in await Db.ExpectedMarks.Where(m => m.PupilId == Case.PupilId && m.Source == "Flexi-schooling (home)" && m.WithdrawnAt == null).ToListAsync())
+        {
+            expected.EndAfter(lastDay, now);
+        }
+
+        var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
+        var letter = new TerminationLetter(Letterhead.For(school, CurrentUser.TrustName), Today, Case.RequestedBy, PupilName, By == NoticeGivenBy.Parent, noticeOn,
+            By == NoticeGivenBy.Parent ? Settings.ParentNoticeWeeks!.Value : Settings.SchoolNoticeWeeks, lastDay, Case.EndReason!, school.HeadteacherName ?? CurrentUser.DisplayName);
+        byte[] pdf;
+        try
+        {
+            pdf = await documents.PdfAsync("TerminationLetter", letter, HttpContext.RequestAborted);
+        }
+        catch (InvalidOperationException)
+        {
+            ModelState.AddModelError("", "The letter could not be produced, so nothing has been saved. Try again in a moment.");
+            return Page();
+        }
+
+        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.TerminationLetter, $"End of flexi-schooling {PupilName} {noticeOn:yyyy-MM-dd}.pdf", "application/pdf", pdf, CurrentUser.UserId, now));
+        await Db.SaveChangesAsync();
+        return Redirect($"/Flexi/Case/{id}");
+    }
+
+    private async Task<bool> LoadAsync(Guid id, bool tracked)
+    {
+        if (!await LoadCaseAsync(id, Permission.DecideArrangements, tracked) || Case.Stage != ArrangementStage.Running)
+        {
+            return false;
+        }
+
+        Settings = (await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == Case.ProfileVersionId)).Settings.Flexi;
+        return true;
+    }
+}
