@@ -89,7 +89,7 @@ public sealed class IndexModel : AppPageModel
     {
         ArrangementStage.Requested => "Meet the parent",
         ArrangementStage.MeetingHeld => due is { } d ? $"Headteacher to decide by {d:d MMM yyyy}" : "Headteacher to decide",
-        ArrangementStage.Agreed => "Draw up the agreement",
+        ArrangementStage.Agreed => "Agreement, risk assessment, signatures, then the start",
         ArrangementStage.Running => "Running",
         ArrangementStage.Declined => "Closed: declined",
         ArrangementStage.Ended => "Closed: ended with notice",
