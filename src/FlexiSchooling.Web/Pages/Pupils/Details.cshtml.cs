@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.Pupils;
 
+public sealed record PupilArrangement(Guid Id, FlexiSchooling.Domain.Arrangements.ArrangementKind Kind, FlexiSchooling.Domain.Arrangements.ArrangementStage Stage, DateOnly RequestedOn, DateOnly? StartedOn, DateOnly? EndsOn);
+
 /// <summary>
 /// The pupil page. Its flags (looked after, CP/CIN plan, social worker) are safeguarding-sensitive,
 /// so each view is audited. Another trust's pupil is invisible to the query (filters and RLS) and a
@@ -14,6 +16,10 @@ namespace FlexiSchooling.Web.Pages.Pupils;
 /// </summary>
 public sealed class DetailsModel(AuditTrail audit) : AppPageModel
 {
+    public bool CanViewArrangements { get; private set; }
+
+    public IReadOnlyList<PupilArrangement> Arrangements { get; private set; } = [];
+
     public Pupil Pupil { get; private set; } = null!;
 
     public string SchoolName { get; private set; } = "";
@@ -43,6 +49,13 @@ public sealed class DetailsModel(AuditTrail audit) : AppPageModel
 
         Pupil = pupil;
         SchoolName = CurrentUser.Schools.FirstOrDefault(s => s.Id == pupil.SchoolId)?.Name ?? "";
+        CanViewArrangements = CurrentUser.Can(Permission.ViewArrangements, pupil.SchoolId);
+        if (CanViewArrangements)
+        {
+            Arrangements = await Db.Arrangements.IgnoreQueryFilters([FlexiSchooling.Data.AppDbContext.SchoolScopeFilter]).AsNoTracking()
+                .Where(a => a.PupilId == id).OrderByDescending(a => a.RequestedOn)
+                .Select(a => new PupilArrangement(a.Id, a.Kind, a.Stage, a.RequestedOn, a.StartedOn, a.EndsOn)).ToListAsync();
+        }
         GroupName = await Db.RegistrationGroups.Where(g => g.Id == pupil.RegistrationGroupId).Select(g => g.Name).FirstOrDefaultAsync();
         CanEdit = CurrentUser.Can(Permission.EditPupils, pupil.SchoolId);
         var today = Today;

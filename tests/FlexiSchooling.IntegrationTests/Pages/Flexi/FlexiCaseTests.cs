@@ -76,6 +76,8 @@ public sealed partial class FlexiCaseTests : AppTest
         var surname = await Records.PupilSurnameAsync(pupil);
         var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RequestLetter' AND content_type = 'application/pdf'"));
+        // The pupil's page lists the case (for those who may see cases).
+        Assert.Contains($"href=\"/Flexi/Case/{id}\"", await (await head.GetAsync($"/Pupils/{pupil}")).HtmlAsync(), StringComparison.Ordinal);
 
         // The meeting on Thursday 19 November 2026 starts Oswald Road's five working days: Thursday 26 November.
         var meeting = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-19"), ("Input.Attendees", "Sarah Example (mother), headteacher"), ("Input.Notes", "Mondays at home for music."));
