@@ -117,29 +117,6 @@ public static class AttendanceSummaries
         return rows;
     }
 
-    /// <summary>Each pupil's figures over whole weeks, for the given schools, read from the weekly summaries only.</summary>
-    public static async Task<List<(Guid SchoolId, Guid PupilId, AttendanceFigures Figures)>> PerPupilAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
-    {
-        var weekFrom = AttendanceFigures.WeekOf(from);
-        var rows = await db.AttendancePupilWeeks.AsNoTracking()
-            .Where(w => schools.Contains(w.SchoolId) && w.WeekStart >= weekFrom && w.WeekStart <= to)
-            .GroupBy(w => new { w.SchoolId, w.PupilId })
-            .Select(g => new
-            {
-                g.Key.SchoolId,
-                g.Key.PupilId,
-                Possible = g.Sum(w => w.Possible),
-                Present = g.Sum(w => w.Present),
-                Aea = g.Sum(w => w.ApprovedActivity),
-                Auth = g.Sum(w => w.Authorised),
-                Unauth = g.Sum(w => w.Unauthorised),
-                ExpectedPossible = g.Sum(w => w.ExpectedPossible),
-                ExpectedAttended = g.Sum(w => w.ExpectedAttended),
-            })
-            .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => (r.SchoolId, r.PupilId, new AttendanceFigures(r.Possible, r.Present, r.Aea, r.Auth, r.Unauth, r.ExpectedPossible, r.ExpectedAttended)))];
-    }
-
     /// <summary>Each pupil's figures for a whole academic year, for the given schools: one row per pupil from the yearly summaries.</summary>
     public static async Task<List<(Guid SchoolId, Guid PupilId, AttendanceFigures Figures)>> PerPupilForYearAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, AcademicYear year, CancellationToken cancellationToken = default)
     {

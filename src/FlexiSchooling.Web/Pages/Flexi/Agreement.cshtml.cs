@@ -127,7 +127,7 @@ public sealed class AgreementModel(DocumentRenderer documents) : CasePageModel
         }
 
         // The rules the case was decided under, not today's: a profile change does not rewrite an agreement.
-        var settings = (await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == Case.ProfileVersionId)).Settings.Flexi;
+        var settings = (await DecidedUnderAsync()).Settings.Flexi;
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
         var document = new AgreementDocument(Letterhead.For(school, CurrentUser.TrustName), PupilName, YearGroups.Label(Pupil.YearGroup), Pupil.DateOfBirth, Case.RequestedBy, agreement,
             settings.ReviewCadence.ToString() switch { "HalfTermly" => "Half-termly", var c => c }, settings.SchoolNoticeWeeks, settings.ParentNoticeWeeks,

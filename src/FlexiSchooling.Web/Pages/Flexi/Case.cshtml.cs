@@ -65,16 +65,15 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
         Agreement = await Db.FlexiAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.ArrangementId == id);
         Risk = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
         CanAssessRisks = CurrentUser.Can(Permission.AssessRisks, Case.SchoolId);
-        if (Case.ProfileVersionId is { } version)
+        if (Case.ProfileVersionId is not null)
         {
             // The rules of the profile version the case was decided under (000 §7: its threshold).
-            Settings = (await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == version)).Settings.Flexi;
+            Settings = (await DecidedUnderAsync()).Settings.Flexi;
         }
 
         if (Case.Stage == ArrangementStage.Agreed && Settings is not null)
         {
-            var approved = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id && a.Status == Domain.RiskAssessments.RiskAssessmentStatus.Approved).FirstOrDefaultAsync();
-            Gates = FlexiRules.StartGates(Case, Agreement, approved ?? Risk, Settings);
+            Gates = await StartGatesAsync(Agreement, Settings);
         }
 
         if (Case.StartedOn is { } started)

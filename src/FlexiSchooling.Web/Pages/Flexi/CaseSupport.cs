@@ -32,4 +32,38 @@ public abstract class CasePageModel : AppPageModel
         SchoolName = CurrentUser.Schools.FirstOrDefault(s => s.Id == found.SchoolId)?.Name ?? "";
         return true;
     }
+
+    /// <summary>The policy profile version the case was decided under: a case keeps its rules when the profile changes.</summary>
+    protected async Task<Domain.Policy.PolicyProfileVersion> DecidedUnderAsync() =>
+        await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == Case.ProfileVersionId);
+
+    /// <summary>The case's start gates, with its approved risk assessment if it has one.</summary>
+    protected async Task<IReadOnlyList<Gate>> StartGatesAsync(Domain.Flexi.FlexiAgreement? agreement, Domain.Policy.FlexiSettings settings)
+    {
+        var approved = await Db.RiskAssessments.AsNoTracking()
+            .Where(a => a.ArrangementId == Case.Id && a.Status == Domain.RiskAssessments.RiskAssessmentStatus.Approved).FirstOrDefaultAsync();
+        return Domain.Flexi.FlexiRules.StartGates(Case, agreement, approved, settings);
+    }
+}
+
+/// <summary>Files uploaded to a case (the parent's letter, a signed agreement's scan).</summary>
+public static class CaseUploads
+{
+    /// <summary>An uploaded file's bytes (none when nothing was chosen); a file over the cap is refused before it is read.</summary>
+    public static async Task<byte[]> ReadAsync(IFormFile? file)
+    {
+        if (file is null || file.Length == 0)
+        {
+            return [];
+        }
+
+        if (file.Length > CaseDocument.MaxUploadBytes)
+        {
+            throw new Domain.Common.DomainRuleException("upload-size", "The file must be smaller than 10 MB.", "Letter");
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
 }

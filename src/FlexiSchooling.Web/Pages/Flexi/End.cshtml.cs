@@ -102,7 +102,7 @@ public sealed class EndModel(DocumentRenderer documents) : CasePageModel
             return false;
         }
 
-        Settings = (await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == Case.ProfileVersionId)).Settings.Flexi;
+        Settings = (await DecidedUnderAsync()).Settings.Flexi;
         return true;
     }
 }

@@ -2,7 +2,6 @@ using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Flexi;
 using FlexiSchooling.Domain.Policy;
-using FlexiSchooling.Domain.RiskAssessments;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -62,20 +61,12 @@ public sealed class GatesModel : CasePageModel
             return NotFound();
         }
 
-        var content = Array.Empty<byte>();
-        if (Scan is { Length: > 0 and <= CaseDocument.MaxUploadBytes })
-        {
-            using var buffer = new MemoryStream();
-            await Scan.CopyToAsync(buffer);
-            content = buffer.ToArray();
-        }
-
+        byte[] content;
         string contentType;
         try
         {
-            contentType = Scan is { Length: > CaseDocument.MaxUploadBytes } ? throw new DomainRuleException("upload-size", "The file must be smaller than 10 MB.", "Letter")
-                : content.Length == 0 ? throw new DomainRuleException("sign-scan", "Attach the scan of the signed agreement.", "Letter")
-                : CaseDocument.CheckUpload(content);
+            content = await CaseUploads.ReadAsync(Scan);
+            contentType = content.Length == 0 ? throw new DomainRuleException("sign-scan", "Attach the scan of the signed agreement.", "Letter") : CaseDocument.CheckUpload(content);
             Db.ArrangementEvents.Add(Agreement.Sign(Case, parent: true, ParentName ?? "", ParentSignedOn ?? Today, Today, CurrentUser.UserId, Time.GetUtcNow()));
         }
         catch (DomainRuleException e)
@@ -170,10 +161,8 @@ public sealed class GatesModel : CasePageModel
 
         var agreements = Db.FlexiAgreements.Where(a => a.ArrangementId == id);
         Agreement = await (tracked ? agreements : agreements.AsNoTracking()).SingleOrDefaultAsync();
-        var risk = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id && a.Status != RiskAssessmentStatus.Superseded).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
-        var approved = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id && a.Status == RiskAssessmentStatus.Approved).FirstOrDefaultAsync();
-        Settings = (await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == Case.ProfileVersionId)).Settings.Flexi;
-        Gates = FlexiRules.StartGates(Case, Agreement, approved ?? risk, Settings);
+        Settings = (await DecidedUnderAsync()).Settings.Flexi;
+        Gates = await StartGatesAsync(Agreement, Settings);
         ParentName ??= Case.RequestedBy;
         SignerForSchool ??= CurrentUser.DisplayName;
         return true;

@@ -82,25 +82,14 @@ public sealed class RequestModel : AppPageModel
             return Page();
         }
 
-        var content = Array.Empty<byte>();
-        if (Letter is { Length: > 0 and <= CaseDocument.MaxUploadBytes })
-        {
-            using var buffer = new MemoryStream();
-            await Letter.CopyToAsync(buffer);
-            content = buffer.ToArray();
-        }
-        else if (Letter is { Length: > CaseDocument.MaxUploadBytes })
-        {
-            ModelState.AddModelError(nameof(Letter), "The file must be smaller than 10 MB");
-            return Page();
-        }
-
         var requestedOn = Input.RequestedOn!.Value;
         var settings = (await SchoolRules.ProfileAsync(Db, school, requestedOn)).Settings.Flexi;
         var existing = await Db.Arrangements.AsNoTracking().Where(a => a.PupilId == pupil.Id && a.Kind == ArrangementKind.FlexiSchooling).ToListAsync();
+        byte[] content;
         string contentType;
         try
         {
+            content = await CaseUploads.ReadAsync(Letter);
             FlexiRules.CheckRequest(Input.HasParentalResponsibility, content.Length > 0, requestedOn, Today, existing, settings);
             contentType = CaseDocument.CheckUpload(content);
         }

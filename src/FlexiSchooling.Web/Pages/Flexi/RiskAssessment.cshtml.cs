@@ -220,7 +220,7 @@ public sealed class RiskAssessmentModel(DocumentRenderer documents, AuditTrail a
 
         var query = Db.RiskAssessments.Where(a => a.ArrangementId == id).OrderByDescending(a => a.Number);
         Current = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync();
-        var profile = await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == Case.ProfileVersionId);
+        var profile = await DecidedUnderAsync();
         Template = RiskTemplates.For(Case.Kind, profile.TemplateKey);
         if (Current is { } c)
         {
