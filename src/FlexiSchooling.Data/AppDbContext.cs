@@ -89,6 +89,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Domain.RiskAssessments.RiskAssessment> RiskAssessments => Set<Domain.RiskAssessments.RiskAssessment>();
 
+    public DbSet<Domain.Arrangements.ArrangementReview> ArrangementReviews => Set<Domain.Arrangements.ArrangementReview>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

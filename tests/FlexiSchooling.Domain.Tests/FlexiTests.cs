@@ -231,4 +231,57 @@ public sealed class FlexiTests
         Assert.Equal((ArrangementStage.Ended, new DateOnly(2025, 6, 3)), (arrangement.Stage, arrangement.EndsOn));
         Assert.Equal("Notice given by the school", ended.What);
     }
+
+    private static Arrangement Running(DateOnly startedOn)
+    {
+        var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
+        arrangement.Start([], startedOn, null, Now);
+        return arrangement;
+    }
+
+    [Theory]
+    [InlineData(PolicyTemplates.Ddat, 2025, 7, 22)]     // 000: termly, the end of the summer term
+    [InlineData(PolicyTemplates.Hinckley, 2025, 5, 23)] // 003: half-termly, the Friday before the May half term
+    public void Reviews_fall_due_at_the_end_of_the_term_or_half_term_the_profile_sets(string template, int year, int month, int day)
+    {
+        Assert.Equal(new DateOnly(year, month, day), FlexiRules.NextReviewDue(Summer2025(), new DateOnly(2025, 5, 12), Flexi(template)));
+        var (review, scheduled) = ArrangementReview.Schedule(Running(new DateOnly(2025, 5, 12)), new DateOnly(year, month, day), null, Now);
+        Assert.Equal((ReviewKind.Scheduled, false), (review.Kind, review.IsHeld));
+        Assert.Equal("Review scheduled", scheduled.What);
+    }
+
+    [Fact]
+    public void A_formal_review_is_raised_below_the_threshold_with_its_reason_and_for_progress_below_standard()
+    {
+        // Worked example 1's figures, in words: 34 of 36 agreed sessions under DDAT (97%).
+        var low = new Attendance.AttendanceFigures(60, 34, 0, 24, 2, 36, 34);
+        Assert.Equal("Attendance at the agreed school sessions is 94.4% (34 of 36), below the school's threshold of 97%.", FlexiRules.FormalReviewReason(low, Flexi(PolicyTemplates.Ddat)));
+        Assert.Null(FlexiRules.FormalReviewReason(low with { ExpectedAttended = 35 }, Flexi(PolicyTemplates.Ddat)));
+        Assert.Null(FlexiRules.FormalReviewReason(low, Flexi(PolicyTemplates.Emet))); // 004 §10 sets no attendance trigger
+        Assert.StartsWith("Progress was recorded below the accepted standard", FlexiRules.ProgressReason(new DateOnly(2025, 6, 2)), StringComparison.Ordinal);
+        Assert.Equal("formal-review-running", Assert.Throws<DomainRuleException>(() => ArrangementReview.RaiseFormal(Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1)), new DateOnly(2025, 5, 2), "x", null, null, Now)).Rule);
+    }
+
+    [Fact]
+    public void A_formal_review_needing_the_trust_leads_agreement_is_held_only_after_it_and_records_every_part()
+    {
+        var today = new DateOnly(2025, 6, 20);
+        var arrangement = Running(new DateOnly(2025, 5, 12));
+        var (review, raised) = ArrangementReview.RaiseFormal(arrangement, new DateOnly(2025, 6, 16), "Attendance low.", Flexi(PolicyTemplates.Ddat).FormalReviewAgreedBy, null, Now);
+        Assert.Contains("with the agreement of the Deputy CEO", raised.Detail, StringComparison.Ordinal);
+        var record = new ReviewRecord(today, "Head, parent", "Behind in maths", false, "Diary", "Likes it", ReviewOutcome.Continue, "Carry on");
+        Assert.Equal("formal-review-needs-agreement", Assert.Throws<DomainRuleException>(() => review.Hold(arrangement, record, 34, 36, today, null, Now)).Rule);
+        Assert.Equal("formal-review-agreement-date", Assert.Throws<DomainRuleException>(() => review.Agree(arrangement, new DateOnly(2025, 6, 15), "Deputy", today, null, Now)).Rule);
+        review.Agree(arrangement, today, "Pat Deputy", today, null, Now);
+        Assert.Equal("formal-review-agreement-once", Assert.Throws<DomainRuleException>(() => review.Agree(arrangement, today, "Pat Deputy", today, null, Now)).Rule);
+
+        var missing = Assert.Throws<DomainRuleException>(() => review.Hold(arrangement, record with { PupilView = " " }, 34, 36, today, null, Now));
+        Assert.Equal(("review-complete", "PupilView"), (missing.Rule, missing.Field));
+        Assert.Equal("review-date", Assert.Throws<DomainRuleException>(() => review.Hold(arrangement, record with { HeldOn = today.AddDays(1) }, 34, 36, today, null, Now)).Rule);
+        var held = review.Hold(arrangement, record, 34, 36, today, null, Now);
+        Assert.Equal((94.4m, ReviewOutcome.Continue), (review.AttendedPercent, review.Outcome));
+        Assert.Contains("94.4% (34 of 36)", held.Detail, StringComparison.Ordinal);
+        Assert.Equal("review-held-once", Assert.Throws<DomainRuleException>(() => review.Hold(arrangement, record, 34, 36, today, null, Now)).Rule);
+    }
 }

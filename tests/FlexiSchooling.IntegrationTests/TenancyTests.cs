@@ -72,6 +72,11 @@ public sealed class TenancyTests : IAsyncLifetime
             started.StampTrust(trust);
             system.RiskAssessments.Add(risk);
             system.ArrangementEvents.Add(started);
+            var (review, scheduled) = Domain.Arrangements.ArrangementReview.Schedule(arrangement, start, null, DateTimeOffset.UtcNow);
+            review.StampTrust(trust);
+            scheduled.StampTrust(trust);
+            system.ArrangementReviews.Add(review);
+            system.ArrangementEvents.Add(scheduled);
             system.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid> { UserId = user.Id, LoginProvider = "test", ProviderKey = trust.ToString(), ProviderDisplayName = "t" });
         }
 

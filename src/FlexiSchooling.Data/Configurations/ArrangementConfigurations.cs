@@ -77,6 +77,33 @@ internal sealed class CaseDocumentConfiguration : IEntityTypeConfiguration<CaseD
         b.Property(x => x.Sha256).HasMaxLength(64);
         b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.ArrangementId, x.CreatedAt });
+        b.HasOne<ArrangementReview>().WithMany().HasForeignKey(x => x.ReviewId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ArrangementReviewConfiguration : IEntityTypeConfiguration<ArrangementReview>
+{
+    public void Configure(EntityTypeBuilder<ArrangementReview> b)
+    {
+        b.ToTable("arrangement_reviews");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.RaisedBecause).HasMaxLength(500);
+        b.Property(x => x.NeedsAgreementOf).HasMaxLength(100);
+        b.Property(x => x.AgreedByName).HasMaxLength(200);
+        b.Property(x => x.Attendees).HasMaxLength(500);
+        foreach (var text in new[] { nameof(ArrangementReview.Progress), nameof(ArrangementReview.ParentEvidence), nameof(ArrangementReview.PupilView), nameof(ArrangementReview.OutcomeNotes) })
+        {
+            b.Property<string?>(text).HasMaxLength(4000);
+        }
+
+        b.Property(x => x.Version).IsRowVersion();
+        b.Ignore(x => x.IsHeld);
+        b.Ignore(x => x.AwaitingAgreement);
+        b.Ignore(x => x.AttendedPercent);
+        b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.ArrangementId, x.DueOn });
     }
 }
 

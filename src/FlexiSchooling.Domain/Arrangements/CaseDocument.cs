@@ -23,6 +23,12 @@ public enum CaseDocumentKind
 
     /// <summary>The letter ending the arrangement, with its notice and last day.</summary>
     TerminationLetter,
+
+    /// <summary>The letter telling the local authority of the arrangement (002 §5.1), as sent.</summary>
+    LocalAuthorityNotification,
+
+    /// <summary>Evidence the parent brought to a review (a diary, work samples, photographs), uploaded with it.</summary>
+    ReviewEvidence,
 }
 
 /// <summary>
@@ -76,12 +82,19 @@ public sealed class CaseDocument : ISchoolOwned, ITrustStampable
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The review a piece of evidence was brought to, if any.</summary>
+    public Guid? ReviewId { get; private set; }
+
     public void StampTrust(Guid trustId) => TrustId = trustId;
 
     /// <summary>
     /// An upload is accepted by what it is, not by its name: a PDF, PNG or JPEG by its first bytes, at most
     /// <see cref="MaxUploadBytes"/>. Returns the content type to store.
     /// </summary>
+    /// <summary>Evidence the parent brought to <paramref name="review"/>: kept with the case and linked to that review.</summary>
+    public static CaseDocument ReviewEvidenceFor(ArrangementReview review, string fileName, byte[] content, Guid? createdBy, DateTimeOffset createdAt) =>
+        new(review.SchoolId, review.ArrangementId, CaseDocumentKind.ReviewEvidence, fileName, CheckUpload(content), content, createdBy, createdAt) { ReviewId = review.Id };
+
     public static string CheckUpload(ReadOnlySpan<byte> content)
     {
         if (content.Length == 0)

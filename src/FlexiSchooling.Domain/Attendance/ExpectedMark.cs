@@ -88,6 +88,17 @@ public sealed class ExpectedMark : ISchoolOwned, ITrustStampable
         && Sessions.HasFlag(session == Session.AM ? Sessions.AM : Sessions.PM)
         && (Weekdays == 0 || (Weekdays & (1 << (int)date.DayOfWeek)) != 0);
 
+    /// <summary>
+    /// How a mark stands against what was declared for its session: the pupil is not expected in school only
+    /// while the mark is the code the arrangement or leave declared (a flexi pupil who comes in on a home day
+    /// is marked present, and that session is then counted as expected). Used by every path that records marks.
+    /// </summary>
+    public static (bool ExpectedInSchool, Guid? ExpectedMarkId) Against(ExpectedMark? expected, string code)
+    {
+        var follows = expected is not null && string.Equals(AttendanceCodeSet.Normalise(code), expected.Code, StringComparison.Ordinal);
+        return follows ? (expected!.ExpectedInSchool, expected.Id) : (true, null);
+    }
+
     public void Withdraw(DateTimeOffset at) => WithdrawnAt = at;
 
     /// <summary>Ends the expected marks after <paramref name="lastDay"/> (an arrangement that ends): none are placed after it.</summary>

@@ -161,4 +161,26 @@ public static class FlexiRules
     /// </summary>
     public static bool FormalReviewDue(AttendanceFigures figures, FlexiSettings settings) =>
         settings.FormalReviewBelowPercent is { } threshold && figures.AdjustedPercent is { } attended && attended < threshold;
+
+    /// <summary>
+    /// Why a formal review is raised on attendance, in words, or null when it is not (<see cref="FormalReviewDue"/>).
+    /// The figures are those since the start, or since the last formal review was held: a review that let the
+    /// arrangement continue starts the count again, so one low period raises one formal review, not one per register.
+    /// </summary>
+    public static string? FormalReviewReason(AttendanceFigures figures, FlexiSettings settings) =>
+        FormalReviewDue(figures, settings)
+            ? $"Attendance at the agreed school sessions is {figures.AdjustedPercent:0.0}% ({figures.ExpectedAttended} of {figures.ExpectedPossible}), below the school's threshold of {settings.FormalReviewBelowPercent:0.##}%."
+            : null;
+
+    /// <summary>000 §7 / 003 Flexi-Schooling Protocol §7: progress below the accepted standard, recorded at a review, raises a formal review.</summary>
+    public static string ProgressReason(DateOnly reviewHeldOn) =>
+        $"Progress was recorded below the accepted standard at the review on {reviewHeldOn:d MMMM yyyy}.";
+
+    /// <summary>
+    /// Reviews at the profile's cadence (000: progress at least termly; 003 Flexi-Schooling Protocol: half-termly
+    /// review meetings; 004 §10: termly), from the calendar: the next falls due at the end of the term or half
+    /// term after <paramref name="from"/> (the start, then each review held). Null when the calendar has no later term.
+    /// </summary>
+    public static DateOnly? NextReviewDue(SchoolCalendar calendar, DateOnly from, FlexiSettings settings) =>
+        calendar.NextReviewDate(settings.ReviewCadence, from);
 }

@@ -51,6 +51,9 @@ public enum Permission
 
     /// <summary>Complete, submit and approve risk assessments (the DSL and the headteacher; never one's own).</summary>
     AssessRisks,
+
+    /// <summary>Agree to a formal review where the profile names a trust lead for it (000 §7: the Deputy CEO).</summary>
+    AgreeFormalReviews,
 }
 
 public static class RolePermissions
@@ -72,6 +75,7 @@ public static class RolePermissions
         Permission.ManageArrangements => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead or StaffRole.AlternativeProvisionLeader,
         Permission.DecideArrangements => role is StaffRole.Headteacher,
         Permission.AssessRisks => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead,
+        Permission.AgreeFormalReviews => role is StaffRole.TrustLead,
     };
 
     public static string Label(StaffRole role) => role switch

@@ -124,6 +124,11 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
         var dates = rows.Select(r => r.Date).Distinct().ToList();
         var ids = pupils.Values.Select(p => p.Id).ToList();
         var marks = await db.AttendanceMarks.Where(m => ids.Contains(m.PupilId) && dates.Contains(m.Date)).ToDictionaryAsync(m => (m.PupilId, m.Date, m.Session));
+        var (first, last) = (dates.Count == 0 ? default : dates.Min(), dates.Count == 0 ? default : dates.Max());
+        // What arrangements and leave declared for these sessions: an imported C on a flexi home session is not
+        // expected in school, exactly as if the register had been taken here.
+        var expected = (await db.ExpectedMarks.AsNoTracking().Where(e => ids.Contains(e.PupilId) && e.From <= last && e.To >= first && e.WithdrawnAt == null).ToListAsync())
+            .ToLookup(e => e.PupilId);
         var profiles = new Dictionary<DateOnly, Domain.Policy.RegisterSettings>();
         var reason = $"Imported from {fileName}";
         var newMarks = new List<AttendanceMark>();
@@ -146,7 +151,8 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
                     registers = profiles[row.Date] = (await SchoolRules.ProfileAsync(db, schoolId, row.Date)).Settings.Registers;
                 }
 
-                var entry = new MarkEntry(row.Code, row.MinutesLate, row.Comment, SubReason: subReasons.Check(row.Code, row.SubReason));
+                var (expectedInSchool, expectedId) = ExpectedMark.Against(expected[pupil.Id].FirstOrDefault(e => e.Covers(row.Date, row.Session)), row.Code);
+                var entry = new MarkEntry(row.Code, row.MinutesLate, row.Comment, expectedInSchool, expectedId, SubReason: subReasons.Check(row.Code, row.SubReason));
                 if (marks.TryGetValue((pupil.Id, row.Date, row.Session), out var mark))
                 {
                     if (mark.Change(entry, registers, today, user.UserId, now, reason) is { } change)
@@ -186,5 +192,8 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
     }
 
     /// <summary>After a saved mark import (and the caller's SaveChanges), the summaries of the pupils and weeks it touched.</summary>
+    /// <summary>The pupils whose marks the last apply created or changed.</summary>
+    public IReadOnlyCollection<Guid> TouchedPupils => _touchedPupils;
+
     public Task RefreshSummariesAsync() => AttendanceSummaries.RefreshAsync(db, _touchedPupils, _touchedDates);
 }

@@ -26,6 +26,31 @@ public sealed record DemoRecords(string Database)
     public async Task<Guid> FlexiCaseAtAsync(string schoolName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE '{schoolName}%' ORDER BY a.created_at LIMIT 1");
 
+    /// <summary>
+    /// A review of a running case at the school. The demo cases await their decisions, so a running case (decided
+    /// under the trust's profile, started in September) and its first review are written here once.
+    /// </summary>
+    public async Task<Guid> FlexiReviewAtAsync(string schoolName) =>
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"""
+            WITH pupil AS (
+                SELECT p.id, p.school_id, p.trust_id FROM pupils p JOIN schools s ON s.id = p.school_id
+                 WHERE s.name LIKE '{schoolName}%' AND NOT EXISTS (SELECT 1 FROM arrangements a WHERE a.pupil_id = p.id)
+                   AND NOT EXISTS (SELECT 1 FROM arrangement_reviews r JOIN schools rs ON rs.id = r.school_id WHERE rs.name LIKE '{schoolName}%')
+                 ORDER BY p.upn DESC LIMIT 1),
+            arrangement AS (
+                INSERT INTO arrangements (id, trust_id, school_id, pupil_id, kind, stage, requested_on, requested_by, requester_relationship, created_at, criteria, outcome, decided_on, profile_version_id, started_on)
+                SELECT gen_random_uuid(), p.trust_id, p.school_id, p.id, 'FlexiSchooling', 'Running', '2026-09-01', 'A parent', 'Mother', now(), '[]', 'Agreed', '2026-09-02',
+                       (SELECT v.id FROM policy_profile_versions v WHERE v.trust_id = p.trust_id AND v.school_id IS NULL ORDER BY v.number DESC LIMIT 1), '2026-09-07'
+                  FROM pupil p RETURNING id, trust_id, school_id),
+            review AS (
+                INSERT INTO arrangement_reviews (id, trust_id, school_id, arrangement_id, kind, due_on, progress_below_standard)
+                SELECT gen_random_uuid(), a.trust_id, a.school_id, a.id, 'Scheduled', '2026-12-18', false FROM arrangement a RETURNING id, school_id)
+            SELECT id FROM review
+            UNION ALL
+            SELECT r.id FROM arrangement_reviews r JOIN schools s ON s.id = r.school_id WHERE s.name LIKE '{schoolName}%'
+            LIMIT 1
+            """);
+
     public async Task<Guid> CaseDocumentAtAsync(string schoolName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT d.id FROM case_documents d JOIN schools s ON s.id = d.school_id WHERE s.name LIKE '{schoolName}%' ORDER BY d.created_at LIMIT 1");
 

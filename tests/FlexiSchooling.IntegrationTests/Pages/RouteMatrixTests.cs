@@ -58,11 +58,12 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Flexi/Case/{id:guid}/RiskAssessment"] = "case",
         ["Flexi/Case/{id:guid}/Gates"] = "case",
         ["Flexi/Case/{id:guid}/End"] = "case",
+        ["Flexi/Review/{id:guid}"] = "review",
         ["Flexi/Document/{id:guid}"] = "document",
     };
 
     /// <summary>Kinds of record that belong to one school (the rest belong to the trust).</summary>
-    private static readonly string[] SchoolKinds = ["pupil", "group", "case", "document"];
+    private static readonly string[] SchoolKinds = ["pupil", "group", "case", "document", "review"];
 
     private List<string> PageRoutes() =>
         [.. _factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -93,6 +94,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ("group", "stbedes") => await _records.GroupAtAsync("St Bede"),
         ("case", "ashby") => await _records.FlexiCaseAtAsync("Ashby"),
         ("document", "ashby") => await _records.CaseDocumentAtAsync("Ashby"),
+        ("review", "ashby") => await _records.FlexiReviewAtAsync("Ashby"),
         _ => throw new ArgumentOutOfRangeException(nameof(owner)),
     };
 
@@ -114,6 +116,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             ["group"] = await RecordAsync("group", "ashby"),
             ["case"] = await _records.FlexiCaseAtAsync("Ashby"),
             ["document"] = await _records.CaseDocumentAtAsync("Ashby"),
+            ["review"] = await _records.FlexiReviewAtAsync("Ashby"),
         };
         var expected = new Dictionary<(string Route, string Persona), HttpStatusCode>
         {
@@ -172,6 +175,10 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Flexi/Case/{id:guid}/End", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/End", "another trust")] = HttpStatusCode.NotFound,
             [("Flexi/Case/{id:guid}/End", "trust lead")] = HttpStatusCode.NotFound,
+            [("Flexi/Review/{id:guid}", "same school")] = HttpStatusCode.OK,
+            [("Flexi/Review/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
+            [("Flexi/Review/{id:guid}", "another trust")] = HttpStatusCode.NotFound,
+            [("Flexi/Review/{id:guid}", "trust lead")] = HttpStatusCode.OK,
             [("Flexi/Document/{id:guid}", "same school")] = HttpStatusCode.OK,
             [("Flexi/Document/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
             [("Flexi/Document/{id:guid}", "another trust")] = HttpStatusCode.NotFound,

@@ -136,6 +136,7 @@ public sealed class ImportModel(ImportApplier applier) : AppPageModel
         if (batch.Kind == ImportKind.Marks)
         {
             await applier.RefreshSummariesAsync();
+            await FlexiReviews.RaiseOnAttendanceAsync(Db, applier.TouchedPupils, Today, CurrentUser.UserId, Time.GetUtcNow());
         }
 
         await transaction.CommitAsync();

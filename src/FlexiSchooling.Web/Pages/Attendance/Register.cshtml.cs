@@ -170,12 +170,10 @@ public sealed class RegisterModel : AppPageModel
                 continue;
             }
 
-            var expected = ExpectedFor(row.PupilId);
-            // Not expected in school only while the mark is the one the arrangement or leave declared.
-            var followsExpected = expected is not null && string.Equals(AttendanceCodeSet.Normalise(row.Code), expected.Code, StringComparison.Ordinal);
+            var (expectedInSchool, expectedId) = ExpectedMark.Against(ExpectedFor(row.PupilId), row.Code ?? "");
             try
             {
-                var entry = new MarkEntry(row.Code ?? "", row.MinutesLate, row.Comment, ExpectedInSchool: !(followsExpected && !expected!.ExpectedInSchool), followsExpected ? expected!.Id : null, row.Reason, SubReasons.Check(row.Code ?? "", row.SubReason));
+                var entry = new MarkEntry(row.Code ?? "", row.MinutesLate, row.Comment, expectedInSchool, expectedId, row.Reason, SubReasons.Check(row.Code ?? "", row.SubReason));
                 SessionRules.CheckMarkable(_calendar, pupils[row.PupilId], date);
                 if (marks.TryGetValue(row.PupilId, out var mark))
                 {
@@ -217,6 +215,9 @@ public sealed class RegisterModel : AppPageModel
             // new marks, their history and the summaries set-based in one more round trip.
             await Db.SaveChangesAsync();
             await AttendanceBulkWrites.InsertAsync(Db, newMarks, newHistory, ([.. Rows.Select(r => r.PupilId)], [date]));
+            // A formal review is raised in the same save that lowers a flexi pupil's attendance (000 §7). Only
+            // pupils with an arrangement declaring sessions out of school can have one running.
+            await FlexiReviews.RaiseOnAttendanceAsync(Db, [.. _expected.Where(e => !e.ExpectedInSchool).Select(e => e.PupilId).Distinct()], today, CurrentUser.UserId, now);
             await transaction.CommitAsync();
         }
         catch (Exception e) when (e is DbUpdateConcurrencyException

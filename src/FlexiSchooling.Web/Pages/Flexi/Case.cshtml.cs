@@ -36,9 +36,15 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public Domain.Policy.FlexiSettings? Settings { get; private set; }
 
-    public bool FormalReviewDue => SinceStart is { } f && Settings is { } s && FlexiRules.FormalReviewDue(f, s);
+    /// <summary>The case's reviews, scheduled and formal, latest due first.</summary>
+    public IReadOnlyList<ArrangementReview> Reviews { get; private set; } = [];
+
+    /// <summary>The formal review raised and not yet held, if any (000 §7; 003 Flexi-Schooling Protocol §7).</summary>
+    public ArrangementReview? OpenFormalReview => Reviews.FirstOrDefault(r => r.Kind == ReviewKind.Formal && !r.IsHeld);
 
     public bool CanDecide { get; private set; }
+
+    public DateOnly TodayInLondon => Today;
 
     public bool DecisionOverdue => Case.Stage == ArrangementStage.MeetingHeld && Case.DecisionDueBy < Today;
 
@@ -78,8 +84,8 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
         if (Case.StartedOn is { } started)
         {
-            var marks = await Db.AttendanceMarks.AsNoTracking().Where(m => m.PupilId == Case.PupilId && m.Date >= started).Select(m => new { m.Category, m.ExpectedInSchool }).ToListAsync();
-            SinceStart = Domain.Attendance.AttendanceFigures.From(marks.Select(m => (m.Category, m.ExpectedInSchool)));
+            SinceStart = await FlexiReviews.FiguresAsync(Db, Case, started, Case.EndsOn ?? DateOnly.MaxValue);
+            Reviews = await Db.ArrangementReviews.AsNoTracking().Where(r => r.ArrangementId == id).OrderByDescending(r => r.DueOn).ThenByDescending(r => r.Id).ToListAsync();
         }
         await audit.ViewedAsync(nameof(Arrangement), id, Case.SchoolId);
         return Page();

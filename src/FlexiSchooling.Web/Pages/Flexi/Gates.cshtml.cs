@@ -121,6 +121,14 @@ public sealed class GatesModel : CasePageModel
             Db.ExpectedMarks.Add(expected);
         }
 
+        // The first review at the profile's cadence (000: termly; 003: half-termly), from the calendar.
+        if (FlexiRules.NextReviewDue(await SchoolRules.CalendarAsync(Db, Case.SchoolId), startOn, Settings) is { } firstReview)
+        {
+            var (review, scheduled) = ArrangementReview.Schedule(Case, firstReview, CurrentUser.UserId, Time.GetUtcNow());
+            Db.ArrangementReviews.Add(review);
+            Db.ArrangementEvents.Add(scheduled);
+        }
+
         await Db.SaveChangesAsync();
         return Redirect($"/Flexi/Case/{id}");
     }

@@ -41,7 +41,10 @@ public sealed class IndexModel : AppPageModel
             .Select(r => new CaseRow(r.Id, r.Pupil, names.GetValueOrDefault(r.SchoolId, ""), r.RequestedOn, r.Stage, r.DecisionDueBy, r.DecidedOn, NextAction(r.Stage, r.DecisionDueBy), r.Stage == ArrangementStage.MeetingHeld && r.DecisionDueBy < today))
             .OrderByDescending(r => r.Overdue).ThenBy(r => r.Stage is ArrangementStage.Declined or ArrangementStage.Ended).ThenBy(r => r.DecisionDueBy ?? DateOnly.MaxValue)];
 
-        var open = rows.Where(r => r.Stage is ArrangementStage.MeetingHeld or ArrangementStage.Agreed).Select(r => r.Id).ToList();
+        var open = rows.Where(r => r.Stage is ArrangementStage.MeetingHeld or ArrangementStage.Agreed or ArrangementStage.Running).Select(r => r.Id).ToList();
+        var running = rows.Where(r => r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
+        var reviews = (await Db.ArrangementReviews.AsNoTracking().Where(v => running.Contains(v.ArrangementId) && v.HeldOn == null).ToListAsync())
+            .ToLookup(v => v.ArrangementId);
         var withAgreement = await Db.FlexiAgreements.AsNoTracking().Where(a => open.Contains(a.ArrangementId)).Select(a => a.ArrangementId).ToListAsync();
         var risks = (await Db.RiskAssessments.AsNoTracking().Where(a => open.Contains(a.ArrangementId) && a.Status != Domain.RiskAssessments.RiskAssessmentStatus.Superseded)
             .Select(a => new { a.ArrangementId, a.Number, a.Status, a.SubmittedBy, a.ReviewDue }).ToListAsync())
@@ -52,6 +55,20 @@ public sealed class IndexModel : AppPageModel
             if (r.Stage == ArrangementStage.MeetingHeld && CurrentUser.Can(Permission.DecideArrangements, r.SchoolId))
             {
                 actions.Add(new ActionRow(r.Id, r.Pupil, "Decide the request and send the letter", $"/Flexi/Case/{r.Id}/Decision", r.DecisionDueBy, r.DecisionDueBy < today));
+            }
+
+            foreach (var review in reviews[r.Id])
+            {
+                if (ReviewAction(review, CurrentUser.Can(Permission.ManageArrangements, r.SchoolId), CurrentUser.Can(Permission.AgreeFormalReviews, r.SchoolId), today) is { } action)
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Flexi/Review/{review.Id}", review.DueOn, review.Kind == ReviewKind.Scheduled && review.DueOn < today));
+                }
+            }
+
+            if (r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && CurrentUser.Can(Permission.AssessRisks, r.SchoolId)
+                && risks.GetValueOrDefault(r.Id) is { Status: Domain.RiskAssessments.RiskAssessmentStatus.Approved, ReviewDue: { } riskReview } && riskReview <= today.AddDays(14))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Review the risk assessment", $"/Flexi/Case/{r.Id}/RiskAssessment", riskReview, riskReview < today));
             }
 
             if (r.Stage != ArrangementStage.Agreed)
@@ -72,7 +89,6 @@ public sealed class IndexModel : AppPageModel
                     null => ("Complete the risk assessment", (DateOnly?)null),
                     { Status: Domain.RiskAssessments.RiskAssessmentStatus.Draft } => ("Finish and submit the risk assessment", null),
                     { Status: Domain.RiskAssessments.RiskAssessmentStatus.Submitted } when risk.SubmittedBy != CurrentUser.UserId => ("Approve the risk assessment", null),
-                    { Status: Domain.RiskAssessments.RiskAssessmentStatus.Approved, ReviewDue: { } review } when review <= today.AddDays(14) => ("Review the risk assessment", review),
                     _ => ((string?)null, (DateOnly?)null),
                 };
                 if (action is not null)
@@ -84,6 +100,20 @@ public sealed class IndexModel : AppPageModel
 
         Actions = [.. actions.OrderByDescending(a => a.Overdue).ThenBy(a => a.Due ?? DateOnly.MaxValue)];
     }
+
+    /// <summary>
+    /// What an open review asks of this user: staff who manage cases hold scheduled reviews from two weeks before
+    /// they fall due, and formal reviews once raised (and agreed, where the profile names a trust lead); the named
+    /// trust lead agrees to a formal review (000 §7).
+    /// </summary>
+    public static string? ReviewAction(ArrangementReview review, bool canManage, bool canAgree, DateOnly today) => review switch
+    {
+        { AwaitingAgreement: true } when canAgree => $"Agree to the formal review (as {review.NeedsAgreementOf})",
+        { AwaitingAgreement: true } when canManage => $"Formal review raised: waiting for the {review.NeedsAgreementOf}'s agreement",
+        { Kind: ReviewKind.Formal, AwaitingAgreement: false } when canManage => "Hold the formal review",
+        { Kind: ReviewKind.Scheduled } when canManage && review.DueOn <= today.AddDays(14) => "Hold the review",
+        _ => null,
+    };
 
     public static string NextAction(ArrangementStage stage, DateOnly? due) => stage switch
     {

@@ -10,7 +10,7 @@ namespace FlexiSchooling.IntegrationTests.Pages.Attendance;
 /// <summary>Issue 3, "Getting data in and out".</summary>
 public sealed class ImportExportTests : AppTest
 {
-    private static async Task<string> UploadAsync(HttpClient client, string kind, string fileName, string csv)
+    internal static async Task<string> UploadAsync(HttpClient client, string kind, string fileName, string csv)
     {
         var page = await (await client.GetAsync("/Attendance/Import")).Content.ReadAsStringAsync();
         var token = HttpClientForms.AntiforgeryToken(page);
@@ -25,7 +25,7 @@ public sealed class ImportExportTests : AppTest
         return await (await client.PostAsync("/Attendance/Import?handler=Upload", form)).HtmlAsync();
     }
 
-    private static async Task<string> ConfirmAsync(HttpClient client, string previewHtml)
+    internal static async Task<string> ConfirmAsync(HttpClient client, string previewHtml)
     {
         var batch = Regex.Match(previewHtml, "name=\"batchId\" value=\"([^\"]+)\"").Groups[1].Value;
         var response = await client.PostFormAsync("/Attendance/Import", "/Attendance/Import?handler=Confirm", ("batchId", batch));

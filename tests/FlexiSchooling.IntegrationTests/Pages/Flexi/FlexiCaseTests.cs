@@ -45,9 +45,10 @@ public sealed partial class FlexiCaseTests : AppTest
             ($"Input.Criteria[{i}].Key", key), ($"Input.Criteria[{i}].Met", met ? "true" : "false"), ($"Input.Criteria[{i}].Note", key == skipNoteFor ? "" : $"Considered {key}"),
         })];
 
-    private async Task<Guid> PupilWithoutCaseAsync(string school, bool ehcp = false) => await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"""
+    private async Task<Guid> PupilWithoutCaseAsync(string school, bool ehcp = false, DateOnly? admittedBy = null) => await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"""
         SELECT p.id FROM pupils p JOIN schools s ON s.id = p.school_id
          WHERE s.name LIKE '{school}%' AND p.ehcp = {ehcp} AND NOT EXISTS (SELECT 1 FROM arrangements a WHERE a.pupil_id = p.id)
+           AND p.admission_date <= '{admittedBy ?? DateOnly.MaxValue:yyyy-MM-dd}'
          ORDER BY p.upn LIMIT 1
         """);
 
@@ -360,15 +361,16 @@ public sealed partial class FlexiCaseTests : AppTest
     private static DateOnly LondonToday() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
 
     /// <summary>A new case at the school taken through every step to running (the steps each have their own tests above).</summary>
-    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> RunningCaseAsync(string slug, string school)
+    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> RunningCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null)
     {
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", slug));
         var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", slug));
-        var pupil = await PupilWithoutCaseAsync(school);
+        var pupil = await PupilWithoutCaseAsync(school, admittedBy: admittedBy);
         var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
         await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
         await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Agreement", [("Input.InSchool", "Monday:AM"), ("Input.InSchool", "Monday:PM"), ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"),
+        (string, string)[] sessions = [.. (inSchool ?? [DayOfWeek.Monday]).SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })];
+        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Agreement", [.. sessions, ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"),
             ("Input.Rationale", "r"), ("Input.SchoolProvides", "s"), ("Input.HomeProvides", "h"), ("Input.NationalCurriculumExtent", "n"), ("Input.Assessment", "a"), ("Input.SendProvision", "None"), ("Input.Flexibility", "f")]);
         var gates = $"/Flexi/Case/{id}/Gates";
         var page = await (await head.GetAsync(gates)).Content.ReadAsStringAsync();

@@ -1,0 +1,221 @@
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Tenancy;
+
+namespace FlexiSchooling.Domain.Arrangements;
+
+/// <summary>A review falls due on the profile's cadence, or is a formal review raised by a trigger.</summary>
+public enum ReviewKind
+{
+    Scheduled,
+    Formal,
+}
+
+/// <summary>What a review decided.</summary>
+public enum ReviewOutcome
+{
+    /// <summary>The arrangement continues as agreed.</summary>
+    Continue,
+
+    /// <summary>It continues, with the changes the notes record (a redrafted agreement where the sessions change).</summary>
+    ContinueWithChanges,
+
+    /// <summary>The school withdraws the agreement (000 §7): notice follows on the ending page.</summary>
+    Withdraw,
+}
+
+/// <summary>What the review recorded when it was held (issue 4, "Reviews").</summary>
+public sealed record ReviewRecord(
+    DateOnly HeldOn,
+    string Attendees,
+    string Progress,
+    bool ProgressBelowStandard,
+    string ParentEvidence,
+    string PupilView,
+    ReviewOutcome Outcome,
+    string OutcomeNotes);
+
+/// <summary>
+/// A review of a running arrangement. Scheduled reviews fall due from the calendar at the cadence of the
+/// profile version the case was decided under (000: termly; 003 Flexi-Schooling Protocol: half-termly;
+/// 004 §10: termly); holding one schedules the next. A formal review is raised by a trigger (000 §7,
+/// 003 §7: attendance at the agreed school sessions below the threshold, or progress below the accepted
+/// standard); where the profile names a trust lead who must agree to it (000 §7: the Deputy CEO), it is
+/// held only after that agreement. Each review records the attendance at the agreed sessions over its
+/// period, progress, the parent's evidence, the pupil's view and the outcome.
+/// </summary>
+public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
+{
+    private ArrangementReview() { }
+
+    private ArrangementReview(Arrangement arrangement, ReviewKind kind, DateOnly dueOn)
+    {
+        Id = Guid.CreateVersion7();
+        SchoolId = arrangement.SchoolId;
+        ArrangementId = arrangement.Id;
+        Kind = kind;
+        DueOn = dueOn;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public Guid ArrangementId { get; private set; }
+
+    public ReviewKind Kind { get; private set; }
+
+    /// <summary>When a scheduled review falls due; for a formal review, the day it was raised.</summary>
+    public DateOnly DueOn { get; private set; }
+
+    /// <summary>Why a formal review was raised, in words for the case and the worklist.</summary>
+    public string? RaisedBecause { get; private set; }
+
+    /// <summary>The trust lead who must agree to a formal review before it is held (000 §7: "Deputy CEO"); null when none.</summary>
+    public string? NeedsAgreementOf { get; private set; }
+
+    public DateOnly? AgreedOn { get; private set; }
+
+    public Guid? AgreedBy { get; private set; }
+
+    public string? AgreedByName { get; private set; }
+
+    public DateOnly? HeldOn { get; private set; }
+
+    public string? Attendees { get; private set; }
+
+    /// <summary>Sessions attended of the agreed school sessions over the review's period (the arrangement-adjusted figure).</summary>
+    public int? AttendedAgreedSessions { get; private set; }
+
+    public int? AgreedSessions { get; private set; }
+
+    public string? Progress { get; private set; }
+
+    public bool ProgressBelowStandard { get; private set; }
+
+    public string? ParentEvidence { get; private set; }
+
+    public string? PupilView { get; private set; }
+
+    public ReviewOutcome? Outcome { get; private set; }
+
+    public string? OutcomeNotes { get; private set; }
+
+    public Guid? HeldBy { get; private set; }
+
+    public uint Version { get; private set; }
+
+    public bool IsHeld => HeldOn is not null;
+
+    /// <summary>A formal review waiting for the named trust lead's agreement.</summary>
+    public bool AwaitingAgreement => Kind == ReviewKind.Formal && NeedsAgreementOf is not null && AgreedOn is null;
+
+    public decimal? AttendedPercent => AgreedSessions is > 0 ? Math.Round(100m * AttendedAgreedSessions!.Value / AgreedSessions.Value, 1) : null;
+
+    public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    /// <summary>The next scheduled review of a running arrangement, due on <paramref name="dueOn"/>.</summary>
+    public static (ArrangementReview Review, ArrangementEvent Event) Schedule(Arrangement arrangement, DateOnly dueOn, Guid? userId, DateTimeOffset now)
+    {
+        var review = new ArrangementReview(arrangement, ReviewKind.Scheduled, dueOn);
+        return (review, arrangement.Event("Review scheduled", $"Due by {dueOn:d MMMM yyyy}.", userId, now));
+    }
+
+    /// <summary>A formal review raised on <paramref name="raisedOn"/> for the reason given (000 §7; 003 Flexi-Schooling Protocol §7).</summary>
+    public static (ArrangementReview Review, ArrangementEvent Event) RaiseFormal(Arrangement arrangement, DateOnly raisedOn, string because, string? needsAgreementOf, Guid? userId, DateTimeOffset now)
+    {
+        if (arrangement.Stage != ArrangementStage.Running)
+        {
+            throw new DomainRuleException("formal-review-running", "A formal review is raised for an arrangement that is running.");
+        }
+
+        var review = new ArrangementReview(arrangement, ReviewKind.Formal, raisedOn)
+        {
+            RaisedBecause = because.Trim(),
+            NeedsAgreementOf = string.IsNullOrWhiteSpace(needsAgreementOf) ? null : needsAgreementOf.Trim(),
+        };
+        var agreement = review.NeedsAgreementOf is { } lead ? $" It is set with the agreement of the {lead}." : "";
+        return (review, arrangement.Event("Formal review raised", $"{review.RaisedBecause}{agreement}", userId, now));
+    }
+
+    /// <summary>The named trust lead agrees to the formal review (000 §7: "With agreement from the Deputy CEO, the school will set a formal review").</summary>
+    public ArrangementEvent Agree(Arrangement arrangement, DateOnly agreedOn, string agreedByName, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (!AwaitingAgreement)
+        {
+            throw new DomainRuleException("formal-review-agreement-once", "This review is not waiting for anyone's agreement.");
+        }
+
+        if (agreedOn > today || agreedOn < DueOn)
+        {
+            throw new DomainRuleException("formal-review-agreement-date", $"The date is on or after the review was raised ({DueOn:d MMMM yyyy}) and not in the future.", "AgreedOn");
+        }
+
+        (AgreedOn, AgreedBy, AgreedByName) = (agreedOn, userId, agreedByName.Trim());
+        return arrangement.Event("Formal review agreed", $"Agreed by {AgreedByName} ({NeedsAgreementOf}) on {agreedOn:d MMMM yyyy}.", userId, now);
+    }
+
+    /// <summary>
+    /// Records the review as held, with the attendance at the agreed sessions over its period
+    /// (<paramref name="attended"/> of <paramref name="agreedSessions"/>). Every part is recorded: progress,
+    /// the parent's evidence (003: "records, photographs, diaries, work" brought to the review), the pupil's
+    /// view and the outcome with its notes.
+    /// </summary>
+    public ArrangementEvent Hold(Arrangement arrangement, ReviewRecord record, int attended, int agreedSessions, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (IsHeld)
+        {
+            throw new DomainRuleException("review-held-once", $"This review was recorded as held on {HeldOn:d MMMM yyyy}.");
+        }
+
+        if (arrangement.Stage != ArrangementStage.Running && !(arrangement.EndsOn is { } last && record.HeldOn <= last))
+        {
+            throw new DomainRuleException("review-running", "Reviews are held while the arrangement runs.");
+        }
+
+        if (AwaitingAgreement)
+        {
+            throw new DomainRuleException("formal-review-needs-agreement", $"The {NeedsAgreementOf} must agree to this formal review before it is held (000 §7).");
+        }
+
+        if (record.HeldOn > today || record.HeldOn < arrangement.StartedOn)
+        {
+            throw new DomainRuleException("review-date", $"The review date is on or after the start ({arrangement.StartedOn:d MMMM yyyy}) and not in the future.", "HeldOn");
+        }
+
+        Required(record.Attendees, "Attendees", "Say who attended the review.");
+        Required(record.Progress, "Progress", "Record the pupil's progress in the areas the school is responsible for.");
+        Required(record.ParentEvidence, "ParentEvidence", "Record the evidence the parent brought (diary, work samples), or that none was brought.");
+        Required(record.PupilView, "PupilView", "Record the pupil's view of the arrangement.");
+        Required(record.OutcomeNotes, "OutcomeNotes", "Record what was decided and what happens next.");
+
+        HeldOn = record.HeldOn;
+        Attendees = record.Attendees.Trim();
+        Progress = record.Progress.Trim();
+        ProgressBelowStandard = record.ProgressBelowStandard;
+        ParentEvidence = record.ParentEvidence.Trim();
+        PupilView = record.PupilView.Trim();
+        Outcome = record.Outcome;
+        OutcomeNotes = record.OutcomeNotes.Trim();
+        AttendedAgreedSessions = attended;
+        AgreedSessions = agreedSessions;
+        HeldBy = userId;
+        var figure = AttendedPercent is { } p ? $" Attendance at the agreed sessions {p:0.0}% ({attended} of {agreedSessions})." : "";
+        var outcome = record.Outcome switch
+        {
+            ReviewOutcome.Continue => "continues as agreed",
+            ReviewOutcome.ContinueWithChanges => "continues with changes",
+            _ => "is to be withdrawn",
+        };
+        return arrangement.Event(Kind == ReviewKind.Formal ? "Formal review held" : "Review held", $"Held on {record.HeldOn:d MMMM yyyy}.{figure} The arrangement {outcome}.", userId, now);
+    }
+
+    private static void Required(string? value, string field, string message)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new DomainRuleException("review-complete", message, field);
+        }
+    }
+}

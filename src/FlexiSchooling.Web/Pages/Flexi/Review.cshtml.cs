@@ -1,0 +1,227 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Flexi;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Flexi;
+
+public sealed record ReviewInput
+{
+    public uint Version { get; init; }
+
+    public DateOnly? HeldOn { get; init; }
+
+    public string Attendees { get; init; } = "";
+
+    public string Progress { get; init; } = "";
+
+    public bool ProgressBelowStandard { get; init; }
+
+    public string ParentEvidence { get; init; } = "";
+
+    public string PupilView { get; init; } = "";
+
+    public ReviewOutcome? Outcome { get; init; }
+
+    public string OutcomeNotes { get; init; } = "";
+}
+
+public sealed class ReviewInputValidator : AbstractValidator<ReviewInput>
+{
+    public ReviewInputValidator()
+    {
+        RuleFor(x => x.HeldOn).NotEmpty().WithMessage("Enter the date the review was held");
+        RuleFor(x => x.Attendees).NotEmpty().WithMessage("Enter who attended the review").MaximumLength(500).WithMessage("This must be 500 characters or fewer");
+        Text(x => x.Progress, "Enter the pupil's progress in the areas the school is responsible for");
+        Text(x => x.ParentEvidence, "Enter the evidence the parent brought, or that none was brought");
+        Text(x => x.PupilView, "Enter the pupil's view of the arrangement");
+        RuleFor(x => x.Outcome).NotNull().WithMessage("Choose the outcome");
+        Text(x => x.OutcomeNotes, "Enter what was decided and what happens next");
+    }
+
+    private void Text(System.Linq.Expressions.Expression<Func<ReviewInput, string>> field, string message) =>
+        RuleFor(field).NotEmpty().WithMessage(message).MaximumLength(4000).WithMessage("This must be 4,000 characters or fewer");
+}
+
+/// <summary>
+/// One review of a running flexi-schooling case (issue 4, "Reviews"): the attendance at the agreed school
+/// sessions over its period, then the record of the review — progress, the parent's evidence (with an upload),
+/// the pupil's view and the outcome. A formal review that needs a trust lead's agreement (000 §7: the Deputy
+/// CEO) is agreed here by that lead first. Holding a scheduled review schedules the next at the profile's
+/// cadence; progress recorded below standard raises a formal review.
+/// </summary>
+public sealed class ReviewModel : CasePageModel
+{
+    [BindProperty]
+    public ReviewInput Input { get; set; } = new();
+
+    [BindProperty]
+    public IFormFile? Evidence { get; set; }
+
+    [BindProperty]
+    public DateOnly? AgreedOn { get; set; }
+
+    public ArrangementReview Review { get; private set; } = null!;
+
+    /// <summary>The first day the review looks back to: the start, or the day after the last review of its kind.</summary>
+    public DateOnly PeriodFrom { get; private set; }
+
+    /// <summary>Agreed school sessions attended over the review's period: to today while open, to the day it was held once held.</summary>
+    public int Attended { get; private set; }
+
+    public int AgreedSessions { get; private set; }
+
+    public decimal? AttendedPercent => AgreedSessions == 0 ? null : 100m * Attended / AgreedSessions;
+
+    public FlexiSettings Settings { get; private set; } = null!;
+
+    public IReadOnlyList<CaseDocumentRow> EvidenceDocuments { get; private set; } = [];
+
+    public bool CanHold { get; private set; }
+
+    public bool CanAgree { get; private set; }
+
+    public DateOnly TodayInLondon => Today;
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: false))
+        {
+            return NotFound();
+        }
+
+        Input = Input with { Version = Review.Version, HeldOn = Today };
+        AgreedOn = Today;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true) || !CanHold)
+        {
+            return NotFound();
+        }
+
+        if (!await ValidateAsync(Input))
+        {
+            return Page();
+        }
+
+        byte[] evidence;
+        try
+        {
+            evidence = await CaseUploads.ReadAsync(Evidence);
+            if (evidence.Length > 0)
+            {
+                CaseDocument.CheckUpload(evidence);
+            }
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(nameof(Evidence), e.Message);
+            return Page();
+        }
+
+        var now = Time.GetUtcNow();
+        var heldOn = Input.HeldOn!.Value;
+        var figures = await FlexiReviews.FiguresAsync(Db, Case, PeriodFrom, heldOn);
+        Db.Entry(Review).Property(r => r.Version).OriginalValue = Input.Version;
+        try
+        {
+            var record = new ReviewRecord(heldOn, Input.Attendees, Input.Progress, Input.ProgressBelowStandard, Input.ParentEvidence, Input.PupilView, Input.Outcome!.Value, Input.OutcomeNotes);
+            Db.ArrangementEvents.Add(Review.Hold(Case, record, figures.ExpectedAttended, figures.ExpectedPossible, Today, CurrentUser.UserId, now));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field is { } field ? $"Input.{field}" : "", e.Message);
+            return Page();
+        }
+
+        if (evidence.Length > 0)
+        {
+            Db.CaseDocuments.Add(CaseDocument.ReviewEvidenceFor(Review, $"Review evidence {heldOn:yyyy-MM-dd} {Path.GetFileName(Evidence!.FileName)}", evidence, CurrentUser.UserId, now));
+        }
+
+        if (Case.Stage == ArrangementStage.Running)
+        {
+            // 000 §7 / 003 §7: progress below the accepted standard raises a formal review, unless one is open.
+            if (Input.ProgressBelowStandard && Review.Kind == ReviewKind.Scheduled
+                && !await Db.ArrangementReviews.AnyAsync(r => r.ArrangementId == Case.Id && r.Kind == ReviewKind.Formal && r.HeldOn == null))
+            {
+                var (formal, raised) = ArrangementReview.RaiseFormal(Case, Today, FlexiRules.ProgressReason(heldOn), Settings.FormalReviewAgreedBy, CurrentUser.UserId, now);
+                Db.ArrangementReviews.Add(formal);
+                Db.ArrangementEvents.Add(raised);
+            }
+
+            // The next review at the profile's cadence, from the end of the period this one covered.
+            if (Review.Kind == ReviewKind.Scheduled && FlexiRules.NextReviewDue(await SchoolRules.CalendarAsync(Db, Case.SchoolId), Review.DueOn, Settings) is { } next)
+            {
+                var (scheduled, recorded) = ArrangementReview.Schedule(Case, next, CurrentUser.UserId, now);
+                Db.ArrangementReviews.Add(scheduled);
+                Db.ArrangementEvents.Add(recorded);
+            }
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Flexi/Case/{Case.Id}#reviews");
+    }
+
+    public async Task<IActionResult> OnPostAgreeAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true) || !CanAgree)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            Db.ArrangementEvents.Add(Review.Agree(Case, AgreedOn ?? Today, CurrentUser.DisplayName, Today, CurrentUser.UserId, Time.GetUtcNow()));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field ?? "", e.Message);
+            return Page();
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Flexi/Review/{id}");
+    }
+
+    public override async Task OnConcurrencyConflictAsync()
+    {
+        var current = await Db.ArrangementReviews.AsNoTracking().SingleAsync(r => r.Id == Review.Id);
+        ModelState.Remove("Input.Version");
+        Input = Input with { Version = current.Version };
+    }
+
+    private async Task<bool> LoadAsync(Guid id, bool tracked)
+    {
+        // The review first (its school is checked with its case): 404 for a review at a school the user may not see.
+        var query = Db.ArrangementReviews.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).Where(r => r.Id == id);
+        var review = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync();
+        if (review is null || !await LoadCaseAsync(review.ArrangementId, Permission.ViewArrangements, tracked))
+        {
+            return false;
+        }
+
+        Review = review;
+        Settings = (await DecidedUnderAsync()).Settings.Flexi;
+        var lastHeld = await Db.ArrangementReviews.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking()
+            .Where(r => r.ArrangementId == review.ArrangementId && r.Kind == review.Kind && r.HeldOn != null && r.Id != review.Id && (review.HeldOn == null || r.HeldOn < review.HeldOn))
+            .MaxAsync(r => r.HeldOn);
+        PeriodFrom = lastHeld is { } held ? held.AddDays(1) : Case.StartedOn ?? review.DueOn;
+        var figures = review.IsHeld ? null : await FlexiReviews.FiguresAsync(Db, Case, PeriodFrom, Today);
+        (Attended, AgreedSessions) = figures is null ? (review.AttendedAgreedSessions ?? 0, review.AgreedSessions ?? 0) : (figures.ExpectedAttended, figures.ExpectedPossible);
+        EvidenceDocuments = await Db.CaseDocuments.AsNoTracking().Where(d => d.ReviewId == review.Id).OrderBy(d => d.CreatedAt)
+            .Select(d => new CaseDocumentRow(d.Id, d.Kind, d.FileName, d.Size, d.CreatedAt)).ToListAsync();
+        var stillRunning = Case.Stage == ArrangementStage.Running || (Case.EndsOn is { } last && last >= Today);
+        CanHold = !review.IsHeld && !review.AwaitingAgreement && stillRunning && CurrentUser.Can(Permission.ManageArrangements, Case.SchoolId);
+        CanAgree = review.AwaitingAgreement && stillRunning && CurrentUser.Can(Permission.AgreeFormalReviews, Case.SchoolId);
+        return true;
+    }
+}
