@@ -91,6 +91,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Domain.Arrangements.ArrangementReview> ArrangementReviews => Set<Domain.Arrangements.ArrangementReview>();
 
+    public DbSet<Domain.Flexi.AgreementSignatureLink> AgreementSignatureLinks => Set<Domain.Flexi.AgreementSignatureLink>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -55,6 +55,7 @@ builder.Services.AddRazorPages(o =>
         o.Conventions.AuthorizePage("/Account/SetupAuthenticator", Policies.SignedIn);
         o.Conventions.AuthorizeFolder("/Admin", Policies.TrustAdmin);
         o.Conventions.AuthorizeFolder("/Audit", Policies.TrustAudit);
+        o.Conventions.AllowAnonymousToPage("/Sign"); // the parent's one-time signing link (no account)
         o.Conventions.AllowAnonymousToPage("/Error");
         o.Conventions.AllowAnonymousToPage("/NotFound");
     })

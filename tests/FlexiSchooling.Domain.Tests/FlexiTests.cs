@@ -284,4 +284,29 @@ public sealed class FlexiTests
         Assert.Contains("94.4% (34 of 36)", held.Detail, StringComparison.Ordinal);
         Assert.Equal("review-held-once", Assert.Throws<DomainRuleException>(() => review.Hold(arrangement, record, 34, 36, today, null, Now)).Rule);
     }
+
+    [Fact]
+    public void A_signing_link_signs_only_the_draft_it_was_sent_for_once_before_it_expires()
+    {
+        var today = new DateOnly(2025, 5, 12);
+        var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
+        var terms = new AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", today, SessionPattern.Of([(DayOfWeek.Monday, Attendance.Session.AM)]));
+        var (agreement, _) = FlexiAgreement.DraftFor(arrangement, terms, Summer2025(), null, Now);
+        Assert.Equal("signature-link-email", Assert.Throws<DomainRuleException>(() => AgreementSignatureLink.Send(arrangement, agreement, "no-at-sign", "Sarah", null, Now)).Rule);
+        var (link, token, _) = AgreementSignatureLink.Send(arrangement, agreement, "sarah@example.org", "Sarah Patel", null, Now);
+        Assert.Equal(OneTimeToken.Hash(token), link.TokenHash);
+        Assert.NotEqual(token, link.TokenHash);
+
+        // Expired after its lifetime; void once the agreement is redrafted.
+        Assert.Contains("expired", link.Unusable(arrangement, agreement, Now + AgreementSignatureLink.Lifetime), StringComparison.Ordinal);
+        agreement.Revise(arrangement, terms with { Rationale = "changed" }, Summer2025(), null, Now);
+        Assert.Contains("changed since this link was sent", link.Unusable(arrangement, agreement, Now), StringComparison.Ordinal);
+
+        var (second, _, _) = AgreementSignatureLink.Send(arrangement, agreement, "sarah@example.org", "Sarah Patel", null, Now);
+        Assert.Equal("signature-link-confirm", Assert.Throws<DomainRuleException>(() => second.Sign(arrangement, agreement, "Sarah Patel", confirmed: false, today, Now)).Rule);
+        second.Sign(arrangement, agreement, "Sarah Patel", confirmed: true, today, Now);
+        Assert.Equal((SignatureMethod.TypedNameByLink, "Sarah Patel"), (agreement.ParentSignedVia!.Value, agreement.ParentSignedBy!));
+        Assert.Equal("signature-link-usable", Assert.Throws<DomainRuleException>(() => second.Sign(arrangement, agreement, "Sarah Patel", true, today, Now)).Rule);
+    }
 }

@@ -67,6 +67,11 @@ public sealed class TenancyTests : IAsyncLifetime
             drafted.StampTrust(trust);
             system.FlexiAgreements.Add(agreement);
             system.ArrangementEvents.Add(drafted);
+            var (link, _, sent) = Domain.Flexi.AgreementSignatureLink.Send(arrangement, agreement, "parent@example.org", "A parent", null, DateTimeOffset.UtcNow);
+            link.StampTrust(trust);
+            sent.StampTrust(trust);
+            system.AgreementSignatureLinks.Add(link);
+            system.ArrangementEvents.Add(sent);
             var (risk, started) = Domain.RiskAssessments.RiskAssessment.Start(arrangement, Domain.RiskAssessments.RiskTemplates.All[0], null, DateTimeOffset.UtcNow);
             risk.StampTrust(trust);
             started.StampTrust(trust);

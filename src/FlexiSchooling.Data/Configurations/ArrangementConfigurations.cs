@@ -107,6 +107,21 @@ internal sealed class ArrangementReviewConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class AgreementSignatureLinkConfiguration : IEntityTypeConfiguration<AgreementSignatureLink>
+{
+    public void Configure(EntityTypeBuilder<AgreementSignatureLink> b)
+    {
+        b.ToTable("agreement_signature_links");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Email).HasMaxLength(254);
+        b.Property(x => x.ParentName).HasMaxLength(200);
+        b.Property(x => x.TokenHash).HasMaxLength(64);
+        b.HasIndex(x => x.TokenHash).IsUnique();
+        b.HasIndex(x => x.ArrangementId);
+        b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class FlexiAgreementConfiguration : IEntityTypeConfiguration<FlexiAgreement>
 {
     public void Configure(EntityTypeBuilder<FlexiAgreement> b)
@@ -120,6 +135,7 @@ internal sealed class FlexiAgreementConfiguration : IEntityTypeConfiguration<Fle
 
         b.Property(x => x.ResponsiblePersonAtHome).HasMaxLength(200);
         b.Property(x => x.ParentSignedBy).HasMaxLength(200);
+        b.Property(x => x.ParentSignedVia).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.SchoolSignedBy).HasMaxLength(200);
         b.Ignore(x => x.Pattern);
         b.Property(x => x.Version).IsRowVersion();

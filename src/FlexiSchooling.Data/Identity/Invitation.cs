@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FlexiSchooling.Domain.Tenancy;
 
 namespace FlexiSchooling.Data.Identity;
@@ -42,7 +40,7 @@ public sealed class Invitation : ITrustStampable
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
 
-    public static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+    public static string NewToken() => Domain.Common.OneTimeToken.New();
 
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token) => Domain.Common.OneTimeToken.Hash(token);
 }

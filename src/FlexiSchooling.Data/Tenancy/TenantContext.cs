@@ -37,6 +37,20 @@ public sealed class TenantContext
         SchoolIds = [];
     }
 
+    /// <summary>
+    /// The holder of a one-time link (a parent signing an agreement): no account, only the trust and the one
+    /// school the link belongs to, so what the link may read and write stays inside that school.
+    /// </summary>
+    public void SetLinkHolder(Guid trustId, Guid schoolId, string actorRole)
+    {
+        TrustId = trustId;
+        UserId = null;
+        AllSchools = false;
+        SchoolIds = [schoolId];
+        ActorRole = actorRole;
+        ActiveSchoolId = schoolId;
+    }
+
     public void SetUser(Guid trustId, Guid userId, bool allSchools, IEnumerable<Guid> schoolIds, string? actorRole, Guid? activeSchoolId)
     {
         TrustId = trustId;

@@ -68,6 +68,9 @@ public sealed class FlexiAgreement : ISchoolOwned, ITrustStampable
 
     public DateOnly? ParentSignedOn { get; private set; }
 
+    /// <summary>How the parent signed: in person on paper (scan kept) or by typed name through the emailed link.</summary>
+    public SignatureMethod? ParentSignedVia { get; private set; }
+
     public string? SchoolSignedBy { get; private set; }
 
     public DateOnly? SchoolSignedOn { get; private set; }
@@ -81,7 +84,7 @@ public sealed class FlexiAgreement : ISchoolOwned, ITrustStampable
     /// A signature on the current draft, recorded as given in person on paper (the scan is kept with the case).
     /// The parent signs first or the school does; either way both sign the same draft.
     /// </summary>
-    public ArrangementEvent Sign(Arrangement arrangement, bool parent, string name, DateOnly signedOn, DateOnly today, Guid? userId, DateTimeOffset now)
+    public ArrangementEvent Sign(Arrangement arrangement, bool parent, string name, DateOnly signedOn, DateOnly today, Guid? userId, DateTimeOffset now, SignatureMethod method = SignatureMethod.InPerson)
     {
         if (arrangement.Stage != ArrangementStage.Agreed)
         {
@@ -100,14 +103,14 @@ public sealed class FlexiAgreement : ISchoolOwned, ITrustStampable
 
         if (parent)
         {
-            (ParentSignedBy, ParentSignedOn) = (name.Trim(), signedOn);
+            (ParentSignedBy, ParentSignedOn, ParentSignedVia) = (name.Trim(), signedOn, method);
         }
         else
         {
             (SchoolSignedBy, SchoolSignedOn) = (name.Trim(), signedOn);
         }
 
-        return arrangement.Event(parent ? $"Agreement signed by the parent (draft {Draft})" : $"Agreement signed for the school (draft {Draft})", $"{name.Trim()}, {signedOn:d MMMM yyyy}, in person on paper.", userId, now);
+        return arrangement.Event(parent ? $"Agreement signed by the parent (draft {Draft})" : $"Agreement signed for the school (draft {Draft})", $"{name.Trim()}, {signedOn:d MMMM yyyy}, {(method == SignatureMethod.InPerson ? "in person on paper" : "by typed name through the link emailed to the parent")}.", userId, now);
     }
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
@@ -139,7 +142,7 @@ public sealed class FlexiAgreement : ISchoolOwned, ITrustStampable
         }
 
         // A new draft has not been signed by anyone.
-        (ParentSignedBy, ParentSignedOn, SchoolSignedBy, SchoolSignedOn) = (null, null, null, null);
+        (ParentSignedBy, ParentSignedOn, ParentSignedVia, SchoolSignedBy, SchoolSignedOn) = (null, null, null, null, null);
         SchoolProvides = terms.SchoolProvides.Trim();
         HomeProvides = terms.HomeProvides.Trim();
         ResponsiblePersonAtHome = terms.ResponsiblePersonAtHome.Trim();

@@ -128,7 +128,7 @@ public static class FlexiRules
         List<Gate> gates =
         [
             new("The agreement drawn up", "Headteacher or designated safeguarding lead", agreement is not null),
-            new("The agreement signed by the parent", "The parent, in person", agreement?.ParentSignedOn is not null),
+            new("The agreement signed by the parent", "The parent, in person or through the emailed link", agreement?.ParentSignedOn is not null),
             new("The agreement signed for the school", "Headteacher", agreement?.SchoolSignedOn is not null),
             new("The risk assessment approved", "Designated safeguarding lead; approved by a headteacher or DSL", approved),
             new("The local authority notified", "Headteacher or designated safeguarding lead", arrangement.LocalAuthorityNotifiedOn is not null),

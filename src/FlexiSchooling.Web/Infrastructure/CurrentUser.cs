@@ -139,4 +139,7 @@ public static class PreSignIn
 
     public static Task<Guid?> TrustForInvitationAsync(AppDbContext db, string tokenHash) =>
         db.Database.SqlQuery<Guid?>($"SELECT auth_trust_for_invitation({tokenHash}) AS \"Value\"").SingleAsync();
+
+    public static Task<Guid?> TrustForSignatureLinkAsync(AppDbContext db, string tokenHash) =>
+        db.Database.SqlQuery<Guid?>($"SELECT auth_trust_for_signature_link({tokenHash}) AS \"Value\"").SingleAsync();
 }

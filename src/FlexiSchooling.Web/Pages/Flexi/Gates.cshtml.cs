@@ -16,8 +16,17 @@ namespace FlexiSchooling.Web.Pages.Flexi;
 /// expected marks with the profile's code, not expected in school (000 §5: home sessions are authorised
 /// absence, code C; the agreed school sessions are compulsory).
 /// </summary>
-public sealed class GatesModel : CasePageModel
+public sealed class GatesModel(EmailOutbox outbox) : CasePageModel
 {
+    [BindProperty]
+    public string? LinkName { get; set; }
+
+    [BindProperty]
+    public string? LinkEmail { get; set; }
+
+    /// <summary>The latest signing link emailed to the parent, if any.</summary>
+    public AgreementSignatureLink? LatestLink { get; private set; }
+
     [BindProperty]
     public string? ParentName { get; set; }
 
@@ -133,6 +142,41 @@ public sealed class GatesModel : CasePageModel
         return Redirect($"/Flexi/Case/{id}");
     }
 
+    /// <summary>
+    /// Emails the parent a one-time link to sign the current draft by typing their name (issue 4, step 6); an
+    /// earlier link stops working. The token is only in the email.
+    /// </summary>
+    public async Task<IActionResult> OnPostSendLinkAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true) || Agreement is null)
+        {
+            return NotFound();
+        }
+
+        var now = Time.GetUtcNow();
+        try
+        {
+            var (link, token, sent) = AgreementSignatureLink.Send(Case, Agreement, LinkEmail ?? "", LinkName ?? "", CurrentUser.UserId, now);
+            foreach (var earlier in await Db.AgreementSignatureLinks.Where(l => l.ArrangementId == id && l.UsedAt == null && l.WithdrawnAt == null).ToListAsync())
+            {
+                earlier.Withdraw(now);
+            }
+
+            Db.AgreementSignatureLinks.Add(link);
+            Db.ArrangementEvents.Add(sent);
+            outbox.Enqueue(link.Email, $"Please sign the flexi-schooling agreement for {PupilName}",
+                $"Dear {link.ParentName},\n\n{SchoolName} has drawn up the flexi-schooling agreement for {PupilName}. Please read it and sign it by typing your name, using this link:\n{Request.Scheme}://{Request.Host}/Sign?token={token}\n\nThe link works once and expires on {LondonClock.ToLondon(link.ExpiresAt):d MMMM yyyy}. You do not need an account. If you would rather sign on paper, contact the school.");
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field switch { "Email" => nameof(LinkEmail), "ParentName" => nameof(LinkName), _ => "" }, e.Message);
+            return Page();
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Flexi/Case/{id}/Gates");
+    }
+
     private async Task<IActionResult> NotifyAsync(Guid id, bool trust)
     {
         if (!await LoadAsync(id, tracked: true))
@@ -171,7 +215,9 @@ public sealed class GatesModel : CasePageModel
         Agreement = await (tracked ? agreements : agreements.AsNoTracking()).SingleOrDefaultAsync();
         Settings = (await DecidedUnderAsync()).Settings.Flexi;
         Gates = await StartGatesAsync(Agreement, Settings);
+        LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
         ParentName ??= Case.RequestedBy;
+        LinkName ??= Case.RequestedBy;
         SignerForSchool ??= CurrentUser.DisplayName;
         return true;
     }

@@ -361,10 +361,10 @@ public sealed partial class FlexiCaseTests : AppTest
     private static DateOnly LondonToday() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
 
     /// <summary>A new case at the school taken through every step to running (the steps each have their own tests above).</summary>
-    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> RunningCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null)
+    /// <summary>A new case at the school, agreed and with its agreement drawn up (draft 1), waiting for its gates.</summary>
+    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> AgreedCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null)
     {
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", slug));
-        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", slug));
         var pupil = await PupilWithoutCaseAsync(school, admittedBy: admittedBy);
         var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
         await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
@@ -372,6 +372,14 @@ public sealed partial class FlexiCaseTests : AppTest
         (string, string)[] sessions = [.. (inSchool ?? [DayOfWeek.Monday]).SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })];
         await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Agreement", [.. sessions, ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"),
             ("Input.Rationale", "r"), ("Input.SchoolProvides", "s"), ("Input.HomeProvides", "h"), ("Input.NationalCurriculumExtent", "n"), ("Input.Assessment", "a"), ("Input.SendProvision", "None"), ("Input.Flexibility", "f")]);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM flexi_agreements WHERE arrangement_id = '{id}'"));
+        return (id, pupil, head);
+    }
+
+    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> RunningCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null)
+    {
+        var (id, pupil, head) = await AgreedCaseAsync(slug, school, inSchool, admittedBy);
+        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", slug));
         var gates = $"/Flexi/Case/{id}/Gates";
         var page = await (await head.GetAsync(gates)).Content.ReadAsStringAsync();
         using (var form = new MultipartFormDataContent { { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" }, { new StringContent("Sarah Example"), "ParentName" } })

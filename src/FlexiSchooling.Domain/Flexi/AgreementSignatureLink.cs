@@ -1,0 +1,135 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Tenancy;
+
+namespace FlexiSchooling.Domain.Flexi;
+
+/// <summary>How a signature was given.</summary>
+public enum SignatureMethod
+{
+    /// <summary>On paper, in person; the scan is kept with the case.</summary>
+    InPerson,
+
+    /// <summary>The parent typed their name through a one-time link emailed to them.</summary>
+    TypedNameByLink,
+}
+
+/// <summary>
+/// A one-time link emailed to the parent to sign the current draft of the agreement by typing their name
+/// (issue 4, step 6: "works without an account and expires"). Only the token's hash is stored; the link
+/// is looked up before any tenant is known through a security-definer function (docs/adr/0005). It signs
+/// only the draft it was sent for: a redraft, a newer link, its use or its expiry ends it.
+/// </summary>
+public sealed class AgreementSignatureLink : ISchoolOwned, ITrustStampable
+{
+    /// <summary>Long enough for a parent to read the agreement over a weekend and sign; short enough not to linger.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+
+    private AgreementSignatureLink() { }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public Guid ArrangementId { get; private set; }
+
+    /// <summary>The draft of the agreement the link signs.</summary>
+    public int Draft { get; private set; }
+
+    public string Email { get; private set; } = "";
+
+    /// <summary>The parent the link was sent to, as the school named them.</summary>
+    public string ParentName { get; private set; } = "";
+
+    public string TokenHash { get; private set; } = "";
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public Guid? CreatedBy { get; private set; }
+
+    public DateTimeOffset ExpiresAt { get; private set; }
+
+    public DateTimeOffset? UsedAt { get; private set; }
+
+    /// <summary>Set when a newer link was sent: only the latest works.</summary>
+    public DateTimeOffset? WithdrawnAt { get; private set; }
+
+    public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    /// <summary>A new link for the parent to sign <paramref name="agreement"/>'s current draft; the token goes only in the email.</summary>
+    public static (AgreementSignatureLink Link, string Token, ArrangementEvent Event) Send(Arrangement arrangement, FlexiAgreement agreement, string email, string parentName, Guid? userId, DateTimeOffset now)
+    {
+        if (arrangement.Stage != ArrangementStage.Agreed || agreement.ParentSignedOn is not null)
+        {
+            throw new DomainRuleException("signature-link-unsigned-draft", "A signing link is sent for a draft the parent has not signed, before the arrangement starts.");
+        }
+
+        email = email.Trim();
+        if (email.Length is 0 or > 254 || email.IndexOf('@', StringComparison.Ordinal) is <= 0 || email.EndsWith('@') || email.Contains(' ', StringComparison.Ordinal))
+        {
+            throw new DomainRuleException("signature-link-email", "Enter the parent's email address, like name@example.com.", "Email");
+        }
+
+        if (string.IsNullOrWhiteSpace(parentName) || parentName.Trim().Length > 200)
+        {
+            throw new DomainRuleException("signature-link-name", "Enter the name of the parent who will sign (at most 200 characters).", "ParentName");
+        }
+
+        var token = OneTimeToken.New();
+        var link = new AgreementSignatureLink
+        {
+            Id = Guid.CreateVersion7(now),
+            SchoolId = arrangement.SchoolId,
+            ArrangementId = arrangement.Id,
+            Draft = agreement.Draft,
+            Email = email,
+            ParentName = parentName.Trim(),
+            TokenHash = OneTimeToken.Hash(token),
+            CreatedAt = now,
+            CreatedBy = userId,
+            ExpiresAt = now + Lifetime,
+        };
+        return (link, token, arrangement.Event($"Signing link sent to the parent (draft {agreement.Draft})", $"To {link.ParentName} at {email}; it expires {LondonClock.ToLondon(link.ExpiresAt):d MMMM yyyy HH:mm}.", userId, now));
+    }
+
+    /// <summary>Why the link cannot be used now, in words for the parent; null when it can.</summary>
+    public string? Unusable(Arrangement arrangement, FlexiAgreement agreement, DateTimeOffset now) => this switch
+    {
+        { UsedAt: not null } => "This link has already been used to sign the agreement.",
+        { WithdrawnAt: not null } => "A newer link has been sent to you: use the link in the latest email.",
+        _ when now >= ExpiresAt => "This link has expired. Ask the school to send a new one.",
+        _ when agreement.Draft != Draft => "The agreement has changed since this link was sent. Ask the school to send a link for the new version.",
+        _ when arrangement.Stage != ArrangementStage.Agreed || agreement.ParentSignedOn is not null => "The agreement no longer needs your signature.",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The parent signs by typing their name and confirming they have read the agreement; the signature is
+    /// recorded on the draft with how it was given, and the link cannot be used again.
+    /// </summary>
+    public ArrangementEvent Sign(Arrangement arrangement, FlexiAgreement agreement, string typedName, bool confirmed, DateOnly today, DateTimeOffset now)
+    {
+        if (Unusable(arrangement, agreement, now) is { } reason)
+        {
+            throw new DomainRuleException("signature-link-usable", reason);
+        }
+
+        if (!confirmed)
+        {
+            throw new DomainRuleException("signature-link-confirm", "Confirm that you have read the agreement and agree to it.", "Confirmed");
+        }
+
+        if (string.IsNullOrWhiteSpace(typedName))
+        {
+            throw new DomainRuleException("signature-link-typed-name", "Type your full name to sign.", "TypedName");
+        }
+
+        UsedAt = now;
+        return agreement.Sign(arrangement, parent: true, typedName, today, today, null, now, SignatureMethod.TypedNameByLink);
+    }
+
+    /// <summary>A newer link replaces this one.</summary>
+    public void Withdraw(DateTimeOffset now) => WithdrawnAt ??= now;
+}
