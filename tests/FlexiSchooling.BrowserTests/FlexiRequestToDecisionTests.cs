@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlexiSchooling.BrowserTests.Infrastructure;
+using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.Web.Seeding;
 using Microsoft.Playwright;
 
@@ -115,21 +116,72 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await AccessibleAsync(dsl, "61-flexi-case-risk-approved");
         await SavePdfAsync(dsl, "Approved risk assessment", "62-flexi-risk-assessment");
 
-        // Signatures (in person, with the scan), the local authority told, and the start.
+        // Signatures: the parent by typed name through the emailed one-time link (no account), the school in
+        // person; the local authority told by letter; and the start.
         await page.GotoAsync(caseUrl + "/Gates");
         await AccessibleAsync(page, "63-flexi-gates");
-        await page.Locator("#Scan").SetInputFilesAsync(new FilePayload { Name = "signed-agreement.pdf", MimeType = "application/pdf", Buffer = DemoFlexi.MinimalPdf(["Signed: Amira Khan"]) });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Record the parent's signature" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#parent-signed")).ToContainTextAsync("Amira Khan");
+        var caseId = caseUrl[(caseUrl.LastIndexOf('/') + 1)..];
+        var parentEmail = $"amira.khan.{caseId[..8]}@example.org";
+        await page.GetByLabel("Parent's name").FillAsync("Amira Khan");
+        await page.GetByLabel("Parent's email address").FillAsync(parentEmail);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Email the signing link" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#link-sent")).ToContainTextAsync(parentEmail);
+        var email = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(browser.Database), $"SELECT text_body FROM outbox_messages WHERE \"to\" = '{parentEmail}'");
+        var link = System.Text.RegularExpressions.Regex.Match(email, @"https?://\S+/Sign\?token=[\w-]+").Value;
+        var parent = await browser.NewPageAsync();
+        await parent.GotoAsync(new Uri(link).PathAndQuery); // the test server treats loopback as secure, so the emailed link says https
+        await Assertions.Expect(parent.Locator("h1")).ToContainTextAsync("Sign the flexi-schooling agreement");
+        await parent.GetByLabel("Type your full name to sign").FillAsync("Amira Khan");
+        await parent.GetByRole(AriaRole.Button, new() { Name = "Sign the agreement" }).ClickAsync();
+        await Assertions.Expect(parent.Locator(".govuk-error-summary")).ToContainTextAsync("Confirm that you have read the agreement");
+        await AccessibleAsync(parent, "63a-flexi-parent-signing-link");
+        await parent.Locator("#Confirmed").CheckAsync();
+        await parent.GetByRole(AriaRole.Button, new() { Name = "Sign the agreement" }).ClickAsync();
+        await Assertions.Expect(parent.Locator("#signed")).ToContainTextAsync("Agreement signed");
+        await AccessibleAsync(parent, "63b-flexi-parent-signed");
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#parent-signed")).ToContainTextAsync("by typed name through the emailed link");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record the school's signature" }).ClickAsync();
         await page.GetByLabel("Who was told").FillAsync("Derby City Council, elective home education team");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record: the local authority told" }).ClickAsync();
         await AccessibleAsync(page, "64-flexi-gates-met");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the arrangement" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Running");
+        await Assertions.Expect(page.Locator("#review-list")).ToContainTextAsync("To hold");
         await AccessibleAsync(page, "65-flexi-case-running");
+        await SavePdfAsync(page, "Notification letter", "65a-flexi-notification-letter");
+
+        // The register shows the home sessions as C. The agreement starts next term, so its start is moved to a
+        // past Monday here to open a past register: Friday is a home day.
+        var pupilId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), $"SELECT pupil_id FROM arrangements WHERE id = '{caseId}'");
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(browser.Database), $"""
+            UPDATE arrangements SET started_on = '2026-11-16' WHERE id = '{caseId}';
+            UPDATE expected_marks SET "from" = '2026-11-16' WHERE pupil_id = '{pupilId}';
+            """);
+        var group = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), $"SELECT registration_group_id FROM pupils WHERE id = '{pupilId}'");
+        await page.GotoAsync($"/Attendance/Register/{group}?date=2026-11-20&session=AM");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Expected: C (Flexi-schooling (home))");
+        await AccessibleAsync(page, "65b-flexi-register-home-session");
+
+        // A review: progress recorded below the accepted standard raises a formal review (001 has no attendance
+        // trigger at Oswald Road; the attendance trigger is proven through the application at DDAT and Hinckley).
+        await page.GotoAsync(caseUrl);
+        await page.Locator("#review-list").GetByRole(AriaRole.Link, new() { Name = "Review", Exact = true }).ClickAsync();
+        await page.GetByLabel("Who attended").FillAsync("Mrs Head, Amira Khan, Willow");
+        await page.GetByLabel("Progress", new() { Exact = true }).FillAsync("Phonics is behind the expected standard; maths and writing on track.");
+        await page.Locator("#Input_ProgressBelowStandard").CheckAsync();
+        await page.GetByLabel("The parent's evidence").FillAsync("Nature journal and violin practice diary for each Friday.");
+        await page.GetByLabel("The pupil's view").FillAsync("Willow loves forest school and wants to keep her Fridays.");
+        await page.Locator("#Outcome-ContinueWithChanges").CheckAsync();
+        await page.GetByLabel("What was decided and what happens next").FillAsync("Daily phonics in school; formal review to consider whether Fridays continue.");
+        await AccessibleAsync(page, "65c-flexi-review");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the review" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#formal-review")).ToContainTextAsync("Progress was recorded below the accepted standard");
+        await AccessibleAsync(page, "65d-flexi-formal-review-raised");
 
         // Ending with the school's notice (Oswald Road: two weeks), and the termination letter.
+        await page.GotoAsync(caseUrl);
         await page.GetByRole(AriaRole.Link, new() { Name = "End the arrangement" }).ClickAsync();
         await page.GetByLabel("The reason").FillAsync("Willow's attendance at her school days has fallen, and her phonics needs daily teaching in school.");
         await AccessibleAsync(page, "66-flexi-end");

@@ -69,3 +69,23 @@ public sealed record TerminationLetter(
     DateOnly LastDay,
     string Reason,
     string SignedBy);
+
+/// <summary>
+/// The letter telling the local authority (or, at OLoL, the trust's link DPS) of a flexi-schooling arrangement
+/// (002 §5.1; 000 §5: the LA is responsible for the suitability of the home part).
+/// </summary>
+public sealed record NotificationLetter(
+    Letterhead Letterhead,
+    DateOnly Date,
+    string Recipient,
+    bool ToTrust,
+    string PupilName,
+    DateOnly DateOfBirth,
+    string YearGroup,
+    string Upn,
+    string ParentName,
+    string InSchool,
+    DateOnly StartDate,
+    string HomeSessionCode,
+    string ReviewCadence,
+    string SignedBy);

@@ -16,7 +16,7 @@ namespace FlexiSchooling.Web.Pages.Flexi;
 /// expected marks with the profile's code, not expected in school (000 §5: home sessions are authorised
 /// absence, code C; the agreed school sessions are compulsory).
 /// </summary>
-public sealed class GatesModel(EmailOutbox outbox) : CasePageModel
+public sealed class GatesModel(EmailOutbox outbox, Documents.DocumentRenderer documents) : CasePageModel
 {
     [BindProperty]
     public string? LinkName { get; set; }
@@ -190,9 +190,17 @@ public sealed class GatesModel(EmailOutbox outbox) : CasePageModel
             return Page();
         }
 
+        if (Agreement is null)
+        {
+            ModelState.AddModelError(nameof(NotifiedTo), "Draw up the agreement first: the letter gives its sessions and start date");
+            return Page();
+        }
+
+        var now = Time.GetUtcNow();
+        var on = NotifiedOn ?? Today;
         try
         {
-            Db.ArrangementEvents.Add(Case.RecordNotification(trust, NotifiedOn ?? Today, NotifiedTo, Today, CurrentUser.UserId, Time.GetUtcNow()));
+            Db.ArrangementEvents.Add(Case.RecordNotification(trust, on, NotifiedTo, Today, CurrentUser.UserId, now));
         }
         catch (DomainRuleException e)
         {
@@ -200,6 +208,24 @@ public sealed class GatesModel(EmailOutbox outbox) : CasePageModel
             return Page();
         }
 
+        // The letter as sent (002 §5.1), kept with the case; if it cannot be produced nothing is saved.
+        var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
+        var letter = new Documents.NotificationLetter(Documents.Letterhead.For(school, CurrentUser.TrustName), on, NotifiedTo.Trim(), trust, PupilName, Pupil.DateOfBirth,
+            Domain.Pupils.YearGroups.Label(Pupil.YearGroup), Pupil.Upn, Case.RequestedBy, Agreement.Pattern.Describe(), Agreement.StartDate, Settings.HomeSessionCode,
+            Settings.ReviewCadence == Domain.Calendar.ReviewCadence.HalfTermly ? "Half-termly" : Settings.ReviewCadence.ToString(), school.HeadteacherName ?? CurrentUser.DisplayName);
+        byte[] pdf;
+        try
+        {
+            pdf = await documents.PdfAsync("NotificationLetter", letter, HttpContext.RequestAborted);
+        }
+        catch (InvalidOperationException)
+        {
+            ModelState.AddModelError("", "The letter could not be produced, so nothing has been saved. Try again in a moment.");
+            return Page();
+        }
+
+        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.LocalAuthorityNotification,
+            $"Flexi-schooling notification {PupilName} to {(trust ? "the trust" : "the local authority")} {on:yyyy-MM-dd}.pdf", "application/pdf", pdf, CurrentUser.UserId, now));
         await Db.SaveChangesAsync();
         return Redirect($"/Flexi/Case/{id}/Gates");
     }

@@ -330,6 +330,13 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=School", ("SignerForSchool", "Mrs Head"))).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=LocalAuthority", ("NotifiedTo", "Derby City Council, EHE team"), ("NotifiedOn", "2026-11-20"))).StatusCode);
         Assert.Contains("It cannot start yet: the risk assessment approved", await (await start()).HtmlAsync(), StringComparison.Ordinal);
+        // The notification is a letter kept with the case (002 §5.1).
+        var notification = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'LocalAuthorityNotification'");
+        var notificationText = await PdfTextAsync(await (await head.GetAsync($"/Flexi/Document/{notification}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Notification of a flexi-schooling arrangement", "Derby City Council, EHE team", "Monday all day", "code C", "Brookside" })
+        {
+            Assert.Contains(expected, notificationText, StringComparison.Ordinal);
+        }
 
         var risk = $"/Flexi/Case/{id}/RiskAssessment";
         await dsl.PostFormAsync(risk, risk + "?handler=Start");
