@@ -63,10 +63,6 @@ public static class FlexiReviews
         return AttendanceFigures.From(marks.Select(m => (m.Category, m.ExpectedInSchool)));
     }
 
-    /// <summary>The settings of the profile version the case was decided under: a case keeps its rules.</summary>
-    public static async Task<FlexiSettings> SettingsAsync(AppDbContext db, Arrangement arrangement) =>
-        (await db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == arrangement.ProfileVersionId)).Settings.Flexi;
-
     private static async Task<ArrangementReview?> RaiseIfDueAsync(AppDbContext db, Arrangement arrangement, DateOnly today, Guid? userId, DateTimeOffset now)
     {
         var formal = await db.ArrangementReviews.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking()
@@ -76,7 +72,7 @@ public static class FlexiReviews
             return null; // one formal review at a time: the open one is already in hand
         }
 
-        var settings = await SettingsAsync(db, arrangement);
+        var settings = (await SchoolRules.DecidedUnderAsync(db, arrangement)).Settings.Flexi;
         if (FlexiRules.FormalReviewReason(await TriggerFiguresAsync(db, arrangement, formal), settings) is not { } because)
         {
             return null;

@@ -16,6 +16,10 @@ public static class SchoolRules
         return new SchoolCalendar(terms, closures, holidays);
     }
 
+    /// <summary>The profile version an arrangement was decided under: a case keeps its rules when the profile changes.</summary>
+    public static Task<PolicyProfileVersion> DecidedUnderAsync(AppDbContext db, Domain.Arrangements.Arrangement arrangement) =>
+        db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == arrangement.ProfileVersionId);
+
     public static async Task<PolicyProfileVersion> ProfileAsync(AppDbContext db, Guid schoolId, DateOnly date) =>
         PolicyProfileVersion.InForce(await db.PolicyProfileVersions.AsNoTracking().Where(v => v.SchoolId == null || v.SchoolId == schoolId).ToListAsync(), schoolId, date);
 }

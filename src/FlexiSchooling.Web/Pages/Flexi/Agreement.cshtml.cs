@@ -132,18 +132,11 @@ public sealed class AgreementModel(DocumentRenderer documents) : CasePageModel
         var document = new AgreementDocument(Letterhead.For(school, CurrentUser.TrustName), PupilName, YearGroups.Label(Pupil.YearGroup), Pupil.DateOfBirth, Case.RequestedBy, agreement,
             settings.ReviewCadence.ToString() switch { "HalfTermly" => "Half-termly", var c => c }, settings.SchoolNoticeWeeks, settings.ParentNoticeWeeks,
             settings.FormalReviewBelowPercent, settings.FormalReviewAgreedBy, settings.HomeSessionCode);
-        byte[] pdf;
-        try
+        if (!await KeepDocumentAsync(documents, "Agreement", document, CaseDocumentKind.Agreement, $"Flexi-schooling agreement {PupilName} draft {agreement.Draft}.pdf", "The agreement could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
-            pdf = await documents.PdfAsync("Agreement", document, HttpContext.RequestAborted);
-        }
-        catch (InvalidOperationException)
-        {
-            ModelState.AddModelError("", "The agreement could not be produced, so nothing has been saved. Try again in a moment.");
             return Page();
         }
 
-        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.Agreement, $"Flexi-schooling agreement {PupilName} draft {agreement.Draft}.pdf", "application/pdf", pdf, CurrentUser.UserId, now));
         await Db.SaveChangesAsync();
         return Redirect($"/Flexi/Case/{id}");
     }

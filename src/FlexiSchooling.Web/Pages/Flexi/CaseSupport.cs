@@ -34,8 +34,28 @@ public abstract class CasePageModel : AppPageModel
     }
 
     /// <summary>The policy profile version the case was decided under: a case keeps its rules when the profile changes.</summary>
-    protected async Task<Domain.Policy.PolicyProfileVersion> DecidedUnderAsync() =>
-        await Db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == Case.ProfileVersionId);
+    protected Task<Domain.Policy.PolicyProfileVersion> DecidedUnderAsync() => SchoolRules.DecidedUnderAsync(Db, Case);
+
+    /// <summary>
+    /// Produces a document as PDF and keeps it with the case, as part of the caller's save (ADR 0013). When it
+    /// cannot be produced, <paramref name="failure"/> is shown and false returned, so the caller saves nothing.
+    /// </summary>
+    protected async Task<bool> KeepDocumentAsync<TModel>(Documents.DocumentRenderer documents, string template, TModel model, CaseDocumentKind kind, string fileName, string failure, DateTimeOffset now)
+    {
+        byte[] pdf;
+        try
+        {
+            pdf = await documents.PdfAsync(template, model, HttpContext.RequestAborted);
+        }
+        catch (InvalidOperationException)
+        {
+            ModelState.AddModelError("", failure);
+            return false;
+        }
+
+        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, kind, fileName, "application/pdf", pdf, CurrentUser.UserId, now));
+        return true;
+    }
 
     /// <summary>The case's start gates, with its approved risk assessment if it has one.</summary>
     protected async Task<IReadOnlyList<Gate>> StartGatesAsync(Domain.Flexi.FlexiAgreement? agreement, Domain.Policy.FlexiSettings settings)

@@ -126,19 +126,11 @@ public sealed class DecisionModel(DocumentRenderer documents) : CasePageModel
             Letterhead.For(school, CurrentUser.TrustName), decidedOn, Case.RequestedBy, PupilName, Domain.Pupils.YearGroups.Label(Pupil.YearGroup), Case.RequestedOn, Case.MeetingOn!.Value,
             Case.Outcome!.Value, Case.DecisionReason, [.. FlexiRules.Criteria.Select(c => new LetterCriterion(c.Text, criteria.Single(a => a.Key == c.Key).Met))],
             Pupil.Flags.Ehcp && Case.LocalAuthorityAgreedOn is not null, school.HeadteacherName ?? CurrentUser.DisplayName);
-        byte[] pdf;
-        try
+        if (!await KeepDocumentAsync(documents, "DecisionLetter", letter, CaseDocumentKind.DecisionLetter, $"Flexi-schooling decision {PupilName} {decidedOn:yyyy-MM-dd}.pdf", "The decision letter could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
-            pdf = await documents.PdfAsync("DecisionLetter", letter, HttpContext.RequestAborted);
-        }
-        catch (InvalidOperationException)
-        {
-            ModelState.AddModelError("", "The decision letter could not be produced, so nothing has been saved. Try again in a moment.");
             return Page();
         }
 
-        var fileName = $"Flexi-schooling decision {PupilName} {decidedOn:yyyy-MM-dd}.pdf";
-        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.DecisionLetter, fileName, "application/pdf", pdf, CurrentUser.UserId, now));
         await Db.SaveChangesAsync(); // decision, history and letter together
         return Redirect($"/Flexi/Case/{id}");
     }

@@ -79,18 +79,11 @@ public sealed class EndModel(DocumentRenderer documents) : CasePageModel
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
         var letter = new TerminationLetter(Letterhead.For(school, CurrentUser.TrustName), Today, Case.RequestedBy, PupilName, By == NoticeGivenBy.Parent, noticeOn,
             By == NoticeGivenBy.Parent ? Settings.ParentNoticeWeeks!.Value : Settings.SchoolNoticeWeeks, lastDay, Case.EndReason!, school.HeadteacherName ?? CurrentUser.DisplayName);
-        byte[] pdf;
-        try
+        if (!await KeepDocumentAsync(documents, "TerminationLetter", letter, CaseDocumentKind.TerminationLetter, $"End of flexi-schooling {PupilName} {noticeOn:yyyy-MM-dd}.pdf", "The letter could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
-            pdf = await documents.PdfAsync("TerminationLetter", letter, HttpContext.RequestAborted);
-        }
-        catch (InvalidOperationException)
-        {
-            ModelState.AddModelError("", "The letter could not be produced, so nothing has been saved. Try again in a moment.");
             return Page();
         }
 
-        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.TerminationLetter, $"End of flexi-schooling {PupilName} {noticeOn:yyyy-MM-dd}.pdf", "application/pdf", pdf, CurrentUser.UserId, now));
         await Db.SaveChangesAsync();
         return Redirect($"/Flexi/Case/{id}");
     }

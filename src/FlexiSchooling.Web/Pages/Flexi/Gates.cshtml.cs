@@ -213,19 +213,11 @@ public sealed class GatesModel(EmailOutbox outbox, Documents.DocumentRenderer do
         var letter = new Documents.NotificationLetter(Documents.Letterhead.For(school, CurrentUser.TrustName), on, NotifiedTo.Trim(), trust, PupilName, Pupil.DateOfBirth,
             Domain.Pupils.YearGroups.Label(Pupil.YearGroup), Pupil.Upn, Case.RequestedBy, Agreement.Pattern.Describe(), Agreement.StartDate, Settings.HomeSessionCode,
             Settings.ReviewCadence == Domain.Calendar.ReviewCadence.HalfTermly ? "Half-termly" : Settings.ReviewCadence.ToString(), school.HeadteacherName ?? CurrentUser.DisplayName);
-        byte[] pdf;
-        try
+        if (!await KeepDocumentAsync(documents, "NotificationLetter", letter, CaseDocumentKind.LocalAuthorityNotification, $"Flexi-schooling notification {PupilName} to {(trust ? "the trust" : "the local authority")} {on:yyyy-MM-dd}.pdf", "The letter could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
-            pdf = await documents.PdfAsync("NotificationLetter", letter, HttpContext.RequestAborted);
-        }
-        catch (InvalidOperationException)
-        {
-            ModelState.AddModelError("", "The letter could not be produced, so nothing has been saved. Try again in a moment.");
             return Page();
         }
 
-        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.LocalAuthorityNotification,
-            $"Flexi-schooling notification {PupilName} to {(trust ? "the trust" : "the local authority")} {on:yyyy-MM-dd}.pdf", "application/pdf", pdf, CurrentUser.UserId, now));
         await Db.SaveChangesAsync();
         return Redirect($"/Flexi/Case/{id}/Gates");
     }

@@ -133,18 +133,11 @@ public sealed class RiskAssessmentModel(DocumentRenderer documents, AuditTrail a
         var names = await Db.Users.AsNoTracking().Where(u => u.Id == Current.SubmittedBy || u.Id == Current.ApprovedBy).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
         var document = new RiskAssessmentDocument(Letterhead.For(school, CurrentUser.TrustName), PupilName, Domain.Pupils.YearGroups.Label(Pupil.YearGroup), Template.Title, Current,
             names.GetValueOrDefault(Current.SubmittedBy ?? Guid.Empty, ""), names.GetValueOrDefault(CurrentUser.UserId, CurrentUser.DisplayName));
-        byte[] pdf;
-        try
+        if (!await KeepDocumentAsync(documents, "RiskAssessment", document, CaseDocumentKind.RiskAssessment, $"Risk assessment {PupilName} version {Current.Number}.pdf", "The risk assessment could not be produced as a PDF, so it has not been approved. Try again in a moment.", now))
         {
-            pdf = await documents.PdfAsync("RiskAssessment", document, HttpContext.RequestAborted);
-        }
-        catch (InvalidOperationException)
-        {
-            ModelState.AddModelError("", "The risk assessment could not be produced as a PDF, so it has not been approved. Try again in a moment.");
             return Page();
         }
 
-        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.RiskAssessment, $"Risk assessment {PupilName} version {Current.Number}.pdf", "application/pdf", pdf, CurrentUser.UserId, now));
         await Db.SaveChangesAsync();
         return Redirect(CaseUrl(id));
     }
