@@ -46,7 +46,11 @@ public static class IdentitySetup
 
         // Roles can change at any moment; the cookie is re-checked against the database each minute,
         // and CurrentUserMiddleware reloads roles on every request.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = KeepSignInFacts;
+        });
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -83,6 +87,32 @@ public static class IdentitySetup
     private static Task RedirectRelative(RedirectContext<CookieAuthenticationOptions> context)
     {
         context.Response.Redirect(Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The minute-by-minute refresh rebuilds the principal from the database, which knows nothing of how or when
+    /// this session signed in. Without this, a session would lose its second factor ("amr": "mfa") a minute after
+    /// sign-in — every page then refused where two-factor is required — and the sign-in time would restart each
+    /// minute, so the 10-hour absolute lifetime would never end an active session.
+    /// </summary>
+    public static Task KeepSignInFacts(SecurityStampRefreshingPrincipalContext context)
+    {
+        if (context.NewPrincipal?.Identity is not ClaimsIdentity fresh || context.CurrentPrincipal is not { } current)
+        {
+            return Task.CompletedTask;
+        }
+
+        foreach (var stale in fresh.Claims.Where(c => c.Type is AuthTimeClaim or "amr").ToList())
+        {
+            fresh.RemoveClaim(stale);
+        }
+
+        foreach (var kept in current.Claims.Where(c => c.Type is AuthTimeClaim or "amr"))
+        {
+            fresh.AddClaim(new Claim(kept.Type, kept.Value));
+        }
+
         return Task.CompletedTask;
     }
 

@@ -198,6 +198,44 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_two_factor_session_keeps_its_second_factor_through_the_minute_checks_and_still_ends_ten_hours_after_sign_in()
+    {
+        // Found by the browser journey: a minute after sign-in the security-stamp check rebuilt the session from the
+        // database, dropping the second factor (every page refused) and restarting the sign-in time each minute.
+        var clock = new AdjustableTime(DateTimeOffset.UtcNow);
+        using var factory = new FlexiFactory(_db, requireTwoFactor: true) { ConfigureServices = services => services.AddSingleton<TimeProvider>(clock) };
+        var client = await factory.SignInAsync(FlexiFactory.Email("senco", "brookside"));
+        var key = Regex.Match(await (await client.GetAsync("/Account/SetupAuthenticator")).HtmlAsync(), "id=\"authenticator-key\">([a-z0-9 ]+)<").Groups[1].Value;
+        await client.PostFormAsync("/Account/SetupAuthenticator", ("Input.Code", Totp.Code(key)));
+        var pupil = await _records.PupilAtAsync("Brookside");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/Pupils/{pupil}")).StatusCode);
+
+        // Active all day, a request every 20 minutes: each one past the minute re-checks the security stamp.
+        var signedInFor = TimeSpan.Zero;
+        while (signedInFor + TimeSpan.FromMinutes(20) < IdentitySetup.AbsoluteLifetime)
+        {
+            clock.Advance(TimeSpan.FromMinutes(20));
+            signedInFor += TimeSpan.FromMinutes(20);
+            var response = await client.GetAsync($"/Pupils/{pupil}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"Refused {signedInFor} after sign-in: {(int)response.StatusCode} {response.Headers.Location}");
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(20));
+        var ended = await client.GetAsync($"/Pupils/{pupil}");
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.StartsWith("/Account/Login", ended.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    private sealed class AdjustableTime(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
+    [Fact]
     public async Task Lockout_after_five_failed_two_factor_codes()
     {
         using var factory = new FlexiFactory(_db, requireTwoFactor: true);
