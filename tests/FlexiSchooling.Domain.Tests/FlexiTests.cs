@@ -286,6 +286,22 @@ public sealed class FlexiTests
     }
 
     [Fact]
+    public void A_review_looks_back_to_the_day_after_the_last_one_of_its_kind_was_held_or_to_the_start()
+    {
+        var start = new DateOnly(2025, 5, 12);
+        var arrangement = Running(start);
+        var record = new ReviewRecord(new DateOnly(2025, 6, 20), "Head, parent", "On track", false, "Diary", "Likes it", ReviewOutcome.Continue, "Carry on");
+        var (first, _) = ArrangementReview.Schedule(arrangement, new DateOnly(2025, 7, 18), null, Now);
+        var (second, _) = ArrangementReview.Schedule(arrangement, new DateOnly(2025, 12, 19), null, Now);
+        Assert.Equal(start, ArrangementReview.PeriodStart(start, [first, second]));
+        first.Hold(arrangement, record, 30, 30, new DateOnly(2025, 7, 1), null, Now);
+        // The trigger and the next review count from the day after; the held review itself still covers its own period.
+        Assert.Equal(new DateOnly(2025, 6, 21), ArrangementReview.PeriodStart(start, [first, second]));
+        Assert.Equal(new DateOnly(2025, 6, 21), ArrangementReview.PeriodStart(start, [first, second], second));
+        Assert.Equal(start, ArrangementReview.PeriodStart(start, [first, second], first));
+    }
+
+    [Fact]
     public void A_signing_link_signs_only_the_draft_it_was_sent_for_once_before_it_expires()
     {
         var today = new DateOnly(2025, 5, 12);

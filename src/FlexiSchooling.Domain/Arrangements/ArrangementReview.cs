@@ -115,6 +115,19 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
 
+    /// <summary>
+    /// The first day a review looks back over: the day after the last review of its kind held before it, or the
+    /// start. The formal-review trigger counts attendance from here (a held formal review starts the count again),
+    /// and a review records attendance at the agreed sessions over this period.
+    /// </summary>
+    public static DateOnly PeriodStart(DateOnly startedOn, IEnumerable<ArrangementReview> sameKind, ArrangementReview? review = null)
+    {
+        var lastHeld = sameKind
+            .Where(r => r.HeldOn is not null && r.Id != review?.Id && (review?.HeldOn is not { } heldOn || r.HeldOn < heldOn))
+            .Max(r => r.HeldOn);
+        return lastHeld is { } held ? held.AddDays(1) : startedOn;
+    }
+
     /// <summary>The next scheduled review of a running arrangement, due on <paramref name="dueOn"/>.</summary>
     public static (ArrangementReview Review, ArrangementEvent Event) Schedule(Arrangement arrangement, DateOnly dueOn, Guid? userId, DateTimeOffset now)
     {

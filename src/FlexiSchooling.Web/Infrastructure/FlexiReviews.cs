@@ -49,8 +49,7 @@ public static class FlexiReviews
     /// </summary>
     public static async Task<AttendanceFigures> TriggerFiguresAsync(AppDbContext db, Arrangement arrangement, IEnumerable<ArrangementReview> formalReviews)
     {
-        var lastHeld = formalReviews.Where(r => r.HeldOn is not null).Max(r => r.HeldOn);
-        var from = lastHeld is { } held ? held.AddDays(1) : arrangement.StartedOn!.Value;
+        var from = ArrangementReview.PeriodStart(arrangement.StartedOn!.Value, formalReviews);
         return await FiguresAsync(db, arrangement, from, arrangement.EndsOn ?? DateOnly.MaxValue);
     }
 

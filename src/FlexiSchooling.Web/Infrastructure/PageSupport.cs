@@ -70,6 +70,9 @@ public abstract class AppPageModel : PageModel
 
     protected DateOnly Today => LondonClock.Today(Time);
 
+    /// <summary>Today in London, for views.</summary>
+    public DateOnly TodayInLondon => Today;
+
     /// <summary>
     /// Whether the user holds <paramref name="permission"/> at the school. A record the user may
     /// not see answers 404, never 403: its existence is not revealed. Refusals are audited.

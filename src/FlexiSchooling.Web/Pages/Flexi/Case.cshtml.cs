@@ -44,8 +44,6 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public bool CanDecide { get; private set; }
 
-    public DateOnly TodayInLondon => Today;
-
     public bool DecisionOverdue => Case.Stage == ArrangementStage.MeetingHeld && Case.DecisionDueBy < Today;
 
     public IReadOnlyList<(string Text, CriterionAssessment? Assessed)> Criteria =>

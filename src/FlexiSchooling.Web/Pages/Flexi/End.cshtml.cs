@@ -29,8 +29,6 @@ public sealed class EndModel(DocumentRenderer documents) : CasePageModel
 
     public FlexiSettings Settings { get; private set; } = null!;
 
-    public DateOnly TodayInLondon => Today;
-
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         if (!await LoadAsync(id, tracked: false))

@@ -54,8 +54,6 @@ public sealed class GatesModel(EmailOutbox outbox, Documents.DocumentRenderer do
 
     public FlexiSettings Settings { get; private set; } = null!;
 
-    public DateOnly TodayInLondon => Today;
-
     public DateOnly StartsOn => Agreement is { } a && a.StartDate > Today ? a.StartDate : Today;
 
     public bool CanSignForSchool => CurrentUser.Can(Permission.DecideArrangements, Case.SchoolId);

@@ -86,8 +86,6 @@ public sealed class ReviewModel : CasePageModel
 
     public bool CanAgree { get; private set; }
 
-    public DateOnly TodayInLondon => Today;
-
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         if (!await LoadAsync(id, tracked: false))
@@ -211,10 +209,9 @@ public sealed class ReviewModel : CasePageModel
 
         Review = review;
         Settings = (await DecidedUnderAsync()).Settings.Flexi;
-        var lastHeld = await Db.ArrangementReviews.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking()
-            .Where(r => r.ArrangementId == review.ArrangementId && r.Kind == review.Kind && r.HeldOn != null && r.Id != review.Id && (review.HeldOn == null || r.HeldOn < review.HeldOn))
-            .MaxAsync(r => r.HeldOn);
-        PeriodFrom = lastHeld is { } held ? held.AddDays(1) : Case.StartedOn ?? review.DueOn;
+        var sameKind = await Db.ArrangementReviews.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking()
+            .Where(r => r.ArrangementId == review.ArrangementId && r.Kind == review.Kind).ToListAsync();
+        PeriodFrom = ArrangementReview.PeriodStart(Case.StartedOn ?? review.DueOn, sameKind, review);
         var figures = review.IsHeld ? null : await FlexiReviews.FiguresAsync(Db, Case, PeriodFrom, Today);
         (Attended, AgreedSessions) = figures is null ? (review.AttendedAgreedSessions ?? 0, review.AgreedSessions ?? 0) : (figures.ExpectedAttended, figures.ExpectedPossible);
         EvidenceDocuments = await Db.CaseDocuments.AsNoTracking().Where(d => d.ReviewId == review.Id).OrderBy(d => d.CreatedAt)
