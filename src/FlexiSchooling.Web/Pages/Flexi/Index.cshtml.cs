@@ -7,7 +7,7 @@ namespace FlexiSchooling.Web.Pages.Flexi;
 
 public sealed record ActionRow(Guid CaseId, string Pupil, string Action, string Link, DateOnly? Due, bool Overdue);
 
-public sealed record CaseRow(Guid Id, string Pupil, string School, DateOnly RequestedOn, ArrangementStage Stage, DateOnly? DecisionDueBy, DateOnly? DecidedOn, string NextAction, bool Overdue);
+public sealed record CaseRow(Guid Id, string Pupil, string School, DateOnly RequestedOn, ArrangementStage Stage, DateOnly? DecisionDueBy, DateOnly? DecidedOn, DateOnly? EndsOn, string NextAction, bool Overdue);
 
 /// <summary>
 /// Flexi-schooling cases at the schools the user may see, each with what it waits for; the
@@ -34,11 +34,11 @@ public sealed class IndexModel : AppPageModel
                           join p in Db.Pupils.AsNoTracking() on a.PupilId equals p.Id
                           where a.Kind == ArrangementKind.FlexiSchooling && schools.Contains(a.SchoolId)
                           orderby a.RequestedOn descending
-                          select new { a.Id, a.SchoolId, Pupil = p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), a.RequestedOn, a.Stage, a.DecisionDueBy, a.DecidedOn })
+                          select new { a.Id, a.SchoolId, Pupil = p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), a.RequestedOn, a.Stage, a.DecisionDueBy, a.DecidedOn, a.EndsOn })
                          .ToListAsync();
         var today = Today;
         Cases = [.. rows
-            .Select(r => new CaseRow(r.Id, r.Pupil, names.GetValueOrDefault(r.SchoolId, ""), r.RequestedOn, r.Stage, r.DecisionDueBy, r.DecidedOn, NextAction(r.Stage, r.DecisionDueBy), r.Stage == ArrangementStage.MeetingHeld && r.DecisionDueBy < today))
+            .Select(r => new CaseRow(r.Id, r.Pupil, names.GetValueOrDefault(r.SchoolId, ""), r.RequestedOn, r.Stage, r.DecisionDueBy, r.DecidedOn, r.EndsOn, NextAction(r.Stage, r.DecisionDueBy, r.EndsOn, today), r.Stage == ArrangementStage.MeetingHeld && r.DecisionDueBy < today))
             .OrderByDescending(r => r.Overdue).ThenBy(r => r.Stage is ArrangementStage.Declined or ArrangementStage.Ended).ThenBy(r => r.DecisionDueBy ?? DateOnly.MaxValue)];
 
         var open = rows.Where(r => r.Stage is ArrangementStage.MeetingHeld or ArrangementStage.Agreed or ArrangementStage.Running).Select(r => r.Id).ToList();
@@ -115,13 +115,14 @@ public sealed class IndexModel : AppPageModel
         _ => null,
     };
 
-    public static string NextAction(ArrangementStage stage, DateOnly? due) => stage switch
+    public static string NextAction(ArrangementStage stage, DateOnly? due, DateOnly? endsOn, DateOnly today) => stage switch
     {
         ArrangementStage.Requested => "Meet the parent",
         ArrangementStage.MeetingHeld => due is { } d ? $"Headteacher to decide by {d:d MMM yyyy}" : "Headteacher to decide",
         ArrangementStage.Agreed => "Agreement, risk assessment, signatures, then the start",
         ArrangementStage.Running => "Running",
         ArrangementStage.Declined => "Closed: declined",
+        ArrangementStage.Ended when endsOn >= today => $"Notice given: the last day is {endsOn:d MMM yyyy}",
         ArrangementStage.Ended => "Closed: ended with notice",
         _ => "",
     };

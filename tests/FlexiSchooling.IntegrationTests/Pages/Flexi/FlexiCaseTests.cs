@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.Web.Seeding;
 
@@ -447,6 +448,19 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Contains("gives no notice route to parents", parent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(end, end, ("By", "School"), ("NoticeGivenOn", today), ("Reason", "Attendance at school sessions has fallen."))).StatusCode);
         Assert.Equal(LondonToday().AddDays(14), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT ends_on FROM arrangements WHERE id = '{id}'"));
-        Assert.Contains("the last day is", await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync(), StringComparison.Ordinal);
+        var casePage = await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync();
+        Assert.Contains("the last day is", casePage, StringComparison.Ordinal);
+        // The arrangement runs through its notice: "Ending" until the last day, not "Ended".
+        Assert.Contains("govuk-tag--orange\">Ending<", casePage, StringComparison.Ordinal);
+        Assert.Contains($"Notice given: the last day is {LondonToday().AddDays(14):d MMM yyyy}", await (await head.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_case_with_notice_given_reads_ending_until_its_last_day_and_ended_after()
+    {
+        var lastDay = new DateOnly(2026, 12, 4);
+        Assert.Equal("Ending", Web.Pages.Flexi.StageTag.For(ArrangementStage.Ended, lastDay, lastDay).Text);
+        Assert.Equal("Ended", Web.Pages.Flexi.StageTag.For(ArrangementStage.Ended, lastDay, lastDay.AddDays(1)).Text);
+        Assert.Equal("Closed: ended with notice", Web.Pages.Flexi.IndexModel.NextAction(ArrangementStage.Ended, null, lastDay, lastDay.AddDays(1)));
     }
 }
