@@ -7,9 +7,11 @@ using Microsoft.Playwright;
 namespace FlexiSchooling.BrowserTests;
 
 /// <summary>
-/// Issue 4, the journey: a headteacher records a parent's written request with its letter, the meeting and
-/// the decision; the agreement; the DSL's risk assessment approved by someone else; signatures,
-/// notification and the start; the end with notice. Every letter and draft is produced as PDF and kept with
+/// Issue 4, the journey at a DDAT school (000: formal review below 97%, agreed by the Deputy CEO): a headteacher
+/// records a parent's written request with its letter, the meeting and the decision; the agreement; the risk
+/// assessment approved by the DSL; the parent's e-signature through the emailed link, the school's signature, the
+/// local authority's notification and the start; home sessions as C in the register; a missed school session that
+/// takes attendance below 97% and raises a formal review, agreed by the trust lead; the end with notice. Every letter and draft is produced as PDF and kept with
 /// the case. Every page is screenshotted and clean under axe-core; the PDFs are rendered to PNG to look at.
 /// </summary>
 public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
@@ -20,9 +22,9 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
     public async Task Head_records_a_request_holds_the_meeting_decides_and_gets_the_letter()
     {
         var page = await browser.NewPageAsync();
-        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"head@brookside.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"head@ashby.{DemoSeeder.EmailDomain}");
         await BrowserFixture.Menu(page, "Flexi-schooling").ClickAsync();
-        await Assertions.Expect(page.Locator("#cases")).ToContainTextAsync("Headteacher to decide by");
+        await Assertions.Expect(page.Locator("#cases")).ToContainTextAsync("Headteacher to decide");
         await AccessibleAsync(page, "50-flexi-cases");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Record a request" }).ClickAsync();
@@ -44,7 +46,7 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         {
             Name = "letter-from-amira-khan.pdf",
             MimeType = "application/pdf",
-            Buffer = DemoFlexi.MinimalPdf(["Dear Mrs Head,", "We would like our daughter to learn at home on Fridays.", "Amira Khan"]),
+            Buffer = DemoFlexi.MinimalPdf(["Dear Mrs Head,", "We would like our child to learn at home on Fridays.", "Amira Khan"]),
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Record the request" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Flexi-schooling:");
@@ -56,7 +58,7 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await page.GetByLabel("Notes of the meeting").FillAsync("Fridays at home: forest school, music and reading.\nWork shared with the class teacher weekly.");
         await AccessibleAsync(page, "53-flexi-meeting");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the meeting" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#steps")).ToContainTextAsync("Due by");
+        await Assertions.Expect(page.Locator("#steps")).ToContainTextAsync("The policy sets no deadline"); // 000 sets none
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Headteacher's decision and letter" }).ClickAsync();
         for (var i = 0; i < 5; i++)
@@ -84,7 +86,7 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         }
 
         await page.GetByLabel("Start date").FillAsync(NextTermMonday().ToString("yyyy-MM-dd"));
-        await page.GetByLabel("Why flexi-schooling suits this child").FillAsync("Willow thrives outdoors; her music teaching is on Fridays.");
+        await page.GetByLabel("Why flexi-schooling suits this child").FillAsync("Thrives outdoors; the music teaching is on Fridays.");
         await page.GetByLabel("What the school provides").FillAsync("The full curriculum Monday to Thursday: English, maths, science, humanities, PE.");
         await page.GetByLabel("What the parents provide at home").FillAsync("Forest school, violin lessons and practice, reading and a weekly nature journal.");
         await page.GetByLabel("How far the national curriculum is followed").FillAsync("In full at school; the home day extends science and music.");
@@ -99,14 +101,14 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await page.GetByRole(AriaRole.Link, new() { Name = "Risk assessment", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the risk assessment" }).ClickAsync();
         await page.Locator("#Rows_4__Remove").CheckAsync(); // phonics: not a concern for this child
-        await page.Locator("#Rows_0__Controls").FillAsync("Parents drive Willow to school on Mondays to Thursdays; emergency contacts held.");
+        await page.Locator("#Rows_0__Controls").FillAsync("Parents drive the child to school on Mondays to Thursdays; emergency contacts held.");
         await AccessibleAsync(page, "59-flexi-risk-assessment-draft");
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit for approval" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Submitted");
         var caseUrl = page.Url.Replace("/RiskAssessment", "", StringComparison.Ordinal);
 
         var dsl = await browser.NewPageAsync();
-        await BrowserFixture.SignInSettingUpTwoFactorAsync(dsl, $"dsl@brookside.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(dsl, $"dsl@ashby.{DemoSeeder.EmailDomain}");
         await dsl.GotoAsync(caseUrl + "/RiskAssessment");
         await AccessibleAsync(dsl, "60-flexi-risk-assessment-to-approve");
         await dsl.GetByRole(AriaRole.Button, new() { Name = "Approve the risk assessment" }).ClickAsync();
@@ -143,7 +145,7 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#parent-signed")).ToContainTextAsync("by typed name through the emailed link");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record the school's signature" }).ClickAsync();
-        await page.GetByLabel("Who was told").FillAsync("Derby City Council, elective home education team");
+        await page.GetByLabel("Who was told").FillAsync("Derbyshire County Council, elective home education team");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record: the local authority told" }).ClickAsync();
         await AccessibleAsync(page, "64-flexi-gates-met");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the arrangement" }).ClickAsync();
@@ -164,14 +166,42 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Expected: C (Flexi-schooling (home))");
         await AccessibleAsync(page, "65b-flexi-register-home-session");
 
-        // Ending with the school's notice (Oswald Road: two weeks), and the termination letter.
+        // A formal review raised by low attendance: the head amends a locked Thursday-afternoon mark (the pupil missed
+        // an agreed school session) with a reason, which takes attendance at the agreed sessions below 97% (000 §7).
+        var pupilName = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(browser.Database), $"SELECT legal_surname || ', ' || coalesce(preferred_forename, legal_forename) FROM pupils WHERE id = '{pupilId}'");
+        await page.GotoAsync($"/Attendance/Register/{group}?date=2026-11-19&session=PM");
+        var row = page.Locator("tbody tr").Filter(new() { Has = page.Locator($"input[name$='.PupilId'][value='{pupilId}']") });
+        await row.Locator("[data-register-code]").FillAsync("O");
+        await row.Locator("input[name$='.Reason']").FillAsync("Did not arrive after lunch; parent not reached");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Register saved");
+        await page.GotoAsync(caseUrl);
+        await Assertions.Expect(page.Locator("#formal-review")).ToContainTextAsync("below the school's threshold of 97%");
+        await Assertions.Expect(page.Locator("#formal-review")).ToContainTextAsync("It waits for the agreement of the Deputy CEO");
+        await AccessibleAsync(page, "65c-flexi-formal-review-raised");
+
+        // The trust lead (the Deputy CEO in 000 §7) finds it in their actions and agrees; the school then holds it.
+        var lead = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(lead, $"trustlead@northfield.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.Menu(lead, "Flexi-schooling").ClickAsync();
+        await lead.Locator("#actions").GetByRole(AriaRole.Link, new() { Name = $"Agree to the formal review (as Deputy CEO) for {pupilName}" }).ClickAsync();
+        await Assertions.Expect(lead.Locator("h1")).ToContainTextAsync("Formal review");
+        await AccessibleAsync(lead, "65d-flexi-formal-review-to-agree");
+        await lead.GetByRole(AriaRole.Button, new() { Name = "Agree to the formal review" }).ClickAsync();
+        await Assertions.Expect(lead.Locator("main")).ToContainTextAsync("Agreed by");
+        await page.GotoAsync(caseUrl);
+        await Assertions.Expect(page.Locator("#formal-review")).ToContainTextAsync("The Deputy CEO agreed to it on");
+        await AccessibleAsync(page, "65e-flexi-formal-review-agreed");
+
+        // Ending with the school's notice (000: two weeks), and the termination letter.
         await page.GotoAsync(caseUrl);
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Running");
         await page.Locator("main a.govuk-button[href$='/End']").ClickAsync();
-        await page.GetByLabel("The reason").FillAsync("Willow's attendance at her school days has fallen, and her phonics needs daily teaching in school.");
+        await page.GetByLabel("The reason").FillAsync("Attendance at the agreed school days has fallen below 97% and phonics needs daily teaching in school.");
         await AccessibleAsync(page, "66-flexi-end");
         await page.GetByRole(AriaRole.Button, new() { Name = "End the arrangement and produce the letter" }).ClickAsync();
         await Assertions.Expect(page.Locator("#ending")).ToContainTextAsync("the last day is");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Ending"); // it runs until the last day
         await AccessibleAsync(page, "67-flexi-case-ended");
         await SavePdfAsync(page, "Termination letter", "68-flexi-termination-letter");
     }

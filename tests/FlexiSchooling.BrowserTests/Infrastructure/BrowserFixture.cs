@@ -30,6 +30,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Artifacts);
+        // The browser test classes run in parallel, each with its own server and Chromium, on a two-core machine:
+        // a page that renders a PDF or saves a register can take longer than Playwright's 5-second default.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Database = await TestDatabase.CreateAsync();
         var port = FreePort();
         BaseUrl = $"http://localhost:{port}";
@@ -91,7 +94,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = "en-GB", TimezoneId = "Europe/London", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         return await context.NewPageAsync();
     }
 
