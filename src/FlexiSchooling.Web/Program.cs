@@ -26,6 +26,7 @@ var ownerConnection = builder.Configuration.GetConnectionString("Owner")
     ?? throw new InvalidOperationException("ConnectionStrings:Owner is not configured (scripts/run sets it for local use).");
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<EmailLinks>();
 builder.Services.AddFlexiData(appConnection, ownerConnection);
 builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Security"));
 builder.Services.PostConfigure<SecurityOptions>(o => o.MailDirectory ??= Path.Combine(dataDirectory, "mail"));
@@ -105,6 +106,11 @@ if (args.Contains("--seed-demo"))
 {
     var seeded = await DemoSeeder.SeedAsync(app.Services);
     DemoSeeder.PrintLogins(seeded, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.RequireTwoFactor);
+}
+
+if (!app.Services.GetRequiredService<EmailLinks>().Configured && app.Environment.IsProduction())
+{
+    app.Logger.LogWarning("Hosting:PublicUrl is not set: emailed links (password resets, invitations, signing links) will use each request's Host header. Set it to the address people use.");
 }
 
 if (builder.Configuration.GetValue<bool>("Hosting:BehindProxy"))

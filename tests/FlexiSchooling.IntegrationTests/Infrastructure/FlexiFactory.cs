@@ -20,6 +20,9 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
 
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
+    /// <summary>Extra configuration, as an operator would set it.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
@@ -28,6 +31,11 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
         builder.UseSetting("FlexiSchooling:DataDirectory", DataDirectory);
         builder.UseSetting("FlexiSchooling:LogDirectory", LogDirectory);
         builder.UseSetting("Security:RequireTwoFactor", requireTwoFactor ? "true" : "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (ConfigureServices is { } configure)
         {
             builder.ConfigureTestServices(configure);

@@ -256,6 +256,18 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Emailed_links_point_at_the_configured_public_address_whatever_host_the_request_named()
+    {
+        // A reset asked for with a forged Host must not mail the victim's token inside a link to the forger's site.
+        using var factory = new FlexiFactory(_db) { Settings = new Dictionary<string, string> { ["Hosting:PublicUrl"] = "https://flexi.example.org/" } };
+        var email = FlexiFactory.Email("apleader", "brookside");
+        await factory.NewClient("attacker.example").PostFormAsync("/Account/ForgotPassword", ("Input.Email", email));
+        var body = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT text_body FROM outbox_messages WHERE \"to\" = '{email}'");
+        Assert.Contains($"https://flexi.example.org/Account/ResetPassword?email={Uri.EscapeDataString(email)}&code=", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("attacker.example", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Forgot_password_gives_the_same_answer_whether_or_not_the_account_exists()
     {
         using var factory = new FlexiFactory(_db);

@@ -23,7 +23,7 @@ public sealed class EmailInputValidator : AbstractValidator<EmailInput>
 }
 
 /// <summary>The same answer whether or not the account exists, so the page cannot be used to find accounts.</summary>
-public sealed class ForgotPasswordModel(UserManager<AppUser> users, AppDbContext db, TenantContext tenant, EmailOutbox outbox) : AppPageModel
+public sealed class ForgotPasswordModel(UserManager<AppUser> users, AppDbContext db, TenantContext tenant, EmailOutbox outbox, EmailLinks links) : AppPageModel
 {
     [BindProperty]
     public EmailInput Input { get; set; } = new();
@@ -48,7 +48,7 @@ public sealed class ForgotPasswordModel(UserManager<AppUser> users, AppDbContext
             if (await users.FindByEmailAsync(email) is { IsDisabled: false } user)
             {
                 var token = await users.GeneratePasswordResetTokenAsync(user);
-                var link = $"{Request.Scheme}://{Request.Host}/Account/ResetPassword?email={Uri.EscapeDataString(email)}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}";
+                var link = links.For(Request, $"/Account/ResetPassword?email={Uri.EscapeDataString(email)}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}");
                 outbox.Enqueue(email, "Reset your FlexiSchooling password",
                     $"Someone asked to reset the password for this FlexiSchooling account.\n\nTo choose a new password, open this link within 24 hours:\n{link}\n\nIf it was not you, ignore this email: your password has not changed.");
                 await db.SaveChangesAsync();

@@ -16,7 +16,7 @@ namespace FlexiSchooling.Web.Pages.Flexi;
 /// expected marks with the profile's code, not expected in school (000 §5: home sessions are authorised
 /// absence, code C; the agreed school sessions are compulsory).
 /// </summary>
-public sealed class GatesModel(EmailOutbox outbox, Documents.DocumentRenderer documents) : CasePageModel
+public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.DocumentRenderer documents) : CasePageModel
 {
     [BindProperty]
     public string? LinkName { get; set; }
@@ -163,7 +163,7 @@ public sealed class GatesModel(EmailOutbox outbox, Documents.DocumentRenderer do
             Db.AgreementSignatureLinks.Add(link);
             Db.ArrangementEvents.Add(sent);
             outbox.Enqueue(link.Email, $"Please sign the flexi-schooling agreement for {PupilName}",
-                $"Dear {link.ParentName},\n\n{SchoolName} has drawn up the flexi-schooling agreement for {PupilName}. Please read it and sign it by typing your name, using this link:\n{Request.Scheme}://{Request.Host}/Sign?token={token}\n\nThe link works once and expires on {LondonClock.ToLondon(link.ExpiresAt):d MMMM yyyy}. You do not need an account. If you would rather sign on paper, contact the school.");
+                $"Dear {link.ParentName},\n\n{SchoolName} has drawn up the flexi-schooling agreement for {PupilName}. Please read it and sign it by typing your name, using this link:\n{links.For(Request, $"/Sign?token={token}")}\n\nThe link works once and expires on {LondonClock.ToLondon(link.ExpiresAt):d MMMM yyyy}. You do not need an account. If you would rather sign on paper, contact the school.");
         }
         catch (DomainRuleException e)
         {

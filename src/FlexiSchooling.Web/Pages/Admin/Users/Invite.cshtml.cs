@@ -32,7 +32,7 @@ public sealed class InviteInputValidator : AbstractValidator<InviteInput>
 /// Creates the account (no password yet), its first role and an invitation, and queues the email,
 /// all in one transaction: nothing is half-created if any step fails.
 /// </summary>
-public sealed class InviteModel(UserManager<AppUser> users, EmailOutbox outbox) : AppPageModel
+public sealed class InviteModel(UserManager<AppUser> users, EmailOutbox outbox, EmailLinks links) : AppPageModel
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
@@ -90,7 +90,7 @@ public sealed class InviteModel(UserManager<AppUser> users, EmailOutbox outbox) 
         var token = Invitation.NewToken();
         Db.Invitations.Add(new Invitation(user.Id, Invitation.Hash(token), Time.GetUtcNow() + InvitationLifetime, CurrentUser.UserId));
         outbox.Enqueue(email, "You have been invited to FlexiSchooling",
-            $"{CurrentUser.DisplayName} has invited you to FlexiSchooling for {CurrentUser.TrustName}.\n\nTo set up your account, open this link within 7 days:\n{Request.Scheme}://{Request.Host}/Account/AcceptInvitation?token={token}\n\nYou will also set up two-factor authentication with an app on your phone.");
+            $"{CurrentUser.DisplayName} has invited you to FlexiSchooling for {CurrentUser.TrustName}.\n\nTo set up your account, open this link within 7 days:\n{links.For(Request, $"/Account/AcceptInvitation?token={token}")}\n\nYou will also set up two-factor authentication with an app on your phone.");
         await Db.SaveChangesAsync();
         await transaction.CommitAsync();
         return RedirectToPage("Edit", new { id = user.Id });
