@@ -177,7 +177,7 @@ public sealed class FlexiTests
         agreement.Sign(arrangement, parent: false, "Mrs Head", today, today, null, Now);
         Refused();
         risk.Submit(arrangement, Guid.NewGuid(), Now);
-        risk.Approve(arrangement, null, Summer2025(), today, Guid.NewGuid(), Now);
+        risk.Approve(arrangement, null, Summer2025(), ReviewCadence.Termly, today, Guid.NewGuid(), Now);
         Refused();
         arrangement.RecordNotification(trust: false, today, "LA flexi-schooling officer", today, null, Now);
         var e = Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), today, null, Now));

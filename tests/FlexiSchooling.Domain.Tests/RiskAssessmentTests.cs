@@ -65,11 +65,23 @@ public sealed class RiskAssessmentTests
         assessment.Submit(arrangement, Dsl, Now);
         Assert.Equal("risk-edit-draft-only", Assert.Throws<DomainRuleException>(() => assessment.Edit(rows)).Rule);
 
-        Assert.Equal("risk-approver-not-author", Assert.Throws<DomainRuleException>(() => assessment.Approve(arrangement, null, Calendar(), new(2025, 5, 8), Dsl, Now)).Rule);
-        var approved = assessment.Approve(arrangement, null, Calendar(), new(2025, 5, 8), Head, Now);
+        Assert.Equal("risk-approver-not-author", Assert.Throws<DomainRuleException>(() => assessment.Approve(arrangement, null, Calendar(), ReviewCadence.Termly, new(2025, 5, 8), Dsl, Now)).Rule);
+        var approved = assessment.Approve(arrangement, null, Calendar(), ReviewCadence.Termly, new(2025, 5, 8), Head, Now);
         Assert.Equal(RiskAssessmentStatus.Approved, assessment.Status);
         Assert.Equal(new DateOnly(2025, 7, 22), assessment.ReviewDue); // termly: the last school day of the summer term
         Assert.Contains("22 July 2025", approved.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_risk_assessment_is_reviewed_at_the_next_review_of_the_arrangement_when_that_comes_before_the_templates_cadence()
+    {
+        // Hinckley reviews flexi-schooling half-termly (003 Flexi-Schooling Protocol); 002 appendix 8's template says termly.
+        var arrangement = Agreed();
+        var (assessment, _) = RiskAssessment.Start(arrangement, RiskTemplates.For(ArrangementKind.FlexiSchooling, PolicyTemplates.Hinckley), Dsl, Now);
+        assessment.Submit(arrangement, Dsl, Now);
+        assessment.Approve(arrangement, null, Calendar(), PolicyTemplates.Get(PolicyTemplates.Hinckley).Settings.Flexi.ReviewCadence, new(2025, 5, 8), Head, Now);
+        Assert.Equal(ReviewCadence.Termly, assessment.ReviewCadence);
+        Assert.Equal(new DateOnly(2025, 5, 23), assessment.ReviewDue); // the last school day before the May half-term
     }
 
     [Fact]
@@ -81,14 +93,14 @@ public sealed class RiskAssessmentTests
         first.Submit(arrangement, Dsl, Now);
         Assert.Equal("Risk assessment returned for changes", first.Return(arrangement, "Add the new travel plan", Head, Now).What);
         first.Submit(arrangement, Dsl, Now);
-        first.Approve(arrangement, null, Calendar(), new(2025, 5, 8), Head, Now);
+        first.Approve(arrangement, null, Calendar(), ReviewCadence.Termly, new(2025, 5, 8), Head, Now);
 
         var (second, started) = first.NewVersion(arrangement, Dsl, Now);
         Assert.Equal((2, RiskAssessmentStatus.Draft, first.Rows.Count), (second.Number, second.Status, second.Rows.Count));
         Assert.Equal("Risk assessment version 2 started", started.What);
         second.Submit(arrangement, Dsl, Now);
         Assert.Equal(RiskAssessmentStatus.Approved, first.Status); // the approved one stands until the new one is approved
-        second.Approve(arrangement, first, Calendar(), new(2025, 6, 2), Head, Now);
+        second.Approve(arrangement, first, Calendar(), ReviewCadence.Termly, new(2025, 6, 2), Head, Now);
         Assert.Equal((RiskAssessmentStatus.Superseded, RiskAssessmentStatus.Approved), (first.Status, second.Status));
         Assert.Equal(new DateOnly(2025, 6, 16), second.ReviewDue); // fortnightly at Hinckley
         Assert.Equal("risk-new-version-from-approved", Assert.Throws<DomainRuleException>(() => first.NewVersion(arrangement, Dsl, Now)).Rule);

@@ -141,8 +141,13 @@ public sealed class RiskAssessment : ISchoolOwned, ITrustStampable
         return arrangement.Event($"Risk assessment {(Number == 1 ? "" : $"version {Number} ")}submitted for approval", null, userId, now);
     }
 
-    /// <summary>Approved by a head or DSL who did not submit it; the review falls due at the template's cadence.</summary>
-    public ArrangementEvent Approve(Arrangement arrangement, RiskAssessment? previous, SchoolCalendar calendar, DateOnly today, Guid userId, DateTimeOffset now)
+    /// <summary>
+    /// Approved by a head or DSL who did not submit it. The review falls due at the template's cadence (002
+    /// appendix 8: termly) or, where the school reviews the arrangement more often, at its next review (003
+    /// Flexi-Schooling Protocol: half-termly meetings), whichever comes first: the assessment is looked at again
+    /// at every review of the arrangement, never less often.
+    /// </summary>
+    public ArrangementEvent Approve(Arrangement arrangement, RiskAssessment? previous, SchoolCalendar calendar, ReviewCadence arrangementReviews, DateOnly today, Guid userId, DateTimeOffset now)
     {
         if (Status != RiskAssessmentStatus.Submitted)
         {
@@ -154,7 +159,7 @@ public sealed class RiskAssessment : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("risk-approver-not-author", "A risk assessment is approved by someone other than the person who submitted it.");
         }
 
-        var reviewDue = calendar.NextReviewDate(ReviewCadence, today)
+        var reviewDue = new[] { calendar.NextReviewDate(ReviewCadence, today), calendar.NextReviewDate(arrangementReviews, today) }.Min()
             ?? throw new DomainRuleException("risk-review-date", "The school calendar has no term far enough ahead to set the review date: add the next terms first.");
         Status = RiskAssessmentStatus.Approved;
         ApprovedBy = userId;
