@@ -128,49 +128,27 @@ public static class AttendanceSummaries
         return [.. rows.Select(r => (r.SchoolId, r.PupilId, new AttendanceFigures(r.Possible, r.Present, r.ApprovedActivity, r.Authorised, r.Unauthorised, r.ExpectedPossible, r.ExpectedAttended)))];
     }
 
-    /// <summary>Up to this many attendance waves per school are counted (Hinckley has four).</summary>
-    public const int MaxWaves = 6;
 
-    /// <summary>Thresholds are compared as whole numbers at this scale, so the comparison is exact and fast.</summary>
-    private const int Scale = 10_000;
 
+    // Pupils sharing a school, possible sessions and attending sessions have the same figures: one row per such
+    // group (a few thousand for a large trust) instead of one per pupil, read with an index-only scan.
     private const string TrustView = """
-        SELECT y.school_id, count(*)::int, sum(y.possible)::int, sum(y.present + y.approved_activity)::int,
-               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) <= t.persistent * y.possible)::int,
-               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) <= t.severe * y.possible)::int,
-               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w1 * y.possible + t.i1)::int,
-               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w2 * y.possible + t.i2)::int,
-               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w3 * y.possible + t.i3)::int,
-               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w4 * y.possible + t.i4)::int,
-               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w5 * y.possible + t.i5)::int,
-               count(*) FILTER (WHERE 1000000::bigint * (y.present + y.approved_activity) < t.w6 * y.possible + t.i6)::int
+        SELECT y.school_id, y.possible, y.present + y.approved_activity, count(*)::int
           FROM attendance_pupil_years y
-          JOIN unnest(@school, @persistent, @severe, @w1, @w2, @w3, @w4, @w5, @w6, @i1, @i2, @i3, @i4, @i5, @i6)
-               AS t(school_id, persistent, severe, w1, w2, w3, w4, w5, w6, i1, i2, i3, i4, i5, i6) ON t.school_id = y.school_id
          WHERE y.school_id = ANY(@school) AND y.year_start = @year AND y.possible > 0
-         GROUP BY y.school_id
+         GROUP BY 1, 2, 3
         """;
 
     /// <summary>
     /// The trust view — pupils, attendance, persistent and severe absence, and pupils in each attendance wave,
-    /// per school, each school by its own profile's thresholds — counted inside PostgreSQL in one pass over
-    /// the yearly summaries (one row per pupil), so one row per school comes back. The same arithmetic as
-    /// <see cref="AttendanceFigures.IsPersistentAbsence"/> and <see cref="Domain.Policy.AttendanceWave.Applies"/>,
-    /// in whole numbers (100 × 10,000 × attending compared with 10,000 × threshold × possible), so exact and fast;
-    /// a test holds the two equal.
+    /// per school, each school by its own profile's thresholds — from the yearly summaries. PostgreSQL groups
+    /// pupils with identical figures; the thresholds are then applied here by the domain's own rules
+    /// (<see cref="AttendanceFigures.IsPersistentAbsence"/>, <see cref="Domain.Policy.AttendanceWave.Applies"/>),
+    /// once per group, so there is no second copy of the arithmetic in SQL. A test holds the view equal to the
+    /// per-pupil figures.
     /// </summary>
     public static async Task<IReadOnlyList<SchoolAttendance>> TrustViewAsync(AppDbContext db, IReadOnlyList<(Guid SchoolId, Domain.Policy.AttendanceSettings Settings)> schools, AcademicYear year, CancellationToken cancellationToken = default)
     {
-        static long Scaled(decimal percent) => decimal.Truncate(percent * Scale) == percent * Scale
-            ? (long)(percent * Scale)
-            : throw new InvalidOperationException($"A threshold of {percent}% has more than four decimal places.");
-
-        var waves = schools.Select(s => s.Settings.Waves.OrderBy(w => w.Stage).ToList()).ToList();
-        if (waves.Any(w => w.Count > MaxWaves))
-        {
-            throw new InvalidOperationException($"The trust view counts at most {MaxWaves} attendance waves per school.");
-        }
-
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -178,34 +156,17 @@ public static class AttendanceSummaries
             await db.Database.OpenConnectionAsync(cancellationToken);
         }
 
+        var lines = schools.ToDictionary(s => s.SchoolId, s => new TrustViewLine(s.Settings));
         try
         {
             await using var command = new NpgsqlCommand(TrustView, connection);
             command.Parameters.AddWithValue("school", schools.Select(s => s.SchoolId).ToArray());
-            command.Parameters.AddWithValue("persistent", schools.Select(s => Scaled(s.Settings.PersistentAbsenceAtOrBelowPercent)).ToArray());
-            command.Parameters.AddWithValue("severe", schools.Select(s => Scaled(s.Settings.SevereAbsenceAtOrBelowPercent)).ToArray());
-            for (var i = 0; i < MaxWaves; i++)
-            {
-                var index = i;
-                command.Parameters.AddWithValue($"w{i + 1}", waves.Select(w => index < w.Count ? Scaled(w[index].ThresholdPercent) : (long?)null).ToArray());
-                // An inclusive wave ("at or below") in whole numbers: x <= y  ⇔  x < y + 1.
-                command.Parameters.AddWithValue($"i{i + 1}", waves.Select(w => index < w.Count && w[index].Inclusive ? 1L : 0L).ToArray());
-            }
-
             command.Parameters.AddWithValue("year", year.Start);
-            var lines = new Dictionary<Guid, SchoolAttendance>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var school = reader.GetGuid(0);
-                    var schoolWaves = waves[schools.Select((s, i) => (s.SchoolId, i)).First(x => x.SchoolId == school).i];
-                    lines[school] = new SchoolAttendance(school, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5),
-                        schoolWaves.Select((w, i) => (w.Stage, Count: reader.GetInt32(6 + i))).ToDictionary(x => x.Stage, x => x.Count));
-                }
+                lines[reader.GetGuid(0)].Add(new AttendanceFigures(reader.GetInt32(1), reader.GetInt32(2), 0, 0, 0, 0, 0), reader.GetInt32(3));
             }
-
-            return [.. schools.Select((s, i) => lines.GetValueOrDefault(s.SchoolId) ?? new SchoolAttendance(s.SchoolId, 0, 0, 0, 0, 0, waves[i].ToDictionary(w => w.Stage, _ => 0)))];
         }
         finally
         {
@@ -214,6 +175,33 @@ public static class AttendanceSummaries
                 await db.Database.CloseConnectionAsync();
             }
         }
+
+        return [.. schools.Select(s => lines[s.SchoolId].ToSchoolAttendance(s.SchoolId))];
+    }
+
+    private sealed class TrustViewLine(Domain.Policy.AttendanceSettings settings)
+    {
+        private readonly Dictionary<int, int> _waves = settings.Waves.ToDictionary(w => w.Stage, _ => 0);
+        private int _pupils;
+        private int _possible;
+        private int _attending;
+        private int _persistent;
+        private int _severe;
+
+        public void Add(AttendanceFigures figures, int pupils)
+        {
+            _pupils += pupils;
+            _possible += figures.Possible * pupils;
+            _attending += figures.Attending * pupils;
+            _persistent += figures.IsPersistentAbsence(settings) ? pupils : 0;
+            _severe += figures.IsSevereAbsence(settings) ? pupils : 0;
+            foreach (var wave in settings.Waves)
+            {
+                _waves[wave.Stage] += wave.Applies(figures.Percent!.Value) ? pupils : 0;
+            }
+        }
+
+        public SchoolAttendance ToSchoolAttendance(Guid schoolId) => new(schoolId, _pupils, _possible, _attending, _persistent, _severe, _waves);
     }
 }
 

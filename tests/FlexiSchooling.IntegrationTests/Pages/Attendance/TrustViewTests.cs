@@ -9,11 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexiSchooling.IntegrationTests.Pages.Attendance;
 
-/// <summary>Issue 3, the trust view: counted in SQL, it must agree with the domain's arithmetic pupil by pupil.</summary>
+/// <summary>Issue 3, the trust view: grouped in SQL and thresholded by the domain, it must agree with the domain's arithmetic pupil by pupil.</summary>
 public sealed class TrustViewTests : AppTest
 {
     [Fact]
-    public async Task Trust_view_counted_in_sql_equals_the_domain_arithmetic_for_every_school_and_threshold()
+    public async Task Trust_view_from_the_yearly_summaries_equals_the_domain_arithmetic_for_every_school_and_threshold()
     {
         await using var services = TestDatabase.Services(Db);
         var trust = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT id FROM trusts WHERE name LIKE 'Northfield%'");
