@@ -130,11 +130,6 @@ public sealed class RegisterModel : AppPageModel
         }
 
         var date = Date!.Value;
-        if (await Db.RegisterSubmissions.AnyAsync(s => s.Id == SubmissionKey))
-        {
-            return Redirect(SavedUrl()); // the same submission again: already saved once
-        }
-
         var marks = _marks;
         foreach (var row in Rows.Where(r => r.Choice is null))
         {
@@ -149,6 +144,13 @@ public sealed class RegisterModel : AppPageModel
 
         if (Conflicts.Count > 0)
         {
+            // The same submission again, after someone else has since changed marks: it was saved once already.
+            // (Without conflicts a repeat is caught by the submission's primary key when it is saved.)
+            if (await Db.RegisterSubmissions.AnyAsync(s => s.Id == SubmissionKey))
+            {
+                return Redirect(SavedUrl());
+            }
+
             // The form is redrawn from Rows (with the current versions), not from the posted values.
             ModelState.Clear();
             ModelState.AddModelError("", $"Someone else saved {Conflicts.Count} mark(s) in this register after you opened it. Nothing has been saved yet: for each highlighted pupil, choose their mark or yours, then save again.");

@@ -72,6 +72,16 @@ public sealed class RegisterTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal(changes, await Records.CountAsync("SELECT count(*) FROM attendance_mark_changes"));
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM register_submissions WHERE group_id = '{group}'"));
+
+        // Repeated after someone else has changed that mark: still recognised as saved, and their mark stands.
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var theirs = await RegisterForm.OpenAsync(officer, group, Friday);
+        theirs.Set(theirs.Pupils[0], "Code", "I").Set(theirs.Pupils[0], "Reason", "Parent phoned: ill");
+        Assert.Equal(HttpStatusCode.Redirect, (await theirs.PostAsync(officer)).StatusCode);
+        var late = await form.PostAsync(head);
+        Assert.Equal(HttpStatusCode.Redirect, late.StatusCode);
+        Assert.Contains("saved=true", late.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("I", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT code FROM attendance_marks WHERE pupil_id = '{form.Pupils[0]}' AND date = '{Friday:yyyy-MM-dd}' AND session = 'AM'"));
     }
 
     [Fact]
