@@ -20,13 +20,16 @@ namespace FlexiSchooling.Data;
 /// by reflection, so a new entity is covered without anyone remembering; PostgreSQL row-level
 /// security stands behind both (Migrations/0001_initial.sql).
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantContext tenant)
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantContext tenant, Reference.SchoolReferenceCache? referenceCache = null)
     : IdentityUserContext<AppUser, Guid>(options)
 {
     public const string TenantFilter = "Tenant";
     public const string SchoolScopeFilter = "SchoolScope";
 
     public TenantContext Tenant { get; } = tenant;
+
+    /// <summary>The application's cache of each school's calendar and profile versions; none for system work.</summary>
+    public Reference.SchoolReferenceCache? ReferenceCache { get; } = referenceCache;
 
     // The filters read these members of the context, which EF Core parameterises per query.
     public Guid CurrentTrustId => Tenant.TrustId;

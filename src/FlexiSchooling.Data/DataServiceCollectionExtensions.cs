@@ -16,6 +16,8 @@ public static class DataServiceCollectionExtensions
     {
         services.AddSingleton<TenantConnectionInterceptor>();
         services.AddSingleton<TenantSaveChangesInterceptor>();
+        services.AddSingleton<Reference.SchoolReferenceCache>();
+        services.AddSingleton<Reference.ReferenceDataInvalidation>();
         services.AddScoped<TenantContext>();
         services.AddDbContext<AppDbContext>((sp, options) => Configure(options, appConnectionString, sp));
         services.AddSingleton(sp => new SystemDb(ownerConnectionString, sp));
@@ -25,7 +27,7 @@ public static class DataServiceCollectionExtensions
     internal static void Configure(DbContextOptionsBuilder options, string connectionString, IServiceProvider sp)
     {
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>(), sp.GetRequiredService<TenantSaveChangesInterceptor>())
+            .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>(), sp.GetRequiredService<TenantSaveChangesInterceptor>(), sp.GetRequiredService<Reference.ReferenceDataInvalidation>())
             // Migrations are hand-written and carry no model snapshot; a test proves the migrated
             // schema equals the model instead (docs/adr/0003).
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));

@@ -8,18 +8,17 @@ namespace FlexiSchooling.Web.Infrastructure;
 /// <summary>Loads what a school's rules read: its calendar and the policy profile in force.</summary>
 public static class SchoolRules
 {
-    public static async Task<SchoolCalendar> CalendarAsync(AppDbContext db, Guid schoolId)
-    {
-        var terms = await db.Terms.AsNoTracking().Where(t => t.SchoolId == schoolId).ToListAsync();
-        var closures = await db.ClosureDays.AsNoTracking().Where(c => c.SchoolId == schoolId).Select(c => c.Date).ToListAsync();
-        var holidays = await db.BankHolidays.AsNoTracking().Select(b => b.Date).ToListAsync();
-        return new SchoolCalendar(terms, closures, holidays);
-    }
+    /// <summary>The school's calendar: from the application's cache of reference data when there is one (ADR 0016).</summary>
+    public static async Task<SchoolCalendar> CalendarAsync(AppDbContext db, Guid schoolId) => (await ReferenceAsync(db, schoolId)).Calendar();
 
     /// <summary>The profile version an arrangement was decided under: a case keeps its rules when the profile changes.</summary>
     public static Task<PolicyProfileVersion> DecidedUnderAsync(AppDbContext db, Domain.Arrangements.Arrangement arrangement) =>
         db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == arrangement.ProfileVersionId);
 
     public static async Task<PolicyProfileVersion> ProfileAsync(AppDbContext db, Guid schoolId, DateOnly date) =>
-        PolicyProfileVersion.InForce(await db.PolicyProfileVersions.AsNoTracking().Where(v => v.SchoolId == null || v.SchoolId == schoolId).ToListAsync(), schoolId, date);
+        PolicyProfileVersion.InForce([.. (await ReferenceAsync(db, schoolId)).ProfileVersions], schoolId, date);
+
+    // Without the application's cache (a context made by hand), every call reads the database.
+    private static Task<Data.Reference.SchoolReference> ReferenceAsync(AppDbContext db, Guid schoolId) =>
+        db.ReferenceCache is { } cache ? cache.GetAsync(db, schoolId) : Data.Reference.SchoolReferenceCache.LoadAsync(db, schoolId);
 }
