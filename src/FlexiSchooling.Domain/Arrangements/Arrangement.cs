@@ -279,6 +279,7 @@ public sealed class ArrangementEvent : ISchoolOwned, ITrustStampable
     internal ArrangementEvent(Arrangement arrangement, string what, string? detail, Guid? userId, DateTimeOffset at)
     {
         Id = Guid.CreateVersion7(at);
+        TrustId = arrangement.TrustId; // a case's history is its trust's (empty until the case is stamped)
         ArrangementId = arrangement.Id;
         SchoolId = arrangement.SchoolId;
         What = what;

@@ -16,4 +16,11 @@ public static class LondonClock
 
     public static DateTime ToLondon(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTimeFromUtc(instant.UtcDateTime, Zone);
+
+    /// <summary>The instant a London clock shows <paramref name="time"/> on <paramref name="date"/> (GMT or BST as that day has it).</summary>
+    public static DateTimeOffset AtLondon(DateOnly date, TimeOnly time)
+    {
+        var local = date.ToDateTime(time);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime(); // stored as UTC, as every instant is
+    }
 }

@@ -129,10 +129,7 @@ public sealed class AgreementModel(DocumentRenderer documents) : CasePageModel
         // The rules the case was decided under, not today's: a profile change does not rewrite an agreement.
         var settings = (await DecidedUnderAsync()).Settings.Flexi;
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
-        var document = new AgreementDocument(Letterhead.For(school, CurrentUser.TrustName), PupilName, YearGroups.Label(Pupil.YearGroup), Pupil.DateOfBirth, Case.RequestedBy, agreement,
-            settings.ReviewCadence.ToString() switch { "HalfTermly" => "Half-termly", var c => c }, settings.SchoolNoticeWeeks, settings.ParentNoticeWeeks,
-            settings.FormalReviewBelowPercent, settings.FormalReviewAgreedBy, settings.HomeSessionCode);
-        if (!await KeepDocumentAsync(documents, "Agreement", document, CaseDocumentKind.Agreement, $"Flexi-schooling agreement {PupilName} draft {agreement.Draft}.pdf", "The agreement could not be produced, so nothing has been saved. Try again in a moment.", now))
+        if (!await KeepDocumentAsync(documents, FlexiDocuments.Agreement(school, CurrentUser.TrustName, Case, Pupil, agreement, settings), "The agreement could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
             return Page();
         }

@@ -14,7 +14,7 @@ public abstract class CasePageModel : AppPageModel
 
     public Pupil Pupil { get; private set; } = null!;
 
-    public string PupilName => $"{Pupil.PreferredForename ?? Pupil.LegalForename} {Pupil.LegalSurname}";
+    public string PupilName => Documents.FlexiDocuments.PupilName(Pupil);
 
     public string SchoolName { get; private set; } = "";
 
@@ -40,12 +40,12 @@ public abstract class CasePageModel : AppPageModel
     /// Produces a document as PDF and keeps it with the case, as part of the caller's save (ADR 0013). When it
     /// cannot be produced, <paramref name="failure"/> is shown and false returned, so the caller saves nothing.
     /// </summary>
-    protected async Task<bool> KeepDocumentAsync<TModel>(Documents.DocumentRenderer documents, string template, TModel model, CaseDocumentKind kind, string fileName, string failure, DateTimeOffset now)
+    protected async Task<bool> KeepDocumentAsync<TModel>(Documents.DocumentRenderer documents, Documents.CaseDocumentToKeep<TModel> document, string failure, DateTimeOffset now)
     {
         byte[] pdf;
         try
         {
-            pdf = await documents.PdfAsync(template, model, HttpContext.RequestAborted);
+            pdf = await documents.PdfAsync(document.Template, document.Model, HttpContext.RequestAborted);
         }
         catch (InvalidOperationException)
         {
@@ -53,7 +53,7 @@ public abstract class CasePageModel : AppPageModel
             return false;
         }
 
-        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, kind, fileName, "application/pdf", pdf, CurrentUser.UserId, now));
+        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, document.Kind, document.FileName, "application/pdf", pdf, CurrentUser.UserId, now));
         return true;
     }
 

@@ -122,11 +122,7 @@ public sealed class DecisionModel(DocumentRenderer documents) : CasePageModel
         Db.ArrangementEvents.Add(Case.Decide(Input.Outcome!.Value, criteria, Input.Reason, decidedOn, profile.Id, CurrentUser.UserId, now));
 
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
-        var letter = new DecisionLetter(
-            Letterhead.For(school, CurrentUser.TrustName), decidedOn, Case.RequestedBy, PupilName, Domain.Pupils.YearGroups.Label(Pupil.YearGroup), Case.RequestedOn, Case.MeetingOn!.Value,
-            Case.Outcome!.Value, Case.DecisionReason, [.. FlexiRules.Criteria.Select(c => new LetterCriterion(c.Text, criteria.Single(a => a.Key == c.Key).Met))],
-            Pupil.Flags.Ehcp && Case.LocalAuthorityAgreedOn is not null, school.HeadteacherName ?? CurrentUser.DisplayName);
-        if (!await KeepDocumentAsync(documents, "DecisionLetter", letter, CaseDocumentKind.DecisionLetter, $"Flexi-schooling decision {PupilName} {decidedOn:yyyy-MM-dd}.pdf", "The decision letter could not be produced, so nothing has been saved. Try again in a moment.", now))
+        if (!await KeepDocumentAsync(documents, FlexiDocuments.Decision(school, CurrentUser.TrustName, Case, Pupil, CurrentUser.DisplayName), "The decision letter could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
             return Page();
         }

@@ -75,9 +75,7 @@ public sealed class EndModel(DocumentRenderer documents) : CasePageModel
         }
 
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
-        var letter = new TerminationLetter(Letterhead.For(school, CurrentUser.TrustName), Today, Case.RequestedBy, PupilName, By == NoticeGivenBy.Parent, noticeOn,
-            By == NoticeGivenBy.Parent ? Settings.ParentNoticeWeeks!.Value : Settings.SchoolNoticeWeeks, lastDay, Case.EndReason!, school.HeadteacherName ?? CurrentUser.DisplayName);
-        if (!await KeepDocumentAsync(documents, "TerminationLetter", letter, CaseDocumentKind.TerminationLetter, $"End of flexi-schooling {PupilName} {noticeOn:yyyy-MM-dd}.pdf", "The letter could not be produced, so nothing has been saved. Try again in a moment.", now))
+        if (!await KeepDocumentAsync(documents, FlexiDocuments.Termination(school, CurrentUser.TrustName, Today, Case, Pupil, Settings, CurrentUser.DisplayName), "The letter could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
             return Page();
         }

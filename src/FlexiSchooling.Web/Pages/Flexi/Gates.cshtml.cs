@@ -208,10 +208,8 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
 
         // The letter as sent (002 §5.1), kept with the case; if it cannot be produced nothing is saved.
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
-        var letter = new Documents.NotificationLetter(Documents.Letterhead.For(school, CurrentUser.TrustName), on, NotifiedTo.Trim(), trust, PupilName, Pupil.DateOfBirth,
-            Domain.Pupils.YearGroups.Label(Pupil.YearGroup), Pupil.Upn, Case.RequestedBy, Agreement.Pattern.Describe(), Agreement.StartDate, Settings.HomeSessionCode,
-            Settings.ReviewCadence == Domain.Calendar.ReviewCadence.HalfTermly ? "Half-termly" : Settings.ReviewCadence.ToString(), school.HeadteacherName ?? CurrentUser.DisplayName);
-        if (!await KeepDocumentAsync(documents, "NotificationLetter", letter, CaseDocumentKind.LocalAuthorityNotification, $"Flexi-schooling notification {PupilName} to {(trust ? "the trust" : "the local authority")} {on:yyyy-MM-dd}.pdf", "The letter could not be produced, so nothing has been saved. Try again in a moment.", now))
+        var letter = Documents.FlexiDocuments.Notification(school, CurrentUser.TrustName, on, NotifiedTo, trust, Pupil, Case, Agreement, Settings, CurrentUser.DisplayName);
+        if (!await KeepDocumentAsync(documents, letter, "The letter could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
             return Page();
         }

@@ -131,9 +131,9 @@ public sealed class RiskAssessmentModel(DocumentRenderer documents, AuditTrail a
 
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
         var names = await Db.Users.AsNoTracking().Where(u => u.Id == Current.SubmittedBy || u.Id == Current.ApprovedBy).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
-        var document = new RiskAssessmentDocument(Letterhead.For(school, CurrentUser.TrustName), PupilName, Domain.Pupils.YearGroups.Label(Pupil.YearGroup), Template.Title, Current,
+        var document = FlexiDocuments.RiskAssessment(school, CurrentUser.TrustName, Pupil, Template, Current,
             names.GetValueOrDefault(Current.SubmittedBy ?? Guid.Empty, ""), names.GetValueOrDefault(CurrentUser.UserId, CurrentUser.DisplayName));
-        if (!await KeepDocumentAsync(documents, "RiskAssessment", document, CaseDocumentKind.RiskAssessment, $"Risk assessment {PupilName} version {Current.Number}.pdf", "The risk assessment could not be produced as a PDF, so it has not been approved. Try again in a moment.", now))
+        if (!await KeepDocumentAsync(documents, document, "The risk assessment could not be produced as a PDF, so it has not been approved. Try again in a moment.", now))
         {
             return Page();
         }
