@@ -104,7 +104,7 @@ if (args.Contains("--rebuild-attendance-summaries"))
 
 if (args.Contains("--seed-demo"))
 {
-    var seeded = await DemoSeeder.SeedAsync(app.Services);
+    var seeded = await DemoSeeder.SeedAsync(app.Services, withRunningCase: true);
     DemoSeeder.PrintLogins(seeded, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.RequireTwoFactor);
 }
 

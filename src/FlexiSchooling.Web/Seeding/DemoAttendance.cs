@@ -11,11 +11,14 @@ namespace FlexiSchooling.Web.Seeding;
 /// <summary>
 /// Realistic demo marks for every pupil since the autumn half-term up to yesterday, written with
 /// PostgreSQL's binary COPY (tens of thousands of rows in well under a second), each with its
-/// first history entry. Most pupils attend well; a few are persistently absent.
+/// first history entry. Most pupils attend well; a few are persistently absent. Sessions an arrangement or
+/// leave declares (<see cref="ExpectedMark"/>) are recorded as the register records them — the declared code,
+/// not expected in school where it says so — and <paramref name="planned"/> codes (the demo's running case)
+/// replace the random ones.
 /// </summary>
 internal static class DemoAttendance
 {
-    public static async Task SeedMarksAsync(AppDbContext db, TimeProvider time, Random random)
+    public static async Task SeedMarksAsync(AppDbContext db, TimeProvider time, Random random, IReadOnlyDictionary<(Guid Pupil, DateOnly Date, Session Session), string>? planned = null)
     {
         var today = LondonClock.Today(time);
         var from = new DateOnly(2026, 11, 2);
@@ -34,6 +37,7 @@ internal static class DemoAttendance
             calendars[school] = new SchoolCalendar(terms, closures, holidays);
         }
 
+        var declared = (await db.ExpectedMarks.AsNoTracking().Where(e => e.WithdrawnAt == null).ToListAsync()).ToLookup(e => e.PupilId);
         var set = AttendanceCodeSet.Dfe2024;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var now = time.GetUtcNow();
@@ -53,6 +57,17 @@ internal static class DemoAttendance
                         var (code, minutes) = roll < absenceRate
                             ? (roll < absenceRate * 0.6 ? "I" : roll < absenceRate * 0.8 ? "O" : "M", (int?)null)
                             : session == Session.AM && random.Next(40) == 0 ? ("L", (int?)random.Next(3, 15)) : (AttendanceCodeSet.Present(session), null);
+                        var expected = declared[pupil.Id].FirstOrDefault(e => e.Covers(date, session));
+                        if (planned?.GetValueOrDefault((pupil.Id, date, session)) is { } plannedCode)
+                        {
+                            (code, minutes) = (plannedCode, null);
+                        }
+                        else if (expected is not null)
+                        {
+                            (code, minutes) = (expected.Code, null);
+                        }
+
+                        var (expectedInSchool, expectedMarkId) = ExpectedMark.Against(expected, code);
                         var id = Guid.CreateVersion7();
                         await marks.StartRowAsync();
                         await marks.WriteAsync(id, NpgsqlDbType.Uuid);
@@ -73,8 +88,16 @@ internal static class DemoAttendance
                         }
 
                         await marks.WriteNullAsync();
-                        await marks.WriteAsync(true, NpgsqlDbType.Boolean);
-                        await marks.WriteNullAsync();
+                        await marks.WriteAsync(expectedInSchool, NpgsqlDbType.Boolean);
+                        if (expectedMarkId is { } e)
+                        {
+                            await marks.WriteAsync(e, NpgsqlDbType.Uuid);
+                        }
+                        else
+                        {
+                            await marks.WriteNullAsync();
+                        }
+
                         await marks.WriteAsync(now, NpgsqlDbType.TimestampTz);
                         await marks.WriteNullAsync();
                         changes.Add((Guid.CreateVersion7(), pupil.TrustId, pupil.SchoolId, id, pupil.Id, date, session.ToString(), code));

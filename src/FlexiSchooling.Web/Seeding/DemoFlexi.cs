@@ -58,7 +58,8 @@ public static class DemoFlexi
     /// <summary>Schools whose demo request has had its meeting: a deadline-free (DDAT), a five-working-day (Oswald Road) and an EMET school.</summary>
     private static readonly string[] MetAt = ["Ashby", "Brookside", "Millbrook"];
 
-    private static DateOnly SchoolDaysBefore(SchoolCalendar calendar, DateOnly date, int days)
+    /// <summary>The school day <paramref name="days"/> school days before <paramref name="date"/>.</summary>
+    internal static DateOnly SchoolDaysBefore(SchoolCalendar calendar, DateOnly date, int days)
     {
         var day = date;
         for (var counted = 0; counted < days;)

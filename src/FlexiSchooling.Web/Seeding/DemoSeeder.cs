@@ -68,7 +68,12 @@ public static class DemoSeeder
 
     private static readonly string[] ParentForenames = ["Sarah", "James", "Emma", "David", "Laura", "Mark", "Rachel", "Paul", "Nadia", "Tariq", "Joanne", "Chris", "Fatima", "Agnieszka", "Gareth", "Helen"];
 
-    public static async Task<IReadOnlyList<DemoLogin>> SeedAsync(IServiceProvider services)
+    /// <summary>
+    /// Seeds the demo once. <paramref name="withRunningCase"/> adds <see cref="DemoRunningCase"/>, whose documents need
+    /// the web host's templates: the application's start-up asks for it; the tests' template database, seeded
+    /// without the host, does not.
+    /// </summary>
+    public static async Task<IReadOnlyList<DemoLogin>> SeedAsync(IServiceProvider services, bool withRunningCase = false)
     {
         var systemDb = services.GetRequiredService<SystemDb>();
         var time = services.GetRequiredService<TimeProvider>();
@@ -155,8 +160,14 @@ public static class DemoSeeder
         }
 
         await db.SaveChangesAsync();
-        await DemoAttendance.SeedMarksAsync(db, time, random);
         await DemoFlexi.SeedAsync(db, time);
+        var running = withRunningCase ? await DemoRunningCase.SeedAsync(db, services, time) : null;
+        await DemoAttendance.SeedMarksAsync(db, time, random, running?.Planned);
+        if (running is not null)
+        {
+            await DemoRunningCase.RaiseFormalReviewAsync(db, running);
+        }
+
         await transaction.CommitAsync();
         await Data.Attendance.AttendanceSummaries.RebuildAllAsync(db);
         return logins;

@@ -12,7 +12,7 @@ namespace FlexiSchooling.BrowserTests.Infrastructure;
 /// does, with two-factor required), on a copy of the demo database, and one headless Debian
 /// Chromium driven by Playwright. Playwright never downloads a browser here.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private Process? _server;
     private IPlaywright? _playwright;
@@ -33,7 +33,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         // The browser test classes run in parallel, each with its own server and Chromium, on a two-core machine:
         // a page that renders a PDF or saves a register can take longer than Playwright's 5-second default.
         Assertions.SetDefaultExpectTimeout(15_000);
-        Database = await TestDatabase.CreateAsync();
+        Database = await CreateDatabaseAsync();
         var port = FreePort();
         BaseUrl = $"http://localhost:{port}";
         var webDll = typeof(Program).Assembly.Location;
@@ -44,6 +44,11 @@ public sealed class BrowserFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in StartUpArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["ConnectionStrings__App"] = TestDatabase.App(Database);
         info.Environment["ConnectionStrings__Owner"] = TestDatabase.Owner(Database);
@@ -65,6 +70,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
     }
+
+    /// <summary>The database the server runs on: a copy of the tests' demo template.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => TestDatabase.CreateAsync();
+
+    /// <summary>What the server is asked to do as it starts (scripts/run passes --migrate --seed-demo).</summary>
+    protected virtual IReadOnlyList<string> StartUpArguments => [];
 
     public async Task DisposeAsync()
     {
@@ -140,7 +151,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient();
-        for (var i = 0; i < 240; i++)
+        for (var i = 0; i < 480; i++) // two minutes: a server that migrates and seeds the demo first takes a while on two shared cores
         {
             if (_server!.HasExited)
             {

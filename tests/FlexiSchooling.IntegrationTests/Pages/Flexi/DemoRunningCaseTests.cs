@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Web.Seeding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlexiSchooling.IntegrationTests.Pages.Flexi;
+
+/// <summary>
+/// The demo's running flexi-schooling case (what `scripts/run` seeds in the web host): walked through the
+/// same domain steps as the pages, its documents produced by the one renderer, its register and its formal
+/// review as the application makes them.
+/// </summary>
+public sealed class DemoRunningCaseTests : IAsyncLifetime
+{
+    private FlexiFactory Factory { get; set; } = null!;
+
+    private DemoRecords Records { get; set; } = null!;
+
+    private string Db { get; set; } = "";
+
+    /// <summary>A database of its own, migrated and seeded by the host as `scripts/run` does (the tests' template has no running case).</summary>
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.CreateEmptyAsync();
+        await using (var services = TestDatabase.Services(Db, pooling: false))
+        await using (var db = services.GetRequiredService<FlexiSchooling.Data.SystemDb>().Create())
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        Factory = new FlexiFactory(Db);
+        Records = new DemoRecords(Db);
+    }
+
+    public Task DisposeAsync()
+    {
+        Factory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static async Task<string> PdfTextAsync(byte[] pdf)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(file, pdf);
+        using var process = Process.Start(new ProcessStartInfo("pdftotext", [file, "-"]) { RedirectStandardOutput = true })!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        File.Delete(file);
+        return Regex.Replace(text, "\\s+", " ");
+    }
+
+    [Fact]
+    public async Task Demo_running_case_is_running_with_its_documents_home_sessions_coded_C_and_a_formal_review_raised_below_97_percent()
+    {
+        await DemoSeeder.SeedAsync(Factory.Services, withRunningCase: true);
+        await DemoSeeder.SeedAsync(Factory.Services, withRunningCase: true); // seeded once
+        Assert.Equal(1L, await Records.CountAsync("SELECT count(*) FROM arrangements WHERE started_on IS NOT NULL"));
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT id FROM arrangements WHERE started_on IS NOT NULL");
+
+        // Every gate met and started on the first day of the demo's marks (Monday 2 November 2026).
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE id = '{id}' AND stage = 'Running' AND started_on = '2026-11-02' AND local_authority_notified_on IS NOT NULL"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM flexi_agreements WHERE arrangement_id = '{id}' AND parent_signed_on IS NOT NULL AND school_signed_on IS NOT NULL"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments WHERE arrangement_id = '{id}' AND status = 'Approved' AND submitted_by <> approved_by"));
+
+        // Home sessions (Mondays and Fridays) in the register as C, not expected in school (000 §6); the agreed
+        // sessions expected in school; no other day of the week coded C.
+        Assert.Equal(0L, await Records.CountAsync($"""
+            SELECT count(*) FROM attendance_marks m JOIN arrangements a ON a.pupil_id = m.pupil_id
+             WHERE a.id = '{id}' AND m.date >= '2026-11-02'
+               AND ((extract(isodow FROM m.date) IN (1, 5)) <> (m.code = 'C' AND NOT m.expected_in_school AND m.expected_mark_id IS NOT NULL))
+            """));
+        Assert.True(await Records.CountAsync($"SELECT count(*) FROM attendance_marks m JOIN arrangements a ON a.pupil_id = m.pupil_id WHERE a.id = '{id}' AND m.date >= '2026-11-02' AND m.code = 'C'") >= 12);
+        // The first entry of each mark's history says what the register recorded.
+        Assert.Equal(0L, await Records.CountAsync($"""
+            SELECT count(*) FROM attendance_marks m JOIN arrangements a ON a.pupil_id = m.pupil_id
+              JOIN attendance_mark_changes c ON c.mark_id = m.id AND c.old_code IS NULL
+             WHERE a.id = '{id}' AND c.new_code <> m.code
+            """));
+
+        // The illness on an agreed day takes attendance at the agreed sessions below DDAT's 97%: the formal review is
+        // raised, waiting for the Deputy CEO (000 §7), beside the termly review scheduled at the start.
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Formal' AND needs_agreement_of = 'Deputy CEO' AND agreed_on IS NULL"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Scheduled' AND due_on = '2026-12-18'"));
+
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var page = await head.GetAsync($"/Flexi/Case/{id}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Contains("At the agreed school sessions", html);
+        Assert.Contains("Statutory, counting home sessions as absence", html);
+        foreach (var document in new[] { "Parent's request", "Decision letter", "Agreement for signing", "Approved risk assessment", "Signed agreement (scan)", "Notification letter" })
+        {
+            Assert.Contains(document, html);
+        }
+
+        // The agreement reads as the pages produce it: the pupil, the sessions in school, DDAT's rules.
+        var agreement = await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
+        Assert.Equal(1L, agreement);
+        var agreementId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
+        var text = await PdfTextAsync(await head.GetByteArrayAsync($"/Flexi/Document/{agreementId}"));
+        Assert.Contains("Starts on Monday 2 November 2026", text);
+        Assert.Contains("Monday Home Home Tuesday School School Wednesday School School Thursday School School Friday Home Home", text);
+        Assert.Contains("97", text);
+        Assert.Contains(await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT p.legal_surname FROM pupils p JOIN arrangements a ON a.pupil_id = p.id WHERE a.id = '{id}'"), text);
+
+        // The trust lead is asked to agree the formal review.
+        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        Assert.Contains("formal review", WebUtility.HtmlDecode(await (await lead.GetAsync("/Flexi")).Content.ReadAsStringAsync()), StringComparison.OrdinalIgnoreCase);
+    }
+}
