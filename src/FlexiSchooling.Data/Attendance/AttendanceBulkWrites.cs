@@ -36,11 +36,13 @@ public static class AttendanceBulkWrites
     /// <summary>
     /// Inserts new marks and their history rows inside the caller's transaction and, when
     /// <paramref name="refreshSummaries"/> is set, refreshes the summaries of the pupils and dates it names
-    /// (which may include marks the caller changed through EF Core and saved before): all in one round trip.
+    /// (which may include marks the caller changed through EF Core and saved before), or with
+    /// <paramref name="addToSummaries"/> adds the new marks to their summaries (an import, whose changed marks are
+    /// refreshed afterwards): all in one round trip.
     /// </summary>
     public static async Task InsertAsync(
         AppDbContext db, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes,
-        (IReadOnlyCollection<Guid> Pupils, IReadOnlyCollection<DateOnly> Dates)? refreshSummaries = null, CancellationToken cancellationToken = default)
+        (IReadOnlyCollection<Guid> Pupils, IReadOnlyCollection<DateOnly> Dates)? refreshSummaries = null, bool addToSummaries = false, CancellationToken cancellationToken = default)
     {
         if (db.Database.CurrentTransaction is not { } transaction)
         {
@@ -112,6 +114,14 @@ public static class AttendanceBulkWrites
             command.Parameters.AddWithValue("by", chunk.Select(c => c.ChangedBy).ToArray());
             command.Parameters.AddWithValue("at", chunk.Select(c => c.ChangedAt).ToArray());
             batch.BatchCommands.Add(command);
+        }
+
+        if (addToSummaries)
+        {
+            foreach (var add in AttendanceSummaries.AddNewMarksCommands(tenant.TrustId, marks))
+            {
+                batch.BatchCommands.Add(add);
+            }
         }
 
         if (refreshSummaries is { } summaries)

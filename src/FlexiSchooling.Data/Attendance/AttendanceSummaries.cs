@@ -106,6 +106,62 @@ public static class AttendanceSummaries
         ];
     }
 
+    private const string AddCounts = """
+            possible = t.possible + EXCLUDED.possible, present = t.present + EXCLUDED.present,
+            approved_activity = t.approved_activity + EXCLUDED.approved_activity, authorised = t.authorised + EXCLUDED.authorised,
+            unauthorised = t.unauthorised + EXCLUDED.unauthorised, expected_possible = t.expected_possible + EXCLUDED.expected_possible,
+            expected_attended = t.expected_attended + EXCLUDED.expected_attended
+        """;
+
+    private const string AddFromArrays = $"""
+        SELECT @trust, u.school_id, u.pupil_id, u.period, u.possible, u.present, u.approved_activity, u.authorised, u.unauthorised, u.expected_possible, u.expected_attended
+          FROM unnest(@school, @pupil, @period, @possible, @present, @activity, @authorised, @unauthorised, @expectedPossible, @expectedAttended)
+            AS u(school_id, pupil_id, period, possible, present, approved_activity, authorised, unauthorised, expected_possible, expected_attended)
+        """;
+
+    private const string AddToWeeks = $"""
+        INSERT INTO attendance_pupil_weeks AS t (trust_id, school_id, pupil_id, week_start, {Counts}) {AddFromArrays}
+        ON CONFLICT (pupil_id, school_id, week_start) DO UPDATE SET {AddCounts}
+        """;
+
+    private const string AddToYears = $"""
+        INSERT INTO attendance_pupil_years AS t (trust_id, school_id, pupil_id, year_start, {Counts}) {AddFromArrays}
+        ON CONFLICT (pupil_id, school_id, year_start) DO UPDATE SET {AddCounts}
+        """;
+
+    /// <summary>
+    /// Adds marks that did not exist before to their pupils' weeks and years — counted here by the domain's own
+    /// arithmetic (<see cref="AttendanceFigures.From"/>) and added in one upsert per table — instead of counting each
+    /// touched week again from all its marks. Only for new marks: a changed mark's old counts would have to be taken
+    /// away, so those pupils' weeks are recomputed (<see cref="RefreshAsync"/>), after this, as the whole truth.
+    /// </summary>
+    internal static IEnumerable<NpgsqlBatchCommand> AddNewMarksCommands(Guid trustId, IReadOnlyCollection<AttendanceMark> marks)
+    {
+        if (marks.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (var (sql, period) in new (string, Func<DateOnly, DateOnly>)[] { (AddToWeeks, AttendanceFigures.SummaryWeekOf), (AddToYears, d => AcademicYear.Containing(d).Start) })
+        {
+            var groups = marks.GroupBy(m => (m.SchoolId, m.PupilId, Period: period(m.Date)))
+                .Select(g => (g.Key, Figures: AttendanceFigures.From(g.Select(m => (m.Category, m.ExpectedInSchool))))).ToList();
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddWithValue("trust", trustId);
+            command.Parameters.AddWithValue("school", groups.Select(g => g.Key.SchoolId).ToArray());
+            command.Parameters.AddWithValue("pupil", groups.Select(g => g.Key.PupilId).ToArray());
+            command.Parameters.AddWithValue("period", groups.Select(g => g.Key.Period).ToArray());
+            command.Parameters.AddWithValue("possible", groups.Select(g => g.Figures.Possible).ToArray());
+            command.Parameters.AddWithValue("present", groups.Select(g => g.Figures.Present).ToArray());
+            command.Parameters.AddWithValue("activity", groups.Select(g => g.Figures.ApprovedActivity).ToArray());
+            command.Parameters.AddWithValue("authorised", groups.Select(g => g.Figures.Authorised).ToArray());
+            command.Parameters.AddWithValue("unauthorised", groups.Select(g => g.Figures.Unauthorised).ToArray());
+            command.Parameters.AddWithValue("expectedPossible", groups.Select(g => g.Figures.ExpectedPossible).ToArray());
+            command.Parameters.AddWithValue("expectedAttended", groups.Select(g => g.Figures.ExpectedAttended).ToArray());
+            yield return command;
+        }
+    }
+
     /// <summary>Rebuilds every summary from the marks (system context, owner connection).</summary>
     public static async Task<int> RebuildAllAsync(AppDbContext systemDb, CancellationToken cancellationToken = default)
     {

@@ -23,12 +23,14 @@ public sealed record ImportResult(int Created, int Changed, int Unchanged, IRead
 public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvider time)
 {
     private readonly HashSet<Guid> _touchedPupils = [];
-    private readonly HashSet<DateOnly> _touchedDates = [];
+    private readonly HashSet<Guid> _changedPupils = [];
+    private readonly HashSet<DateOnly> _changedDates = [];
 
     public async Task<ImportResult> ApplyAsync(Guid schoolId, ImportKind kind, string content, string fileName, bool save)
     {
         _touchedPupils.Clear();
-        _touchedDates.Clear();
+        _changedPupils.Clear();
+        _changedDates.Clear();
         var result = kind == ImportKind.Pupils ? await PupilsAsync(schoolId, content) : await MarksAsync(schoolId, content, fileName, save);
         if (!save || !result.Valid)
         {
@@ -158,6 +160,8 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
                     if (mark.Change(entry, registers, today, user.UserId, now, reason) is { } change)
                     {
                         db.MarkChanges.Add(change);
+                        _changedPupils.Add(pupil.Id);
+                        _changedDates.Add(row.Date);
                         changed++;
                     }
                     else
@@ -175,7 +179,6 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
                 }
 
                 _touchedPupils.Add(pupil.Id);
-                _touchedDates.Add(row.Date);
             }
             catch (DomainRuleException e)
             {
@@ -185,15 +188,19 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
 
         if (save && problems.Count == 0)
         {
-            await AttendanceBulkWrites.InsertAsync(db, newMarks, newChanges);
+            // New marks are added to their summaries in the same round trip; changed ones are recomputed after the save.
+            await AttendanceBulkWrites.InsertAsync(db, newMarks, newChanges, addToSummaries: true);
         }
 
         return new ImportResult(created, changed, unchanged, problems, []);
     }
 
-    /// <summary>After a saved mark import (and the caller's SaveChanges), the summaries of the pupils and weeks it touched.</summary>
     /// <summary>The pupils whose marks the last apply created or changed.</summary>
     public IReadOnlyCollection<Guid> TouchedPupils => _touchedPupils;
 
-    public Task RefreshSummariesAsync() => AttendanceSummaries.RefreshAsync(db, _touchedPupils, _touchedDates);
+    /// <summary>
+    /// After a saved mark import (and the caller's SaveChanges): the summaries of the pupils and weeks whose existing
+    /// marks it changed, recomputed from their marks (its new marks were added to the summaries as they were written).
+    /// </summary>
+    public Task RefreshSummariesAsync() => AttendanceSummaries.RefreshAsync(db, _changedPupils, _changedDates);
 }

@@ -308,6 +308,54 @@ public sealed class RegisterTests : AppTest
         await AssertSummariesMatchMarksAsync();
     }
 
+    [Fact]
+    public async Task Summaries_after_imports_adding_new_marks_and_changing_existing_ones_in_the_same_weeks_equal_a_recomputation()
+    {
+        // An import adds its new marks to the summaries as it writes them and recomputes only the weeks whose existing
+        // marks it changed: random files over 16-27 November 2026 (marks exist to the 20th) mix both in the same weeks,
+        // the same pupil's included (a file names each session once: the import refuses a file that names one twice).
+        var random = new Random(20261201);
+        var codes = AttendanceCodeSet.Dfe2024.Codes.Where(c => c.Code is not ("L" or "U")).Select(c => c.Code).ToArray();
+        var school = await Records.SchoolAsync("Ashby");
+        var trust = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT trust_id FROM schools WHERE id = '{school}'");
+        var officer = await Records.UserAsync(FlexiFactory.Email("attendance", "ashby"));
+        var upns = new List<string>();
+        await using (var services = TestDatabase.Services(Db))
+        await using (var system = services.GetRequiredService<SystemDb>().Create())
+        {
+            upns = await system.Pupils.Where(p => p.SchoolId == school && p.AdmissionDate <= new DateOnly(2026, 11, 16)).OrderBy(p => p.Upn).Select(p => p.Upn).Take(80).ToListAsync();
+        }
+
+        var days = Enumerable.Range(0, 12).Select(d => new DateOnly(2026, 11, 16).AddDays(d)).Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToList();
+        for (var round = 0; round < 4; round++)
+        {
+            var csv = new System.Text.StringBuilder("UPN,Date,Session,Code\n");
+            var named = new HashSet<(string, DateOnly, string)>();
+            for (var row = 0; row < 400; row++)
+            {
+                var session = (upns[random.Next(upns.Count)], days[random.Next(days.Count)], random.Next(2) == 0 ? "AM" : "PM");
+                if (named.Add(session))
+                {
+                    csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{session.Item1},{session.Item2:yyyy-MM-dd},{session.Item3},{codes[random.Next(codes.Length)]}\n");
+                }
+            }
+
+            using var scope = Factory.Services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust, officer, false, [school], "Attendance officer", school);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var applier = scope.ServiceProvider.GetRequiredService<FlexiSchooling.Web.Infrastructure.ImportApplier>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var result = await applier.ApplyAsync(school, ImportKind.Marks, csv.ToString(), $"random-{round}.csv", save: true);
+            Assert.True(result.Valid, string.Join("; ", result.Errors.Take(3)));
+            Assert.True(round == 0 || (result.Created > 0 && result.Changed > 0), $"round {round}: {result.Created} new, {result.Changed} changed");
+            await db.SaveChangesAsync();
+            await applier.RefreshSummariesAsync();
+            await transaction.CommitAsync();
+        }
+
+        await AssertSummariesMatchMarksAsync();
+    }
+
     /// <summary>Every weekly and yearly summary row equals the domain's arithmetic over the raw marks, and none is missing.</summary>
     private async Task AssertSummariesMatchMarksAsync()
     {
