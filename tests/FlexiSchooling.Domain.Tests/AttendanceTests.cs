@@ -76,16 +76,43 @@ public sealed class AttendanceTests
         Assert.Equal("N", first.NewCode);
 
         // The same day: no reason needed. Nothing changed: no history entry.
-        Assert.NotNull(mark.Change(new MarkEntry("I", null, null), Hinckley, Monday, user, now, null));
-        Assert.Null(mark.Change(new MarkEntry("i", null, null), Hinckley, Monday, user, now, null));
+        Assert.Single(mark.Change(new MarkEntry("I", null, null), Hinckley, Monday, user, now, null));
+        Assert.Empty(mark.Change(new MarkEntry("i", null, null), Hinckley, Monday, user, now, null));
 
         // The next day the mark is locked.
         var tuesday = Monday.AddDays(1);
         var e = Assert.Throws<DomainRuleException>(() => mark.Change(new MarkEntry("M", null, null), Hinckley, tuesday, user, now, null));
         Assert.Equal("locked-mark-needs-reason", e.Rule);
         Assert.Equal("I", mark.Code);
-        var change = mark.Change(new MarkEntry("M", null, null), Hinckley, tuesday, user, now, "Appointment letter seen");
-        Assert.Equal(("I", "M", "Appointment letter seen"), (change!.OldCode, change.NewCode, change.Reason));
+        var change = Assert.Single(mark.Change(new MarkEntry("M", null, null), Hinckley, tuesday, user, now, "Appointment letter seen"));
+        Assert.Equal(("I", "M", "Appointment letter seen"), (change.OldCode, change.NewCode, change.Reason));
+    }
+
+    [Fact]
+    public void An_imported_mark_keeps_its_first_entry_until_its_first_change_writes_it_out_as_recorded()
+    {
+        // ADR 0017: the import batch is the record of the file; the mark's own fields are its first entry until it changes.
+        var importedAt = DateTimeOffset.UtcNow.AddDays(-3);
+        var officer = Guid.NewGuid();
+        var mark = AttendanceMark.Import(Guid.NewGuid(), Guid.NewGuid(), Monday, Session.AM, new MarkEntry("M", null, null, SubReason: "Hospital appointment"), Hinckley, Monday.AddDays(3), officer, importedAt, "Imported from sims.csv");
+        var kept = mark.FirstEntry!;
+        Assert.Equal((null, "M", "Hospital appointment", "Imported from sims.csv", officer, importedAt), (kept.OldCode, kept.NewCode, kept.SubReason, kept.Reason, kept.ChangedBy, kept.ChangedAt));
+
+        // Nothing changed: nothing written, the entry still kept.
+        Assert.Empty(mark.Change(new MarkEntry("m", null, null, SubReason: "Hospital appointment"), Hinckley, Monday.AddDays(3), officer, importedAt, null));
+        Assert.NotNull(mark.FirstEntry);
+
+        // The first change writes the first entry out, as imported, before the change itself.
+        var head = Guid.NewGuid();
+        var history = mark.Change(new MarkEntry("I", null, null), Hinckley, Monday.AddDays(4), head, DateTimeOffset.UtcNow, "Parent called: ill, not at the dentist");
+        Assert.Equal(2, history.Count);
+        Assert.Equal((null, "M", "Hospital appointment", "Imported from sims.csv", officer, importedAt), (history[0].OldCode, history[0].NewCode, history[0].SubReason, history[0].Reason, history[0].ChangedBy, history[0].ChangedAt));
+        Assert.Equal(("M", "I", head), (history[1].OldCode, history[1].NewCode, history[1].ChangedBy));
+        Assert.Null(mark.FirstEntry);
+        Assert.Null(mark.FirstEntryReason);
+
+        // Later changes are ordinary ones.
+        Assert.Single(mark.Change(new MarkEntry("O", null, null), Hinckley, Monday.AddDays(5), head, DateTimeOffset.UtcNow, "No reason given after all"));
     }
 
     [Fact]

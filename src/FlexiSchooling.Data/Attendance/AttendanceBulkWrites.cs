@@ -7,7 +7,7 @@ using Npgsql;
 namespace FlexiSchooling.Data.Attendance;
 
 /// <summary>
-/// Writes new marks and their first history rows set-based — one INSERT … SELECT FROM unnest(arrays)
+/// Writes new marks and their first history rows (none for an import's, ADR 0017) set-based — one INSERT … SELECT FROM unnest(arrays)
 /// per table per 50,000 rows — for imports of a term or a year of marks, where EF Core's row-by-row
 /// change tracking is twenty times too slow (docs/performance.md). The marks are made and checked by
 /// the domain first (<see cref="AttendanceMark.Record"/>), exactly as on the register page; this only
@@ -20,10 +20,10 @@ public static class AttendanceBulkWrites
     private const int Chunk = 50_000;
 
     private const string InsertMarks = """
-        INSERT INTO attendance_marks (id, trust_id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by)
-        SELECT u.id, @trust, u.school_id, u.pupil_id, u.date, u.session, u.code, u.category, u.minutes_late, u.comment, u.sub_reason, u.expected_in_school, u.expected_mark_id, u.recorded_at, u.recorded_by
-          FROM unnest(@id, @school, @pupil, @date, @session, @code, @category, @minutes, @comment, @subReason, @expected, @expectedMark, @at, @by)
-            AS u(id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by)
+        INSERT INTO attendance_marks (id, trust_id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by, first_entry_reason)
+        SELECT u.id, @trust, u.school_id, u.pupil_id, u.date, u.session, u.code, u.category, u.minutes_late, u.comment, u.sub_reason, u.expected_in_school, u.expected_mark_id, u.recorded_at, u.recorded_by, u.first_entry_reason
+          FROM unnest(@id, @school, @pupil, @date, @session, @code, @category, @minutes, @comment, @subReason, @expected, @expectedMark, @at, @by, @firstEntry)
+            AS u(id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by, first_entry_reason)
         """;
 
     private const string InsertChanges = """
@@ -87,6 +87,7 @@ public static class AttendanceBulkWrites
             command.Parameters.AddWithValue("expectedMark", chunk.Select(m => m.ExpectedMarkId).ToArray());
             command.Parameters.AddWithValue("at", chunk.Select(m => m.RecordedAt).ToArray());
             command.Parameters.AddWithValue("by", chunk.Select(m => m.RecordedBy).ToArray());
+            command.Parameters.AddWithValue("firstEntry", chunk.Select(m => m.FirstEntryReason).ToArray());
             batch.BatchCommands.Add(command);
         }
 

@@ -18,6 +18,7 @@ internal sealed class AttendanceMarkConfiguration : IEntityTypeConfiguration<Att
         b.Property(x => x.Category).HasConversion<string>().HasMaxLength(30);
         b.Property(x => x.Comment).HasMaxLength(200);
         b.Property(x => x.SubReason).HasMaxLength(AttendanceSubReasons.MaxLength);
+        b.Property(x => x.FirstEntryReason).HasMaxLength(500);
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Pupil>().WithMany().HasForeignKey(x => x.PupilId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);

@@ -56,6 +56,13 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
 
     public Guid? RecordedBy { get; private set; }
 
+    /// <summary>
+    /// Set on a mark an import created (ADR 0017): its first history entry is kept on the mark itself — the import
+    /// batch keeps the file, who imported it and when — and is written out as a history row, with this reason, by
+    /// the mark's first change. Null once written out, and for marks recorded any other way.
+    /// </summary>
+    public string? FirstEntryReason { get; private set; }
+
     public uint Version { get; private set; }
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
@@ -73,9 +80,40 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
         return (mark, change!);
     }
 
-    /// <summary>Changes the mark; returns null when nothing changed.</summary>
-    public MarkChange? Change(MarkEntry entry, RegisterSettings registers, DateOnly today, Guid? userId, DateTimeOffset now, string? reason) =>
-        Apply(entry, registers, today, userId, now, reason, first: false);
+    /// <summary>
+    /// Records the first mark for a pupil's session from an import, checked as <see cref="Record"/> checks it. Its
+    /// first history entry stays on the mark (<see cref="FirstEntryReason"/>) instead of a history row per imported
+    /// mark: nothing is lost, since until the mark changes its own fields are that entry (<see cref="FirstEntry"/>).
+    /// </summary>
+    public static AttendanceMark Import(
+        Guid schoolId, Guid pupilId, DateOnly date, Session session, MarkEntry entry, RegisterSettings registers,
+        DateOnly today, Guid? userId, DateTimeOffset now, string reason)
+    {
+        var (mark, _) = Record(schoolId, pupilId, date, session, entry, registers, today, userId, now, reason);
+        mark.FirstEntryReason = reason.Trim();
+        return mark;
+    }
+
+    /// <summary>The first history entry while it is kept on the mark (an imported mark not yet changed); otherwise null.</summary>
+    public MarkChange? FirstEntry => FirstEntryReason is { } reason
+        ? new MarkChange(this, null, Code, null, MinutesLate, SubReason, reason, RecordedBy, RecordedAt)
+        : null;
+
+    /// <summary>
+    /// Changes the mark; returns its history rows: none when nothing changed, otherwise the change — preceded, for an
+    /// imported mark's first change, by its first entry written out as it was recorded.
+    /// </summary>
+    public IReadOnlyList<MarkChange> Change(MarkEntry entry, RegisterSettings registers, DateOnly today, Guid? userId, DateTimeOffset now, string? reason)
+    {
+        var firstEntry = FirstEntry;
+        if (Apply(entry, registers, today, userId, now, reason, first: false) is not { } change)
+        {
+            return [];
+        }
+
+        FirstEntryReason = null;
+        return firstEntry is null ? [change] : [firstEntry, change];
+    }
 
     private MarkChange? Apply(MarkEntry entry, RegisterSettings registers, DateOnly today, Guid? userId, DateTimeOffset now, string? reason, bool first)
     {

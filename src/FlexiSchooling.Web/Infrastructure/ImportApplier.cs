@@ -134,7 +134,6 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
         var profiles = new Dictionary<DateOnly, Domain.Policy.RegisterSettings>();
         var reason = $"Imported from {fileName}";
         var newMarks = new List<AttendanceMark>();
-        var newChanges = new List<MarkChange>();
         int created = 0, changed = 0, unchanged = 0;
         foreach (var row in rows)
         {
@@ -157,9 +156,9 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
                 var entry = new MarkEntry(row.Code, row.MinutesLate, row.Comment, expectedInSchool, expectedId, SubReason: subReasons.Check(row.Code, row.SubReason));
                 if (marks.TryGetValue((pupil.Id, row.Date, row.Session), out var mark))
                 {
-                    if (mark.Change(entry, registers, today, user.UserId, now, reason) is { } change)
+                    if (mark.Change(entry, registers, today, user.UserId, now, reason) is { Count: > 0 } history)
                     {
-                        db.MarkChanges.Add(change);
+                        db.MarkChanges.AddRange(history);
                         _changedPupils.Add(pupil.Id);
                         _changedDates.Add(row.Date);
                         changed++;
@@ -171,9 +170,9 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
                 }
                 else
                 {
-                    var (fresh, change) = AttendanceMark.Record(schoolId, pupil.Id, row.Date, row.Session, entry, registers, today, user.UserId, now, reason);
+                    // Its first history entry stays on the mark, the batch being the record of the file (ADR 0017).
+                    var fresh = AttendanceMark.Import(schoolId, pupil.Id, row.Date, row.Session, entry, registers, today, user.UserId, now, reason);
                     newMarks.Add(fresh);
-                    newChanges.Add(change);
                     marks[(pupil.Id, row.Date, row.Session)] = fresh;
                     created++;
                 }
@@ -189,7 +188,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
         if (save && problems.Count == 0)
         {
             // New marks are added to their summaries in the same round trip; changed ones are recomputed after the save.
-            await AttendanceBulkWrites.InsertAsync(db, newMarks, newChanges, addToSummaries: true);
+            await AttendanceBulkWrites.InsertAsync(db, newMarks, [], addToSummaries: true);
         }
 
         return new ImportResult(created, changed, unchanged, problems, []);

@@ -179,10 +179,7 @@ public sealed class RegisterModel : AppPageModel
                 SessionRules.CheckMarkable(_calendar, pupils[row.PupilId], date);
                 if (marks.TryGetValue(row.PupilId, out var mark))
                 {
-                    if (mark.Change(entry, profile, today, CurrentUser.UserId, now, row.Reason) is { } change)
-                    {
-                        Db.MarkChanges.Add(change);
-                    }
+                    Db.MarkChanges.AddRange(mark.Change(entry, profile, today, CurrentUser.UserId, now, row.Reason));
                 }
                 else
                 {

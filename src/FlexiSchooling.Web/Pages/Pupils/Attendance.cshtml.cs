@@ -58,7 +58,10 @@ public sealed class AttendanceModel : AppPageModel
             return new MarkDay(g.Key, am, Meaning(am), pm, Meaning(pm));
         })];
 
-        var changes = await Db.MarkChanges.AsNoTracking().Where(c => c.PupilId == id).OrderByDescending(c => c.ChangedAt).Take(100).ToListAsync();
+        // The history rows, and the first entries imported marks still keep on themselves (ADR 0017), newest first.
+        var written = await Db.MarkChanges.AsNoTracking().Where(c => c.PupilId == id).OrderByDescending(c => c.ChangedAt).Take(100).ToListAsync();
+        var kept = await Db.AttendanceMarks.AsNoTracking().Where(m => m.PupilId == id && m.FirstEntryReason != null).OrderByDescending(m => m.RecordedAt).Take(100).ToListAsync();
+        var changes = written.Concat(kept.Select(m => m.FirstEntry!)).OrderByDescending(c => c.ChangedAt).Take(100).ToList();
         var userIds = changes.Where(c => c.ChangedBy != null).Select(c => c.ChangedBy!.Value).Distinct().ToList();
         var users = await Db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
         History = [.. changes.Select(c => new MarkHistoryRow(c.ChangedAt, c.ChangedBy is { } u ? users.GetValueOrDefault(u, "A former user") : "System", c.Date, c.Session, c.OldCode, c.NewCode, c.Reason))];

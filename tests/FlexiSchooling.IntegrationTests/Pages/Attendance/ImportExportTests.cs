@@ -77,6 +77,28 @@ public sealed class ImportExportTests : AppTest
     }
 
     [Fact]
+    public async Task Imported_marks_keep_their_first_entry_the_history_shows_it_and_their_first_change_writes_it_out()
+    {
+        // ADR 0017: no history row per imported mark; the pupil's history still shows who imported what, from which file.
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var pupil = await Records.PupilAtAsync("Ashby");
+        var upn = await UpnAsync(pupil);
+        await ConfirmAsync(officer, await UploadAsync(officer, "Marks", "autumn-week-13.csv", $"UPN,Date,Session,Code\n{upn},2026-11-23,AM,M\n{upn},2026-11-23,PM,\\\n"));
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes WHERE pupil_id = '{pupil}' AND date = '2026-11-23'"));
+        Assert.Equal(2L, await Records.CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '2026-11-23' AND first_entry_reason = 'Imported from autumn-week-13.csv'"));
+        var history = WebUtility.HtmlDecode(await (await officer.GetAsync($"/Pupils/{pupil}/Attendance")).HtmlAsync());
+        Assert.Contains("Imported from autumn-week-13.csv", history, StringComparison.Ordinal);
+
+        // The first change of the morning mark writes its first entry out, as imported, then the change; the afternoon's stays kept.
+        await ConfirmAsync(officer, await UploadAsync(officer, "Marks", "autumn-week-13-corrected.csv", $"UPN,Date,Session,Code\n{upn},2026-11-23,AM,I\n"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes WHERE pupil_id = '{pupil}' AND date = '2026-11-23' AND session = 'AM' AND old_code IS NULL AND new_code = 'M' AND reason = 'Imported from autumn-week-13.csv' AND changed_by IS NOT NULL"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes WHERE pupil_id = '{pupil}' AND date = '2026-11-23' AND session = 'AM' AND old_code = 'M' AND new_code = 'I' AND reason = 'Imported from autumn-week-13-corrected.csv'"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '2026-11-23' AND first_entry_reason IS NOT NULL"));
+        history = WebUtility.HtmlDecode(await (await officer.GetAsync($"/Pupils/{pupil}/Attendance")).HtmlAsync());
+        Assert.Equal(2, Regex.Matches(history, Regex.Escape("Imported from autumn-week-13.csv")).Count);
+    }
+
+    [Fact]
     public async Task Marks_import_and_export_carry_the_schools_reasons_behind_codes()
     {
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "UPDATE schools SET attendance_sub_reasons = 'C: Performance licence' WHERE name LIKE 'Ashby%'");

@@ -268,11 +268,7 @@ public sealed class RegisterTests : AppTest
             var registers = Domain.Policy.PolicyTemplates.Get(Domain.Policy.PolicyTemplates.Ddat).Settings.Registers;
             foreach (var mark in marks)
             {
-                var change = mark.Change(new MarkEntry(codes[random.Next(codes.Length)], null, null, ExpectedInSchool: random.Next(4) != 0), registers, mark.Date, null, DateTimeOffset.UtcNow, "random test data");
-                if (change is not null)
-                {
-                    db.MarkChanges.Add(change);
-                }
+                db.MarkChanges.AddRange(mark.Change(new MarkEntry(codes[random.Next(codes.Length)], null, null, ExpectedInSchool: random.Next(4) != 0), registers, mark.Date, null, DateTimeOffset.UtcNow, "random test data"));
             }
 
             var dates = marks.Select(m => m.Date).ToList();
