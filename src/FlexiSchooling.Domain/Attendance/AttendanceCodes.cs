@@ -82,8 +82,19 @@ public sealed class AttendanceCodeSet
     /// <summary>The sets the product knows, newest last; <see cref="For"/> picks the one in force on a date.</summary>
     public static IReadOnlyList<AttendanceCodeSet> All { get; } = [Dfe2024];
 
-    public static AttendanceCodeSet For(DateOnly date) =>
-        All.Where(s => s.EffectiveFrom <= date).MaxBy(s => s.EffectiveFrom) ?? All[0];
+    public static AttendanceCodeSet For(DateOnly date)
+    {
+        // Newest last, so the first found from the end is the latest in force (asked for every mark an import reads).
+        for (var i = All.Count - 1; i >= 0; i--)
+        {
+            if (All[i].EffectiveFrom <= date)
+            {
+                return All[i];
+            }
+        }
+
+        return All[0];
+    }
 
     private static AttendanceCodeSet Load(string resource)
     {

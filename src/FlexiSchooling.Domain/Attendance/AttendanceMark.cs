@@ -89,7 +89,8 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
         Guid schoolId, Guid pupilId, DateOnly date, Session session, MarkEntry entry, RegisterSettings registers,
         DateOnly today, Guid? userId, DateTimeOffset now, string reason)
     {
-        var (mark, _) = Record(schoolId, pupilId, date, session, entry, registers, today, userId, now, reason);
+        var mark = new AttendanceMark(schoolId, pupilId, date, session);
+        mark.Apply(entry, registers, today, userId, now, reason, first: true, history: false);
         mark.FirstEntryReason = reason.Trim();
         return mark;
     }
@@ -115,7 +116,7 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
         return firstEntry is null ? [change] : [firstEntry, change];
     }
 
-    private MarkChange? Apply(MarkEntry entry, RegisterSettings registers, DateOnly today, Guid? userId, DateTimeOffset now, string? reason, bool first)
+    private MarkChange? Apply(MarkEntry entry, RegisterSettings registers, DateOnly today, Guid? userId, DateTimeOffset now, string? reason, bool first, bool history = true)
     {
         var set = AttendanceCodeSet.For(Date);
         var code = AttendanceCodeSet.Normalise(entry.Code);
@@ -143,7 +144,7 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("locked-mark-needs-reason", "This register is locked: give a reason for changing the mark.", nameof(MarkEntry.Reason));
         }
 
-        var change = new MarkChange(this, first ? null : Code, found.Code, first ? null : MinutesLate, minutes, subReason, reason?.Trim(), userId, now);
+        var change = history ? new MarkChange(this, first ? null : Code, found.Code, first ? null : MinutesLate, minutes, subReason, reason?.Trim(), userId, now) : null;
         Code = found.Code;
         Category = found.Category;
         MinutesLate = minutes;

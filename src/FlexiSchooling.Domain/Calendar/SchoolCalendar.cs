@@ -129,12 +129,14 @@ public sealed class ClosureDay : ISchoolOwned, ITrustStampable
 public sealed class SchoolCalendar
 {
     private readonly IReadOnlyList<Term> _terms;
+    private readonly (DateOnly First, DateOnly Last)[] _halfTerms; // every half-term's days, worked out once: an import asks for each mark
     private readonly HashSet<DateOnly> _closures;
     private readonly HashSet<DateOnly> _bankHolidays;
 
     public SchoolCalendar(IEnumerable<Term> terms, IEnumerable<DateOnly> closureDays, IEnumerable<DateOnly> bankHolidays)
     {
         _terms = [.. terms.OrderBy(t => t.StartDate)];
+        _halfTerms = [.. _terms.SelectMany(t => t.HalfTerms())];
         _closures = [.. closureDays];
         _bankHolidays = [.. bankHolidays];
     }
@@ -150,7 +152,20 @@ public sealed class SchoolCalendar
     public bool IsSchoolDay(DateOnly date) =>
         IsWorkingDay(date)
         && !_closures.Contains(date)
-        && _terms.Any(t => t.HalfTerms().Any(h => date >= h.First && date <= h.Last));
+        && InTermTime(date);
+
+    private bool InTermTime(DateOnly date)
+    {
+        foreach (var (first, last) in _halfTerms)
+        {
+            if (date >= first && date <= last)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>School days from <paramref name="from"/> to <paramref name="to"/>, both inclusive.</summary>
     public IEnumerable<DateOnly> SchoolDaysBetween(DateOnly from, DateOnly to)

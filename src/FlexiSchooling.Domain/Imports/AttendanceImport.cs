@@ -34,6 +34,7 @@ public static class AttendanceImport
         var seen = new HashSet<string>();
         foreach (var (line, fields) in records)
         {
+            var errorsBefore = errors.Count; // a row is kept only when it adds no error
             string? Get(string names) => header.TryGetValue(names.Split('|')[0], out var i) && i < fields.Count ? fields[i].Trim() : null;
             bool Flag(string names) => Get(names) is { } v && v.ToUpperInvariant() is "Y" or "YES" or "TRUE" or "1" or "E" or "K";
             var upn = Upns.Normalise(Get("UPN") ?? "");
@@ -83,7 +84,7 @@ public static class AttendanceImport
                 errors.Add(new ImportError(line, "Admission Date", "The admission date is before the date of birth"));
             }
 
-            if (errors.All(e => e.Line != line))
+            if (errors.Count == errorsBefore)
             {
                 var flags = new PupilFlags(Flag("EHCP|EHC Plan"), Flag("Looked After|LAC|CLA"), Flag("Social Worker|Has Social Worker"), Flag("CP Plan|Child Protection"), Flag("CIN Plan|Child in Need"),
                     Flag("SEN Support|SEN"), Flag("FSM|Free School Meals"), Flag("Pupil Premium|PP"));
@@ -107,6 +108,7 @@ public static class AttendanceImport
         var seen = new HashSet<(string, DateOnly, Session)>();
         foreach (var (line, fields) in records)
         {
+            var errorsBefore = errors.Count; // a row is kept only when it adds no error
             string? Get(string name) => header.TryGetValue(name, out var i) && i < fields.Count ? fields[i].Trim() : null;
             var upn = Upns.Normalise(Get("UPN") ?? "");
             if (!Upns.IsValid(upn))
@@ -150,7 +152,7 @@ public static class AttendanceImport
                 errors.Add(new ImportError(line, "Date", $"{upn} has two marks for {dd:yyyy-MM-dd} {ss}"));
             }
 
-            if (errors.All(e => e.Line != line))
+            if (errors.Count == errorsBefore)
             {
                 rows.Add(new MarkRow(line, upn, date!.Value, session!.Value, code, minutes, Get("Comment") is { Length: > 0 } c ? c : null, Get("Sub Reason") is { Length: > 0 } r ? r : null));
             }

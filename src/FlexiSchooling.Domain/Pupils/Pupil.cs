@@ -179,16 +179,16 @@ public static class Upns
     public static bool IsValid(string upn)
     {
         // Characters 2–12 are digits; character 13 is a digit, or a letter in a temporary UPN.
-        if (upn.Length != 13 || !upn[1..12].All(char.IsAsciiDigit) || !(char.IsAsciiDigit(upn[12]) || CheckLetters.Contains(upn[12], StringComparison.Ordinal)))
+        if (upn.Length != 13 || upn.AsSpan(1, 11).ContainsAnyExceptInRange('0', '9') || !(char.IsAsciiDigit(upn[12]) || CheckLetters.Contains(upn[12], StringComparison.Ordinal)))
         {
             return false;
         }
 
-        return upn[0] == CheckLetter(upn[1..]);
+        return upn[0] == CheckLetter(upn.AsSpan(1));
     }
 
     /// <summary>Computes the check letter for the 12 characters after it (the last may be a temporary-UPN letter).</summary>
-    public static char CheckLetter(string twelve)
+    public static char CheckLetter(ReadOnlySpan<char> twelve)
     {
         var sum = 0;
         for (var i = 0; i < 12; i++)
