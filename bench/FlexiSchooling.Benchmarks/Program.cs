@@ -144,27 +144,7 @@ await using (var connection = new NpgsqlConnection(owner))
             foreach (var session in new[] { Session.AM, Session.PM })
             {
                 var code = codes[random.Next(codes.Length)];
-                code = code == "/" && session == Session.PM ? "\\" : code;
-                copy.StartRow();
-                copy.Write(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-                copy.Write(trust.Id, NpgsqlDbType.Uuid);
-                copy.Write(pupil.SchoolId, NpgsqlDbType.Uuid);
-                copy.Write(pupil.Id, NpgsqlDbType.Uuid);
-                copy.Write(day, NpgsqlDbType.Date);
-                copy.Write(session.ToString(), NpgsqlDbType.Varchar);
-                copy.Write(code, NpgsqlDbType.Varchar);
-                copy.Write(set[code].Category.ToString(), NpgsqlDbType.Varchar);
-                if (code == "L")
-                {
-                    copy.Write(5, NpgsqlDbType.Integer);
-                }
-                else
-                {
-                    copy.WriteNull();
-                }
-
-                copy.Write(true, NpgsqlDbType.Boolean);
-                copy.Write(now, NpgsqlDbType.TimestampTz);
+                CopyMark(copy, trust.Id, pupil, day, session, code == "/" && session == Session.PM ? "\\" : code, now);
                 marks++;
             }
         }
@@ -362,18 +342,7 @@ await using (var connection = new NpgsqlConnection(owner))
             {
                 foreach (var (session, code) in new[] { (Session.AM, "/"), (Session.PM, "\\") })
                 {
-                    copy.StartRow();
-                    copy.Write(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-                    copy.Write(trust.Id, NpgsqlDbType.Uuid);
-                    copy.Write(pupil.SchoolId, NpgsqlDbType.Uuid);
-                    copy.Write(pupil.Id, NpgsqlDbType.Uuid);
-                    copy.Write(day, NpgsqlDbType.Date);
-                    copy.Write(session.ToString(), NpgsqlDbType.Varchar);
-                    copy.Write(code, NpgsqlDbType.Varchar);
-                    copy.Write(set[code].Category.ToString(), NpgsqlDbType.Varchar);
-                    copy.WriteNull();
-                    copy.Write(true, NpgsqlDbType.Boolean);
-                    copy.Write(now, NpgsqlDbType.TimestampTz);
+                    CopyMark(copy, trust.Id, pupil, day, session, code, now);
                 }
             }
         }
@@ -445,6 +414,31 @@ async Task<double> SaveRegisterAsync(HttpClient client, RegistrationGroup group,
     }
 
     return watch.Elapsed.TotalMilliseconds;
+}
+
+// One mark by binary COPY, as both COPY references write them (minutes late only for L, as the domain keeps them).
+static void CopyMark(NpgsqlBinaryImporter copy, Guid trustId, Pupil pupil, DateOnly day, Session session, string code, DateTimeOffset now)
+{
+    copy.StartRow();
+    copy.Write(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+    copy.Write(trustId, NpgsqlDbType.Uuid);
+    copy.Write(pupil.SchoolId, NpgsqlDbType.Uuid);
+    copy.Write(pupil.Id, NpgsqlDbType.Uuid);
+    copy.Write(day, NpgsqlDbType.Date);
+    copy.Write(session.ToString(), NpgsqlDbType.Varchar);
+    copy.Write(code, NpgsqlDbType.Varchar);
+    copy.Write(AttendanceCodeSet.Dfe2024[code].Category.ToString(), NpgsqlDbType.Varchar);
+    if (code == "L")
+    {
+        copy.Write(5, NpgsqlDbType.Integer);
+    }
+    else
+    {
+        copy.WriteNull();
+    }
+
+    copy.Write(true, NpgsqlDbType.Boolean);
+    copy.Write(now, NpgsqlDbType.TimestampTz);
 }
 
 static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;

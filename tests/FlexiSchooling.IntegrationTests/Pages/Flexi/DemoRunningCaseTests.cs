@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.Web.Seeding;
 using Microsoft.EntityFrameworkCore;
@@ -39,17 +37,6 @@ public sealed class DemoRunningCaseTests : IAsyncLifetime
     {
         Factory.Dispose();
         return Task.CompletedTask;
-    }
-
-    private static async Task<string> PdfTextAsync(byte[] pdf)
-    {
-        var file = Path.GetTempFileName();
-        await File.WriteAllBytesAsync(file, pdf);
-        using var process = Process.Start(new ProcessStartInfo("pdftotext", [file, "-"]) { RedirectStandardOutput = true })!;
-        var text = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        File.Delete(file);
-        return Regex.Replace(text, "\\s+", " ");
     }
 
     [Fact]
@@ -100,7 +87,7 @@ public sealed class DemoRunningCaseTests : IAsyncLifetime
         var agreement = await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
         Assert.Equal(1L, agreement);
         var agreementId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
-        var text = await PdfTextAsync(await head.GetByteArrayAsync($"/Flexi/Document/{agreementId}"));
+        var text = await PdfText.OfAsync(await head.GetByteArrayAsync($"/Flexi/Document/{agreementId}"));
         Assert.Contains("Starts on Monday 2 November 2026", text);
         Assert.Contains("Monday Home Home Tuesday School School Wednesday School School Thursday School School Friday Home Home", text);
         Assert.Contains("97", text);

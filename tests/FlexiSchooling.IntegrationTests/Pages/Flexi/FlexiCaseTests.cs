@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -59,17 +58,6 @@ public sealed partial class FlexiCaseTests : AppTest
         return Guid.Parse(response.Headers.Location!.OriginalString.Split('/')[^1]);
     }
 
-    private static async Task<string> PdfTextAsync(byte[] pdf)
-    {
-        var file = Path.GetTempFileName();
-        await File.WriteAllBytesAsync(file, pdf);
-        using var process = Process.Start(new ProcessStartInfo("pdftotext", [file, "-"]) { RedirectStandardOutput = true })!;
-        var text = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        File.Delete(file);
-        return Regex.Replace(text, "\\s+", " ");
-    }
-
     [Fact]
     public async Task A_request_its_meeting_and_an_agreeing_decision_produce_the_letter_by_the_oswald_road_deadline()
     {
@@ -98,7 +86,7 @@ public sealed partial class FlexiCaseTests : AppTest
         var download = await head.GetAsync($"/Flexi/Document/{letterId}");
         Assert.Equal("application/pdf", download.Content.Headers.ContentType!.MediaType);
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
-        var text = await PdfTextAsync(await download.Content.ReadAsByteArrayAsync());
+        var text = await PdfText.OfAsync(await download.Content.ReadAsByteArrayAsync());
         Assert.Contains("Brookside", text, StringComparison.Ordinal);
         Assert.Contains(surname, text, StringComparison.Ordinal);
         Assert.Contains("Dear Sarah Example", text, StringComparison.Ordinal);
@@ -214,7 +202,7 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.Equal(0b00_1111_1111, await TestDatabase.ScalarAsync<int>(TestDatabase.Super(Db), $"SELECT in_school_sessions FROM flexi_agreements WHERE arrangement_id = '{id}'"));
         var document = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
-        var text = await PdfTextAsync(await (await head.GetAsync($"/Flexi/Document/{document}")).Content.ReadAsByteArrayAsync());
+        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Flexi/Document/{document}")).Content.ReadAsByteArrayAsync());
         foreach (var expected in new[] { "Flexi-schooling agreement", "Monday 7 December 2026", "Friday Home Home", "Music, forest school, reading.", "reviewed termly", "2 weeks' notice", "responsible for the child's welfare while the child is at school" })
         {
             Assert.Contains(expected, text, StringComparison.Ordinal);
@@ -270,7 +258,7 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments WHERE arrangement_id = '{id}' AND status = 'Approved' AND review_due IS NOT NULL"));
 
         var pdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RiskAssessment'");
-        var text = await PdfTextAsync(await (await head.GetAsync($"/Flexi/Document/{pdf}")).Content.ReadAsByteArrayAsync());
+        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Flexi/Document/{pdf}")).Content.ReadAsByteArrayAsync());
         // A table's cells wrap, so its words are read one cell-line at a time.
         foreach (var expected in new[] { "Flexi-schooling risk assessment", "Appendix 8", "version 1", "Next review", "Walks home", "phone call on arrival." })
         {
@@ -333,7 +321,7 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Contains("It cannot start yet: the risk assessment approved", await (await start()).HtmlAsync(), StringComparison.Ordinal);
         // The notification is a letter kept with the case (002 §5.1).
         var notification = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'LocalAuthorityNotification'");
-        var notificationText = await PdfTextAsync(await (await head.GetAsync($"/Flexi/Document/{notification}")).Content.ReadAsByteArrayAsync());
+        var notificationText = await PdfText.OfAsync(await (await head.GetAsync($"/Flexi/Document/{notification}")).Content.ReadAsByteArrayAsync());
         foreach (var expected in new[] { "Notification of a flexi-schooling arrangement", "Derby City Council, EHE team", "Monday all day", "code C", "Brookside" })
         {
             Assert.Contains(expected, notificationText, StringComparison.Ordinal);
@@ -428,7 +416,7 @@ public sealed partial class FlexiCaseTests : AppTest
         // Home sessions are no longer placed in the register after the last day.
         Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM expected_marks WHERE pupil_id = '{pupil}' AND withdrawn_at IS NULL AND \"to\" > '{lastDay:yyyy-MM-dd}'"));
         var letter = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'TerminationLetter'");
-        var text = await PdfTextAsync(await (await head.GetAsync($"/Flexi/Document/{letter}")).Content.ReadAsByteArrayAsync());
+        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Flexi/Document/{letter}")).Content.ReadAsByteArrayAsync());
         foreach (var expected in new[] { "Millbrook", "The family is moving away.", $"4 weeks' notice from {today:d MMMM yyyy}", $"{lastDay:dddd d MMMM yyyy}" })
         {
             Assert.Contains(expected, text, StringComparison.Ordinal);
