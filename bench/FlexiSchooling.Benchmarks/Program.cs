@@ -129,7 +129,6 @@ Say($"Generated {schools.Count} schools, {pupils.Count:N0} pupils, {groups.Count
 
 // ---- Reference for (c): raw binary COPY of the year's marks --------------------------------------
 string[] codes = ["/", "/", "/", "/", "/", "/", "/", "/", "/", "/", "/", "/", "/", "/", "/", "/", "/", "I", "M", "O", "L", "B", "C"];
-var set = AttendanceCodeSet.Dfe2024;
 long marks = 0;
 clock.Restart();
 await using (var connection = new NpgsqlConnection(owner))
