@@ -66,7 +66,7 @@ public static class DemoRunningCase
         var parent = pupil.Contacts.First(c => c.HasParentalResponsibility);
         var day = (int schoolDaysBeforeStart) => At(DemoFlexi.SchoolDaysBefore(calendar, startOn, schoolDaysBeforeStart));
 
-        // 1. The parent's written request (000 §3), and 2. the meeting.
+        // 1. The parent's written request (000 §4), and 2. the meeting.
         var requestedOn = DemoFlexi.SchoolDaysBefore(calendar, startOn, 25);
         var (arrangement, requested) = Arrangement.RequestFlexi(school.Id, pupil.Id, requestedOn, parent.Name, parent.Relationship,
             "Mondays and Fridays at home for music, forest school with a home-education group and family learning; Tuesday to Thursday in school.", head.Id, day(25));

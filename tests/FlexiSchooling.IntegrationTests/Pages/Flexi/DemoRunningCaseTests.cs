@@ -52,7 +52,7 @@ public sealed class DemoRunningCaseTests : IAsyncLifetime
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM flexi_agreements WHERE arrangement_id = '{id}' AND parent_signed_on IS NOT NULL AND school_signed_on IS NOT NULL"));
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments WHERE arrangement_id = '{id}' AND status = 'Approved' AND submitted_by <> approved_by"));
 
-        // Home sessions (Mondays and Fridays) in the register as C, not expected in school (000 §6); the agreed
+        // Home sessions (Mondays and Fridays) in the register as C, not expected in school (000 §5); the agreed
         // sessions expected in school; no other day of the week coded C.
         Assert.Equal(0L, await Records.CountAsync($"""
             SELECT count(*) FROM attendance_marks m JOIN arrangements a ON a.pupil_id = m.pupil_id
