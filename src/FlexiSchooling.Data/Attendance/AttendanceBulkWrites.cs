@@ -7,8 +7,8 @@ using Npgsql;
 namespace FlexiSchooling.Data.Attendance;
 
 /// <summary>
-/// Writes new marks and their first history rows (none for an import's, ADR 0017) set-based — one INSERT … SELECT FROM unnest(arrays)
-/// per table per 50,000 rows — for imports of a term or a year of marks, where EF Core's row-by-row
+/// Writes new marks and their first history rows (an import's marks have none, ADR 0017) set-based — one
+/// INSERT … SELECT FROM unnest(arrays) per table per 50,000 rows — for imports of a term or a year of marks, where EF Core's row-by-row
 /// change tracking is twenty times too slow (docs/performance.md). The marks are made and checked by
 /// the domain first (<see cref="AttendanceMark.Record"/>), exactly as on the register page; this only
 /// writes them. It keeps the save interceptor's tenancy rules (stamps the trust, refuses another

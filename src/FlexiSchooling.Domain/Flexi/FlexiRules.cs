@@ -176,6 +176,27 @@ public static class FlexiRules
     public static string ProgressReason(DateOnly reviewHeldOn) =>
         $"Progress was recorded below the accepted standard at the review on {reviewHeldOn:d MMMM yyyy}.";
 
+    /// <summary>The source of every home session a flexi arrangement places in the register: ending it finds them by this.</summary>
+    public const string HomeSessionsSource = "Flexi-schooling (home)";
+
+    /// <summary>
+    /// Starts an arrangement whose gates are all met (<see cref="Arrangement.Start"/>): its home sessions go into the
+    /// register as the profile's code, not expected in school, until it ends (000 §5), and its first review falls due
+    /// at the profile's cadence from the calendar (000: termly; 003 Flexi-Schooling Protocol: half-termly).
+    /// </summary>
+    public static FlexiStart Start(Arrangement arrangement, FlexiAgreement agreement, IReadOnlyList<Gate> gates, FlexiSettings settings, SchoolCalendar calendar, DateOnly startOn, Guid? userId, DateTimeOffset now)
+    {
+        var started = arrangement.Start(gates, startOn, userId, now);
+        var home = agreement.Pattern.CoveredSessionsAsExpectedMarks(arrangement.SchoolId, arrangement.PupilId, startOn, DateOnly.MaxValue, settings.HomeSessionCode, HomeSessionsSource);
+        if (NextReviewDue(calendar, startOn, settings) is not { } due)
+        {
+            return new FlexiStart(started, home, null, null);
+        }
+
+        var (review, scheduled) = ArrangementReview.Schedule(arrangement, due, userId, now);
+        return new FlexiStart(started, home, review, scheduled);
+    }
+
     /// <summary>
     /// Reviews at the profile's cadence (000: progress at least termly; 003 Flexi-Schooling Protocol: half-termly
     /// review meetings; 004 §10: termly), from the calendar: the next falls due at the end of the term or half
@@ -184,3 +205,6 @@ public static class FlexiRules
     public static DateOnly? NextReviewDue(SchoolCalendar calendar, DateOnly from, FlexiSettings settings) =>
         calendar.NextReviewDate(settings.ReviewCadence, from);
 }
+
+/// <summary>What starting a flexi arrangement records: the start, its home sessions and its first review (when the calendar reaches it).</summary>
+public sealed record FlexiStart(ArrangementEvent Started, IReadOnlyList<ExpectedMark> HomeSessions, ArrangementReview? FirstReview, ArrangementEvent? ReviewScheduled);

@@ -20,8 +20,8 @@ public static class FlexiDocuments
     /// <summary>The pupil's name as letters give it: preferred forename, legal surname.</summary>
     public static string PupilName(Pupil pupil) => $"{pupil.PreferredForename ?? pupil.LegalForename} {pupil.LegalSurname}";
 
-    /// <summary>The profile's review cadence as a letter words it.</summary>
-    public static string Cadence(ReviewCadence cadence) => cadence == ReviewCadence.HalfTermly ? "Half-termly" : cadence.ToString();
+    /// <summary>The profile's review cadence as a person reads it (the policy pages' own wording).</summary>
+    public static string Cadence(ReviewCadence cadence) => Pages.Admin.Policy.PolicyDisplay.Format(cadence);
 
     /// <summary>The head's decision letter (000 §4, 001: no appeal; a meeting, then the complaints procedure).</summary>
     public static CaseDocumentToKeep<DecisionLetter> Decision(School school, string trustName, Arrangement decided, Pupil pupil, string signedBy)

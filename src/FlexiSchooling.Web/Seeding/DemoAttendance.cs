@@ -18,10 +18,13 @@ namespace FlexiSchooling.Web.Seeding;
 /// </summary>
 internal static class DemoAttendance
 {
+    /// <summary>The first day of the demo's marks: the Monday after the autumn half-term.</summary>
+    public static readonly DateOnly From = new(2026, 11, 2);
+
     public static async Task SeedMarksAsync(AppDbContext db, TimeProvider time, Random random, IReadOnlyDictionary<(Guid Pupil, DateOnly Date, Session Session), string>? planned = null)
     {
         var today = LondonClock.Today(time);
-        var from = new DateOnly(2026, 11, 2);
+        var from = From;
         if (today <= from)
         {
             return;

@@ -29,8 +29,8 @@ public static class DemoRunningCase
 {
     public const string SchoolName = "Ashby Lane Primary School";
 
-    /// <summary>The first day of the demo's marks (<see cref="DemoAttendance"/>): the case starts on the first school day from here.</summary>
-    public static readonly DateOnly MarksFrom = new(2026, 11, 2);
+    /// <summary>The case starts on the first school day of the demo's marks, from here.</summary>
+    private static DateOnly MarksFrom => DemoAttendance.From;
 
     private static readonly (DayOfWeek Day, Session Session)[] InSchool =
     [
@@ -134,15 +134,7 @@ public static class DemoRunningCase
         }
 
         // 7. The start, once every gate is met: home sessions in the register, the first review at the cadence.
-        db.ArrangementEvents.Add(arrangement.Start(FlexiRules.StartGates(arrangement, agreement, assessment, settings), startOn, head.Id, day(1)));
-        var home = agreement.Pattern.CoveredSessionsAsExpectedMarks(school.Id, pupil.Id, startOn, DateOnly.MaxValue, settings.HomeSessionCode, "Flexi-schooling (home)").ToList();
-        db.ExpectedMarks.AddRange(home);
-        if (FlexiRules.NextReviewDue(calendar, startOn, settings) is { } firstReview)
-        {
-            var (review, scheduled) = ArrangementReview.Schedule(arrangement, firstReview, head.Id, day(1));
-            db.ArrangementReviews.Add(review);
-            db.ArrangementEvents.Add(scheduled);
-        }
+        db.AddStart(FlexiRules.Start(arrangement, agreement, FlexiRules.StartGates(arrangement, agreement, assessment, settings), settings, calendar, startOn, head.Id, day(1)));
 
         StampTrust(db, school.TrustId);
         await db.SaveChangesAsync(cancellationToken);

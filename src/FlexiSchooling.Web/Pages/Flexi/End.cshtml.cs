@@ -69,7 +69,7 @@ public sealed class EndModel(DocumentRenderer documents) : CasePageModel
         }
 
         // Home sessions stop being placed in the register after the last day.
-        foreach (var expected in await Db.ExpectedMarks.Where(m => m.PupilId == Case.PupilId && m.Source == "Flexi-schooling (home)" && m.WithdrawnAt == null).ToListAsync())
+        foreach (var expected in await Db.ExpectedMarks.Where(m => m.PupilId == Case.PupilId && m.Source == FlexiRules.HomeSessionsSource && m.WithdrawnAt == null).ToListAsync())
         {
             expected.EndAfter(lastDay, now);
         }

@@ -120,21 +120,7 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
             return NotFound();
         }
 
-        var startOn = StartsOn;
-        Db.ArrangementEvents.Add(Case.Start(Gates, startOn, CurrentUser.UserId, Time.GetUtcNow()));
-        // Home sessions in the register from the start, until the arrangement ends (the end date is set then).
-        foreach (var expected in Agreement!.Pattern.CoveredSessionsAsExpectedMarks(Case.SchoolId, Case.PupilId, startOn, DateOnly.MaxValue, Settings.HomeSessionCode, "Flexi-schooling (home)"))
-        {
-            Db.ExpectedMarks.Add(expected);
-        }
-
-        // The first review at the profile's cadence (000: termly; 003: half-termly), from the calendar.
-        if (FlexiRules.NextReviewDue(await SchoolRules.CalendarAsync(Db, Case.SchoolId), startOn, Settings) is { } firstReview)
-        {
-            var (review, scheduled) = ArrangementReview.Schedule(Case, firstReview, CurrentUser.UserId, Time.GetUtcNow());
-            Db.ArrangementReviews.Add(review);
-            Db.ArrangementEvents.Add(scheduled);
-        }
+        Db.AddStart(FlexiRules.Start(Case, Agreement!, Gates, Settings, await SchoolRules.CalendarAsync(Db, Case.SchoolId), StartsOn, CurrentUser.UserId, Time.GetUtcNow()));
 
         await Db.SaveChangesAsync();
         return Redirect($"/Flexi/Case/{id}");
