@@ -96,6 +96,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Domain.Flexi.AgreementSignatureLink> AgreementSignatureLinks => Set<Domain.Flexi.AgreementSignatureLink>();
 
+    public DbSet<Domain.PartTime.PartTimePlan> PartTimePlans => Set<Domain.PartTime.PartTimePlan>();
+
+    public DbSet<Domain.Arrangements.ArrangementConsent> ArrangementConsents => Set<Domain.Arrangements.ArrangementConsent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

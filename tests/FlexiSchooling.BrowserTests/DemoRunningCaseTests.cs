@@ -31,7 +31,7 @@ public sealed class DemoRunningCaseTests(DemoRunFixture browser) : IClassFixture
 
         var page = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"head@ashby.{DemoSeeder.EmailDomain}");
-        await BrowserFixture.Menu(page, "Flexi-schooling").ClickAsync();
+        await BrowserFixture.Menu(page, "Cases").ClickAsync();
         await Assertions.Expect(page.Locator("#cases")).ToContainTextAsync(listed);
         await browser.AssertAccessibleAsync(page, "80-demo-flexi-cases");
 
@@ -48,7 +48,7 @@ public sealed class DemoRunningCaseTests(DemoRunFixture browser) : IClassFixture
 
         var lead = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(lead, $"trustlead@northfield.{DemoSeeder.EmailDomain}");
-        await BrowserFixture.Menu(lead, "Flexi-schooling").ClickAsync();
+        await BrowserFixture.Menu(lead, "Cases").ClickAsync();
         await Assertions.Expect(lead.Locator("main")).ToContainTextAsync(listed);
         await browser.AssertAccessibleAsync(lead, "83-demo-trust-lead-actions");
     }

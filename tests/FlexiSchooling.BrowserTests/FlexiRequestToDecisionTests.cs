@@ -23,7 +23,7 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
     {
         var page = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"head@ashby.{DemoSeeder.EmailDomain}");
-        await BrowserFixture.Menu(page, "Flexi-schooling").ClickAsync();
+        await BrowserFixture.Menu(page, "Cases").ClickAsync();
         await Assertions.Expect(page.Locator("#cases")).ToContainTextAsync("Headteacher to decide");
         await AccessibleAsync(page, "50-flexi-cases");
 
@@ -81,8 +81,8 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await page.GetByRole(AriaRole.Link, new() { Name = "The agreement" }).ClickAsync();
         foreach (var day in new[] { "Monday", "Tuesday", "Wednesday", "Thursday" })
         {
-            await page.Locator($"#InSchool-{day}-AM").CheckAsync();
-            await page.Locator($"#InSchool-{day}-PM").CheckAsync();
+            await page.Locator($"#Input_InSchool-{day}-AM").CheckAsync();
+            await page.Locator($"#Input_InSchool-{day}-PM").CheckAsync();
         }
 
         await page.GetByLabel("Start date").FillAsync(NextTermMonday().ToString("yyyy-MM-dd"));
@@ -183,7 +183,7 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         // The trust lead (the Deputy CEO in 000 §7) finds it in their actions and agrees; the school then holds it.
         var lead = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(lead, $"trustlead@northfield.{DemoSeeder.EmailDomain}");
-        await BrowserFixture.Menu(lead, "Flexi-schooling").ClickAsync();
+        await BrowserFixture.Menu(lead, "Cases").ClickAsync();
         await lead.Locator("#actions").GetByRole(AriaRole.Link, new() { Name = $"Agree to the formal review (as Deputy CEO) for {pupilName}" }).ClickAsync();
         await Assertions.Expect(lead.Locator("h1")).ToContainTextAsync("Formal review");
         await AccessibleAsync(lead, "65d-flexi-formal-review-to-agree");

@@ -169,7 +169,7 @@ public sealed class FlexiTests
         var pattern = SessionPattern.Of(SessionPattern.Weekdays.Take(4).SelectMany(d => new[] { (d, Attendance.Session.AM), (d, Attendance.Session.PM) }));
         var (agreement, _) = FlexiAgreement.DraftFor(arrangement, new AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", new DateOnly(2025, 5, 12), pattern), Summer2025(), null, Now);
         var (risk, _) = RiskAssessments.RiskAssessment.Start(arrangement, RiskAssessments.RiskTemplates.For(ArrangementKind.FlexiSchooling, PolicyTemplates.OurLadyOfLourdes), null, Now);
-        void Refused() => Assert.Equal("start-needs-every-gate", Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), today, null, Now)).Rule);
+        void Refused() => Assert.Equal("start-needs-every-gate", Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), agreement.StartDate, today, today, null, Now)).Rule);
 
         Refused();
         agreement.Sign(arrangement, parent: true, "Sarah Patel", today, today, null, Now);
@@ -180,10 +180,10 @@ public sealed class FlexiTests
         risk.Approve(arrangement, null, Summer2025(), ReviewCadence.Termly, today, Guid.NewGuid(), Now);
         Refused();
         arrangement.RecordNotification(trust: false, today, "LA flexi-schooling officer", today, null, Now);
-        var e = Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), today, null, Now));
+        var e = Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), agreement.StartDate, today, today, null, Now));
         Assert.Contains("the trust notified", e.Message, StringComparison.Ordinal);
         arrangement.RecordNotification(trust: true, today, "Link DPS", today, null, Now);
-        arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), today, null, Now);
+        arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), agreement.StartDate, today, today, null, Now);
         Assert.Equal((ArrangementStage.Running, today), (arrangement.Stage, arrangement.StartedOn));
     }
 
@@ -224,7 +224,7 @@ public sealed class FlexiTests
         var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
         Assert.Equal("notice-running", Assert.Throws<DomainRuleException>(() => arrangement.GiveNotice("School", today, today.AddDays(14), "r", today, null, Now)).Rule);
         arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
-        arrangement.Start([], new DateOnly(2025, 5, 12), null, Now);
+        arrangement.Start([], new DateOnly(2025, 5, 12), new DateOnly(2025, 5, 12), today, null, Now);
         Assert.Equal("notice-date", Assert.Throws<DomainRuleException>(() => arrangement.GiveNotice("School", new DateOnly(2025, 5, 1), today, "r", today, null, Now)).Rule);
         Assert.Equal("notice-reason", Assert.Throws<DomainRuleException>(() => arrangement.GiveNotice("School", today, today.AddDays(14), " ", today, null, Now)).Rule);
         var ended = arrangement.GiveNotice("School", today, FlexiRules.EndDate(today, NoticeGivenBy.School, Flexi(PolicyTemplates.Ddat)), "Attendance fell", today, null, Now);
@@ -232,11 +232,46 @@ public sealed class FlexiTests
         Assert.Equal("Notice given by the school", ended.What);
     }
 
+    [Fact]
+    public void Notice_dated_before_the_arrangement_started_is_refused()
+    {
+        // Issue 11: the decision was on 2 May, the arrangement began on 12 May; notice dated 7 May ends nothing.
+        var today = new DateOnly(2025, 5, 20);
+        var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
+        arrangement.Start([], new DateOnly(2025, 5, 12), new DateOnly(2025, 5, 12), today, null, Now);
+        var e = Assert.Throws<DomainRuleException>(() => arrangement.GiveNotice("School", new DateOnly(2025, 5, 7), new DateOnly(2025, 5, 21), "r", today, null, Now));
+        Assert.Equal(("notice-after-start", "NoticeGivenOn"), (e.Rule, e.Field));
+        arrangement.GiveNotice("School", new DateOnly(2025, 5, 12), new DateOnly(2025, 5, 26), "r", today, null, Now);
+    }
+
+    [Fact]
+    public void A_case_starts_on_its_agreed_start_date_not_the_day_someone_presses_start()
+    {
+        // Issue 11: an agreement "to start 21 September" started on 1 December ran from 1 December, so its agreed sessions
+        // before then never counted. Started before the agreed date, it starts on that date; after it, on the day it began.
+        var agreed = new DateOnly(2025, 9, 22);
+        Assert.Equal(agreed, Arrangement.StartDate(agreed, new DateOnly(2025, 9, 15), today: new DateOnly(2025, 9, 15)));
+        Assert.Equal(agreed, Arrangement.StartDate(agreed, agreed, today: new DateOnly(2025, 12, 1)));
+        Assert.Equal(new DateOnly(2025, 9, 29), Arrangement.StartDate(agreed, new DateOnly(2025, 9, 29), today: new DateOnly(2025, 12, 1)));
+        Assert.Equal("start-not-before-agreed-date", Assert.Throws<DomainRuleException>(() => Arrangement.StartDate(agreed, new DateOnly(2025, 9, 19), new DateOnly(2025, 12, 1))).Rule);
+        Assert.Equal("start-began-not-future", Assert.Throws<DomainRuleException>(() => Arrangement.StartDate(agreed, new DateOnly(2025, 12, 2), new DateOnly(2025, 12, 1))).Rule);
+
+        // Through a flexi start: the home sessions are expected from the day it began, and the first review is counted from it.
+        var arrangement = Met(new DateOnly(2025, 9, 1), new DateOnly(2025, 9, 3));
+        arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 9, 4), Guid.NewGuid(), null, Now);
+        var calendar = new SchoolCalendar([new Term(School, "Autumn 2025", new(2025, 9, 3), new(2025, 12, 19), new(2025, 10, 27), new(2025, 10, 31))], [], BankHolidayFeed.Shipped().Select(b => b.Date));
+        var (agreement, _) = FlexiAgreement.DraftFor(arrangement, new AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", agreed, SessionPattern.Of([(DayOfWeek.Monday, Attendance.Session.AM)])), calendar, null, Now);
+        var start = FlexiRules.Start(arrangement, agreement, [], Flexi(PolicyTemplates.Ddat), calendar, agreement.StartDate, new DateOnly(2025, 12, 1), null, Now);
+        Assert.Equal(agreed, arrangement.StartedOn);
+        Assert.All(start.ExpectedMarks, m => Assert.Equal(agreed, m.From));
+    }
+
     private static Arrangement Running(DateOnly startedOn)
     {
         var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
         arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
-        arrangement.Start([], startedOn, null, Now);
+        arrangement.Start([], startedOn, startedOn, startedOn, null, Now);
         return arrangement;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Flexi;
+using FlexiSchooling.Domain.PartTime;
 using FlexiSchooling.Domain.RiskAssessments;
 using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Trusts;
@@ -93,6 +94,7 @@ internal sealed class ArrangementReviewConfiguration : IEntityTypeConfiguration<
         b.Property(x => x.NeedsAgreementOf).HasMaxLength(100);
         b.Property(x => x.AgreedByName).HasMaxLength(200);
         b.Property(x => x.Attendees).HasMaxLength(500);
+        b.Property(x => x.ParentSignedBy).HasMaxLength(200);
         foreach (var text in new[] { nameof(ArrangementReview.Progress), nameof(ArrangementReview.ParentEvidence), nameof(ArrangementReview.PupilView), nameof(ArrangementReview.OutcomeNotes) })
         {
             b.Property<string?>(text).HasMaxLength(4000);
@@ -171,5 +173,58 @@ internal sealed class RiskAssessmentConfiguration : IEntityTypeConfiguration<Ris
         b.Ignore(x => x.Rows);
         b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.ArrangementId, x.Number }).IsUnique();
+    }
+}
+
+internal sealed class PartTimePlanConfiguration : IEntityTypeConfiguration<PartTimePlan>
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public void Configure(EntityTypeBuilder<PartTimePlan> b)
+    {
+        b.ToTable("part_time_plans");
+        b.HasKey(x => x.ArrangementId);
+        b.Property(x => x.SupportPlan).HasMaxLength(4000);
+        b.Property(x => x.Reintegration).HasMaxLength(4000);
+        b.Property(x => x.WelfareResponsibility).HasMaxLength(1000);
+        b.Property(x => x.ExtensionReason).HasMaxLength(2000);
+        b.Property(x => x.Version).IsRowVersion();
+
+        // The reasons and the dated phases are the plan's content, written and read whole.
+        Json<string>(b, "_reasons", "reasons");
+        Json<PartTimePhase>(b, "_phases", "phases");
+        b.Ignore(x => x.Reasons);
+        b.Ignore(x => x.Phases);
+        b.HasOne<Arrangement>().WithOne().HasForeignKey<PartTimePlan>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    private static void Json<T>(EntityTypeBuilder<PartTimePlan> b, string field, string column) =>
+        b.Property<List<T>>(field)
+            .HasColumnName(column)
+            .HasColumnType("jsonb")
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, Options),
+                v => JsonSerializer.Deserialize<List<T>>(v, Options) ?? new List<T>(),
+                new ValueComparer<List<T>>(
+                    (a, c) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(c, Options),
+                    v => JsonSerializer.Serialize(v, Options).GetHashCode(StringComparison.Ordinal),
+                    v => v.ToList()));
+}
+
+internal sealed class ArrangementConsentConfiguration : IEntityTypeConfiguration<ArrangementConsent>
+{
+    public void Configure(EntityTypeBuilder<ArrangementConsent> b)
+    {
+        b.ToTable("arrangement_consents");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Party).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Answer).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.What).HasMaxLength(200);
+        b.Property(x => x.By).HasMaxLength(200);
+        b.Property(x => x.Note).HasMaxLength(2000);
+        b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<CaseDocument>().WithMany().HasForeignKey(x => x.EvidenceDocumentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.ArrangementId, x.Party });
     }
 }

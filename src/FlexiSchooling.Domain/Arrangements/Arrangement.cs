@@ -11,7 +11,13 @@ public enum ArrangementKind
     AlternativeProvision,
 }
 
-/// <summary>Where a case stands. Every kind passes through the same stages; each kind decides what moves it on.</summary>
+/// <summary>
+/// Where a case stands. Every kind passes through the same stages (requested or proposed → agreed → running →
+/// ended, or declined or withdrawn); each kind's rules class decides what moves it on. A flexi request is
+/// <see cref="Requested"/> and then <see cref="MeetingHeld"/>; a part-time timetable, which the school
+/// initiates, is <see cref="Proposed"/> until its approver decides. "Ending" is not a stage: it is an ended
+/// case whose last day has not yet come (<c>StageTag</c>).
+/// </summary>
 public enum ArrangementStage
 {
     Requested,
@@ -20,6 +26,19 @@ public enum ArrangementStage
     Agreed,
     Running,
     Ended,
+    Proposed,
+    Withdrawn,
+}
+
+/// <summary>The names people use for each kind, in one place for pages, letters and lists.</summary>
+public static class ArrangementKinds
+{
+    public static string Label(ArrangementKind kind) => kind switch
+    {
+        ArrangementKind.FlexiSchooling => "Flexi-schooling",
+        ArrangementKind.PartTimeTimetable => "Part-time timetable",
+        ArrangementKind.AlternativeProvision => "Alternative provision",
+    };
 }
 
 public enum DecisionOutcome
@@ -143,6 +162,57 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
         return (arrangement, arrangement.Event("Request recorded", $"Written request from {arrangement.RequestedBy} ({arrangement.RequesterRelationship}) dated {requestedOn:d MMMM yyyy}.", userId, now));
     }
 
+    /// <summary>
+    /// Opens a case the school initiates (a part-time timetable: 002 §4, 003 Reduced Timetable Protocol, 004 §9.5 "the
+    /// proposal … may come from any member of staff"): who proposed it stands where a flexi case keeps who requested it.
+    /// The kind's rules check the proposal first (<c>PartTimeRules.CheckPlan</c>).
+    /// </summary>
+    public static (Arrangement Case, ArrangementEvent Event) Propose(
+        ArrangementKind kind, Guid schoolId, Guid pupilId, DateOnly proposedOn, string proposedBy, string proposerRole, string? summary, Guid? userId, DateTimeOffset now)
+    {
+        if (kind == ArrangementKind.FlexiSchooling)
+        {
+            throw new DomainRuleException("flexi-never-school-initiated", "Flexi-schooling is asked for in writing by a parent, never proposed by the school (000 §4).");
+        }
+
+        var arrangement = new Arrangement(schoolId, pupilId, kind)
+        {
+            Stage = ArrangementStage.Proposed,
+            RequestedOn = proposedOn,
+            RequestedBy = proposedBy.Trim(),
+            RequesterRelationship = proposerRole.Trim(),
+            RequestSummary = string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(),
+            CreatedAt = now,
+        };
+        return (arrangement, arrangement.Event("Proposed", $"{ArrangementKinds.Label(kind)} proposed by {arrangement.RequestedBy} ({arrangement.RequesterRelationship}) on {proposedOn:d MMMM yyyy}.", userId, now));
+    }
+
+    /// <summary>
+    /// Ends a running arrangement that has no notice period (a part-time timetable returns to full time; an AP
+    /// placement ends): <paramref name="lastDay"/> is its last day, and the outcome is recorded.
+    /// </summary>
+    public ArrangementEvent End(DateOnly lastDay, string outcome, string what, Guid? userId, DateTimeOffset now)
+    {
+        if (Stage != ArrangementStage.Running)
+        {
+            throw new DomainRuleException("end-running", "Only a running arrangement can end.");
+        }
+
+        if (lastDay < StartedOn!.Value.AddDays(-1))
+        {
+            throw new DomainRuleException("end-after-start", $"It cannot end before it started ({StartedOn:d MMMM yyyy}).", "FullTimeFrom");
+        }
+
+        if (string.IsNullOrWhiteSpace(outcome))
+        {
+            throw new DomainRuleException("end-outcome", "Record the outcome: how the pupil is doing and what happens next.", "Outcome");
+        }
+
+        Stage = ArrangementStage.Ended;
+        (EndsOn, EndReason) = (lastDay, outcome.Trim());
+        return Event(what, $"The last day is {lastDay:d MMMM yyyy}. {EndReason}", userId, now);
+    }
+
     /// <summary>The meeting with the parent; it starts the decision deadline where the profile sets one.</summary>
     public ArrangementEvent RecordMeeting(DateOnly meetingOn, string attendees, string notes, DateOnly? decisionDueBy, DateOnly today, Guid? userId, DateTimeOffset now)
     {
@@ -193,7 +263,10 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
         ProfileVersionId = profileVersionId;
         Stage = outcome == DecisionOutcome.Agreed ? ArrangementStage.Agreed : ArrangementStage.Declined;
         var late = DecisionDueBy is { } due && decidedOn > due ? $" (after the deadline of {due:d MMMM yyyy})" : "";
-        return Event(outcome == DecisionOutcome.Agreed ? "Request agreed" : "Request declined", $"Decided on {decidedOn:d MMMM yyyy}{late}.", userId, now);
+        var what = Kind == ArrangementKind.FlexiSchooling
+            ? outcome == DecisionOutcome.Agreed ? "Request agreed" : "Request declined"
+            : outcome == DecisionOutcome.Agreed ? "Plan approved" : "Plan not approved";
+        return Event(what, $"Decided on {decidedOn:d MMMM yyyy}{late}." + (outcome == DecisionOutcome.Declined && DecisionReason is { } why ? $" {why}" : ""), userId, now);
     }
 
     /// <summary>The local authority (and, where the profile says, the trust) told of the arrangement (002 §5.1).</summary>
@@ -221,8 +294,12 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
         return Event(trust ? "Trust notified" : "Local authority notified", $"{notifiedTo.Trim()}, {notifiedOn:d MMMM yyyy}.", userId, now);
     }
 
-    /// <summary>Starts the arrangement once every gate is met (<see cref="Flexi.FlexiRules.StartGates"/>).</summary>
-    public ArrangementEvent Start(IReadOnlyList<Gate> gates, DateOnly startOn, Guid? userId, DateTimeOffset now)
+    /// <summary>
+    /// Starts the arrangement once every gate is met (each kind's <c>StartGates</c>), on the date it really began
+    /// (<see cref="StartDate"/>): the agreed start date, or a later date when it began late. A start recorded before
+    /// the agreed date is a start "on" that date: the case reads "Starts on …" until then.
+    /// </summary>
+    public ArrangementEvent Start(IReadOnlyList<Gate> gates, DateOnly agreedStart, DateOnly startOn, DateOnly today, Guid? userId, DateTimeOffset now)
     {
         if (Stage != ArrangementStage.Agreed)
         {
@@ -234,9 +311,59 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("start-needs-every-gate", $"It cannot start yet: {string.Join("; ", unmet.Select(g => g.Name.ToLowerInvariant()))}.");
         }
 
+        var began = StartDate(agreedStart, startOn, today);
         Stage = ArrangementStage.Running;
-        StartedOn = startOn;
-        return Event("Arrangement started", $"From {startOn:d MMMM yyyy}.", userId, now);
+        StartedOn = began;
+        var late = began > agreedStart ? $" (agreed to start on {agreedStart:d MMMM yyyy})" : "";
+        return Event("Arrangement started", began > today ? $"Starts on {began:d MMMM yyyy}." : $"From {began:d MMMM yyyy}{late}.", userId, now);
+    }
+
+    /// <summary>
+    /// The day an arrangement runs from (issue 11, "a case starts on its agreed start date"): never before the agreed
+    /// start date (its sessions were agreed from then, not from the day someone pressed Start); when that date is still
+    /// ahead, that date; when it has passed, the day it really began — the agreed date or a later one, not in the future.
+    /// </summary>
+    public static DateOnly StartDate(DateOnly agreedStart, DateOnly startOn, DateOnly today)
+    {
+        if (agreedStart >= today)
+        {
+            return agreedStart;
+        }
+
+        if (startOn < agreedStart)
+        {
+            throw new DomainRuleException("start-not-before-agreed-date", $"It cannot have begun before the agreed start date, {agreedStart:d MMMM yyyy}.", "StartedOn");
+        }
+
+        if (startOn > today)
+        {
+            throw new DomainRuleException("start-began-not-future", "Give the day it began: the agreed start date has passed, so that day is not in the future.", "StartedOn");
+        }
+
+        return startOn;
+    }
+
+    /// <summary>A case withdrawn before it ran: the parent refused consent, or the school or parent stepped back. The pupil stays full time.</summary>
+    public ArrangementEvent Withdraw(DateOnly on, string reason, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (Stage is not (ArrangementStage.Requested or ArrangementStage.MeetingHeld or ArrangementStage.Proposed or ArrangementStage.Agreed))
+        {
+            throw new DomainRuleException("withdraw-before-start", "Only a case that has not started can be withdrawn; a running arrangement is ended.");
+        }
+
+        if (on > today || on < RequestedOn)
+        {
+            throw new DomainRuleException("withdraw-date", "The date is on or after the case was opened and not in the future.", "WithdrawnOn");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainRuleException("withdraw-reason", "Give the reason it was withdrawn.", "Reason");
+        }
+
+        Stage = ArrangementStage.Withdrawn;
+        (EndsOn, EndReason) = (on, reason.Trim());
+        return Event("Withdrawn", $"On {on:d MMMM yyyy}: {EndReason}", userId, now);
     }
 
     /// <summary>
@@ -253,6 +380,12 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
         if (noticeOn > today || noticeOn < DecidedOn)
         {
             throw new DomainRuleException("notice-date", "The notice date is on or after the decision and not in the future.", "NoticeGivenOn");
+        }
+
+        // Issue 11: notice ends an arrangement that has begun; dated before the start, there is nothing yet to end.
+        if (noticeOn < StartedOn)
+        {
+            throw new DomainRuleException("notice-after-start", $"Notice cannot be dated before the arrangement started ({StartedOn:d MMMM yyyy}).", "NoticeGivenOn");
         }
 
         if (string.IsNullOrWhiteSpace(reason))

@@ -32,7 +32,8 @@ public sealed record ReviewRecord(
     string ParentEvidence,
     string PupilView,
     ReviewOutcome Outcome,
-    string OutcomeNotes);
+    string OutcomeNotes,
+    string? ParentSignedBy = null);
 
 /// <summary>
 /// A review of a running arrangement. Scheduled reviews fall due from the calendar at the cadence of the
@@ -104,6 +105,9 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
     public string? OutcomeNotes { get; private set; }
 
     public Guid? HeldBy { get; private set; }
+
+    /// <summary>The parent's name as they signed the review record (003 appendix 1), where the kind asks for it.</summary>
+    public string? ParentSignedBy { get; private set; }
 
     public uint Version { get; private set; }
 
@@ -203,6 +207,10 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
         Required(record.ParentEvidence, "ParentEvidence", "Record the evidence the parent brought (diary, work samples), or that none was brought.");
         Required(record.PupilView, "PupilView", "Record the pupil's view of the arrangement.");
         Required(record.OutcomeNotes, "OutcomeNotes", "Record what was decided and what happens next.");
+        if (CaseRules.ReviewNeedsParentSignature(arrangement.Kind))
+        {
+            Required(record.ParentSignedBy, "ParentSignedBy", "Record the parent's signature on the review record (003 appendix 1): the name they signed with.");
+        }
 
         HeldOn = record.HeldOn;
         Attendees = record.Attendees.Trim();
@@ -215,6 +223,7 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
         AttendedAgreedSessions = attended;
         AgreedSessions = agreedSessions;
         HeldBy = userId;
+        ParentSignedBy = string.IsNullOrWhiteSpace(record.ParentSignedBy) ? null : record.ParentSignedBy.Trim();
         var figure = AttendedPercent is { } p ? $" Attendance at the agreed sessions {p:0.0}% ({attended} of {agreedSessions})." : "";
         var outcome = record.Outcome switch
         {

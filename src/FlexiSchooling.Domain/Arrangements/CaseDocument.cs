@@ -29,6 +29,34 @@ public enum CaseDocumentKind
 
     /// <summary>Evidence the parent brought to a review (a diary, work samples, photographs), uploaded with it.</summary>
     ReviewEvidence,
+
+    /// <summary>A part-time timetable's plan with the parent's and the school's agreement (003 appendix 1), as produced for signing.</summary>
+    PartTimePlan,
+
+    /// <summary>The evidence of a consent, agreement or notification: the signed consent, the email to the local authority.</summary>
+    ConsentEvidence,
+
+    /// <summary>A review as recorded, produced when it is held.</summary>
+    ReviewRecord,
+}
+
+/// <summary>What each kind of case document is called on pages.</summary>
+public static class CaseDocumentKinds
+{
+    public static string Label(CaseDocumentKind kind) => kind switch
+    {
+        CaseDocumentKind.RequestLetter => "Parent's request",
+        CaseDocumentKind.DecisionLetter => "Decision letter",
+        CaseDocumentKind.Agreement => "Agreement for signing",
+        CaseDocumentKind.RiskAssessment => "Approved risk assessment",
+        CaseDocumentKind.SignedAgreement => "Signed agreement (scan)",
+        CaseDocumentKind.TerminationLetter => "Termination letter",
+        CaseDocumentKind.LocalAuthorityNotification => "Notification letter",
+        CaseDocumentKind.ReviewEvidence => "Evidence brought to a review",
+        CaseDocumentKind.PartTimePlan => "Part-time timetable and parental agreement",
+        CaseDocumentKind.ConsentEvidence => "Consent or notification (evidence)",
+        CaseDocumentKind.ReviewRecord => "Review record",
+    };
 }
 
 /// <summary>

@@ -101,6 +101,17 @@ public sealed class ExpectedMark : ISchoolOwned, ITrustStampable
 
     public void Withdraw(DateTimeOffset at) => WithdrawnAt = at;
 
+    /// <summary>Runs the expected marks on to a later last day (an arrangement extended: a part-time timetable's last phase).</summary>
+    public void ExtendTo(DateOnly lastDay)
+    {
+        if (WithdrawnAt is not null || lastDay < To)
+        {
+            throw new DomainRuleException("expected-mark-extend", "Only expected marks in force run on, to a later day.");
+        }
+
+        To = lastDay;
+    }
+
     /// <summary>Ends the expected marks after <paramref name="lastDay"/> (an arrangement that ends): none are placed after it.</summary>
     public void EndAfter(DateOnly lastDay, DateTimeOffset at)
     {

@@ -180,21 +180,17 @@ public static class FlexiRules
     public const string HomeSessionsSource = "Flexi-schooling (home)";
 
     /// <summary>
-    /// Starts an arrangement whose gates are all met (<see cref="Arrangement.Start"/>): its home sessions go into the
-    /// register as the profile's code, not expected in school, until it ends (000 §5), and its first review falls due
-    /// at the profile's cadence from the calendar (000: termly; 003 Flexi-Schooling Protocol: half-termly).
+    /// Starts an arrangement whose gates are all met (<see cref="Arrangement.Start"/>), on the agreement's start date or the
+    /// day it really began: its home sessions go into the register as the profile's code, not expected in school, from
+    /// then until it ends (000 §5), and its first review falls due at the profile's cadence from the calendar (000:
+    /// termly; 003 Flexi-Schooling Protocol: half-termly).
     /// </summary>
-    public static FlexiStart Start(Arrangement arrangement, FlexiAgreement agreement, IReadOnlyList<Gate> gates, FlexiSettings settings, SchoolCalendar calendar, DateOnly startOn, Guid? userId, DateTimeOffset now)
+    public static ArrangementStart Start(Arrangement arrangement, FlexiAgreement agreement, IReadOnlyList<Gate> gates, FlexiSettings settings, SchoolCalendar calendar, DateOnly startOn, DateOnly today, Guid? userId, DateTimeOffset now)
     {
-        var started = arrangement.Start(gates, startOn, userId, now);
-        var home = agreement.Pattern.CoveredSessionsAsExpectedMarks(arrangement.SchoolId, arrangement.PupilId, startOn, DateOnly.MaxValue, settings.HomeSessionCode, HomeSessionsSource);
-        if (NextReviewDue(calendar, startOn, settings) is not { } due)
-        {
-            return new FlexiStart(started, home, null, null);
-        }
-
-        var (review, scheduled) = ArrangementReview.Schedule(arrangement, due, userId, now);
-        return new FlexiStart(started, home, review, scheduled);
+        var started = arrangement.Start(gates, agreement.StartDate, startOn, today, userId, now);
+        var began = arrangement.StartedOn!.Value;
+        var home = agreement.Pattern.CoveredSessionsAsExpectedMarks(arrangement.SchoolId, arrangement.PupilId, began, DateOnly.MaxValue, settings.HomeSessionCode, HomeSessionsSource);
+        return ArrangementStart.With(arrangement, started, home, NextReviewDue(calendar, began, settings), userId, now);
     }
 
     /// <summary>
@@ -205,6 +201,3 @@ public static class FlexiRules
     public static DateOnly? NextReviewDue(SchoolCalendar calendar, DateOnly from, FlexiSettings settings) =>
         calendar.NextReviewDate(settings.ReviewCadence, from);
 }
-
-/// <summary>What starting a flexi arrangement records: the start, its home sessions and its first review (when the calendar reaches it).</summary>
-public sealed record FlexiStart(ArrangementEvent Started, IReadOnlyList<ExpectedMark> HomeSessions, ArrangementReview? FirstReview, ArrangementEvent? ReviewScheduled);

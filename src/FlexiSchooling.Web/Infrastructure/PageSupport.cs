@@ -115,6 +115,14 @@ public abstract class AppPageModel : PageModel
         return ModelState.IsValid;
     }
 
+    /// <summary>The school's pupils on roll today, for a "Choose a pupil" select (surname first, with the year group).</summary>
+    protected async Task<IReadOnlyList<KeyValuePair<string, string>>> PupilOptionsAsync(Guid schoolId) =>
+        [new("", "Choose a pupil"), .. (await Db.Pupils.AsNoTracking()
+            .Where(p => p.SchoolId == schoolId && (p.LeavingDate == null || p.LeavingDate >= Today))
+            .OrderBy(p => p.LegalSurname).ThenBy(p => p.LegalForename)
+            .Select(p => new { p.Id, p.LegalSurname, p.LegalForename, p.PreferredForename, p.YearGroup }).ToListAsync())
+            .Select(p => new KeyValuePair<string, string>(p.Id.ToString(), $"{p.LegalSurname}, {p.PreferredForename ?? p.LegalForename} ({Domain.Pupils.YearGroups.Label(p.YearGroup)})"))];
+
     /// <summary>Reload what the page shows after a concurrency conflict (the user's input stays in the form).</summary>
     public virtual Task OnConcurrencyConflictAsync() => Task.CompletedTask;
 }

@@ -4,7 +4,6 @@ using FlexiSchooling.Domain.Attendance;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Flexi;
 using FlexiSchooling.Domain.RiskAssessments;
-using FlexiSchooling.Domain.Tenancy;
 using FlexiSchooling.Web.Documents;
 using FlexiSchooling.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -57,14 +56,14 @@ public static class DemoRunningCase
 
         await using var scope = services.CreateAsyncScope();
         var documents = scope.ServiceProvider.GetRequiredService<DocumentRenderer>();
-        var head = await UserAsync(db, "head", cancellationToken);
-        var dsl = await UserAsync(db, "dsl", cancellationToken);
+        var head = await DemoSupport.UserAsync(db, "head", "ashby", cancellationToken);
+        var dsl = await DemoSupport.UserAsync(db, "dsl", "ashby", cancellationToken);
         var pupil = await db.Pupils.AsNoTracking().Include(p => p.Contacts)
             .Where(p => p.SchoolId == school.Id && !p.Flags.Ehcp && !p.Flags.HasSocialWorker && p.YearGroup >= 3 && p.YearGroup <= 5 && p.AdmissionDate < MarksFrom
                 && !db.Arrangements.Any(a => a.PupilId == p.Id))
             .OrderBy(p => p.Upn).FirstAsync(cancellationToken);
         var parent = pupil.Contacts.First(c => c.HasParentalResponsibility);
-        var day = (int schoolDaysBeforeStart) => At(DemoFlexi.SchoolDaysBefore(calendar, startOn, schoolDaysBeforeStart));
+        var day = (int schoolDaysBeforeStart) => DemoSupport.At(DemoFlexi.SchoolDaysBefore(calendar, startOn, schoolDaysBeforeStart));
 
         // 1. The parent's written request (000 §4), and 2. the meeting.
         var requestedOn = DemoFlexi.SchoolDaysBefore(calendar, startOn, 25);
@@ -89,7 +88,7 @@ public static class DemoRunningCase
         FlexiRules.CheckDecision(arrangement, DecisionOutcome.Agreed, criteria, null, pupil.Flags.Ehcp, decidedOn, today);
         db.ArrangementEvents.Add(arrangement.Decide(DecisionOutcome.Agreed, criteria, null, decidedOn, profile.Id, head.Id, day(20)));
         settings = profile.Settings.Flexi;
-        await KeepAsync(db, documents, arrangement, FlexiDocuments.Decision(school, trustName, arrangement, pupil, head.DisplayName), head.Id, day(20), cancellationToken);
+        await DemoSupport.KeepAsync(db, documents, arrangement, FlexiDocuments.Decision(school, trustName, arrangement, pupil, head.DisplayName), head.Id, day(20), cancellationToken);
 
         // 4. The agreement (000 §4, 004 §10.5), Tuesday to Thursday in school.
         var terms = new AgreementTerms(
@@ -105,7 +104,7 @@ public static class DemoRunningCase
         var (agreement, drafted) = FlexiAgreement.DraftFor(arrangement, terms, calendar, head.Id, day(19));
         db.FlexiAgreements.Add(agreement);
         db.ArrangementEvents.Add(drafted);
-        await KeepAsync(db, documents, arrangement, FlexiDocuments.Agreement(school, trustName, arrangement, pupil, agreement, settings), head.Id, day(19), cancellationToken);
+        await DemoSupport.KeepAsync(db, documents, arrangement, FlexiDocuments.Agreement(school, trustName, arrangement, pupil, agreement, settings), head.Id, day(19), cancellationToken);
 
         // 5. The DSL's risk assessment (002 appendix 8), approved by the head.
         var template = RiskTemplates.For(arrangement.Kind, profile.TemplateKey);
@@ -114,7 +113,7 @@ public static class DemoRunningCase
         db.ArrangementEvents.Add(started);
         db.ArrangementEvents.Add(assessment.Submit(arrangement, dsl.Id, day(17)));
         db.ArrangementEvents.Add(assessment.Approve(arrangement, null, calendar, settings.ReviewCadence, DemoFlexi.SchoolDaysBefore(calendar, startOn, 16), head.Id, day(16)));
-        await KeepAsync(db, documents, arrangement, FlexiDocuments.RiskAssessment(school, trustName, pupil, template, assessment, dsl.DisplayName, head.DisplayName), head.Id, day(16), cancellationToken);
+        await DemoSupport.KeepAsync(db, documents, arrangement, FlexiDocuments.RiskAssessment(school, trustName, pupil, template, assessment, dsl.DisplayName, head.DisplayName), head.Id, day(16), cancellationToken);
 
         // 6. Both signatures in person, on the same draft, with the scan kept.
         var signedOn = DemoFlexi.SchoolDaysBefore(calendar, startOn, 14);
@@ -130,13 +129,13 @@ public static class DemoRunningCase
         {
             var to = toTrust ? $"{trustName}, the link director of performance and standards" : $"{school.LocalAuthority} County Council, elective home education and flexi-schooling team";
             db.ArrangementEvents.Add(arrangement.RecordNotification(toTrust, notifiedOn, to, today, head.Id, day(13)));
-            await KeepAsync(db, documents, arrangement, FlexiDocuments.Notification(school, trustName, notifiedOn, to, toTrust, pupil, arrangement, agreement, settings, head.DisplayName), head.Id, day(13), cancellationToken);
+            await DemoSupport.KeepAsync(db, documents, arrangement, FlexiDocuments.Notification(school, trustName, notifiedOn, to, toTrust, pupil, arrangement, agreement, settings, head.DisplayName), head.Id, day(13), cancellationToken);
         }
 
         // 7. The start, once every gate is met: home sessions in the register, the first review at the cadence.
-        db.AddStart(FlexiRules.Start(arrangement, agreement, FlexiRules.StartGates(arrangement, agreement, assessment, settings), settings, calendar, startOn, head.Id, day(1)));
+        db.AddStart(FlexiRules.Start(arrangement, agreement, FlexiRules.StartGates(arrangement, agreement, assessment, settings), settings, calendar, startOn, today, head.Id, day(1)));
 
-        StampTrust(db, school.TrustId);
+        DemoSupport.StampTrust(db, school.TrustId);
         await db.SaveChangesAsync(cancellationToken);
 
         // The register since the start: the agreed school sessions attended, but for an illness on the latest agreed
@@ -151,27 +150,5 @@ public static class DemoRunningCase
 
     /// <summary>Once the marks are written: the formal review the register's save raised on the day of the illness.</summary>
     internal static Task RaiseFormalReviewAsync(AppDbContext db, Seeded seeded) =>
-        FlexiReviews.RaiseOnAttendanceAsync(db, [seeded.PupilId], seeded.IllOn, null, At(seeded.IllOn));
-
-    /// <summary>The seed's context is the system's, which stamps no trust: each new record takes its school's.</summary>
-    private static void StampTrust(AppDbContext db, Guid trustId)
-    {
-        foreach (var entry in db.ChangeTracker.Entries<ITrustStampable>().Where(e => e.State == EntityState.Added && e.Entity.TrustId == Guid.Empty))
-        {
-            entry.Entity.StampTrust(trustId);
-        }
-    }
-
-    private static async Task KeepAsync<TModel>(AppDbContext db, DocumentRenderer documents, Arrangement arrangement, CaseDocumentToKeep<TModel> document, Guid userId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        db.CaseDocuments.Add(new CaseDocument(arrangement.SchoolId, arrangement.Id, document.Kind, document.FileName, "application/pdf",
-            await documents.PdfAsync(document.Template, document.Model, cancellationToken), userId, at));
-
-    private static async Task<Data.Identity.AppUser> UserAsync(AppDbContext db, string role, CancellationToken cancellationToken)
-    {
-        var email = $"{role}@ashby.{DemoSeeder.EmailDomain}".ToUpperInvariant();
-        return await db.Users.AsNoTracking().SingleAsync(u => u.NormalizedEmail == email, cancellationToken);
-    }
-
-    /// <summary>Half past nine in the morning, London time, on the day: when the demo's staff did each step.</summary>
-    private static DateTimeOffset At(DateOnly date) => LondonClock.AtLondon(date, new TimeOnly(9, 30));
+        FlexiReviews.RaiseOnAttendanceAsync(db, [seeded.PupilId], seeded.IllOn, null, DemoSupport.At(seeded.IllOn));
 }

@@ -161,6 +161,12 @@ public static class DemoSeeder
 
         await db.SaveChangesAsync();
         await DemoFlexi.SeedAsync(db, time);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            // The plans' PDFs need the web host's templates, as the running flexi case's documents do.
+            await DemoPartTime.SeedAsync(db, withRunningCase ? scope.ServiceProvider.GetRequiredService<Documents.DocumentRenderer>() : null, time);
+        }
+
         var running = withRunningCase ? await DemoRunningCase.SeedAsync(db, services, time) : null;
         await DemoAttendance.SeedMarksAsync(db, time, random, running?.Planned);
         if (running is not null)

@@ -51,6 +51,30 @@ public sealed record DemoRecords(string Database)
             LIMIT 1
             """);
 
+    /// <summary>A proposed part-time timetable at the school, written here once (the template's demo has none proposed).</summary>
+    public async Task<Guid> PartTimeCaseAtAsync(string schoolName) =>
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $$"""
+            WITH existing AS (
+                SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id
+                 WHERE s.name LIKE '{{schoolName}}%' AND a.kind = 'PartTimeTimetable' AND a.stage = 'Proposed' ORDER BY a.created_at LIMIT 1),
+            pupil AS (
+                SELECT p.id, p.school_id, p.trust_id FROM pupils p JOIN schools s ON s.id = p.school_id
+                 WHERE s.name LIKE '{{schoolName}}%' AND NOT EXISTS (SELECT 1 FROM arrangements a WHERE a.pupil_id = p.id) AND NOT EXISTS (SELECT 1 FROM existing)
+                 ORDER BY p.upn DESC OFFSET 1 LIMIT 1),
+            arrangement AS (
+                INSERT INTO arrangements (id, trust_id, school_id, pupil_id, kind, stage, requested_on, requested_by, requester_relationship, created_at, criteria)
+                SELECT gen_random_uuid(), p.trust_id, p.school_id, p.id, 'PartTimeTimetable', 'Proposed', '2026-11-16', 'A head of year', 'Head of year', now(), '[]'
+                  FROM pupil p RETURNING id, trust_id, school_id),
+            plan AS (
+                INSERT INTO part_time_plans (arrangement_id, trust_id, school_id, reasons, support_plan, reintegration, welfare_responsibility, start_date, end_date, phases, approved_end_date, extensions)
+                SELECT a.id, a.trust_id, a.school_id, '["medical"]', 'Support plan', 'Mornings, then full days', 'Parent at home', '2026-11-23', '2027-01-29',
+                       '[{"from":"2026-11-23","inSchool":341,"hoursInSchool":12}]', '2027-01-29', 0 FROM arrangement a RETURNING arrangement_id)
+            SELECT arrangement_id FROM plan
+            UNION ALL
+            SELECT id FROM existing
+            LIMIT 1
+            """);
+
     public async Task<Guid> CaseDocumentAtAsync(string schoolName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT d.id FROM case_documents d JOIN schools s ON s.id = d.school_id WHERE s.name LIKE '{schoolName}%' ORDER BY d.created_at LIMIT 1");
 

@@ -9,6 +9,8 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
+using FlexiSchooling.Web.Pages.Cases;
+
 namespace FlexiSchooling.Web.Pages.Flexi;
 
 public sealed record AgreementInput
@@ -36,8 +38,7 @@ public sealed record AgreementInput
     /// <summary>The sessions in school, as "Monday:AM".</summary>
     public List<string> InSchool { get; init; } = [];
 
-    public SessionPattern Pattern => SessionPattern.Of(InSchool.Select(s => s.Split(':')).Where(p => p.Length == 2 && Enum.TryParse<DayOfWeek>(p[0], out _) && Enum.TryParse<Session>(p[1], out _))
-        .Select(p => (Enum.Parse<DayOfWeek>(p[0]), Enum.Parse<Session>(p[1]))));
+    public SessionPattern Pattern => SessionPatternField.Parse(InSchool);
 }
 
 public sealed class AgreementInputValidator : AbstractValidator<AgreementInput>
@@ -63,7 +64,7 @@ public sealed class AgreementInputValidator : AbstractValidator<AgreementInput>
 /// Draws up (and redrafts) the agreement of an agreed flexi-schooling case with every element of 000 §4 and
 /// 004 §10.5 and the sessions in school; each draft is produced as a PDF for signing and kept with the case.
 /// </summary>
-public sealed class AgreementModel(DocumentRenderer documents) : CasePageModel
+public sealed class AgreementModel(DocumentRenderer documents) : FlexiCasePageModel
 {
     [BindProperty]
     public AgreementInput Input { get; set; } = new();
@@ -84,7 +85,7 @@ public sealed class AgreementModel(DocumentRenderer documents) : CasePageModel
                 Version = a.Version, SchoolProvides = a.SchoolProvides, HomeProvides = a.HomeProvides, ResponsiblePersonAtHome = a.ResponsiblePersonAtHome,
                 Flexibility = a.Flexibility, Assessment = a.Assessment, SendProvision = a.SendProvision, NationalCurriculumExtent = a.NationalCurriculumExtent,
                 Rationale = a.Rationale, StartDate = a.StartDate,
-                InSchool = [.. SessionPattern.Weekdays.SelectMany(d => new[] { Session.AM, Session.PM }.Where(s => a.Pattern.InSchool(d, s)).Select(s => $"{d}:{s}"))],
+                InSchool = SessionPatternField.Values(a.Pattern),
             };
         }
         else
@@ -135,7 +136,7 @@ public sealed class AgreementModel(DocumentRenderer documents) : CasePageModel
         }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{id}");
+        return Redirect($"/Cases/{id}");
     }
 
     public override async Task OnConcurrencyConflictAsync()

@@ -8,6 +8,8 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
+using FlexiSchooling.Web.Pages.Cases;
+
 namespace FlexiSchooling.Web.Pages.Flexi;
 
 public sealed record CriterionInput
@@ -58,7 +60,7 @@ public sealed class DecisionInputValidator : AbstractValidator<DecisionInput>
 /// The headteacher's decision on a flexi-schooling request, on each criterion of 000 §4 with a note, and
 /// the decision letter to the parent produced as PDF and kept with the case — all saved together or not at all.
 /// </summary>
-public sealed class DecisionModel(DocumentRenderer documents) : CasePageModel
+public sealed class DecisionModel(DocumentRenderer documents) : FlexiCasePageModel
 {
     [BindProperty]
     public DecisionInput Input { get; set; } = new();
@@ -128,7 +130,7 @@ public sealed class DecisionModel(DocumentRenderer documents) : CasePageModel
         }
 
         await Db.SaveChangesAsync(); // decision, history and letter together
-        return Redirect($"/Flexi/Case/{id}");
+        return Redirect($"/Cases/{id}");
     }
 
     public override async Task OnConcurrencyConflictAsync()

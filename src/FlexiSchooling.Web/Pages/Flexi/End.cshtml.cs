@@ -8,6 +8,8 @@ using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
+using FlexiSchooling.Web.Pages.Cases;
+
 namespace FlexiSchooling.Web.Pages.Flexi;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace FlexiSchooling.Web.Pages.Flexi;
 /// <see cref="FlexiRules.EndDate"/>, the termination letter as PDF, home sessions no longer placed in the
 /// register after the last day, and the case closed with its history.
 /// </summary>
-public sealed class EndModel(DocumentRenderer documents) : CasePageModel
+public sealed class EndModel(DocumentRenderer documents) : FlexiCasePageModel
 {
     [BindProperty]
     public NoticeGivenBy? By { get; set; }
@@ -81,7 +83,7 @@ public sealed class EndModel(DocumentRenderer documents) : CasePageModel
         }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{id}");
+        return Redirect($"/Cases/{id}");
     }
 
     private async Task<bool> LoadAsync(Guid id, bool tracked)

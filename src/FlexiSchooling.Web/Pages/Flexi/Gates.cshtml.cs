@@ -7,6 +7,8 @@ using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
+using FlexiSchooling.Web.Pages.Cases;
+
 namespace FlexiSchooling.Web.Pages.Flexi;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace FlexiSchooling.Web.Pages.Flexi;
 /// expected marks with the profile's code, not expected in school (000 §5: home sessions are authorised
 /// absence, code C; the agreed school sessions are compulsory).
 /// </summary>
-public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.DocumentRenderer documents) : CasePageModel
+public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.DocumentRenderer documents) : FlexiCasePageModel
 {
     [BindProperty]
     public string? LinkName { get; set; }
@@ -54,7 +56,9 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
 
     public FlexiSettings Settings { get; private set; } = null!;
 
-    public DateOnly StartsOn => Agreement is { } a && a.StartDate > Today ? a.StartDate : Today;
+    /// <summary>The day it really began, asked for when the agreed start date has passed (issue 11).</summary>
+    [BindProperty]
+    public DateOnly? StartedOn { get; set; }
 
     public bool CanSignForSchool => CurrentUser.Can(Permission.DecideArrangements, Case.SchoolId);
 
@@ -84,7 +88,7 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
 
         Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.SignedAgreement, Scan!.FileName, contentType, content, CurrentUser.UserId, Time.GetUtcNow()));
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{id}/Gates");
+        return Redirect($"/Cases/{id}/Gates");
     }
 
     /// <summary>The headteacher's signature for the school.</summary>
@@ -106,7 +110,7 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
         }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{id}/Gates");
+        return Redirect($"/Cases/{id}/Gates");
     }
 
     public Task<IActionResult> OnPostLocalAuthorityAsync(Guid id) => NotifyAsync(id, trust: false);
@@ -120,10 +124,18 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
             return NotFound();
         }
 
-        Db.AddStart(FlexiRules.Start(Case, Agreement!, Gates, Settings, await SchoolRules.CalendarAsync(Db, Case.SchoolId), StartsOn, CurrentUser.UserId, Time.GetUtcNow()));
+        try
+        {
+            Db.AddStart(FlexiRules.Start(Case, Agreement!, Gates, Settings, await SchoolRules.CalendarAsync(Db, Case.SchoolId), StartedOn ?? Agreement!.StartDate, Today, CurrentUser.UserId, Time.GetUtcNow()));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field == "StartedOn" ? nameof(StartedOn) : "", e.Message);
+            return Page();
+        }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{id}");
+        return Redirect($"/Cases/{id}");
     }
 
     /// <summary>
@@ -158,7 +170,7 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
         }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{id}/Gates");
+        return Redirect($"/Cases/{id}/Gates");
     }
 
     private async Task<IActionResult> NotifyAsync(Guid id, bool trust)
@@ -201,7 +213,7 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
         }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{id}/Gates");
+        return Redirect($"/Cases/{id}/Gates");
     }
 
     private async Task<bool> LoadAsync(Guid id, bool tracked)
@@ -213,8 +225,9 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
 
         var agreements = Db.FlexiAgreements.Where(a => a.ArrangementId == id);
         Agreement = await (tracked ? agreements : agreements.AsNoTracking()).SingleOrDefaultAsync();
-        Settings = (await DecidedUnderAsync()).Settings.Flexi;
-        Gates = await StartGatesAsync(Agreement, Settings);
+        var profile = (await DecidedUnderAsync()).Settings;
+        Settings = profile.Flexi;
+        Gates = await StartGatesAsync(Agreement, profile, Pupil.Flags);
         LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
         ParentName ??= Case.RequestedBy;
         LinkName ??= Case.RequestedBy;

@@ -4,6 +4,8 @@ using FlexiSchooling.Web.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 
+using FlexiSchooling.Web.Pages.Cases;
+
 namespace FlexiSchooling.Web.Pages.Flexi;
 
 public sealed record MeetingInput
@@ -28,7 +30,7 @@ public sealed class MeetingInputValidator : AbstractValidator<MeetingInput>
 }
 
 /// <summary>The meeting with the parent (000 §4, 004 §10.4); where the profile sets one, it starts the decision deadline (001).</summary>
-public sealed class MeetingModel : CasePageModel
+public sealed class MeetingModel : FlexiCasePageModel
 {
     [BindProperty]
     public MeetingInput Input { get; set; } = new();
@@ -69,6 +71,6 @@ public sealed class MeetingModel : CasePageModel
         Db.Entry(Case).Property(a => a.Version).OriginalValue = Input.Version;
         Db.ArrangementEvents.Add(Case.RecordMeeting(meetingOn, Input.Attendees, Input.Notes, due, Today, CurrentUser.UserId, Time.GetUtcNow()));
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{id}");
+        return Redirect($"/Cases/{id}");
     }
 }

@@ -6,6 +6,8 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
+using FlexiSchooling.Web.Pages.Cases;
+
 namespace FlexiSchooling.Web.Pages.Flexi;
 
 public sealed record RequestInput
@@ -105,7 +107,7 @@ public sealed class RequestModel : AppPageModel
         Db.ArrangementEvents.Add(recorded);
         Db.CaseDocuments.Add(new CaseDocument(school, arrangement.Id, CaseDocumentKind.RequestLetter, Letter!.FileName, contentType, content, CurrentUser.UserId, now));
         await Db.SaveChangesAsync(); // the case, its first history line and the letter together, or nothing
-        return Redirect($"/Flexi/Case/{arrangement.Id}");
+        return Redirect($"/Cases/{arrangement.Id}");
     }
 
     private async Task<bool> LoadAsync()
@@ -116,11 +118,7 @@ public sealed class RequestModel : AppPageModel
         }
 
         SchoolName = school.Name;
-        PupilOptions = [new("", "Choose a pupil"), .. (await Db.Pupils.AsNoTracking()
-            .Where(p => p.SchoolId == school.Id && (p.LeavingDate == null || p.LeavingDate >= Today))
-            .OrderBy(p => p.LegalSurname).ThenBy(p => p.LegalForename)
-            .Select(p => new { p.Id, p.LegalSurname, p.LegalForename, p.PreferredForename, p.YearGroup }).ToListAsync())
-            .Select(p => new KeyValuePair<string, string>(p.Id.ToString(), $"{p.LegalSurname}, {p.PreferredForename ?? p.LegalForename} ({Domain.Pupils.YearGroups.Label(p.YearGroup)})"))];
+        PupilOptions = await PupilOptionsAsync(school.Id);
         return true;
     }
 }

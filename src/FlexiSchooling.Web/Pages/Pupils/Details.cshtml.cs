@@ -34,6 +34,9 @@ public sealed class DetailsModel(AuditTrail audit) : AppPageModel
 
     public Domain.Attendance.AttendanceFigures Attendance { get; private set; } = Domain.Attendance.AttendanceFigures.Zero;
 
+    /// <summary>The period <see cref="Attendance"/> covers, in words.</summary>
+    public string AttendancePeriod { get; private set; } = "";
+
     public bool CanRecordLeave { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id)
@@ -64,6 +67,7 @@ public sealed class DetailsModel(AuditTrail audit) : AppPageModel
         CanRecordLeave = CurrentUser.Can(Permission.RecordLeave, pupil.SchoolId);
         var year = Domain.Common.AcademicYear.Containing(today);
         var from = year.Start;
+        AttendancePeriod = AttendanceText.Period(pupil.AdmissionDate > from ? pupil.AdmissionDate : from, today);
         Attendance = (await Db.AttendancePupilWeeks.AsNoTracking().Where(w => w.PupilId == pupil.Id && w.WeekStart >= from && w.WeekStart <= year.End).ToListAsync())
             .Aggregate(Domain.Attendance.AttendanceFigures.Zero, (sum, w) => sum + w.Figures);
         ProfileName = $"{inForce.SourcePolicy}, version {inForce.Number}";

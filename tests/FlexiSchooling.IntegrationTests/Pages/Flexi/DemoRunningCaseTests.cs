@@ -44,8 +44,10 @@ public sealed class DemoRunningCaseTests : IAsyncLifetime
     {
         await DemoSeeder.SeedAsync(Factory.Services, withRunningCase: true);
         await DemoSeeder.SeedAsync(Factory.Services, withRunningCase: true); // seeded once
-        Assert.Equal(1L, await Records.CountAsync("SELECT count(*) FROM arrangements WHERE started_on IS NOT NULL"));
-        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT id FROM arrangements WHERE started_on IS NOT NULL");
+        Assert.Equal(1L, await Records.CountAsync("SELECT count(*) FROM arrangements WHERE started_on IS NOT NULL AND kind = 'FlexiSchooling'"));
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT id FROM arrangements WHERE started_on IS NOT NULL AND kind = 'FlexiSchooling'");
+        // The two running part-time timetables (issue 11) are seeded with their plans as PDFs, as scripts/run seeds them.
+        Assert.Equal(2L, await Records.CountAsync("SELECT count(*) FROM arrangements a WHERE a.kind = 'PartTimeTimetable' AND a.stage = 'Running' AND EXISTS (SELECT 1 FROM case_documents d WHERE d.arrangement_id = a.id AND d.kind = 'PartTimePlan')"));
 
         // Every gate met and started on the first day of the demo's marks (Monday 2 November 2026).
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE id = '{id}' AND stage = 'Running' AND started_on = '2026-11-02' AND local_authority_notified_on IS NOT NULL"));
@@ -73,7 +75,7 @@ public sealed class DemoRunningCaseTests : IAsyncLifetime
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Scheduled' AND due_on = '2026-12-18'"));
 
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
-        var page = await head.GetAsync($"/Flexi/Case/{id}");
+        var page = await head.GetAsync($"/Cases/{id}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
         Assert.Contains("At the agreed school sessions", html);
@@ -87,7 +89,7 @@ public sealed class DemoRunningCaseTests : IAsyncLifetime
         var agreement = await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
         Assert.Equal(1L, agreement);
         var agreementId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
-        var text = await PdfText.OfAsync(await head.GetByteArrayAsync($"/Flexi/Document/{agreementId}"));
+        var text = await PdfText.OfAsync(await head.GetByteArrayAsync($"/Cases/Document/{agreementId}"));
         Assert.Contains("Starts on Monday 2 November 2026", text);
         Assert.Contains("Monday Home Home Tuesday School School Wednesday School School Thursday School School Friday Home Home", text);
         Assert.Contains("97", text);
@@ -95,6 +97,6 @@ public sealed class DemoRunningCaseTests : IAsyncLifetime
 
         // The trust lead is asked to agree the formal review.
         var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
-        Assert.Contains("formal review", WebUtility.HtmlDecode(await (await lead.GetAsync("/Flexi")).Content.ReadAsStringAsync()), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("formal review", WebUtility.HtmlDecode(await (await lead.GetAsync("/Cases")).Content.ReadAsStringAsync()), StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -67,23 +67,23 @@ public sealed partial class FlexiCaseTests : AppTest
         var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RequestLetter' AND content_type = 'application/pdf'"));
         // The pupil's page lists the case (for those who may see cases).
-        Assert.Contains($"href=\"/Flexi/Case/{id}\"", await (await head.GetAsync($"/Pupils/{pupil}")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Cases/{id}\"", await (await head.GetAsync($"/Pupils/{pupil}")).HtmlAsync(), StringComparison.Ordinal);
 
         // The meeting on Thursday 19 November 2026 starts Oswald Road's five working days: Thursday 26 November.
-        var meeting = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-19"), ("Input.Attendees", "Sarah Example (mother), headteacher"), ("Input.Notes", "Mondays at home for music."));
+        var meeting = await PostWithVersionAsync(head, $"/Cases/{id}/Meeting", ("Input.MeetingOn", "2026-11-19"), ("Input.Attendees", "Sarah Example (mother), headteacher"), ("Input.Notes", "Mondays at home for music."));
         Assert.Equal(HttpStatusCode.Redirect, meeting.StatusCode);
         Assert.Equal(new DateOnly(2026, 11, 26), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT decision_due_by FROM arrangements WHERE id = '{id}'"));
-        var casePage = await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync();
+        var casePage = await (await head.GetAsync($"/Cases/{id}")).HtmlAsync();
         Assert.Contains("Due by 26 November 2026", casePage, StringComparison.Ordinal);
 
-        var decided = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")]);
+        var decided = await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")]);
         Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
         Assert.Equal("Agreed", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
         // The case keeps the profile version it was decided under: Brookside's own (Oswald Road).
         Assert.Equal("oswald-road-ap-flexi", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT v.template_key FROM arrangements a JOIN policy_profile_versions v ON v.id = a.profile_version_id WHERE a.id = '{id}'"));
 
         var letterId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'DecisionLetter'");
-        var download = await head.GetAsync($"/Flexi/Document/{letterId}");
+        var download = await head.GetAsync($"/Cases/Document/{letterId}");
         Assert.Equal("application/pdf", download.Content.Headers.ContentType!.MediaType);
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
         var text = await PdfText.OfAsync(await download.Content.ReadAsByteArrayAsync());
@@ -124,11 +124,11 @@ public sealed partial class FlexiCaseTests : AppTest
             : default;
 
         // A decline needs its reason; without one nothing is saved.
-        var noReason = await (await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
+        var noReason = await (await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
         Assert.Contains("Give the reason for declining", noReason, StringComparison.Ordinal);
         Assert.Equal("MeetingHeld", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
 
-        var declined = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.Reason", "The home timetable does not yet cover maths."), ("Input.DecidedOn", "2026-11-20")]);
+        var declined = await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.Reason", "The home timetable does not yet cover maths."), ("Input.DecidedOn", "2026-11-20")]);
         Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
         var again = await (await RequestAsync(head, pupil, ParentLetter, "second.pdf", requestedOn: "2026-11-20")).HtmlAsync();
         Assert.Contains("allows one flexi-schooling request per academic year", again, StringComparison.Ordinal);
@@ -142,17 +142,17 @@ public sealed partial class FlexiCaseTests : AppTest
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var pupil = await PupilWithoutCaseAsync("Ashby", ehcp: true);
         var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
-        Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head, SENCO"), ("Input.Notes", "EHCP provision at home discussed."))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, $"/Cases/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head, SENCO"), ("Input.Notes", "EHCP provision at home discussed."))).StatusCode);
 
-        var noNote = await (await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(skipNoteFor: "practical"), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
+        var noNote = await (await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(skipNoteFor: "practical"), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
         Assert.Contains("Add a note on this criterion", noNote, StringComparison.Ordinal);
         Assert.Contains("value=\"Considered quality\"", noNote.Replace(">Considered quality<", " value=\"Considered quality\"<", StringComparison.Ordinal), StringComparison.Ordinal);
 
-        var noLa = await (await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
+        var noLa = await (await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
         Assert.Contains("record the local authority's agreement before agreeing", noLa, StringComparison.Ordinal);
         Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'DecisionLetter'"));
 
-        var agreed = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20"), ("Input.LocalAuthorityAgreedOn", "2026-11-19"), ("Input.LocalAuthorityAgreedBy", "A. Caseworker, SEN team")]);
+        var agreed = await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20"), ("Input.LocalAuthorityAgreedOn", "2026-11-19"), ("Input.LocalAuthorityAgreedBy", "A. Caseworker, SEN team")]);
         Assert.Equal(HttpStatusCode.Redirect, agreed.StatusCode);
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE id = '{id}' AND stage = 'Agreed' AND local_authority_agreed_on = '2026-11-19'"));
     }
@@ -162,15 +162,15 @@ public sealed partial class FlexiCaseTests : AppTest
     {
         var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "ashby"));
         var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE 'Ashby%'");
-        Assert.Equal(HttpStatusCode.OK, (await dsl.GetAsync($"/Flexi/Case/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await dsl.GetAsync($"/Flexi/Case/{id}/Decision")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await dsl.GetAsync($"/Cases/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await dsl.GetAsync($"/Cases/{id}/Decision")).StatusCode);
         // The worklist: the head is asked to decide the case that has had its meeting; the DSL is not.
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
-        Assert.Contains($"href=\"/Flexi/Case/{id}/Decision\">Decide the request and send the letter", await (await head.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain("Decide the request", await (await dsl.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Cases/{id}/Decision\">Decide the request and send the letter", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Decide the request", await (await dsl.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
         var teacher = await Factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
-        Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/Flexi/Case/{id}")).StatusCode);
-        Assert.DoesNotContain("/Flexi/Case/", await (await teacher.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/Cases/{id}")).StatusCode);
+        Assert.DoesNotContain("/Cases/", await (await teacher.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,9 +178,9 @@ public sealed partial class FlexiCaseTests : AppTest
     {
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", "brookside"));
         var id = CaseId(await RequestAsync(head, await PupilWithoutCaseAsync("Brookside"), ParentLetter, "letter.pdf"));
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
-        Assert.Equal(HttpStatusCode.NotFound, (await head.GetAsync($"/Flexi/Case/{id}/Agreement")).StatusCode); // not before the decision
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
+        await PostWithVersionAsync(head, $"/Cases/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
+        Assert.Equal(HttpStatusCode.NotFound, (await head.GetAsync($"/Cases/{id}/Agreement")).StatusCode); // not before the decision
+        await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
 
         (string, string)[] terms =
         [
@@ -188,7 +188,7 @@ public sealed partial class FlexiCaseTests : AppTest
             ("Input.HomeProvides", "Music, forest school, reading."), ("Input.NationalCurriculumExtent", "Followed in full at school; home work extends it."),
             ("Input.Assessment", "Class teacher's assessments; a weekly diary from home."), ("Input.SendProvision", "None."), ("Input.Flexibility", "Trips on Fridays are offered; home events on school days are asked for in writing."),
         ];
-        var url = $"/Flexi/Case/{id}/Agreement";
+        var url = $"/Cases/{id}/Agreement";
         (string, string)[] mondayToThursday = [.. new[] { "Monday", "Tuesday", "Wednesday", "Thursday" }.SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })];
 
         var none = await (await PostWithVersionAsync(head, url, [.. terms, ("Input.StartDate", "2026-12-07")])).HtmlAsync();
@@ -202,7 +202,7 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.Equal(0b00_1111_1111, await TestDatabase.ScalarAsync<int>(TestDatabase.Super(Db), $"SELECT in_school_sessions FROM flexi_agreements WHERE arrangement_id = '{id}'"));
         var document = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'Agreement'");
-        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Flexi/Document/{document}")).Content.ReadAsByteArrayAsync());
+        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Cases/Document/{document}")).Content.ReadAsByteArrayAsync());
         foreach (var expected in new[] { "Flexi-schooling agreement", "Monday 7 December 2026", "Friday Home Home", "Music, forest school, reading.", "reviewed termly", "2 weeks' notice", "responsible for the child's welfare while the child is at school" })
         {
             Assert.Contains(expected, text, StringComparison.Ordinal);
@@ -220,10 +220,10 @@ public sealed partial class FlexiCaseTests : AppTest
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", "brookside"));
         var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "brookside"));
         var id = CaseId(await RequestAsync(head, await PupilWithoutCaseAsync("Brookside"), ParentLetter, "letter.pdf"));
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
-        var url = $"/Flexi/Case/{id}/RiskAssessment";
+        await PostWithVersionAsync(head, $"/Cases/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
+        var url = $"/Cases/{id}/RiskAssessment";
         Assert.Equal(HttpStatusCode.NotFound, (await dsl.GetAsync(url)).StatusCode); // not before the request is agreed
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
+        await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
 
         var start = await dsl.PostFormAsync(url, url + "?handler=Start");
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
@@ -258,7 +258,7 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments WHERE arrangement_id = '{id}' AND status = 'Approved' AND review_due IS NOT NULL"));
 
         var pdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RiskAssessment'");
-        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Flexi/Document/{pdf}")).Content.ReadAsByteArrayAsync());
+        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Cases/Document/{pdf}")).Content.ReadAsByteArrayAsync());
         // A table's cells wrap, so its words are read one cell-line at a time.
         foreach (var expected in new[] { "Flexi-schooling risk assessment", "Appendix 8", "version 1", "Next review", "Walks home", "phone call on arrival." })
         {
@@ -280,7 +280,7 @@ public sealed partial class FlexiCaseTests : AppTest
         using var development = new FlexiFactory(Db, environment: "Development");
         var head = await development.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var id = await Records.FlexiCaseAtAsync("Ashby");
-        var declined = await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.Reason", "Not this year."), ("Input.DecidedOn", "2026-11-20")]);
+        var declined = await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.Reason", "Not this year."), ("Input.DecidedOn", "2026-11-20")]);
         Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'DecisionLetter'"));
     }
@@ -292,13 +292,13 @@ public sealed partial class FlexiCaseTests : AppTest
         var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "brookside"));
         var pupil = await PupilWithoutCaseAsync("Brookside");
         var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
+        await PostWithVersionAsync(head, $"/Cases/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
+        await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
         (string, string)[] mondayToThursday = [.. new[] { "Monday", "Tuesday", "Wednesday", "Thursday" }.SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })];
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Agreement", [.. mondayToThursday, ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"), ("Input.Rationale", "r"),
+        await PostWithVersionAsync(head, $"/Cases/{id}/Agreement", [.. mondayToThursday, ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"), ("Input.Rationale", "r"),
             ("Input.SchoolProvides", "s"), ("Input.HomeProvides", "h"), ("Input.NationalCurriculumExtent", "n"), ("Input.Assessment", "a"), ("Input.SendProvision", "None"), ("Input.Flexibility", "f")]);
 
-        var gates = $"/Flexi/Case/{id}/Gates";
+        var gates = $"/Cases/{id}/Gates";
         var start = () => head.PostFormAsync(gates, gates + "?handler=Start");
         var refused = await (await start()).HtmlAsync();
         Assert.Contains("It cannot start yet: the agreement signed by the parent; the agreement signed for the school; the risk assessment approved; the local authority notified", refused, StringComparison.Ordinal);
@@ -321,13 +321,13 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Contains("It cannot start yet: the risk assessment approved", await (await start()).HtmlAsync(), StringComparison.Ordinal);
         // The notification is a letter kept with the case (002 §5.1).
         var notification = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'LocalAuthorityNotification'");
-        var notificationText = await PdfText.OfAsync(await (await head.GetAsync($"/Flexi/Document/{notification}")).Content.ReadAsByteArrayAsync());
+        var notificationText = await PdfText.OfAsync(await (await head.GetAsync($"/Cases/Document/{notification}")).Content.ReadAsByteArrayAsync());
         foreach (var expected in new[] { "Notification of a flexi-schooling arrangement", "Derby City Council, EHE team", "Monday all day", "code C", "Brookside" })
         {
             Assert.Contains(expected, notificationText, StringComparison.Ordinal);
         }
 
-        var risk = $"/Flexi/Case/{id}/RiskAssessment";
+        var risk = $"/Cases/{id}/RiskAssessment";
         await dsl.PostFormAsync(risk, risk + "?handler=Start");
         var xmin = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM risk_assessments WHERE arrangement_id = '{id}'");
         var draft = await (await dsl.GetAsync(risk)).Content.ReadAsStringAsync();
@@ -350,7 +350,7 @@ public sealed partial class FlexiCaseTests : AppTest
         var group = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT registration_group_id FROM pupils WHERE id = '{pupil}'");
         var register = await (await head.GetAsync($"/Attendance/Register/{group}?date=2026-11-20&session=PM")).HtmlAsync();
         Assert.Contains("Expected: C (Flexi-schooling (home))", register, StringComparison.Ordinal);
-        Assert.Contains("Running since", await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("Running since", await (await head.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
     }
 
     /// <summary>The application's "today" (Europe/London): the running steps start on it.</summary>
@@ -363,10 +363,10 @@ public sealed partial class FlexiCaseTests : AppTest
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", slug));
         var pupil = await PupilWithoutCaseAsync(school, admittedBy: admittedBy);
         var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
+        await PostWithVersionAsync(head, $"/Cases/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
+        await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-19")]);
         (string, string)[] sessions = [.. (inSchool ?? [DayOfWeek.Monday]).SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })];
-        await PostWithVersionAsync(head, $"/Flexi/Case/{id}/Agreement", [.. sessions, ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"),
+        await PostWithVersionAsync(head, $"/Cases/{id}/Agreement", [.. sessions, ("Input.StartDate", "2026-11-20"), ("Input.ResponsiblePersonAtHome", "Sarah Example"),
             ("Input.Rationale", "r"), ("Input.SchoolProvides", "s"), ("Input.HomeProvides", "h"), ("Input.NationalCurriculumExtent", "n"), ("Input.Assessment", "a"), ("Input.SendProvision", "None"), ("Input.Flexibility", "f")]);
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM flexi_agreements WHERE arrangement_id = '{id}'"));
         return (id, pupil, head);
@@ -376,7 +376,7 @@ public sealed partial class FlexiCaseTests : AppTest
     {
         var (id, pupil, head) = await AgreedCaseAsync(slug, school, inSchool, admittedBy);
         var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", slug));
-        var gates = $"/Flexi/Case/{id}/Gates";
+        var gates = $"/Cases/{id}/Gates";
         var page = await (await head.GetAsync(gates)).Content.ReadAsStringAsync();
         using (var form = new MultipartFormDataContent { { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" }, { new StringContent("Sarah Example"), "ParentName" } })
         {
@@ -387,7 +387,7 @@ public sealed partial class FlexiCaseTests : AppTest
         await head.PostFormAsync(gates, gates + "?handler=School", ("SignerForSchool", "Head"));
         await head.PostFormAsync(gates, gates + "?handler=LocalAuthority", ("NotifiedTo", "The local authority"));
         await head.PostFormAsync(gates, gates + "?handler=Trust", ("NotifiedTo", "Link DPS"));
-        var risk = $"/Flexi/Case/{id}/RiskAssessment";
+        var risk = $"/Cases/{id}/RiskAssessment";
         await dsl.PostFormAsync(risk, risk + "?handler=Start");
         var version = () => TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM risk_assessments WHERE arrangement_id = '{id}'");
         await dsl.PostFormAsync(risk, risk + "?handler=Submit", [($"Rows[0].Area", "Safeguarding"), ($"Rows[0].Hazard", "Supervision at home"), ($"Rows[0].Likelihood", "Low"), ($"Rows[0].Impact", "High"),
@@ -404,7 +404,7 @@ public sealed partial class FlexiCaseTests : AppTest
     {
         // domain.md worked example 5, through the application: EMET (004 §10.6) gives either party four weeks.
         var (id, pupil, head) = await RunningCaseAsync("millbrook", "Millbrook");
-        var end = $"/Flexi/Case/{id}/End";
+        var end = $"/Cases/{id}/End";
         var today = LondonToday();
         var noReason = await (await head.PostFormAsync(end, end, ("By", "Parent"), ("NoticeGivenOn", $"{today:yyyy-MM-dd}"))).HtmlAsync();
         Assert.Contains("Give the reason for ending the arrangement", noReason, StringComparison.Ordinal);
@@ -416,7 +416,7 @@ public sealed partial class FlexiCaseTests : AppTest
         // Home sessions are no longer placed in the register after the last day.
         Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM expected_marks WHERE pupil_id = '{pupil}' AND withdrawn_at IS NULL AND \"to\" > '{lastDay:yyyy-MM-dd}'"));
         var letter = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'TerminationLetter'");
-        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Flexi/Document/{letter}")).Content.ReadAsByteArrayAsync());
+        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Cases/Document/{letter}")).Content.ReadAsByteArrayAsync());
         foreach (var expected in new[] { "Millbrook", "The family is moving away.", $"4 weeks' notice from {today:d MMMM yyyy}", $"{lastDay:dddd d MMMM yyyy}" })
         {
             Assert.Contains(expected, text, StringComparison.Ordinal);
@@ -428,7 +428,7 @@ public sealed partial class FlexiCaseTests : AppTest
     {
         // domain.md worked example 5, the DDAT half: 000 §7.
         var (id, _, head) = await RunningCaseAsync("ashby", "Ashby");
-        var end = $"/Flexi/Case/{id}/End";
+        var end = $"/Cases/{id}/End";
         var form = await (await head.GetAsync(end)).HtmlAsync();
         Assert.DoesNotContain("The parents (", form, StringComparison.Ordinal);
         var today = $"{LondonToday():yyyy-MM-dd}";
@@ -436,19 +436,19 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Contains("gives no notice route to parents", parent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(end, end, ("By", "School"), ("NoticeGivenOn", today), ("Reason", "Attendance at school sessions has fallen."))).StatusCode);
         Assert.Equal(LondonToday().AddDays(14), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT ends_on FROM arrangements WHERE id = '{id}'"));
-        var casePage = await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync();
+        var casePage = await (await head.GetAsync($"/Cases/{id}")).HtmlAsync();
         Assert.Contains("the last day is", casePage, StringComparison.Ordinal);
         // The arrangement runs through its notice: "Ending" until the last day, not "Ended".
         Assert.Contains("govuk-tag--orange\">Ending<", casePage, StringComparison.Ordinal);
-        Assert.Contains($"Notice given: the last day is {LondonToday().AddDays(14):d MMM yyyy}", await (await head.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains($"Notice given: the last day is {LondonToday().AddDays(14):d MMM yyyy}", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_case_with_notice_given_reads_ending_until_its_last_day_and_ended_after()
     {
         var lastDay = new DateOnly(2026, 12, 4);
-        Assert.Equal("Ending", Web.Pages.Flexi.StageTag.For(ArrangementStage.Ended, lastDay, lastDay).Text);
-        Assert.Equal("Ended", Web.Pages.Flexi.StageTag.For(ArrangementStage.Ended, lastDay, lastDay.AddDays(1)).Text);
-        Assert.Equal("Closed: ended with notice", Web.Pages.Flexi.IndexModel.NextAction(ArrangementStage.Ended, null, lastDay, lastDay.AddDays(1)));
+        Assert.Equal("Ending", Web.Pages.Cases.StageTag.For(ArrangementStage.Ended, lastDay, lastDay).Text);
+        Assert.Equal("Ended", Web.Pages.Cases.StageTag.For(ArrangementStage.Ended, lastDay, lastDay.AddDays(1)).Text);
+        Assert.Equal("Closed: ended with notice", Web.Pages.Cases.IndexModel.NextAction(ArrangementKind.FlexiSchooling, ArrangementStage.Ended, null, lastDay, null, lastDay.AddDays(1)));
     }
 }

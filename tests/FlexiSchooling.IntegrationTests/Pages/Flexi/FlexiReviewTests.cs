@@ -64,8 +64,8 @@ public sealed partial class FlexiCaseTests
         var percent = $"{100m * attended / agreed:0.0}%";
         var formal = await Records.CountAsync($"SELECT count(*) FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Formal' AND raised_because LIKE '%{percent} ({attended} of {agreed})%'");
         Assert.Equal(raised ? 1L : 0L, formal);
-        var page = await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync();
-        Assert.Contains($"<strong>{percent}</strong> ({attended} of {agreed})", page, StringComparison.Ordinal);
+        var page = await (await head.GetAsync($"/Cases/{id}")).HtmlAsync();
+        Assert.Contains($"{percent} ({attended} of {agreed} sessions expected in school) from ", page, StringComparison.Ordinal);
         Assert.Equal(raised, page.Contains("A formal review was raised", StringComparison.Ordinal));
         if (raised)
         {
@@ -79,16 +79,16 @@ public sealed partial class FlexiCaseTests
     {
         var (id, head) = await CaseWithRegistersAsync("ashby", "Ashby", 36, 34);
         var reviewId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Formal'");
-        var url = $"/Flexi/Review/{reviewId}";
+        var url = $"/Cases/Review/{reviewId}";
 
         // The school waits for the Deputy CEO: the review cannot be recorded, and both worklists say so.
         var waiting = await (await head.GetAsync(url)).HtmlAsync();
         Assert.Contains("Waiting for the Deputy CEO to agree", waiting, StringComparison.Ordinal);
         Assert.DoesNotContain("Save the review", waiting, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await head.PostFormAsync(url, url, ("Input.HeldOn", "2026-11-20"))).StatusCode);
-        Assert.Contains("Formal review raised: waiting for the Deputy CEO", await (await head.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("Formal review raised: waiting for the Deputy CEO", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
         var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
-        Assert.Contains("Agree to the formal review (as Deputy CEO)", await (await lead.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("Agree to the formal review (as Deputy CEO)", await (await lead.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await lead.PostFormAsync(url, url + "?handler=Agree", ("AgreedOn", $"{LondonToday():yyyy-MM-dd}"))).StatusCode);
         Assert.Equal("Jane Trust-Lead", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT agreed_by_name FROM arrangement_reviews WHERE id = '{reviewId}'"));
 
@@ -132,8 +132,8 @@ public sealed partial class FlexiCaseTests
         var first = await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT due_on FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Scheduled'");
         Assert.Equal(new DateOnly(2026, 12, 18), first); // the last school day of the autumn term's second half
         var reviewId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM arrangement_reviews WHERE arrangement_id = '{id}'");
-        Assert.Contains("To hold", await (await head.GetAsync($"/Flexi/Case/{id}")).HtmlAsync(), StringComparison.Ordinal);
-        var url = $"/Flexi/Review/{reviewId}";
+        Assert.Contains("To hold", await (await head.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
+        var url = $"/Cases/Review/{reviewId}";
         var version = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM arrangement_reviews WHERE id = '{reviewId}'");
         var today = $"{LondonToday():yyyy-MM-dd}";
         var response = await head.PostFormAsync(url, url, ("Input.Version", version.ToString()), ("Input.HeldOn", today), ("Input.Attendees", "Head, parent"), ("Input.Progress", "Below expectations in English."),
@@ -143,6 +143,6 @@ public sealed partial class FlexiCaseTests
         // The next review half a term on (the end of spring's first half), and a formal review for the progress.
         Assert.Equal(new DateOnly(2027, 2, 12), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT due_on FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Scheduled' AND held_on IS NULL"));
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Formal' AND needs_agreement_of IS NULL AND raised_because LIKE 'Progress was recorded below the accepted standard%'"));
-        Assert.Contains("Hold the formal review", await (await head.GetAsync("/Flexi")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("Hold the formal review", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
     }
 }

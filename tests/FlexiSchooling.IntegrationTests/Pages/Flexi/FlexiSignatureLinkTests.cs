@@ -14,7 +14,7 @@ public sealed partial class FlexiCaseTests
     public async Task The_parent_signs_by_typed_name_through_a_one_time_link_that_works_once_and_expires()
     {
         var (id, _, head) = await AgreedCaseAsync("brookside", "Brookside");
-        var gates = $"/Flexi/Case/{id}/Gates";
+        var gates = $"/Cases/{id}/Gates";
         var bad = await (await head.PostFormAsync(gates, gates + "?handler=SendLink", ("LinkName", "Sarah Example"), ("LinkEmail", "not an email"))).HtmlAsync();
         Assert.Contains("email address, like name@example.com", bad, StringComparison.Ordinal);
         Assert.Contains("value=\"not an email\"", bad, StringComparison.Ordinal); // what was typed is kept
@@ -53,7 +53,7 @@ public sealed partial class FlexiCaseTests
     public async Task A_signing_link_expires_and_a_newer_link_replaces_the_earlier_one()
     {
         var (id, _, head) = await AgreedCaseAsync("ashby", "Ashby");
-        var gates = $"/Flexi/Case/{id}/Gates";
+        var gates = $"/Cases/{id}/Gates";
         var email = $"parent-{id:N}@example.org";
         await head.PostFormAsync(gates, gates + "?handler=SendLink", ("LinkName", "Sarah Example"), ("LinkEmail", email));
         var first = await LinkTokenAsync(email);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 
-namespace FlexiSchooling.Web.Pages.Flexi;
+namespace FlexiSchooling.Web.Pages.Cases;
 
 /// <summary>
 /// Downloads a document kept with a case, for those who may see the case only (404 otherwise), as an

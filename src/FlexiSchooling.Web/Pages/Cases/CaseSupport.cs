@@ -5,11 +5,18 @@ using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace FlexiSchooling.Web.Pages.Flexi;
+namespace FlexiSchooling.Web.Pages.Cases;
 
-/// <summary>The case pages' shared loading: the case, its pupil, and the permission at its school (404 otherwise).</summary>
+/// <summary>
+/// The case pages' shared loading for every kind of arrangement: the case, its pupil, and the permission at its
+/// school (404 otherwise). A page for one kind's own step names that kind in <see cref="OnlyKind"/>, so another
+/// kind's case answers 404 there.
+/// </summary>
 public abstract class CasePageModel : AppPageModel
 {
+    /// <summary>The kind of case this page serves; null for the shared pages (case, risk assessment, review, documents).</summary>
+    protected virtual ArrangementKind? OnlyKind => null;
+
     public Arrangement Case { get; private set; } = null!;
 
     public Pupil Pupil { get; private set; } = null!;
@@ -20,7 +27,8 @@ public abstract class CasePageModel : AppPageModel
 
     protected async Task<bool> LoadCaseAsync(Guid id, Permission permission, bool tracked = false)
     {
-        var query = Db.Arrangements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).Where(a => a.Id == id && a.Kind == ArrangementKind.FlexiSchooling);
+        var kind = OnlyKind;
+        var query = Db.Arrangements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).Where(a => a.Id == id && (kind == null || a.Kind == kind));
         var found = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync();
         if (found is null || !await CanAsync(found.SchoolId, permission))
         {
@@ -57,12 +65,18 @@ public abstract class CasePageModel : AppPageModel
         return true;
     }
 
-    /// <summary>The case's start gates, with its approved risk assessment if it has one.</summary>
-    protected async Task<IReadOnlyList<Gate>> StartGatesAsync(Domain.Flexi.FlexiAgreement? agreement, Domain.Policy.FlexiSettings settings)
+    /// <summary>The case's start gates, from its kind's rules, with its approved risk assessment if it has one.</summary>
+    protected async Task<IReadOnlyList<Gate>> StartGatesAsync(Domain.Flexi.FlexiAgreement? agreement, Domain.Policy.PolicyProfileSettings profile, PupilFlags flags)
     {
         var approved = await Db.RiskAssessments.AsNoTracking()
             .Where(a => a.ArrangementId == Case.Id && a.Status == Domain.RiskAssessments.RiskAssessmentStatus.Approved).FirstOrDefaultAsync();
-        return Domain.Flexi.FlexiRules.StartGates(Case, agreement, approved, settings);
+        return Case.Kind switch
+        {
+            ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.StartGates(Case, agreement, approved, profile.Flexi),
+            ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.StartGates(
+                await Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == Case.Id).ToListAsync(), approved, flags),
+            _ => throw new NotSupportedException($"{Case.Kind} cases have no start gates yet."),
+        };
     }
 }
 

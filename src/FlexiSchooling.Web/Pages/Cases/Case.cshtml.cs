@@ -5,15 +5,16 @@ using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
-namespace FlexiSchooling.Web.Pages.Flexi;
+namespace FlexiSchooling.Web.Pages.Cases;
 
 public sealed record CaseDocumentRow(Guid Id, CaseDocumentKind Kind, string FileName, int Size, DateTimeOffset CreatedAt);
 
 public sealed record CaseEventRow(string What, string? Detail, string? By, DateTimeOffset At);
 
 /// <summary>
-/// A flexi-schooling case: where it stands as a task list with who must act, its documents and its
-/// history. Reading a case is an audited view (it can hold safeguarding information).
+/// A case of any kind (issue 11, "one case page for every kind"): where it stands as a task list with who must act —
+/// the kind's own steps (<c>Flexi/_FlexiCase</c>, <c>PartTime/_PartTimeCase</c>) beside the shared ones — its reviews,
+/// documents and history. Reading a case is an audited view (it can hold safeguarding information).
 /// </summary>
 public sealed class CaseModel(AuditTrail audit) : CasePageModel
 {
@@ -34,7 +35,25 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
     /// <summary>Since the start: statutory and arrangement-adjusted attendance (issue 4, "Running").</summary>
     public Domain.Attendance.AttendanceFigures? SinceStart { get; private set; }
 
-    public Domain.Policy.FlexiSettings? Settings { get; private set; }
+    public Domain.Policy.FlexiSettings? Settings => Profile?.Flexi;
+
+    /// <summary>The rules of the profile version the case was decided under (null until it is decided).</summary>
+    public Domain.Policy.PolicyProfileSettings? Profile { get; private set; }
+
+    /// <summary>A part-time timetable's plan: its reasons, phases and end date.</summary>
+    public Domain.PartTime.PartTimePlan? Plan { get; private set; }
+
+    /// <summary>The consents, agreements and notifications recorded for the case, latest first.</summary>
+    public IReadOnlyList<ArrangementConsent> Consents { get; private set; } = [];
+
+    /// <summary>The rules in force today at the school, for a case not yet decided (a proposed plan's maximum and approver).</summary>
+    public Domain.Policy.PolicyProfileSettings CurrentProfile { get; private set; } = null!;
+
+    /// <summary>Whether the signed-in user is the approver the profile names for a part-time timetable (004 §9.5).</summary>
+    public bool CanApprovePartTime { get; private set; }
+
+    /// <summary>The period <see cref="SinceStart"/> covers, in words.</summary>
+    public string SinceStartPeriod { get; private set; } = "";
 
     /// <summary>The case's reviews, scheduled and formal, latest due first.</summary>
     public IReadOnlyList<ArrangementReview> Reviews { get; private set; } = [];
@@ -67,22 +86,27 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
                          orderby e.At descending
                          select new CaseEventRow(e.What, e.Detail, u == null ? null : u.DisplayName, e.At)).ToListAsync();
         Agreement = await Db.FlexiAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.ArrangementId == id);
+        Plan = await Db.PartTimePlans.AsNoTracking().SingleOrDefaultAsync(p => p.ArrangementId == id);
+        Consents = await Db.ArrangementConsents.AsNoTracking().Where(x => x.ArrangementId == id).OrderByDescending(x => x.RecordedAt).ToListAsync();
+        CurrentProfile = (await SchoolRules.ProfileAsync(Db, Case.SchoolId, Today)).Settings;
+        CanApprovePartTime = Domain.PartTime.PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), CurrentProfile.PartTime);
         Risk = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
         CanAssessRisks = CurrentUser.Can(Permission.AssessRisks, Case.SchoolId);
         if (Case.ProfileVersionId is not null)
         {
             // The rules of the profile version the case was decided under (000 §7: its threshold).
-            Settings = (await DecidedUnderAsync()).Settings.Flexi;
+            Profile = (await DecidedUnderAsync()).Settings;
         }
 
-        if (Case.Stage == ArrangementStage.Agreed && Settings is not null)
+        if (Case.Stage == ArrangementStage.Agreed && Profile is not null)
         {
-            Gates = await StartGatesAsync(Agreement, Settings);
+            Gates = await StartGatesAsync(Agreement, Profile, Pupil.Flags);
         }
 
         if (Case.StartedOn is { } started)
         {
             SinceStart = await FlexiReviews.FiguresAsync(Db, Case, started, Case.EndsOn ?? DateOnly.MaxValue);
+            SinceStartPeriod = AttendanceText.Period(started, Today, Case.EndsOn);
             Reviews = await Db.ArrangementReviews.AsNoTracking().Where(r => r.ArrangementId == id).OrderByDescending(r => r.DueOn).ThenByDescending(r => r.Id).ToListAsync();
         }
         await audit.ViewedAsync(nameof(Arrangement), id, Case.SchoolId);

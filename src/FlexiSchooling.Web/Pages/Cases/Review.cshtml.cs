@@ -8,7 +8,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
-namespace FlexiSchooling.Web.Pages.Flexi;
+namespace FlexiSchooling.Web.Pages.Cases;
 
 public sealed record ReviewInput
 {
@@ -29,6 +29,12 @@ public sealed record ReviewInput
     public ReviewOutcome? Outcome { get; init; }
 
     public string OutcomeNotes { get; init; } = "";
+
+    /// <summary>The parent's name as signed on the review record, where the kind asks for it (003 appendix 1).</summary>
+    public string? ParentSignedBy { get; init; }
+
+    /// <summary>Set by the page from the case (never posted): a part-time review asks for the parents' view, not their evidence.</summary>
+    public bool PartTime { get; init; }
 }
 
 public sealed class ReviewInputValidator : AbstractValidator<ReviewInput>
@@ -37,21 +43,26 @@ public sealed class ReviewInputValidator : AbstractValidator<ReviewInput>
     {
         RuleFor(x => x.HeldOn).NotEmpty().WithMessage("Enter the date the review was held");
         RuleFor(x => x.Attendees).NotEmpty().WithMessage("Enter who attended the review").MaximumLength(500).WithMessage("This must be 500 characters or fewer");
-        Text(x => x.Progress, "Enter the pupil's progress in the areas the school is responsible for");
-        Text(x => x.ParentEvidence, "Enter the evidence the parent brought, or that none was brought");
+        Text(x => x.Progress, "Enter the pupil's progress in the areas the school is responsible for").When(x => !x.PartTime);
+        Text(x => x.Progress, "Enter how the timetable is working: progress towards full time").When(x => x.PartTime);
+        Text(x => x.ParentEvidence, "Enter the evidence the parent brought, or that none was brought").When(x => !x.PartTime);
+        Text(x => x.ParentEvidence, "Enter the parents' view").When(x => x.PartTime);
+        RuleFor(x => x.ParentSignedBy).NotEmpty().When(x => x.PartTime).WithMessage("Enter the name the parent signed the review record with (003 appendix 1)");
         Text(x => x.PupilView, "Enter the pupil's view of the arrangement");
         RuleFor(x => x.Outcome).NotNull().WithMessage("Choose the outcome");
         Text(x => x.OutcomeNotes, "Enter what was decided and what happens next");
+        RuleFor(x => x.ParentSignedBy).MaximumLength(200).WithMessage("The name must be 200 characters or fewer");
     }
 
-    private void Text(System.Linq.Expressions.Expression<Func<ReviewInput, string>> field, string message) =>
+    private IRuleBuilderOptions<ReviewInput, string> Text(System.Linq.Expressions.Expression<Func<ReviewInput, string>> field, string message) =>
         RuleFor(field).NotEmpty().WithMessage(message).MaximumLength(4000).WithMessage("This must be 4,000 characters or fewer");
 }
 
 /// <summary>
-/// One review of a running flexi-schooling case (issue 4, "Reviews"): the attendance at the agreed school
-/// sessions over its period, then the record of the review — progress, the parent's evidence (with an upload),
-/// the pupil's view and the outcome. A formal review that needs a trust lead's agreement (000 §7: the Deputy
+/// One review of a running case of any kind (issue 4, "Reviews"; issue 11: the same record for part-time timetables,
+/// with the parents' view and the parent's signature): the attendance at the agreed school sessions over its period,
+/// then the record of the review — progress, the parent's evidence or view (with an upload), the pupil's view and the
+/// outcome. A formal review that needs a trust lead's agreement (000 §7: the Deputy
 /// CEO) is agreed here by that lead first. Holding a scheduled review schedules the next at the profile's
 /// cadence; progress recorded below standard raises a formal review.
 /// </summary>
@@ -78,7 +89,10 @@ public sealed class ReviewModel : CasePageModel
 
     public decimal? AttendedPercent => AgreedSessions == 0 ? null : 100m * Attended / AgreedSessions;
 
-    public FlexiSettings Settings { get; private set; } = null!;
+    /// <summary>The rules of the profile version the case was decided under.</summary>
+    public PolicyProfileSettings Profile { get; private set; } = null!;
+
+    public bool IsPartTime => Case.Kind == ArrangementKind.PartTimeTimetable;
 
     public IReadOnlyList<CaseDocumentRow> EvidenceDocuments { get; private set; } = [];
 
@@ -105,6 +119,7 @@ public sealed class ReviewModel : CasePageModel
             return NotFound();
         }
 
+        Input = Input with { PartTime = IsPartTime };
         if (!await ValidateAsync(Input))
         {
             return Page();
@@ -131,7 +146,7 @@ public sealed class ReviewModel : CasePageModel
         Db.Entry(Review).Property(r => r.Version).OriginalValue = Input.Version;
         try
         {
-            var record = new ReviewRecord(heldOn, Input.Attendees, Input.Progress, Input.ProgressBelowStandard, Input.ParentEvidence, Input.PupilView, Input.Outcome!.Value, Input.OutcomeNotes);
+            var record = new ReviewRecord(heldOn, Input.Attendees, Input.Progress, Input.ProgressBelowStandard, Input.ParentEvidence, Input.PupilView, Input.Outcome!.Value, Input.OutcomeNotes, Input.ParentSignedBy);
             Db.ArrangementEvents.Add(Review.Hold(Case, record, figures.ExpectedAttended, figures.ExpectedPossible, Today, CurrentUser.UserId, now));
         }
         catch (DomainRuleException e)
@@ -148,16 +163,16 @@ public sealed class ReviewModel : CasePageModel
         if (Case.Stage == ArrangementStage.Running)
         {
             // 000 §7 / 003 §7: progress below the accepted standard raises a formal review, unless one is open.
-            if (Input.ProgressBelowStandard && Review.Kind == ReviewKind.Scheduled
+            if (Case.Kind == ArrangementKind.FlexiSchooling && Input.ProgressBelowStandard && Review.Kind == ReviewKind.Scheduled
                 && !await Db.ArrangementReviews.AnyAsync(r => r.ArrangementId == Case.Id && r.Kind == ReviewKind.Formal && r.HeldOn == null))
             {
-                var (formal, raised) = ArrangementReview.RaiseFormal(Case, Today, FlexiRules.ProgressReason(heldOn), Settings.FormalReviewAgreedBy, CurrentUser.UserId, now);
+                var (formal, raised) = ArrangementReview.RaiseFormal(Case, Today, FlexiRules.ProgressReason(heldOn), Profile.Flexi.FormalReviewAgreedBy, CurrentUser.UserId, now);
                 Db.ArrangementReviews.Add(formal);
                 Db.ArrangementEvents.Add(raised);
             }
 
             // The next review at the profile's cadence, from the end of the period this one covered.
-            if (Review.Kind == ReviewKind.Scheduled && FlexiRules.NextReviewDue(await SchoolRules.CalendarAsync(Db, Case.SchoolId), Review.DueOn, Settings) is { } next)
+            if (Review.Kind == ReviewKind.Scheduled && CaseRules.NextReviewDue(await SchoolRules.CalendarAsync(Db, Case.SchoolId), Case.Kind, Profile, Review.DueOn) is { } next)
             {
                 var (scheduled, recorded) = ArrangementReview.Schedule(Case, next, CurrentUser.UserId, now);
                 Db.ArrangementReviews.Add(scheduled);
@@ -166,7 +181,7 @@ public sealed class ReviewModel : CasePageModel
         }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Case/{Case.Id}#reviews");
+        return Redirect($"/Cases/{Case.Id}#reviews");
     }
 
     public async Task<IActionResult> OnPostAgreeAsync(Guid id)
@@ -187,7 +202,7 @@ public sealed class ReviewModel : CasePageModel
         }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Flexi/Review/{id}");
+        return Redirect($"/Cases/Review/{id}");
     }
 
     public override async Task OnConcurrencyConflictAsync()
@@ -208,7 +223,7 @@ public sealed class ReviewModel : CasePageModel
         }
 
         Review = review;
-        Settings = (await DecidedUnderAsync()).Settings.Flexi;
+        Profile = (await DecidedUnderAsync()).Settings;
         var sameKind = await Db.ArrangementReviews.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking()
             .Where(r => r.ArrangementId == review.ArrangementId && r.Kind == review.Kind).ToListAsync();
         PeriodFrom = ArrangementReview.PeriodStart(Case.StartedOn ?? review.DueOn, sameKind, review);

@@ -7,7 +7,7 @@ using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
-namespace FlexiSchooling.Web.Pages.Flexi;
+namespace FlexiSchooling.Web.Pages.Cases;
 
 public sealed record RiskRowInput
 {
@@ -202,7 +202,7 @@ public sealed class RiskAssessmentModel(DocumentRenderer documents, AuditTrail a
         return Redirect(CaseUrl(id) + (submit ? "" : "?saved=true"));
     }
 
-    private static string CaseUrl(Guid id) => $"/Flexi/Case/{id}/RiskAssessment";
+    private static string CaseUrl(Guid id) => $"/Cases/{id}/RiskAssessment";
 
     private async Task<bool> LoadAsync(Guid id, bool tracked)
     {

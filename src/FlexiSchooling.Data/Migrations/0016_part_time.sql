@@ -1,0 +1,58 @@
+-- 0016 Part-time (reduced) timetables on the shared case core (issue 11): the plan with its dated phases, and the
+-- one mechanism every kind uses for consents, agreements and notifications (a record per party). Reviews keep the
+-- parent's signature where the kind asks for it (003 appendix 1). Written by hand (docs/adr/0003).
+
+CREATE TABLE part_time_plans (
+    arrangement_id uuid NOT NULL,
+    trust_id uuid NOT NULL,
+    school_id uuid NOT NULL,
+    reasons jsonb NOT NULL,
+    support_plan character varying(4000) NOT NULL,
+    reintegration character varying(4000) NOT NULL,
+    welfare_responsibility character varying(1000) NOT NULL,
+    start_date date NOT NULL,
+    end_date date NOT NULL,
+    phases jsonb NOT NULL,
+    approved_end_date date NOT NULL,
+    extension_reason character varying(2000),
+    extensions integer NOT NULL,
+    CONSTRAINT "PK_part_time_plans" PRIMARY KEY (arrangement_id),
+    CONSTRAINT "FK_part_time_plans_arrangements_arrangement_id" FOREIGN KEY (arrangement_id) REFERENCES arrangements (id) ON DELETE RESTRICT
+);
+
+ALTER TABLE part_time_plans ENABLE ROW LEVEL SECURITY;
+ALTER TABLE part_time_plans FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON part_time_plans USING (trust_id = app_current_trust()) WITH CHECK (trust_id = app_current_trust());
+-- A plan is drafted, redrafted before approval and extended after; it is never deleted.
+GRANT SELECT, INSERT, UPDATE ON part_time_plans TO flexi_app;
+
+CREATE TABLE arrangement_consents (
+    id uuid NOT NULL,
+    trust_id uuid NOT NULL,
+    school_id uuid NOT NULL,
+    arrangement_id uuid NOT NULL,
+    party character varying(30) NOT NULL,
+    kind character varying(20) NOT NULL,
+    what character varying(200) NOT NULL,
+    answer character varying(20) NOT NULL,
+    "on" date NOT NULL,
+    by character varying(200) NOT NULL,
+    note character varying(2000),
+    evidence_document_id uuid,
+    recorded_by uuid,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_arrangement_consents" PRIMARY KEY (id),
+    CONSTRAINT "FK_arrangement_consents_arrangements_arrangement_id" FOREIGN KEY (arrangement_id) REFERENCES arrangements (id) ON DELETE RESTRICT,
+    CONSTRAINT "FK_arrangement_consents_case_documents_evidence_document_id" FOREIGN KEY (evidence_document_id) REFERENCES case_documents (id) ON DELETE RESTRICT
+);
+
+CREATE INDEX "IX_arrangement_consents_arrangement_id_party" ON arrangement_consents (arrangement_id, party);
+CREATE INDEX "IX_arrangement_consents_evidence_document_id" ON arrangement_consents (evidence_document_id);
+
+ALTER TABLE arrangement_consents ENABLE ROW LEVEL SECURITY;
+ALTER TABLE arrangement_consents FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON arrangement_consents USING (trust_id = app_current_trust()) WITH CHECK (trust_id = app_current_trust());
+-- Append-only: a later answer of the same party stands over an earlier one, and both are kept.
+GRANT SELECT, INSERT ON arrangement_consents TO flexi_app;
+
+ALTER TABLE arrangement_reviews ADD parent_signed_by character varying(200);

@@ -1,0 +1,30 @@
+using FlexiSchooling.Domain.Calendar;
+using FlexiSchooling.Domain.Policy;
+
+namespace FlexiSchooling.Domain.Arrangements;
+
+/// <summary>
+/// The few rules the shared steps ask of a case's kind, in one place so the shared pages (reviews, risk assessments)
+/// never switch on the kind themselves.
+/// </summary>
+public static class CaseRules
+{
+    /// <summary>
+    /// How often a running case is reviewed, from the profile version it was decided under: flexi (000: termly; 003
+    /// Flexi-Schooling Protocol: half-termly; 004 §10: termly), part-time (003 appendix 1: fortnightly; 002 §4.2(4):
+    /// at least half-termly), AP (002; 004 §8: at least half-termly).
+    /// </summary>
+    public static ReviewCadence ReviewCadence(ArrangementKind kind, PolicyProfileSettings profile) => kind switch
+    {
+        ArrangementKind.FlexiSchooling => profile.Flexi.ReviewCadence,
+        ArrangementKind.PartTimeTimetable => profile.PartTime.ReviewCadence,
+        ArrangementKind.AlternativeProvision => profile.AlternativeProvision.ReviewCadence,
+    };
+
+    /// <summary>The next scheduled review after <paramref name="from"/> (the start, then each review held); null when the calendar has no later term.</summary>
+    public static DateOnly? NextReviewDue(SchoolCalendar calendar, ArrangementKind kind, PolicyProfileSettings profile, DateOnly from) =>
+        calendar.NextReviewDate(ReviewCadence(kind, profile), from);
+
+    /// <summary>003 appendix 1 "Review Dates (Fortnightly)": each part-time review record carries the parent's signature.</summary>
+    public static bool ReviewNeedsParentSignature(ArrangementKind kind) => kind == ArrangementKind.PartTimeTimetable;
+}

@@ -1,0 +1,157 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.PartTime;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Cases;
+
+/// <summary>
+/// Consents, agreements and notifications, and the start, for any kind that uses the shared mechanism (issue 11: one
+/// record per party — parent, local authority, LA SEN team, virtual school head, social worker — with what was asked,
+/// the answer, who, when and the evidence). The kind's rules say whom it needs (<see cref="PartTimeRules.Consents"/>);
+/// starting needs every gate met. A parent who refuses consent: the case is withdrawn and the pupil stays full time.
+/// </summary>
+public sealed class ConsentsModel : CasePageModel
+{
+    [BindProperty]
+    public ConsentParty? Party { get; set; }
+
+    [BindProperty]
+    public ConsentAnswer? Answer { get; set; }
+
+    [BindProperty]
+    public DateOnly? On { get; set; }
+
+    [BindProperty]
+    public string? By { get; set; }
+
+    [BindProperty]
+    public string? Note { get; set; }
+
+    [BindProperty]
+    public IFormFile? Evidence { get; set; }
+
+    [BindProperty]
+    public DateOnly? StartedOn { get; set; }
+
+    [BindProperty]
+    public string? WithdrawReason { get; set; }
+
+    public IReadOnlyList<ConsentRequirement> Requirements { get; private set; } = [];
+
+    public IReadOnlyList<ArrangementConsent> Recorded { get; private set; } = [];
+
+    public IReadOnlyList<Gate> Gates { get; private set; } = [];
+
+    public PartTimePlan Plan { get; private set; } = null!;
+
+    public Domain.Policy.PolicyProfileSettings Profile { get; private set; } = null!;
+
+    /// <summary>Whether the signed-in user may start the case (the profile's approver, who approved the plan).</summary>
+    public bool CanStart { get; private set; }
+
+    public bool ParentRefused => ArrangementConsent.Latest(Recorded, ConsentParty.Parent) is { Answer: ConsentAnswer.Refused };
+
+    public string? ErrorFor(ConsentParty party, string field) => Party == party ? ModelState.ErrorFor(field) : null;
+
+    public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id, tracked: false) ? Page() : NotFound();
+
+    /// <summary>One party's answer, with its evidence kept with the case (the signed consent form, the email to the LA): saved together or not at all.</summary>
+    public async Task<IActionResult> OnPostRecordAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true) || Requirements.FirstOrDefault(r => r.Party == Party) is not { } requirement)
+        {
+            return NotFound();
+        }
+
+        var now = Time.GetUtcNow();
+        try
+        {
+            var content = await CaseUploads.ReadAsync(Evidence);
+            CaseDocument? evidence = null;
+            if (content.Length > 0)
+            {
+                evidence = new CaseDocument(Case.SchoolId, Case.Id, CaseDocumentKind.ConsentEvidence, Evidence!.FileName, CaseDocument.CheckUpload(content), content, CurrentUser.UserId, now);
+                Db.CaseDocuments.Add(evidence);
+            }
+
+            var answer = requirement.Kind == ConsentKind.Notification ? ConsentAnswer.Told : Answer ?? throw new DomainRuleException("consent-answer", "Choose whether it was given or refused.", "Answer");
+            var (consent, recorded) = ArrangementConsent.Record(Case, requirement, answer, On ?? Today, By ?? "", Note, evidence?.Id, Today, CurrentUser.UserId, now);
+            Db.ArrangementConsents.Add(consent);
+            Db.ArrangementEvents.Add(recorded);
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field switch { "Letter" or "Evidence" => nameof(Evidence), "On" => nameof(On), "By" => nameof(By), "Answer" => nameof(Answer), _ => "" }, e.Message);
+            return Page();
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Cases/{id}/Consents");
+    }
+
+    /// <summary>Starts the case on its agreed start date, or the day it really began (issue 11), once every gate is met.</summary>
+    public async Task<IActionResult> OnPostStartAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true) || !CanStart)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            var calendar = await SchoolRules.CalendarAsync(Db, Case.SchoolId);
+            Db.AddStart(PartTimeRules.Start(Case, Plan, Gates, Profile.PartTime, calendar, Pupil.DateOfBirth, StartedOn ?? Plan.StartDate, Today, CurrentUser.UserId, Time.GetUtcNow()));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field == "StartedOn" ? nameof(StartedOn) : "", e.Message);
+            return Page();
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Cases/{id}");
+    }
+
+    /// <summary>The parent refused consent, or the school steps back before the start: the case is withdrawn and the pupil stays full time.</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true))
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            Db.ArrangementEvents.Add(Case.Withdraw(Today, WithdrawReason ?? "", Today, CurrentUser.UserId, Time.GetUtcNow()));
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field == "Reason" ? nameof(WithdrawReason) : "", e.Message);
+            return Page();
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Cases/{id}");
+    }
+
+    private async Task<bool> LoadAsync(Guid id, bool tracked)
+    {
+        // Part-time timetables use the mechanism now; AP placements join them next (flexi keeps its own page until it moves).
+        if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked) || Case.Kind != ArrangementKind.PartTimeTimetable || Case.Stage != ArrangementStage.Agreed)
+        {
+            return false;
+        }
+
+        Profile = (await DecidedUnderAsync()).Settings;
+        Plan = await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
+        Requirements = PartTimeRules.Consents(Pupil.Flags);
+        Recorded = await Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == id).OrderByDescending(c => c.RecordedAt).ToListAsync();
+        Gates = await StartGatesAsync(null, Profile, Pupil.Flags);
+        CanStart = PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), Profile.PartTime);
+        return true;
+    }
+}

@@ -1,0 +1,164 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Cases;
+
+public sealed record ActionRow(Guid CaseId, string Pupil, string Action, string Link, DateOnly? Due, bool Overdue);
+
+public sealed record CaseRow(Guid Id, ArrangementKind Kind, string Pupil, string School, DateOnly RequestedOn, ArrangementStage Stage, DateOnly? DecisionDueBy, DateOnly? DecidedOn, DateOnly? StartedOn, DateOnly? EndsOn, string NextAction, bool Overdue);
+
+/// <summary>
+/// Cases of every kind at the schools the user may see, each with what it waits for, and "Your actions" across them:
+/// the headteacher's decisions and approvals due and overdue come first (issue 4, "Worklist"; issue 11, "Lists,
+/// worklists and 'Your actions' cover every kind"). <c>?kind=</c> narrows the list to one kind.
+/// </summary>
+public sealed class IndexModel : AppPageModel
+{
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
+    public ArrangementKind? Kind { get; set; }
+
+    public bool CanPropose { get; private set; }
+
+    public IReadOnlyList<CaseRow> Cases { get; private set; } = [];
+
+    public bool CanRecord { get; private set; }
+
+    public bool ManySchools { get; private set; }
+
+    /// <summary>What waits for this user, across the cases they may see: the head's and the DSL's "my actions".</summary>
+    public IReadOnlyList<ActionRow> Actions { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        var schools = CurrentUser.SchoolsWhere(Permission.ViewArrangements).ToList();
+        ManySchools = schools.Count > 1;
+        CanRecord = CurrentUser.ActiveSchool is { } active && CurrentUser.Can(Permission.ManageArrangements, active.Id);
+        CanPropose = CanRecord;
+        var names = CurrentUser.Schools.ToDictionary(s => s.Id, s => s.Name);
+        var kind = Kind;
+        var rows = await (from a in Db.Arrangements.AsNoTracking()
+                          join p in Db.Pupils.AsNoTracking() on a.PupilId equals p.Id
+                          where schools.Contains(a.SchoolId) && (kind == null || a.Kind == kind)
+                          orderby a.RequestedOn descending
+                          select new { a.Id, a.Kind, a.SchoolId, Pupil = p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), a.RequestedOn, a.Stage, a.DecisionDueBy, a.DecidedOn, a.StartedOn, a.EndsOn })
+                         .ToListAsync();
+        var today = Today;
+        var plans = (await Db.PartTimePlans.AsNoTracking().Where(p => rows.Select(r => r.Id).Contains(p.ArrangementId)).Select(p => new { p.ArrangementId, p.EndDate }).ToListAsync())
+            .ToDictionary(p => p.ArrangementId, p => p.EndDate);
+        Cases = [.. rows
+            .Select(r => new CaseRow(r.Id, r.Kind, r.Pupil, names.GetValueOrDefault(r.SchoolId, ""), r.RequestedOn, r.Stage, r.DecisionDueBy, r.DecidedOn, r.StartedOn, r.EndsOn,
+                NextAction(r.Kind, r.Stage, r.DecisionDueBy, r.EndsOn, plans.TryGetValue(r.Id, out var end) ? end : null, today),
+                (r.Stage == ArrangementStage.MeetingHeld && r.DecisionDueBy < today) || (r.Stage == ArrangementStage.Running && plans.TryGetValue(r.Id, out var planEnd) && planEnd < today)))
+            .OrderByDescending(r => r.Overdue).ThenBy(r => r.Stage is ArrangementStage.Declined or ArrangementStage.Ended or ArrangementStage.Withdrawn).ThenBy(r => r.DecisionDueBy ?? DateOnly.MaxValue)];
+
+        var open = rows.Where(r => r.Stage is ArrangementStage.MeetingHeld or ArrangementStage.Proposed or ArrangementStage.Agreed or ArrangementStage.Running).Select(r => r.Id).ToList();
+        var running = rows.Where(r => r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
+        var reviews = (await Db.ArrangementReviews.AsNoTracking().Where(v => running.Contains(v.ArrangementId) && v.HeldOn == null).ToListAsync())
+            .ToLookup(v => v.ArrangementId);
+        var withAgreement = await Db.FlexiAgreements.AsNoTracking().Where(a => open.Contains(a.ArrangementId)).Select(a => a.ArrangementId).ToListAsync();
+        var risks = (await Db.RiskAssessments.AsNoTracking().Where(a => open.Contains(a.ArrangementId) && a.Status != Domain.RiskAssessments.RiskAssessmentStatus.Superseded)
+            .Select(a => new { a.ArrangementId, a.Number, a.Status, a.SubmittedBy, a.ReviewDue }).ToListAsync())
+            .GroupBy(a => a.ArrangementId).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Number)!);
+        var actions = new List<ActionRow>();
+        foreach (var r in rows.Where(r => open.Contains(r.Id)))
+        {
+            if (r.Stage == ArrangementStage.MeetingHeld && CurrentUser.Can(Permission.DecideArrangements, r.SchoolId))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Decide the request and send the letter", $"/Cases/{r.Id}/Decision", r.DecisionDueBy, r.DecisionDueBy < today));
+            }
+
+            if (r.Kind == ArrangementKind.PartTimeTimetable && r.Stage == ArrangementStage.Proposed
+                && Domain.PartTime.PartTimeRules.MayApprove(CurrentUser.RolesAt(r.SchoolId), (await SchoolRules.ProfileAsync(Db, r.SchoolId, today)).Settings.PartTime))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Approve or decline the part-time timetable", $"/Cases/{r.Id}/Approval", null, false));
+            }
+
+            if (r.Kind == ArrangementKind.PartTimeTimetable && r.Stage == ArrangementStage.Running && plans.TryGetValue(r.Id, out var ends) && ends <= today.AddDays(14)
+                && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, ends < today ? "Past its end date: return the pupil to full time or extend" : "Ends soon: plan the return to full time", $"/Cases/{r.Id}/FullTime", ends, ends < today));
+            }
+
+            foreach (var review in reviews[r.Id])
+            {
+                if (ReviewAction(review, CurrentUser.Can(Permission.ManageArrangements, r.SchoolId), CurrentUser.Can(Permission.AgreeFormalReviews, r.SchoolId), today) is { } action)
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/Review/{review.Id}", review.DueOn, review.Kind == ReviewKind.Scheduled && review.DueOn < today));
+                }
+            }
+
+            if (r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && CurrentUser.Can(Permission.AssessRisks, r.SchoolId)
+                && risks.GetValueOrDefault(r.Id) is { Status: Domain.RiskAssessments.RiskAssessmentStatus.Approved, ReviewDue: { } riskReview } && riskReview <= today.AddDays(14))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Review the risk assessment", $"/Cases/{r.Id}/RiskAssessment", riskReview, riskReview < today));
+            }
+
+            if (r.Stage != ArrangementStage.Agreed)
+            {
+                continue;
+            }
+
+            if (r.Kind == ArrangementKind.PartTimeTimetable && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Consents, notifications and the start", $"/Cases/{r.Id}/Consents", null, false));
+            }
+
+            if (r.Kind == ArrangementKind.FlexiSchooling && !withAgreement.Contains(r.Id) && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Draw up the agreement", $"/Cases/{r.Id}/Agreement", null, false));
+            }
+
+            if (CurrentUser.Can(Permission.AssessRisks, r.SchoolId))
+            {
+                var risk = risks.GetValueOrDefault(r.Id);
+                var (action, due) = risk switch
+                {
+                    null => ("Complete the risk assessment", (DateOnly?)null),
+                    { Status: Domain.RiskAssessments.RiskAssessmentStatus.Draft } => ("Finish and submit the risk assessment", null),
+                    { Status: Domain.RiskAssessments.RiskAssessmentStatus.Submitted } when risk.SubmittedBy != CurrentUser.UserId => ("Approve the risk assessment", null),
+                    _ => ((string?)null, (DateOnly?)null),
+                };
+                if (action is not null)
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/{r.Id}/RiskAssessment", due, due < today));
+                }
+            }
+        }
+
+        Actions = [.. actions.OrderByDescending(a => a.Overdue).ThenBy(a => a.Due ?? DateOnly.MaxValue)];
+    }
+
+    /// <summary>
+    /// What an open review asks of this user: staff who manage cases hold scheduled reviews from two weeks before
+    /// they fall due, and formal reviews once raised (and agreed, where the profile names a trust lead); the named
+    /// trust lead agrees to a formal review (000 §7).
+    /// </summary>
+    public static string? ReviewAction(ArrangementReview review, bool canManage, bool canAgree, DateOnly today) => review switch
+    {
+        { AwaitingAgreement: true } when canAgree => $"Agree to the formal review (as {review.NeedsAgreementOf})",
+        { AwaitingAgreement: true } when canManage => $"Formal review raised: waiting for the {review.NeedsAgreementOf}'s agreement",
+        { Kind: ReviewKind.Formal, AwaitingAgreement: false } when canManage => "Hold the formal review",
+        { Kind: ReviewKind.Scheduled } when canManage && review.DueOn <= today.AddDays(14) => "Hold the review",
+        _ => null,
+    };
+
+    public static string NextAction(ArrangementKind kind, ArrangementStage stage, DateOnly? due, DateOnly? endsOn, DateOnly? planEnd, DateOnly today) => (kind, stage) switch
+    {
+        (_, ArrangementStage.Requested) => "Meet the parent",
+        (_, ArrangementStage.MeetingHeld) => due is { } d ? $"Headteacher to decide by {d:d MMM yyyy}" : "Headteacher to decide",
+        (_, ArrangementStage.Proposed) => "Waiting for approval",
+        (ArrangementKind.PartTimeTimetable, ArrangementStage.Agreed) => "Parent's consent, risk assessment, the local authority told, then the start",
+        (_, ArrangementStage.Agreed) => "Agreement, risk assessment, signatures, then the start",
+        (ArrangementKind.PartTimeTimetable, ArrangementStage.Running) when planEnd < today => $"Past its end date ({planEnd:d MMM yyyy})",
+        (ArrangementKind.PartTimeTimetable, ArrangementStage.Running) => $"Running until {planEnd:d MMM yyyy}",
+        (_, ArrangementStage.Running) => "Running",
+        (_, ArrangementStage.Declined) => "Closed: declined",
+        (_, ArrangementStage.Withdrawn) => "Closed: withdrawn",
+        (ArrangementKind.PartTimeTimetable, ArrangementStage.Ended) => $"Closed: back to full time from {endsOn?.AddDays(1):d MMM yyyy}",
+        (_, ArrangementStage.Ended) when endsOn >= today => $"Notice given: the last day is {endsOn:d MMM yyyy}",
+        (_, ArrangementStage.Ended) => "Closed: ended with notice",
+        _ => "",
+    };
+}
