@@ -24,10 +24,10 @@ public sealed class DemoRunningCaseTests(DemoRunFixture browser) : IClassFixture
     public async Task The_demo_shows_a_running_case_its_home_sessions_as_C_and_the_formal_review_for_the_trust_lead()
     {
         var pupil = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(browser.Database),
-            "SELECT coalesce(p.preferred_forename, p.legal_forename) || ' ' || p.legal_surname FROM pupils p JOIN arrangements a ON a.pupil_id = p.id WHERE a.started_on IS NOT NULL");
+            "SELECT coalesce(p.preferred_forename, p.legal_forename) || ' ' || p.legal_surname FROM pupils p JOIN arrangements a ON a.pupil_id = p.id WHERE a.started_on IS NOT NULL AND a.kind = 'FlexiSchooling'");
         var listed = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(browser.Database),
-            "SELECT p.legal_surname || ', ' || coalesce(p.preferred_forename, p.legal_forename) FROM pupils p JOIN arrangements a ON a.pupil_id = p.id WHERE a.started_on IS NOT NULL");
-        var pupilId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), "SELECT pupil_id FROM arrangements WHERE started_on IS NOT NULL");
+            "SELECT p.legal_surname || ', ' || coalesce(p.preferred_forename, p.legal_forename) FROM pupils p JOIN arrangements a ON a.pupil_id = p.id WHERE a.started_on IS NOT NULL AND a.kind = 'FlexiSchooling'");
+        var pupilId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), "SELECT pupil_id FROM arrangements WHERE started_on IS NOT NULL AND kind = 'FlexiSchooling'");
 
         var page = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"head@ashby.{DemoSeeder.EmailDomain}");
@@ -50,6 +50,22 @@ public sealed class DemoRunningCaseTests(DemoRunFixture browser) : IClassFixture
         await BrowserFixture.SignInSettingUpTwoFactorAsync(lead, $"trustlead@northfield.{DemoSeeder.EmailDomain}");
         await BrowserFixture.Menu(lead, "Cases").ClickAsync();
         await Assertions.Expect(lead.Locator("main")).ToContainTextAsync(listed);
+        await Assertions.Expect(lead.Locator("#actions")).ToContainTextAsync("Review overdue: waiting for the school to hold it");
         await browser.AssertAccessibleAsync(lead, "83-demo-trust-lead-actions");
+
+        // The demo's part-time timetable at Castle Hill (issue 11): in its eleventh week, its latest fortnightly review
+        // overdue on the head's actions, C2 in the register, its plan and review records kept as PDFs.
+        var head = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(head, $"head@castlehill.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.Menu(head, "Cases").ClickAsync();
+        await Assertions.Expect(head.Locator("#actions")).ToContainTextAsync("Hold the review");
+        await head.GetByRole(AriaRole.Link, new() { Name = "Part-time timetables" }).ClickAsync();
+        await browser.AssertAccessibleAsync(head, "84-demo-part-time-actions");
+        await head.Locator("#cases").GetByRole(AriaRole.Link).First.ClickAsync();
+        await Assertions.Expect(head.Locator("h1")).ToContainTextAsync("Part-time timetable:");
+        await Assertions.Expect(head.Locator("#review-list")).ToContainTextAsync("Overdue");
+        await browser.AssertAccessibleAsync(head, "85-demo-part-time-case");
+        await browser.SavePdfAsync(head, "Part-time timetable and parental agreement", "86-demo-part-time-plan");
+        await browser.SavePdfAsync(head, "Review record", "87-demo-part-time-review-record");
     }
 }

@@ -23,6 +23,20 @@ public enum ReviewOutcome
     Withdraw,
 }
 
+/// <summary>A review's outcome in the words of the case's kind, for pages and the review record.</summary>
+public static class ReviewOutcomes
+{
+    public static string Label(ArrangementKind kind, ReviewOutcome outcome) => (kind == ArrangementKind.PartTimeTimetable, outcome) switch
+    {
+        (false, ReviewOutcome.Continue) => "Continue as agreed",
+        (false, ReviewOutcome.ContinueWithChanges) => "Continue with changes",
+        (false, _) => "Withdraw the agreement (notice follows)",
+        (true, ReviewOutcome.Continue) => "Continue: the plan moves on to its next phase as dated",
+        (true, ReviewOutcome.ContinueWithChanges) => "Continue with changes (an extension is then agreed on the case)",
+        (true, _) => "End: back to full time (recorded on the case)",
+    };
+}
+
 /// <summary>What the review recorded when it was held (issue 4, "Reviews").</summary>
 public sealed record ReviewRecord(
     DateOnly HeldOn,

@@ -40,9 +40,12 @@ public enum CaseDocumentKind
     ReviewRecord,
 }
 
-/// <summary>What each kind of case document is called on pages.</summary>
+/// <summary>What each kind of case document is called on pages, and which hold safeguarding narratives.</summary>
 public static class CaseDocumentKinds
 {
+    /// <summary>A risk assessment's narrative opens only for those who may read safeguarding information (<c>Permission.ReadSafeguarding</c>); others see that it exists.</summary>
+    public static bool IsSafeguarding(CaseDocumentKind kind) => kind == CaseDocumentKind.RiskAssessment;
+
     public static string Label(CaseDocumentKind kind) => kind switch
     {
         CaseDocumentKind.RequestLetter => "Parent's request",

@@ -54,6 +54,12 @@ public enum Permission
 
     /// <summary>Agree to a formal review where the profile names a trust lead for it (000 §7: the Deputy CEO).</summary>
     AgreeFormalReviews,
+
+    /// <summary>
+    /// Read safeguarding narratives — a risk assessment as approved — beyond knowing it exists: the headteacher, the DSL
+    /// and trust leads (the trust safeguarding lead among them); not every role that sees cases (KCSIE: need to know).
+    /// </summary>
+    ReadSafeguarding,
 }
 
 public static class RolePermissions
@@ -76,6 +82,7 @@ public static class RolePermissions
         Permission.DecideArrangements => role is StaffRole.Headteacher,
         Permission.AssessRisks => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead,
         Permission.AgreeFormalReviews => role is StaffRole.TrustLead,
+        Permission.ReadSafeguarding => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead or StaffRole.TrustLead,
     };
 
     public static string Label(StaffRole role) => role switch

@@ -121,12 +121,20 @@ public static class DemoPartTime
         db.AddStart(start);
 
         // 6. The reviews held so far, each on its due date with the parent's signature; the latest one left overdue.
+        var periodFrom = startOn;
         for (var review = start.FirstReview; review is not null && CaseRules.NextReviewDue(calendar, arrangement.Kind, profile.Settings, review.DueOn) is { } next && next < today;)
         {
             var number = db.ChangeTracker.Entries<ArrangementReview>().Count(e => e.Entity.ArrangementId == arrangement.Id && e.Entity.IsHeld) + 1;
             db.ArrangementEvents.Add(review.Hold(arrangement, new ReviewRecord(review.DueOn, $"{proposer.DisplayName} (DSL), {parent.Name}, the pupil", "Attending every session in school; settled in lessons and catching up on missed work.",
                 false, "Pleased with progress; the afternoons at home are working.", "Finds the mornings easier now; wants more time with friends at lunch.", ReviewOutcome.Continue,
                 $"Review {number}: continue as planned; the next phase starts on its date.", parent.Name), 0, 0, today, proposer.Id, DemoSupport.At(review.DueOn)));
+            if (documents is not null)
+            {
+                await DemoSupport.KeepAsync(db, documents, arrangement, ReviewDocuments.Record(school, trustName, arrangement, pupil, review, periodFrom, ReviewOutcomes.Label(arrangement.Kind, ReviewOutcome.Continue)),
+                    proposer.Id, DemoSupport.At(review.DueOn), cancellationToken);
+            }
+
+            periodFrom = review.DueOn.AddDays(1);
             var (scheduled, scheduledEvent) = ArrangementReview.Schedule(arrangement, next, proposer.Id, DemoSupport.At(review.DueOn));
             db.ArrangementReviews.Add(scheduled);
             db.ArrangementEvents.Add(scheduledEvent);

@@ -114,6 +114,18 @@ public class BrowserFixture : IAsyncLifetime
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
 
     /// <summary>Screenshots the page and asserts axe-core finds no serious or critical violation on it.</summary>
+    /// <summary>Downloads a case document from its link, keeps it with the screenshots and renders it to PNG to look at (pdftoppm).</summary>
+    public async Task SavePdfAsync(IPage page, string link, string name)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = link }).First.ClickAsync());
+        var pdf = Path.Combine(Artifacts, name + ".pdf");
+        await download.SaveAsAsync(pdf);
+        Assert.StartsWith("%PDF-", await File.ReadAllTextAsync(pdf), StringComparison.Ordinal);
+        using var render = Process.Start(new ProcessStartInfo("pdftoppm", ["-png", "-r", "60", pdf, Path.Combine(Artifacts, name)]))!;
+        await render.WaitForExitAsync();
+        Assert.Equal(0, render.ExitCode);
+    }
+
     public async Task AssertAccessibleAsync(IPage page, string screenshot)
     {
         await ScreenshotAsync(page, screenshot);

@@ -30,6 +30,9 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public bool CanAssessRisks { get; private set; }
 
+    /// <summary>Whether the approved risk assessment's PDF opens for this user (it is listed for everyone who sees the case).</summary>
+    public bool CanReadSafeguarding { get; private set; }
+
     public IReadOnlyList<Gate> Gates { get; private set; } = [];
 
     /// <summary>Since the start: statutory and arrangement-adjusted attendance (issue 4, "Running").</summary>
@@ -92,6 +95,7 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
         CanApprovePartTime = Domain.PartTime.PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), CurrentProfile.PartTime);
         Risk = await Db.RiskAssessments.AsNoTracking().Where(a => a.ArrangementId == id).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
         CanAssessRisks = CurrentUser.Can(Permission.AssessRisks, Case.SchoolId);
+        CanReadSafeguarding = CurrentUser.Can(Permission.ReadSafeguarding, Case.SchoolId);
         if (Case.ProfileVersionId is not null)
         {
             // The rules of the profile version the case was decided under (000 §7: its threshold).

@@ -14,7 +14,7 @@ namespace FlexiSchooling.Web.Pages.Cases;
 /// the answer, who, when and the evidence). The kind's rules say whom it needs (<see cref="PartTimeRules.Consents"/>);
 /// starting needs every gate met. A parent who refuses consent: the case is withdrawn and the pupil stays full time.
 /// </summary>
-public sealed class ConsentsModel : CasePageModel
+public sealed class ConsentsModel(AuditTrail audit) : CasePageModel
 {
     [BindProperty]
     public ConsentParty? Party { get; set; }
@@ -57,7 +57,16 @@ public sealed class ConsentsModel : CasePageModel
 
     public string? ErrorFor(ConsentParty party, string field) => Party == party ? ModelState.ErrorFor(field) : null;
 
-    public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id, tracked: false) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: false))
+        {
+            return NotFound();
+        }
+
+        await audit.ViewedAsync(nameof(Arrangement), id, Case.SchoolId);
+        return Page();
+    }
 
     /// <summary>One party's answer, with its evidence kept with the case (the signed consent form, the email to the LA): saved together or not at all.</summary>
     public async Task<IActionResult> OnPostRecordAsync(Guid id)

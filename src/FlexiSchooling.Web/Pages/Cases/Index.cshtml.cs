@@ -83,7 +83,7 @@ public sealed class IndexModel : AppPageModel
 
             foreach (var review in reviews[r.Id])
             {
-                if (ReviewAction(review, CurrentUser.Can(Permission.ManageArrangements, r.SchoolId), CurrentUser.Can(Permission.AgreeFormalReviews, r.SchoolId), today) is { } action)
+                if (ReviewAction(review, CurrentUser.Can(Permission.ManageArrangements, r.SchoolId), CurrentUser.Can(Permission.AgreeFormalReviews, r.SchoolId), CurrentUser.HasTrustWideRole, today) is { } action)
                 {
                     actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/Review/{review.Id}", review.DueOn, review.Kind == ReviewKind.Scheduled && review.DueOn < today));
                 }
@@ -133,14 +133,16 @@ public sealed class IndexModel : AppPageModel
     /// <summary>
     /// What an open review asks of this user: staff who manage cases hold scheduled reviews from two weeks before
     /// they fall due, and formal reviews once raised (and agreed, where the profile names a trust lead); the named
-    /// trust lead agrees to a formal review (000 §7).
+    /// trust lead agrees to a formal review (000 §7). A trust-wide viewer sees an overdue review as waiting on the
+    /// school (issue 11: due and overdue reviews on the trust lead's actions), never as their own action.
     /// </summary>
-    public static string? ReviewAction(ArrangementReview review, bool canManage, bool canAgree, DateOnly today) => review switch
+    public static string? ReviewAction(ArrangementReview review, bool canManage, bool canAgree, bool trustWide, DateOnly today) => review switch
     {
         { AwaitingAgreement: true } when canAgree => $"Agree to the formal review (as {review.NeedsAgreementOf})",
         { AwaitingAgreement: true } when canManage => $"Formal review raised: waiting for the {review.NeedsAgreementOf}'s agreement",
         { Kind: ReviewKind.Formal, AwaitingAgreement: false } when canManage => "Hold the formal review",
         { Kind: ReviewKind.Scheduled } when canManage && review.DueOn <= today.AddDays(14) => "Hold the review",
+        { Kind: ReviewKind.Scheduled } when trustWide && review.DueOn < today => "Review overdue: waiting for the school to hold it",
         _ => null,
     };
 

@@ -66,7 +66,7 @@ public sealed class ReviewInputValidator : AbstractValidator<ReviewInput>
 /// CEO) is agreed here by that lead first. Holding a scheduled review schedules the next at the profile's
 /// cadence; progress recorded below standard raises a formal review.
 /// </summary>
-public sealed class ReviewModel : CasePageModel
+public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer documents) : CasePageModel
 {
     [BindProperty]
     public ReviewInput Input { get; set; } = new();
@@ -109,6 +109,7 @@ public sealed class ReviewModel : CasePageModel
 
         Input = Input with { Version = Review.Version, HeldOn = Today };
         AgreedOn = Today;
+        await audit.ViewedAsync(nameof(ArrangementReview), id, Case.SchoolId); // a review holds the pupil's and parents' views
         return Page();
     }
 
@@ -152,6 +153,14 @@ public sealed class ReviewModel : CasePageModel
         catch (DomainRuleException e)
         {
             ModelState.AddModelError(e.Field is { } field ? $"Input.{field}" : "", e.Message);
+            return Page();
+        }
+
+        // The review record as held, kept with the case (issue 11); if it cannot be produced nothing is saved.
+        var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
+        if (!await KeepDocumentAsync(documents, Documents.ReviewDocuments.Record(school, CurrentUser.TrustName, Case, Pupil, Review, PeriodFrom, ReviewOutcomes.Label(Case.Kind, Review.Outcome!.Value)),
+                "The review record could not be produced, so nothing has been saved. Try again in a moment.", now))
+        {
             return Page();
         }
 

@@ -127,7 +127,7 @@ public sealed class RiskAssessmentModel(DocumentRenderer documents, AuditTrail a
         Db.Entry(Current).Property(a => a.Version).OriginalValue = Version;
         var previous = await Db.RiskAssessments.Where(a => a.ArrangementId == id && a.Status == RiskAssessmentStatus.Approved).SingleOrDefaultAsync();
         var now = Time.GetUtcNow();
-        Db.ArrangementEvents.Add(Current.Approve(Case, previous, await SchoolRules.CalendarAsync(Db, Case.SchoolId), (await DecidedUnderAsync()).Settings.Flexi.ReviewCadence, Today, CurrentUser.UserId, now));
+        Db.ArrangementEvents.Add(Current.Approve(Case, previous, await SchoolRules.CalendarAsync(Db, Case.SchoolId), CaseRules.ReviewCadence(Case.Kind, (await DecidedUnderAsync()).Settings), Today, CurrentUser.UserId, now));
 
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
         var names = await Db.Users.AsNoTracking().Where(u => u.Id == Current.SubmittedBy || u.Id == Current.ApprovedBy).ToDictionaryAsync(u => u.Id, u => u.DisplayName);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.Web.Seeding;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexiSchooling.IntegrationTests.Pages.PartTime;
 
@@ -114,11 +115,35 @@ public sealed partial class PartTimeCaseTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, (await RecordAsync(head, id, "Parent", "Given", "Sarah Example (mother)", SignedForm)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await RecordAsync(head, id, "LocalAuthority", null, "Leicestershire County Council, attendance team")).StatusCode);
         var consents = $"/Cases/{id}/Consents";
+        // Reading the case's consents is an audited view, as reading the case is.
+        var viewsOfCase = $"SELECT count(*) FROM audit_events WHERE action = 'viewed' AND entity_type = 'Arrangement' AND entity_id = '{id}'";
+        var viewed = await Records.CountAsync(viewsOfCase);
+        await head.GetAsync(consents);
+        Assert.Equal(viewed + 1, await Records.CountAsync(viewsOfCase));
         Assert.Contains("It cannot start yet: the risk assessment approved", await (await head.PostFormAsync(consents, consents + "?handler=Start")).HtmlAsync(), StringComparison.Ordinal);
 
         // The risk assessment with Hinckley's six mandatory factors (003 appendix 4), approved before the start.
         await CaseSteps.ApproveRiskAssessmentAsync(dsl, head, Db, id);
+        // Looked at again fortnightly: 002 appendix 7's own cadence, and the timetable's reviews at Hinckley (003 appendix 1).
+        await using (var system = Factory.Services.GetRequiredService<FlexiSchooling.Data.SystemDb>().Create())
+        {
+            var school = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT school_id FROM arrangements WHERE id = '{id}'");
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
+            var fortnightly = (await FlexiSchooling.Web.Infrastructure.SchoolRules.CalendarAsync(system, school)).NextReviewDate(FlexiSchooling.Domain.Calendar.ReviewCadence.Fortnightly, today);
+            Assert.Equal(fortnightly, await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT review_due FROM risk_assessments WHERE arrangement_id = '{id}'"));
+        }
+
         Assert.Equal(6L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments r, jsonb_array_elements(r.rows) row WHERE r.arrangement_id = '{id}' AND (row->>'mandatory')::boolean"));
+
+        // Its narrative opens for the head, the DSL and trust leads; the SENCO sees the case and that it exists, not its content.
+        var riskPdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RiskAssessment'");
+        var senco = await Factory.SignInAsync(FlexiFactory.Email("senco", "castlehill"));
+        Assert.Equal(HttpStatusCode.NotFound, (await senco.GetAsync($"/Cases/Document/{riskPdf}")).StatusCode);
+        var sencoCase = await (await senco.GetAsync($"/Cases/{id}")).HtmlAsync();
+        Assert.Contains("Approved risk assessment", sencoCase, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/Cases/Document/{riskPdf}", sencoCase, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await dsl.GetAsync($"/Cases/Document/{riskPdf}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"))).GetAsync($"/Cases/Document/{riskPdf}")).StatusCode);
 
         // Started on its agreed start date (a date that has passed, so it is asked for): afternoons out of school as C2.
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(consents, consents + "?handler=Start", ("StartedOn", "2026-11-16"))).StatusCode);
@@ -136,6 +161,12 @@ public sealed partial class PartTimeCaseTests : AppTest
         Assert.Contains("Enter the name the parent signed the review record with", unsigned, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, review, [.. held, ("Input.ParentSignedBy", "Sarah Example")])).StatusCode);
         Assert.Equal(new DateOnly(2026, 12, 14), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT max(due_on) FROM arrangement_reviews WHERE arrangement_id = '{id}'"));
+        var record = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'ReviewRecord'");
+        var recordText = await PdfText.OfAsync(await (await head.GetAsync($"/Cases/Document/{record}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Review record", "Part-time timetable", "The parents' view", "Signed by the parent", "Sarah Example", "Phase 2 from 4 January" })
+        {
+            Assert.Contains(expected, recordText, StringComparison.Ordinal);
+        }
 
         // Back to full time from 4 January: the register places nothing for the pupil from then, and the outcome is kept.
         Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, $"/Cases/{id}/FullTime", ("Input.FullTimeFrom", "2027-01-04"), ("Input.Outcome", "Back to full time after the review; no further support needed"))).StatusCode);
@@ -201,5 +232,7 @@ public sealed partial class PartTimeCaseTests : AppTest
         Assert.Contains("Hold the review", list, StringComparison.Ordinal);
         Assert.Contains("Part-time timetable", list, StringComparison.Ordinal);
         Assert.DoesNotContain("Flexi-schooling</td>", list, StringComparison.Ordinal);
+        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        Assert.Contains("Review overdue: waiting for the school to hold it", await (await lead.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
     }
 }
