@@ -9,7 +9,7 @@ namespace FlexiSchooling.BrowserTests;
 /// Issue 11, a part-time timetable at Castle Hill (Hinckley's Reduced Timetable Protocol: twelve weeks at most, reviewed
 /// fortnightly): the DSL proposes it with two phases (refused first at thirteen weeks), the head approves it and gets the
 /// plan and parental agreement as PDF, the DSL's risk assessment with its six mandatory factors is approved by the head,
-/// the parent's signed consent and the local authority are recorded, it starts on its agreed date and its afternoons
+/// the parent consents through the one-time emailed link and the local authority is told, it starts on its agreed date and its afternoons
 /// show as C2 in the register, the fortnightly review is held with the parent's signature, and the pupil goes back to
 /// full time. Every page is screenshotted (the case also at phone width) and clean under axe-core.
 /// </summary>
@@ -98,19 +98,25 @@ public sealed class PartTimeJourneyTests(BrowserFixture browser) : IClassFixture
         await head.GotoAsync(caseUrl + "/RiskAssessment");
         await head.GetByRole(AriaRole.Button, new() { Name = "Approve the risk assessment" }).ClickAsync();
 
-        // The parent's signed consent and the local authority told, then the start on the agreed date.
+        // The parent consents through the one-time emailed link (no account); the local authority told; the start.
         await head.GotoAsync(caseUrl + "/Consents");
-        await head.GetByLabel("Consent given in writing").CheckAsync();
-        await head.Locator("#By-Parent").FillAsync("Sarah Example (mother)");
-        await head.Locator("#On-Parent").FillAsync("2026-11-16");
-        await head.Locator("#Evidence-Parent").SetInputFilesAsync(new FilePayload
-        {
-            Name = "signed-consent.pdf",
-            MimeType = "application/pdf",
-            Buffer = DemoFlexi.MinimalPdf(["Part-time timetable: parent's agreement", "Signed: Sarah Example"]),
-        });
-        await head.Locator("#party-Parent").GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
-        await Assertions.Expect(head.Locator("#recorded-Parent")).ToContainTextAsync("Consent given");
+        var parentEmail = $"sarah.example.{caseUrl[^8..]}@example.org";
+        await head.GetByLabel("Parent's name").FillAsync("Sarah Example");
+        await head.GetByLabel("Parent's email address").FillAsync(parentEmail);
+        await head.GetByRole(AriaRole.Button, new() { Name = "Email the consent link" }).ClickAsync();
+        await Assertions.Expect(head.Locator("#link-sent")).ToContainTextAsync(parentEmail);
+        var email = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(browser.Database), $"SELECT text_body FROM outbox_messages WHERE \"to\" = '{parentEmail}'");
+        var link = System.Text.RegularExpressions.Regex.Match(email, @"https?://\S+/Sign\?token=[\w-]+").Value;
+        var parent = await browser.NewPageAsync();
+        await parent.GotoAsync(new Uri(link).PathAndQuery);
+        await Assertions.Expect(parent.Locator("h1")).ToContainTextAsync("Give your consent to the part-time timetable");
+        await parent.GetByLabel("Type your full name to sign").FillAsync("Sarah Example");
+        await parent.Locator("#Confirmed").CheckAsync();
+        await AccessibleAsync(parent, "96a-part-time-parent-consent-link");
+        await parent.GetByRole(AriaRole.Button, new() { Name = "Give my consent" }).ClickAsync();
+        await Assertions.Expect(parent.Locator("#signed")).ToContainTextAsync("Consent given");
+        await head.ReloadAsync();
+        await Assertions.Expect(head.Locator("#recorded-Parent")).ToContainTextAsync("typed name through the emailed link");
         await head.Locator("#By-LocalAuthority").FillAsync("Leicestershire County Council, attendance team");
         await head.Locator("#On-LocalAuthority").FillAsync("2026-11-16");
         await head.Locator("#party-LocalAuthority").GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();

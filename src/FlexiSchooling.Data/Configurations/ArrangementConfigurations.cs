@@ -115,6 +115,7 @@ internal sealed class AgreementSignatureLinkConfiguration : IEntityTypeConfigura
     {
         b.ToTable("agreement_signature_links");
         b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Purpose).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Email).HasMaxLength(254);
         b.Property(x => x.ParentName).HasMaxLength(200);
         b.Property(x => x.TokenHash).HasMaxLength(64);

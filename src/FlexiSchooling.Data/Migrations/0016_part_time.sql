@@ -56,3 +56,7 @@ CREATE POLICY tenant_isolation ON arrangement_consents USING (trust_id = app_cur
 GRANT SELECT, INSERT ON arrangement_consents TO flexi_app;
 
 ALTER TABLE arrangement_reviews ADD parent_signed_by character varying(200);
+
+-- The parent's one-time link also gives consent to a part-time timetable's plan (002 §4.2(1); 003 appendix 1).
+ALTER TABLE agreement_signature_links ADD purpose character varying(20) NOT NULL DEFAULT 'Agreement';
+ALTER TABLE agreement_signature_links ALTER COLUMN purpose DROP DEFAULT;

@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexiSchooling.Web.Pages;
 
 /// <summary>
-/// The parent's typed-name e-signature of a flexi-schooling agreement, through the one-time link the school
-/// emailed (issue 4, step 6). No account: the token's hash finds the trust through a security-definer
+/// The parent's typed-name e-signature of a flexi-schooling agreement, or their written consent to a part-time
+/// timetable's plan (issue 11), through the one-time link the school emailed (issue 4, step 6). No account: the token's hash finds the trust through a security-definer
 /// function, then everything is read under that trust's row-level security. The parent reads the agreement
 /// (as a PDF and in summary), types their name and confirms; the link then cannot be used again.
 /// </summary>
@@ -35,6 +35,15 @@ public sealed class SignModel(TenantContext tenant, EmailOutbox outbox) : AppPag
 
     public FlexiAgreement? Agreement { get; private set; }
 
+    /// <summary>The plan a consent link asks the parent to agree to.</summary>
+    public Domain.PartTime.PartTimePlan? Plan { get; private set; }
+
+    public bool ForConsent => Link?.Purpose == LinkPurpose.Consent;
+
+    private List<ArrangementConsent> _consents = [];
+
+    private Domain.Pupils.PupilFlags _flags = Domain.Pupils.PupilFlags.None;
+
     public string SchoolName { get; private set; } = "";
 
     public string ChildName { get; private set; } = "";
@@ -52,7 +61,7 @@ public sealed class SignModel(TenantContext tenant, EmailOutbox outbox) : AppPag
         }
 
         var document = await Db.CaseDocuments.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking()
-            .Where(d => d.ArrangementId == Link!.ArrangementId && d.Kind == CaseDocumentKind.Agreement).OrderByDescending(d => d.CreatedAt).FirstOrDefaultAsync();
+            .Where(d => d.ArrangementId == Link!.ArrangementId && d.Kind == (ForConsent ? CaseDocumentKind.PartTimePlan : CaseDocumentKind.Agreement)).OrderByDescending(d => d.CreatedAt).FirstOrDefaultAsync();
         return document is null ? NotFound() : File(document.Content, document.ContentType, document.FileName);
     }
 
@@ -66,11 +75,32 @@ public sealed class SignModel(TenantContext tenant, EmailOutbox outbox) : AppPag
         var now = Time.GetUtcNow();
         try
         {
-            Db.ArrangementEvents.Add(Link!.Sign(_case!, Agreement!, TypedName ?? "", Confirmed, Today, now));
+            if (ForConsent)
+            {
+                var plan = await Db.CaseDocuments.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking()
+                    .Where(d => d.ArrangementId == Link!.ArrangementId && d.Kind == CaseDocumentKind.PartTimePlan).OrderByDescending(d => d.CreatedAt).Select(d => (Guid?)d.Id).FirstOrDefaultAsync();
+                var parent = Domain.PartTime.PartTimeRules.Consents(_flags).Single(c => c.Party == ConsentParty.Parent);
+                var (consent, consented) = Link!.Consent(_case!, parent, _consents, TypedName ?? "", Confirmed, plan, Today, now);
+                Db.ArrangementConsents.Add(consent);
+                Db.ArrangementEvents.Add(consented);
+            }
+            else
+            {
+                Db.ArrangementEvents.Add(Link!.Sign(_case!, Agreement!, TypedName ?? "", Confirmed, Today, now));
+            }
         }
         catch (DomainRuleException e)
         {
             ModelState.AddModelError(e.Field ?? "", e.Message);
+            return Page();
+        }
+
+        if (ForConsent)
+        {
+            outbox.Enqueue(Link.Email, $"You have given your consent to the part-time timetable for {ChildName}",
+                $"Thank you. You gave your written consent to the part-time timetable for {ChildName} with {SchoolName} on {Today:d MMMM yyyy} by typing your name ({TypedName!.Trim()}).\n\nThe school will tell you when it starts and when the first review is. If you did not give it, contact the school straight away.");
+            await Db.SaveChangesAsync();
+            Signed = true;
             return Page();
         }
 
@@ -102,13 +132,23 @@ public sealed class SignModel(TenantContext tenant, EmailOutbox outbox) : AppPag
         tenant.SetLinkHolder(trustId, link.SchoolId, "Parent (signing link)");
         var cases = Db.Arrangements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).Where(a => a.Id == link.ArrangementId);
         _case = await (tracked ? cases : cases.AsNoTracking()).SingleAsync();
-        var agreements = Db.FlexiAgreements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).Where(a => a.ArrangementId == link.ArrangementId);
-        Agreement = await (tracked ? agreements : agreements.AsNoTracking()).SingleAsync();
+        if (link.Purpose == LinkPurpose.Agreement)
+        {
+            var agreements = Db.FlexiAgreements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).Where(a => a.ArrangementId == link.ArrangementId);
+            Agreement = await (tracked ? agreements : agreements.AsNoTracking()).SingleAsync();
+        }
+        else
+        {
+            Plan = await Db.PartTimePlans.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking().SingleAsync(p => p.ArrangementId == link.ArrangementId);
+            _consents = await Db.ArrangementConsents.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking().Where(c => c.ArrangementId == link.ArrangementId).ToListAsync();
+        }
+
         SchoolName = await Db.Schools.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking().Where(s => s.Id == link.SchoolId).Select(s => s.Name).SingleAsync();
         var arrangement = _case;
-        ChildName = await Db.Pupils.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking().Where(p => p.Id == arrangement.PupilId)
-            .Select(p => (p.PreferredForename ?? p.LegalForename) + " " + p.LegalSurname).SingleAsync();
-        Problem = Link.Unusable(_case, Agreement, Time.GetUtcNow());
+        var child = await Db.Pupils.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking().Where(p => p.Id == arrangement.PupilId)
+            .Select(p => new { Name = (p.PreferredForename ?? p.LegalForename) + " " + p.LegalSurname, p.Flags }).SingleAsync();
+        (ChildName, _flags) = (child.Name, child.Flags);
+        Problem = ForConsent ? Link.UnusableForConsent(_case, _consents, Time.GetUtcNow()) : Link.Unusable(_case, Agreement!, Time.GetUtcNow());
         TypedName ??= Link.ParentName;
         return true;
     }

@@ -14,7 +14,7 @@ namespace FlexiSchooling.Web.Pages.Cases;
 /// the answer, who, when and the evidence). The kind's rules say whom it needs (<see cref="PartTimeRules.Consents"/>);
 /// starting needs every gate met. A parent who refuses consent: the case is withdrawn and the pupil stays full time.
 /// </summary>
-public sealed class ConsentsModel(AuditTrail audit) : CasePageModel
+public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLinks links) : CasePageModel
 {
     [BindProperty]
     public ConsentParty? Party { get; set; }
@@ -39,6 +39,15 @@ public sealed class ConsentsModel(AuditTrail audit) : CasePageModel
 
     [BindProperty]
     public string? WithdrawReason { get; set; }
+
+    [BindProperty]
+    public string? LinkName { get; set; }
+
+    [BindProperty]
+    public string? LinkEmail { get; set; }
+
+    /// <summary>The latest consent link emailed to the parent, if any.</summary>
+    public Domain.Flexi.AgreementSignatureLink? LatestLink { get; private set; }
 
     public IReadOnlyList<ConsentRequirement> Requirements { get; private set; } = [];
 
@@ -95,6 +104,42 @@ public sealed class ConsentsModel(AuditTrail audit) : CasePageModel
         catch (DomainRuleException e)
         {
             ModelState.AddModelError(e.Field switch { "Letter" or "Evidence" => nameof(Evidence), "On" => nameof(On), "By" => nameof(By), "Answer" => nameof(Answer), _ => "" }, e.Message);
+            return Page();
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Cases/{id}/Consents");
+    }
+
+    /// <summary>
+    /// Emails the parent a one-time link to give their written consent by typing their name, as the flexi agreement's
+    /// signing link does (ADR 0014); an earlier link stops working. The token is only in the email.
+    /// </summary>
+    public async Task<IActionResult> OnPostSendLinkAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true))
+        {
+            return NotFound();
+        }
+
+        var now = Time.GetUtcNow();
+        try
+        {
+            var (link, token, sent) = Domain.Flexi.AgreementSignatureLink.SendForConsent(Case, Recorded, LinkEmail ?? "", LinkName ?? "", CurrentUser.UserId, now);
+            foreach (var earlier in await Db.AgreementSignatureLinks.Where(l => l.ArrangementId == id && l.UsedAt == null && l.WithdrawnAt == null).ToListAsync())
+            {
+                earlier.Withdraw(now);
+            }
+
+            Db.AgreementSignatureLinks.Add(link);
+            Db.ArrangementEvents.Add(sent);
+            outbox.Enqueue(link.Email, $"Please give your consent to the part-time timetable for {PupilName}",
+                $"Dear {link.ParentName},\n\n{SchoolName} has agreed a part-time timetable for {PupilName}, from {Plan.StartDate:d MMMM yyyy} to {Plan.EndDate:d MMMM yyyy}. It needs your written consent before it starts. Please read the plan and give your consent by typing your name, using this link:\n{links.For(Request, $"/Sign?token={token}")}\n\nThe link works once and expires on {LondonClock.ToLondon(link.ExpiresAt):d MMMM yyyy}. You do not need an account. If you do not agree, do not use the link: your child stays on a full-time timetable. If you would rather sign on paper, contact the school.");
+        }
+        catch (DomainRuleException e)
+        {
+            Party = ConsentParty.Parent;
+            ModelState.AddModelError(e.Field switch { "Email" => nameof(LinkEmail), "ParentName" => nameof(LinkName), _ => "" }, e.Message);
             return Page();
         }
 
@@ -161,6 +206,7 @@ public sealed class ConsentsModel(AuditTrail audit) : CasePageModel
         Recorded = await Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == id).OrderByDescending(c => c.RecordedAt).ToListAsync();
         Gates = await StartGatesAsync(null, Profile, Pupil.Flags);
         CanStart = PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), Profile.PartTime);
+        LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
         return true;
     }
 }

@@ -191,6 +191,36 @@ public sealed partial class PartTimeCaseTests : AppTest
     }
 
     [Fact]
+    public async Task The_parent_consents_by_typed_name_through_a_one_time_emailed_link_with_the_plan_they_read_kept_as_evidence()
+    {
+        // 002 §4.2(1) written parental consent, given the way the flexi agreement is signed (ADR 0014): no account, once.
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "castlehill"));
+        var id = CaseId(await head.PostFormAsync("/PartTime/Propose", Plan(await PupilAsync("Castle Hill", 8))));
+        await PostWithVersionAsync(head, $"/Cases/{id}/Approval", ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-16"));
+        var consents = $"/Cases/{id}/Consents";
+        Assert.Contains("email address, like name@example.com", await (await head.PostFormAsync(consents, consents + "?handler=SendLink", ("LinkName", "Sarah Example"), ("LinkEmail", "nope"))).HtmlAsync(), StringComparison.Ordinal);
+        var email = $"parent-{id:N}@example.org";
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(consents, consents + "?handler=SendLink", ("LinkName", "Sarah Example"), ("LinkEmail", email))).StatusCode);
+        var token = Regex.Match(await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT text_body FROM outbox_messages WHERE \"to\" = '{email}'"), @"/Sign\?token=([\w-]+)").Groups[1].Value;
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM agreement_signature_links WHERE token_hash = '{token}'")); // only its hash is kept
+
+        var parent = Factory.NewClient();
+        var url = $"/Sign?token={token}";
+        Assert.Contains("Give your consent to the part-time timetable for", await (await parent.GetAsync(url)).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal("application/pdf", (await parent.GetAsync($"/Sign?handler=Agreement&token={token}")).Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Confirm that you have read the plan", await (await parent.PostFormAsync(url, url, ("token", token), ("TypedName", "Sarah Example"))).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("Consent given", await (await parent.PostFormAsync(url, url, ("token", token), ("TypedName", "Sarah Example"), ("Confirmed", "true"))).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(1L, await Records.CountAsync($"""
+            SELECT count(*) FROM arrangement_consents c JOIN case_documents d ON d.id = c.evidence_document_id
+             WHERE c.arrangement_id = '{id}' AND c.party = 'Parent' AND c.answer = 'Given' AND c.by = 'Sarah Example (typed name through the emailed link)' AND d.kind = 'PartTimePlan'
+            """));
+        Assert.Contains("already been used", await (await parent.GetAsync(url)).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("Completed", await (await head.GetAsync(consents)).HtmlAsync(), StringComparison.Ordinal);
+        // Once consent is given, no further link is sent.
+        Assert.Contains("still needed", await (await head.PostFormAsync(consents, consents + "?handler=SendLink", ("LinkName", "Sarah Example"), ("LinkEmail", email))).HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_parent_who_refuses_consent_leaves_the_pupil_full_time()
     {
         var head = await Factory.SignInAsync(FlexiFactory.Email("head", "castlehill"));
