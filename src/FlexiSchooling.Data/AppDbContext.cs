@@ -100,6 +100,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Domain.Arrangements.ArrangementConsent> ArrangementConsents => Set<Domain.Arrangements.ArrangementConsent>();
 
+    public DbSet<Domain.Arrangements.WelfareCheck> WelfareChecks => Set<Domain.Arrangements.WelfareCheck>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -245,6 +245,31 @@ public sealed class PartTimeTests
         Assert.False(CaseRules.ReviewNeedsParentSignature(ArrangementKind.FlexiSchooling));
     }
 
+    [Fact]
+    public void A_welfare_check_is_due_on_each_school_day_without_time_in_school_and_recorded_once_with_what_it_found()
+    {
+        // 004 §9.6: "where this is not the case … additional safety and welfare checks are made".
+        var hinckley = Profile(PolicyTemplates.Hinckley).PartTime;
+        var arrangement = Approved();
+        var mondayToThursday = SessionPattern.Of(SessionPattern.Weekdays.Where(d => d != DayOfWeek.Friday).Select(d => (d, Session.AM)));
+        var plan = PartTimePlan.Draft(arrangement, Plan(Monday6January, new DateOnly(2025, 3, 28), new PartTimePhase(Monday6January, mondayToThursday.Bits, 10m), new PartTimePhase(new DateOnly(2025, 2, 3), Mornings.Bits, 12m)));
+        Assert.Empty(PartTimeRules.WelfareChecksDue(arrangement, plan, Spring2025(), hinckley, Monday6January, new DateOnly(2025, 1, 31))); // not started yet
+        PartTimeRules.Start(arrangement, plan, [], hinckley, Spring2025(), new DateOnly(2011, 5, 1), Monday6January, Monday6January, null, Now);
+        // The Fridays of the first phase only: from 3 February every day has a morning in school.
+        Assert.Equal([new DateOnly(2025, 1, 10), new DateOnly(2025, 1, 17), new DateOnly(2025, 1, 24), new DateOnly(2025, 1, 31)],
+            PartTimeRules.WelfareChecksDue(arrangement, plan, Spring2025(), hinckley, Monday6January, new DateOnly(2025, 2, 28)));
+        var missing = PartTimeRules.MissingWelfareChecks(arrangement, plan, Spring2025(), hinckley, [new DateOnly(2025, 1, 10)], new DateOnly(2025, 1, 24));
+        Assert.Equal([FollowUpKind.WelfareCheck, FollowUpKind.WelfareCheck], missing.Select(m => m.Kind));
+        Assert.Contains("Due today", missing[^1].Why, StringComparison.Ordinal);
+
+        Assert.Equal("welfare-check-due-day", Refused(() => WelfareCheck.Record(arrangement, due: false, false, new DateOnly(2025, 1, 9), WelfareCheckMethod.Phone, "Fine", new DateOnly(2025, 1, 10), null, Now)).Rule);
+        Assert.Equal("welfare-check-once-a-day", Refused(() => WelfareCheck.Record(arrangement, true, alreadyRecorded: true, new DateOnly(2025, 1, 10), WelfareCheckMethod.Phone, "Fine", new DateOnly(2025, 1, 10), null, Now)).Rule);
+        Assert.Equal("welfare-check-outcome", Refused(() => WelfareCheck.Record(arrangement, true, false, new DateOnly(2025, 1, 10), WelfareCheckMethod.Phone, " ", new DateOnly(2025, 1, 10), null, Now)).Rule);
+        Assert.Equal("welfare-check-not-future", Refused(() => WelfareCheck.Record(arrangement, true, false, new DateOnly(2025, 1, 17), WelfareCheckMethod.Phone, "Fine", new DateOnly(2025, 1, 10), null, Now)).Rule);
+        var (check, _) = WelfareCheck.Record(arrangement, true, false, new DateOnly(2025, 1, 10), WelfareCheckMethod.HomeVisit, "Seen at home; well", new DateOnly(2025, 1, 10), null, Now);
+        Assert.Equal((arrangement.PupilId, WelfareCheckMethod.HomeVisit), (check.PupilId, check.Method));
+    }
+
     private static Arrangement Proposed() =>
         Arrangement.Propose(ArrangementKind.PartTimeTimetable, School, Guid.NewGuid(), new DateOnly(2025, 1, 2), "Mr Year-Leader", "Head of year", null, null, Now).Case;
 

@@ -229,3 +229,16 @@ internal sealed class ArrangementConsentConfiguration : IEntityTypeConfiguration
         b.HasIndex(x => new { x.ArrangementId, x.Party });
     }
 }
+
+internal sealed class WelfareCheckConfiguration : IEntityTypeConfiguration<WelfareCheck>
+{
+    public void Configure(EntityTypeBuilder<WelfareCheck> b)
+    {
+        b.ToTable("welfare_checks");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Method).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Outcome).HasMaxLength(2000);
+        b.HasOne<Arrangement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.ArrangementId, x.Date }).IsUnique();
+    }
+}

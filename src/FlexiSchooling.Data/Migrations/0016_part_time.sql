@@ -60,3 +60,26 @@ ALTER TABLE arrangement_reviews ADD parent_signed_by character varying(200);
 -- The parent's one-time link also gives consent to a part-time timetable's plan (002 §4.2(1); 003 appendix 1).
 ALTER TABLE agreement_signature_links ADD purpose character varying(20) NOT NULL DEFAULT 'Agreement';
 ALTER TABLE agreement_signature_links ALTER COLUMN purpose DROP DEFAULT;
+
+-- Safety and welfare checks on days a part-time timetable gives no time in school (004 §9.6, §9.7): one a day, kept.
+CREATE TABLE welfare_checks (
+    id uuid NOT NULL,
+    trust_id uuid NOT NULL,
+    school_id uuid NOT NULL,
+    arrangement_id uuid NOT NULL,
+    pupil_id uuid NOT NULL,
+    date date NOT NULL,
+    method character varying(20) NOT NULL,
+    outcome character varying(2000) NOT NULL,
+    recorded_by uuid,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_welfare_checks" PRIMARY KEY (id),
+    CONSTRAINT "FK_welfare_checks_arrangements_arrangement_id" FOREIGN KEY (arrangement_id) REFERENCES arrangements (id) ON DELETE RESTRICT
+);
+
+CREATE UNIQUE INDEX "IX_welfare_checks_arrangement_id_date" ON welfare_checks (arrangement_id, date);
+
+ALTER TABLE welfare_checks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE welfare_checks FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON welfare_checks USING (trust_id = app_current_trust()) WITH CHECK (trust_id = app_current_trust());
+GRANT SELECT, INSERT ON welfare_checks TO flexi_app;

@@ -74,10 +74,11 @@ public enum FollowUpKind
     MissingEducation,
     AttendanceWave,
     PenaltyNoticeThreshold,
+    WelfareCheck,
 }
 
 /// <summary>One thing to do about one pupil, and why it is there.</summary>
-public sealed record FollowUpItem(Guid PupilId, FollowUpKind Kind, string Why, int Priority);
+public sealed record FollowUpItem(Guid PupilId, FollowUpKind Kind, string Why, int Priority, string? Link = null);
 
 /// <summary>What the worklist reads about one pupil.</summary>
 public sealed record FollowUpPupil(Guid Id, PupilFlags Flags, IReadOnlyList<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> Marks, AttendanceFigures YearToDate, IReadOnlyList<AbsenceContact> Contacts);

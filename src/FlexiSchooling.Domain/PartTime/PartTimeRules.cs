@@ -216,6 +216,38 @@ public static class PartTimeRules
         [.. SessionPattern.Weekdays.Where(d => !phase.Pattern.InSchool(d, Session.AM) && !phase.Pattern.InSchool(d, Session.PM))];
 
     /// <summary>
+    /// 004 §9.6: where the profile asks for them, a safety and welfare check is due on each school day the running
+    /// timetable gives the pupil no time in school (from its start to its last day).
+    /// </summary>
+    public static bool WelfareCheckDue(Arrangement arrangement, PartTimePlan plan, SchoolCalendar calendar, PartTimeSettings settings, DateOnly date) =>
+        settings.WelfareChecksOnDaysWithoutOnSiteProvision
+        && arrangement.StartedOn is { } started && date >= started && date <= (arrangement.EndsOn ?? plan.EndDate)
+        && calendar.IsSchoolDay(date)
+        && plan.PhaseOn(date) is { } phase && DaysWithoutOnSiteProvision(phase).Contains(date.DayOfWeek);
+
+    /// <summary>The days in a period a welfare check is due (<see cref="WelfareCheckDue"/>).</summary>
+    public static IReadOnlyList<DateOnly> WelfareChecksDue(Arrangement arrangement, PartTimePlan plan, SchoolCalendar calendar, PartTimeSettings settings, DateOnly from, DateOnly to) =>
+        [.. Enumerable.Range(0, Math.Max(0, to.DayNumber - from.DayNumber + 1)).Select(from.AddDays).Where(d => WelfareCheckDue(arrangement, plan, calendar, settings, d))];
+
+    /// <summary>
+    /// The follow-up list's items for a running timetable (004 §9.6): each day a welfare check was due, up to today,
+    /// with none recorded — a safeguarding gap the attendance officer closes by recording the check.
+    /// </summary>
+    public static IReadOnlyList<FollowUpItem> MissingWelfareChecks(Arrangement arrangement, PartTimePlan plan, SchoolCalendar calendar, PartTimeSettings settings, IEnumerable<DateOnly> recorded, DateOnly today)
+    {
+        if (arrangement.Stage != ArrangementStage.Running || arrangement.StartedOn is not { } started)
+        {
+            return [];
+        }
+
+        var done = recorded.ToHashSet();
+        return [.. WelfareChecksDue(arrangement, plan, calendar, settings, started, today).Where(d => !done.Contains(d))
+            .Select(d => new FollowUpItem(arrangement.PupilId, FollowUpKind.WelfareCheck,
+                $"{(d == today ? "Due today" : "Not recorded")}: {d:ddd d MMM}, a day the part-time timetable gives no time in school (004 §9.6).", d == today ? 2 : 1,
+                $"/Cases/{arrangement.Id}/WelfareChecks"))];
+    }
+
+    /// <summary>
     /// Starts an approved timetable whose gates are met (<see cref="Arrangement.Start"/>, on its agreed start date or the
     /// day it really began): each phase's sessions out of school go into the register as expected marks — C2, or X for a
     /// pupil below compulsory school age — not expected in school, until the phase ends; its first review falls due at

@@ -27,6 +27,10 @@ public static class DemoPartTime
 
     private static SessionPattern Mornings => SessionPattern.Of(SessionPattern.Weekdays.Select(d => (d, Session.AM)));
 
+    /// <summary>Monday to Thursday mornings: Friday has no time in school, so a welfare check is due each Friday (004 §9.6).</summary>
+    private static SessionPattern MondayToThursdayMornings(params DayOfWeek[] fullDays) =>
+        SessionPattern.Of([.. SessionPattern.Weekdays.Where(d => d != DayOfWeek.Friday).Select(d => (d, Session.AM)), .. fullDays.Select(d => (d, Session.PM))]);
+
     private static SessionPattern MorningsAnd(params DayOfWeek[] fullDays) =>
         SessionPattern.Of([.. SessionPattern.Weekdays.Select(d => (d, Session.AM)), .. fullDays.Select(d => (d, Session.PM))]);
 
@@ -38,20 +42,20 @@ public static class DemoPartTime
         // Hinckley: twelve weeks from the Monday ten weeks ago, so the plan is in its eleventh week.
         await SeedCaseAsync(db, documents, HinckleySchool, "castlehill", approver: "head", thisMonday.AddDays(-70), weeks: 12, yearGroup: 9,
             ["medical", "reintegration"],
-            [(0, Mornings, 12.5m), (28, MorningsAnd(DayOfWeek.Tuesday, DayOfWeek.Thursday), 17m), (56, MorningsAnd(DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday), 21.5m)],
+            [(0, MondayToThursdayMornings(), 10m), (28, MorningsAnd(DayOfWeek.Tuesday, DayOfWeek.Thursday), 17m), (56, MorningsAnd(DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday), 21.5m)],
             "After a long illness (post-viral fatigue), agreed with the school nurse and the family's GP: an individual health care plan, a quiet room at lunch, and a weekly check-in with the head of year.",
-            "Mornings for four weeks, then two full days, then four; full time from week thirteen.", today, time, cancellationToken);
+            "Mornings for four weeks, then two full days, then four; full time from week thirteen.", today, leaveLatestCheckMissing: false, cancellationToken);
 
         // EMET: approved by the AP leader (004 §9.5), to the end of term, reviewed half-termly.
         await SeedCaseAsync(db, documents, EmetSchool, "millbrook", approver: "apleader", thisMonday.AddDays(-21), weeks: 7, yearGroup: 8,
             ["emotional-social-send"],
-            [(0, MorningsAnd(DayOfWeek.Wednesday), 15m), (28, MorningsAnd(DayOfWeek.Monday, DayOfWeek.Wednesday, DayOfWeek.Friday), 20m)],
+            [(0, MondayToThursdayMornings(DayOfWeek.Wednesday), 13m), (28, MorningsAnd(DayOfWeek.Monday, DayOfWeek.Wednesday, DayOfWeek.Friday), 20m)],
             "SEN support plan for anxiety: a mentor from the pastoral team, sessions with the school's counsellor, and a pass to the inclusion room.",
-            "Mornings and Wednesdays, then three full days; full time from January after a review with the family.", today, time, cancellationToken);
+            "Mornings and Wednesdays, then three full days; full time from January after a review with the family.", today, leaveLatestCheckMissing: true, cancellationToken);
     }
 
     private static async Task SeedCaseAsync(AppDbContext db, DocumentRenderer? documents, string schoolName, string slug, string approver, DateOnly startAround, int weeks, int yearGroup,
-        List<string> reasons, (int Days, SessionPattern InSchool, decimal Hours)[] phases, string supportPlan, string reintegration, DateOnly today, TimeProvider time, CancellationToken cancellationToken)
+        List<string> reasons, (int Days, SessionPattern InSchool, decimal Hours)[] phases, string supportPlan, string reintegration, DateOnly today, bool leaveLatestCheckMissing, CancellationToken cancellationToken)
     {
         var school = await db.Schools.AsNoTracking().SingleAsync(s => s.Name == schoolName, cancellationToken);
         var trustName = await db.Trusts.Where(t => t.Id == school.TrustId).Select(t => t.Name).SingleAsync(cancellationToken);
@@ -139,6 +143,17 @@ public static class DemoPartTime
             db.ArrangementReviews.Add(scheduled);
             db.ArrangementEvents.Add(scheduledEvent);
             review = scheduled;
+        }
+
+        // 7. The welfare checks on Fridays without time in school (004 §9.6); at Millbrook the latest is still missing, so the
+        // attendance officer's follow-up list asks for it.
+        var due = PartTimeRules.WelfareChecksDue(arrangement, plan, calendar, part, startOn, today.AddDays(-1));
+        foreach (var date in leaveLatestCheckMissing ? due.SkipLast(1) : due)
+        {
+            var (check, checkedOn) = WelfareCheck.Record(arrangement, due: true, alreadyRecorded: false, date, WelfareCheckMethod.Phone,
+                $"Spoke to {parent.Name} and to the pupil at midday: working through the set tasks, well and safe.", today, proposer.Id, DemoSupport.At(date).AddHours(3));
+            db.WelfareChecks.Add(check);
+            db.ArrangementEvents.Add(checkedOn);
         }
 
         DemoSupport.StampTrust(db, school.TrustId);

@@ -38,13 +38,27 @@ public sealed class FollowUpModel : AppPageModel
             .GroupBy(w => w.PupilId).ToDictionary(g => g.Key, g => g.Aggregate(AttendanceFigures.Zero, (sum, w) => sum + w.Figures));
         var contacts = (await Db.AbsenceContacts.AsNoTracking().Where(c => c.SchoolId == school.Id && c.OnDate >= year.Start).ToListAsync()).ToLookup(c => c.PupilId);
 
+        // Welfare checks due on days a running part-time timetable gives no time in school (004 §9.6), by the rules of
+        // the profile version each was approved under.
+        var welfare = new List<FollowUpItem>();
+        var running = await Db.Arrangements.AsNoTracking().Where(a => a.SchoolId == school.Id && a.Kind == Domain.Arrangements.ArrangementKind.PartTimeTimetable && a.Stage == Domain.Arrangements.ArrangementStage.Running).ToListAsync();
+        foreach (var arrangement in running)
+        {
+            var plan = await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == arrangement.Id);
+            var recorded = await Db.WelfareChecks.AsNoTracking().Where(c => c.ArrangementId == arrangement.Id).Select(c => c.Date).ToListAsync();
+            var decidedUnder = (await SchoolRules.DecidedUnderAsync(Db, arrangement)).Settings.PartTime;
+            welfare.AddRange(Domain.PartTime.PartTimeRules.MissingWelfareChecks(arrangement, plan, calendar, decidedUnder, recorded, today));
+        }
+
+        var welfareByPupil = welfare.ToLookup(w => w.PupilId);
+
         Pupils = [.. pupils
             .Select(p => new
             {
                 Pupil = p,
-                Items = FollowUp.For(
+                Items = (IReadOnlyList<FollowUpItem>)[.. FollowUp.For(
                     new FollowUpPupil(p.Id, p.Flags, [.. marks[p.Id].Select(m => (m.Date, m.Session, m.Code, m.Category))], ytd.GetValueOrDefault(p.Id, AttendanceFigures.Zero), [.. contacts[p.Id]]),
-                    calendar, settings, today),
+                    calendar, settings, today), .. welfareByPupil[p.Id]],
             })
             .Where(x => x.Items.Count > 0)
             .OrderBy(x => x.Items.Min(i => i.Priority)).ThenBy(x => x.Pupil.LegalSurname)
@@ -62,12 +76,13 @@ public sealed class FollowUpModel : AppPageModel
         FollowUpKind.MissingEducation => "CME referral",
         FollowUpKind.AttendanceWave => "Attendance wave",
         FollowUpKind.PenaltyNoticeThreshold => "Penalty notice threshold",
+        FollowUpKind.WelfareCheck => "Welfare check",
     };
 
     public static string Colour(FollowUpKind kind) => kind switch
     {
         FollowUpKind.TellSocialWorker or FollowUpKind.MissingEducation => "govuk-tag--red",
-        FollowUpKind.FirstDayContact or FollowUpKind.HomeVisit => "govuk-tag--orange",
+        FollowUpKind.FirstDayContact or FollowUpKind.HomeVisit or FollowUpKind.WelfareCheck => "govuk-tag--orange",
         FollowUpKind.UnexplainedAbsence => "govuk-tag--yellow",
         FollowUpKind.AttendanceWave or FollowUpKind.PenaltyNoticeThreshold => "govuk-tag--purple",
     };

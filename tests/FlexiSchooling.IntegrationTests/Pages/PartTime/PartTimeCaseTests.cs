@@ -238,6 +238,37 @@ public sealed partial class PartTimeCaseTests : AppTest
     }
 
     [Fact]
+    public async Task A_missing_welfare_check_is_on_the_follow_up_list_until_the_attendance_officer_records_it()
+    {
+        // 004 §9.6: on a day with no time in school, an extra safety and welfare check. The demo's Millbrook timetable has no
+        // time in school on Fridays, and its latest Friday's check is missing.
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "millbrook"));
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db),
+            "SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name = 'Millbrook Community School' AND a.kind = 'PartTimeTimetable' AND a.stage = 'Running'");
+        var missing = await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"""
+            SELECT max(m."date") FROM attendance_marks m JOIN arrangements a ON a.pupil_id = m.pupil_id
+             WHERE a.id = '{id}' AND extract(isodow FROM m."date") = 5 AND m."date" >= a.started_on
+            """);
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM welfare_checks WHERE arrangement_id = '{id}' AND date = '{missing:yyyy-MM-dd}'"));
+        Assert.True(await Records.CountAsync($"SELECT count(*) FROM welfare_checks WHERE arrangement_id = '{id}'") >= 1);
+        var followUp = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
+        Assert.Contains($"Not recorded: {missing:ddd d MMM}, a day the part-time timetable gives no time in school", followUp, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Cases/{id}/WelfareChecks\"", followUp, StringComparison.Ordinal);
+
+        // Refused at its field, nothing saved: a day with time in school, and a day already checked.
+        var page = $"/Cases/{id}/WelfareChecks";
+        var thursday = missing.AddDays(-1).ToString("yyyy-MM-dd");
+        Assert.Contains("No welfare check is due on", await (await officer.PostFormAsync(page, ("Input.Date", thursday), ("Input.Method", "Phone"), ("Input.Outcome", "Spoke to mum"))).HtmlAsync(), StringComparison.Ordinal);
+        var checkedFriday = missing.AddDays(-7).ToString("yyyy-MM-dd");
+        Assert.Contains("already recorded", await (await officer.PostFormAsync(page, ("Input.Date", checkedFriday), ("Input.Method", "Phone"), ("Input.Outcome", "Spoke to mum"))).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await officer.PostFormAsync(page, ("Input.Date", missing.ToString("yyyy-MM-dd")), ("Input.Method", "HomeVisit"), ("Input.Outcome", "Visited at 11:00: the pupil was working on maths with mum; well and safe."))).StatusCode);
+        Assert.DoesNotContain($"Not recorded: {missing:ddd d MMM}", await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("Home visit", await (await officer.GetAsync(page)).HtmlAsync(), StringComparison.Ordinal);
+        // A teacher, who may not see cases, cannot open them at all.
+        Assert.Equal(HttpStatusCode.NotFound, (await (await Factory.SignInAsync(FlexiFactory.Email("teacher", "millbrook"))).GetAsync(page)).StatusCode);
+    }
+
+    [Fact]
     public async Task The_demo_has_a_running_hinckley_timetable_in_its_eleventh_week_with_a_review_overdue_and_one_approved_by_emets_ap_leader()
     {
         var castleHill = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db),
