@@ -163,13 +163,14 @@ public sealed class FlexiTests
         var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
         arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
         var olol = Flexi(PolicyTemplates.OurLadyOfLourdes);
-        Assert.Equal(6, FlexiRules.StartGates(arrangement, null, null, olol).Count); // OLoL also tells the trust (002 §5.1)
-        Assert.Equal(5, FlexiRules.StartGates(arrangement, null, null, Flexi(PolicyTemplates.Ddat)).Count);
+        Assert.Equal(6, FlexiRules.StartGates(null, null, [], olol).Count); // OLoL also tells the trust (002 §5.1)
+        Assert.Equal(5, FlexiRules.StartGates(null, null, [], Flexi(PolicyTemplates.Ddat)).Count);
+        var told = new List<ArrangementConsent>();
 
         var pattern = SessionPattern.Of(SessionPattern.Weekdays.Take(4).SelectMany(d => new[] { (d, Attendance.Session.AM), (d, Attendance.Session.PM) }));
         var (agreement, _) = FlexiAgreement.DraftFor(arrangement, new AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", new DateOnly(2025, 5, 12), pattern), Summer2025(), null, Now);
         var (risk, _) = RiskAssessments.RiskAssessment.Start(arrangement, RiskAssessments.RiskTemplates.For(ArrangementKind.FlexiSchooling, PolicyTemplates.OurLadyOfLourdes), null, Now);
-        void Refused() => Assert.Equal("start-needs-every-gate", Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), agreement.StartDate, today, today, null, Now)).Rule);
+        void Refused() => Assert.Equal("start-needs-every-gate", Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(agreement, risk, told, olol), agreement.StartDate, today, today, null, Now)).Rule);
 
         Refused();
         agreement.Sign(arrangement, parent: true, "Sarah Patel", today, today, null, Now);
@@ -179,12 +180,25 @@ public sealed class FlexiTests
         risk.Submit(arrangement, Guid.NewGuid(), Now);
         risk.Approve(arrangement, null, Summer2025(), ReviewCadence.Termly, today, Guid.NewGuid(), Now);
         Refused();
-        arrangement.RecordNotification(trust: false, today, "LA flexi-schooling officer", today, null, Now);
-        var e = Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), agreement.StartDate, today, today, null, Now));
+        told.Add(ArrangementConsent.Record(arrangement, FlexiRules.Consents(olol)[0], ConsentAnswer.Told, today, "LA flexi-schooling officer", null, null, today, null, Now).Consent);
+        var e = Assert.Throws<DomainRuleException>(() => arrangement.Start(FlexiRules.StartGates(agreement, risk, told, olol), agreement.StartDate, today, today, null, Now));
         Assert.Contains("the trust notified", e.Message, StringComparison.Ordinal);
-        arrangement.RecordNotification(trust: true, today, "Link DPS", today, null, Now);
-        arrangement.Start(FlexiRules.StartGates(arrangement, agreement, risk, olol), agreement.StartDate, today, today, null, Now);
+        told.Add(ArrangementConsent.Record(arrangement, FlexiRules.Consents(olol)[1], ConsentAnswer.Told, today, "Link DPS", null, null, today, null, Now.AddMinutes(1)).Consent);
+        arrangement.Start(FlexiRules.StartGates(agreement, risk, told, olol), agreement.StartDate, today, today, null, Now);
         Assert.Equal((ArrangementStage.Running, today), (arrangement.Stage, arrangement.StartedOn));
+    }
+
+    [Fact]
+    public void A_notification_is_recorded_once_the_arrangement_is_agreed_dated_on_or_after_the_decision()
+    {
+        // 002 §5.1: the local authority is told of an agreed arrangement; through the one consents mechanism (ADR 0018).
+        var arrangement = Met(new DateOnly(2025, 4, 28), new DateOnly(2025, 5, 1));
+        var la = FlexiRules.Consents(Flexi(PolicyTemplates.Ddat)).Single();
+        Assert.Equal("notify-agreed-case", Assert.Throws<DomainRuleException>(() => ArrangementConsent.Record(arrangement, la, ConsentAnswer.Told, new DateOnly(2025, 5, 2), "LA", null, null, new DateOnly(2025, 5, 2), null, Now)).Rule);
+        arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, Now);
+        Assert.Equal(("notify-agreed-case", "On"), Assert.Throws<DomainRuleException>(() => ArrangementConsent.Record(arrangement, la, ConsentAnswer.Told, new DateOnly(2025, 5, 1), "LA", null, null, new DateOnly(2025, 5, 2), null, Now)) is var e ? (e.Rule, e.Field) : default);
+        var (told, recorded) = ArrangementConsent.Record(arrangement, la, ConsentAnswer.Told, new DateOnly(2025, 5, 2), "Derby City Council, EHE team", null, null, new DateOnly(2025, 5, 2), null, Now);
+        Assert.Equal((ConsentParty.LocalAuthority, "Local authority told"), (told.Party, recorded.What));
     }
 
     [Fact]

@@ -28,8 +28,6 @@ internal sealed class ArrangementConfiguration : IEntityTypeConfiguration<Arrang
         b.Property(x => x.MeetingNotes).HasMaxLength(4000);
         b.Property(x => x.DecisionReason).HasMaxLength(2000);
         b.Property(x => x.LocalAuthorityAgreedBy).HasMaxLength(200);
-        b.Property(x => x.LocalAuthorityNotifiedTo).HasMaxLength(200);
-        b.Property(x => x.TrustNotifiedTo).HasMaxLength(200);
         b.Property(x => x.NoticeGivenBy).HasMaxLength(10);
         b.Property(x => x.EndReason).HasMaxLength(2000);
         b.Property(x => x.Version).IsRowVersion();

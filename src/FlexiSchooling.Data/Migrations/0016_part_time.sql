@@ -83,3 +83,20 @@ ALTER TABLE welfare_checks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE welfare_checks FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON welfare_checks USING (trust_id = app_current_trust()) WITH CHECK (trust_id = app_current_trust());
 GRANT SELECT, INSERT ON welfare_checks TO flexi_app;
+
+-- Flexi's notifications of the local authority and the trust move onto the one consents mechanism (ADR 0018): each
+-- recorded notification becomes a record of its party, with the letter kept for it as evidence where one can be
+-- matched (the notification letters are kept in the order they were sent), then the case's own columns go.
+INSERT INTO arrangement_consents (id, trust_id, school_id, arrangement_id, party, kind, what, answer, "on", by, note, evidence_document_id, recorded_by, recorded_at)
+SELECT gen_random_uuid(), a.trust_id, a.school_id, a.id, n.party, 'Notification', n.what, 'Told', n.notified_on, n.notified_to, NULL,
+       (SELECT d.id FROM case_documents d WHERE d.arrangement_id = a.id AND d.kind = 'LocalAuthorityNotification' ORDER BY d.created_at OFFSET n.ordinal LIMIT 1),
+       NULL, now()
+  FROM arrangements a
+ CROSS JOIN LATERAL (VALUES ('LocalAuthority', 'The local authority notified', a.local_authority_notified_on, a.local_authority_notified_to, 0),
+                            ('Trust', 'The trust notified', a.trust_notified_on, a.trust_notified_to, 1)) AS n(party, what, notified_on, notified_to, ordinal)
+ WHERE n.notified_on IS NOT NULL;
+
+ALTER TABLE arrangements DROP COLUMN local_authority_notified_on;
+ALTER TABLE arrangements DROP COLUMN local_authority_notified_to;
+ALTER TABLE arrangements DROP COLUMN trust_notified_on;
+ALTER TABLE arrangements DROP COLUMN trust_notified_to;

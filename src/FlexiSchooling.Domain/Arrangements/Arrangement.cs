@@ -117,14 +117,6 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
 
     public string? LocalAuthorityAgreedBy { get; private set; }
 
-    public DateOnly? LocalAuthorityNotifiedOn { get; private set; }
-
-    public string? LocalAuthorityNotifiedTo { get; private set; }
-
-    public DateOnly? TrustNotifiedOn { get; private set; }
-
-    public string? TrustNotifiedTo { get; private set; }
-
     public DateOnly? StartedOn { get; private set; }
 
     public DateOnly? NoticeGivenOn { get; private set; }
@@ -267,31 +259,6 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
             ? outcome == DecisionOutcome.Agreed ? "Request agreed" : "Request declined"
             : outcome == DecisionOutcome.Agreed ? "Plan approved" : "Plan not approved";
         return Event(what, $"Decided on {decidedOn:d MMMM yyyy}{late}." + (outcome == DecisionOutcome.Declined && DecisionReason is { } why ? $" {why}" : ""), userId, now);
-    }
-
-    /// <summary>The local authority (and, where the profile says, the trust) told of the arrangement (002 §5.1).</summary>
-    public ArrangementEvent RecordNotification(bool trust, DateOnly notifiedOn, string notifiedTo, DateOnly today, Guid? userId, DateTimeOffset now)
-    {
-        if (Stage != ArrangementStage.Agreed)
-        {
-            throw new DomainRuleException("notify-agreed-case", "Notifications are recorded once the request is agreed and before the arrangement starts.");
-        }
-
-        if (notifiedOn > today || notifiedOn < DecidedOn)
-        {
-            throw new DomainRuleException("notify-date", "The date is on or after the decision and not in the future.", "NotifiedOn");
-        }
-
-        if (trust)
-        {
-            (TrustNotifiedOn, TrustNotifiedTo) = (notifiedOn, notifiedTo.Trim());
-        }
-        else
-        {
-            (LocalAuthorityNotifiedOn, LocalAuthorityNotifiedTo) = (notifiedOn, notifiedTo.Trim());
-        }
-
-        return Event(trust ? "Trust notified" : "Local authority notified", $"{notifiedTo.Trim()}, {notifiedOn:d MMMM yyyy}.", userId, now);
     }
 
     /// <summary>

@@ -115,6 +115,12 @@ public sealed class ArrangementConsent : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("consent-before-start", "Consents and notifications are recorded before the arrangement starts.");
         }
 
+        // A party is told of an arrangement once it is agreed (002 §5.1; 003 "notify the local authority … immediately").
+        if (requirement.Kind == ConsentKind.Notification && (arrangement.Stage != ArrangementStage.Agreed || on < arrangement.DecidedOn))
+        {
+            throw new DomainRuleException("notify-agreed-case", $"A notification is recorded once the arrangement is agreed and before it starts, dated on or after the decision{(arrangement.DecidedOn is { } d ? $" ({d:d MMMM yyyy})" : "")}.", "On");
+        }
+
         if ((requirement.Kind == ConsentKind.Notification) != (answer == ConsentAnswer.Told))
         {
             throw new DomainRuleException("consent-answer-fits", requirement.Kind == ConsentKind.Notification

@@ -118,27 +118,37 @@ public static class FlexiRules
     }
 
     /// <summary>
+    /// Whom a flexi arrangement tells before it starts, through the one consents mechanism: the local authority (002
+    /// §5.1; 000 §5: the LA is responsible for the suitability of the home part), and at OLoL the trust's link DPS.
+    /// </summary>
+    public static IReadOnlyList<ConsentRequirement> Consents(FlexiSettings settings)
+    {
+        List<ConsentRequirement> needed = [new(ConsentParty.LocalAuthority, ConsentKind.Notification, "The local authority notified", "002 §5.1; 000 §5", "Headteacher or designated safeguarding lead")];
+        if (settings.NotifyTrust)
+        {
+            needed.Add(new(ConsentParty.Trust, ConsentKind.Notification, "The trust notified", "002 §5.1", "Headteacher (to the trust's link DPS)"));
+        }
+
+        return needed;
+    }
+
+    /// <summary>
     /// What must be true before a flexi arrangement starts (000 §4: "it does not start until signed by
     /// parents and school"; 002 §5 and appendix 8: the DSL's risk assessment; 002 §5.1: the local authority,
-    /// and at OLoL the trust's link DPS, told), each with who acts.
+    /// and at OLoL the trust's link DPS, told — <see cref="Consents"/>), each with who acts.
     /// </summary>
-    public static IReadOnlyList<Gate> StartGates(Arrangement arrangement, FlexiAgreement? agreement, RiskAssessments.RiskAssessment? latestRiskAssessment, FlexiSettings settings)
+    public static IReadOnlyList<Gate> StartGates(FlexiAgreement? agreement, RiskAssessments.RiskAssessment? latestRiskAssessment, IEnumerable<ArrangementConsent> recorded, FlexiSettings settings)
     {
         var approved = latestRiskAssessment is { Status: RiskAssessments.RiskAssessmentStatus.Approved };
-        List<Gate> gates =
+        var told = recorded.ToList();
+        return
         [
             new("The agreement drawn up", "Headteacher or designated safeguarding lead", agreement is not null),
             new("The agreement signed by the parent", "The parent, in person or through the emailed link", agreement?.ParentSignedOn is not null),
             new("The agreement signed for the school", "Headteacher", agreement?.SchoolSignedOn is not null),
             new("The risk assessment approved", "Designated safeguarding lead; approved by a headteacher or DSL", approved),
-            new("The local authority notified", "Headteacher or designated safeguarding lead", arrangement.LocalAuthorityNotifiedOn is not null),
+            .. Consents(settings).Select(c => c.AsGate(told)),
         ];
-        if (settings.NotifyTrust)
-        {
-            gates.Add(new("The trust notified", "Headteacher (to the trust's link DPS)", arrangement.TrustNotifiedOn is not null));
-        }
-
-        return gates;
     }
 
     /// <summary>

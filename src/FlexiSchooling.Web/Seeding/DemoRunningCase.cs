@@ -125,15 +125,20 @@ public static class DemoRunningCase
 
         // The local authority told (002 §5.1; 000 §5), and the trust too where the profile says (OLoL).
         var notifiedOn = DemoFlexi.SchoolDaysBefore(calendar, startOn, 13);
-        foreach (var toTrust in settings.NotifyTrust ? new[] { false, true } : [false])
+        var told = new List<ArrangementConsent>();
+        foreach (var requirement in FlexiRules.Consents(settings))
         {
+            var toTrust = requirement.Party == ConsentParty.Trust;
             var to = toTrust ? $"{trustName}, the link director of performance and standards" : $"{school.LocalAuthority} County Council, elective home education and flexi-schooling team";
-            db.ArrangementEvents.Add(arrangement.RecordNotification(toTrust, notifiedOn, to, today, head.Id, day(13)));
-            await DemoSupport.KeepAsync(db, documents, arrangement, FlexiDocuments.Notification(school, trustName, notifiedOn, to, toTrust, pupil, arrangement, agreement, settings, head.DisplayName), head.Id, day(13), cancellationToken);
+            var letter = await DemoSupport.KeepAsync(db, documents, arrangement, FlexiDocuments.Notification(school, trustName, notifiedOn, to, toTrust, pupil, arrangement, agreement, settings, head.DisplayName), head.Id, day(13), cancellationToken);
+            var (consent, recorded) = ArrangementConsent.Record(arrangement, requirement, ConsentAnswer.Told, notifiedOn, to, null, letter.Id, today, head.Id, day(13));
+            db.ArrangementConsents.Add(consent);
+            db.ArrangementEvents.Add(recorded);
+            told.Add(consent);
         }
 
         // 7. The start, once every gate is met: home sessions in the register, the first review at the cadence.
-        db.AddStart(FlexiRules.Start(arrangement, agreement, FlexiRules.StartGates(arrangement, agreement, assessment, settings), settings, calendar, startOn, today, head.Id, day(1)));
+        db.AddStart(FlexiRules.Start(arrangement, agreement, FlexiRules.StartGates(agreement, assessment, told, settings), settings, calendar, startOn, today, head.Id, day(1)));
 
         DemoSupport.StampTrust(db, school.TrustId);
         await db.SaveChangesAsync(cancellationToken);

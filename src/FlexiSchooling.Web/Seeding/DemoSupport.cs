@@ -28,7 +28,11 @@ internal static class DemoSupport
     public static DateTimeOffset At(DateOnly date) => LondonClock.AtLondon(date, new TimeOnly(9, 30));
 
     /// <summary>Produces a case document with the pages' own builder and renderer, and keeps it with the case.</summary>
-    public static async Task KeepAsync<TModel>(AppDbContext db, Documents.DocumentRenderer documents, Domain.Arrangements.Arrangement arrangement, Documents.CaseDocumentToKeep<TModel> document, Guid userId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        db.CaseDocuments.Add(new Domain.Arrangements.CaseDocument(arrangement.SchoolId, arrangement.Id, document.Kind, document.FileName, "application/pdf",
-            await documents.PdfAsync(document.Template, document.Model, cancellationToken), userId, at));
+    public static async Task<Domain.Arrangements.CaseDocument> KeepAsync<TModel>(AppDbContext db, Documents.DocumentRenderer documents, Domain.Arrangements.Arrangement arrangement, Documents.CaseDocumentToKeep<TModel> document, Guid userId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var kept = new Domain.Arrangements.CaseDocument(arrangement.SchoolId, arrangement.Id, document.Kind, document.FileName, "application/pdf",
+            await documents.PdfAsync(document.Template, document.Model, cancellationToken), userId, at);
+        db.CaseDocuments.Add(kept);
+        return kept;
+    }
 }

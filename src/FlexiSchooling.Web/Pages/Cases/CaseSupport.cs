@@ -48,7 +48,11 @@ public abstract class CasePageModel : AppPageModel
     /// Produces a document as PDF and keeps it with the case, as part of the caller's save (ADR 0013). When it
     /// cannot be produced, <paramref name="failure"/> is shown and false returned, so the caller saves nothing.
     /// </summary>
-    protected async Task<bool> KeepDocumentAsync<TModel>(Documents.DocumentRenderer documents, Documents.CaseDocumentToKeep<TModel> document, string failure, DateTimeOffset now)
+    protected async Task<bool> KeepDocumentAsync<TModel>(Documents.DocumentRenderer documents, Documents.CaseDocumentToKeep<TModel> document, string failure, DateTimeOffset now) =>
+        await ProduceDocumentAsync(documents, document, failure, now) is not null;
+
+    /// <summary>As <see cref="KeepDocumentAsync"/>, giving the document kept (for a record that cites it as evidence), or null.</summary>
+    protected async Task<CaseDocument?> ProduceDocumentAsync<TModel>(Documents.DocumentRenderer documents, Documents.CaseDocumentToKeep<TModel> document, string failure, DateTimeOffset now)
     {
         byte[] pdf;
         try
@@ -58,12 +62,27 @@ public abstract class CasePageModel : AppPageModel
         catch (InvalidOperationException)
         {
             ModelState.AddModelError("", failure);
-            return false;
+            return null;
         }
 
-        Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, document.Kind, document.FileName, "application/pdf", pdf, CurrentUser.UserId, now));
-        return true;
+        var kept = new CaseDocument(Case.SchoolId, Case.Id, document.Kind, document.FileName, "application/pdf", pdf, CurrentUser.UserId, now);
+        Db.CaseDocuments.Add(kept);
+        return kept;
     }
+
+    /// <summary>
+    /// After a stale save (someone else changed the case first): the case's current version, for the form shown again
+    /// with the user's input kept, so their next save is checked against what they can now see.
+    /// </summary>
+    protected async Task<uint> CurrentCaseVersionAsync()
+    {
+        ModelState.Remove("Input.Version");
+        return (await Db.Arrangements.AsNoTracking().SingleAsync(a => a.Id == Case.Id)).Version;
+    }
+
+    /// <summary>The consents, agreements and notifications recorded for the case.</summary>
+    protected Task<List<ArrangementConsent>> RecordedConsentsAsync() =>
+        Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == Case.Id).ToListAsync();
 
     /// <summary>The case's start gates, from its kind's rules, with its approved risk assessment if it has one.</summary>
     protected async Task<IReadOnlyList<Gate>> StartGatesAsync(Domain.Flexi.FlexiAgreement? agreement, Domain.Policy.PolicyProfileSettings profile, PupilFlags flags)
@@ -72,9 +91,8 @@ public abstract class CasePageModel : AppPageModel
             .Where(a => a.ArrangementId == Case.Id && a.Status == Domain.RiskAssessments.RiskAssessmentStatus.Approved).FirstOrDefaultAsync();
         return Case.Kind switch
         {
-            ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.StartGates(Case, agreement, approved, profile.Flexi),
-            ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.StartGates(
-                await Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == Case.Id).ToListAsync(), approved, flags),
+            ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.StartGates(agreement, approved, await RecordedConsentsAsync(), profile.Flexi),
+            ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.StartGates(await RecordedConsentsAsync(), approved, flags),
             _ => throw new NotSupportedException($"{Case.Kind} cases have no start gates yet."),
         };
     }

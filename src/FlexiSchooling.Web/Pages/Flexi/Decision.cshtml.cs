@@ -133,10 +133,5 @@ public sealed class DecisionModel(DocumentRenderer documents) : FlexiCasePageMod
         return Redirect($"/Cases/{id}");
     }
 
-    public override async Task OnConcurrencyConflictAsync()
-    {
-        var current = await Db.Arrangements.AsNoTracking().SingleAsync(a => a.Id == Case.Id);
-        ModelState.Remove("Input.Version");
-        Input = Input with { Version = current.Version };
-    }
+    public override async Task OnConcurrencyConflictAsync() => Input = Input with { Version = await CurrentCaseVersionAsync() };
 }

@@ -56,6 +56,9 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
 
     public FlexiSettings Settings { get; private set; } = null!;
 
+    /// <summary>The notifications recorded for the case (the one consents mechanism).</summary>
+    public IReadOnlyList<ArrangementConsent> Notified { get; private set; } = [];
+
     /// <summary>The day it really began, asked for when the agreed start date has passed (issue 11).</summary>
     [BindProperty]
     public DateOnly? StartedOn { get; set; }
@@ -194,21 +197,29 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
 
         var now = Time.GetUtcNow();
         var on = NotifiedOn ?? Today;
+        var party = trust ? ConsentParty.Trust : ConsentParty.LocalAuthority;
+        if (FlexiRules.Consents(Settings).FirstOrDefault(c => c.Party == party) is not { } requirement)
+        {
+            return NotFound(); // the trust is told only where the profile says so
+        }
+
+        // The letter as sent (002 §5.1) is the notification's evidence, kept with the case; if it cannot be produced nothing is saved.
+        var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
+        var letter = Documents.FlexiDocuments.Notification(school, CurrentUser.TrustName, on, NotifiedTo, trust, Pupil, Case, Agreement, Settings, CurrentUser.DisplayName);
         try
         {
-            Db.ArrangementEvents.Add(Case.RecordNotification(trust, on, NotifiedTo, Today, CurrentUser.UserId, now));
+            if (await ProduceDocumentAsync(documents, letter, "The letter could not be produced, so nothing has been saved. Try again in a moment.", now) is not { } kept)
+            {
+                return Page();
+            }
+
+            var (consent, told) = ArrangementConsent.Record(Case, requirement, ConsentAnswer.Told, on, NotifiedTo, null, kept.Id, Today, CurrentUser.UserId, now);
+            Db.ArrangementConsents.Add(consent);
+            Db.ArrangementEvents.Add(told);
         }
         catch (DomainRuleException e)
         {
-            ModelState.AddModelError(e.Field == "NotifiedOn" ? nameof(NotifiedOn) : "", e.Message);
-            return Page();
-        }
-
-        // The letter as sent (002 §5.1), kept with the case; if it cannot be produced nothing is saved.
-        var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
-        var letter = Documents.FlexiDocuments.Notification(school, CurrentUser.TrustName, on, NotifiedTo, trust, Pupil, Case, Agreement, Settings, CurrentUser.DisplayName);
-        if (!await KeepDocumentAsync(documents, letter, "The letter could not be produced, so nothing has been saved. Try again in a moment.", now))
-        {
+            ModelState.AddModelError(e.Field == "On" ? nameof(NotifiedOn) : "", e.Message);
             return Page();
         }
 
@@ -228,6 +239,7 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
         var profile = (await DecidedUnderAsync()).Settings;
         Settings = profile.Flexi;
         Gates = await StartGatesAsync(Agreement, profile, Pupil.Flags);
+        Notified = await RecordedConsentsAsync();
         LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
         ParentName ??= Case.RequestedBy;
         LinkName ??= Case.RequestedBy;

@@ -98,12 +98,7 @@ public sealed class ApprovalModel(DocumentRenderer documents) : CasePageModel
         return Redirect($"/Cases/{id}");
     }
 
-    public override async Task OnConcurrencyConflictAsync()
-    {
-        var current = await Db.Arrangements.AsNoTracking().SingleAsync(a => a.Id == Case.Id);
-        ModelState.Remove("Input.Version");
-        Input = Input with { Version = current.Version };
-    }
+    public override async Task OnConcurrencyConflictAsync() => Input = Input with { Version = await CurrentCaseVersionAsync() };
 
     private async Task<bool> LoadAsync(Guid id, bool tracked)
     {

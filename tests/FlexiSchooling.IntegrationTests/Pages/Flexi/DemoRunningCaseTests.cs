@@ -50,7 +50,7 @@ public sealed class DemoRunningCaseTests : IAsyncLifetime
         Assert.Equal(2L, await Records.CountAsync("SELECT count(*) FROM arrangements a WHERE a.kind = 'PartTimeTimetable' AND a.stage = 'Running' AND EXISTS (SELECT 1 FROM case_documents d WHERE d.arrangement_id = a.id AND d.kind = 'PartTimePlan')"));
 
         // Every gate met and started on the first day of the demo's marks (Monday 2 November 2026).
-        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE id = '{id}' AND stage = 'Running' AND started_on = '2026-11-02' AND local_authority_notified_on IS NOT NULL"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE id = '{id}' AND stage = 'Running' AND started_on = '2026-11-02' AND EXISTS (SELECT 1 FROM arrangement_consents c JOIN case_documents d ON d.id = c.evidence_document_id WHERE c.arrangement_id = arrangements.id AND c.party = 'LocalAuthority' AND d.kind = 'LocalAuthorityNotification')"));
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM flexi_agreements WHERE arrangement_id = '{id}' AND parent_signed_on IS NOT NULL AND school_signed_on IS NOT NULL"));
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments WHERE arrangement_id = '{id}' AND status = 'Approved' AND submitted_by <> approved_by"));
 
