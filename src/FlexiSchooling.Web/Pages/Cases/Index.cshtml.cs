@@ -19,10 +19,9 @@ public sealed class IndexModel : AppPageModel
     [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
     public ArrangementKind? Kind { get; set; }
 
-    public bool CanPropose { get; private set; }
-
     public IReadOnlyList<CaseRow> Cases { get; private set; } = [];
 
+    /// <summary>Whether the user may open a case at the active school: record a flexi request or propose a part-time timetable.</summary>
     public bool CanRecord { get; private set; }
 
     public bool ManySchools { get; private set; }
@@ -35,7 +34,6 @@ public sealed class IndexModel : AppPageModel
         var schools = CurrentUser.SchoolsWhere(Permission.ViewArrangements).ToList();
         ManySchools = schools.Count > 1;
         CanRecord = CurrentUser.ActiveSchool is { } active && CurrentUser.Can(Permission.ManageArrangements, active.Id);
-        CanPropose = CanRecord;
         var names = CurrentUser.Schools.ToDictionary(s => s.Id, s => s.Name);
         var kind = Kind;
         var rows = await (from a in Db.Arrangements.AsNoTracking()
