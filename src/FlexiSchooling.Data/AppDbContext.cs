@@ -44,6 +44,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<School> Schools => Set<School>();
 
+    public DbSet<LocalAuthority> LocalAuthorities => Set<LocalAuthority>();
+
     public DbSet<RegistrationGroup> RegistrationGroups => Set<RegistrationGroup>();
 
     public DbSet<Pupil> Pupils => Set<Pupil>();

@@ -117,6 +117,11 @@ public sealed class PartTimeJourneyTests(BrowserFixture browser) : IClassFixture
         await Assertions.Expect(parent.Locator("#signed")).ToContainTextAsync("Consent given");
         await head.ReloadAsync();
         await Assertions.Expect(head.Locator("#recorded-Parent")).ToContainTextAsync("typed name through the emailed link");
+        // Leicestershire wants its online form on the day the plan is agreed: due, and overdue, until recorded as sent.
+        await Assertions.Expect(head.Locator("#due-LocalAuthority")).ToContainTextAsync("Overdue");
+        await Assertions.Expect(head.Locator("#due-LocalAuthority")).ToContainTextAsync("by 16 November 2026");
+        await Assertions.Expect(head.Locator("#By-LocalAuthority")).ToHaveValueAsync("Children missing education and part-time timetables team, Leicestershire County Council");
+        await AccessibleAsync(head, "96b-part-time-la-notification-due");
         await head.Locator("#By-LocalAuthority").FillAsync("Leicestershire County Council, attendance team");
         await head.Locator("#On-LocalAuthority").FillAsync("2026-11-16");
         await head.Locator("#party-LocalAuthority").GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
@@ -125,6 +130,7 @@ public sealed class PartTimeJourneyTests(BrowserFixture browser) : IClassFixture
         await AccessibleAsync(head, "96-part-time-consents-met");
         await head.GetByRole(AriaRole.Button, new() { Name = "Start the arrangement" }).ClickAsync();
         await Assertions.Expect(head.Locator("main")).ToContainTextAsync("Running since");
+        await browser.SavePdfAsync(head, "Notification letter", "96c-part-time-notification-letter");
 
         // C2 in the register for the afternoons out of school.
         var group = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), $"SELECT registration_group_id FROM pupils WHERE id = '{pupilId}'");
@@ -160,5 +166,18 @@ public sealed class PartTimeJourneyTests(BrowserFixture browser) : IClassFixture
         await head.GetByRole(AriaRole.Button, new() { Name = "End the timetable" }).ClickAsync();
         await Assertions.Expect(head.Locator("#ending")).ToContainTextAsync("full time from 4 January 2027");
         await AccessibleAsync(head, "99b-part-time-ended");
+
+        // The trust keeps its local authorities, each with how it wants to be told; a school names its own from the list.
+        var admin = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(admin, $"trustadmin@northfield.{DemoSeeder.EmailDomain}");
+        await admin.GotoAsync("/Admin/LocalAuthorities");
+        await Assertions.Expect(admin.Locator("#authorities")).ToContainTextAsync("Its online form, on the day it is agreed");
+        await AccessibleAsync(admin, "99c-local-authorities");
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Edit Leicestershire County Council" }).ClickAsync();
+        await admin.GetByLabel("Where to send it").FillAsync("not a form address");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save local authority" }).ClickAsync();
+        await Assertions.Expect(admin.Locator(".govuk-error-summary")).ToContainTextAsync("Enter the online form's address, starting https://");
+        await admin.SetViewportSizeAsync(390, 844);
+        await AccessibleAsync(admin, "99d-local-authority-edit-phone");
     }
 }

@@ -22,7 +22,7 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         b.ToTable("schools");
         b.Property(x => x.Name).HasMaxLength(200);
         b.Property(x => x.Urn).HasMaxLength(6).IsFixedLength();
-        b.Property(x => x.LocalAuthority).HasMaxLength(100);
+        b.HasOne<LocalAuthority>().WithMany().HasForeignKey(x => x.LocalAuthorityId).OnDelete(DeleteBehavior.Restrict);
         b.Property(x => x.Phase).HasConversion<string>().HasMaxLength(30);
         b.Property(x => x.KeyStages).HasConversion<int>();
         b.Property(x => x.AddressLine1).HasMaxLength(200);
@@ -37,5 +37,23 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Trust>().WithMany().HasForeignKey(x => x.TrustId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.TrustId, x.Urn }).IsUnique();
+    }
+}
+
+internal sealed class LocalAuthorityConfiguration : IEntityTypeConfiguration<LocalAuthority>
+{
+    public void Configure(EntityTypeBuilder<LocalAuthority> b)
+    {
+        b.ToTable("local_authorities");
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.Code).HasMaxLength(3).IsFixedLength();
+        b.Property(x => x.Notice).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.Address).HasMaxLength(300);
+        b.Property(x => x.Team).HasMaxLength(200);
+        b.Ignore(x => x.Recipient);
+        b.Ignore(x => x.ToldBeforeStart);
+        b.Property(x => x.Version).IsRowVersion();
+        b.HasOne<Trust>().WithMany().HasForeignKey(x => x.TrustId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.TrustId, x.Name }).IsUnique();
     }
 }

@@ -110,15 +110,17 @@ public sealed class ArrangementConsent : ISchoolOwned, ITrustStampable
     public static (ArrangementConsent Consent, ArrangementEvent Event) Record(
         Arrangement arrangement, ConsentRequirement requirement, ConsentAnswer answer, DateOnly on, string by, string? note, Guid? evidenceDocumentId, DateOnly today, Guid? userId, DateTimeOffset now)
     {
-        if (arrangement.Stage is not (ArrangementStage.Proposed or ArrangementStage.Requested or ArrangementStage.MeetingHeld or ArrangementStage.Agreed))
+        if (requirement.Kind != ConsentKind.Notification
+            && arrangement.Stage is not (ArrangementStage.Proposed or ArrangementStage.Requested or ArrangementStage.MeetingHeld or ArrangementStage.Agreed))
         {
-            throw new DomainRuleException("consent-before-start", "Consents and notifications are recorded before the arrangement starts.");
+            throw new DomainRuleException("consent-before-start", "Consents and agreements are recorded before the arrangement starts.");
         }
 
-        // A party is told of an arrangement once it is agreed (002 §5.1; 003 "notify the local authority … immediately").
-        if (requirement.Kind == ConsentKind.Notification && (arrangement.Stage != ArrangementStage.Agreed || on < arrangement.DecidedOn))
+        // A party is told of an arrangement once it is agreed (002 §5.1; 003 "notify the local authority … immediately"),
+        // and — where the authority takes half-termly returns — in the return after it started (CaseNotifications.BeforeStart).
+        if (requirement.Kind == ConsentKind.Notification && (arrangement.Stage is not (ArrangementStage.Agreed or ArrangementStage.Running) || on < arrangement.DecidedOn))
         {
-            throw new DomainRuleException("notify-agreed-case", $"A notification is recorded once the arrangement is agreed and before it starts, dated on or after the decision{(arrangement.DecidedOn is { } d ? $" ({d:d MMMM yyyy})" : "")}.", "On");
+            throw new DomainRuleException("notify-agreed-case", $"A notification is recorded once the arrangement is agreed, dated on or after the decision{(arrangement.DecidedOn is { } d ? $" ({d:d MMMM yyyy})" : "")}.", "On");
         }
 
         if ((requirement.Kind == ConsentKind.Notification) != (answer == ConsentAnswer.Told))

@@ -137,7 +137,7 @@ public static class FlexiRules
     /// parents and school"; 002 §5 and appendix 8: the DSL's risk assessment; 002 §5.1: the local authority,
     /// and at OLoL the trust's link DPS, told — <see cref="Consents"/>), each with who acts.
     /// </summary>
-    public static IReadOnlyList<Gate> StartGates(FlexiAgreement? agreement, RiskAssessments.RiskAssessment? latestRiskAssessment, IEnumerable<ArrangementConsent> recorded, FlexiSettings settings)
+    public static IReadOnlyList<Gate> StartGates(FlexiAgreement? agreement, RiskAssessments.RiskAssessment? latestRiskAssessment, IEnumerable<ArrangementConsent> recorded, FlexiSettings settings, Trusts.LocalAuthority? localAuthority = null)
     {
         var approved = latestRiskAssessment is { Status: RiskAssessments.RiskAssessmentStatus.Approved };
         var told = recorded.ToList();
@@ -147,7 +147,7 @@ public static class FlexiRules
             new("The agreement signed by the parent", "The parent, in person or through the emailed link", agreement?.ParentSignedOn is not null),
             new("The agreement signed for the school", "Headteacher", agreement?.SchoolSignedOn is not null),
             new("The risk assessment approved", "Designated safeguarding lead; approved by a headteacher or DSL", approved),
-            .. Consents(settings).Select(c => c.AsGate(told)),
+            .. Consents(settings).Where(c => CaseNotifications.BeforeStart(c, localAuthority)).Select(c => c.AsGate(told)),
         ];
     }
 

@@ -194,15 +194,16 @@ public static class PartTimeRules
 
     /// <summary>
     /// What must be true before a part-time timetable starts, each with who acts: every consent and notification of
-    /// <see cref="Consents"/>, and the risk assessment approved before the start (002 appendix 7; 003 appendix 4 with its
+    /// <see cref="Consents"/> (the local authority's, unless it takes half-termly returns: <see cref="CaseNotifications.BeforeStart"/>),
+    /// and the risk assessment approved before the start (002 appendix 7; 003 appendix 4 with its
     /// mandatory factors; domain.md "risk assessment done before it starts").
     /// </summary>
-    public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, RiskAssessment? latestRiskAssessment, PupilFlags flags)
+    public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, RiskAssessment? latestRiskAssessment, PupilFlags flags, Trusts.LocalAuthority? localAuthority = null)
     {
         var consents = recorded.ToList();
         return
         [
-            .. Consents(flags).Select(c => c.AsGate(consents)),
+            .. Consents(flags).Where(c => CaseNotifications.BeforeStart(c, localAuthority)).Select(c => c.AsGate(consents)),
             new("The risk assessment approved", "Designated safeguarding lead; approved by a headteacher or DSL", latestRiskAssessment is { Status: RiskAssessmentStatus.Approved }),
         ];
     }

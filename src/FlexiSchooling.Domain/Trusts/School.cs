@@ -29,11 +29,11 @@ public sealed class School : ISchoolOwned
 {
     private School() { }
 
-    public School(Guid trustId, string name, string urn, string localAuthority, SchoolPhase phase, KeyStages keyStages)
+    public School(Guid trustId, string name, string urn, Guid localAuthorityId, SchoolPhase phase, KeyStages keyStages)
     {
         Id = Guid.CreateVersion7();
         TrustId = trustId;
-        Update(name, urn, localAuthority, phase, keyStages);
+        Update(name, urn, localAuthorityId, phase, keyStages);
     }
 
     public Guid Id { get; private set; }
@@ -48,7 +48,8 @@ public sealed class School : ISchoolOwned
     /// <summary>The DfE unique reference number: six digits.</summary>
     public string Urn { get; private set; } = "";
 
-    public string LocalAuthority { get; private set; } = "";
+    /// <summary>The school's local authority, from the trust's list (<see cref="Trusts.LocalAuthority"/>): its cases are notified to it.</summary>
+    public Guid LocalAuthorityId { get; private set; }
 
     public SchoolPhase Phase { get; private set; }
 
@@ -75,7 +76,7 @@ public sealed class School : ISchoolOwned
 
     public uint Version { get; private set; }
 
-    public void Update(string name, string urn, string localAuthority, SchoolPhase phase, KeyStages keyStages)
+    public void Update(string name, string urn, Guid localAuthorityId, SchoolPhase phase, KeyStages keyStages)
     {
         if (urn.Length != 6 || !urn.All(char.IsAsciiDigit))
         {
@@ -89,7 +90,7 @@ public sealed class School : ISchoolOwned
 
         Name = name.Trim();
         Urn = urn;
-        LocalAuthority = localAuthority.Trim();
+        LocalAuthorityId = localAuthorityId;
         Phase = phase;
         KeyStages = keyStages;
     }

@@ -70,22 +70,24 @@ public sealed record TerminationLetter(
     string Reason,
     string SignedBy);
 
+/// <summary>One row of a notification letter's details: what the recipient needs to know of the arrangement.</summary>
+public sealed record LetterDetail(string Label, string Value);
+
 /// <summary>
-/// The letter telling the local authority (or, at OLoL, the trust's link DPS) of a flexi-schooling arrangement
-/// (002 §5.1; 000 §5: the LA is responsible for the suitability of the home part).
+/// The letter telling a party of an arrangement of any kind — the local authority (002 §5.1; 003 "notify the local
+/// authority"; 004 §7.12) or, at OLoL, the trust's link DPS — one template for every kind, each kind giving its own
+/// opening and details (<see cref="FlexiDocuments.Notification"/>, <see cref="PartTimeDocuments.Notification"/>).
 /// </summary>
 public sealed record NotificationLetter(
     Letterhead Letterhead,
     DateOnly Date,
     string Recipient,
-    bool ToTrust,
+    string Subject,
+    string Opening,
     string PupilName,
     DateOnly DateOfBirth,
     string YearGroup,
     string Upn,
-    string ParentName,
-    string InSchool,
-    DateOnly StartDate,
-    string HomeSessionCode,
-    string ReviewCadence,
+    IReadOnlyList<LetterDetail> Details,
+    string Closing,
     string SignedBy);

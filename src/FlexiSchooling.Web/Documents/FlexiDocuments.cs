@@ -54,9 +54,20 @@ public static class FlexiDocuments
     public static CaseDocumentToKeep<NotificationLetter> Notification(
         School school, string trustName, DateOnly on, string recipient, bool toTrust, Pupil pupil, Arrangement arrangement, FlexiAgreement agreement, FlexiSettings decidedUnder, string signedBy)
     {
-        var letter = new NotificationLetter(Letterhead.For(school, trustName), on, recipient.Trim(), toTrust, PupilName(pupil), pupil.DateOfBirth,
-            YearGroups.Label(pupil.YearGroup), pupil.Upn, arrangement.RequestedBy, agreement.Pattern.Describe(), agreement.StartDate, decidedUnder.HomeSessionCode,
-            Cadence(decidedUnder.ReviewCadence), school.HeadteacherName ?? signedBy);
+        var letter = new NotificationLetter(Letterhead.For(school, trustName), on, recipient.Trim(), $"Notification of a flexi-schooling arrangement: {PupilName(pupil)}",
+            $"I am writing to tell you that {school.Name} has agreed a flexi-schooling arrangement for the pupil below, at the written request of their parent. " + (toTrust
+                ? "The trust's policy asks that the link designated person for safeguarding is told of every arrangement."
+                : "The quality and suitability of the education provided at home is the responsibility of the local authority; the school will work with you wherever necessary to ensure the child's education overall is suitable."),
+            PupilName(pupil), pupil.DateOfBirth, YearGroups.Label(pupil.YearGroup), pupil.Upn,
+            [
+                new("Parent", arrangement.RequestedBy),
+                new("Sessions in school", agreement.Pattern.Describe()),
+                new("Sessions at home", $"Every other session, recorded in the register with code {decidedUnder.HomeSessionCode} (authorised absence)"),
+                new("Starting", $"{agreement.StartDate:dddd d MMMM yyyy}, once the agreement is signed by the parent and the school"),
+                new("Reviews", $"{Cadence(decidedUnder.ReviewCadence)}, with a formal review if attendance at the agreed school sessions or progress falls below the school's standard"),
+            ],
+            "The school remains responsible for the child's welfare while they are at school, and the parents at all other times. If you have any information that bears on this arrangement, please contact me.",
+            school.HeadteacherName ?? signedBy);
         return new("NotificationLetter", letter, CaseDocumentKind.LocalAuthorityNotification,
             $"Flexi-schooling notification {PupilName(pupil)} to {(toTrust ? "the trust" : "the local authority")} {on:yyyy-MM-dd}.pdf");
     }

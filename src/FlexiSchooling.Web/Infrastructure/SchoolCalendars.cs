@@ -18,6 +18,18 @@ public static class SchoolRules
     public static async Task<PolicyProfileVersion> ProfileAsync(AppDbContext db, Guid schoolId, DateOnly date) =>
         PolicyProfileVersion.InForce([.. (await ReferenceAsync(db, schoolId)).ProfileVersions], schoolId, date);
 
+    /// <summary>A profile version of the school (or its trust) by id, from the cache: the rules a listed case was decided under.</summary>
+    public static async Task<PolicyProfileVersion> ProfileVersionAsync(AppDbContext db, Guid schoolId, Guid versionId) =>
+        (await ReferenceAsync(db, schoolId)).ProfileVersions.SingleOrDefault(v => v.Id == versionId)
+        ?? await db.PolicyProfileVersions.AsNoTracking().SingleAsync(v => v.Id == versionId);
+
+    /// <summary>The school's local authority, with how it wants to be told.</summary>
+    public static async Task<Domain.Trusts.LocalAuthority> LocalAuthorityAsync(AppDbContext db, Guid schoolId)
+    {
+        var schools = db.Schools.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).Where(s => s.Id == schoolId);
+        return await db.LocalAuthorities.AsNoTracking().Where(a => schools.Select(s => s.LocalAuthorityId).Contains(a.Id)).SingleAsync();
+    }
+
     // Without the application's cache (a context made by hand), every call reads the database.
     private static Task<Data.Reference.SchoolReference> ReferenceAsync(AppDbContext db, Guid schoolId) =>
         db.ReferenceCache is { } cache ? cache.GetAsync(db, schoolId) : Data.Reference.SchoolReferenceCache.LoadAsync(db, schoolId);

@@ -58,6 +58,7 @@ public static class DemoPartTime
         List<string> reasons, (int Days, SessionPattern InSchool, decimal Hours)[] phases, string supportPlan, string reintegration, DateOnly today, bool leaveLatestCheckMissing, CancellationToken cancellationToken)
     {
         var school = await db.Schools.AsNoTracking().SingleAsync(s => s.Name == schoolName, cancellationToken);
+        var authority = await db.LocalAuthorities.AsNoTracking().SingleAsync(a => a.Id == school.LocalAuthorityId, cancellationToken);
         var trustName = await db.Trusts.Where(t => t.Id == school.TrustId).Select(t => t.Name).SingleAsync(cancellationToken);
         var calendar = await SchoolRules.CalendarAsync(db, school.Id);
         var startOn = calendar.SchoolDaysBetween(startAround, startAround.AddDays(14)).First();
@@ -116,7 +117,7 @@ public static class DemoPartTime
         var (consent, consented) = ArrangementConsent.Record(arrangement, consents.Single(c => c.Party == ConsentParty.Parent), ConsentAnswer.Given, signedOn,
             $"{parent.Name} ({parent.Relationship.ToLowerInvariant()})", "Signed at the meeting with the DSL.", signed.Id, today, proposer.Id, day(4));
         var (told, recorded) = ArrangementConsent.Record(arrangement, consents.Single(c => c.Party == ConsentParty.LocalAuthority), ConsentAnswer.Told, DemoFlexi.SchoolDaysBefore(calendar, startOn, 3),
-            $"{school.LocalAuthority} council, children missing education and part-time timetables team", "Through the council's online form.", null, today, proposer.Id, day(3));
+            authority.Recipient, $"Through the council's online form ({authority.Address}).", null, today, proposer.Id, day(3));
         db.ArrangementConsents.AddRange(consent, told);
         db.ArrangementEvents.AddRange(consented, recorded);
 

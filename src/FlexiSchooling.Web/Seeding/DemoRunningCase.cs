@@ -45,6 +45,7 @@ public static class DemoRunningCase
     {
         var today = LondonClock.Today(time);
         var school = await db.Schools.AsNoTracking().SingleAsync(s => s.Name == SchoolName, cancellationToken);
+        var authority = await db.LocalAuthorities.AsNoTracking().SingleAsync(a => a.Id == school.LocalAuthorityId, cancellationToken);
         var trustName = await db.Trusts.Where(t => t.Id == school.TrustId).Select(t => t.Name).SingleAsync(cancellationToken);
         var calendar = await SchoolRules.CalendarAsync(db, school.Id);
         var startOn = calendar.SchoolDaysBetween(MarksFrom, MarksFrom.AddDays(14)).First();
@@ -129,7 +130,7 @@ public static class DemoRunningCase
         foreach (var requirement in FlexiRules.Consents(settings))
         {
             var toTrust = requirement.Party == ConsentParty.Trust;
-            var to = toTrust ? $"{trustName}, the link director of performance and standards" : $"{school.LocalAuthority} County Council, elective home education and flexi-schooling team";
+            var to = toTrust ? $"{trustName}, the link director of performance and standards" : authority.Recipient;
             var letter = await DemoSupport.KeepAsync(db, documents, arrangement, FlexiDocuments.Notification(school, trustName, notifiedOn, to, toTrust, pupil, arrangement, agreement, settings, head.DisplayName), head.Id, day(13), cancellationToken);
             var (consent, recorded) = ArrangementConsent.Record(arrangement, requirement, ConsentAnswer.Told, notifiedOn, to, null, letter.Id, today, head.Id, day(13));
             db.ArrangementConsents.Add(consent);

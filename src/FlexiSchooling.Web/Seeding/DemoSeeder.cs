@@ -26,6 +26,20 @@ public static class DemoSeeder
 
     private sealed record SchoolSpec(string Name, string Slug, string Urn, string La, SchoolPhase Phase, KeyStages Stages, int FirstYear, int LastYear, int PerYear, string? OverrideTemplate);
 
+    /// <summary>
+    /// How each demo authority wants to be told (domain.md, "Local authorities"): Leicestershire's online form at once
+    /// (003: "notified to the Local Authority using this link"), Derby's within two weeks, emailed plans, and Norfolk's
+    /// half-termly returns.
+    /// </summary>
+    private static readonly Dictionary<string, (string Name, string Code, LocalAuthorityNotice Notice, string Address, int Days, string Team)> Authorities = new()
+    {
+        ["Derbyshire"] = ("Derbyshire County Council", "830", LocalAuthorityNotice.EmailedPlan, "attendance.support@derbyshire.council.example", 5, "Education welfare and attendance team"),
+        ["Derby"] = ("Derby City Council", "831", LocalAuthorityNotice.OnlineForm, "https://forms.derby.council.example/part-time-and-flexi-arrangements", 14, "Inclusion and attendance team"),
+        ["Leicestershire"] = ("Leicestershire County Council", "855", LocalAuthorityNotice.OnlineForm, "https://forms.leicestershire.council.example/reduced-timetables", 0, "Children missing education and part-time timetables team"),
+        ["Norfolk"] = ("Norfolk County Council", "926", LocalAuthorityNotice.HalfTermlyReturn, "inclusion.returns@norfolk.council.example", 10, "Inclusion and opportunity team"),
+        ["Central Bedfordshire"] = ("Central Bedfordshire Council", "823", LocalAuthorityNotice.EmailedPlan, "access.inclusion@centralbedfordshire.council.example", 2, "Access and inclusion team"),
+    };
+
     private sealed record TrustSpec(string Name, string Slug, string DefaultTemplate, SchoolSpec[] Schools);
 
     private static readonly TrustSpec[] Trusts =
@@ -103,9 +117,16 @@ public static class DemoSeeder
             AddUser(db, trust.Id, null, StaffRole.TrustLead, $"trustlead@{spec.Slug}.{EmailDomain}", "Jane Trust-Lead", passwordHash, now);
             AddUser(db, trust.Id, null, StaffRole.TrustAdmin, $"trustadmin@{spec.Slug}.{EmailDomain}", "Tom Trust-Admin", passwordHash, now);
 
+            var authorities = new Dictionary<string, LocalAuthority>();
+            foreach (var la in spec.Schools.Select(s => s.La).Distinct())
+            {
+                var (laName, code, notice, address, days, team) = Authorities[la];
+                db.LocalAuthorities.Add(authorities[la] = new LocalAuthority(trust.Id, laName, code, notice, address, days, team));
+            }
+
             foreach (var s in spec.Schools)
             {
-                var school = new School(trust.Id, s.Name, s.Urn, s.La, s.Phase, s.Stages);
+                var school = new School(trust.Id, s.Name, s.Urn, authorities[s.La].Id, s.Phase, s.Stages);
                 school.SetLetterhead($"{random.Next(1, 120)} {Surnames[random.Next(Surnames.Length)]} Road", null, s.La.Split(' ')[^1], $"DE{random.Next(1, 75)} {random.Next(1, 9)}AB", $"01332 {random.Next(100000, 999999)}", $"office@{s.Slug}.{EmailDomain}", $"Mrs {Surnames[random.Next(Surnames.Length)]}");
                 // Every demo school keeps a few reasons behind codes, as most schools' MIS set-ups do.
                 school.SetAttendanceSubReasons("C: Performance licence\nC: Exceptional circumstances agreed by the head\nM: Hospital or dental appointment\nB: Work experience\nB: Educational visit");

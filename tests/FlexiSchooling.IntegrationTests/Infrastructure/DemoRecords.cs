@@ -8,6 +8,10 @@ public sealed record DemoRecords(string Database)
     public async Task<Guid> SchoolAsync(string name) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT id FROM schools WHERE name LIKE '{name}%'");
 
+    /// <summary>The local authority the school names (a record of its trust).</summary>
+    public async Task<Guid> LocalAuthorityOfAsync(string schoolName) =>
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT local_authority_id FROM schools WHERE name LIKE '{schoolName}%'");
+
     public async Task<Guid> PupilAtAsync(string schoolName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT p.id FROM pupils p JOIN schools s ON s.id = p.school_id WHERE s.name LIKE '{schoolName}%' ORDER BY p.upn LIMIT 1");
 

@@ -160,7 +160,7 @@ public sealed class FormsAndConcurrencyTests : IAsyncLifetime
         var before = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT attendance_sub_reasons FROM schools WHERE id = '{ashby}'");
         var form = await (await admin.GetAsync(url)).HtmlAsync();
         (string, string) Field(string name) => (name, System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(form, $"name=\"{System.Text.RegularExpressions.Regex.Escape(name)}\"[^>]*?value=\"([^\"]*)\"").Groups[1].Value));
-        (string, string)[] school = [Field("Input.Version"), Field("Input.Name"), Field("Input.Urn"), Field("Input.LocalAuthority"), ("Input.Phase", "Primary"), ("Input.KS1", "true"), ("Input.KS2", "true")];
+        (string, string)[] school = [Field("Input.Version"), Field("Input.Name"), Field("Input.Urn"), ("Input.LocalAuthorityId", (await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), $"SELECT local_authority_id FROM schools WHERE id = '{ashby}'")).ToString()), ("Input.Phase", "Primary"), ("Input.KS1", "true"), ("Input.KS2", "true")];
 
         var refused = await (await admin.PostFormAsync(url, url, [.. school, ("Input.AttendanceSubReasons", "C: Performance licence\nQQ: Made up")])).HtmlAsync();
         Assert.Contains("Line 2: 'QQ' is not a register code.", refused, StringComparison.Ordinal);

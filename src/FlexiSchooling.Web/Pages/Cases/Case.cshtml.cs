@@ -58,6 +58,9 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
     /// <summary>The period <see cref="SinceStart"/> covers, in words.</summary>
     public string SinceStartPeriod { get; private set; } = "";
 
+    /// <summary>The notifications the case still owes, with their deadlines (issue 11), shown until each is recorded as sent.</summary>
+    public IReadOnlyList<NotificationDue> NotificationsDue { get; private set; } = [];
+
     /// <summary>The case's reviews, scheduled and formal, latest due first.</summary>
     public IReadOnlyList<ArrangementReview> Reviews { get; private set; } = [];
 
@@ -100,6 +103,11 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
         {
             // The rules of the profile version the case was decided under (000 §7: its threshold).
             Profile = (await DecidedUnderAsync()).Settings;
+        }
+
+        if (Profile is not null)
+        {
+            NotificationsDue = await NotificationsDueAsync(Profile);
         }
 
         if (Case.Stage == ArrangementStage.Agreed && Profile is not null)

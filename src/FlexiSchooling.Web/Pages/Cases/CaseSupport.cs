@@ -84,15 +84,33 @@ public abstract class CasePageModel : AppPageModel
     protected Task<List<ArrangementConsent>> RecordedConsentsAsync() =>
         Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == Case.Id).ToListAsync();
 
+    /// <summary>The school's local authority, with how it wants to be told (issue 11), read once per request.</summary>
+    protected async Task<Domain.Trusts.LocalAuthority> LocalAuthorityAsync() => _localAuthority ??= await SchoolRules.LocalAuthorityAsync(Db, Case.SchoolId);
+
+    private Domain.Trusts.LocalAuthority? _localAuthority;
+
+    /// <summary>Whom the case's kind asks or tells before it starts (each kind's rules: <c>FlexiRules.Consents</c>, <c>PartTimeRules.Consents</c>).</summary>
+    protected IReadOnlyList<ConsentRequirement> ConsentRequirements(Domain.Policy.PolicyProfileSettings profile) => Case.Kind switch
+    {
+        ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.Consents(profile.Flexi),
+        ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.Consents(Pupil.Flags),
+        _ => throw new NotSupportedException($"{Case.Kind} cases have no consents yet."),
+    };
+
+    /// <summary>The notifications the case still owes, each with its deadline (<see cref="CaseNotifications.Due"/>).</summary>
+    protected async Task<IReadOnlyList<NotificationDue>> NotificationsDueAsync(Domain.Policy.PolicyProfileSettings profile) =>
+        CaseNotifications.Due(Case, ConsentRequirements(profile), await LocalAuthorityAsync(), await SchoolRules.CalendarAsync(Db, Case.SchoolId), await RecordedConsentsAsync(), Today);
+
     /// <summary>The case's start gates, from its kind's rules, with its approved risk assessment if it has one.</summary>
     protected async Task<IReadOnlyList<Gate>> StartGatesAsync(Domain.Flexi.FlexiAgreement? agreement, Domain.Policy.PolicyProfileSettings profile, PupilFlags flags)
     {
         var approved = await Db.RiskAssessments.AsNoTracking()
             .Where(a => a.ArrangementId == Case.Id && a.Status == Domain.RiskAssessments.RiskAssessmentStatus.Approved).FirstOrDefaultAsync();
+        var authority = await LocalAuthorityAsync();
         return Case.Kind switch
         {
-            ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.StartGates(agreement, approved, await RecordedConsentsAsync(), profile.Flexi),
-            ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.StartGates(await RecordedConsentsAsync(), approved, flags),
+            ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.StartGates(agreement, approved, await RecordedConsentsAsync(), profile.Flexi, authority),
+            ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.StartGates(await RecordedConsentsAsync(), approved, flags, authority),
             _ => throw new NotSupportedException($"{Case.Kind} cases have no start gates yet."),
         };
     }

@@ -13,8 +13,10 @@ namespace FlexiSchooling.Web.Pages.Cases;
 /// record per party — parent, local authority, LA SEN team, virtual school head, social worker — with what was asked,
 /// the answer, who, when and the evidence). The kind's rules say whom it needs (<see cref="PartTimeRules.Consents"/>);
 /// starting needs every gate met. A parent who refuses consent: the case is withdrawn and the pupil stays full time.
+/// Once a case of any kind runs, the page records the notifications it still owes: a local authority that takes
+/// half-termly returns is told in the return after the start (<see cref="CaseNotifications.BeforeStart"/>).
 /// </summary>
-public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLinks links) : CasePageModel
+public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLinks links, Documents.DocumentRenderer documents) : CasePageModel
 {
     [BindProperty]
     public ConsentParty? Party { get; set; }
@@ -55,7 +57,16 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
 
     public IReadOnlyList<Gate> Gates { get; private set; } = [];
 
-    public PartTimePlan Plan { get; private set; } = null!;
+    /// <summary>The part-time plan, before the start (null for a running case of another kind).</summary>
+    public PartTimePlan? Plan { get; private set; }
+
+    /// <summary>The notifications still owed, each with whom, how and by when (issue 11).</summary>
+    public IReadOnlyList<NotificationDue> Due { get; private set; } = [];
+
+    public Domain.Trusts.LocalAuthority Authority { get; private set; } = null!;
+
+    /// <summary>True before the start (consents, the link, the start and withdrawal); false once running (notifications only).</summary>
+    public bool BeforeStart => Case.Stage == ArrangementStage.Agreed;
 
     public Domain.Policy.PolicyProfileSettings Profile { get; private set; } = null!;
 
@@ -97,6 +108,20 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
             }
 
             var answer = requirement.Kind == ConsentKind.Notification ? ConsentAnswer.Told : Answer ?? throw new DomainRuleException("consent-answer", "Choose whether it was given or refused.", "Answer");
+            if (requirement.Party is ConsentParty.LocalAuthority or ConsentParty.Trust && !string.IsNullOrWhiteSpace(By) && await NotificationLetterAsync(requirement.Party, On ?? Today, By) is { } letter)
+            {
+                // What the party was told is kept with the case as a letter (002 §5.1; 003 "the LA notification"); when
+                // nothing else was uploaded (the form's receipt, the email sent) it is the record's evidence. If it cannot
+                // be produced, nothing is saved.
+                if (await ProduceDocumentAsync(documents, letter, "The notification letter could not be produced, so nothing has been saved. Try again in a moment.", now) is not { } kept)
+                {
+                    Party = requirement.Party;
+                    return Page();
+                }
+
+                evidence ??= kept;
+            }
+
             var (consent, recorded) = ArrangementConsent.Record(Case, requirement, answer, On ?? Today, By ?? "", Note, evidence?.Id, Today, CurrentUser.UserId, now);
             Db.ArrangementConsents.Add(consent);
             Db.ArrangementEvents.Add(recorded);
@@ -108,7 +133,7 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         }
 
         await Db.SaveChangesAsync();
-        return Redirect($"/Cases/{id}/Consents");
+        return Redirect(BeforeStart ? $"/Cases/{id}/Consents" : $"/Cases/{id}");
     }
 
     /// <summary>
@@ -117,7 +142,7 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
     /// </summary>
     public async Task<IActionResult> OnPostSendLinkAsync(Guid id)
     {
-        if (!await LoadAsync(id, tracked: true))
+        if (!await LoadAsync(id, tracked: true) || Plan is null)
         {
             return NotFound();
         }
@@ -150,7 +175,7 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
     /// <summary>Starts the case on its agreed start date, or the day it really began (issue 11), once every gate is met.</summary>
     public async Task<IActionResult> OnPostStartAsync(Guid id)
     {
-        if (!await LoadAsync(id, tracked: true) || !CanStart)
+        if (!await LoadAsync(id, tracked: true) || !CanStart || Plan is null)
         {
             return NotFound();
         }
@@ -173,7 +198,7 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
     /// <summary>The parent refused consent, or the school steps back before the start: the case is withdrawn and the pupil stays full time.</summary>
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id)
     {
-        if (!await LoadAsync(id, tracked: true))
+        if (!await LoadAsync(id, tracked: true) || !BeforeStart)
         {
             return NotFound();
         }
@@ -192,19 +217,42 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         return Redirect($"/Cases/{id}");
     }
 
+    /// <summary>The notification letter of the case's kind, to whom it was sent, on the day it was sent.</summary>
+    private async Task<Documents.CaseDocumentToKeep<Documents.NotificationLetter>?> NotificationLetterAsync(ConsentParty party, DateOnly on, string recipient)
+    {
+        var school = await Db.Schools.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
+        return Case.Kind switch
+        {
+            ArrangementKind.PartTimeTimetable when Plan is not null =>
+                Documents.PartTimeDocuments.Notification(school, CurrentUser.TrustName, on, recipient, Case, Pupil, Plan, Profile, CurrentUser.DisplayName),
+            ArrangementKind.FlexiSchooling when await Db.FlexiAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.ArrangementId == Case.Id) is { } agreement =>
+                Documents.FlexiDocuments.Notification(school, CurrentUser.TrustName, on, recipient, party == ConsentParty.Trust, Pupil, Case, agreement, Profile.Flexi, CurrentUser.DisplayName),
+            _ => null,
+        };
+    }
+
     private async Task<bool> LoadAsync(Guid id, bool tracked)
     {
-        // Part-time timetables use the mechanism now; AP placements join them next (flexi keeps its own page until it moves).
-        if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked) || Case.Kind != ArrangementKind.PartTimeTimetable || Case.Stage != ArrangementStage.Agreed)
+        // Before the start, part-time timetables use the mechanism (flexi keeps its own page until it moves); once any
+        // kind runs, its notifications still owed are recorded here.
+        if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked)
+            || !(Case.Kind == ArrangementKind.PartTimeTimetable && Case.Stage == ArrangementStage.Agreed || Case.Stage == ArrangementStage.Running))
         {
             return false;
         }
 
         Profile = (await DecidedUnderAsync()).Settings;
-        Plan = await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
-        Requirements = PartTimeRules.Consents(Pupil.Flags);
+        Authority = await LocalAuthorityAsync();
+        Due = await NotificationsDueAsync(Profile);
+        Requirements = [.. ConsentRequirements(Profile).Where(r => BeforeStart || Due.Any(d => d.Party == r.Party))];
+        if (Requirements.Count == 0)
+        {
+            return false; // a running case that owes nothing has nothing to record here
+        }
+
+        Plan = Case.Kind == ArrangementKind.PartTimeTimetable ? await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == id) : null;
         Recorded = await Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == id).OrderByDescending(c => c.RecordedAt).ToListAsync();
-        Gates = await StartGatesAsync(null, Profile, Pupil.Flags);
+        Gates = BeforeStart ? await StartGatesAsync(null, Profile, Pupil.Flags) : [];
         CanStart = PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), Profile.PartTime);
         LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
         return true;

@@ -40,7 +40,7 @@ public sealed class IndexModel : AppPageModel
                           join p in Db.Pupils.AsNoTracking() on a.PupilId equals p.Id
                           where schools.Contains(a.SchoolId) && (kind == null || a.Kind == kind)
                           orderby a.RequestedOn descending
-                          select new { a.Id, a.Kind, a.SchoolId, Pupil = p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), a.RequestedOn, a.Stage, a.DecisionDueBy, a.DecidedOn, a.StartedOn, a.EndsOn })
+                          select new { a.Id, a.Kind, a.SchoolId, Pupil = p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), a.RequestedOn, a.Stage, a.DecisionDueBy, a.DecidedOn, a.StartedOn, a.EndsOn, a.ProfileVersionId, p.Flags })
                          .ToListAsync();
         var today = Today;
         var plans = (await Db.PartTimePlans.AsNoTracking().Where(p => rows.Select(r => r.Id).Contains(p.ArrangementId)).Select(p => new { p.ArrangementId, p.EndDate }).ToListAsync())
@@ -59,9 +59,25 @@ public sealed class IndexModel : AppPageModel
         var risks = (await Db.RiskAssessments.AsNoTracking().Where(a => open.Contains(a.ArrangementId) && a.Status != Domain.RiskAssessments.RiskAssessmentStatus.Superseded)
             .Select(a => new { a.ArrangementId, a.Number, a.Status, a.SubmittedBy, a.ReviewDue }).ToListAsync())
             .GroupBy(a => a.ArrangementId).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Number)!);
+        var telling = rows.Where(r => r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId)).Select(r => r.Id).ToList();
+        var told = (await Db.ArrangementConsents.AsNoTracking().Where(c => telling.Contains(c.ArrangementId) && c.Kind == ConsentKind.Notification).ToListAsync()).ToLookup(c => c.ArrangementId);
+        var authorities = new Dictionary<Guid, Domain.Trusts.LocalAuthority>();
         var actions = new List<ActionRow>();
         foreach (var r in rows.Where(r => open.Contains(r.Id)))
         {
+            // Every notification a case needs, due with its deadline until it is recorded as sent (issue 11).
+            if (telling.Contains(r.Id) && r.ProfileVersionId is { } versionId)
+            {
+                var decidedUnder = (await SchoolRules.ProfileVersionAsync(Db, r.SchoolId, versionId)).Settings;
+                var authority = authorities.TryGetValue(r.SchoolId, out var known) ? known : authorities[r.SchoolId] = await SchoolRules.LocalAuthorityAsync(Db, r.SchoolId);
+                var requirements = r.Kind == ArrangementKind.FlexiSchooling ? Domain.Flexi.FlexiRules.Consents(decidedUnder.Flexi) : Domain.PartTime.PartTimeRules.Consents(r.Flags);
+                foreach (var due in CaseNotifications.Due(r.Stage, r.DecidedOn, requirements, authority, await SchoolRules.CalendarAsync(Db, r.SchoolId), told[r.Id], today))
+                {
+                    var where = r.Stage == ArrangementStage.Agreed && r.Kind == ArrangementKind.FlexiSchooling ? $"/Cases/{r.Id}/Gates" : $"/Cases/{r.Id}/Consents";
+                    actions.Add(new ActionRow(r.Id, r.Pupil, $"Tell {due.To}: {due.How}", where, due.DueBy, due.Overdue));
+                }
+            }
+
             if (r.Stage == ArrangementStage.MeetingHeld && CurrentUser.Can(Permission.DecideArrangements, r.SchoolId))
             {
                 actions.Add(new ActionRow(r.Id, r.Pupil, "Decide the request and send the letter", $"/Cases/{r.Id}/Decision", r.DecisionDueBy, r.DecisionDueBy < today));

@@ -59,6 +59,11 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
     /// <summary>The notifications recorded for the case (the one consents mechanism).</summary>
     public IReadOnlyList<ArrangementConsent> Notified { get; private set; } = [];
 
+    /// <summary>The notifications still owed, each with whom, how and by when (issue 11).</summary>
+    public IReadOnlyList<NotificationDue> Due { get; private set; } = [];
+
+    public Domain.Trusts.LocalAuthority Authority { get; private set; } = null!;
+
     /// <summary>The day it really began, asked for when the agreed start date has passed (issue 11).</summary>
     [BindProperty]
     public DateOnly? StartedOn { get; set; }
@@ -240,6 +245,8 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
         Settings = profile.Flexi;
         Gates = await StartGatesAsync(Agreement, profile, Pupil.Flags);
         Notified = await RecordedConsentsAsync();
+        Due = await NotificationsDueAsync(profile);
+        Authority = await LocalAuthorityAsync();
         LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
         ParentName ??= Case.RequestedBy;
         LinkName ??= Case.RequestedBy;

@@ -14,7 +14,7 @@ public sealed record SchoolInput
 
     public string Urn { get; init; } = "";
 
-    public string LocalAuthority { get; init; } = "";
+    public Guid? LocalAuthorityId { get; init; }
 
     public SchoolPhase Phase { get; init; }
 
@@ -58,7 +58,7 @@ public sealed class SchoolInputValidator : AbstractValidator<SchoolInput>
     {
         RuleFor(x => x.Name).NotEmpty().WithMessage("Enter the school's name").MaximumLength(200).WithMessage("Name must be 200 characters or fewer");
         RuleFor(x => x.Urn).NotEmpty().WithMessage("Enter the school's URN").Matches("^[0-9]{6}$").WithMessage("Enter the URN as six digits, like 140101");
-        RuleFor(x => x.LocalAuthority).NotEmpty().WithMessage("Enter the local authority").MaximumLength(100).WithMessage("Local authority must be 100 characters or fewer");
+        RuleFor(x => x.LocalAuthorityId).NotEmpty().WithMessage("Choose the school's local authority");
         RuleFor(x => x.Phase).IsInEnum().WithMessage("Choose the phase");
         RuleFor(x => x.Email).EmailAddress().When(x => !string.IsNullOrWhiteSpace(x.Email)).WithMessage("Enter an email address in the correct format, like office@school.org.uk");
         RuleFor(x => x.Postcode).MaximumLength(10).WithMessage("Enter a real postcode");
@@ -90,6 +90,16 @@ public sealed class EditModel : AppPageModel
             _ => p.ToString(),
         }))];
 
+    /// <summary>The trust's local authorities to choose from (issue 11: "a school names its LA from that list").</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> LocalAuthorityOptions { get; private set; } = [];
+
+    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context, Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        LocalAuthorityOptions = [new("", "Choose the local authority"), .. (await Db.LocalAuthorities.AsNoTracking().OrderBy(a => a.Name).Select(a => new { a.Id, a.Name }).ToListAsync())
+            .Select(a => new KeyValuePair<string, string>(a.Id.ToString(), a.Name))];
+        await base.OnPageHandlerExecutionAsync(context, next);
+    }
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (Id is null)
@@ -108,7 +118,7 @@ public sealed class EditModel : AppPageModel
             Version = school.Version,
             Name = school.Name,
             Urn = school.Urn,
-            LocalAuthority = school.LocalAuthority,
+            LocalAuthorityId = school.LocalAuthorityId,
             Phase = school.Phase,
             EarlyYears = school.KeyStages.HasFlag(KeyStages.EarlyYears),
             KS1 = school.KeyStages.HasFlag(KeyStages.KS1),
@@ -145,6 +155,13 @@ public sealed class EditModel : AppPageModel
             return Page();
         }
 
+        // The list is the trust's own (row-level security); an identifier from elsewhere is refused as if unchosen.
+        if (!LocalAuthorityOptions.Any(o => o.Key == Input.LocalAuthorityId.ToString()))
+        {
+            ModelState.AddModelError("Input.LocalAuthorityId", "Choose the school's local authority");
+            return Page();
+        }
+
         if (await Db.Schools.AnyAsync(s => s.Urn == Input.Urn && s.Id != Id))
         {
             ModelState.AddModelError("Input.Urn", "Another school of the trust already has this URN");
@@ -153,13 +170,13 @@ public sealed class EditModel : AppPageModel
 
         if (school is null)
         {
-            school = new School(CurrentUser.TrustId, Input.Name, Input.Urn, Input.LocalAuthority, Input.Phase, Input.KeyStages);
+            school = new School(CurrentUser.TrustId, Input.Name, Input.Urn, Input.LocalAuthorityId!.Value, Input.Phase, Input.KeyStages);
             Db.Schools.Add(school);
         }
         else
         {
             Db.Entry(school).Property(s => s.Version).OriginalValue = Input.Version;
-            school.Update(Input.Name, Input.Urn, Input.LocalAuthority, Input.Phase, Input.KeyStages);
+            school.Update(Input.Name, Input.Urn, Input.LocalAuthorityId!.Value, Input.Phase, Input.KeyStages);
         }
 
         school.SetLetterhead(Input.AddressLine1, Input.AddressLine2, Input.Town, Input.Postcode, Input.Telephone, Input.Email, Input.HeadteacherName);

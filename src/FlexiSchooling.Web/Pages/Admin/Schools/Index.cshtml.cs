@@ -12,6 +12,6 @@ public sealed class IndexModel : AppPageModel
 
     public async Task OnGetAsync() =>
         Schools = await Db.Schools.AsNoTracking().OrderBy(s => s.Name)
-            .Select(s => new SchoolRow(s.Id, s.Name, s.Urn, s.LocalAuthority, s.Phase, Db.Terms.Where(t => t.SchoolId == s.Id).Max(t => (DateOnly?)t.EndDate)))
+            .Select(s => new SchoolRow(s.Id, s.Name, s.Urn, Db.LocalAuthorities.Where(a => a.Id == s.LocalAuthorityId).Select(a => a.Name).Single(), s.Phase, Db.Terms.Where(t => t.SchoolId == s.Id).Max(t => (DateOnly?)t.EndDate)))
             .ToListAsync();
 }
