@@ -158,6 +158,18 @@ public sealed class PartTimeJourneyTests(BrowserFixture browser) : IClassFixture
         await AccessibleAsync(head, "99-part-time-case-phone");
         await head.SetViewportSizeAsync(1280, 900);
 
+        // The review agreed Tuesday afternoons in school sooner: stepped up from tomorrow, the register follows.
+        var tomorrow = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"))).AddDays(1);
+        await head.GetByRole(AriaRole.Button, new() { Name = "Step up the timetable" }).ClickAsync();
+        await Assertions.Expect(head.Locator("#now")).ToContainTextAsync("12 hours a week (50.0% of full time)");
+        await head.GetByLabel("From", new() { Exact = true }).FillAsync(tomorrow.ToString("yyyy-MM-dd"));
+        await head.GetByLabel("Tuesday afternoon").CheckAsync();
+        await head.GetByLabel("Thursday afternoon").UncheckAsync();
+        await head.GetByLabel("Hours in school each week from then").FillAsync("14.5");
+        await AccessibleAsync(head, "98a-part-time-step-up");
+        await head.GetByRole(AriaRole.Button, new() { Name = "Step up", Exact = true }).ClickAsync();
+        await Assertions.Expect(head.Locator(".app-history")).ToContainTextAsync("Plan stepped up");
+
         // Back to full time from 4 January: nothing more is placed in the register.
         await head.GetByRole(AriaRole.Button, new() { Name = "Back to full time" }).ClickAsync();
         await head.GetByLabel("First day back full time").FillAsync("2027-01-04");

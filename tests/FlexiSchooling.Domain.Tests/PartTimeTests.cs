@@ -232,6 +232,42 @@ public sealed class PartTimeTests
     }
 
     [Fact]
+    public void A_review_steps_the_plan_up_from_a_date_with_more_time_in_school_and_the_register_follows()
+    {
+        // Issue 11: "a review moves the plan to its next phase"; 003: time in school "increases steadily and incrementally".
+        var hinckley = Profile(PolicyTemplates.Hinckley);
+        var arrangement = Approved();
+        var plan = PartTimePlan.Draft(arrangement, Plan(Monday6January, new DateOnly(2025, 3, 28)));
+        var start = PartTimeRules.Start(arrangement, plan, [], hinckley.PartTime, Spring2025(), new DateOnly(2011, 5, 1), Monday6January, Monday6January, null, Now);
+        var marks = start.ExpectedMarks.ToList();
+        var review = start.FirstReview!;
+        var monday27 = new DateOnly(2025, 1, 27);
+        var step = new PartTimePhase(monday27, AllButFridayAfternoon.Bits, 21m);
+        (ArrangementEvent, IReadOnlyList<ExpectedMark>) StepUp(PartTimePhase phase, DateOnly today) =>
+            plan.StepUp(arrangement, review, phase, 9, hinckley.PartTime, hinckley.FullTimeHours, new DateOnly(2011, 5, 1), marks, today, null, Now);
+
+        Assert.Equal("part-time-step-up-at-a-review", Refused(() => StepUp(step, new DateOnly(2025, 1, 20))).Rule);
+        review.Hold(arrangement, new ReviewRecord(new DateOnly(2025, 1, 20), "Head of year, parent, pupil", "Every morning attended", false, "Pleased", "Ready for afternoons", ReviewOutcome.ContinueWithChanges, "Phase 2 a week early", "Sarah Example"), 10, 10, new DateOnly(2025, 1, 20), null, Now);
+        Assert.Equal(("part-time-step-up-from", "From"), Refused(() => StepUp(step, new DateOnly(2025, 1, 28))) is var e ? (e.Rule, e.Field) : default); // not in the past
+        Assert.Equal("part-time-step-up-from", Refused(() => StepUp(step with { From = new DateOnly(2025, 3, 31) }, new DateOnly(2025, 1, 21))).Rule); // not after the end
+        Assert.Equal(("part-time-step-up-increases", "HoursInSchool"), Refused(() => StepUp(new PartTimePhase(monday27, Mornings.Bits, 12m), new DateOnly(2025, 1, 21))) is var f ? (f.Rule, f.Field) : default);
+        Assert.Equal("part-time-not-above-full-time", Refused(() => StepUp(step with { HoursInSchool = 25m }, new DateOnly(2025, 1, 21))).Rule); // Year 9: 24 hours
+        Assert.Equal(2, plan.Phases.Count); // nothing changed by a refusal
+
+        var (stepped, placed) = StepUp(step, new DateOnly(2025, 1, 21));
+        Assert.Equal("Plan stepped up", stepped.What);
+        Assert.Contains("87.5% of full time", stepped.Detail, StringComparison.Ordinal);
+        Assert.Equal([Monday6January, monday27], plan.Phases.Select(p => p.From)); // the 3 February phase is superseded by the step
+        marks.AddRange(placed);
+        bool Out(DateOnly day, Session session) => marks.Any(m => m.WithdrawnAt is null && m.Covers(day, session));
+        Assert.True(Out(new DateOnly(2025, 1, 24), Session.PM)); // before the step: afternoons out of school, as they were
+        Assert.False(Out(new DateOnly(2025, 1, 28), Session.PM)); // from the step: Tuesday afternoon in school
+        Assert.True(Out(new DateOnly(2025, 1, 31), Session.PM)); // Friday afternoon still out, as C2
+        Assert.True(Out(new DateOnly(2025, 3, 28), Session.PM));
+        Assert.False(Out(new DateOnly(2025, 3, 31), Session.PM));
+    }
+
+    [Fact]
     public void A_part_time_review_record_carries_the_parents_signature()
     {
         // 003 appendix 1 "Review Dates (Fortnightly)": date, who was present, what was agreed, the parent's signature.

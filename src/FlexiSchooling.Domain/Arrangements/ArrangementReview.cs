@@ -32,7 +32,7 @@ public static class ReviewOutcomes
         (false, ReviewOutcome.ContinueWithChanges) => "Continue with changes",
         (false, _) => "Withdraw the agreement (notice follows)",
         (true, ReviewOutcome.Continue) => "Continue: the plan moves on to its next phase as dated",
-        (true, ReviewOutcome.ContinueWithChanges) => "Continue with changes (an extension is then agreed on the case)",
+        (true, ReviewOutcome.ContinueWithChanges) => "Continue with changes: stepped up sooner, or extended (then recorded on the case)",
         (true, _) => "End: back to full time (recorded on the case)",
     };
 }

@@ -127,6 +127,70 @@ public sealed class PartTimePlan : ISchoolOwned, ITrustStampable
         return arrangement.Event("Part-time timetable extended", $"From {previous:d MMMM yyyy} to {newEnd:d MMMM yyyy}, agreed at the review held on {review.HeldOn:d MMMM yyyy}. {ExtensionReason}", userId, now);
     }
 
+    /// <summary>
+    /// A held review steps the plan up (issue 11: "a review moves the plan to its next phase"): from a date on or after
+    /// the review and today, and not after the end date, the pupil is in school for more than the phase then in force —
+    /// never less (003: "increases steadily and incrementally"). Later phases that would give no more than the step are
+    /// superseded by it; the rest follow. The register follows from that date: the sessions out of school before it are
+    /// kept, those after it are placed again phase by phase. The whole plan is checked again as at approval.
+    /// </summary>
+    public (ArrangementEvent Event, IReadOnlyList<Attendance.ExpectedMark> Placed) StepUp(
+        Arrangement arrangement, ArrangementReview review, PartTimePhase step, int yearGroup, Policy.PartTimeSettings settings, Policy.FullTimeHours fullTime,
+        DateOnly dateOfBirth, IEnumerable<Attendance.ExpectedMark> sessions, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (arrangement.Stage != ArrangementStage.Running || arrangement.StartedOn is not { } started)
+        {
+            throw new DomainRuleException("part-time-step-up-running", "Only a running part-time timetable is stepped up.");
+        }
+
+        if (!review.IsHeld || review.ArrangementId != arrangement.Id)
+        {
+            throw new DomainRuleException("part-time-step-up-at-a-review", "A step up is agreed at a review: record the review first.", "ReviewId");
+        }
+
+        var earliest = new[] { today, review.HeldOn!.Value, started }.Max();
+        if (step.From < earliest || step.From > EndDate)
+        {
+            throw new DomainRuleException("part-time-step-up-from", $"The step up starts between {earliest:d MMMM yyyy} and the end date, {EndDate:d MMMM yyyy}.", "From");
+        }
+
+        var current = PhaseOn(step.From.AddDays(-1)) ?? PhaseOn(step.From)!;
+        if (step.HoursInSchool < current.HoursInSchool || step.Pattern.SchoolSessions < current.Pattern.SchoolSessions
+            || (step.HoursInSchool == current.HoursInSchool && step.Pattern.SchoolSessions == current.Pattern.SchoolSessions))
+        {
+            throw new DomainRuleException("part-time-step-up-increases", $"A step up gives more time in school than now ({current.Pattern.SchoolSessions} sessions, {current.HoursInSchool:0.##} hours a week), never less.", "HoursInSchool");
+        }
+
+        List<PartTimePhase> phases =
+        [
+            .. _phases.Where(p => p.From < step.From),
+            step,
+            .. _phases.Where(p => p.From > step.From && (p.HoursInSchool > step.HoursInSchool || p.Pattern.SchoolSessions > step.Pattern.SchoolSessions)),
+        ];
+        PartTimeRules.CheckPlan(new PartTimeProposal(_reasons, SupportPlan, Reintegration, WelfareResponsibility, StartDate, EndDate, phases), yearGroup,
+            Extensions > 0 ? settings with { MaxWeeks = null } : settings, fullTime); // an extended plan was agreed past the maximum
+
+        foreach (var mark in sessions.Where(m => m.Source == PartTimeRules.SessionsSource && m.WithdrawnAt is null && m.To >= step.From))
+        {
+            mark.EndAfter(step.From.AddDays(-1), now);
+        }
+
+        _phases = phases;
+        var placed = new List<Attendance.ExpectedMark>();
+        foreach (var phase in _phases.Where(p => p.From >= step.From))
+        {
+            var last = arrangement.EndsOn is { } ends && ends < LastDayOf(phase) ? ends : LastDayOf(phase);
+            if (last >= phase.From && phase.Pattern.OtherSessions > 0)
+            {
+                placed.AddRange(phase.Pattern.CoveredSessionsAsExpectedMarks(arrangement.SchoolId, arrangement.PupilId, phase.From, last,
+                    PartTimeRules.NotAttendedCode(dateOfBirth, phase.From, settings), PartTimeRules.SessionsSource));
+            }
+        }
+
+        var share = PartTimeRules.PercentOfFullTime(step.HoursInSchool, yearGroup, fullTime) is { } pct ? $" ({pct:0.0}% of full time)" : "";
+        return (arrangement.Event("Plan stepped up", $"From {step.From:d MMMM yyyy}: {step.Pattern.Describe()}, {step.HoursInSchool:0.##} hours a week{share}; agreed at the review held on {review.HeldOn:d MMMM yyyy}.", userId, now), placed);
+    }
+
     private PartTimePlan With(PartTimeProposal p)
     {
         _reasons = [.. p.Reasons.Distinct()];

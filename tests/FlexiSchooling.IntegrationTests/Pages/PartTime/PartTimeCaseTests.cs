@@ -168,6 +168,19 @@ public sealed partial class PartTimeCaseTests : AppTest
             Assert.Contains(expected, recordText, StringComparison.Ordinal);
         }
 
+        // The review agreed Tuesday afternoons in school sooner: stepped up from tomorrow, the register follows; less time is refused at the field.
+        var tomorrow = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"))).AddDays(1);
+        var stepUp = $"/Cases/{id}/StepUp";
+        (string, string)[] step = [("Input.From", tomorrow.ToString("yyyy-MM-dd")), .. Mornings.Split(',').Concat(["Tuesday:PM"]).Select(x => ("Input.InSchool", x))];
+        var less = await (await PostWithVersionAsync(head, stepUp, [.. step, ("Input.HoursInSchool", "11")])).HtmlAsync();
+        Assert.Contains("id=\"Input_HoursInSchool-error\"", less, StringComparison.Ordinal);
+        Assert.Contains("never less", less, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, stepUp, [.. step, ("Input.HoursInSchool", "14.5")])).StatusCode);
+        var nextTuesday = tomorrow.AddDays(((int)DayOfWeek.Tuesday - (int)tomorrow.DayOfWeek + 7) % 7);
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM expected_marks WHERE pupil_id = '{pupil}' AND withdrawn_at IS NULL AND \"from\" <= '{nextTuesday:yyyy-MM-dd}' AND \"to\" >= '{nextTuesday:yyyy-MM-dd}' AND sessions & 2 <> 0 AND (weekdays = 0 OR weekdays & {1 << (int)DayOfWeek.Tuesday} <> 0)"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM expected_marks WHERE pupil_id = '{pupil}' AND withdrawn_at IS NULL AND \"from\" <= '{nextTuesday.AddDays(-1):yyyy-MM-dd}' AND \"to\" >= '{nextTuesday.AddDays(-1):yyyy-MM-dd}' AND sessions & 2 <> 0 AND (weekdays = 0 OR weekdays & {1 << (int)DayOfWeek.Monday} <> 0)"));
+        Assert.Contains("Plan stepped up", await (await head.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
+
         // Back to full time from 4 January: the register places nothing for the pupil from then, and the outcome is kept.
         Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, $"/Cases/{id}/FullTime", ("Input.FullTimeFrom", "2027-01-04"), ("Input.Outcome", "Back to full time after the review; no further support needed"))).StatusCode);
         Assert.Equal("Ended", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
