@@ -18,6 +18,36 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
     private Task AccessibleAsync(IPage page, string screenshot) => browser.AssertAccessibleAsync(page, screenshot);
 
     [Fact]
+    public async Task An_arrangement_agreed_on_paper_is_brought_in_and_marked_as_entered_afterwards()
+    {
+        // Issue 11: a trust adopting the product enters the cases it agreed on paper, with their original dates.
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"head@brookside.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.Menu(page, "Cases").ClickAsync();
+        await page.Locator("#bring-in summary").ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bring in a flexi-schooling arrangement" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("It was agreed on paper before the school used FlexiSchooling")).ToBeCheckedAsync();
+        var pupil = page.GetByLabel("Pupil", new() { Exact = true });
+        var options = await pupil.Locator("option").AllInnerTextsAsync();
+        await pupil.SelectOptionAsync(new SelectOptionValue { Label = options[^5] });
+        await page.GetByLabel("Date of the letter or email").FillAsync("2026-09-07");
+        await page.GetByLabel("Name of the person asking").FillAsync("Hannah Price");
+        await page.GetByLabel("Their relationship to the child").FillAsync("Mother");
+        await page.GetByLabel("I have checked that this person has parental responsibility for the child").CheckAsync();
+        await page.Locator("#Letter").SetInputFilesAsync(new FilePayload
+        {
+            Name = "request-2026-09-07.pdf",
+            MimeType = "application/pdf",
+            Buffer = DemoFlexi.MinimalPdf(["Dear Headteacher,", "We ask for Fridays at home from September.", "Hannah Price"]),
+        });
+        await AccessibleAsync(page, "50a-bring-in-request");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the request" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#entered-afterwards")).ToContainTextAsync("brought in by");
+        await Assertions.Expect(page.Locator("#paper-records")).ToBeVisibleAsync();
+        await AccessibleAsync(page, "50b-brought-in-case");
+    }
+
+    [Fact]
     public async Task Head_records_a_request_holds_the_meeting_decides_and_gets_the_letter()
     {
         var page = await browser.NewPageAsync();

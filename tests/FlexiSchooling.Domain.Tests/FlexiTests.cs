@@ -31,6 +31,39 @@ public sealed class FlexiTests
     private static List<CriterionAssessment> AllMet() => [.. FlexiRules.Criteria.Select(c => new CriterionAssessment(c.Key, true, "Satisfied"))];
 
     [Fact]
+    public void An_arrangement_agreed_on_paper_keeps_its_signatures_original_dates_and_is_marked_only_as_it_is_opened()
+    {
+        // Issue 11, "Bringing in arrangements that already run": the agreement entered today reproduces one signed in May.
+        var pattern = SessionPattern.Of(SessionPattern.Weekdays.Take(4).SelectMany(d => new[] { (d, Attendance.Session.AM), (d, Attendance.Session.PM) }));
+        var today = new DateOnly(2025, 6, 16);
+        var entered = Now.AddDays(46);
+        Arrangement Agreed(bool onPaper)
+        {
+            var arrangement = Requested(new DateOnly(2025, 4, 28));
+            if (onPaper)
+            {
+                Assert.Equal("Brought in from paper records", arrangement.EnterAfterwards(null, entered).What);
+            }
+
+            arrangement.RecordMeeting(new DateOnly(2025, 5, 1), "Sarah Patel, headteacher", "Discussed", null, today, null, entered);
+            arrangement.Decide(DecisionOutcome.Agreed, AllMet(), null, new DateOnly(2025, 5, 2), Guid.NewGuid(), null, entered);
+            return arrangement;
+        }
+
+        var run = Agreed(onPaper: false);
+        var (draft, _) = FlexiAgreement.DraftFor(run, new AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", new DateOnly(2025, 5, 12), pattern), Summer2025(), null, entered);
+        Assert.Equal(("sign-date", "SignedOn"), Assert.Throws<DomainRuleException>(() => draft.Sign(run, parent: true, "Sarah Patel", new DateOnly(2025, 5, 6), today, null, entered)) is var e ? (e.Rule, e.Field) : default);
+
+        var paper = Agreed(onPaper: true);
+        Assert.True(paper.EnteredAfterwards);
+        var (reproduced, _) = FlexiAgreement.DraftFor(paper, new AgreementTerms("a", "b", "c", "d", "e", "f", "g", "h", new DateOnly(2025, 5, 12), pattern), Summer2025(), null, entered);
+        Assert.Equal("sign-date", Assert.Throws<DomainRuleException>(() => reproduced.Sign(paper, parent: true, "Sarah Patel", new DateOnly(2025, 5, 1), today, null, entered)).Rule); // before the decision
+        reproduced.Sign(paper, parent: true, "Sarah Patel", new DateOnly(2025, 5, 6), today, null, entered);
+        Assert.Equal(new DateOnly(2025, 5, 6), reproduced.ParentSignedOn);
+        Assert.Equal("entered-afterwards-at-opening", Assert.Throws<DomainRuleException>(() => run.EnterAfterwards(null, entered)).Rule); // never relabelled later
+    }
+
+    [Fact]
     public void Decision_is_due_five_working_days_after_the_meeting_at_oswald_road()
     {
         // domain.md worked example 3: meeting Thursday 1 May 2025 → letter due Friday 9 May 2025 (weekend and

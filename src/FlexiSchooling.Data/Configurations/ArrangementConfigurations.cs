@@ -44,6 +44,7 @@ internal sealed class ArrangementConfiguration : IEntityTypeConfiguration<Arrang
                     v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
                     v => v.ToList()));
         b.Ignore(x => x.Criteria);
+        b.Ignore(x => x.EnteredAfterwards);
         b.HasOne<Pupil>().WithMany().HasForeignKey(x => x.PupilId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.SchoolId, x.Stage });

@@ -134,6 +134,16 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>
+    /// Who brought the case in from paper records, when it was agreed before the school used the product (issue 11:
+    /// "clearly marked as entered afterwards and by whom"); null for a case run in the product from the start.
+    /// </summary>
+    public Guid? EnteredAfterwardsBy { get; private set; }
+
+    public DateTimeOffset? EnteredAfterwardsAt { get; private set; }
+
+    public bool EnteredAfterwards => EnteredAfterwardsAt is not null;
+
     public uint Version { get; private set; }
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
@@ -363,6 +373,22 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
         Stage = ArrangementStage.Ended;
         (NoticeGivenOn, NoticeGivenBy, EndsOn, EndReason) = (noticeOn, by, endsOn, reason.Trim());
         return Event($"Notice given by the {by.ToLowerInvariant()}", $"Notice on {noticeOn:d MMMM yyyy}; the last day is {endsOn:d MMMM yyyy}. {EndReason}", userId, now);
+    }
+
+    /// <summary>
+    /// Marks a case being opened as brought in from paper records: its steps are then entered with their original dates
+    /// (request, decision, signatures, consents, the start, past reviews), each step's own rules applying, and the case is
+    /// shown as entered afterwards and by whom. Only as it is opened: a case run in the product is never relabelled.
+    /// </summary>
+    public ArrangementEvent EnterAfterwards(Guid? userId, DateTimeOffset now)
+    {
+        if (Stage is not (ArrangementStage.Requested or ArrangementStage.Proposed) || EnteredAfterwards)
+        {
+            throw new DomainRuleException("entered-afterwards-at-opening", "A case is brought in from paper records as it is opened.");
+        }
+
+        (EnteredAfterwardsBy, EnteredAfterwardsAt) = (userId, now);
+        return Event("Brought in from paper records", "Agreed on paper before the school used FlexiSchooling: the dates of its steps are the original ones, entered afterwards.", userId, now);
     }
 
     public ArrangementEvent Event(string what, string? detail, Guid? userId, DateTimeOffset now) => new(this, what, detail, userId, now);

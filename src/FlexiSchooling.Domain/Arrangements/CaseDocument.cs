@@ -38,13 +38,19 @@ public enum CaseDocumentKind
 
     /// <summary>A review as recorded, produced when it is held.</summary>
     ReviewRecord,
+
+    /// <summary>A paper record of a case brought in from before the product (a decision letter, a review's notes), scanned.</summary>
+    ScannedRecord,
+
+    /// <summary>A risk assessment completed on paper before the case was brought in, scanned: safeguarding content.</summary>
+    ScannedRiskAssessment,
 }
 
 /// <summary>What each kind of case document is called on pages, and which hold safeguarding narratives.</summary>
 public static class CaseDocumentKinds
 {
     /// <summary>A risk assessment's narrative opens only for those who may read safeguarding information (<c>Permission.ReadSafeguarding</c>); others see that it exists.</summary>
-    public static bool IsSafeguarding(CaseDocumentKind kind) => kind == CaseDocumentKind.RiskAssessment;
+    public static bool IsSafeguarding(CaseDocumentKind kind) => kind is CaseDocumentKind.RiskAssessment or CaseDocumentKind.ScannedRiskAssessment;
 
     public static string Label(CaseDocumentKind kind) => kind switch
     {
@@ -58,6 +64,8 @@ public static class CaseDocumentKinds
         CaseDocumentKind.ReviewEvidence => "Evidence brought to a review",
         CaseDocumentKind.PartTimePlan => "Part-time timetable and parental agreement",
         CaseDocumentKind.ConsentEvidence => "Consent or notification (evidence)",
+        CaseDocumentKind.ScannedRecord => "Paper record (scanned)",
+        CaseDocumentKind.ScannedRiskAssessment => "Risk assessment on paper (scanned)",
         CaseDocumentKind.ReviewRecord => "Review record",
     };
 }

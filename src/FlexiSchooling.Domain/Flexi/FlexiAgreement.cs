@@ -91,9 +91,13 @@ public sealed class FlexiAgreement : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("sign-before-start", "Signatures are recorded before the arrangement starts.");
         }
 
-        if (signedOn > today || signedOn < DateOnly.FromDateTime(LondonClock.ToLondon(DraftedAt)))
+        // A case brought in from paper records reproduces an agreement signed before it was entered: its signatures date
+        // from the decision on (issue 11, "Bringing in arrangements that already run").
+        if (signedOn > today || signedOn < (arrangement.EnteredAfterwards ? arrangement.DecidedOn!.Value : DateOnly.FromDateTime(LondonClock.ToLondon(DraftedAt))))
         {
-            throw new DomainRuleException("sign-date", $"The date of signing is on or after draft {Draft} was produced and not in the future.", "SignedOn");
+            throw new DomainRuleException("sign-date", arrangement.EnteredAfterwards
+                ? $"The date of signing is on or after the decision ({arrangement.DecidedOn:d MMMM yyyy}) and not in the future."
+                : $"The date of signing is on or after draft {Draft} was produced and not in the future.", "SignedOn");
         }
 
         if (string.IsNullOrWhiteSpace(name))

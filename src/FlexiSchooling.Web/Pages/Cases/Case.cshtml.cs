@@ -1,3 +1,4 @@
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Flexi;
 using FlexiSchooling.Domain.Security;
@@ -55,6 +56,50 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
     /// <summary>Whether the signed-in user is the approver the profile names for a part-time timetable (004 §9.5).</summary>
     public bool CanApprovePartTime { get; private set; }
 
+    /// <summary>Who brought the case in from paper records, for a case entered afterwards.</summary>
+    public string? EnteredAfterwardsBy { get; private set; }
+
+    [BindProperty]
+    public IFormFile? PaperRecord { get; set; }
+
+    [BindProperty]
+    public bool PaperRiskAssessment { get; set; }
+
+    /// <summary>
+    /// A paper record of a case brought in from before the product, scanned and kept with it (issue 11: "its scanned
+    /// documents"). A risk assessment on paper is safeguarding content: only those who assess risks upload it, and it
+    /// opens for those who may read safeguarding narratives.
+    /// </summary>
+    public async Task<IActionResult> OnPostPaperRecordAsync(Guid id)
+    {
+        if (!await LoadCaseAsync(id, Permission.ManageArrangements) || !Case.EnteredAfterwards
+            || (PaperRiskAssessment && !CurrentUser.Can(Permission.AssessRisks, Case.SchoolId)))
+        {
+            return NotFound();
+        }
+
+        var now = Time.GetUtcNow();
+        try
+        {
+            var content = await CaseUploads.ReadAsync(PaperRecord);
+            if (content.Length == 0)
+            {
+                throw new DomainRuleException("paper-record-file", "Choose the scanned record: a PDF, JPEG or PNG smaller than 10 MB.", "PaperRecord");
+            }
+
+            Db.CaseDocuments.Add(new CaseDocument(Case.SchoolId, Case.Id, PaperRiskAssessment ? CaseDocumentKind.ScannedRiskAssessment : CaseDocumentKind.ScannedRecord,
+                Path.GetFileName(PaperRecord!.FileName), CaseDocument.CheckUpload(content), content, CurrentUser.UserId, now));
+        }
+        catch (DomainRuleException e)
+        {
+            TempData["PaperRecordError"] = e.Message;
+            return Redirect($"/Cases/{id}#paper-records");
+        }
+
+        await Db.SaveChangesAsync();
+        return Redirect($"/Cases/{id}#documents");
+    }
+
     /// <summary>The period <see cref="SinceStart"/> covers, in words.</summary>
     public string SinceStartPeriod { get; private set; } = "";
 
@@ -82,6 +127,11 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
         }
 
         CanManage = CurrentUser.Can(Permission.ManageArrangements, Case.SchoolId);
+        if (Case.EnteredAfterwardsBy is { } broughtInBy)
+        {
+            EnteredAfterwardsBy = await Db.Users.AsNoTracking().Where(u => u.Id == broughtInBy).Select(u => u.DisplayName).SingleOrDefaultAsync();
+        }
+
         CanDecide = CurrentUser.Can(Permission.DecideArrangements, Case.SchoolId);
         Documents = await Db.CaseDocuments.AsNoTracking().Where(d => d.ArrangementId == id).OrderBy(d => d.CreatedAt)
             .Select(d => new CaseDocumentRow(d.Id, d.Kind, d.FileName, d.Size, d.CreatedAt)).ToListAsync();

@@ -23,6 +23,9 @@ public sealed record RequestInput
     public bool HasParentalResponsibility { get; init; }
 
     public string? Summary { get; init; }
+
+    /// <summary>Agreed on paper before the school used the product: brought in with its original dates (issue 11).</summary>
+    public bool EnteredAfterwards { get; init; }
 }
 
 public sealed class RequestInputValidator : AbstractValidator<RequestInput>
@@ -53,14 +56,14 @@ public sealed class RequestModel : AppPageModel
 
     public string SchoolName { get; private set; } = "";
 
-    public async Task<IActionResult> OnGetAsync(Guid? pupilId)
+    public async Task<IActionResult> OnGetAsync(Guid? pupilId, bool existing = false)
     {
         if (!await LoadAsync())
         {
             return NotFound();
         }
 
-        Input = Input with { PupilId = pupilId, RequestedOn = Today };
+        Input = Input with { PupilId = pupilId, RequestedOn = Today, EnteredAfterwards = existing };
         return Page();
     }
 
@@ -105,6 +108,11 @@ public sealed class RequestModel : AppPageModel
         var (arrangement, recorded) = Arrangement.RequestFlexi(school, pupil.Id, requestedOn, Input.RequestedBy, Input.Relationship, Input.Summary, CurrentUser.UserId, now);
         Db.Arrangements.Add(arrangement);
         Db.ArrangementEvents.Add(recorded);
+        if (Input.EnteredAfterwards)
+        {
+            Db.ArrangementEvents.Add(arrangement.EnterAfterwards(CurrentUser.UserId, now));
+        }
+
         Db.CaseDocuments.Add(new CaseDocument(school, arrangement.Id, CaseDocumentKind.RequestLetter, Letter!.FileName, contentType, content, CurrentUser.UserId, now));
         await Db.SaveChangesAsync(); // the case, its first history line and the letter together, or nothing
         return Redirect($"/Cases/{arrangement.Id}");

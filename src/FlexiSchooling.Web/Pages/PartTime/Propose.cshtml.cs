@@ -30,6 +30,9 @@ public sealed record ProposeInput
 
     public DateOnly? ProposedOn { get; init; }
 
+    /// <summary>Agreed on paper before the school used the product: brought in with its original dates (issue 11).</summary>
+    public bool EnteredAfterwards { get; init; }
+
     public string? Summary { get; init; }
 
     public List<string> Reasons { get; init; } = [];
@@ -93,7 +96,7 @@ public sealed class ProposeModel : CasePageModel
 
     public Domain.Policy.PolicyProfileSettings Profile { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(Guid? id, Guid? pupilId)
+    public async Task<IActionResult> OnGetAsync(Guid? id, Guid? pupilId, bool existing = false)
     {
         if (!await LoadAsync(id, tracked: false))
         {
@@ -102,7 +105,7 @@ public sealed class ProposeModel : CasePageModel
 
         if (id is null)
         {
-            Input = Input with { PupilId = pupilId, ProposedOn = Today, Phases = [.. Enumerable.Range(0, PhaseSlots).Select(_ => new PhaseInput())] };
+            Input = Input with { PupilId = pupilId, ProposedOn = Today, EnteredAfterwards = existing, Phases = [.. Enumerable.Range(0, PhaseSlots).Select(_ => new PhaseInput())] };
             return Page();
         }
 
@@ -175,6 +178,11 @@ public sealed class ProposeModel : CasePageModel
                 string.Join(", ", CurrentUser.RolesAt(pupil.SchoolId).Select(RolePermissions.Label)), Input.Summary, CurrentUser.UserId, now);
             Db.Arrangements.Add(arrangement);
             Db.ArrangementEvents.Add(proposed);
+            if (Input.EnteredAfterwards)
+            {
+                Db.ArrangementEvents.Add(arrangement.EnterAfterwards(CurrentUser.UserId, now));
+            }
+
             Db.PartTimePlans.Add(PartTimePlan.Draft(arrangement, proposal));
             await Db.SaveChangesAsync(); // the case, its plan and its first history line together, or nothing
             return Redirect($"/Cases/{arrangement.Id}");

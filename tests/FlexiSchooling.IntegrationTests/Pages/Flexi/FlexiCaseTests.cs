@@ -15,7 +15,7 @@ public sealed partial class FlexiCaseTests : AppTest
     [GeneratedRegex("name=\"Input.Version\" value=\"(\\d+)\"")]
     private static partial Regex VersionField();
 
-    private static async Task<HttpResponseMessage> RequestAsync(HttpClient client, Guid pupil, byte[] letter, string fileName, bool parentalResponsibility = true, string requestedOn = "2026-11-16")
+    private static async Task<HttpResponseMessage> RequestAsync(HttpClient client, Guid pupil, byte[] letter, string fileName, bool parentalResponsibility = true, string requestedOn = "2026-11-16", bool enteredAfterwards = false)
     {
         var page = await (await client.GetAsync("/Flexi/Request")).Content.ReadAsStringAsync();
         using var form = new MultipartFormDataContent
@@ -26,6 +26,7 @@ public sealed partial class FlexiCaseTests : AppTest
             { new StringContent("Sarah Example"), "Input.RequestedBy" },
             { new StringContent("Mother"), "Input.Relationship" },
             { new StringContent(parentalResponsibility ? "true" : "false"), "Input.HasParentalResponsibility" },
+            { new StringContent(enteredAfterwards ? "true" : "false"), "Input.EnteredAfterwards" },
         };
         var file = new ByteArrayContent(letter);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
