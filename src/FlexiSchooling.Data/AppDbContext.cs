@@ -46,6 +46,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<LocalAuthority> LocalAuthorities => Set<LocalAuthority>();
 
+    public DbSet<LocalAuthorityReturn> LocalAuthorityReturns => Set<LocalAuthorityReturn>();
+
     public DbSet<RegistrationGroup> RegistrationGroups => Set<RegistrationGroup>();
 
     public DbSet<Pupil> Pupils => Set<Pupil>();

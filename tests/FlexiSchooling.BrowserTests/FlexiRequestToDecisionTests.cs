@@ -48,6 +48,21 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
     }
 
     [Fact]
+    public async Task A_school_whose_authority_takes_half_termly_returns_sees_each_return_sent_or_due()
+    {
+        // ADR 0019: Norfolk takes half-termly returns, nil returns included.
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"head@stbedes.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.Menu(page, "Cases").ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Half-termly returns to the local authority" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h2").First).ToContainTextAsync("Norfolk County Council");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("a nil return");
+        await AccessibleAsync(page, "50c-half-termly-returns");
+        await page.SetViewportSizeAsync(390, 844);
+        await AccessibleAsync(page, "50d-half-termly-returns-phone");
+    }
+
+    [Fact]
     public async Task Head_records_a_request_holds_the_meeting_decides_and_gets_the_letter()
     {
         var page = await browser.NewPageAsync();

@@ -85,4 +85,38 @@ public sealed class LocalAuthorityTests
         Assert.Equal("la-name", Refused(() => new LocalAuthority(Guid.NewGuid(), " ", null, LocalAuthorityNotice.EmailedPlan, "a@b.example", 1, null)).Rule);
         Assert.Equal("Derby City Council", new LocalAuthority(Guid.NewGuid(), "Derby City Council", null, LocalAuthorityNotice.HalfTermlyReturn, "returns@derby.example", 10, null).Recipient);
     }
+
+    [Fact]
+    public void A_half_termly_return_lists_the_arrangements_in_place_during_the_half_term_and_is_nil_when_there_are_none()
+    {
+        var halfTerms = HalfTerm.Begun(Spring2025, new DateOnly(2025, 3, 3));
+        Assert.Equal([new HalfTerm(new(2025, 2, 24), new(2025, 4, 4)), new HalfTerm(new(2025, 1, 6), new(2025, 2, 16))], halfTerms); // the second from the Monday after the break
+        var first = halfTerms[1];
+        Assert.True(LocalAuthorityReturn.Includes(first, ArrangementStage.Running, new DateOnly(2025, 1, 13), null));
+        Assert.True(LocalAuthorityReturn.Includes(first, ArrangementStage.Agreed, new DateOnly(2025, 2, 14), null)); // agreed, not started yet
+        Assert.True(LocalAuthorityReturn.Includes(first, ArrangementStage.Ended, new DateOnly(2024, 11, 4), new DateOnly(2025, 1, 10))); // ended during it
+        Assert.False(LocalAuthorityReturn.Includes(first, ArrangementStage.Ended, new DateOnly(2024, 11, 4), new DateOnly(2024, 12, 20))); // ended before it
+        Assert.False(LocalAuthorityReturn.Includes(first, ArrangementStage.Running, new DateOnly(2025, 2, 24), null)); // agreed after it
+        Assert.False(LocalAuthorityReturn.Includes(first, ArrangementStage.Withdrawn, new DateOnly(2025, 1, 13), new DateOnly(2025, 1, 14)));
+        Assert.False(LocalAuthorityReturn.Includes(first, ArrangementStage.Proposed, null, null));
+        Assert.Equal(new DateOnly(2025, 2, 26), La(LocalAuthorityNotice.HalfTermlyReturn, 10).ReturnDueBy(first));
+    }
+
+    [Fact]
+    public void A_return_is_recorded_once_to_a_named_recipient_for_an_authority_that_takes_returns_not_before_its_half_term()
+    {
+        var returns = La(LocalAuthorityNotice.HalfTermlyReturn, 10);
+        var first = new HalfTerm(new(2025, 1, 6), new(2025, 2, 16));
+        var today = new DateOnly(2025, 2, 20);
+        LocalAuthorityReturn Record(LocalAuthority la, DateOnly sentOn, string to = "Inclusion returns", bool already = false) =>
+            LocalAuthorityReturn.Record(School, la, first, sentOn, to, 0, already, today, null, Now);
+        DomainRuleException Refused(Func<LocalAuthorityReturn> record) => Assert.Throws<DomainRuleException>(() => record());
+        Assert.Equal("la-return-route", Refused(() => Record(La(LocalAuthorityNotice.OnlineForm, 0), today)).Rule);
+        Assert.Equal(("la-return-date", "SentOn"), Refused(() => Record(returns, new DateOnly(2025, 1, 3))) is var e ? (e.Rule, e.Field) : default);
+        Assert.Equal("la-return-date", Refused(() => Record(returns, today.AddDays(1))).Rule);
+        Assert.Equal(("la-return-to", "SentTo"), Refused(() => Record(returns, today, " ")) is var f ? (f.Rule, f.Field) : default);
+        Assert.Equal("la-return-once", Refused(() => Record(returns, today, already: true)).Rule);
+        var nil = Record(returns, new DateOnly(2025, 2, 19));
+        Assert.Equal((0, first), (nil.Arrangements, nil.HalfTerm));
+    }
 }

@@ -57,3 +57,18 @@ internal sealed class LocalAuthorityConfiguration : IEntityTypeConfiguration<Loc
         b.HasIndex(x => new { x.TrustId, x.Name }).IsUnique();
     }
 }
+
+internal sealed class LocalAuthorityReturnConfiguration : IEntityTypeConfiguration<LocalAuthorityReturn>
+{
+    public void Configure(EntityTypeBuilder<LocalAuthorityReturn> b)
+    {
+        b.ToTable("local_authority_returns");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.SentTo).HasMaxLength(200);
+        b.Ignore(x => x.HalfTerm);
+        b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<LocalAuthority>().WithMany().HasForeignKey(x => x.LocalAuthorityId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SchoolId, x.LocalAuthorityId, x.HalfTermFirst }).IsUnique().HasDatabaseName("IX_local_authority_returns_school_la_half_term");
+        b.HasIndex(x => x.LocalAuthorityId);
+    }
+}

@@ -132,6 +132,9 @@ public sealed class LocalAuthority : ITrustStampable
         return (halfTermEnd ?? agreedOn).AddDays(WithinDays);
     }
 
+    /// <summary>The day a half-term's return is due: its days after the half-term's last day.</summary>
+    public DateOnly ReturnDueBy(HalfTerm halfTerm) => halfTerm.Last.AddDays(WithinDays);
+
     /// <summary>How it wants to be told, as a sentence for the page that records it.</summary>
     public string Describe() => Notice switch
     {

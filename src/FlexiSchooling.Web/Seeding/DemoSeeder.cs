@@ -188,6 +188,7 @@ public static class DemoSeeder
             await DemoPartTime.SeedAsync(db, withRunningCase ? scope.ServiceProvider.GetRequiredService<Documents.DocumentRenderer>() : null, time);
         }
 
+        await DemoReturns.SeedAsync(db, time);
         var running = withRunningCase ? await DemoRunningCase.SeedAsync(db, services, time) : null;
         await DemoAttendance.SeedMarksAsync(db, time, random, running?.Planned);
         if (running is not null)

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.Cases;
 
-public sealed record ActionRow(Guid CaseId, string Pupil, string Action, string Link, DateOnly? Due, bool Overdue);
+/// <summary>An action waiting on the user: for a case (its pupil), or for a school (a half-termly return: <see cref="CaseId"/> is null).</summary>
+public sealed record ActionRow(Guid? CaseId, string Pupil, string Action, string Link, DateOnly? Due, bool Overdue);
 
 public sealed record CaseRow(Guid Id, ArrangementKind Kind, string Pupil, string School, DateOnly RequestedOn, ArrangementStage Stage, DateOnly? DecisionDueBy, DateOnly? DecidedOn, DateOnly? StartedOn, DateOnly? EndsOn, string NextAction, bool Overdue);
 
@@ -25,6 +26,9 @@ public sealed class IndexModel : AppPageModel
     public bool CanRecord { get; private set; }
 
     public bool ManySchools { get; private set; }
+
+    /// <summary>Whether any school the user manages sends half-termly returns (the returns page is then offered).</summary>
+    public bool HasReturns { get; private set; }
 
     /// <summary>What waits for this user, across the cases they may see: the head's and the DSL's "my actions".</summary>
     public IReadOnlyList<ActionRow> Actions { get; private set; } = [];
@@ -138,6 +142,17 @@ public sealed class IndexModel : AppPageModel
                 {
                     actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/{r.Id}/RiskAssessment", due, due < today));
                 }
+            }
+        }
+
+        // Half-termly returns, nil returns too, due once the half-term has ended and until recorded as sent (ADR 0019).
+        foreach (var school in await ReturnsModel.LoadAsync(Db, CurrentUser.SchoolsWhere(Permission.ManageArrangements), names, today))
+        {
+            HasReturns = true;
+            foreach (var due in school.HalfTerms.Where(h => h.Sent is null && h.HalfTerm.HasEnded(today)))
+            {
+                actions.Add(new ActionRow(null, school.School, $"Send the half-termly return to {school.Authority.Name} ({(due.Lines.Count == 0 ? "a nil return" : $"{due.Lines.Count} arrangement{(due.Lines.Count == 1 ? "" : "s")}")}, {due.HalfTerm.First:d MMM} to {due.HalfTerm.Last:d MMM yyyy})",
+                    $"/Cases/Returns#{due.Anchor(school.SchoolId)}", due.DueBy, due.Overdue(today)));
             }
         }
 

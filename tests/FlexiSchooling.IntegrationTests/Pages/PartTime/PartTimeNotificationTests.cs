@@ -6,9 +6,9 @@ namespace FlexiSchooling.IntegrationTests.Pages.PartTime;
 /// <summary>Issue 11: every notification a case needs shows as due, with its deadline, until it is recorded as sent.</summary>
 public sealed partial class PartTimeCaseTests
 {
-    private async Task<Guid> ApprovedAsync(HttpClient head, string school)
+    private async Task<Guid> ApprovedAsync(HttpClient head, string school, int yearGroup = 9)
     {
-        var id = CaseId(await head.PostFormAsync("/PartTime/Propose", Plan(await PupilAsync(school, 9))));
+        var id = CaseId(await head.PostFormAsync("/PartTime/Propose", Plan(await PupilAsync(school, yearGroup))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, $"/Cases/{id}/Approval", ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-16"))).StatusCode);
         return id;
     }
@@ -78,5 +78,43 @@ public sealed partial class PartTimeCaseTests
         Assert.Equal(HttpStatusCode.Redirect, (await RecordAsync(head, id, "LocalAuthority", null, "Leicestershire County Council, returns")).StatusCode);
         Assert.DoesNotContain("id=\"notifications-due\"", await (await head.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await head.GetAsync(consents)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_half_termly_return_lists_the_arrangements_in_place_and_tells_the_authority_of_those_still_owed()
+    {
+        // St Bede's is in Norfolk, which takes half-termly returns: the part-time timetable starts without waiting for it.
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "stbedes"));
+        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "stbedes"));
+        var id = await ApprovedAsync(head, "St Bede", yearGroup: 5);
+        Assert.Equal(HttpStatusCode.Redirect, (await RecordAsync(head, id, "Parent", "Given", "Sarah Example (mother)", SignedForm)).StatusCode);
+        await CaseSteps.ApproveRiskAssessmentAsync(dsl, head, Db, id);
+        var consents = $"/Cases/{id}/Consents";
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(consents, consents + "?handler=Start", ("StartedOn", "2026-11-16"))).StatusCode);
+
+        // The returns page: the half-term the case was agreed in lists it, the authority not told yet; earlier ones were sent (nil returns).
+        var page = await (await head.GetAsync("/Cases/Returns")).HtmlAsync();
+        Assert.Contains("St Bede's Catholic Primary School: Norfolk County Council", page, StringComparison.Ordinal);
+        Assert.Contains("1 arrangement", page, StringComparison.Ordinal);
+        Assert.Contains("Not yet", page, StringComparison.Ordinal);
+        Assert.Contains("a nil return (no arrangements in place)", page, StringComparison.Ordinal);
+        var school = await Records.SchoolAsync("St Bede");
+        var first = await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT CASE WHEN '2026-11-16' > half_term_end THEN half_term_end + 3 ELSE start_date END FROM terms WHERE school_id = '{school}' AND start_date <= '2026-11-16' AND end_date >= '2026-11-16'");
+        var upn = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT p.upn FROM pupils p JOIN arrangements a ON a.pupil_id = p.id WHERE a.id = '{id}'");
+        var csv = await (await head.GetAsync($"/Cases/Returns?handler=Csv&school={school}&first={first:yyyy-MM-dd}")).Content.ReadAsStringAsync();
+        Assert.Contains($"{upn},", csv, StringComparison.Ordinal);
+        Assert.Contains("Part-time timetable", csv, StringComparison.Ordinal);
+
+        // Another trust's head cannot read or record it; a recipient is needed; once recorded it tells the authority of the case.
+        var other = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/Cases/Returns?handler=Csv&school={school}&first={first:yyyy-MM-dd}")).StatusCode);
+        var url = $"/Cases/Returns?handler=Record&school={school}&first={first:yyyy-MM-dd}";
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostFormAsync("/Cases/Returns", url, ("SentTo", "Norfolk"), ("SentOn", "2026-11-20"))).StatusCode);
+        Assert.Contains("Say who it was sent to", await (await head.PostFormAsync("/Cases/Returns", url, ("SentTo", " "), ("SentOn", "2026-11-20"))).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync("/Cases/Returns", url, ("SentTo", "Norfolk County Council, inclusion returns"), ("SentOn", "2026-11-20"))).StatusCode);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM local_authority_returns WHERE school_id = '{school}' AND half_term_first = '{first:yyyy-MM-dd}' AND arrangements = 1"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_consents WHERE arrangement_id = '{id}' AND party = 'LocalAuthority' AND answer = 'Told' AND by = 'Norfolk County Council, inclusion returns'"));
+        Assert.DoesNotContain("id=\"notifications-due\"", await (await head.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("already recorded as sent", await (await head.PostFormAsync("/Cases/Returns", url, ("SentTo", "Norfolk"), ("SentOn", "2026-11-20"))).HtmlAsync(), StringComparison.Ordinal);
     }
 }
