@@ -268,6 +268,35 @@ public sealed class PartTimeTests
     }
 
     [Fact]
+    public void Only_a_case_that_has_not_started_is_withdrawn_dated_and_with_its_reason()
+    {
+        // Issue 11: a parent who refuses consent, or a school that steps back before the start; a running case is ended.
+        var arrangement = Approved();
+        Assert.Equal(("withdraw-reason", "Reason"), Refused(() => arrangement.Withdraw(new DateOnly(2025, 1, 6), " ", new DateOnly(2025, 1, 6), null, Now)) is var e ? (e.Rule, e.Field) : default);
+        Assert.Equal(("withdraw-date", "WithdrawnOn"), Refused(() => arrangement.Withdraw(new DateOnly(2025, 1, 7), "Parent refused consent", new DateOnly(2025, 1, 6), null, Now)) is var f ? (f.Rule, f.Field) : default);
+        Assert.Equal("withdraw-date", Refused(() => arrangement.Withdraw(new DateOnly(2025, 1, 1), "Parent refused consent", new DateOnly(2025, 1, 6), null, Now)).Rule); // before it was opened
+
+        var running = Approved();
+        PartTimeRules.Start(running, PartTimePlan.Draft(running, Plan(Monday6January, new DateOnly(2025, 3, 28))), [], Profile(PolicyTemplates.Hinckley).PartTime, Spring2025(), new DateOnly(2011, 5, 1), Monday6January, Monday6January, null, Now);
+        Assert.Equal("withdraw-before-start", Refused(() => running.Withdraw(new DateOnly(2025, 1, 7), "Changed our minds", new DateOnly(2025, 1, 7), null, Now)).Rule);
+
+        arrangement.Withdraw(new DateOnly(2025, 1, 6), "Parent refused consent", new DateOnly(2025, 1, 6), null, Now);
+        Assert.Equal((ArrangementStage.Withdrawn, new DateOnly(2025, 1, 6)), (arrangement.Stage, arrangement.EndsOn));
+    }
+
+    [Fact]
+    public void Only_a_running_arrangement_ends_and_never_before_it_started()
+    {
+        var agreed = Approved();
+        Assert.Equal("end-running", Refused(() => agreed.End(new DateOnly(2025, 2, 7), "Outcome", "Ended", null, Now)).Rule);
+        var plan = PartTimePlan.Draft(agreed, Plan(Monday6January, new DateOnly(2025, 3, 28)));
+        var start = PartTimeRules.Start(agreed, plan, [], Profile(PolicyTemplates.Hinckley).PartTime, Spring2025(), new DateOnly(2011, 5, 1), Monday6January, Monday6January, null, Now);
+        Assert.Equal(("end-after-start", "LastDay"), Refused(() => agreed.End(new DateOnly(2025, 1, 3), "Outcome", "Ended", null, Now)) is var e ? (e.Rule, e.Field) : default);
+        // The part-time page asks for the first day back: the refusal is shown at that field.
+        Assert.Equal(("end-after-start", "FullTimeFrom"), Refused(() => PartTimeRules.ReturnToFullTime(agreed, start.ExpectedMarks, new DateOnly(2025, 1, 4), "Outcome", null, Now)) is var f ? (f.Rule, f.Field) : default);
+    }
+
+    [Fact]
     public void A_part_time_review_record_carries_the_parents_signature()
     {
         // 003 appendix 1 "Review Dates (Fortnightly)": date, who was present, what was agreed, the parent's signature.

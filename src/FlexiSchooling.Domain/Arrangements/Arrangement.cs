@@ -202,7 +202,7 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
 
         if (lastDay < StartedOn!.Value.AddDays(-1))
         {
-            throw new DomainRuleException("end-after-start", $"It cannot end before it started ({StartedOn:d MMMM yyyy}).", "FullTimeFrom");
+            throw new DomainRuleException("end-after-start", $"It cannot end before it started ({StartedOn:d MMMM yyyy}).", "LastDay");
         }
 
         if (string.IsNullOrWhiteSpace(outcome))

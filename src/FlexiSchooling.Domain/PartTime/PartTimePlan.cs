@@ -167,7 +167,7 @@ public sealed class PartTimePlan : ISchoolOwned, ITrustStampable
             step,
             .. _phases.Where(p => p.From > step.From && (p.HoursInSchool > step.HoursInSchool || p.Pattern.SchoolSessions > step.Pattern.SchoolSessions)),
         ];
-        PartTimeRules.CheckPlan(new PartTimeProposal(_reasons, SupportPlan, Reintegration, WelfareResponsibility, StartDate, EndDate, phases), yearGroup,
+        PartTimeRules.CheckPlan(AsProposal(phases), yearGroup,
             Extensions > 0 ? settings with { MaxWeeks = null } : settings, fullTime); // an extended plan was agreed past the maximum
 
         foreach (var mark in sessions.Where(m => m.Source == PartTimeRules.SessionsSource && m.WithdrawnAt is null && m.To >= step.From))
@@ -190,6 +190,9 @@ public sealed class PartTimePlan : ISchoolOwned, ITrustStampable
         var share = PartTimeRules.PercentOfFullTime(step.HoursInSchool, yearGroup, fullTime) is { } pct ? $" ({pct:0.0}% of full time)" : "";
         return (arrangement.Event("Plan stepped up", $"From {step.From:d MMMM yyyy}: {step.Pattern.Describe()}, {step.HoursInSchool:0.##} hours a week{share}; agreed at the review held on {review.HeldOn:d MMMM yyyy}.", userId, now), placed);
     }
+
+    /// <summary>The plan as a proposal, to check it again (at approval, or with new phases at a step up).</summary>
+    public PartTimeProposal AsProposal(IReadOnlyList<PartTimePhase>? phases = null) => new(_reasons, SupportPlan, Reintegration, WelfareResponsibility, StartDate, EndDate, phases ?? _phases);
 
     private PartTimePlan With(PartTimeProposal p)
     {

@@ -278,7 +278,16 @@ public static class PartTimeRules
     public static ArrangementEvent ReturnToFullTime(Arrangement arrangement, IEnumerable<ExpectedMark> sessions, DateOnly fullTimeFrom, string outcome, Guid? userId, DateTimeOffset now)
     {
         var lastDay = fullTimeFrom.AddDays(-1);
-        var ended = arrangement.End(lastDay, outcome, "Back to full time", userId, now);
+        ArrangementEvent ended;
+        try
+        {
+            ended = arrangement.End(lastDay, outcome, "Back to full time", userId, now);
+        }
+        catch (DomainRuleException e) when (e.Field == "LastDay")
+        {
+            throw new DomainRuleException(e.Rule, e.Message, "FullTimeFrom"); // the page asks for the first day back, not the last day
+        }
+
         foreach (var mark in sessions.Where(m => m.Source == SessionsSource))
         {
             mark.EndAfter(lastDay, now);

@@ -77,7 +77,7 @@ public sealed class ApprovalModel(DocumentRenderer documents) : CasePageModel
         if (Input.Outcome == DecisionOutcome.Agreed)
         {
             // The plan is approved under the rules in force at the decision, which the case then keeps.
-            PartTimeRules.CheckPlan(new PartTimeProposal(Plan.Reasons, Plan.SupportPlan, Plan.Reintegration, Plan.WelfareResponsibility, Plan.StartDate, Plan.EndDate, Plan.Phases),
+            PartTimeRules.CheckPlan(Plan.AsProposal(),
                 Pupil.YearGroup, profile.Settings.PartTime, profile.Settings.FullTimeHours);
         }
 
