@@ -65,9 +65,11 @@ await using (var db = systemDb.Create())
         db.BankHolidays.Add(new BankHoliday(date, title));
     }
 
+    var authority = new LocalAuthority(trust.Id, "Benchmarkshire County Council", null, LocalAuthorityNotice.OnlineForm, "https://forms.benchmarkshire.example/arrangements", 14, null);
+    db.LocalAuthorities.Add(authority);
     for (var s = 0; s < schoolsCount; s++)
     {
-        var school = new School(trust.Id, $"Benchmark School {s + 1:00}", $"{900000 + s}", "Benchmarkshire", SchoolPhase.Secondary, KeyStages.KS3 | KeyStages.KS4);
+        var school = new School(trust.Id, $"Benchmark School {s + 1:00}", $"{900000 + s}", authority.Id, SchoolPhase.Secondary, KeyStages.KS3 | KeyStages.KS4);
         schools.Add(school);
         db.Schools.Add(school);
         foreach (var t in new (string, DateOnly, DateOnly, DateOnly, DateOnly)[]
