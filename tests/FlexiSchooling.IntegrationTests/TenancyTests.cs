@@ -83,6 +83,13 @@ public sealed class TenancyTests : IAsyncLifetime
             system.ArrangementReviews.Add(review);
             system.ArrangementEvents.Add(scheduled);
             system.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid> { UserId = user.Id, LoginProvider = "test", ProviderKey = trust.ToString(), ProviderDisplayName = "t" });
+            // A half-termly return (only one demo school's authority takes them).
+            var returns = new Domain.Trusts.LocalAuthority(trust, "Tenancy test returns authority", null, Domain.Trusts.LocalAuthorityNotice.HalfTermlyReturn, "returns@tenancy.example", 5, null);
+            system.LocalAuthorities.Add(returns);
+            var halfTerm = new Domain.Trusts.HalfTerm(new DateOnly(2026, 9, 1), new DateOnly(2026, 10, 23));
+            var sentReturn = Domain.Trusts.LocalAuthorityReturn.Record(arrangement.SchoolId, returns, halfTerm, new DateOnly(2026, 10, 26), "Returns team", 0, false, new DateOnly(2026, 10, 26), null, DateTimeOffset.UtcNow);
+            sentReturn.StampTrust(trust);
+            system.LocalAuthorityReturns.Add(sentReturn);
         }
 
         await system.SaveChangesAsync();

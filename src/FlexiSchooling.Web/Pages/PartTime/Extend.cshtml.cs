@@ -1,11 +1,6 @@
-using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.PartTime;
-using FlexiSchooling.Domain.Security;
-using FlexiSchooling.Web.Infrastructure;
-using FlexiSchooling.Web.Pages.Cases;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.PartTime;
 
@@ -32,17 +27,14 @@ public sealed class ExtendInputValidator : AbstractValidator<ExtendInput>
 /// that has been held, by the profile's approver (issue 11; 003: "generally no more than twelve weeks"; 002 §4.1: "reviewed
 /// and adjusted as necessary"). The last phase's sessions out of school run on in the register to the new end date.
 /// </summary>
-public sealed class ExtendModel : CasePageModel
+public sealed class ExtendModel : PlanChangePageModel
 {
-    protected override ArrangementKind? OnlyKind => ArrangementKind.PartTimeTimetable;
-
     [BindProperty]
     public ExtendInput Input { get; set; } = new();
 
-    public PartTimePlan Plan { get; private set; } = null!;
+    protected override uint PostedVersion => Input.Version;
 
-    /// <summary>The latest review held, at which the extension is agreed; null when none has been held yet.</summary>
-    public ArrangementReview? LastReview { get; private set; }
+    protected override void KeepVersion(uint version) => Input = Input with { Version = version };
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
@@ -62,49 +54,19 @@ public sealed class ExtendModel : CasePageModel
             return NotFound();
         }
 
-        if (!await ValidateAsync(Input))
+        if (!await ValidateAsync(Input) || await PlanToChangeAsync("An extension") is not { } change)
         {
             return Page();
         }
 
-        if (LastReview is null)
-        {
-            ModelState.AddModelError("", "An extension is agreed at a review: hold the review first.");
-            return Page();
-        }
+        var (plan, sessions) = change;
 
-        var plan = await Db.PartTimePlans.SingleAsync(p => p.ArrangementId == id);
-        Db.Entry(plan).Property(p => p.Version).OriginalValue = Input.Version;
-        var sessions = await Db.ExpectedMarks.Where(m => m.PupilId == Case.PupilId && m.Source == PartTimeRules.SessionsSource && m.WithdrawnAt == null).ToListAsync();
-        Db.ArrangementEvents.Add(plan.Extend(Case, Input.NewEndDate!.Value, Input.Reason, LastReview, sessions, CurrentUser.UserId, Time.GetUtcNow()));
+        Db.ArrangementEvents.Add(plan.Extend(Case, Input.NewEndDate!.Value, Input.Reason, LastReview!, sessions, CurrentUser.UserId, Time.GetUtcNow()));
         await Db.SaveChangesAsync();
         return Redirect($"/Cases/{id}");
     }
 
-    public override async Task OnConcurrencyConflictAsync()
-    {
-        var current = await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == Case.Id);
-        ModelState.Remove("Input.Version");
-        Input = Input with { Version = current.Version };
-        Plan = current;
-    }
-
-    private async Task<bool> LoadAsync(Guid id, bool tracked)
-    {
-        if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked) || Case.Stage != ArrangementStage.Running)
-        {
-            return false;
-        }
-
-        // The approver agrees the extension (004 §9.5: the AP leader; 002, 003: the head).
-        var profile = (await DecidedUnderAsync()).Settings;
-        if (!PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), profile.PartTime))
-        {
-            return false;
-        }
-
-        Plan = await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
-        LastReview = await Db.ArrangementReviews.Where(r => r.ArrangementId == id && r.HeldOn != null).OrderByDescending(r => r.HeldOn).FirstOrDefaultAsync();
-        return true;
-    }
+    // The approver agrees the extension (004 §9.5: the AP leader; 002, 003: the head).
+    private Task<bool> LoadAsync(Guid id, bool tracked) =>
+        LoadRunningPlanAsync(id, tracked, profile => PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), profile.PartTime));
 }

@@ -1,12 +1,8 @@
-using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.PartTime;
-using FlexiSchooling.Domain.Security;
-using FlexiSchooling.Web.Infrastructure;
 using FlexiSchooling.Web.Pages.Cases;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.PartTime;
 
@@ -37,26 +33,21 @@ public sealed class StepUpInputValidator : AbstractValidator<StepUpInput>
 /// or ends it"): from a date, more time in school than now, checked as the plan was at approval; the register follows
 /// (<see cref="PartTimePlan.StepUp"/>). Staff who hold the reviews record it; an extension stays with the approver.
 /// </summary>
-public sealed class StepUpModel : CasePageModel
+public sealed class StepUpModel : PlanChangePageModel
 {
-    protected override ArrangementKind? OnlyKind => ArrangementKind.PartTimeTimetable;
-
     [BindProperty]
     public StepUpInput Input { get; set; } = new();
 
-    public PartTimePlan Plan { get; private set; } = null!;
+    protected override uint PostedVersion => Input.Version;
 
-    public Domain.Policy.PolicyProfileSettings Profile { get; private set; } = null!;
-
-    /// <summary>The latest review held, at which the step up is agreed; null when none has been held yet.</summary>
-    public ArrangementReview? LastReview { get; private set; }
+    protected override void KeepVersion(uint version) => Input = Input with { Version = version };
 
     /// <summary>The phase in force today (or at the start, before it).</summary>
     public PartTimePhase Current => Plan.PhaseOn(Today > Plan.StartDate ? Today : Plan.StartDate)!;
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
-        if (!await LoadAsync(id, tracked: false))
+        if (!await LoadRunningPlanAsync(id, tracked: false))
         {
             return NotFound();
         }
@@ -69,60 +60,33 @@ public sealed class StepUpModel : CasePageModel
 
     public async Task<IActionResult> OnPostAsync(Guid id)
     {
-        if (!await LoadAsync(id, tracked: true))
+        if (!await LoadRunningPlanAsync(id, tracked: true))
         {
             return NotFound();
         }
 
-        if (!await ValidateAsync(Input))
+        if (!await ValidateAsync(Input) || await PlanToChangeAsync("A step up") is not { } change)
         {
             return Page();
         }
 
-        if (LastReview is null)
-        {
-            ModelState.AddModelError("", "A step up is agreed at a review: hold the review first.");
-            return Page();
-        }
+        var (plan, sessions) = change;
 
-        var plan = await Db.PartTimePlans.SingleAsync(p => p.ArrangementId == id);
-        Db.Entry(plan).Property(p => p.Version).OriginalValue = Input.Version;
-        var sessions = await Db.ExpectedMarks.Where(m => m.PupilId == Case.PupilId && m.Source == PartTimeRules.SessionsSource && m.WithdrawnAt == null).ToListAsync();
         try
         {
-            var (stepped, placed) = plan.StepUp(Case, LastReview, new PartTimePhase(Input.From!.Value, SessionPatternField.Parse(Input.InSchool).Bits, Input.HoursInSchool!.Value),
+            var (stepped, placed) = plan.StepUp(Case, LastReview!, new PartTimePhase(Input.From!.Value, SessionPatternField.Parse(Input.InSchool).Bits, Input.HoursInSchool!.Value),
                 Pupil.YearGroup, Profile.PartTime, Profile.FullTimeHours, Pupil.DateOfBirth, sessions, Today, CurrentUser.UserId, Time.GetUtcNow());
             Db.ArrangementEvents.Add(stepped);
             Db.ExpectedMarks.AddRange(placed);
         }
         catch (DomainRuleException e)
         {
-            ModelState.AddModelError(e.Field switch { "From" => "Input.From", "HoursInSchool" or "Phases[1].HoursInSchool" or "Phases[2].HoursInSchool" or "Phases[3].HoursInSchool" => "Input.HoursInSchool", _ => "" }, e.Message);
+            // The whole plan is checked again: a phase's hours refused there are this step's hours.
+            ModelState.AddModelError(e.Field switch { "From" => "Input.From", { } f when f.EndsWith("HoursInSchool", StringComparison.Ordinal) => "Input.HoursInSchool", _ => "" }, e.Message);
             return Page();
         }
 
         await Db.SaveChangesAsync();
         return Redirect($"/Cases/{id}");
-    }
-
-    public override async Task OnConcurrencyConflictAsync()
-    {
-        var current = await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == Case.Id);
-        ModelState.Remove("Input.Version");
-        Input = Input with { Version = current.Version };
-        Plan = current;
-    }
-
-    private async Task<bool> LoadAsync(Guid id, bool tracked)
-    {
-        if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked) || Case.Stage != ArrangementStage.Running)
-        {
-            return false;
-        }
-
-        Profile = (await DecidedUnderAsync()).Settings;
-        Plan = await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
-        LastReview = await Db.ArrangementReviews.AsNoTracking().Where(r => r.ArrangementId == id && r.HeldOn != null).OrderByDescending(r => r.HeldOn).FirstOrDefaultAsync();
-        return true;
     }
 }
