@@ -25,6 +25,8 @@ var appConnection = builder.Configuration.GetConnectionString("App")
 var ownerConnection = builder.Configuration.GetConnectionString("Owner")
     ?? throw new InvalidOperationException("ConnectionStrings:Owner is not configured (scripts/run sets it for local use).");
 
+// A forged Host header gets 400 in every environment (issue 14): only the hosts the product answers to pass.
+builder.Services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = AllowedHostNames.For(o.AllowedHosts, builder.Configuration));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<EmailLinks>();
 builder.Services.AddFlexiData(appConnection, ownerConnection);
@@ -110,7 +112,7 @@ if (args.Contains("--seed-demo"))
 
 if (!app.Services.GetRequiredService<EmailLinks>().Configured && app.Environment.IsProduction())
 {
-    app.Logger.LogWarning("Hosting:PublicUrl is not set: emailed links (password resets, invitations, signing links) will use each request's Host header. Set it to the address people use.");
+    app.Logger.LogWarning("Hosting:PublicUrl is not set: emailed links (password resets, invitations, signing links) will use each request's Host header, and every Host is answered unless AllowedHosts lists them. Set it to the address people use.");
 }
 
 if (builder.Configuration.GetValue<bool>("Hosting:BehindProxy"))

@@ -255,11 +255,32 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Equal("/Account/Lockout", last.Headers.Location?.OriginalString);
     }
 
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Production")]
+    [InlineData("Testing")]
+    public async Task A_forged_host_header_gets_400_not_500_in_every_environment(string environment)
+    {
+        // Issue 14, item 6: the local run (loopback treated as secure) answered a forged Host with a 500 from
+        // antiforgery; a deployment answers only its public address's host.
+        using var local = new FlexiFactory(_db, environment: environment) { Settings = new Dictionary<string, string> { ["Security:TreatLoopbackAsSecure"] = "true" } };
+        HttpClient Plain(FlexiFactory factory, string host) => factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri($"http://{host}"), AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.BadRequest, (await Plain(local, "evil.example").GetAsync("/Account/Login")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await local.NewClient("evil.example").GetAsync("/Account/Login")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await local.NewClient().GetAsync("/Account/Login")).StatusCode);
+
+        using var deployed = new FlexiFactory(_db, environment: environment) { Settings = new Dictionary<string, string> { ["Hosting:PublicUrl"] = "https://flexi.example.org/" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await deployed.NewClient("attacker.example").GetAsync("/Account/ForgotPassword")).StatusCode);
+        using var form = new FormUrlEncodedContent([new("Input.Email", "x@example.org")]);
+        Assert.Equal(HttpStatusCode.BadRequest, (await deployed.NewClient("attacker.example").PostAsync("/Account/ForgotPassword", form)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await deployed.NewClient("flexi.example.org").GetAsync("/Account/Login")).StatusCode);
+    }
+
     [Fact]
     public async Task Emailed_links_point_at_the_configured_public_address_whatever_host_the_request_named()
     {
-        // A reset asked for with a forged Host must not mail the victim's token inside a link to the forger's site.
-        using var factory = new FlexiFactory(_db) { Settings = new Dictionary<string, string> { ["Hosting:PublicUrl"] = "https://flexi.example.org/" } };
+        // A reset asked for through another name the operator lets in must not mail the victim's token inside a link to it.
+        using var factory = new FlexiFactory(_db) { Settings = new Dictionary<string, string> { ["Hosting:PublicUrl"] = "https://flexi.example.org/", ["AllowedHosts"] = "flexi.example.org;attacker.example" } };
         var email = FlexiFactory.Email("apleader", "brookside");
         await factory.NewClient("attacker.example").PostFormAsync("/Account/ForgotPassword", ("Input.Email", email));
         var body = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT text_body FROM outbox_messages WHERE \"to\" = '{email}'");
