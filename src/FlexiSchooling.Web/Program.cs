@@ -129,6 +129,8 @@ if (builder.Configuration.GetValue<bool>("Security:TreatLoopbackAsSecure"))
     app.UseMiddleware<LoopbackSecureContextMiddleware>();
 }
 
+// Under everything: if even the error page fails (the database is down), a static page, never exception text.
+app.UseMiddleware<LastResortErrorMiddleware>();
 app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseMiddleware<SecurityHeadersMiddleware>();
 // Never a stack trace, in any environment: the generic page shows the correlation id as a reference.

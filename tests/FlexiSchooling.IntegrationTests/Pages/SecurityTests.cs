@@ -277,6 +277,42 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_local_run_never_shows_exception_text_even_when_the_error_page_cannot_be_shown()
+    {
+        // Issue 14, item 5: with the database down every request fails, the error page's too; the local run then showed
+        // ASP.NET Core's developer exception page, with the exception and its connection details.
+        using var factory = new FlexiFactory(_db, environment: "Development")
+        {
+            ConfigureServices = services => services.AddScoped<Web.Infrastructure.CurrentUser>(_ => throw new InvalidOperationException("Simulated: Npgsql could not connect to 127.0.0.1:5432")),
+        };
+        var response = await factory.NewClient().GetAsync("/Account/Login");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("Sorry, there is a problem with the service", body, StringComparison.Ordinal);
+        foreach (var leak in new[] { "Simulated", "Npgsql", "InvalidOperationException", "   at " })
+        {
+            Assert.DoesNotContain(leak, body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_local_runs_sent_emails_page_shows_a_person_only_their_own_mail()
+    {
+        // Issue 14, item 5: a teacher could read the head's reset link there.
+        using var factory = new FlexiFactory(_db, environment: "Development");
+        var head = FlexiFactory.Email("head", "brookside");
+        await factory.NewClient().PostFormAsync("/Account/ForgotPassword", ("Input.Email", head));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), $"SELECT count(*) FROM outbox_messages WHERE \"to\" = '{head}'"));
+        var teacher = await factory.SignInAsync(FlexiFactory.Email("teacher", "brookside"));
+        var seen = await (await teacher.GetAsync("/Dev/Outbox")).HtmlAsync();
+        Assert.Contains("Emails (local development)", seen, StringComparison.Ordinal);
+        Assert.DoesNotContain(head, seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("ResetPassword", seen, StringComparison.Ordinal);
+        var own = await (await (await factory.SignInAsync(head)).GetAsync("/Dev/Outbox")).HtmlAsync();
+        Assert.Contains("ResetPassword", own, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Emailed_links_point_at_the_configured_public_address_whatever_host_the_request_named()
     {
         // A reset asked for through another name the operator lets in must not mail the victim's token inside a link to it.
