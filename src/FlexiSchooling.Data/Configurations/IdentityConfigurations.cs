@@ -87,3 +87,13 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.HasIndex(x => new { x.TrustId, x.OccurredAt });
     }
 }
+
+internal sealed class SignInFailureConfiguration : IEntityTypeConfiguration<SignInFailure>
+{
+    public void Configure(EntityTypeBuilder<SignInFailure> b)
+    {
+        b.ToTable("sign_in_failures");
+        b.HasKey(x => x.EmailHash);
+        b.Property(x => x.EmailHash).HasMaxLength(64).IsFixedLength();
+    }
+}

@@ -125,6 +125,42 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_address_without_an_account_meets_the_same_lockout_page_at_the_fifth_wrong_password()
+    {
+        // Issue 14, item 4: a known account was locked out at the fifth try and an unknown one never was, so the lockout
+        // page told an attacker which addresses have accounts.
+        using var factory = new FlexiFactory(_db);
+        async Task<(HttpResponseMessage Last, List<string> Pages)> FiveWrongAsync(string email)
+        {
+            var client = factory.NewClient();
+            var pages = new List<string>();
+            HttpResponseMessage last = null!;
+            for (var i = 0; i < 5; i++)
+            {
+                last = await client.PostFormAsync("/Account/Login", ("Input.Email", email), ("Input.Password", "not the password " + i));
+                // The page as the person sees it: its antiforgery token differs on every page, by design.
+                pages.Add(last.StatusCode == HttpStatusCode.Redirect ? last.Headers.Location!.OriginalString
+                    : Regex.Replace(Regex.Match(await last.HtmlAsync(), "<main.*</main>", RegexOptions.Singleline).Value, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"[^\"]*\"", "TOKEN"));
+            }
+
+            return (last, pages);
+        }
+
+        var (known, knownPages) = await FiveWrongAsync(FlexiFactory.Email("teacher", "ashby"));
+        var (unknown, unknownPages) = await FiveWrongAsync("nobody.here@" + Web.Seeding.DemoSeeder.EmailDomain);
+        Assert.Equal("/Account/Lockout", known.Headers.Location?.OriginalString);
+        Assert.Equal("/Account/Lockout", unknown.Headers.Location?.OriginalString);
+        Assert.Equal(knownPages.Select(p => p.Replace(FlexiFactory.Email("teacher", "ashby"), "EMAIL", StringComparison.Ordinal)),
+            unknownPages.Select(p => p.Replace("nobody.here@" + Web.Seeding.DemoSeeder.EmailDomain, "EMAIL", StringComparison.Ordinal)));
+
+        // Still locked out with any password for the lockout's span; only a hash of the address is kept.
+        var again = await factory.NewClient().PostFormAsync("/Account/Login", ("Input.Email", "nobody.here@" + Web.Seeding.DemoSeeder.EmailDomain), ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        Assert.Equal("/Account/Lockout", again.Headers.Location?.OriginalString);
+        Assert.Equal(0L, await _records.CountAsync("SELECT count(*) FROM sign_in_failures WHERE email_hash LIKE '%nobody%'"));
+        Assert.Equal(1L, await _records.CountAsync($"SELECT count(*) FROM sign_in_failures WHERE locked_until > now() + interval '14 minutes'"));
+    }
+
+    [Fact]
     public async Task Passwords_need_twelve_characters_and_common_ones_are_refused_without_composition_rules()
     {
         using var factory = new FlexiFactory(_db);

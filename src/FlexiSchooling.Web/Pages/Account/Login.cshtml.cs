@@ -59,13 +59,15 @@ public sealed class LoginModel(
             return Page();
         }
 
-        var trustId = await PreSignIn.TrustForLoginAsync(db, users.NormalizeEmail(Input.Email.Trim()));
+        var normalized = users.NormalizeEmail(Input.Email.Trim());
+        var trustId = await PreSignIn.TrustForLoginAsync(db, normalized);
         if (trustId is null)
         {
-            // Same answer, and a similar amount of work, whether or not the account exists.
+            // Same answer, and a similar amount of work, whether or not the account exists — the fifth wrong password
+            // included, which locks an address without an account out just as it locks an account (issue 14, item 4).
             new PasswordHasher<AppUser>().HashPassword(new AppUser(), Input.Password);
             await audit.SecurityAsync(AuditActions.SignInFailed, null, null, "unknown-account");
-            return Fail();
+            return await FailWithoutAccountAsync(normalized);
         }
 
         tenant.SetTrust(trustId.Value);
@@ -73,7 +75,7 @@ public sealed class LoginModel(
         if (user is null || user.IsDisabled || user.PasswordHash is null)
         {
             await audit.SecurityAsync(AuditActions.SignInFailed, trustId, user?.Id);
-            return Fail();
+            return await FailWithoutAccountAsync(normalized); // a disabled account answers as one that does not exist
         }
 
         var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: false, lockoutOnFailure: true);
@@ -101,6 +103,15 @@ public sealed class LoginModel(
         }
 
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
+
+    /// <summary>A failure for an address that cannot sign in: counted as Identity counts an account's, the same lockout page at the fifth.</summary>
+    private async Task<IActionResult> FailWithoutAccountAsync(string normalizedEmail)
+    {
+        var lockout = signIn.Options.Lockout;
+        return await SignInFailure.FailAsync(db, normalizedEmail, lockout.MaxFailedAccessAttempts, lockout.DefaultLockoutTimeSpan, Time.GetUtcNow())
+            ? RedirectToPage("Lockout")
+            : Fail();
     }
 
     private Microsoft.AspNetCore.Mvc.RazorPages.PageResult Fail()
