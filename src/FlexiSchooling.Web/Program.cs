@@ -42,6 +42,8 @@ builder.Services.AddScoped<ImportApplier>();
 builder.Services.AddScoped<FlexiSchooling.Web.Documents.DocumentRenderer>();
 builder.Services.AddSingleton<IEmailSender, FolderEmailSender>();
 builder.Services.AddHostedService<OutboxSender>();
+builder.Services.AddSingleton<FlexiSchooling.Web.Identity.PasswordResetRequests>();
+builder.Services.AddHostedService<FlexiSchooling.Web.Identity.PasswordResetSender>();
 builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();
 builder.Services.AddScoped<IAuthorizationHandler, TrustPermissionHandler>();
 builder.Services.AddSingleton<IAuthorizationHandler, TwoFactorHandler>();

@@ -18,6 +18,8 @@ public sealed class EmailLinks(IConfiguration configuration)
 
     public bool Configured => _publicUrl is not null;
 
-    public string For(HttpRequest request, string pathAndQuery) =>
-        $"{_publicUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}"}/{pathAndQuery.TrimStart('/')}";
+    public string For(HttpRequest request, string pathAndQuery) => $"{BaseFor(request)}/{pathAndQuery.TrimStart('/')}";
+
+    /// <summary>Where links start: the public address, or (locally) the request's own.</summary>
+    public string BaseFor(HttpRequest request) => _publicUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
 }

@@ -1,12 +1,6 @@
-using System.Text;
-using FlexiSchooling.Data;
-using FlexiSchooling.Data.Identity;
-using FlexiSchooling.Data.Tenancy;
 using FlexiSchooling.Web.Infrastructure;
 using FluentValidation;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace FlexiSchooling.Web.Pages.Account;
 
@@ -22,8 +16,11 @@ public sealed class EmailInputValidator : AbstractValidator<EmailInput>
             .EmailAddress().WithMessage("Enter an email address in the correct format, like name@school.org.uk");
 }
 
-/// <summary>The same answer whether or not the account exists, so the page cannot be used to find accounts.</summary>
-public sealed class ForgotPasswordModel(UserManager<AppUser> users, AppDbContext db, TenantContext tenant, EmailOutbox outbox, EmailLinks links) : AppPageModel
+/// <summary>
+/// The same answer, after the same work, whether or not the account exists, so the page cannot be used to find accounts:
+/// it only queues the request (<see cref="Identity.PasswordResetRequests"/>), and the email follows for an active account.
+/// </summary>
+public sealed class ForgotPasswordModel(Identity.PasswordResetRequests resets, EmailLinks links) : AppPageModel
 {
     [BindProperty]
     public EmailInput Input { get; set; } = new();
@@ -41,20 +38,7 @@ public sealed class ForgotPasswordModel(UserManager<AppUser> users, AppDbContext
             return Page();
         }
 
-        var email = Input.Email.Trim();
-        if (await PreSignIn.TrustForLoginAsync(db, users.NormalizeEmail(email)) is { } trustId)
-        {
-            tenant.SetTrust(trustId);
-            if (await users.FindByEmailAsync(email) is { IsDisabled: false } user)
-            {
-                var token = await users.GeneratePasswordResetTokenAsync(user);
-                var link = links.For(Request, $"/Account/ResetPassword?email={Uri.EscapeDataString(email)}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}");
-                outbox.Enqueue(email, "Reset your FlexiSchooling password",
-                    $"Someone asked to reset the password for this FlexiSchooling account.\n\nTo choose a new password, open this link within 24 hours:\n{link}\n\nIf it was not you, ignore this email: your password has not changed.");
-                await db.SaveChangesAsync();
-            }
-        }
-
+        resets.Enqueue(Input.Email, links.BaseFor(Request));
         Sent = true;
         return Page();
     }
