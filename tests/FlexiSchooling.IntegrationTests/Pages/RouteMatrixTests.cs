@@ -263,6 +263,49 @@ public sealed class RouteMatrixTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_kind_of_case_document_opens_only_for_the_roles_that_may_read_it()
+    {
+        // Issue 14, item 3: a document carries its classification (its kind); a safeguarding one (a risk assessment, as
+        // approved or on paper) opens only for the roles that read safeguarding narratives; none opens at another school.
+        var caseId = await _records.FlexiCaseAtAsync("Ashby");
+        var kinds = Enum.GetValues<Domain.Arrangements.CaseDocumentKind>();
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(_factory.Database), $"""
+            INSERT INTO case_documents (id, trust_id, school_id, arrangement_id, kind, file_name, content_type, size, sha256, content, created_by, created_at)
+            SELECT gen_random_uuid(), a.trust_id, a.school_id, a.id, k, k || '.pdf', 'application/pdf', 5, 'matrix', '%PDF-'::bytea, NULL, now()
+              FROM arrangements a, unnest(ARRAY['{string.Join("','", kinds)}']) k WHERE a.id = '{caseId}'
+            """);
+        var documents = new Dictionary<Domain.Arrangements.CaseDocumentKind, Guid>();
+        foreach (var kind in kinds)
+        {
+            documents[kind] = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_factory.Database), $"SELECT id FROM case_documents WHERE arrangement_id = '{caseId}' AND kind = '{kind}' AND sha256 = 'matrix'");
+        }
+
+        (string Email, Domain.Security.StaffRole? RoleAtAshby)[] personas =
+        [
+            .. new (string Slug, Domain.Security.StaffRole Role)[]
+            {
+                ("head", Domain.Security.StaffRole.Headteacher), ("dsl", Domain.Security.StaffRole.DesignatedSafeguardingLead), ("attendance", Domain.Security.StaffRole.AttendanceOfficer),
+                ("apleader", Domain.Security.StaffRole.AlternativeProvisionLeader), ("senco", Domain.Security.StaffRole.Senco), ("teacher", Domain.Security.StaffRole.Teacher),
+                ("governor", Domain.Security.StaffRole.Governor), ("trustlead", Domain.Security.StaffRole.TrustLead), ("trustadmin", Domain.Security.StaffRole.TrustAdmin),
+            }.Select(p => (FlexiFactory.Email(p.Slug, p.Role is Domain.Security.StaffRole.TrustLead or Domain.Security.StaffRole.TrustAdmin ? "northfield" : "ashby"), (Domain.Security.StaffRole?)p.Role)),
+            (HeadBrookside, null), (HeadStBedes, null),
+        ];
+        foreach (var (email, role) in personas)
+        {
+            var client = await _factory.SignInAsync(email);
+            foreach (var (kind, id) in documents)
+            {
+                var may = role is { } r && Domain.Security.RolePermissions.Grants(r, Domain.Security.Permission.ViewArrangements)
+                    && (!Domain.Arrangements.CaseDocumentKinds.IsSafeguarding(kind) || Domain.Security.RolePermissions.Grants(r, Domain.Security.Permission.ReadSafeguarding));
+                var status = (await client.GetAsync($"/Cases/Document/{id}")).StatusCode;
+                Assert.True(status == (may ? HttpStatusCode.OK : HttpStatusCode.NotFound), $"{email} opening a {kind}: {(int)status}");
+            }
+        }
+
+        Assert.True(Domain.Arrangements.CaseDocumentKinds.IsSafeguarding(Domain.Arrangements.CaseDocumentKind.ScannedRiskAssessment));
+    }
+
+    [Fact]
     public async Task Every_page_without_an_id_answers_without_error_for_every_persona()
     {
         var personas = new[] { HeadAshby, HeadBrookside, HeadStBedes, TrustLead, AdminNorthfield };
