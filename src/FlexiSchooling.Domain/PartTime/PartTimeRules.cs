@@ -198,13 +198,17 @@ public static class PartTimeRules
     /// and the risk assessment approved before the start (002 appendix 7; 003 appendix 4 with its
     /// mandatory factors; domain.md "risk assessment done before it starts").
     /// </summary>
-    public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, RiskAssessment? latestRiskAssessment, PupilFlags flags, Trusts.LocalAuthority? localAuthority = null)
+    public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, RiskAssessment? latestRiskAssessment, PupilFlags flags, Trusts.LocalAuthority? localAuthority = null) =>
+        StartGates(recorded, latestRiskAssessment is { Status: RiskAssessmentStatus.Approved }, flags, localAuthority);
+
+    /// <summary>As above, where only whether the risk assessment is approved is known (a list of cases).</summary>
+    public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, bool riskAssessmentApproved, PupilFlags flags, Trusts.LocalAuthority? localAuthority)
     {
         var consents = recorded.ToList();
         return
         [
             .. Consents(flags).Where(c => CaseNotifications.BeforeStart(c, localAuthority)).Select(c => c.AsGate(consents)),
-            new("The risk assessment approved", "Designated safeguarding lead; approved by a headteacher or DSL", latestRiskAssessment is { Status: RiskAssessmentStatus.Approved }),
+            new("The risk assessment approved", "Designated safeguarding lead; approved by a headteacher or DSL", riskAssessmentApproved),
         ];
     }
 

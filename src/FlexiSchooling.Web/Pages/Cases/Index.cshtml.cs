@@ -64,7 +64,7 @@ public sealed class IndexModel : AppPageModel
             .Select(a => new { a.ArrangementId, a.Number, a.Status, a.SubmittedBy, a.ReviewDue }).ToListAsync())
             .GroupBy(a => a.ArrangementId).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Number)!);
         var telling = rows.Where(r => r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId)).Select(r => r.Id).ToList();
-        var told = (await Db.ArrangementConsents.AsNoTracking().Where(c => telling.Contains(c.ArrangementId) && c.Kind == ConsentKind.Notification).ToListAsync()).ToLookup(c => c.ArrangementId);
+        var recorded = (await Db.ArrangementConsents.AsNoTracking().Where(c => telling.Contains(c.ArrangementId)).ToListAsync()).ToLookup(c => c.ArrangementId);
         var authorities = new Dictionary<Guid, Domain.Trusts.LocalAuthority>();
         var actions = new List<ActionRow>();
         foreach (var r in rows.Where(r => open.Contains(r.Id)))
@@ -75,7 +75,7 @@ public sealed class IndexModel : AppPageModel
                 var decidedUnder = (await SchoolRules.ProfileVersionAsync(Db, r.SchoolId, versionId)).Settings;
                 var authority = authorities.TryGetValue(r.SchoolId, out var known) ? known : authorities[r.SchoolId] = await SchoolRules.LocalAuthorityAsync(Db, r.SchoolId);
                 var requirements = r.Kind == ArrangementKind.FlexiSchooling ? Domain.Flexi.FlexiRules.Consents(decidedUnder.Flexi) : Domain.PartTime.PartTimeRules.Consents(r.Flags);
-                foreach (var due in CaseNotifications.Due(r.Stage, r.DecidedOn, requirements, authority, await SchoolRules.CalendarAsync(Db, r.SchoolId), told[r.Id], today))
+                foreach (var due in CaseNotifications.Due(r.Stage, r.DecidedOn, requirements, authority, await SchoolRules.CalendarAsync(Db, r.SchoolId), recorded[r.Id], today))
                 {
                     var where = r.Stage == ArrangementStage.Agreed && r.Kind == ArrangementKind.FlexiSchooling ? $"/Cases/{r.Id}/Gates" : $"/Cases/{r.Id}/Consents";
                     actions.Add(new ActionRow(r.Id, r.Pupil, $"Tell {due.To}: {due.How}", where, due.DueBy, due.Overdue));
@@ -120,7 +120,14 @@ public sealed class IndexModel : AppPageModel
 
             if (r.Kind == ArrangementKind.PartTimeTimetable && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))
             {
-                actions.Add(new ActionRow(r.Id, r.Pupil, "Consents, notifications and the start", $"/Cases/{r.Id}/Consents", null, false));
+                // Once every gate is met the action is the start itself, by the profile's approver (004 §9.5).
+                var part = (await SchoolRules.ProfileVersionAsync(Db, r.SchoolId, r.ProfileVersionId!.Value)).Settings.PartTime;
+                var ready = Domain.PartTime.PartTimeRules.StartGates(recorded[r.Id], risks.GetValueOrDefault(r.Id) is { Status: Domain.RiskAssessments.RiskAssessmentStatus.Approved }, r.Flags,
+                    authorities.GetValueOrDefault(r.SchoolId)).All(g => g.Met);
+                var action = !ready ? "Consents, notifications and the start"
+                    : Domain.PartTime.PartTimeRules.MayApprove(CurrentUser.RolesAt(r.SchoolId), part) ? "Start the part-time timetable"
+                    : $"Ready to start: the {Domain.PartTime.PartTimeRules.ApproverLabel(part).ToLowerInvariant()} starts it";
+                actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/{r.Id}/Consents", null, false));
             }
 
             if (r.Kind == ArrangementKind.FlexiSchooling && !withAgreement.Contains(r.Id) && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))

@@ -134,6 +134,8 @@ public sealed partial class PartTimeCaseTests : AppTest
         }
 
         Assert.Equal(6L, await Records.CountAsync($"SELECT count(*) FROM risk_assessments r, jsonb_array_elements(r.rows) row WHERE r.arrangement_id = '{id}' AND (row->>'mandatory')::boolean"));
+        // Every gate met: the head's action is now the start itself (003: the head approves and starts at Hinckley).
+        Assert.Contains($"href=\"/Cases/{id}/Consents\">Start the part-time timetable", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
 
         // Its narrative opens for the head, the DSL and trust leads; the SENCO sees the case and that it exists, not its content.
         var riskPdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RiskAssessment'");
