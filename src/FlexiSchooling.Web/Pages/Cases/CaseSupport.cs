@@ -90,12 +90,22 @@ public abstract class CasePageModel : AppPageModel
     private Domain.Trusts.LocalAuthority? _localAuthority;
 
     /// <summary>Whom the case's kind asks or tells before it starts (each kind's rules: <c>FlexiRules.Consents</c>, <c>PartTimeRules.Consents</c>).</summary>
-    protected IReadOnlyList<ConsentRequirement> ConsentRequirements(Domain.Policy.PolicyProfileSettings profile) => Case.Kind switch
+    protected IReadOnlyList<ConsentRequirement> ConsentRequirements(Domain.Policy.PolicyProfileSettings profile) => CaseRules.Consents(Case.Kind, profile, Pupil.Flags);
+
+    /// <summary>
+    /// Issues a parent's one-time link (to sign an agreement, or to consent) as part of the caller's save: any earlier
+    /// link of the case still unused stops working (ADR 0014). The caller sends the email, in its kind's words.
+    /// </summary>
+    protected async Task IssueParentLinkAsync(Domain.Flexi.AgreementSignatureLink link, ArrangementEvent sent, DateTimeOffset now)
     {
-        ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.Consents(profile.Flexi),
-        ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.Consents(Pupil.Flags),
-        _ => throw new NotSupportedException($"{Case.Kind} cases have no consents yet."),
-    };
+        foreach (var earlier in await Db.AgreementSignatureLinks.Where(l => l.ArrangementId == Case.Id && l.UsedAt == null && l.WithdrawnAt == null).ToListAsync())
+        {
+            earlier.Withdraw(now);
+        }
+
+        Db.AgreementSignatureLinks.Add(link);
+        Db.ArrangementEvents.Add(sent);
+    }
 
     /// <summary>The notifications the case still owes, each with its deadline (<see cref="CaseNotifications.Due"/>).</summary>
     protected async Task<IReadOnlyList<NotificationDue>> NotificationsDueAsync(Domain.Policy.PolicyProfileSettings profile) =>

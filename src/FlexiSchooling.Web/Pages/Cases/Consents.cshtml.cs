@@ -151,13 +151,7 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         try
         {
             var (link, token, sent) = Domain.Flexi.AgreementSignatureLink.SendForConsent(Case, Recorded, LinkEmail ?? "", LinkName ?? "", CurrentUser.UserId, now);
-            foreach (var earlier in await Db.AgreementSignatureLinks.Where(l => l.ArrangementId == id && l.UsedAt == null && l.WithdrawnAt == null).ToListAsync())
-            {
-                earlier.Withdraw(now);
-            }
-
-            Db.AgreementSignatureLinks.Add(link);
-            Db.ArrangementEvents.Add(sent);
+            await IssueParentLinkAsync(link, sent, now);
             outbox.Enqueue(link.Email, $"Please give your consent to the part-time timetable for {PupilName}",
                 $"Dear {link.ParentName},\n\n{SchoolName} has agreed a part-time timetable for {PupilName}, from {Plan.StartDate:d MMMM yyyy} to {Plan.EndDate:d MMMM yyyy}. It needs your written consent before it starts. Please read the plan and give your consent by typing your name, using this link:\n{links.For(Request, $"/Sign?token={token}")}\n\nThe link works once and expires on {LondonClock.ToLondon(link.ExpiresAt):d MMMM yyyy}. You do not need an account. If you do not agree, do not use the link: your child stays on a full-time timetable. If you would rather sign on paper, contact the school.");
         }

@@ -74,7 +74,7 @@ public sealed class IndexModel : AppPageModel
             {
                 var decidedUnder = (await SchoolRules.ProfileVersionAsync(Db, r.SchoolId, versionId)).Settings;
                 var authority = authorities.TryGetValue(r.SchoolId, out var known) ? known : authorities[r.SchoolId] = await SchoolRules.LocalAuthorityAsync(Db, r.SchoolId);
-                var requirements = r.Kind == ArrangementKind.FlexiSchooling ? Domain.Flexi.FlexiRules.Consents(decidedUnder.Flexi) : Domain.PartTime.PartTimeRules.Consents(r.Flags);
+                var requirements = CaseRules.Consents(r.Kind, decidedUnder, r.Flags);
                 foreach (var due in CaseNotifications.Due(r.Stage, r.DecidedOn, requirements, authority, await SchoolRules.CalendarAsync(Db, r.SchoolId), recorded[r.Id], today))
                 {
                     var where = r.Stage == ArrangementStage.Agreed && r.Kind == ArrangementKind.FlexiSchooling ? $"/Cases/{r.Id}/Gates" : $"/Cases/{r.Id}/Consents";

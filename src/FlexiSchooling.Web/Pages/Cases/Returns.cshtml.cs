@@ -92,10 +92,9 @@ public sealed class ReturnsModel(AuditTrail audit) : AppPageModel
             var owed = halfTerm.Lines.Where(l => !l.Told && l.Stage is ArrangementStage.Agreed or ArrangementStage.Running).Select(l => l.CaseId).ToList();
             foreach (var arrangement in await Db.Arrangements.Where(a => owed.Contains(a.Id)).ToListAsync())
             {
-                var requirements = arrangement.Kind == ArrangementKind.FlexiSchooling
-                    ? Domain.Flexi.FlexiRules.Consents((await SchoolRules.ProfileVersionAsync(Db, school, arrangement.ProfileVersionId!.Value)).Settings.Flexi)
-                    : Domain.PartTime.PartTimeRules.Consents(Domain.Pupils.PupilFlags.None);
-                var requirement = requirements.Single(r => r.Party == ConsentParty.LocalAuthority);
+                // The local authority's requirement does not depend on the pupil's flags.
+                var decidedUnder = (await SchoolRules.ProfileVersionAsync(Db, school, arrangement.ProfileVersionId!.Value)).Settings;
+                var requirement = CaseRules.Consents(arrangement.Kind, decidedUnder, Domain.Pupils.PupilFlags.None).Single(r => r.Party == ConsentParty.LocalAuthority);
                 var (told, recorded) = ArrangementConsent.Record(arrangement, requirement, ConsentAnswer.Told, on < arrangement.DecidedOn!.Value ? arrangement.DecidedOn.Value : on, sent.SentTo,
                     $"In the half-termly return for {halfTerm.HalfTerm.First:d MMMM} to {halfTerm.HalfTerm.Last:d MMMM yyyy}.", null, Today, CurrentUser.UserId, now);
                 Db.ArrangementConsents.Add(told);

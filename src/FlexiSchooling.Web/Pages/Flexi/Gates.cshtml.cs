@@ -161,13 +161,7 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
         try
         {
             var (link, token, sent) = AgreementSignatureLink.Send(Case, Agreement, LinkEmail ?? "", LinkName ?? "", CurrentUser.UserId, now);
-            foreach (var earlier in await Db.AgreementSignatureLinks.Where(l => l.ArrangementId == id && l.UsedAt == null && l.WithdrawnAt == null).ToListAsync())
-            {
-                earlier.Withdraw(now);
-            }
-
-            Db.AgreementSignatureLinks.Add(link);
-            Db.ArrangementEvents.Add(sent);
+            await IssueParentLinkAsync(link, sent, now);
             outbox.Enqueue(link.Email, $"Please sign the flexi-schooling agreement for {PupilName}",
                 $"Dear {link.ParentName},\n\n{SchoolName} has drawn up the flexi-schooling agreement for {PupilName}. Please read it and sign it by typing your name, using this link:\n{links.For(Request, $"/Sign?token={token}")}\n\nThe link works once and expires on {LondonClock.ToLondon(link.ExpiresAt):d MMMM yyyy}. You do not need an account. If you would rather sign on paper, contact the school.");
         }
