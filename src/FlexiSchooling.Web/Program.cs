@@ -36,6 +36,7 @@ builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(P
 builder.Services.AddFlexiIdentity();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AuditTrail>();
+builder.Services.AddScoped<FlexiSchooling.Web.Identity.SessionStore>();
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<ImportApplier>();
 // Scoped: templates render with the request's services (Razor's view buffers are scoped).
@@ -58,6 +59,7 @@ builder.Services.AddRazorPages(o =>
     {
         o.Conventions.AllowAnonymousToFolder("/Account");
         o.Conventions.AuthorizePage("/Account/SetupAuthenticator", Policies.SignedIn);
+        o.Conventions.AuthorizePage("/Account/Sessions", Policies.SignedIn);
         o.Conventions.AuthorizeFolder("/Admin", Policies.TrustAdmin);
         o.Conventions.AuthorizeFolder("/Audit", Policies.TrustAudit);
         o.Conventions.AllowAnonymousToPage("/Sign"); // the parent's one-time signing link (no account)

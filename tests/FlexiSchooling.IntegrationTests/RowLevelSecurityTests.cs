@@ -11,7 +11,15 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
 {
     private string _db = "";
 
-    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        // The demo seeds no one signed in: one session per user, so user_sessions has rows to hide.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(_db), """
+            INSERT INTO user_sessions (id, trust_id, user_id, device, started_at, last_seen_at, confirmed_at)
+            SELECT gen_random_uuid(), trust_id, id, 'Chrome on Windows', now(), now(), now() FROM users
+            """);
+    }
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -67,13 +67,4 @@ public sealed class SchoolReferenceCacheTests : IAsyncLifetime
     private Task<Guid> TrustAsync(string like) => TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), $"SELECT id FROM trusts WHERE name LIKE '{like}'");
 
     private Task<Guid> SchoolAsync(string like) => TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), $"SELECT id FROM schools WHERE name LIKE '{like}'");
-
-    private sealed class AdjustableTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

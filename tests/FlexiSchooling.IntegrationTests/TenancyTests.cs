@@ -42,6 +42,9 @@ public sealed class TenancyTests : IAsyncLifetime
             system.OutboxMessages.Add(message);
             system.Set<IdentityUserToken<Guid>>().Add(new IdentityUserToken<Guid> { UserId = user.Id, LoginProvider = "test", Name = "n", Value = "v" });
             system.Set<IdentityUserClaim<Guid>>().Add(new IdentityUserClaim<Guid> { UserId = user.Id, ClaimType = "t", ClaimValue = "v" });
+            var session = new UserSession(user.Id, "Chrome on Windows", null, DateTimeOffset.UtcNow);
+            session.StampTrust(trust);
+            system.UserSessions.Add(session);
             var pupil = await system.Pupils.FirstAsync(p => p.TrustId == trust);
             var leave = new Domain.Attendance.ExpectedMark(pupil.SchoolId, pupil.Id, new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 2), Domain.Attendance.Sessions.Both, null, "M", false, "Leave of absence", null);
             leave.StampTrust(trust);

@@ -67,4 +67,7 @@ public static class AuditActions
     public const string PasswordReset = "password-reset";
     public const string AccessRefused = "access-refused";
     public const string InvitationAccepted = "invitation-accepted";
+    public const string SessionEnded = "session-ended";
+    public const string Reauthenticated = "re-authenticated";
+    public const string TwoFactorReset = "2fa-reset";
 }

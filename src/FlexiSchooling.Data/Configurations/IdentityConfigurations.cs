@@ -88,6 +88,20 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
     }
 }
 
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> b)
+    {
+        b.ToTable("user_sessions");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Device).HasMaxLength(200);
+        b.Property(x => x.IpAddress).HasMaxLength(45);
+        b.Property(x => x.EndedReason).HasMaxLength(40);
+        b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => x.UserId);
+    }
+}
+
 internal sealed class SignInFailureConfiguration : IEntityTypeConfiguration<SignInFailure>
 {
     public void Configure(EntityTypeBuilder<SignInFailure> b)

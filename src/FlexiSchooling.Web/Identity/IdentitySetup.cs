@@ -65,6 +65,8 @@ public static class IdentitySetup
             o.LogoutPath = "/Account/Logout";
             o.AccessDeniedPath = "/Account/AccessDenied";
             o.Events.OnValidatePrincipal = ValidatePrincipalAsync;
+            o.Events.OnSigningIn = SessionStore.OnSigningInAsync;
+            o.Events.OnSigningOut = SessionStore.OnSigningOutAsync;
             // Relative redirects: correct behind a TLS-terminating proxy and on the local loopback run alike.
             o.Events.OnRedirectToLogin = RedirectRelative;
             o.Events.OnRedirectToAccessDenied = RedirectRelative;
@@ -92,7 +94,7 @@ public static class IdentitySetup
 
     /// <summary>
     /// The minute-by-minute refresh rebuilds the principal from the database, which knows nothing of how or when
-    /// this session signed in. Without this, a session would lose its second factor ("amr": "mfa") a minute after
+    /// this session signed in, nor which server-side session it is. Without this, a session would lose its second factor ("amr": "mfa") a minute after
     /// sign-in — every page then refused where two-factor is required — and the sign-in time would restart each
     /// minute, so the 10-hour absolute lifetime would never end an active session.
     /// </summary>
@@ -103,12 +105,12 @@ public static class IdentitySetup
             return Task.CompletedTask;
         }
 
-        foreach (var stale in fresh.Claims.Where(c => c.Type is AuthTimeClaim or "amr").ToList())
+        foreach (var stale in fresh.Claims.Where(c => c.Type is AuthTimeClaim or "amr" or SessionStore.SessionClaim).ToList())
         {
             fresh.RemoveClaim(stale);
         }
 
-        foreach (var kept in current.Claims.Where(c => c.Type is AuthTimeClaim or "amr"))
+        foreach (var kept in current.Claims.Where(c => c.Type is AuthTimeClaim or "amr" or SessionStore.SessionClaim))
         {
             fresh.AddClaim(new Claim(kept.Type, kept.Value));
         }
@@ -118,23 +120,24 @@ public static class IdentitySetup
 
     /// <summary>
     /// Ends a session 10 hours after sign-in whatever the activity (the cookie slides; the claim does
-    /// not), then runs Identity's security-stamp check with the user's trust set for RLS.
+    /// not) — on the server too, so the trust is set first — then runs Identity's security-stamp check with the user's trust set for RLS.
     /// </summary>
     private static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal!;
         var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+        if (Guid.TryParse(principal.FindFirstValue(CurrentUserMiddleware.TrustClaim), out var trustId))
+        {
+            context.HttpContext.RequestServices.GetRequiredService<TenantContext>().SetTrust(trustId);
+        }
+
         if (!long.TryParse(principal.FindFirstValue(AuthTimeClaim), out var authTime)
             || time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(authTime) > AbsoluteLifetime)
         {
             context.RejectPrincipal();
+            context.HttpContext.Items[SessionStore.EndReasonItem] = Data.Identity.SessionEndReasons.TimedOut;
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
             return;
-        }
-
-        if (Guid.TryParse(principal.FindFirstValue(CurrentUserMiddleware.TrustClaim), out var trustId))
-        {
-            context.HttpContext.RequestServices.GetRequiredService<TenantContext>().SetTrust(trustId);
         }
 
         await SecurityStampValidator.ValidatePrincipalAsync(context);

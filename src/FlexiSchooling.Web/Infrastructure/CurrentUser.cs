@@ -4,6 +4,7 @@ using FlexiSchooling.Data.Identity;
 using FlexiSchooling.Data.Tenancy;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Domain.Trusts;
+using FlexiSchooling.Web.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +36,12 @@ public sealed class CurrentUser
 
     public bool IsAuthenticated => UserId != Guid.Empty;
 
+    /// <summary>The server-side session this request belongs to (issue 14, item 1).</summary>
+    public Guid SessionId { get; private set; }
+
+    /// <summary>When the password (and second factor) were last given in this session: sign-in or a step-up.</summary>
+    public DateTimeOffset ConfirmedAt { get; private set; }
+
     public bool HasTrustWideRole => Assignments.Any(a => a.SchoolId is null);
 
     public bool Holds(StaffRole role) => Assignments.Any(a => a.Role == role);
@@ -57,8 +64,10 @@ public sealed class CurrentUser
         ? string.Join(", ", RolesAt(s.Id).Select(RolePermissions.Label))
         : string.Join(", ", Assignments.Select(a => RolePermissions.Label(a.Role)).Distinct());
 
-    internal void Load(AppUser user, string trustName, IReadOnlyList<RoleAssignment> assignments, IReadOnlyList<SchoolSummary> schools, Guid? preferredSchool)
+    internal void Load(AppUser user, Guid sessionId, DateTimeOffset confirmedAt, string trustName, IReadOnlyList<RoleAssignment> assignments, IReadOnlyList<SchoolSummary> schools, Guid? preferredSchool)
     {
+        SessionId = sessionId;
+        ConfirmedAt = confirmedAt;
         UserId = user.Id;
         TrustId = user.TrustId;
         DisplayName = user.DisplayName;
@@ -80,7 +89,7 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
     public const string TrustClaim = "trust_id";
     public const string SchoolCookie = "__Host-flexi-school";
 
-    public async Task InvokeAsync(HttpContext http, TenantContext tenant, CurrentUser current, AppDbContext db)
+    public async Task InvokeAsync(HttpContext http, TenantContext tenant, CurrentUser current, AppDbContext db, SessionStore sessions)
     {
         var principal = http.User;
         if (principal.Identity?.IsAuthenticated == true
@@ -92,8 +101,13 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             // instead of on every query's open, halving the round trips of a page. Closed with the context.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
             var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId);
-            if (user is null || user.IsDisabled)
+            var sessionId = SessionStore.SessionOf(principal);
+            var confirmedAt = user is null || user.IsDisabled ? null : await sessions.CheckAsync(userId, sessionId);
+            if (user is null || user.IsDisabled || confirmedAt is null)
             {
+                // An ended session (signed out, ended from "Your sessions" or by an administrator): the cookie is
+                // worth nothing now, wherever it was copied to (issue 14, item 1).
+                http.Items[SessionStore.EndReasonItem] = SessionEndReasons.AccountDisabled;
                 await http.SignOutAsync(IdentityConstants.ApplicationScheme);
                 tenant.Clear();
                 http.Response.Redirect("/Account/Login");
@@ -108,7 +122,7 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
                 .Where(s => trustWide || schoolIds.Contains(s.Id))
                 .OrderBy(s => s.Name).Select(s => new SchoolSummary(s.Id, s.Name)).ToListAsync();
             Guid? preferred = Guid.TryParse(http.Request.Cookies[SchoolCookie], out var p) ? p : null;
-            current.Load(user, trust.Name, assignments, schools, preferred);
+            current.Load(user, sessionId!.Value, confirmedAt.Value, trust.Name, assignments, schools, preferred);
             tenant.SetUser(trustId, userId, trustWide, schools.Select(s => s.Id), current.RoleLabel, current.ActiveSchool?.Id);
         }
         else

@@ -49,10 +49,14 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
         HandleCookies = true,
     });
 
+    /// <summary>A client whose cookies the test can read and copy (a cookie captured from one browser into another).</summary>
+    public HttpClient NewClient(CookieContainer cookies) =>
+        CreateDefaultClient(new Uri("https://localhost"), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
+
     /// <summary>Signs in through the real login page; returns the client holding the auth cookie.</summary>
-    public async Task<HttpClient> SignInAsync(string email, string password = DemoSeeder.DemoPassword)
+    public async Task<HttpClient> SignInAsync(string email, string password = DemoSeeder.DemoPassword, CookieContainer? cookies = null)
     {
-        var client = NewClient();
+        var client = cookies is null ? NewClient() : NewClient(cookies);
         var response = await client.PostFormAsync("/Account/Login", ("Input.Email", email), ("Input.Password", password));
         if (response.StatusCode != HttpStatusCode.Redirect)
         {

@@ -262,15 +262,6 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.StartsWith("/Account/Login", ended.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
-    private sealed class AdjustableTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
-
     [Fact]
     public async Task Lockout_after_five_failed_two_factor_codes()
     {
@@ -467,6 +458,9 @@ public sealed class SecurityTests : IAsyncLifetime
         var teacherId = await _records.UserAsync(teacherEmail);
         var assignment = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), $"SELECT id FROM role_assignments WHERE user_id = '{teacherId}'");
         await admin.PostFormAsync($"/Admin/Users/Edit/{teacherId}", $"/Admin/Users/Edit/{teacherId}?handler=RemoveRole", ("assignmentId", assignment.ToString()));
+        // The removal ends the teacher's sessions (issue 14, item 1); signed in again, the school's pupils are gone.
+        Assert.Equal("/Account/Login", (await teacher.GetAsync($"/Pupils/{pupil}")).Headers.Location?.OriginalString);
+        teacher = await factory.SignInAsync(teacherEmail);
         Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/Pupils/{pupil}")).StatusCode);
 
         await admin.PostFormAsync($"/Admin/Users/Edit/{teacherId}", $"/Admin/Users/Edit/{teacherId}?handler=Disable");

@@ -28,7 +28,7 @@ public sealed class NewPasswordInputValidator : AbstractValidator<NewPasswordInp
     }
 }
 
-public sealed class ResetPasswordModel(UserManager<AppUser> users, AppDbContext db, TenantContext tenant, AuditTrail audit) : AppPageModel
+public sealed class ResetPasswordModel(UserManager<AppUser> users, AppDbContext db, TenantContext tenant, AuditTrail audit, Identity.SessionStore sessions) : AppPageModel
 {
     public const string InvalidLink = "This reset link is not valid or has expired. Ask for a new one.";
 
@@ -88,6 +88,8 @@ public sealed class ResetPasswordModel(UserManager<AppUser> users, AppDbContext 
         }
 
         await audit.SecurityAsync(AuditActions.PasswordReset, user.TrustId, user.Id);
+        // Whoever knew the old password is signed out everywhere with it.
+        await sessions.EndAllAsync(user.Id, SessionEndReasons.PasswordChanged, user.Id);
         return RedirectToPage("Login", new { message = "reset" });
     }
 }

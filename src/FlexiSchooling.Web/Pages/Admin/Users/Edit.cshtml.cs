@@ -1,5 +1,7 @@
 using FlexiSchooling.Data.Identity;
+using FlexiSchooling.Data.Audit;
 using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Identity;
 using FlexiSchooling.Web.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
@@ -23,10 +25,11 @@ public sealed class RoleInputValidator : AbstractValidator<RoleInput>
 public sealed record RoleRow(Guid Id, StaffRole Role, Guid? SchoolId, string Where);
 
 /// <summary>
-/// A user's roles and access. Roles are read on every request (CurrentUserMiddleware), so a removed
-/// role or a disabled account takes effect on the person's next request.
+/// A user's roles, sessions and access. Removing a role, disabling the account or resetting two-factor also ends every
+/// session the person has (issue 14, item 1), so a copied cookie is worth nothing from that moment; an administrator
+/// can end them on their own too.
 /// </summary>
-public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
+public sealed class EditModel(UserManager<AppUser> users, SessionStore sessions, AuditTrail audit) : AppPageModel
 {
     [FromRoute]
     public Guid Id { get; set; }
@@ -46,7 +49,11 @@ public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
 
     public bool IsSelf => Id == CurrentUser.UserId;
 
+    public Guid? OwnSession => IsSelf ? CurrentUser.SessionId : null;
+
     public IReadOnlyList<RoleRow> Roles { get; private set; } = [];
+
+    public IReadOnlyList<UserSession> Sessions { get; private set; } = [];
 
     public IReadOnlyList<KeyValuePair<string, string>> SchoolOptions => RoleOptions.Schools(CurrentUser.Schools);
 
@@ -109,6 +116,7 @@ public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
 
         Db.RoleAssignments.Remove(assignment);
         await Db.SaveChangesAsync();
+        await sessions.EndAllAsync(Id, SessionEndReasons.RoleRemoved, CurrentUser.UserId, except: IsSelf ? CurrentUser.SessionId : null);
         return RedirectToPage(new { id = Id });
     }
 
@@ -125,8 +133,45 @@ public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
         }
 
         user.IsDisabled = disabled;
-        // A new security stamp ends the person's sessions on every device.
         await users.UpdateSecurityStampAsync(user);
+        if (disabled)
+        {
+            await sessions.EndAllAsync(Id, SessionEndReasons.AccountDisabled, CurrentUser.UserId);
+        }
+
+        return RedirectToPage(new { id = Id });
+    }
+
+    /// <summary>Ends every session the person has, on every device; they sign in again (a lost or shared computer).</summary>
+    public async Task<IActionResult> OnPostEndSessionsAsync()
+    {
+        if (await LoadAsync() is null)
+        {
+            return NotFound();
+        }
+
+        await sessions.EndAllAsync(Id, SessionEndReasons.EndedByAdmin, CurrentUser.UserId, except: IsSelf ? CurrentUser.SessionId : null);
+        return RedirectToPage(new { id = Id });
+    }
+
+    /// <summary>
+    /// For a person who has lost their phone: the authenticator key and recovery codes go, two-factor is off until they
+    /// set it up again at their next sign-in (required where the trust requires it), and every session ends.
+    /// </summary>
+    public async Task<IActionResult> OnPostResetTwoFactorAsync()
+    {
+        var user = await users.FindByIdAsync(Id.ToString());
+        if (user is null || IsSelf)
+        {
+            return NotFound();
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        await users.UpdateSecurityStampAsync(user);
+        await sessions.EndAllAsync(Id, SessionEndReasons.TwoFactorReset, CurrentUser.UserId);
+        await audit.SecurityAsync(AuditActions.TwoFactorReset, CurrentUser.TrustId, Id);
         return RedirectToPage(new { id = Id });
     }
 
@@ -145,6 +190,7 @@ public sealed class EditModel(UserManager<AppUser> users) : AppPageModel
         TwoFactor = user.TwoFactorEnabled;
         var assignments = await Db.RoleAssignments.AsNoTracking().Where(a => a.UserId == Id).ToListAsync();
         var schools = CurrentUser.Schools.ToDictionary(s => s.Id, s => s.Name);
+        Sessions = await sessions.ActiveAsync(Id);
         Roles = [.. assignments.OrderBy(a => a.Role).Select(a => new RoleRow(a.Id, a.Role, a.SchoolId, a.SchoolId is { } s ? schools.GetValueOrDefault(s, "") : "Trust-wide"))];
         return user;
     }
