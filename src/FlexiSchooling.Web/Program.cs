@@ -60,6 +60,7 @@ builder.Services.AddRazorPages(o =>
         o.Conventions.AllowAnonymousToFolder("/Account");
         o.Conventions.AuthorizePage("/Account/SetupAuthenticator", Policies.SignedIn);
         o.Conventions.AuthorizePage("/Account/Sessions", Policies.SignedIn);
+        o.Conventions.AuthorizePage("/Account/Confirm", Policies.SignedIn);
         o.Conventions.AuthorizeFolder("/Admin", Policies.TrustAdmin);
         o.Conventions.AuthorizeFolder("/Audit", Policies.TrustAudit);
         o.Conventions.AllowAnonymousToPage("/Sign"); // the parent's one-time signing link (no account)

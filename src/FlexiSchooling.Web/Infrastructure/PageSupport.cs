@@ -102,6 +102,12 @@ public abstract class AppPageModel : PageModel
         return pupil is not null && await CanAsync(pupil.SchoolId, permission) ? pupil : null;
     }
 
+    /// <summary>
+    /// Null when the person gave their password (and second factor) in the last five minutes; otherwise where to confirm
+    /// it first (issue 14, item 2). Called first by every handler that exports pupil data or changes someone's access.
+    /// </summary>
+    protected IActionResult? ConfirmationNeeded() => Pages.Account.ConfirmModel.Required(this, CurrentUser, Time);
+
     /// <summary>Runs the input's FluentValidation validator; messages go next to the fields under "Input.".</summary>
     protected async Task<bool> ValidateAsync<T>(T input, string prefix = "Input")
     {

@@ -5,7 +5,7 @@ using FlexiSchooling.IntegrationTests.Infrastructure;
 namespace FlexiSchooling.IntegrationTests.Pages;
 
 /// <summary>
-/// Issue 14, item 1: sessions end on the server. Each test copies a signed-in browser's cookies into a second client —
+/// Issue 14, items 1 and 2: sessions end on the server, and exports and access changes ask for the password again. Each test copies a signed-in browser's cookies into a second client —
 /// the attacker's, or the person's other device — and proves the copy gets the sign-in page once the session is ended.
 /// </summary>
 public sealed class SessionTests : IAsyncLifetime
@@ -153,5 +153,80 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await used.GetAsync("/")).StatusCode);
         clock.Advance(TimeSpan.FromMinutes(15));
         Assert.Contains("Signed in on 1 device", await (await used.GetAsync("/Account/Sessions")).HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Makes the person's sessions as if the password was last given ten minutes ago (the sign-in itself).</summary>
+    private Task PasswordGivenTenMinutesAgoAsync(string email) => TestDatabase.ExecuteAsync(TestDatabase.Super(_db),
+        $"UPDATE user_sessions s SET confirmed_at = now() - interval '10 minutes' FROM users u WHERE u.id = s.user_id AND u.email = '{email}'");
+
+    private Task<long> AuditedAsync(string email, string action) => TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db),
+        $"SELECT count(*) FROM audit_events a JOIN users u ON u.id = a.user_id WHERE u.email = '{email}' AND a.action = '{action}'");
+
+    [Fact]
+    public async Task An_export_asks_for_the_password_again_when_it_was_not_given_in_the_last_five_minutes()
+    {
+        using var factory = new FlexiFactory(_db);
+        var email = FlexiFactory.Email("attendance", "brookside");
+        var officer = await factory.SignInAsync(email);
+        var fresh = await officer.GetAsync("/Attendance/Export?what=summary");
+        Assert.Equal("text/csv", fresh.Content.Headers.ContentType?.MediaType);
+
+        await PasswordGivenTenMinutesAgoAsync(email);
+        var asked = await officer.GetAsync("/Attendance/Export?what=summary");
+        Assert.Equal("/Account/Confirm?returnUrl=%2FAttendance%2FExport%3Fwhat%3Dsummary", asked.Headers.Location?.OriginalString);
+        var wrong = await officer.PostFormAsync(asked.Headers.Location!.OriginalString, asked.Headers.Location!.OriginalString, ("Input.Password", "not my password at all"));
+        Assert.Contains("Your password is not correct", await wrong.HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await officer.GetAsync("/Attendance/Export?what=summary")).StatusCode);
+
+        var right = await officer.PostFormAsync(asked.Headers.Location!.OriginalString, asked.Headers.Location!.OriginalString, ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        Assert.Equal("/Attendance/Export?what=summary", right.Headers.Location?.OriginalString);
+        Assert.Equal("text/csv", (await officer.GetAsync("/Attendance/Export?what=summary")).Content.Headers.ContentType?.MediaType);
+        Assert.Equal(1, await AuditedAsync(email, "re-authenticated"));
+    }
+
+    [Fact]
+    public async Task Changing_a_role_asks_for_the_password_again_and_keeps_the_change_to_make_afterwards()
+    {
+        using var factory = new FlexiFactory(_db);
+        var email = FlexiFactory.Email("trustadmin", "northfield");
+        var admin = await factory.SignInAsync(email);
+        var teacherId = await _records.UserAsync(FlexiFactory.Email("teacher", "brookside"));
+        var brookside = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), "SELECT id FROM schools WHERE name LIKE 'Brookside%'");
+        await PasswordGivenTenMinutesAgoAsync(email);
+
+        var page = $"/Admin/Users/Edit/{teacherId}";
+        var asked = await admin.PostFormAsync(page, $"{page}?handler=AddRole", ("Input.Role", "Senco"), ("Input.SchoolId", brookside.ToString()));
+        Assert.StartsWith("/Account/Confirm?returnUrl=", asked.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(0, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), $"SELECT count(*) FROM role_assignments WHERE user_id = '{teacherId}' AND role = 'Senco'"));
+
+        var confirmed = await admin.PostFormAsync(asked.Headers.Location!.OriginalString, asked.Headers.Location!.OriginalString, ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        var html = await confirmed.HtmlAsync();
+        var form = Regex.Match(html, "<form method=\"post\" action=\"([^\"]+)\" id=\"replay\">(.*?)</form>", RegexOptions.Singleline);
+        Assert.True(form.Success, "the change is offered back once confirmed");
+        Assert.Equal($"{page}?handler=AddRole", form.Groups[1].Value);
+        var fields = Regex.Matches(form.Groups[2].Value, "name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"").Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        Assert.Contains(new KeyValuePair<string, string>("Input.Role", "Senco"), fields);
+        var made = await admin.PostAsync(form.Groups[1].Value, new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, made.StatusCode);
+        Assert.Equal(1, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), $"SELECT count(*) FROM role_assignments WHERE user_id = '{teacherId}' AND role = 'Senco' AND school_id = '{brookside}'"));
+    }
+
+    [Fact]
+    public async Task With_two_factor_on_the_confirmation_asks_for_the_code_as_well_as_the_password()
+    {
+        using var factory = new FlexiFactory(_db, requireTwoFactor: true);
+        var email = FlexiFactory.Email("head", "ashby");
+        var head = await factory.SignInAsync(email);
+        var key = Regex.Match(await (await head.GetAsync("/Account/SetupAuthenticator")).HtmlAsync(), "id=\"authenticator-key\">([a-z0-9 ]+)<").Groups[1].Value;
+        await head.PostFormAsync("/Account/SetupAuthenticator", ("Input.Code", Totp.Code(key)));
+        await PasswordGivenTenMinutesAgoAsync(email);
+
+        var asked = (await head.GetAsync("/Attendance/Export")).Headers.Location!.OriginalString;
+        Assert.StartsWith("/Account/Confirm", asked, StringComparison.Ordinal);
+        var passwordOnly = await head.PostFormAsync(asked, asked, ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword));
+        Assert.Contains("Enter the code from your authenticator app", await passwordOnly.HtmlAsync(), StringComparison.Ordinal);
+        var both = await head.PostFormAsync(asked, asked, ("Input.Password", Web.Seeding.DemoSeeder.DemoPassword), ("Input.Code", Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30))));
+        Assert.Equal("/Attendance/Export", both.Headers.Location?.OriginalString);
+        Assert.Equal("text/csv", (await head.GetAsync("/Attendance/Export")).Content.Headers.ContentType?.MediaType);
     }
 }

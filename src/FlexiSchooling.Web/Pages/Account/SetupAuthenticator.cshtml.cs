@@ -87,6 +87,11 @@ public sealed class SetupAuthenticatorModel(UserManager<AppUser> users, SignInMa
             return RedirectToPage();
         }
 
+        if (ConfirmationNeeded() is { } confirm)
+        {
+            return confirm;
+        }
+
         RecoveryCodes = [.. (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))!];
         await audit.SecurityAsync(AuditActions.RecoveryCodesGenerated, user.TrustId, user.Id);
         Enabled = true;

@@ -19,6 +19,11 @@ public sealed class ExportModel(AuditTrail audit) : AppPageModel
             return NotFound();
         }
 
+        if (ConfirmationNeeded() is { } confirm)
+        {
+            return confirm;
+        }
+
         var start = from ?? Domain.Common.AcademicYear.Containing(Today).Start;
         var end = to ?? Today;
         var pupils = await Db.Pupils.AsNoTracking().Where(p => p.SchoolId == school.Id).ToDictionaryAsync(p => p.Id);

@@ -56,6 +56,11 @@ public sealed class ReturnsModel(AuditTrail audit) : AppPageModel
             return NotFound();
         }
 
+        if (ConfirmationNeeded() is { } confirm)
+        {
+            return confirm;
+        }
+
         var (schoolReturns, halfTerm) = found;
         var csv = new StringBuilder();
         csv.AppendLine(Csv.Line(["School", "Local authority", "Half-term from", "Half-term to", "UPN", "Pupil", "Date of birth", "Year", "Arrangement", "Agreed on", "Started on", "Ended on", "New this half-term"]));

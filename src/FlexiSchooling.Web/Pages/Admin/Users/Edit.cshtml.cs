@@ -66,6 +66,11 @@ public sealed class EditModel(UserManager<AppUser> users, SessionStore sessions,
             return NotFound();
         }
 
+        if (ConfirmationNeeded() is { } confirm)
+        {
+            return confirm;
+        }
+
         if (!await ValidateAsync(Input))
         {
             return Page();
@@ -105,6 +110,11 @@ public sealed class EditModel(UserManager<AppUser> users, SessionStore sessions,
         if (assignment is null)
         {
             return NotFound();
+        }
+
+        if (ConfirmationNeeded() is { } confirm)
+        {
+            return confirm;
         }
 
         if (IsSelf && assignment.Role == StaffRole.TrustAdmin && !await Db.RoleAssignments.AnyAsync(a => a.UserId == Id && a.Role == StaffRole.TrustAdmin && a.Id != assignmentId))
@@ -164,6 +174,11 @@ public sealed class EditModel(UserManager<AppUser> users, SessionStore sessions,
         if (user is null || IsSelf)
         {
             return NotFound();
+        }
+
+        if (ConfirmationNeeded() is { } confirm)
+        {
+            return confirm;
         }
 
         await users.SetTwoFactorEnabledAsync(user, false);

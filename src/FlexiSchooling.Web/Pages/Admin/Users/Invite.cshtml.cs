@@ -65,6 +65,12 @@ public sealed class InviteModel(UserManager<AppUser> users, EmailOutbox outbox, 
             return Page();
         }
 
+        // A new account with a role is a change of access: the password again first (issue 14, item 2).
+        if (ConfirmationNeeded() is { } confirm)
+        {
+            return confirm;
+        }
+
         var email = Input.Email.Trim();
         var user = new AppUser
         {
