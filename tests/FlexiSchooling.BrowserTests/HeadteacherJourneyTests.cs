@@ -108,4 +108,51 @@ public sealed class HeadteacherJourneyTests(BrowserFixture browser) : IClassFixt
         await page.GetByRole(AriaRole.Link, new() { Name = "Create a new version for Castle Hill Academy" }).ClickAsync();
         await AccessibleAsync(page, "25-admin-policy-new");
     }
+
+    [Fact]
+    public async Task A_trust_admin_ends_a_session_left_open_elsewhere_and_confirms_it_is_them_before_changing_a_role()
+    {
+        // Issue 14, items 1 and 2, as the people would use them: two browsers signed in as one person.
+        var email = $"trustadmin@northfield.{DemoSeeder.EmailDomain}";
+        var office = await browser.NewPageAsync();
+        var key = await BrowserFixture.SignInSettingUpTwoFactorAsync(office, email);
+        var elsewhere = await browser.NewPageAsync();
+        await elsewhere.GotoAsync("/Account/Login");
+        await elsewhere.GetByLabel("Email address").FillAsync(email);
+        await elsewhere.GetByLabel("Password").FillAsync(DemoSeeder.DemoPassword);
+        await elsewhere.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await elsewhere.GetByLabel("Security code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)));
+        await elsewhere.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Assertions.Expect(elsewhere.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Hello") })).ToBeVisibleAsync();
+
+        await Menu(office, "Your sessions").ClickAsync();
+        await Assertions.Expect(office.Locator("#sessions caption")).ToHaveTextAsync("Signed in on 2 devices");
+        await AccessibleAsync(office, "60-your-sessions");
+        await office.Locator("#sessions tbody tr").Filter(new() { HasNot = office.GetByText("This session") }).GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(office.Locator("#sessions caption")).ToHaveTextAsync("Signed in on 1 device");
+        await elsewhere.ReloadAsync();
+        Assert.EndsWith("/Account/Login", new Uri(elsewhere.Url).AbsolutePath, StringComparison.Ordinal);
+
+        // Ten minutes on, adding a role asks for the password and a code, then offers the change back as entered.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(browser.Database), "UPDATE user_sessions SET confirmed_at = confirmed_at - interval '10 minutes'");
+        var teacher = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), $"SELECT id FROM users WHERE email = 'teacher@ashby.{DemoSeeder.EmailDomain}'");
+        await Menu(office, "Users and roles").ClickAsync();
+        await office.Locator($"a[href='/Admin/Users/Edit/{teacher}']").ClickAsync();
+        await AccessibleAsync(office, "61-admin-user-sessions");
+        await office.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = "SENCO" });
+        await office.GetByLabel("School").SelectOptionAsync(new SelectOptionValue { Label = "Ashby Lane Primary School" });
+        await office.GetByRole(AriaRole.Button, new() { Name = "Add role" }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "Confirm it is you" })).ToBeVisibleAsync();
+        await office.GetByLabel("Password").FillAsync(DemoSeeder.DemoPassword);
+        await office.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Assertions.Expect(office.Locator(".govuk-error-summary")).ToContainTextAsync("Enter the code from your authenticator app");
+        await AccessibleAsync(office, "62-confirm-it-is-you");
+        await office.GetByLabel("Password").FillAsync(DemoSeeder.DemoPassword);
+        await office.GetByLabel("Security code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(60)));
+        await office.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "Confirmed" })).ToBeVisibleAsync();
+        await AccessibleAsync(office, "63-confirmed");
+        await office.GetByRole(AriaRole.Button, new() { Name = "Make the change" }).ClickAsync();
+        await Assertions.Expect(office.Locator("main table").First).ToContainTextAsync("SENCO");
+    }
 }

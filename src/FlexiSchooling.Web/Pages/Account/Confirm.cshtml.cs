@@ -45,6 +45,9 @@ public sealed class ConfirmModel(UserManager<AppUser> users, SignInManager<AppUs
 
     public string Target => Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
 
+    /// <summary>Cancelling a posted change goes back to the page it came from (without its handler); a download, home.</summary>
+    public string CancelTarget => Replay is not null || TempData.Peek(ReplayKey) is not null ? Target.Split('?')[0] : "/";
+
     public async Task<IActionResult> OnGetAsync()
     {
         var user = await users.GetUserAsync(User);
