@@ -1,4 +1,4 @@
-# Shared by scripts/run and scripts/test. Sourced, not run.
+# Shared by scripts/run, scripts/test, scripts/backup and scripts/restore. Sourced, not run.
 # Everything a fresh Debian/Ubuntu machine with the .NET SDK lacks is installed here, so a clean
 # clone (and CI) needs no step done by hand.
 
@@ -60,8 +60,16 @@ pg_cluster_start() {
     pg_user_run "$PG_VERSION_DIR/initdb" -D "$dir/data" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
     rm -f "$pwfile"
   fi
-  pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=${PG_FSYNC:-on} -c max_connections=500" start >/dev/null
+  # PG_ARCHIVE=DIR archives every completed WAL segment there (and at least every minute), for scripts/backup
+  # and scripts/restore's point-in-time recovery; the test clusters leave it unset.
+  local archive=""
+  if [ -n "${PG_ARCHIVE:-}" ]; then
+    mkdir -p "$PG_ARCHIVE"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$PG_ARCHIVE"
+    archive="-c wal_level=replica -c archive_mode=on -c archive_timeout=60 -c archive_command='test ! -f $PG_ARCHIVE/%f && cp %p $PG_ARCHIVE/%f'"
+  fi
+  pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t "${PG_START_TIMEOUT:-30}" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=${PG_FSYNC:-on} -c max_connections=500 $archive" start >/dev/null
 }
 
 pg_cluster_stop() {
@@ -87,6 +95,33 @@ END \$\$;
 SELECT 'CREATE DATABASE $db OWNER flexi_owner' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db')
 \gexec
 SQL
+}
+
+# local_cluster_up DATA — the local run's cluster under DATA/postgres: its port and passwords made once into
+# DATA/local.env, started with WAL archived to DATA/backups/wal, the roles and the database provisioned. Sets
+# PG_PORT, PG_SUPER, PG_OWNER, PG_APP and pg_dir. Used by scripts/run, scripts/backup and scripts/restore.
+local_cluster_up() {
+  local data=$1
+  ensure_psql
+  mkdir -p "$data"
+  local secrets="$data/local.env"
+  if [ ! -f "$secrets" ]; then
+    ( umask 077
+      cat > "$secrets" <<ENV
+PG_PORT=$(free_port)
+PG_SUPER=$(random_secret)
+PG_OWNER=$(random_secret)
+PG_APP=$(random_secret)
+ENV
+    )
+  fi
+  . "$secrets"
+  pg_dir="$data/postgres"
+  if (echo >/dev/tcp/127.0.0.1/$PG_PORT) >/dev/null 2>&1 && [ ! -f "$pg_dir/data/postmaster.pid" ]; then
+    echo "Port $PG_PORT is taken by another program; delete $secrets to choose another." >&2; exit 1
+  fi
+  PG_ARCHIVE="$data/backups/wal" pg_cluster_start "$pg_dir" "$PG_PORT" "$PG_SUPER"
+  pg_provision "$PG_PORT" "$PG_SUPER" flexischooling "$PG_OWNER" "$PG_APP"
 }
 
 ensure_psql() { command -v psql >/dev/null 2>&1 || apt_install postgresql-client; }
