@@ -110,6 +110,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Domain.Arrangements.WelfareCheck> WelfareChecks => Set<Domain.Arrangements.WelfareCheck>();
 
+    public DbSet<Domain.Privacy.SubjectAccessRequest> SubjectAccessRequests => Set<Domain.Privacy.SubjectAccessRequest>();
+
+    public DbSet<Domain.Privacy.SubjectAccessBundle> SubjectAccessBundles => Set<Domain.Privacy.SubjectAccessBundle>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -45,6 +45,8 @@ builder.Services.AddSingleton<IEmailSender, FolderEmailSender>();
 builder.Services.AddHostedService<OutboxSender>();
 builder.Services.AddSingleton<FlexiSchooling.Web.Identity.PasswordResetRequests>();
 builder.Services.AddHostedService<FlexiSchooling.Web.Identity.PasswordResetSender>();
+builder.Services.AddSingleton<FlexiSchooling.Web.Privacy.SubjectAccessExporter>();
+builder.Services.AddHostedService(s => s.GetRequiredService<FlexiSchooling.Web.Privacy.SubjectAccessExporter>());
 builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();
 builder.Services.AddScoped<IAuthorizationHandler, TrustPermissionHandler>();
 builder.Services.AddSingleton<IAuthorizationHandler, TwoFactorHandler>();
@@ -54,7 +56,8 @@ builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement()).Build())
     .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
     .AddPolicy(Policies.TrustAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement(), new TrustPermissionRequirement(FlexiSchooling.Domain.Security.Permission.ManageTrust)))
-    .AddPolicy(Policies.TrustAudit, p => p.RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement(), new TrustPermissionRequirement(FlexiSchooling.Domain.Security.Permission.ViewAudit)));
+    .AddPolicy(Policies.TrustAudit, p => p.RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement(), new TrustPermissionRequirement(FlexiSchooling.Domain.Security.Permission.ViewAudit)))
+    .AddPolicy(Policies.SubjectAccess, p => p.RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement(), new TrustPermissionRequirement(FlexiSchooling.Domain.Security.Permission.HandleSubjectAccess)));
 builder.Services.AddRazorPages(o =>
     {
         o.Conventions.AllowAnonymousToFolder("/Account");
@@ -63,6 +66,7 @@ builder.Services.AddRazorPages(o =>
         o.Conventions.AuthorizePage("/Account/Confirm", Policies.SignedIn);
         o.Conventions.AuthorizeFolder("/Admin", Policies.TrustAdmin);
         o.Conventions.AuthorizeFolder("/Audit", Policies.TrustAudit);
+        o.Conventions.AuthorizeFolder("/Privacy", Policies.SubjectAccess);
         o.Conventions.AllowAnonymousToPage("/Sign"); // the parent's one-time signing link (no account)
         o.Conventions.AllowAnonymousToPage("/Error");
         o.Conventions.AllowAnonymousToPage("/NotFound");

@@ -17,7 +17,11 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
         // The demo seeds no one signed in: one session per user, so user_sessions has rows to hide.
         await TestDatabase.ExecuteAsync(TestDatabase.Super(_db), """
             INSERT INTO user_sessions (id, trust_id, user_id, device, started_at, last_seen_at, confirmed_at)
-            SELECT gen_random_uuid(), trust_id, id, 'Chrome on Windows', now(), now(), now() FROM users
+            SELECT gen_random_uuid(), trust_id, id, 'Chrome on Windows', now(), now(), now() FROM users;
+            INSERT INTO subject_access_requests (id, trust_id, school_id, pupil_id, requester_name, requester, received_on, due_by, recorded_by, recorded_at, export_status, export_progress, items_for_review)
+            SELECT DISTINCT ON (p.trust_id) gen_random_uuid(), p.trust_id, p.school_id, p.id, 'Sam Parent', 'Parent', current_date, current_date + 30, gen_random_uuid(), now(), 'Ready', 100, 0 FROM pupils p;
+            INSERT INTO subject_access_bundles (request_id, trust_id, file_name, content, size, created_at)
+            SELECT id, trust_id, 'export.zip', 'PK'::bytea, 2, now() FROM subject_access_requests;
             """);
     }
 

@@ -46,6 +46,13 @@ public sealed class TenancyTests : IAsyncLifetime
             session.StampTrust(trust);
             system.UserSessions.Add(session);
             var pupil = await system.Pupils.FirstAsync(p => p.TrustId == trust);
+            var sar = Domain.Privacy.SubjectAccessRequest.Record(pupil.SchoolId, pupil.Id, "Sam Parent", Domain.Privacy.SubjectAccessRequester.Parent,
+                new DateOnly(2026, 11, 2), null, new HashSet<DateOnly>(), new DateOnly(2026, 11, 2), user.Id, DateTimeOffset.UtcNow);
+            sar.StampTrust(trust);
+            system.SubjectAccessRequests.Add(sar);
+            var bundle = new Domain.Privacy.SubjectAccessBundle(sar.Id, "export.zip", [0x50, 0x4b], DateTimeOffset.UtcNow);
+            bundle.StampTrust(trust);
+            system.SubjectAccessBundles.Add(bundle);
             var leave = new Domain.Attendance.ExpectedMark(pupil.SchoolId, pupil.Id, new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 2), Domain.Attendance.Sessions.Both, null, "M", false, "Leave of absence", null);
             leave.StampTrust(trust);
             system.ExpectedMarks.Add(leave);

@@ -60,6 +60,12 @@ public enum Permission
     /// and trust leads (the trust safeguarding lead among them); not every role that sees cases (KCSIE: need to know).
     /// </summary>
     ReadSafeguarding,
+
+    /// <summary>
+    /// Record subject access requests and produce, download and complete their exports: the trust lead, who answers for
+    /// the trust as data controller (issue 14, "Subject access").
+    /// </summary>
+    HandleSubjectAccess,
 }
 
 public static class RolePermissions
@@ -83,6 +89,7 @@ public static class RolePermissions
         Permission.AssessRisks => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead,
         Permission.AgreeFormalReviews => role is StaffRole.TrustLead,
         Permission.ReadSafeguarding => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead or StaffRole.TrustLead,
+        Permission.HandleSubjectAccess => role is StaffRole.TrustLead,
     };
 
     public static string Label(StaffRole role) => role switch

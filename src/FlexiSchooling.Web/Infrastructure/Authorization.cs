@@ -66,6 +66,7 @@ public static class Policies
     public const string SignedIn = "signed-in";
     public const string TrustAdmin = "trust-admin";
     public const string TrustAudit = "trust-audit";
+    public const string SubjectAccess = "subject-access";
 }
 
 public sealed class SecurityOptions

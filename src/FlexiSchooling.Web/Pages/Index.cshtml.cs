@@ -17,9 +17,17 @@ public sealed class IndexModel : AppPageModel
 
     public bool IsTrustAdmin => Me.Holds(StaffRole.TrustAdmin);
 
+    /// <summary>Open subject access requests, for those who handle them: on their home page until completed (issue 14).</summary>
+    public IReadOnlyList<Privacy.SubjectAccess.SubjectAccessRow>? SubjectAccess { get; private set; }
+
     public async Task OnGetAsync()
     {
         var today = Today;
+        if (Me.Assignments.Any(a => a.SchoolId is null && RolePermissions.Grants(a.Role, Permission.HandleSubjectAccess)))
+        {
+            SubjectAccess = await Privacy.SubjectAccess.SubjectAccessRow.LoadAsync(Db, openOnly: true);
+        }
+
         var visible = Me.SchoolsWhere(Permission.ViewPupils).ToList();
         var counts = await Db.Pupils.AsNoTracking()
             .Where(p => visible.Contains(p.SchoolId) && p.AdmissionDate <= today && (p.LeavingDate == null || p.LeavingDate >= today))

@@ -82,6 +82,25 @@ public sealed record DemoRecords(string Database)
     public async Task<Guid> CaseDocumentAtAsync(string schoolName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT d.id FROM case_documents d JOIN schools s ON s.id = d.school_id WHERE s.name LIKE '{schoolName}%' ORDER BY d.created_at LIMIT 1");
 
+    /// <summary>A subject access request about a pupil of the school (made here: the demo holds none).</summary>
+    public async Task<Guid> SubjectAccessRequestAtAsync(string schoolName)
+    {
+        var existing = await TestDatabase.ScalarAsync<Guid?>(TestDatabase.Super(Database), $"SELECT r.id FROM subject_access_requests r JOIN schools s ON s.id = r.school_id WHERE s.name LIKE '{schoolName}%' LIMIT 1");
+        if (existing is { } id)
+        {
+            return id;
+        }
+
+        id = Guid.NewGuid();
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Database), $"""
+            INSERT INTO subject_access_requests (id, trust_id, school_id, pupil_id, requester_name, requester, received_on, due_by, recorded_by, recorded_at, export_status, export_progress, items_for_review)
+            SELECT '{id}', p.trust_id, p.school_id, p.id, 'Sam Parent', 'Parent', current_date, current_date + 30, u.id, now(), 'NotStarted', 0, 0
+              FROM pupils p JOIN schools s ON s.id = p.school_id JOIN users u ON u.trust_id = p.trust_id
+             WHERE s.name LIKE '{schoolName}%' ORDER BY p.upn, u.email LIMIT 1
+            """);
+        return id;
+    }
+
     public async Task<string> PupilSurnameAsync(Guid pupil) =>
         await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Database), $"SELECT legal_surname FROM pupils WHERE id = '{pupil}'");
 

@@ -24,6 +24,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
     private static readonly string TrustLead = FlexiFactory.Email("trustlead", "northfield");
     private static readonly string AdminNorthfield = FlexiFactory.Email("trustadmin", "northfield");
     private static readonly string AdminStAidans = FlexiFactory.Email("trustadmin", "staidans");
+    private static readonly string TrustLeadStAidans = FlexiFactory.Email("trustlead", "staidans");
 
     public async Task InitializeAsync()
     {
@@ -68,6 +69,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["PartTime/Propose/{id:guid?}"] = "parttime",
         ["Cases/Review/{id:guid}"] = "review",
         ["Cases/Document/{id:guid}"] = "document",
+        ["Privacy/SubjectAccess/{id:guid}"] = "sar",
     };
 
     /// <summary>Kinds of record that belong to one school (the rest belong to the trust).</summary>
@@ -106,6 +108,8 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ("document", "ashby") => await _records.CaseDocumentAtAsync("Ashby"),
         ("review", "ashby") => await _records.FlexiReviewAtAsync("Ashby"),
         ("parttime", "ashby") => await _records.PartTimeCaseAtAsync("Ashby"),
+        ("sar", "ashby") => await _records.SubjectAccessRequestAtAsync("Ashby"),
+        ("sar", "stbedes") => await _records.SubjectAccessRequestAtAsync("St Bede"),
         _ => throw new ArgumentOutOfRangeException(nameof(owner)),
     };
 
@@ -244,7 +248,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         var admin = await _factory.SignInAsync(AdminNorthfield);
         var otherAdmin = await _factory.SignInAsync(AdminStAidans);
         var nonAdmins = new[] { await _factory.SignInAsync(HeadAshby), await _factory.SignInAsync(HeadBrookside), await _factory.SignInAsync(HeadStBedes), await _factory.SignInAsync(TrustLead) };
-        foreach (var (route, kind) in RecordRoutes.Where(r => !SchoolKinds.Contains(r.Value)))
+        foreach (var (route, kind) in RecordRoutes.Where(r => !SchoolKinds.Contains(r.Value) && r.Value != "sar"))
         {
             var own = Url(route, await RecordAsync(kind, "ashby"));
             var foreign = Url(route, await RecordAsync(kind, "stbedes"));
@@ -259,6 +263,27 @@ public sealed class RouteMatrixTests : IAsyncLifetime
                 Assert.Equal(a.StatusCode, b.StatusCode);
                 Assert.Equal(a.Headers.Location?.OriginalString.Split('?')[0], b.Headers.Location?.OriginalString.Split('?')[0]);
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_subject_access_request_opens_only_for_its_own_trusts_leads_and_answers_the_same_to_everyone_else()
+    {
+        var own = Url("Privacy/SubjectAccess/{id:guid}", await RecordAsync("sar", "ashby"));
+        var foreign = Url("Privacy/SubjectAccess/{id:guid}", await RecordAsync("sar", "stbedes"));
+        var lead = await _factory.SignInAsync(TrustLead);
+        Assert.Equal(HttpStatusCode.OK, (await lead.GetAsync(own)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await lead.GetAsync(foreign)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await lead.GetAsync(foreign + "?handler=Download")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await _factory.SignInAsync(TrustLeadStAidans)).GetAsync(own)).StatusCode);
+        foreach (var email in new[] { HeadAshby, AdminNorthfield, FlexiFactory.Email("dsl", "ashby") })
+        {
+            var client = await _factory.SignInAsync(email);
+            var a = await client.GetAsync(own);
+            var b = await client.GetAsync(foreign);
+            Assert.NotEqual(HttpStatusCode.OK, a.StatusCode);
+            Assert.Equal(a.StatusCode, b.StatusCode);
+            Assert.Equal(a.Headers.Location?.OriginalString.Split('?')[0], b.Headers.Location?.OriginalString.Split('?')[0]);
         }
     }
 
@@ -379,6 +404,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         var sibling = await _factory.SignInAsync(HeadBrookside);
         var otherTrustHead = await _factory.SignInAsync(HeadStBedes);
         var otherAdmin = await _factory.SignInAsync(AdminStAidans);
+        var otherLead = await _factory.SignInAsync(TrustLeadStAidans);
         var checkedHandlers = 0;
         foreach (var endpoint in endpoints)
         {
@@ -389,7 +415,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             {
                 var url = Url(route, await RecordAsync(kind, "ashby")) + (handler.Name is null ? "" : "?handler=" + handler.Name);
                 var fields = new[] { ("assignmentId", Guid.NewGuid().ToString()), ("closureId", (await _records.ClosureAtAsync("Ashby")).ToString()) };
-                var clients = SchoolKinds.Contains(kind) ? new[] { sibling, otherTrustHead } : [otherAdmin];
+                var clients = SchoolKinds.Contains(kind) ? new[] { sibling, otherTrustHead } : kind == "sar" ? [otherLead] : [otherAdmin];
                 foreach (var client in clients)
                 {
                     var response = await client.PostFormAsync("/", url, fields);
