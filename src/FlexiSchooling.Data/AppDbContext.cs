@@ -114,6 +114,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Domain.Privacy.SubjectAccessBundle> SubjectAccessBundles => Set<Domain.Privacy.SubjectAccessBundle>();
 
+    public DbSet<Domain.Privacy.RetentionSettings> RetentionSettings => Set<Domain.Privacy.RetentionSettings>();
+
+    public DbSet<Domain.Privacy.LegalHold> LegalHolds => Set<Domain.Privacy.LegalHold>();
+
+    public DbSet<Domain.Privacy.RetentionRun> RetentionRuns => Set<Domain.Privacy.RetentionRun>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -47,6 +47,8 @@ builder.Services.AddSingleton<FlexiSchooling.Web.Identity.PasswordResetRequests>
 builder.Services.AddHostedService<FlexiSchooling.Web.Identity.PasswordResetSender>();
 builder.Services.AddSingleton<FlexiSchooling.Web.Privacy.SubjectAccessExporter>();
 builder.Services.AddHostedService(s => s.GetRequiredService<FlexiSchooling.Web.Privacy.SubjectAccessExporter>());
+builder.Services.AddSingleton<FlexiSchooling.Web.Privacy.RetentionJob>();
+builder.Services.AddHostedService(s => s.GetRequiredService<FlexiSchooling.Web.Privacy.RetentionJob>());
 builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();
 builder.Services.AddScoped<IAuthorizationHandler, TrustPermissionHandler>();
 builder.Services.AddSingleton<IAuthorizationHandler, TwoFactorHandler>();

@@ -44,3 +44,26 @@ public sealed class SubjectAccessTests
         Assert.Throws<DomainRuleException>(() => request.QueueExport(Guid.NewGuid(), DateTimeOffset.UtcNow)); // one at a time
     }
 }
+
+/// <summary>Issue 14, "Retention": the schedule's defaults, its floors and its cut-offs.</summary>
+public sealed class RetentionScheduleTests
+{
+    [Fact]
+    public void The_default_schedule_keeps_registers_six_years_and_case_files_to_twenty_five_or_thirty_one_after_birth()
+    {
+        var cutoffs = RetentionSchedule.Default.Cutoffs(new DateOnly(2026, 12, 2));
+        Assert.Equal(new DateOnly(2020, 12, 2), cutoffs.MarksBefore);
+        Assert.Equal(new DateOnly(2001, 12, 2), cutoffs.BornBefore);
+        Assert.Equal(new DateOnly(1995, 12, 2), cutoffs.SendBornBefore);
+        Assert.Equal(new DateOnly(2025, 12, 2), cutoffs.EmailsBefore);
+        Assert.Empty(RetentionSchedule.Default.Problems());
+    }
+
+    [Fact]
+    public void A_schedule_below_the_statutory_floors_is_refused_field_by_field()
+    {
+        var problems = new RetentionSchedule(3, 20, 19, 0, 0).Problems();
+        Assert.Equal(["AttendanceYears", "CaseFileYears", "SendCaseFileYears", "AuditYears", "EmailMonths"], problems.Select(p => p.Field));
+        Assert.Throws<DomainRuleException>(() => new RetentionSettings(new RetentionSchedule(3, 25, 31, 6, 12), Guid.NewGuid(), DateTimeOffset.UtcNow));
+    }
+}

@@ -22,6 +22,12 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
             SELECT DISTINCT ON (p.trust_id) gen_random_uuid(), p.trust_id, p.school_id, p.id, 'Sam Parent', 'Parent', current_date, current_date + 30, gen_random_uuid(), now(), 'Ready', 100, 0 FROM pupils p;
             INSERT INTO subject_access_bundles (request_id, trust_id, file_name, content, size, created_at)
             SELECT id, trust_id, 'export.zip', 'PK'::bytea, 2, now() FROM subject_access_requests;
+            INSERT INTO legal_holds (id, trust_id, pupil_id, reason, placed_by, placed_at)
+            SELECT gen_random_uuid(), trust_id, pupil_id, 'A claim', recorded_by, now() FROM subject_access_requests;
+            INSERT INTO retention_runs (id, trust_id, as_of, schedule, due, reported_at, status)
+            SELECT gen_random_uuid(), id, current_date, 'default', 'nothing', now(), 'Reported' FROM trusts;
+            INSERT INTO retention_settings (trust_id, attendance_years, case_file_years, send_case_file_years, audit_years, email_months, updated_by, updated_at)
+            SELECT id, 6, 25, 31, 6, 12, gen_random_uuid(), now() FROM trusts;
             """);
     }
 

@@ -53,6 +53,15 @@ public sealed class TenancyTests : IAsyncLifetime
             var bundle = new Domain.Privacy.SubjectAccessBundle(sar.Id, "export.zip", [0x50, 0x4b], DateTimeOffset.UtcNow);
             bundle.StampTrust(trust);
             system.SubjectAccessBundles.Add(bundle);
+            var hold = new Domain.Privacy.LegalHold(pupil.Id, null, "A claim", user.Id, DateTimeOffset.UtcNow);
+            hold.StampTrust(trust);
+            system.LegalHolds.Add(hold);
+            var run = Domain.Privacy.RetentionRun.Report(new DateOnly(2026, 11, 2), Domain.Privacy.RetentionSchedule.Default, "nothing", DateTimeOffset.UtcNow);
+            run.StampTrust(trust);
+            system.RetentionRuns.Add(run);
+            var settings = new Domain.Privacy.RetentionSettings(Domain.Privacy.RetentionSchedule.Default, user.Id, DateTimeOffset.UtcNow);
+            settings.StampTrust(trust);
+            system.RetentionSettings.Add(settings);
             var leave = new Domain.Attendance.ExpectedMark(pupil.SchoolId, pupil.Id, new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 2), Domain.Attendance.Sessions.Both, null, "M", false, "Leave of absence", null);
             leave.StampTrust(trust);
             system.ExpectedMarks.Add(leave);
