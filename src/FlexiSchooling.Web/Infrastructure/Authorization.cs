@@ -35,7 +35,7 @@ public sealed class TrustPermissionHandler(CurrentUser user) : AuthorizationHand
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, TrustPermissionRequirement requirement)
     {
-        if (user.Assignments.Any(a => a.SchoolId is null && RolePermissions.Grants(a.Role, requirement.Permission)))
+        if (user.CanTrustWide(requirement.Permission))
         {
             context.Succeed(requirement);
         }

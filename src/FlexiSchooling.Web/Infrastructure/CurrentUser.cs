@@ -52,6 +52,9 @@ public sealed class CurrentUser
     /// <summary>The single place a permission is decided for a school (the authorization handler calls it).</summary>
     public bool Can(Permission permission, Guid schoolId) => RolesAt(schoolId).Any(r => RolePermissions.Grants(r, permission));
 
+    /// <summary>A trust-wide role grants it (the trust's own pages: administration, the audit trail, subject access).</summary>
+    public bool CanTrustWide(Permission permission) => Assignments.Any(a => a.SchoolId is null && RolePermissions.Grants(a.Role, permission));
+
     public bool CanAnywhere(Permission permission) => Assignments.Any(a => RolePermissions.Grants(a.Role, permission));
 
     public IEnumerable<Guid> SchoolsWhere(Permission permission) => Schools.Select(s => s.Id).Where(id => Can(permission, id));

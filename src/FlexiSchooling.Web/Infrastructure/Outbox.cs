@@ -34,26 +34,12 @@ public sealed class FolderEmailSender(IOptions<SecurityOptions> options, IHostEn
 }
 
 /// <summary>Delivers queued messages for every trust (system context on the owner connection); retries up to five times.</summary>
-public sealed class OutboxSender(SystemDb systemDb, IEmailSender sender, TimeProvider time, ILogger<OutboxSender> logger) : BackgroundService
+public sealed class OutboxSender(SystemDb systemDb, IEmailSender sender, TimeProvider time, ILogger<OutboxSender> logger)
+    : PeriodicJob(TimeSpan.FromSeconds(5), TimeSpan.Zero, time, logger)
 {
     public const int MaxAttempts = 5;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
-        do
-        {
-            try
-            {
-                await SendPendingAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Outbox pass failed; will retry");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task PassAsync(CancellationToken cancellationToken) => SendPendingAsync(cancellationToken);
 
     public async Task<int> SendPendingAsync(CancellationToken cancellationToken)
     {
@@ -64,7 +50,7 @@ public sealed class OutboxSender(SystemDb systemDb, IEmailSender sender, TimePro
             try
             {
                 await sender.SendAsync(message, cancellationToken);
-                message.MarkSent(time.GetUtcNow());
+                message.MarkSent(Time.GetUtcNow());
             }
             catch (Exception e) when (e is IOException or InvalidOperationException)
             {

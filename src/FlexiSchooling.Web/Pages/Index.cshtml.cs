@@ -23,7 +23,7 @@ public sealed class IndexModel : AppPageModel
     public async Task OnGetAsync()
     {
         var today = Today;
-        if (Me.Assignments.Any(a => a.SchoolId is null && RolePermissions.Grants(a.Role, Permission.HandleSubjectAccess)))
+        if (Me.CanTrustWide(Permission.HandleSubjectAccess))
         {
             SubjectAccess = await Privacy.SubjectAccess.SubjectAccessRow.LoadAsync(Db, openOnly: true);
         }

@@ -2,6 +2,7 @@ using System.Text;
 using FlexiSchooling.Data;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Privacy;
+using FlexiSchooling.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -14,7 +15,9 @@ namespace FlexiSchooling.Web.Privacy;
 /// A legal hold on a pupil or a case keeps everything about it. The work runs on the owner connection with the trust
 /// named in every statement; the append-only tables' own triggers still refuse any row younger than its statutory floor.
 /// </summary>
-public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<RetentionJob> logger) : BackgroundService
+public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<RetentionJob> logger)
+    // A minute after start, then hourly: a restart does not load the database at once, and a day's report is made once.
+    : PeriodicJob(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), time, logger)
 {
     /// <summary>A kind of record the schedule removes: what people call it, its table, and which of its rows are due.</summary>
     private sealed record Category(string Name, string Table, string Due);
@@ -55,29 +58,12 @@ public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<R
         new("Emails sent", "outbox_messages", "trust_id = @t AND sent_at < @emails"),
     ];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // A minute after start, then hourly: a restart does not load the database at once, and a day's report is made once.
-        await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken);
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
-        do
-        {
-            try
-            {
-                await ReportAllAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Retention report failed; will retry");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task PassAsync(CancellationToken cancellationToken) => ReportAllAsync(cancellationToken);
 
     /// <summary>Today's report for every trust that has none yet.</summary>
     public async Task ReportAllAsync(CancellationToken cancellationToken)
     {
-        var today = LondonClock.Today(time);
+        var today = LondonClock.Today(Time);
         await using var db = systemDb.Create();
         var trusts = await db.Trusts.Select(t => t.Id).ToListAsync(cancellationToken);
         foreach (var trust in trusts)
@@ -92,7 +78,7 @@ public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<R
     /// <summary>Reports what falls due now under the trust's schedule; an earlier report not acted on is superseded.</summary>
     public async Task<RetentionRun> ReportAsync(Guid trustId, CancellationToken cancellationToken)
     {
-        var today = LondonClock.Today(time);
+        var today = LondonClock.Today(Time);
         await using var db = systemDb.Create();
         var schedule = await ScheduleAsync(db, trustId, cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -105,7 +91,7 @@ public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<R
 
         await db.RetentionRuns.Where(r => r.TrustId == trustId && r.Status == RetentionRunStatus.Reported)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RetentionRunStatus.Superseded), cancellationToken);
-        var run = RetentionRun.Report(today, schedule, due.ToString().TrimEnd(), time.GetUtcNow());
+        var run = RetentionRun.Report(today, schedule, due.ToString().TrimEnd(), Time.GetUtcNow());
         run.StampTrust(trustId);
         db.RetentionRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
@@ -118,13 +104,13 @@ public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<R
     /// </summary>
     public async Task<RetentionRun> ApplyAsync(Guid trustId, Guid runId, Guid by, string byName, CancellationToken cancellationToken)
     {
-        var today = LondonClock.Today(time);
+        var today = LondonClock.Today(Time);
         try
         {
             await using var db = systemDb.Create();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var run = await db.RetentionRuns.SingleAsync(r => r.Id == runId && r.TrustId == trustId, cancellationToken);
-            run.Confirm(by, byName, time.GetUtcNow());
+            run.Confirm(by, byName, Time.GetUtcNow());
             var schedule = await ScheduleAsync(db, trustId, cancellationToken);
             var cutoffs = schedule.Cutoffs(today);
             await db.Database.ExecuteSqlRawAsync("SET LOCAL app.retention = 'on'", cancellationToken);
@@ -146,15 +132,15 @@ public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<R
             run.Complete(removed.ToString().TrimEnd());
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            logger.LogInformation("Retention run {RunId} for trust {TrustId} completed", runId, trustId);
+            Logger.LogInformation("Retention run {RunId} for trust {TrustId} completed", runId, trustId);
             return run;
         }
         catch (Exception e) when (e is not OperationCanceledException and not DomainRuleException)
         {
-            logger.LogError(e, "Retention run {RunId} failed; nothing was removed", runId);
+            Logger.LogError(e, "Retention run {RunId} failed; nothing was removed", runId);
             await using var db = systemDb.Create();
             var run = await db.RetentionRuns.SingleAsync(r => r.Id == runId && r.TrustId == trustId, CancellationToken.None);
-            run.Fail(by, byName, time.GetUtcNow(), $"The removal failed and nothing was removed ({(e is PostgresException p ? p.MessageText : "an unexpected error")}). Report again and retry; if it fails again, give this reference to IT: {runId}.");
+            run.Fail(by, byName, Time.GetUtcNow(), $"The removal failed and nothing was removed ({(e is PostgresException p ? p.MessageText : "an unexpected error")}). Report again and retry; if it fails again, give this reference to IT: {runId}.");
             await db.SaveChangesAsync(CancellationToken.None);
             return run;
         }

@@ -2,6 +2,7 @@ using FlexiSchooling.Data;
 using FlexiSchooling.Data.Tenancy;
 using FlexiSchooling.Domain.Privacy;
 using FlexiSchooling.Web.Documents;
+using FlexiSchooling.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Privacy;
@@ -12,37 +13,19 @@ namespace FlexiSchooling.Web.Privacy;
 /// the request's trust (row-level security), and stored with the request marked ready in one transaction — or marked
 /// failed, saying so, to be started again. An export cut off by a restart is marked failed when the service starts.
 /// </summary>
-public sealed class SubjectAccessExporter(SystemDb systemDb, IServiceScopeFactory scopes, TimeProvider time, ILogger<SubjectAccessExporter> logger) : BackgroundService
+public sealed class SubjectAccessExporter(SystemDb systemDb, IServiceScopeFactory scopes, TimeProvider time, ILogger<SubjectAccessExporter> logger)
+    : PeriodicJob(TimeSpan.FromSeconds(2), TimeSpan.Zero, time, logger)
 {
     public const string Interrupted = "The export was interrupted (the service restarted). Start it again.";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task StartingAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await using var system = systemDb.Create();
-            await system.SubjectAccessRequests.Where(r => r.ExportStatus == SubjectAccessExportStatus.Running)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ExportStatus, SubjectAccessExportStatus.Failed).SetProperty(r => r.ExportStep, Interrupted), stoppingToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Could not mark interrupted subject access exports");
-        }
-
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
-        do
-        {
-            try
-            {
-                await ExportPendingAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Subject access export pass failed; will retry");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await using var system = systemDb.Create();
+        await system.SubjectAccessRequests.Where(r => r.ExportStatus == SubjectAccessExportStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ExportStatus, SubjectAccessExportStatus.Failed).SetProperty(r => r.ExportStep, Interrupted), cancellationToken);
     }
+
+    protected override Task PassAsync(CancellationToken cancellationToken) => ExportPendingAsync(cancellationToken);
 
     /// <summary>Produces every queued export; returns how many it produced or failed.</summary>
     public async Task<int> ExportPendingAsync(CancellationToken cancellationToken)
@@ -77,7 +60,7 @@ public sealed class SubjectAccessExporter(SystemDb systemDb, IServiceScopeFactor
             tenant.SetUser(trustId, requestedBy ?? Guid.Empty, allSchools: true, [], "Subject access export", null);
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var request = await db.SubjectAccessRequests.AsNoTracking().SingleAsync(r => r.Id == id, cancellationToken);
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var (zip, fileName, forReview) = await SubjectAccessExport.BuildAsync(db, scope.ServiceProvider.GetRequiredService<DocumentRenderer>(), request, now, Progress, cancellationToken);
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -91,11 +74,11 @@ public sealed class SubjectAccessExporter(SystemDb systemDb, IServiceScopeFactor
                 .SetProperty(r => r.ItemsForReview, forReview)
                 .SetProperty(r => r.ExportFinishedAt, now), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            logger.LogInformation("Subject access export {RequestId} produced: {Bytes} bytes, {ForReview} files to review", id, zip.Length, forReview);
+            Logger.LogInformation("Subject access export {RequestId} produced: {Bytes} bytes, {ForReview} files to review", id, zip.Length, forReview);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(e, "Subject access export {RequestId} failed", id);
+            Logger.LogError(e, "Subject access export {RequestId} failed", id);
             await system.SubjectAccessRequests.Where(r => r.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.ExportStatus, SubjectAccessExportStatus.Failed)
                 .SetProperty(r => r.ExportStep, $"The export failed ({Reason(e)}). Nothing was kept; start it again. If it fails again, give this reference to IT: {id}."), CancellationToken.None);

@@ -64,7 +64,7 @@ public sealed class DetailsModel(AuditTrail audit) : AppPageModel
         }
         GroupName = await Db.RegistrationGroups.Where(g => g.Id == pupil.RegistrationGroupId).Select(g => g.Name).FirstOrDefaultAsync();
         CanEdit = CurrentUser.Can(Permission.EditPupils, pupil.SchoolId);
-        CanRecordSubjectAccess = CurrentUser.Assignments.Any(a => a.SchoolId is null && RolePermissions.Grants(a.Role, Permission.HandleSubjectAccess));
+        CanRecordSubjectAccess = CurrentUser.CanTrustWide(Permission.HandleSubjectAccess);
         var today = Today;
         Age = today.Year - pupil.DateOfBirth.Year - (today < pupil.DateOfBirth.AddYears(today.Year - pupil.DateOfBirth.Year) ? 1 : 0);
         var inForce = await SchoolRules.ProfileAsync(Db, pupil.SchoolId, today);

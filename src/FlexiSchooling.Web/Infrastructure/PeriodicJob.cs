@@ -1,0 +1,49 @@
+namespace FlexiSchooling.Web.Infrastructure;
+
+/// <summary>
+/// A background service that does one pass of work every <paramref name="interval"/> (the first after
+/// <paramref name="firstPassAfter"/>), logging and carrying on when a pass fails — the loop the outbox, the subject access
+/// exports and retention share. Each pass is also callable on its own (tests, or a page that wants it now).
+/// </summary>
+public abstract class PeriodicJob(TimeSpan interval, TimeSpan firstPassAfter, TimeProvider time, ILogger logger) : BackgroundService
+{
+    protected TimeProvider Time { get; } = time;
+
+    protected ILogger Logger { get; } = logger;
+
+    /// <summary>Once, before the first pass (marking work a restart cut off, say).</summary>
+    protected virtual Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected abstract Task PassAsync(CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await StartingAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogWarning(e, "{Job} could not start cleanly; its passes carry on", GetType().Name);
+        }
+
+        if (firstPassAfter > TimeSpan.Zero)
+        {
+            await Task.Delay(firstPassAfter, Time, stoppingToken);
+        }
+
+        using var timer = new PeriodicTimer(interval, Time);
+        do
+        {
+            try
+            {
+                await PassAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Logger.LogWarning(e, "{Job} pass failed; will retry", GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
