@@ -94,9 +94,10 @@ public static class IdentitySetup
 
     /// <summary>
     /// The minute-by-minute refresh rebuilds the principal from the database, which knows nothing of how or when
-    /// this session signed in, nor which server-side session it is. Without this, a session would lose its second factor ("amr": "mfa") a minute after
-    /// sign-in — every page then refused where two-factor is required — and the sign-in time would restart each
-    /// minute, so the 10-hour absolute lifetime would never end an active session.
+    /// this session signed in, nor which server-side session it is. Without this, a session would lose its second
+    /// factor ("amr": "mfa") a minute after sign-in — every page then refused where two-factor is required — its
+    /// session id (the next request then signed out), and the sign-in time would restart each minute, so the 10-hour
+    /// absolute lifetime would never end an active session.
     /// </summary>
     public static Task KeepSignInFacts(SecurityStampRefreshingPrincipalContext context)
     {
@@ -120,7 +121,8 @@ public static class IdentitySetup
 
     /// <summary>
     /// Ends a session 10 hours after sign-in whatever the activity (the cookie slides; the claim does
-    /// not) — on the server too, so the trust is set first — then runs Identity's security-stamp check with the user's trust set for RLS.
+    /// not) — on the server too, so the trust is set first — then runs Identity's security-stamp check with the
+    /// user's trust set for RLS.
     /// </summary>
     private static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
