@@ -189,8 +189,12 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#parent-signed")).ToContainTextAsync("by typed name through the emailed link");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record the school's signature" }).ClickAsync();
-        await page.GetByLabel("Who was told").FillAsync("Derbyshire County Council, elective home education team");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Record: the local authority told" }).ClickAsync();
+        // The notification is recorded, with its letter, on the page every kind of arrangement shares; then back here.
+        await page.Locator("#record-LocalAuthority").ClickAsync();
+        var authority = page.Locator("#party-LocalAuthority");
+        await authority.GetByLabel("Who was told").FillAsync("Derbyshire County Council, elective home education team");
+        await authority.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#notified-LocalAuthority")).ToContainTextAsync("Derbyshire County Council");
         await AccessibleAsync(page, "64-flexi-gates-met");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the arrangement" }).ClickAsync();
         // Started ahead of its agreed start date, it starts on that date (issue 11), not today.

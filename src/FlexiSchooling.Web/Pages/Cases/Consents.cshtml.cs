@@ -65,8 +65,15 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
 
     public Domain.Trusts.LocalAuthority Authority { get; private set; } = null!;
 
-    /// <summary>True before the start (consents, the link, the start and withdrawal); false once running (notifications only).</summary>
-    public bool BeforeStart => Case.Stage == ArrangementStage.Agreed;
+    /// <summary>
+    /// True for a part-time timetable before its start (consents, the link, the start and withdrawal here); otherwise the
+    /// page records only the notifications owed — a flexi arrangement's before its start (its signatures and start are on
+    /// its gates page), and any kind's once it runs.
+    /// </summary>
+    public bool BeforeStart => Case.Stage == ArrangementStage.Agreed && Case.Kind == ArrangementKind.PartTimeTimetable;
+
+    /// <summary>Where a case goes back to after a notification is recorded: the page that gathers its start, or the case.</summary>
+    private string Back => Case.Stage != ArrangementStage.Agreed ? $"/Cases/{Case.Id}" : Case.Kind == ArrangementKind.FlexiSchooling ? $"/Cases/{Case.Id}/Gates" : $"/Cases/{Case.Id}/Consents";
 
     public Domain.Policy.PolicyProfileSettings Profile { get; private set; } = null!;
 
@@ -108,7 +115,14 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
             }
 
             var answer = requirement.Kind == ConsentKind.Notification ? ConsentAnswer.Told : Answer ?? throw new DomainRuleException("consent-answer", "Choose whether it was given or refused.", "Answer");
-            if (requirement.Party is ConsentParty.LocalAuthority or ConsentParty.Trust && !string.IsNullOrWhiteSpace(By) && await NotificationLetterAsync(requirement.Party, On ?? Today, By) is { } letter)
+            var letter = requirement.Party is ConsentParty.LocalAuthority or ConsentParty.Trust && !string.IsNullOrWhiteSpace(By) ? await NotificationLetterAsync(requirement.Party, On ?? Today, By) : null;
+            if (letter is null && Case.Kind == ArrangementKind.FlexiSchooling && requirement.Kind == ConsentKind.Notification && !string.IsNullOrWhiteSpace(By))
+            {
+                // A flexi notification is its letter, which gives the agreement's sessions and start date.
+                throw new DomainRuleException("flexi-notification-letter", "Draw up the agreement first: the letter gives its sessions and start date", "By");
+            }
+
+            if (letter is not null)
             {
                 // What the party was told is kept with the case as a letter (002 §5.1; 003 "the LA notification"); when
                 // nothing else was uploaded (the form's receipt, the email sent) it is the record's evidence. If it cannot
@@ -133,7 +147,7 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         }
 
         await Db.SaveChangesAsync();
-        return Redirect(BeforeStart ? $"/Cases/{id}/Consents" : $"/Cases/{id}");
+        return Redirect(Back);
     }
 
     /// <summary>
@@ -227,10 +241,9 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
 
     private async Task<bool> LoadAsync(Guid id, bool tracked)
     {
-        // Before the start, part-time timetables use the mechanism (flexi keeps its own page until it moves); once any
-        // kind runs, its notifications still owed are recorded here.
+        // Every kind records its notifications here, agreed or running; a part-time timetable also its consents and start.
         if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked)
-            || !(Case.Kind == ArrangementKind.PartTimeTimetable && Case.Stage == ArrangementStage.Agreed || Case.Stage == ArrangementStage.Running))
+            || Case.Stage is not (ArrangementStage.Agreed or ArrangementStage.Running))
         {
             return false;
         }

@@ -77,8 +77,7 @@ public sealed class IndexModel : AppPageModel
                 var requirements = CaseRules.Consents(r.Kind, decidedUnder, r.Flags);
                 foreach (var due in CaseNotifications.Due(r.Stage, r.DecidedOn, requirements, authority, await SchoolRules.CalendarAsync(Db, r.SchoolId), recorded[r.Id], today))
                 {
-                    var where = r.Stage == ArrangementStage.Agreed && r.Kind == ArrangementKind.FlexiSchooling ? $"/Cases/{r.Id}/Gates" : $"/Cases/{r.Id}/Consents";
-                    actions.Add(new ActionRow(r.Id, r.Pupil, $"Tell {due.To}: {due.How}", where, due.DueBy, due.Overdue));
+                    actions.Add(new ActionRow(r.Id, r.Pupil, $"Tell {due.To}: {due.How}", $"/Cases/{r.Id}/Consents#party-{due.Party}", due.DueBy, due.Overdue));
                 }
             }
 

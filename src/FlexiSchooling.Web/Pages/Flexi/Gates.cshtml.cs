@@ -18,7 +18,7 @@ namespace FlexiSchooling.Web.Pages.Flexi;
 /// expected marks with the profile's code, not expected in school (000 §5: home sessions are authorised
 /// absence, code C; the agreed school sessions are compulsory).
 /// </summary>
-public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.DocumentRenderer documents) : FlexiCasePageModel
+public sealed class GatesModel(EmailOutbox outbox, EmailLinks links) : FlexiCasePageModel
 {
     [BindProperty]
     public string? LinkName { get; set; }
@@ -44,19 +44,13 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
     [BindProperty]
     public IFormFile? Scan { get; set; }
 
-    [BindProperty]
-    public string? NotifiedTo { get; set; }
-
-    [BindProperty]
-    public DateOnly? NotifiedOn { get; set; }
-
     public FlexiAgreement? Agreement { get; private set; }
 
     public IReadOnlyList<Gate> Gates { get; private set; } = [];
 
     public FlexiSettings Settings { get; private set; } = null!;
 
-    /// <summary>The notifications recorded for the case (the one consents mechanism).</summary>
+    /// <summary>The notifications recorded for the case: recorded, with the letter, on the shared notifications page.</summary>
     public IReadOnlyList<ArrangementConsent> Notified { get; private set; } = [];
 
     /// <summary>The notifications still owed, each with whom, how and by when (issue 11).</summary>
@@ -121,10 +115,6 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
         return Redirect($"/Cases/{id}/Gates");
     }
 
-    public Task<IActionResult> OnPostLocalAuthorityAsync(Guid id) => NotifyAsync(id, trust: false);
-
-    public Task<IActionResult> OnPostTrustAsync(Guid id) => NotifyAsync(id, trust: true);
-
     public async Task<IActionResult> OnPostStartAsync(Guid id)
     {
         if (!await LoadAsync(id, tracked: true) || !CanSignForSchool)
@@ -168,57 +158,6 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links, Documents.D
         catch (DomainRuleException e)
         {
             ModelState.AddModelError(e.Field switch { "Email" => nameof(LinkEmail), "ParentName" => nameof(LinkName), _ => "" }, e.Message);
-            return Page();
-        }
-
-        await Db.SaveChangesAsync();
-        return Redirect($"/Cases/{id}/Gates");
-    }
-
-    private async Task<IActionResult> NotifyAsync(Guid id, bool trust)
-    {
-        if (!await LoadAsync(id, tracked: true))
-        {
-            return NotFound();
-        }
-
-        if (string.IsNullOrWhiteSpace(NotifiedTo) || NotifiedTo.Length > 200)
-        {
-            ModelState.AddModelError(nameof(NotifiedTo), "Enter who was told (at most 200 characters), for example the local authority's flexi-schooling contact");
-            return Page();
-        }
-
-        if (Agreement is null)
-        {
-            ModelState.AddModelError(nameof(NotifiedTo), "Draw up the agreement first: the letter gives its sessions and start date");
-            return Page();
-        }
-
-        var now = Time.GetUtcNow();
-        var on = NotifiedOn ?? Today;
-        var party = trust ? ConsentParty.Trust : ConsentParty.LocalAuthority;
-        if (FlexiRules.Consents(Settings).FirstOrDefault(c => c.Party == party) is not { } requirement)
-        {
-            return NotFound(); // the trust is told only where the profile says so
-        }
-
-        // The letter as sent (002 §5.1) is the notification's evidence, kept with the case; if it cannot be produced nothing is saved.
-        var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
-        var letter = Documents.FlexiDocuments.Notification(school, CurrentUser.TrustName, on, NotifiedTo, trust, Pupil, Case, Agreement, Settings, CurrentUser.DisplayName);
-        try
-        {
-            if (await ProduceDocumentAsync(documents, letter, "The letter could not be produced, so nothing has been saved. Try again in a moment.", now) is not { } kept)
-            {
-                return Page();
-            }
-
-            var (consent, told) = ArrangementConsent.Record(Case, requirement, ConsentAnswer.Told, on, NotifiedTo, null, kept.Id, Today, CurrentUser.UserId, now);
-            Db.ArrangementConsents.Add(consent);
-            Db.ArrangementEvents.Add(told);
-        }
-        catch (DomainRuleException e)
-        {
-            ModelState.AddModelError(e.Field == "On" ? nameof(NotifiedOn) : "", e.Message);
             return Page();
         }
 

@@ -34,7 +34,7 @@ public sealed partial class FlexiCaseTests
         }
 
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=School", ("SignerForSchool", "Mrs Head"), ("SchoolSignedOn", "2026-09-11"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=LocalAuthority", ("NotifiedTo", "Derby City Council, inclusion team"), ("NotifiedOn", "2026-09-11"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates.Replace("/Gates", "/Consents"), gates.Replace("/Gates", "/Consents") + "?handler=Record", ("Party", "LocalAuthority"), ("By", "Derby City Council, inclusion team"), ("On", "2026-09-11"))).StatusCode);
         Assert.Equal(new DateOnly(2026, 9, 11), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT parent_signed_on FROM flexi_agreements WHERE arrangement_id = '{id}'"));
         await CaseSteps.ApproveRiskAssessmentAsync(dsl, head, Db, id);
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=Start", ("StartedOn", "2026-09-14"))).StatusCode);

@@ -318,7 +318,7 @@ public sealed partial class FlexiCaseTests : AppTest
         }
 
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=School", ("SignerForSchool", "Mrs Head"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates, gates + "?handler=LocalAuthority", ("NotifiedTo", "Derby City Council, EHE team"), ("NotifiedOn", "2026-11-20"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(gates.Replace("/Gates", "/Consents"), gates.Replace("/Gates", "/Consents") + "?handler=Record", ("Party", "LocalAuthority"), ("By", "Derby City Council, EHE team"), ("On", "2026-11-20"))).StatusCode);
         Assert.Contains("It cannot start yet: the risk assessment approved", await (await start()).HtmlAsync(), StringComparison.Ordinal);
         // The notification is a letter kept with the case (002 §5.1).
         var notification = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'LocalAuthorityNotification'");
@@ -386,8 +386,8 @@ public sealed partial class FlexiCaseTests : AppTest
         }
 
         await head.PostFormAsync(gates, gates + "?handler=School", ("SignerForSchool", "Head"));
-        await head.PostFormAsync(gates, gates + "?handler=LocalAuthority", ("NotifiedTo", "The local authority"));
-        await head.PostFormAsync(gates, gates + "?handler=Trust", ("NotifiedTo", "Link DPS"));
+        await head.PostFormAsync(gates.Replace("/Gates", "/Consents"), gates.Replace("/Gates", "/Consents") + "?handler=Record", ("Party", "LocalAuthority"), ("By", "The local authority"));
+        await head.PostFormAsync(gates.Replace("/Gates", "/Consents"), gates.Replace("/Gates", "/Consents") + "?handler=Record", ("Party", "Trust"), ("By", "Link DPS"));
         var risk = $"/Cases/{id}/RiskAssessment";
         await dsl.PostFormAsync(risk, risk + "?handler=Start");
         var version = () => TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM risk_assessments WHERE arrangement_id = '{id}'");
