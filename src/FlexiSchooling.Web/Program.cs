@@ -52,7 +52,8 @@ builder.Services.AddHostedService(s => s.GetRequiredService<FlexiSchooling.Web.P
 builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();
 builder.Services.AddScoped<IAuthorizationHandler, TrustPermissionHandler>();
 builder.Services.AddSingleton<IAuthorizationHandler, TwoFactorHandler>();
-builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
+// Validators are stateless: one of each for the process, as the hand-written registration they replace had it.
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 builder.Services.AddAuthorizationBuilder()
     // Every page needs a signed-in user who has passed two-factor (unless the demo turned it off).
     .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new TwoFactorRequirement()).Build())

@@ -138,23 +138,3 @@ public static class ModelStateExtensions
     public static string? ErrorFor(this ModelStateDictionary state, string key) =>
         state.TryGetValue(key, out var entry) && entry.Errors.Count > 0 ? entry.Errors[0].ErrorMessage : null;
 }
-
-public static class ValidatorRegistration
-{
-    /// <summary>
-    /// Registers every FluentValidation validator in the assembly. The DI extensions package is not
-    /// on our NuGet mirror (docs/adr/0002); this is the few lines of it we need.
-    /// </summary>
-    public static IServiceCollection AddValidatorsFrom(this IServiceCollection services, System.Reflection.Assembly assembly)
-    {
-        foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
-        {
-            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)))
-            {
-                services.AddSingleton(contract, type);
-            }
-        }
-
-        return services;
-    }
-}
