@@ -18,7 +18,7 @@ Directory.CreateDirectory(dataDirectory);
 
 var logger = Logging.Create(builder.Configuration, dataDirectory);
 builder.Logging.ClearProviders();
-builder.Logging.AddSerilog(logger, dispose: true);
+builder.Services.AddSerilog(logger, dispose: true);
 
 var appConnection = builder.Configuration.GetConnectionString("App")
     ?? throw new InvalidOperationException("ConnectionStrings:App is not configured (scripts/run sets it for local use).");
@@ -143,7 +143,8 @@ if (builder.Configuration.GetValue<bool>("Security:TreatLoopbackAsSecure"))
 
 // Under everything: if even the error page fails (the database is down), a static page, never exception text.
 app.UseMiddleware<LastResortErrorMiddleware>();
-app.UseMiddleware<RequestLoggingMiddleware>();
+app.UseMiddleware<CorrelationIdMiddleware>();
+app.UseRequestLogging(logger);
 app.UseMiddleware<SecurityHeadersMiddleware>();
 // Never a stack trace, in any environment: the generic page shows the correlation id as a reference.
 app.UseExceptionHandler("/Error");

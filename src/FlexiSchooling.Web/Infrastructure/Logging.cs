@@ -1,40 +1,58 @@
-using System.Diagnostics;
 using FlexiSchooling.Data.Tenancy;
 using Serilog;
 using Serilog.Context;
-using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Compact;
 
 namespace FlexiSchooling.Web.Infrastructure;
 
 public static class Logging
 {
     /// <summary>
-    /// Console and rolling JSON files. Serilog.AspNetCore is not on our mirror (docs/adr/0002), so
-    /// the request line is written by <see cref="RequestLoggingMiddleware"/>. Nothing here logs
-    /// query strings, form values or SQL parameters, which is how pupil names stay out of the logs.
+    /// Levels from the "Serilog" section of appsettings (Serilog.Settings.Configuration); console and rolling compact JSON
+    /// files, whose folder is the data directory's. The request line is Serilog.AspNetCore's (<see cref="UseRequestLogging"/>).
+    /// Nothing here logs query strings, form values or SQL parameters, which is how pupil names stay out of the logs.
     /// </summary>
     public static Serilog.ILogger Create(IConfiguration configuration, string dataDirectory)
     {
         var logDirectory = configuration["FlexiSchooling:LogDirectory"] ?? Path.Combine(dataDirectory, "logs");
         return new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            .ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}{Exception}")
-            .WriteTo.File(new JsonFormatter(renderMessage: true), Path.Combine(logDirectory, "flexischooling-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 30)
+            .WriteTo.File(new RenderedCompactJsonFormatter(), Path.Combine(logDirectory, "flexischooling-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 30)
             .CreateLogger();
     }
+
+    /// <summary>
+    /// One line per request: method, path (never the query string: Serilog.AspNetCore leaves it out unless asked),
+    /// status and duration, with the correlation id (from the log context) and the trust and user it ran for.
+    /// </summary>
+    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app, Serilog.ILogger logger) => app.UseSerilogRequestLogging(o =>
+    {
+        o.Logger = logger; // the application's logger, not Serilog's static one (never set here: tests run many hosts)
+        o.MessageTemplate = "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0} ms";
+        o.IncludeQueryInRequestPath = false;
+        o.EnrichDiagnosticContext = (diagnostics, http) =>
+        {
+            var tenant = http.RequestServices.GetRequiredService<TenantContext>();
+            if (tenant.HasTrust)
+            {
+                diagnostics.Set("TrustId", tenant.TrustId);
+            }
+
+            if (tenant.UserId is { } user)
+            {
+                diagnostics.Set("UserId", user);
+            }
+        };
+    });
 }
 
 /// <summary>
-/// A correlation id for every request (from a well-formed X-Correlation-ID header, else new), on
-/// the response, in every log line and audit row; then one log line per request with status and
-/// duration. Path only: never the query string.
+/// A correlation id for every request (from a well-formed X-Correlation-ID header, else new), on the response, in
+/// every log line (the log context) and every audit row (the tenant context).
 /// </summary>
-public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
+public sealed class CorrelationIdMiddleware(RequestDelegate next)
 {
     public const string Header = "X-Correlation-ID";
 
@@ -53,16 +71,6 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
             return Task.CompletedTask;
         });
         using var _ = LogContext.PushProperty("CorrelationId", correlationId);
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await next(http);
-        }
-        finally
-        {
-            logger.LogInformation(
-                "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms",
-                http.Request.Method, http.Request.Path.Value, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
+        await next(http);
     }
 }

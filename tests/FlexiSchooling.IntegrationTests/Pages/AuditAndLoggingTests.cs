@@ -97,7 +97,10 @@ public sealed class AuditAndLoggingTests : IAsyncLifetime
         Assert.Contains($"/Pupils/{pupil}", logs, StringComparison.Ordinal);
         Assert.Contains("\"StatusCode\":404", logs, StringComparison.Ordinal);
         Assert.Contains("\"CorrelationId\"", logs, StringComparison.Ordinal);
-        Assert.Contains("\"ElapsedMs\"", logs, StringComparison.Ordinal);
+        Assert.Contains("\"Elapsed\"", logs, StringComparison.Ordinal);
+        Assert.Contains("\"TrustId\"", logs, StringComparison.Ordinal); // Serilog.AspNetCore's request line, enriched (issue 16)
+        Assert.Contains("\"UserId\"", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("?q=", logs, StringComparison.Ordinal);
         foreach (var (forename, last, dob, upn) in pupils)
         {
             Assert.DoesNotContain($"{forename} {last}", logs, StringComparison.OrdinalIgnoreCase);
