@@ -134,6 +134,10 @@ public sealed class ConfirmModel(UserManager<AppUser> users, SignInManager<AppUs
                 .SelectMany(f => f.Value.Select(v => new[] { f.Key, v ?? "" })).ToArray();
             page.TempData[ReplayKey] = JsonSerializer.Serialize(fields);
         }
+        else
+        {
+            page.TempData.Remove(ReplayKey); // a download returns to itself: no form left from an earlier confirmation
+        }
 
         return page.RedirectToPage("/Account/Confirm", new { returnUrl = $"{request.PathBase}{request.Path}{request.QueryString}" });
     }
