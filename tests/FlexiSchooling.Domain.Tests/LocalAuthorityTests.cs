@@ -119,4 +119,13 @@ public sealed class LocalAuthorityTests
         var nil = Record(returns, new DateOnly(2025, 2, 19));
         Assert.Equal((0, first), (nil.Arrangements, nil.HalfTerm));
     }
+
+    [Fact]
+    public void A_return_tells_the_authority_on_the_day_it_was_sent_never_before_an_arrangement_was_agreed()
+    {
+        var first = new HalfTerm(new(2025, 1, 6), new(2025, 2, 16));
+        var sent = LocalAuthorityReturn.Record(School, La(LocalAuthorityNotice.HalfTermlyReturn, 10), first, new DateOnly(2025, 2, 10), "Inclusion returns", 2, false, new DateOnly(2025, 2, 20), null, Now);
+        Assert.Equal(new DateOnly(2025, 2, 10), sent.ToldOn(new DateOnly(2025, 1, 20)));
+        Assert.Equal(new DateOnly(2025, 2, 12), sent.ToldOn(new DateOnly(2025, 2, 12)));
+    }
 }

@@ -108,4 +108,11 @@ public sealed class LocalAuthorityReturn : ISchoolOwned, ITrustStampable
             RecordedAt = now,
         };
     }
+
+    /// <summary>
+    /// The day the return told the authority of an arrangement it lists: the day it was sent — but never before the
+    /// arrangement was agreed, as no notification is (<c>notify-agreed-case</c>), for a return sent early in the
+    /// half-term that lists a case agreed after it.
+    /// </summary>
+    public DateOnly ToldOn(DateOnly decidedOn) => SentOn < decidedOn ? decidedOn : SentOn;
 }

@@ -100,7 +100,7 @@ public sealed class ReturnsModel(AuditTrail audit) : AppPageModel
                 // The local authority's requirement does not depend on the pupil's flags.
                 var decidedUnder = (await SchoolRules.ProfileVersionAsync(Db, school, arrangement.ProfileVersionId!.Value)).Settings;
                 var requirement = CaseRules.Consents(arrangement.Kind, decidedUnder, Domain.Pupils.PupilFlags.None).Single(r => r.Party == ConsentParty.LocalAuthority);
-                var (told, recorded) = ArrangementConsent.Record(arrangement, requirement, ConsentAnswer.Told, on < arrangement.DecidedOn!.Value ? arrangement.DecidedOn.Value : on, sent.SentTo,
+                var (told, recorded) = ArrangementConsent.Record(arrangement, requirement, ConsentAnswer.Told, sent.ToldOn(arrangement.DecidedOn!.Value), sent.SentTo,
                     $"In the half-termly return for {halfTerm.HalfTerm.First:d MMMM} to {halfTerm.HalfTerm.Last:d MMMM yyyy}.", null, Today, CurrentUser.UserId, now);
                 Db.ArrangementConsents.Add(told);
                 Db.ArrangementEvents.Add(recorded);
