@@ -31,7 +31,8 @@ find_pg_bin() {
 pg_user_run() {
   if [ "$(id -u)" -eq 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql --shell /bin/bash postgres
-    runuser -u postgres -- "$@"
+    # From /, which postgres can always enter (the caller's folder may be root's alone).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -46,12 +47,37 @@ free_port() {
 
 random_secret() { head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
 
+# pg_reachable DIR — prints a path to DIR that the postgres user can enter. Not root: DIR itself. As root, PostgreSQL
+# runs as postgres, who cannot enter a folder only root may (a clone in /root, a mktemp folder): DIR is then kept under
+# /var/lib/postgresql/flexischooling/ and DIR becomes a link to it, so .data/ still shows it (issue 16).
+pg_reachable() {
+  local dir=$1
+  if [ "$(id -u)" -ne 0 ]; then mkdir -p "$dir"; echo "$dir"; return; fi
+  id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql --shell /bin/bash postgres
+  if [ -L "$dir" ]; then readlink -f "$dir"; return; fi
+  mkdir -p "$dir"
+  chown postgres "$dir"
+  if runuser -u postgres -- test -w "$dir" 2>/dev/null; then echo "$dir"; return; fi
+  local abs; abs=$(cd "$dir" && pwd -P)
+  local home="/var/lib/postgresql/flexischooling/$(basename "$abs")-$(printf '%s' "$abs" | sha256sum | cut -c1-12)"
+  # DIR is not a link, so anything at $home was left by a DIR since deleted ("delete .data/ to start again").
+  rm -rf "$home"
+  mkdir -p "$home"
+  # What an earlier run left in DIR moves with it.
+  if [ -n "$(ls -A "$dir")" ]; then cp -a "$dir/." "$home/"; fi
+  chown -R postgres "$home"
+  chmod 755 /var/lib/postgresql/flexischooling
+  rm -rf "$dir"
+  ln -s "$home" "$dir"
+  echo "$home"
+}
+
 # pg_cluster_start DIR PORT SUPERUSER_PASSWORD — creates the cluster on first use, then starts it
 # listening on 127.0.0.1 only, with its socket inside DIR.
 pg_cluster_start() {
-  local dir=$1 port=$2 password=$3
+  local dir port=$2 password=$3
   find_pg_bin
-  mkdir -p "$dir"
+  dir=$(pg_reachable "$1")
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     local pwfile="$dir/.pw"
@@ -62,18 +88,18 @@ pg_cluster_start() {
   fi
   # PG_ARCHIVE=DIR archives every completed WAL segment there (and at least every minute), for scripts/backup
   # and scripts/restore's point-in-time recovery; the test clusters leave it unset.
-  local archive=""
+  local archive="" wal
   if [ -n "${PG_ARCHIVE:-}" ]; then
-    mkdir -p "$PG_ARCHIVE"
-    [ "$(id -u)" -eq 0 ] && chown postgres "$PG_ARCHIVE"
-    archive="-c wal_level=replica -c archive_mode=on -c archive_timeout=60 -c archive_command='test ! -f $PG_ARCHIVE/%f && cp %p $PG_ARCHIVE/%f'"
+    wal=$(pg_reachable "$PG_ARCHIVE")
+    archive="-c wal_level=replica -c archive_mode=on -c archive_timeout=60 -c archive_command='test ! -f $wal/%f && cp %p $wal/%f'"
   fi
   pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t "${PG_START_TIMEOUT:-30}" \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=${PG_FSYNC:-on} -c max_connections=500 $archive" start >/dev/null
 }
 
 pg_cluster_stop() {
-  local dir=$1
+  local dir
+  dir=$(readlink -f "$1")
   [ -f "$dir/data/postmaster.pid" ] || return 0
   find_pg_bin
   pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true

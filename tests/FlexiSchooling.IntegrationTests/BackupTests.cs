@@ -11,25 +11,24 @@ namespace FlexiSchooling.IntegrationTests;
 /// </summary>
 public sealed class BackupTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("flexi-backup-").FullName;
+    // Only its owner can enter it, as a clone in root's home: the scripts must still work (issue 16).
+    private readonly string _data = Scripts.OwnerOnlyFolder("flexi-backup-");
     private Dictionary<string, string> _env = [];
 
     public Task InitializeAsync()
     {
-        // The cluster runs as the postgres user, who must reach its folder.
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException("The backup scripts are bash scripts for the Debian machines the product runs on.");
         }
 
-        File.SetUnixFileMode(_data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         await BashAsync($". scripts/lib/common.sh && pg_cluster_stop '{_data}/postgres'");
-        Directory.Delete(_data, recursive: true);
+        Scripts.DeleteFolder(_data);
     }
 
     [Fact]
@@ -77,30 +76,5 @@ public sealed class BackupTests(ITestOutputHelper output) : IAsyncLifetime
 
     private Task<T> ScalarAsync<T>(string sql) => TestDatabase.ScalarAsync<T>(Connection, sql);
 
-    private async Task BashAsync(string script)
-    {
-        var info = new ProcessStartInfo("bash", ["-c", $"set -euo pipefail; {script}"])
-        {
-            WorkingDirectory = RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        output.WriteLine(await stdout);
-        Assert.True(process.ExitCode == 0, $"{script}\nexit {process.ExitCode}\n{await stderr}\n{await stdout}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FlexiSchooling.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("The repository root (FlexiSchooling.sln) was not found above the test binaries.");
-    }
+    private Task BashAsync(string script) => Scripts.BashAsync(script, output);
 }
