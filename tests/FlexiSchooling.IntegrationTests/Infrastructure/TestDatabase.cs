@@ -7,7 +7,9 @@ using Npgsql;
 namespace FlexiSchooling.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The throwaway cluster started by scripts/test. One template database is migrated and seeded with
+/// The throwaway cluster started by scripts/test — or, where no test database is given (plain <c>dotnet test</c> on a
+/// developer's machine) and a Docker engine answers, one PostgreSQL container started by Testcontainers
+/// (<see cref="ContainerServer"/>). One template database is migrated and seeded with
 /// the demo trusts once (guarded by an advisory lock across test processes); every test class gets
 /// its own copy with CREATE DATABASE … TEMPLATE, which takes well under a second.
 /// </summary>
@@ -17,10 +19,14 @@ public static class TestDatabase
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static bool _templateReady;
 
-    private static string Env(string name) => Environment.GetEnvironmentVariable(name)
-        ?? throw new InvalidOperationException($"{name} is not set: run the tests with scripts/test, which starts PostgreSQL.");
+    private static string Env(string name)
+    {
+        ContainerServer.EnsureStarted();
+        return Environment.GetEnvironmentVariable(name)
+            ?? throw new InvalidOperationException($"{name} is not set: run the tests with scripts/test, which starts PostgreSQL.");
+    }
 
-    private static string Base => $"Host=127.0.0.1;Port={Env("FLEXI_TEST_PG_PORT")};Include Error Detail=true";
+    private static string Base => $"Host={Environment.GetEnvironmentVariable("FLEXI_TEST_PG_HOST") ?? "127.0.0.1"};Port={Env("FLEXI_TEST_PG_PORT")};Include Error Detail=true";
 
     public static string Super(string database = "postgres") => $"{Base};Database={database};Username=postgres;Password={Env("FLEXI_TEST_PG_SUPER")};Pooling=false";
 
