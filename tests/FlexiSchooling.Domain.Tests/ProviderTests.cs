@@ -1,0 +1,150 @@
+using FlexiSchooling.Domain.AlternativeProvision;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Policy;
+
+namespace FlexiSchooling.Domain.Tests;
+
+/// <summary>Issue 12, "Providers": due diligence (004 §7.8–7.9; 002 appendix 1b), trust approval of an unregistered provider (002) and the registration rule (004 §7.2).</summary>
+public sealed class ProviderTests
+{
+    private static readonly DateOnly Today = new(2026, 12, 2);
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+    private static readonly Guid Checker = Guid.NewGuid();
+
+    // OLoL CMAT (002): unregistered providers need the trust's approval; re-checked every 12 months.
+    private static readonly AlternativeProvisionSettings Olol = PolicyTemplates.Get(PolicyTemplates.OurLadyOfLourdes).Settings.AlternativeProvision;
+
+    private static AlternativeProvider Provider(ProviderRegistration registration) =>
+        new(Guid.NewGuid(), new ProviderDetails("Riverside Skills Centre", "1 Mill Lane, Derby", "Sam Okafor", "01332 000000", null,
+            registration == ProviderRegistration.RegisteredIndependentSchool ? "123456" : null, null, registration, new DateOnly(2025, 3, 1), "Good"), Now);
+
+    private static List<ProviderCheck> AllChecked(AlternativeProvider provider, DateOnly on, bool satisfactory = true) =>
+        [.. ProviderCheckItems.All.Select(i => new ProviderCheck(provider.Id, i.Key, satisfactory, "Seen on the initial visit", on, Checker, "A. Leader", Today, Now))];
+
+    private static PlacedPupil Pupil(bool fullTime = true, bool compulsory = true, bool lookedAfter = false, bool ehcp = false) =>
+        new(Guid.NewGuid(), fullTime, compulsory, lookedAfter, ehcp);
+
+    [Fact]
+    public void Worked_example_4_an_ehcp_pupil_is_never_placed_with_an_unregistered_provider()
+    {
+        var refusals = ProviderRules.RegistrationRefusals(Provider(ProviderRegistration.Unregistered), Pupil(fullTime: false, ehcp: true), []);
+        Assert.Contains(refusals, r => r.Contains("EHCP", StringComparison.Ordinal) && r.Contains("004 §7.2", StringComparison.Ordinal));
+        Assert.Empty(ProviderRules.RegistrationRefusals(Provider(ProviderRegistration.RegisteredIndependentSchool), Pupil(ehcp: true), []));
+    }
+
+    [Fact]
+    public void Worked_example_4_a_provider_taking_four_full_time_pupils_cannot_take_a_fifth_unless_registered()
+    {
+        var four = Enumerable.Range(0, 4).Select(_ => Pupil()).ToList();
+        var unregistered = Provider(ProviderRegistration.Unregistered);
+        var refusal = Assert.Single(ProviderRules.RegistrationRefusals(unregistered, Pupil(), four));
+        Assert.Contains("already takes 4 full-time pupils", refusal);
+        Assert.Contains("a fifth", refusal);
+
+        // The same for a provider registered with Ofsted in another way; a registered independent school may take a fifth.
+        Assert.NotEmpty(ProviderRules.RegistrationRefusals(Provider(ProviderRegistration.OfstedRegistered), Pupil(), four));
+        Assert.Empty(ProviderRules.RegistrationRefusals(Provider(ProviderRegistration.RegisteredIndependentSchool), Pupil(), four));
+    }
+
+    [Fact]
+    public void Registration_rule_counts_only_full_time_pupils_of_compulsory_school_age()
+    {
+        var placed = new List<PlacedPupil> { Pupil(), Pupil(), Pupil(), Pupil(fullTime: false), Pupil(compulsory: false) };
+        var provider = Provider(ProviderRegistration.Unregistered);
+        Assert.Empty(ProviderRules.RegistrationRefusals(provider, Pupil(), placed)); // a fourth full-time pupil
+        Assert.Empty(ProviderRules.RegistrationRefusals(provider, Pupil(fullTime: false), [.. placed, Pupil()])); // part time
+        Assert.Null(ProviderRules.RegistrationBreach(provider, placed));
+    }
+
+    [Fact]
+    public void Registration_rule_refuses_a_looked_after_pupil_at_an_unregistered_provider()
+    {
+        Assert.Contains(ProviderRules.RegistrationRefusals(Provider(ProviderRegistration.OfstedRegistered), Pupil(fullTime: false, lookedAfter: true), []),
+            r => r.Contains("looked-after", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Registration_rule_flags_an_existing_breach()
+    {
+        var provider = Provider(ProviderRegistration.Unregistered);
+        var breach = ProviderRules.RegistrationBreach(provider, [.. Enumerable.Range(0, 5).Select(_ => Pupil())]);
+        Assert.Contains("5 full-time pupils of compulsory school age", breach);
+        Assert.Contains("1 looked-after or EHCP pupil", ProviderRules.RegistrationBreach(provider, [Pupil(fullTime: false, ehcp: true)]));
+        Assert.Null(ProviderRules.RegistrationBreach(Provider(ProviderRegistration.RegisteredIndependentSchool), [.. Enumerable.Range(0, 9).Select(_ => Pupil(ehcp: true))]));
+    }
+
+    [Fact]
+    public void Provider_checks_incomplete_take_no_new_placement_and_say_which()
+    {
+        var provider = Provider(ProviderRegistration.RegisteredIndependentSchool);
+        var checks = AllChecked(provider, Today.AddMonths(-2)).Where(c => c.Item != "insurance").ToList();
+        var state = ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths);
+        Assert.False(state.Complete);
+        var reason = Assert.Single(ProviderRules.NewPlacementRefusals(provider, state, Olol));
+        Assert.Contains("insurance and compliance certificates", reason);
+
+        checks.Add(new ProviderCheck(provider.Id, "insurance", true, "Certificate to July 2027", Today, Checker, "A. Leader", Today, Now));
+        state = ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths);
+        Assert.True(state.Complete);
+        Assert.Empty(ProviderRules.NewPlacementRefusals(provider, state, Olol));
+        Assert.Equal(Today.AddMonths(-2).AddMonths(12), state.NextDueOn);
+    }
+
+    [Fact]
+    public void Provider_checks_are_due_again_after_the_profiles_months_or_a_material_change()
+    {
+        var provider = Provider(ProviderRegistration.RegisteredIndependentSchool);
+        var checks = AllChecked(provider, Today.AddMonths(-12));
+        var state = ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths);
+        Assert.All(state.Items, i => Assert.True(i.Overdue));
+        Assert.Contains("more than 12 months ago", Assert.Single(ProviderRules.NewPlacementRefusals(provider, state, Olol)));
+        Assert.DoesNotContain(ProviderRules.CheckState(provider, checks, Today.AddDays(-1), Olol.ProviderRecheckMonths).Items, i => i.Overdue);
+
+        // A re-check of every item makes it current again; a material change after it makes every item due again.
+        checks.AddRange(AllChecked(provider, Today.AddDays(-10)));
+        Assert.True(ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths).Complete);
+        provider.RecordMaterialChange(Today, "New site at 4 Canal Street");
+        Assert.Contains("since the material change on 2 December 2026",
+            Assert.Single(ProviderRules.NewPlacementRefusals(provider, ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths), Olol)));
+    }
+
+    [Fact]
+    public void Provider_check_found_unsatisfactory_takes_no_new_placement()
+    {
+        var provider = Provider(ProviderRegistration.RegisteredIndependentSchool);
+        var checks = AllChecked(provider, Today);
+        checks.Add(new ProviderCheck(provider.Id, "safer-recruitment", false, "Two staff without enhanced DBS on the record", Today, Checker, "A. Leader", Today, Now.AddMinutes(1)));
+        var reason = Assert.Single(ProviderRules.NewPlacementRefusals(provider, ProviderRules.CheckState(provider, checks, Today, 12), Olol));
+        Assert.StartsWith("Checks found unsatisfactory: safer recruitment", reason);
+    }
+
+    [Fact]
+    public void Unregistered_provider_needs_the_trusts_approval_where_the_profile_says_so()
+    {
+        var provider = Provider(ProviderRegistration.Unregistered);
+        var state = ProviderRules.CheckState(provider, AllChecked(provider, Today), Today, 12);
+        Assert.Contains("trust's approval", Assert.Single(ProviderRules.NewPlacementRefusals(provider, state, Olol)));
+        Assert.Empty(ProviderRules.NewPlacementRefusals(provider, state, Olol with { UnregisteredProviderNeedsTrustApproval = false }));
+
+        Assert.Throws<DomainRuleException>(() => provider.ApproveUnregistered(Today, Checker, " "));
+        provider.ApproveUnregistered(Today, Checker, "No registered provider offers construction within 20 miles; DPS visited.");
+        Assert.Empty(ProviderRules.NewPlacementRefusals(provider, state, Olol));
+
+        // Registered later, the approval is no longer needed; losing registration again needs it afresh.
+        provider.Update(new ProviderDetails(provider.Name, provider.Address, provider.ContactName, null, null, "123456", null, ProviderRegistration.RegisteredIndependentSchool, null, null));
+        provider.Update(new ProviderDetails(provider.Name, provider.Address, provider.ContactName, null, null, null, null, ProviderRegistration.Unregistered, null, null));
+        Assert.Null(provider.TrustApprovedOn);
+        Assert.Throws<DomainRuleException>(() => Provider(ProviderRegistration.OfstedRegistered).ApproveUnregistered(Today, Checker, "Not needed"));
+    }
+
+    [Fact]
+    public void Provider_check_needs_its_evidence_and_is_never_dated_in_the_future()
+    {
+        var provider = Provider(ProviderRegistration.OfstedRegistered);
+        Assert.Equal("provider-check-evidence", Assert.Throws<DomainRuleException>(() => new ProviderCheck(provider.Id, "complaints", true, "", Today, Checker, "A", Today, Now)).Rule);
+        Assert.Equal("provider-check-date", Assert.Throws<DomainRuleException>(() => new ProviderCheck(provider.Id, "complaints", true, "Seen", Today.AddDays(1), Checker, "A", Today, Now)).Rule);
+        Assert.Equal("provider-check-item", Assert.Throws<DomainRuleException>(() => new ProviderCheck(provider.Id, "made-up", true, "Seen", Today, Checker, "A", Today, Now)).Rule);
+        Assert.Equal("provider-urn", Assert.Throws<DomainRuleException>(() => Provider(ProviderRegistration.Unregistered).Update(
+            new ProviderDetails("X", "Y", "Z", null, null, null, null, ProviderRegistration.RegisteredIndependentSchool, null, null))).Rule);
+    }
+}
