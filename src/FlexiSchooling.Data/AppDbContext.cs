@@ -7,6 +7,7 @@ using FlexiSchooling.Domain.Calendar;
 using FlexiSchooling.Domain.Policy;
 using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Tenancy;
+using FlexiSchooling.Domain.AlternativeProvision;
 using FlexiSchooling.Domain.Trusts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -47,6 +48,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
     public DbSet<LocalAuthority> LocalAuthorities => Set<LocalAuthority>();
 
     public DbSet<LocalAuthorityReturn> LocalAuthorityReturns => Set<LocalAuthorityReturn>();
+
+    public DbSet<AlternativeProvider> AlternativeProviders => Set<AlternativeProvider>();
+
+    public DbSet<ProviderCheck> ProviderChecks => Set<ProviderCheck>();
 
     public DbSet<RegistrationGroup> RegistrationGroups => Set<RegistrationGroup>();
 

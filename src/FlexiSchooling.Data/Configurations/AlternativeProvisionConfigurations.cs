@@ -1,0 +1,45 @@
+using FlexiSchooling.Domain.AlternativeProvision;
+using FlexiSchooling.Domain.Trusts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FlexiSchooling.Data.Configurations;
+
+internal sealed class AlternativeProviderConfiguration : IEntityTypeConfiguration<AlternativeProvider>
+{
+    public void Configure(EntityTypeBuilder<AlternativeProvider> b)
+    {
+        b.ToTable("alternative_providers");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Name).HasMaxLength(AlternativeProvider.MaxNameLength);
+        b.Property(x => x.Address).HasMaxLength(300);
+        b.Property(x => x.ContactName).HasMaxLength(100);
+        b.Property(x => x.ContactPhone).HasMaxLength(30);
+        b.Property(x => x.ContactEmail).HasMaxLength(200);
+        b.Property(x => x.Urn).HasMaxLength(7);
+        b.Property(x => x.Ukprn).HasMaxLength(8);
+        b.Property(x => x.Registration).HasConversion<string>().HasMaxLength(40);
+        b.Property(x => x.InspectionJudgement).HasMaxLength(60);
+        b.Property(x => x.TrustApprovalNote).HasMaxLength(1000);
+        b.Property(x => x.MaterialChange).HasMaxLength(1000);
+        b.Property(x => x.Version).IsRowVersion();
+        b.HasOne<Trust>().WithMany().HasForeignKey(x => x.TrustId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.TrustId, x.Name }).IsUnique();
+    }
+}
+
+internal sealed class ProviderCheckConfiguration : IEntityTypeConfiguration<ProviderCheck>
+{
+    public void Configure(EntityTypeBuilder<ProviderCheck> b)
+    {
+        b.ToTable("provider_checks");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Item).HasMaxLength(40);
+        b.Property(x => x.Evidence).HasMaxLength(ProviderCheck.MaxEvidenceLength);
+        b.Property(x => x.EvidenceFileName).HasMaxLength(200);
+        b.Property(x => x.EvidenceContentType).HasMaxLength(100);
+        b.Property(x => x.CheckedByName).HasMaxLength(200);
+        b.HasOne<AlternativeProvider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.ProviderId, x.Item });
+    }
+}
