@@ -103,9 +103,13 @@ public sealed class ProviderTests
         // A re-check of every item makes it current again; a material change after it makes every item due again.
         checks.AddRange(AllChecked(provider, Today.AddDays(-10)));
         Assert.True(ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths).Complete);
-        provider.RecordMaterialChange(Today, "New site at 4 Canal Street");
-        Assert.Contains("since the material change on 2 December 2026",
+        provider.RecordMaterialChange(Today, "New site at 4 Canal Street", Now.AddHours(1));
+        Assert.Contains("before the material change on 2 December 2026",
             Assert.Single(ProviderRules.NewPlacementRefusals(provider, ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths), Olol)));
+
+        // Re-checked at the new site later the same day: current again.
+        checks.AddRange(ProviderCheckItems.All.Select(i => new ProviderCheck(provider.Id, i.Key, true, "Re-checked at the new site", Today, Checker, "A. Leader", Today, Now.AddHours(2))));
+        Assert.True(ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths).Complete);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ CREATE TABLE alternative_providers (
     trust_approval_note character varying(1000),
     material_change_on date,
     material_change character varying(1000),
+    material_change_recorded_at timestamp with time zone,
     created_at timestamp with time zone NOT NULL,
     CONSTRAINT "PK_alternative_providers" PRIMARY KEY (id),
     CONSTRAINT "FK_alternative_providers_trusts_trust_id" FOREIGN KEY (trust_id) REFERENCES trusts (id) ON DELETE RESTRICT

@@ -85,6 +85,9 @@ public sealed class AlternativeProvider : ITrustStampable
 
     public string? MaterialChange { get; private set; }
 
+    /// <summary>When the change was recorded: a check recorded after it, even the same day, counts again.</summary>
+    public DateTimeOffset? MaterialChangeRecordedAt { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public uint Version { get; private set; }
@@ -142,8 +145,8 @@ public sealed class AlternativeProvider : ITrustStampable
         TrustApprovalNote = note.Trim();
     }
 
-    /// <summary>Records a material change: every check made before it is due again (004 §7.9).</summary>
-    public void RecordMaterialChange(DateOnly on, string what)
+    /// <summary>Records a material change: every check made before it (on an earlier day, or recorded earlier that day) is due again (004 §7.9).</summary>
+    public void RecordMaterialChange(DateOnly on, string what, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(what))
         {
@@ -152,7 +155,12 @@ public sealed class AlternativeProvider : ITrustStampable
 
         MaterialChangeOn = on;
         MaterialChange = what.Trim();
+        MaterialChangeRecordedAt = now;
     }
+
+    /// <summary>Whether a check was made before the latest material change, and so is due again.</summary>
+    public bool ChangedSince(ProviderCheck check) =>
+        MaterialChangeOn is { } on && (check.CheckedOn < on || (check.CheckedOn == on && check.RecordedAt < MaterialChangeRecordedAt));
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

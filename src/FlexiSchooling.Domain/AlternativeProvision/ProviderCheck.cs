@@ -104,6 +104,21 @@ public sealed class ProviderCheck : ITrustStampable
     public DateTimeOffset RecordedAt { get; private set; }
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    /// <summary>A check as a list shows it, without its evidence file's content (read only when the file is opened).</summary>
+    public static ProviderCheck Listed(Guid id, Guid providerId, string item, bool satisfactory, string evidence, DateOnly checkedOn, Guid checkedBy, string checkedByName, DateTimeOffset recordedAt, string? fileName) => new()
+    {
+        Id = id,
+        ProviderId = providerId,
+        Item = item,
+        Satisfactory = satisfactory,
+        Evidence = evidence,
+        CheckedOn = checkedOn,
+        CheckedBy = checkedBy,
+        CheckedByName = checkedByName,
+        RecordedAt = recordedAt,
+        EvidenceFileName = fileName,
+    };
 }
 
 /// <summary>A document kept as a check's evidence (a policy, a certificate, the visit notes).</summary>

@@ -43,7 +43,7 @@ public static class ProviderRules
         var items = ProviderCheckItems.All.Select(item =>
         {
             var check = latest.GetValueOrDefault(item.Key);
-            var overdue = check is not null && (DueOn(check, recheckMonths) <= today || (provider.MaterialChangeOn is { } changed && check.CheckedOn < changed));
+            var overdue = check is not null && (DueOn(check, recheckMonths) <= today || provider.ChangedSince(check));
             return new ProviderItemState(item, check, overdue);
         }).ToList();
         DateOnly? next = items.All(i => i.Latest is not null) ? items.Min(i => DueOn(i.Latest!, recheckMonths)) : null;
@@ -75,8 +75,8 @@ public static class ProviderRules
         var overdue = checks.Items.Where(i => i.Overdue && !i.Unsatisfactory).ToList();
         if (overdue.Count > 0)
         {
-            var why = provider.MaterialChangeOn is { } changed && overdue.Any(i => i.Latest!.CheckedOn < changed)
-                ? $"since the material change on {changed:d MMMM yyyy}"
+            var why = provider.MaterialChangeOn is { } changed && overdue.Any(i => provider.ChangedSince(i.Latest!))
+                ? $"before the material change on {changed:d MMMM yyyy}"
                 : $"more than {settings.ProviderRecheckMonths} months ago";
             reasons.Add($"Checks due again (004 §7.9), last made {why}: {string.Join(", ", overdue.Select(i => i.Item.Label.ToLowerInvariant()))}.");
         }

@@ -66,6 +66,15 @@ public enum Permission
     /// the trust as data controller (issue 14, "Subject access").
     /// </summary>
     HandleSubjectAccess,
+
+    /// <summary>See the trust's alternative providers and their checks (those who work with cases and attendance).</summary>
+    ViewProviders,
+
+    /// <summary>Add and edit providers and record their due-diligence checks (004 §7.8: the AP leader, the head, the trust lead).</summary>
+    ManageProviders,
+
+    /// <summary>Approve the use of an unregistered provider (002: the trust's link DPS — here the trust lead).</summary>
+    ApproveProviders,
 }
 
 public static class RolePermissions
@@ -90,6 +99,9 @@ public static class RolePermissions
         Permission.AgreeFormalReviews => role is StaffRole.TrustLead,
         Permission.ReadSafeguarding => role is StaffRole.Headteacher or StaffRole.DesignatedSafeguardingLead or StaffRole.TrustLead,
         Permission.HandleSubjectAccess => role is StaffRole.TrustLead,
+        Permission.ViewProviders => Grants(role, Permission.ViewArrangements),
+        Permission.ManageProviders => role is StaffRole.AlternativeProvisionLeader or StaffRole.Headteacher or StaffRole.TrustLead,
+        Permission.ApproveProviders => role is StaffRole.TrustLead,
     };
 
     public static string Label(StaffRole role) => role switch

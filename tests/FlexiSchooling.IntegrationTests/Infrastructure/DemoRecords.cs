@@ -21,6 +21,11 @@ public sealed record DemoRecords(string Database)
     public async Task<Guid> PolicyVersionOfTrustAsync(string trustName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT v.id FROM policy_profile_versions v JOIN trusts t ON t.id = v.trust_id WHERE t.name LIKE '{trustName}%' AND v.school_id IS NULL");
 
+    /// <summary>One of the trust's alternative providers: the one with a file of evidence where any has one.</summary>
+    public async Task<Guid> ProviderOfTrustAsync(string trustName, string? providerName = null) =>
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database),
+            $"SELECT p.id FROM alternative_providers p JOIN trusts t ON t.id = p.trust_id WHERE t.name LIKE '{trustName}%' AND p.name LIKE '{providerName ?? ""}%' ORDER BY p.name LIMIT 1");
+
     public async Task<Guid> ClosureAtAsync(string schoolName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT c.id FROM closure_days c JOIN schools s ON s.id = c.school_id WHERE s.name LIKE '{schoolName}%' LIMIT 1");
 

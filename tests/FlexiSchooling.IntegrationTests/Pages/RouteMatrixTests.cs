@@ -70,6 +70,8 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Cases/Review/{id:guid}"] = "review",
         ["Cases/Document/{id:guid}"] = "document",
         ["Privacy/SubjectAccess/{id:guid}"] = "sar",
+        ["Providers/{id:guid}"] = "provider",
+        ["Providers/Edit/{id:guid?}"] = "provider",
     };
 
     /// <summary>Kinds of record that belong to one school (the rest belong to the trust).</summary>
@@ -110,6 +112,8 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ("parttime", "ashby") => await _records.PartTimeCaseAtAsync("Ashby"),
         ("sar", "ashby") => await _records.SubjectAccessRequestAtAsync("Ashby"),
         ("sar", "stbedes") => await _records.SubjectAccessRequestAtAsync("St Bede"),
+        ("provider", "ashby") => await _records.ProviderOfTrustAsync("Northfield"),
+        ("provider", "stbedes") => await _records.ProviderOfTrustAsync("St Aidan"),
         _ => throw new ArgumentOutOfRangeException(nameof(owner)),
     };
 
@@ -248,7 +252,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         var admin = await _factory.SignInAsync(AdminNorthfield);
         var otherAdmin = await _factory.SignInAsync(AdminStAidans);
         var nonAdmins = new[] { await _factory.SignInAsync(HeadAshby), await _factory.SignInAsync(HeadBrookside), await _factory.SignInAsync(HeadStBedes), await _factory.SignInAsync(TrustLead) };
-        foreach (var (route, kind) in RecordRoutes.Where(r => !SchoolKinds.Contains(r.Value) && r.Value != "sar"))
+        foreach (var (route, kind) in RecordRoutes.Where(r => !SchoolKinds.Contains(r.Value) && r.Value is not "sar" and not "provider"))
         {
             var own = Url(route, await RecordAsync(kind, "ashby"));
             var foreign = Url(route, await RecordAsync(kind, "stbedes"));
@@ -285,6 +289,36 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             Assert.Equal(a.StatusCode, b.StatusCode);
             Assert.Equal(a.Headers.Location?.OriginalString.Split('?')[0], b.Headers.Location?.OriginalString.Split('?')[0]);
         }
+    }
+
+    [Fact]
+    public async Task A_provider_opens_for_its_own_trusts_staff_who_work_with_cases_and_answers_the_same_to_everyone_else()
+    {
+        // Issue 12: providers are the trust's, seen by every school's case and attendance staff; never by another trust.
+        var own = await RecordAsync("provider", "ashby");
+        var foreign = await RecordAsync("provider", "stbedes");
+        var check = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_factory.Database), $"SELECT id FROM provider_checks WHERE provider_id = '{foreign}' LIMIT 1");
+        foreach (var email in new[] { HeadAshby, HeadBrookside, FlexiFactory.Email("attendance", "ashby"), TrustLead })
+        {
+            var client = await _factory.SignInAsync(email);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/Providers/{own}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/Providers/{foreign}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/Providers/{foreign}?handler=Evidence&check={check}")).StatusCode);
+        }
+
+        foreach (var email in new[] { FlexiFactory.Email("teacher", "ashby"), AdminNorthfield, FlexiFactory.Email("governor", "ashby") })
+        {
+            var client = await _factory.SignInAsync(email);
+            var a = await client.GetAsync($"/Providers/{own}");
+            var b = await client.GetAsync($"/Providers/{foreign}");
+            Assert.NotEqual(HttpStatusCode.OK, a.StatusCode);
+            Assert.Equal(a.StatusCode, b.StatusCode);
+        }
+
+        // Editing is for those who manage providers: the attendance officer sees, and may not edit.
+        var officer = await _factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/Providers/Edit/{own}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (await _factory.SignInAsync(FlexiFactory.Email("apleader", "ashby"))).GetAsync($"/Providers/Edit/{own}")).StatusCode);
     }
 
     [Fact]
@@ -415,7 +449,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             {
                 var url = Url(route, await RecordAsync(kind, "ashby")) + (handler.Name is null ? "" : "?handler=" + handler.Name);
                 var fields = new[] { ("assignmentId", Guid.NewGuid().ToString()), ("closureId", (await _records.ClosureAtAsync("Ashby")).ToString()) };
-                var clients = SchoolKinds.Contains(kind) ? new[] { sibling, otherTrustHead } : kind == "sar" ? [otherLead] : [otherAdmin];
+                var clients = SchoolKinds.Contains(kind) ? new[] { sibling, otherTrustHead } : kind switch { "sar" => [otherLead], "provider" => [otherTrustHead, otherLead], _ => [otherAdmin] };
                 foreach (var client in clients)
                 {
                     var response = await client.PostFormAsync("/", url, fields);

@@ -1,0 +1,174 @@
+using FlexiSchooling.Domain.AlternativeProvision;
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Providers;
+
+public sealed record CheckInput
+{
+    public string? Item { get; init; }
+
+    public bool? Satisfactory { get; init; }
+
+    public string Evidence { get; init; } = "";
+
+    public DateOnly? CheckedOn { get; init; }
+}
+
+public sealed class CheckInputValidator : AbstractValidator<CheckInput>
+{
+    public CheckInputValidator(TimeProvider time)
+    {
+        RuleFor(x => x.Item).Must(i => i is not null && ProviderCheckItems.Find(i) is not null).WithMessage("Choose the check you made");
+        RuleFor(x => x.Satisfactory).NotNull().WithMessage("Say whether what you found was satisfactory");
+        RuleFor(x => x.Evidence).NotEmpty().WithMessage("Say what evidence you saw, for example the policy's date or the certificate's expiry")
+            .MaximumLength(ProviderCheck.MaxEvidenceLength).WithMessage($"Evidence must be {ProviderCheck.MaxEvidenceLength} characters or fewer");
+        RuleFor(x => x.CheckedOn).NotNull().WithMessage("Enter the day you made the check")
+            .LessThanOrEqualTo(_ => LondonClock.Today(time)).WithMessage("The check cannot be dated in the future");
+    }
+}
+
+/// <summary>
+/// One provider: its details, whether it may take a new placement (and why not), its due-diligence checks item by item
+/// with the evidence, recording a check or re-check, a material change (every check due again, 004 §7.9), and the trust's
+/// approval of an unregistered provider (002).
+/// </summary>
+public sealed class ProviderModel : AppPageModel
+{
+    [FromRoute]
+    public Guid Id { get; set; }
+
+    [BindProperty]
+    public CheckInput Check { get; set; } = new();
+
+    [BindProperty]
+    public IFormFile? EvidenceFile { get; set; }
+
+    [BindProperty]
+    public string? ApprovalNote { get; set; }
+
+    [BindProperty]
+    public string? MaterialChange { get; set; }
+
+    public ProviderStanding Standing { get; private set; } = null!;
+
+    public AlternativeProvider Provider => Standing.Provider;
+
+    public bool CanManage { get; private set; }
+
+    public bool CanApprove { get; private set; }
+
+    public int RecheckMonths { get; private set; }
+
+    public string? ApprovedByName { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
+
+    public async Task<IActionResult> OnGetEvidenceAsync(Guid check)
+    {
+        if (!CurrentUser.CanAnywhere(Permission.ViewProviders)
+            || await Db.ProviderChecks.AsNoTracking().SingleOrDefaultAsync(c => c.Id == check && c.ProviderId == Id) is not { EvidenceFile: { } content } found)
+        {
+            return NotFound();
+        }
+
+        return File(content, found.EvidenceContentType!, found.EvidenceFileName);
+    }
+
+    public async Task<IActionResult> OnPostCheckAsync()
+    {
+        if (!await LoadAsync() || !CanManage)
+        {
+            return NotFound();
+        }
+
+        CheckedFile? file = null;
+        if (EvidenceFile is { Length: > 0 })
+        {
+            try
+            {
+                var content = await Cases.CaseUploads.ReadAsync(EvidenceFile);
+                file = new CheckedFile(Path.GetFileName(EvidenceFile.FileName), CaseDocument.CheckUpload(content), content);
+            }
+            catch (DomainRuleException e)
+            {
+                ModelState.AddModelError(nameof(EvidenceFile), e.Message);
+            }
+        }
+
+        if (!await ValidateAsync(Check, nameof(Check)) || !ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        Db.ProviderChecks.Add(new ProviderCheck(Id, Check.Item!, Check.Satisfactory!.Value, Check.Evidence, Check.CheckedOn!.Value,
+            CurrentUser.UserId, CurrentUser.DisplayName, Today, Time.GetUtcNow(), file));
+        await Db.SaveChangesAsync();
+        TempData["Saved"] = $"{ProviderCheckItems.Find(Check.Item!)!.Label} recorded.";
+        return Redirect($"/Providers/{Id}#checks");
+    }
+
+    public async Task<IActionResult> OnPostApproveAsync()
+    {
+        if (!await LoadAsync() || !CanApprove)
+        {
+            return NotFound();
+        }
+
+        if (string.IsNullOrWhiteSpace(ApprovalNote))
+        {
+            ModelState.AddModelError(nameof(ApprovalNote), "Say why the trust approves this unregistered provider, and what it saw (002: appendices 1a, 1b and 2)");
+            return Page();
+        }
+
+        var provider = await Db.AlternativeProviders.SingleAsync(p => p.Id == Id);
+        provider.ApproveUnregistered(Today, CurrentUser.UserId, ApprovalNote);
+        await Db.SaveChangesAsync();
+        TempData["Saved"] = "The trust's approval is recorded.";
+        return Redirect($"/Providers/{Id}");
+    }
+
+    public async Task<IActionResult> OnPostChangeAsync()
+    {
+        if (!await LoadAsync() || !CanManage)
+        {
+            return NotFound();
+        }
+
+        if (string.IsNullOrWhiteSpace(MaterialChange) || MaterialChange.Trim().Length > 1000)
+        {
+            ModelState.AddModelError(nameof(MaterialChange), "Say what changed (a new site, owner, manager or safeguarding lead), in 1000 characters or fewer");
+            return Page();
+        }
+
+        var provider = await Db.AlternativeProviders.SingleAsync(p => p.Id == Id);
+        provider.RecordMaterialChange(Today, MaterialChange, Time.GetUtcNow());
+        await Db.SaveChangesAsync();
+        TempData["Saved"] = "Material change recorded: every check is due again before a new placement.";
+        return Redirect($"/Providers/{Id}#checks");
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        if (!CurrentUser.CanAnywhere(Permission.ViewProviders) || (await ProviderSupport.StandingsAsync(Db, Today, Id)).SingleOrDefault() is not { } standing)
+        {
+            return false;
+        }
+
+        Standing = standing;
+        CanManage = CurrentUser.CanAnywhere(Permission.ManageProviders);
+        CanApprove = CurrentUser.CanTrustWide(Permission.ApproveProviders);
+        RecheckMonths = (await ProviderSupport.TrustSettingsAsync(Db, Today)).ProviderRecheckMonths;
+        if (Provider.TrustApprovedBy is { } by)
+        {
+            ApprovedByName = await Db.Users.AsNoTracking().Where(u => u.Id == by).Select(u => u.DisplayName).SingleOrDefaultAsync();
+        }
+
+        return true;
+    }
+}

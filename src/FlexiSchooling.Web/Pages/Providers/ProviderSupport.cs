@@ -1,0 +1,42 @@
+using FlexiSchooling.Data;
+using FlexiSchooling.Domain.AlternativeProvision;
+using FlexiSchooling.Domain.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Providers;
+
+/// <summary>A provider as the register lists it: its checks and whether it may take a new placement, with the reasons.</summary>
+public sealed record ProviderStanding(AlternativeProvider Provider, ProviderCheckState Checks, IReadOnlyList<string> Refusals)
+{
+    public bool MayTakePlacements => Refusals.Count == 0;
+}
+
+/// <summary>
+/// Providers are the trust's, so their checks are judged by the trust's default profile in force today (the re-check
+/// months and whether an unregistered provider needs the trust's approval); a placement at a school is judged again by
+/// that school's profile when it is made.
+/// </summary>
+public static class ProviderSupport
+{
+    public static async Task<AlternativeProvisionSettings> TrustSettingsAsync(AppDbContext db, DateOnly today) =>
+        PolicyProfileVersion.InForce(await db.PolicyProfileVersions.AsNoTracking().Where(v => v.SchoolId == null).ToListAsync(), Guid.Empty, today)
+            .Settings.AlternativeProvision;
+
+    public static async Task<IReadOnlyList<ProviderStanding>> StandingsAsync(AppDbContext db, DateOnly today, Guid? providerId = null)
+    {
+        var settings = await TrustSettingsAsync(db, today);
+        var providers = await db.AlternativeProviders.AsNoTracking().Where(p => providerId == null || p.Id == providerId).OrderBy(p => p.Name).ToListAsync();
+        var ids = providers.Select(p => p.Id).ToList();
+        // The evidence files stay in the database until one is opened.
+        var checks = await db.ProviderChecks.AsNoTracking().Where(c => ids.Contains(c.ProviderId))
+            .Select(c => new { c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName })
+            .ToListAsync();
+        return [.. providers.Select(p =>
+        {
+            var own = checks.Where(c => c.ProviderId == p.Id)
+                .Select(c => ProviderCheck.Listed(c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName));
+            var state = ProviderRules.CheckState(p, own, today, settings.ProviderRecheckMonths);
+            return new ProviderStanding(p, state, ProviderRules.NewPlacementRefusals(p, state, settings));
+        })];
+    }
+}
