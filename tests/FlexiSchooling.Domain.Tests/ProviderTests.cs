@@ -81,7 +81,7 @@ public sealed class ProviderTests
         var state = ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths);
         Assert.False(state.Complete);
         var reason = Assert.Single(ProviderRules.NewPlacementRefusals(provider, state, Olol));
-        Assert.Contains("insurance and compliance certificates", reason);
+        Assert.Contains("Insurance and compliance certificates", reason);
 
         checks.Add(new ProviderCheck(provider.Id, "insurance", true, "Certificate to July 2027", Today, Checker, "A. Leader", Today, Now));
         state = ProviderRules.CheckState(provider, checks, Today, Olol.ProviderRecheckMonths);
@@ -119,7 +119,7 @@ public sealed class ProviderTests
         var checks = AllChecked(provider, Today);
         checks.Add(new ProviderCheck(provider.Id, "safer-recruitment", false, "Two staff without enhanced DBS on the record", Today, Checker, "A. Leader", Today, Now.AddMinutes(1)));
         var reason = Assert.Single(ProviderRules.NewPlacementRefusals(provider, ProviderRules.CheckState(provider, checks, Today, 12), Olol));
-        Assert.StartsWith("Checks found unsatisfactory: safer recruitment", reason);
+        Assert.StartsWith("Checks found unsatisfactory: Safer recruitment", reason);
     }
 
     [Fact]

@@ -63,13 +63,13 @@ public static class ProviderRules
         var missing = checks.Items.Where(i => i.Missing).ToList();
         if (missing.Count > 0)
         {
-            reasons.Add($"Checks not yet made (004 §7.8): {string.Join(", ", missing.Select(i => i.Item.Label.ToLowerInvariant()))}.");
+            reasons.Add($"Checks not yet made (004 §7.8): {Listed(missing, checks)}.");
         }
 
         var unsatisfactory = checks.Items.Where(i => i.Unsatisfactory).ToList();
         if (unsatisfactory.Count > 0)
         {
-            reasons.Add($"Checks found unsatisfactory: {string.Join(", ", unsatisfactory.Select(i => i.Item.Label.ToLowerInvariant()))}.");
+            reasons.Add($"Checks found unsatisfactory: {Listed(unsatisfactory, checks)}.");
         }
 
         var overdue = checks.Items.Where(i => i.Overdue && !i.Unsatisfactory).ToList();
@@ -78,7 +78,7 @@ public static class ProviderRules
             var why = provider.MaterialChangeOn is { } changed && overdue.Any(i => provider.ChangedSince(i.Latest!))
                 ? $"before the material change on {changed:d MMMM yyyy}"
                 : $"more than {settings.ProviderRecheckMonths} months ago";
-            reasons.Add($"Checks due again (004 §7.9), last made {why}: {string.Join(", ", overdue.Select(i => i.Item.Label.ToLowerInvariant()))}.");
+            reasons.Add($"Checks due again (004 §7.9), last made {why}: {Listed(overdue, checks)}.");
         }
 
         if (provider.Registration == ProviderRegistration.Unregistered && settings.UnregisteredProviderNeedsTrustApproval && provider.TrustApprovedOn is null)
@@ -150,6 +150,10 @@ public static class ProviderRules
 
         return $"Takes {string.Join(" and ", parts)} but is not registered as an independent school (004 §7.2): report it, and place no one new.";
     }
+
+    // The items by name ("Safer recruitment, …"; "Insurance …"), or "all 14" when every item is listed.
+    private static string Listed(IReadOnlyCollection<ProviderItemState> items, ProviderCheckState checks) =>
+        items.Count == checks.Items.Count ? $"all {items.Count}" : string.Join("; ", items.Select(i => i.Item.Label));
 
     private static string Ordinal(int n) => n switch { 1 => "first", 2 => "second", 3 => "third", 4 => "fourth", 5 => "fifth", _ => $"{n}th" };
 }
