@@ -53,6 +53,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<ProviderCheck> ProviderChecks => Set<ProviderCheck>();
 
+    public DbSet<Placement> Placements => Set<Placement>();
+
     public DbSet<RegistrationGroup> RegistrationGroups => Set<RegistrationGroup>();
 
     public DbSet<Pupil> Pupils => Set<Pupil>();

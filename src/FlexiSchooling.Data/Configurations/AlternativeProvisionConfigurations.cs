@@ -1,4 +1,5 @@
 using FlexiSchooling.Domain.AlternativeProvision;
+using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Trusts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -41,5 +42,25 @@ internal sealed class ProviderCheckConfiguration : IEntityTypeConfiguration<Prov
         b.Property(x => x.CheckedByName).HasMaxLength(200);
         b.HasOne<AlternativeProvider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.ProviderId, x.Item });
+    }
+}
+
+internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placement>
+{
+    public void Configure(EntityTypeBuilder<Placement> b)
+    {
+        b.ToTable("placements");
+        b.HasKey(x => x.ArrangementId);
+        b.Property(x => x.InSchool).HasConversion(p => p.Bits, bits => new SessionPattern(bits));
+        b.Property(x => x.FullCost).HasPrecision(10, 2);
+        b.Property(x => x.Reasons).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.PreviousInformation).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.Funding).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.ParentMeeting).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.PupilVoice).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.Version).IsRowVersion();
+        b.HasOne<Arrangement>().WithOne().HasForeignKey<Placement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<AlternativeProvider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => x.ProviderId);
     }
 }

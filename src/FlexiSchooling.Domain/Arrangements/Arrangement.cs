@@ -265,9 +265,12 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
         ProfileVersionId = profileVersionId;
         Stage = outcome == DecisionOutcome.Agreed ? ArrangementStage.Agreed : ArrangementStage.Declined;
         var late = DecisionDueBy is { } due && decidedOn > due ? $" (after the deadline of {due:d MMMM yyyy})" : "";
-        var what = Kind == ArrangementKind.FlexiSchooling
-            ? outcome == DecisionOutcome.Agreed ? "Request agreed" : "Request declined"
-            : outcome == DecisionOutcome.Agreed ? "Plan approved" : "Plan not approved";
+        var what = Kind switch
+        {
+            ArrangementKind.FlexiSchooling => outcome == DecisionOutcome.Agreed ? "Request agreed" : "Request declined",
+            ArrangementKind.AlternativeProvision => outcome == DecisionOutcome.Agreed ? "Placement agreed" : "Placement not agreed",
+            _ => outcome == DecisionOutcome.Agreed ? "Plan approved" : "Plan not approved",
+        };
         return Event(what, $"Decided on {decidedOn:d MMMM yyyy}{late}." + (outcome == DecisionOutcome.Declined && DecisionReason is { } why ? $" {why}" : ""), userId, now);
     }
 

@@ -28,11 +28,11 @@ public static class CaseRules
     /// <summary>003 appendix 1 "Review Dates (Fortnightly)": each part-time review record carries the parent's signature.</summary>
     public static bool ReviewNeedsParentSignature(ArrangementKind kind) => kind == ArrangementKind.PartTimeTimetable;
 
-    /// <summary>Whom a case of the kind asks or tells (each kind's rules: <c>FlexiRules.Consents</c>, <c>PartTimeRules.Consents</c>).</summary>
+    /// <summary>Whom a case of the kind asks or tells (each kind's rules: <c>FlexiRules.Consents</c>, <c>PartTimeRules.Consents</c>, <c>PlacementRules.Consents</c>).</summary>
     public static IReadOnlyList<ConsentRequirement> Consents(ArrangementKind kind, PolicyProfileSettings profile, Pupils.PupilFlags flags) => kind switch
     {
         ArrangementKind.FlexiSchooling => Flexi.FlexiRules.Consents(profile.Flexi),
         ArrangementKind.PartTimeTimetable => PartTime.PartTimeRules.Consents(flags),
-        _ => throw new NotSupportedException($"{kind} cases have no consents yet."),
+        ArrangementKind.AlternativeProvision => AlternativeProvision.PlacementRules.Consents(flags),
     };
 }

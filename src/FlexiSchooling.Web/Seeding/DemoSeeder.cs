@@ -190,6 +190,7 @@ public static class DemoSeeder
 
         await DemoReturns.SeedAsync(db, time);
         await DemoProviders.SeedAsync(db, time);
+        await DemoPlacements.SeedAsync(db, time);
         var running = withRunningCase ? await DemoRunningCase.SeedAsync(db, services, time) : null;
         await DemoAttendance.SeedMarksAsync(db, time, random, running?.Planned);
         if (running is not null)

@@ -33,7 +33,7 @@ public sealed record DemoRecords(string Database)
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT g.id FROM registration_groups g JOIN schools s ON s.id = g.school_id WHERE s.name LIKE '{schoolName}%' LIMIT 1");
 
     public async Task<Guid> FlexiCaseAtAsync(string schoolName) =>
-        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE '{schoolName}%' ORDER BY a.created_at LIMIT 1");
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $"SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE '{schoolName}%' AND a.kind = 'FlexiSchooling' ORDER BY a.created_at LIMIT 1");
 
     /// <summary>
     /// A review of a running case at the school. The demo cases await their decisions, so a running case (decided
@@ -61,6 +61,11 @@ public sealed record DemoRecords(string Database)
             """);
 
     /// <summary>A proposed part-time timetable at the school, written here once (the template's demo has none proposed).</summary>
+    /// <summary>The demo's referred AP placement at the school (waiting for the head's agreement).</summary>
+    public async Task<Guid> PlacementCaseAtAsync(string schoolName) =>
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database),
+            $"SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE '{schoolName}%' AND a.kind = 'AlternativeProvision' AND a.stage = 'Proposed' ORDER BY a.created_at LIMIT 1");
+
     public async Task<Guid> PartTimeCaseAtAsync(string schoolName) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Database), $$"""
             WITH existing AS (

@@ -67,6 +67,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Cases/{id:guid}/StepUp"] = "parttime",
         ["Cases/{id:guid}/WelfareChecks"] = "parttime",
         ["PartTime/Propose/{id:guid?}"] = "parttime",
+        ["Cases/{id:guid}/Placement"] = "placement",
         ["Cases/Review/{id:guid}"] = "review",
         ["Cases/Document/{id:guid}"] = "document",
         ["Privacy/SubjectAccess/{id:guid}"] = "sar",
@@ -75,7 +76,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
     };
 
     /// <summary>Kinds of record that belong to one school (the rest belong to the trust).</summary>
-    private static readonly string[] SchoolKinds = ["pupil", "group", "case", "document", "review", "parttime"];
+    private static readonly string[] SchoolKinds = ["pupil", "group", "case", "document", "review", "parttime", "placement"];
 
     private List<string> PageRoutes() =>
         [.. _factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -110,6 +111,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ("document", "ashby") => await _records.CaseDocumentAtAsync("Ashby"),
         ("review", "ashby") => await _records.FlexiReviewAtAsync("Ashby"),
         ("parttime", "ashby") => await _records.PartTimeCaseAtAsync("Ashby"),
+        ("placement", "ashby") => await _records.PlacementCaseAtAsync("Ashby"),
         ("sar", "ashby") => await _records.SubjectAccessRequestAtAsync("Ashby"),
         ("sar", "stbedes") => await _records.SubjectAccessRequestAtAsync("St Bede"),
         ("provider", "ashby") => await _records.ProviderOfTrustAsync("Northfield"),
@@ -137,6 +139,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             ["document"] = await _records.CaseDocumentAtAsync("Ashby"),
             ["review"] = await _records.FlexiReviewAtAsync("Ashby"),
             ["parttime"] = await _records.PartTimeCaseAtAsync("Ashby"),
+            ["placement"] = await _records.PlacementCaseAtAsync("Ashby"),
         };
         var expected = new Dictionary<(string Route, string Persona), HttpStatusCode>
         {
@@ -225,6 +228,11 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Cases/{id:guid}/WelfareChecks", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/WelfareChecks", "another trust")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/WelfareChecks", "trust lead")] = HttpStatusCode.NotFound,
+            // A referred AP placement: the school's head agrees it; no one else.
+            [("Cases/{id:guid}/Placement", "same school")] = HttpStatusCode.OK,
+            [("Cases/{id:guid}/Placement", "sibling school")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/Placement", "another trust")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/Placement", "trust lead")] = HttpStatusCode.NotFound,
             [("Cases/Review/{id:guid}", "same school")] = HttpStatusCode.OK,
             [("Cases/Review/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/Review/{id:guid}", "another trust")] = HttpStatusCode.NotFound,

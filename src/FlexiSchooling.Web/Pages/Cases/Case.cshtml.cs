@@ -47,6 +47,11 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
     /// <summary>A part-time timetable's plan: its reasons, phases and end date.</summary>
     public Domain.PartTime.PartTimePlan? Plan { get; private set; }
 
+    /// <summary>An AP case's placement and its provider.</summary>
+    public Domain.AlternativeProvision.Placement? Placement { get; private set; }
+
+    public Domain.AlternativeProvision.AlternativeProvider? Provider { get; private set; }
+
     /// <summary>The consents, agreements and notifications recorded for the case, latest first.</summary>
     public IReadOnlyList<ArrangementConsent> Consents { get; private set; } = [];
 
@@ -143,6 +148,11 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
                          select new CaseEventRow(e.What, e.Detail, u == null ? null : u.DisplayName, e.At)).ToListAsync();
         Agreement = await Db.FlexiAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.ArrangementId == id);
         Plan = await Db.PartTimePlans.AsNoTracking().SingleOrDefaultAsync(p => p.ArrangementId == id);
+        Placement = await Db.Placements.AsNoTracking().SingleOrDefaultAsync(p => p.ArrangementId == id);
+        if (Placement is not null)
+        {
+            Provider = await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId);
+        }
         Consents = await Db.ArrangementConsents.AsNoTracking().Where(x => x.ArrangementId == id).OrderByDescending(x => x.RecordedAt).ToListAsync();
         CurrentProfile = (await SchoolRules.ProfileAsync(Db, Case.SchoolId, Today)).Settings;
         CanApprovePartTime = Domain.PartTime.PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), CurrentProfile.PartTime);

@@ -92,6 +92,11 @@ public sealed class IndexModel : AppPageModel
                 actions.Add(new ActionRow(r.Id, r.Pupil, "Approve or decline the part-time timetable", $"/Cases/{r.Id}/Approval", null, false));
             }
 
+            if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Proposed && CurrentUser.Can(Permission.DecideArrangements, r.SchoolId))
+            {
+                actions.Add(new ActionRow(r.Id, r.Pupil, "Agree or decline the placement", $"/Cases/{r.Id}/Placement", null, false));
+            }
+
             if (r.Kind == ArrangementKind.PartTimeTimetable && r.Stage == ArrangementStage.Running && plans.TryGetValue(r.Id, out var ends) && ends <= today.AddDays(14)
                 && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))
             {
@@ -185,7 +190,9 @@ public sealed class IndexModel : AppPageModel
     {
         (_, ArrangementStage.Requested) => "Meet the parent",
         (_, ArrangementStage.MeetingHeld) => due is { } d ? $"Headteacher to decide by {d:d MMM yyyy}" : "Headteacher to decide",
+        (ArrangementKind.AlternativeProvision, ArrangementStage.Proposed) => "Headteacher to agree the placement",
         (_, ArrangementStage.Proposed) => "Waiting for approval",
+        (ArrangementKind.AlternativeProvision, ArrangementStage.Agreed) => "Parents' agreement, risk assessment, commissioning agreement, the local authority told, then the start",
         (ArrangementKind.PartTimeTimetable, ArrangementStage.Agreed) => "Parent's consent, risk assessment, the local authority told, then the start",
         (_, ArrangementStage.Agreed) => "Agreement, risk assessment, signatures, then the start",
         (ArrangementKind.PartTimeTimetable, ArrangementStage.Running) when planEnd < today => $"Past its end date ({planEnd:d MMM yyyy})",

@@ -9,6 +9,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.Providers;
 
+/// <summary>A placement with this provider, at a school whose cases the user may see.</summary>
+public sealed record ProviderPlacementRow(Guid CaseId, string Pupil, string School, ArrangementStage Stage, bool FullTime, DateOnly StartDate, DateOnly PlannedEndDate);
+
 public sealed record CheckInput
 {
     public string? Item { get; init; }
@@ -66,6 +69,8 @@ public sealed class ProviderModel : AppPageModel
     public int RecheckMonths { get; private set; }
 
     public string? ApprovedByName { get; private set; }
+
+    public IReadOnlyList<ProviderPlacementRow> Placements { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
@@ -164,6 +169,15 @@ public sealed class ProviderModel : AppPageModel
         CanManage = CurrentUser.CanAnywhere(Permission.ManageProviders);
         CanApprove = CurrentUser.CanTrustWide(Permission.ApproveProviders);
         RecheckMonths = (await ProviderSupport.TrustSettingsAsync(Db, Today)).ProviderRecheckMonths;
+        var schools = CurrentUser.SchoolsWhere(Permission.ViewArrangements).ToList();
+        var names = CurrentUser.Schools.ToDictionary(s => s.Id, s => s.Name);
+        Placements = [.. (await (from p in Db.Placements.AsNoTracking()
+                                 join a in Db.Arrangements.AsNoTracking() on p.ArrangementId equals a.Id
+                                 join pupil in Db.Pupils.AsNoTracking() on a.PupilId equals pupil.Id
+                                 where p.ProviderId == Id && schools.Contains(a.SchoolId)
+                                 orderby p.StartDate descending
+                                 select new { a.Id, Pupil = pupil.LegalSurname + ", " + (pupil.PreferredForename ?? pupil.LegalForename), a.SchoolId, a.Stage, p.FullTime, p.StartDate, p.PlannedEndDate }).ToListAsync())
+            .Select(r => new ProviderPlacementRow(r.Id, r.Pupil, names.GetValueOrDefault(r.SchoolId, ""), r.Stage, r.FullTime, r.StartDate, r.PlannedEndDate))];
         if (Provider.TrustApprovedBy is { } by)
         {
             ApprovedByName = await Db.Users.AsNoTracking().Where(u => u.Id == by).Select(u => u.DisplayName).SingleOrDefaultAsync();

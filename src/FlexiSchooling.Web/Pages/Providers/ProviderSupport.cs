@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexiSchooling.Web.Pages.Providers;
 
 /// <summary>A provider as the register lists it: its checks and whether it may take a new placement, with the reasons.</summary>
-public sealed record ProviderStanding(AlternativeProvider Provider, ProviderCheckState Checks, IReadOnlyList<string> Refusals)
+public sealed record ProviderStanding(AlternativeProvider Provider, ProviderCheckState Checks, IReadOnlyList<string> Refusals, IReadOnlyList<PlacedPupil> Placed, string? Breach)
 {
     public bool MayTakePlacements => Refusals.Count == 0;
 }
@@ -31,12 +31,17 @@ public static class ProviderSupport
         var checks = await db.ProviderChecks.AsNoTracking().Where(c => ids.Contains(c.ProviderId))
             .Select(c => new { c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName })
             .ToListAsync();
+        var placed = await AlternativeProvision.PlacementSupport.PlacedAsync(db, ids, today);
         return [.. providers.Select(p =>
         {
             var own = checks.Where(c => c.ProviderId == p.Id)
                 .Select(c => ProviderCheck.Listed(c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName));
             var state = ProviderRules.CheckState(p, own, today, settings.ProviderRecheckMonths);
-            return new ProviderStanding(p, state, ProviderRules.NewPlacementRefusals(p, state, settings));
+            var pupils = placed.GetValueOrDefault(p.Id) ?? [];
+            var breach = ProviderRules.RegistrationBreach(p, pupils);
+            // 004 §7.2: "the school will not use the services of any such provider".
+            var refusals = ProviderRules.NewPlacementRefusals(p, state, settings);
+            return new ProviderStanding(p, state, breach is null ? refusals : [breach, .. refusals], pupils, breach);
         })];
     }
 }

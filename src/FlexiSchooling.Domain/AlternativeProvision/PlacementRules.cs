@@ -1,0 +1,111 @@
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Policy;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Domain.RiskAssessments;
+
+namespace FlexiSchooling.Domain.AlternativeProvision;
+
+/// <summary>
+/// The rules of an AP placement's referral and agreement (002 appendix 1a; 004 §7), in one place: the referral complete,
+/// the dates in order, a part-time placement with some sessions at the provider and some in school; and, when it is
+/// referred and again when the head agrees it, the provider open for placements (<see cref="ProviderRules.NewPlacementRefusals"/>)
+/// and the registration rule kept (<see cref="ProviderRules.RegistrationRefusals"/>) — refused at the provider field,
+/// every reason named.
+/// </summary>
+public static class PlacementRules
+{
+    /// <summary>The stages whose placements count as the provider's pupils for the registration rule.</summary>
+    public static readonly ArrangementStage[] Placed = [ArrangementStage.Agreed, ArrangementStage.Running];
+
+    /// <summary>
+    /// Whom a placement asks or tells, each through the shared consents page: the parents' agreement (002 appendix 1a),
+    /// the local authority told of each new placement (004 §7.12), its SEN team for a pupil with an EHCP (002: an EHCP
+    /// placement is made in liaison with the local authority), the virtual school head's agreement for a looked-after
+    /// pupil, and the social worker told.
+    /// </summary>
+    public static IReadOnlyList<ConsentRequirement> Consents(PupilFlags flags)
+    {
+        List<ConsentRequirement> needed =
+        [
+            new(ConsentParty.Parent, ConsentKind.Consent, "The parents' agreement", "002 appendix 1a", "Alternative provision leader or headteacher, with the parents"),
+            new(ConsentParty.LocalAuthority, ConsentKind.Notification, "The local authority told of the placement", "004 §7.12", "Alternative provision leader"),
+        ];
+        if (flags.Ehcp)
+        {
+            needed.Add(new(ConsentParty.LocalAuthoritySenTeam, ConsentKind.Notification, "The local authority SEN team told (EHC plan)", "002 (EHC plan placements with the local authority)", "SENCO"));
+        }
+
+        if (flags.LookedAfter)
+        {
+            needed.Add(new(ConsentParty.VirtualSchoolHead, ConsentKind.Agreement, "The virtual school head's agreement (looked after)", "004 §7.10; statutory guidance for looked-after children", "Designated teacher or headteacher"));
+        }
+
+        if (flags.HasSocialWorker)
+        {
+            needed.Add(new(ConsentParty.SocialWorker, ConsentKind.Notification, "The pupil's social worker informed", "004 §7.10", "Designated safeguarding lead"));
+        }
+
+        return needed;
+    }
+
+    /// <summary>
+    /// What must be true before a placement starts, each with who acts: the consents and notifications of
+    /// <see cref="Consents"/> (the local authority's unless it takes half-termly returns), the risk assessment of 002
+    /// appendix 2 approved (004 §7.8), and the commissioning agreement of 004 §7.11 recorded.
+    /// </summary>
+    public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, RiskAssessment? latestRiskAssessment, bool commissioningAgreed, PupilFlags flags, Trusts.LocalAuthority? localAuthority)
+    {
+        var consents = recorded.ToList();
+        return
+        [
+            .. Consents(flags).Where(c => CaseNotifications.BeforeStart(c, localAuthority)).Select(c => c.AsGate(consents)),
+            new("The risk assessment approved (002 appendix 2)", "Designated safeguarding lead; approved by a headteacher or DSL", latestRiskAssessment is { Status: RiskAssessmentStatus.Approved }),
+            new("The commissioning agreement recorded (004 §7.11)", "Alternative provision leader, with the provider", commissioningAgreed),
+        ];
+    }
+
+    public static void CheckReferral(PlacementReferral r)
+    {
+        if (r.PlannedEndDate <= r.StartDate)
+        {
+            throw new DomainRuleException("placement-end-after-start", "The planned end must be after the start: a placement is for a set time and reviewed (004 §8).", "PlannedEndDate");
+        }
+
+        if (!r.FullTime && r.InSchool.OtherSessions == 0)
+        {
+            throw new DomainRuleException("placement-part-time-sessions", "Leave some sessions unticked: those are the sessions at the provider.", "InSchool");
+        }
+
+        if (!r.FullTime && r.InSchool.SchoolSessions == 0)
+        {
+            throw new DomainRuleException("placement-part-time-some-school", "Tick the sessions still in school: with none, the placement is full time.", "InSchool");
+        }
+
+        if (r.FullCost < 0)
+        {
+            throw new DomainRuleException("placement-cost", "The full cost cannot be negative.", "FullCost");
+        }
+
+        foreach (var (value, field, what) in new[] { (r.Reasons, "Reasons", "the reasons for the placement"), (r.Funding, "Funding", "who pays for it"), (r.PupilVoice, "PupilVoice", "what the pupil says about it") })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new DomainRuleException("placement-referral-complete", $"Enter {what} (002 appendix 1a).", field);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses the provider for this pupil (at the provider field) when it may take no new placement or the registration
+    /// rule forbids it; <paramref name="placed"/> are the trust's pupils already placed there.
+    /// </summary>
+    public static void CheckProvider(AlternativeProvider provider, ProviderCheckState checks, AlternativeProvisionSettings settings, PlacedPupil pupil, IReadOnlyCollection<PlacedPupil> placed)
+    {
+        var reasons = ProviderRules.NewPlacementRefusals(provider, checks, settings).Concat(ProviderRules.RegistrationRefusals(provider, pupil, placed)).ToList();
+        if (reasons.Count > 0)
+        {
+            throw new DomainRuleException("placement-provider", $"{provider.Name} cannot take this placement. {string.Join(" ", reasons)}", "ProviderId");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using FlexiSchooling.Domain.AlternativeProvision;
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using FlexiSchooling.Web.Pages.Cases;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.AlternativeProvision;
+
+public sealed record AgreeInput
+{
+    public uint Version { get; init; }
+
+    public DecisionOutcome? Outcome { get; init; }
+
+    public DateOnly? DecidedOn { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+public sealed class AgreeInputValidator : AbstractValidator<AgreeInput>
+{
+    public AgreeInputValidator()
+    {
+        RuleFor(x => x.Outcome).NotEmpty().WithMessage("Choose whether you agree the placement");
+        RuleFor(x => x.DecidedOn).NotEmpty().WithMessage("Enter the date of the decision");
+        RuleFor(x => x.Reason).NotEmpty().When(x => x.Outcome == DecisionOutcome.Declined).WithMessage("Say why the placement is not agreed")
+            .MaximumLength(2000).WithMessage("The reason must be 2,000 characters or fewer");
+    }
+}
+
+/// <summary>
+/// The headteacher's agreement to a referred placement (002 appendix 1a, "head's agreement"). Agreeing checks the
+/// provider again on the day under the school's profile — still open for placements, and the registration rule kept
+/// with the trust's pupils placed there now (004 §7.2) — and keeps the profile version in force; not agreeing needs a
+/// reason. Either way the case's history says so.
+/// </summary>
+public sealed class AgreeModel : CasePageModel
+{
+    protected override ArrangementKind? OnlyKind => ArrangementKind.AlternativeProvision;
+
+    [BindProperty]
+    public AgreeInput Input { get; set; } = new();
+
+    public Placement Placement { get; private set; } = null!;
+
+    public AlternativeProvider Provider { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: false))
+        {
+            return NotFound();
+        }
+
+        Input = new AgreeInput { Version = Case.Version, DecidedOn = Today };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id)
+    {
+        if (!await LoadAsync(id, tracked: true))
+        {
+            return NotFound();
+        }
+
+        if (!await ValidateAsync(Input))
+        {
+            return Page();
+        }
+
+        if (Input.Outcome == DecisionOutcome.Agreed)
+        {
+            try
+            {
+                await PlacementSupport.CheckProviderAsync(Db, Provider, Case.SchoolId, Pupil, Placement.FullTime, Placement.StartDate, Today, exceptCase: Case.Id);
+            }
+            catch (DomainRuleException refused)
+            {
+                ModelState.AddModelError("Input.Outcome", refused.Message);
+                return Page();
+            }
+        }
+
+        Db.Entry(Case).Property(c => c.Version).OriginalValue = Input.Version; // two heads deciding never overwrite each other
+        var profile = await SchoolRules.ProfileAsync(Db, Case.SchoolId, Input.DecidedOn!.Value);
+        Db.ArrangementEvents.Add(Case.Decide(Input.Outcome!.Value, [], Input.Reason, Input.DecidedOn!.Value, profile.Id, CurrentUser.UserId, Time.GetUtcNow()));
+        await Db.SaveChangesAsync();
+        TempData["Saved"] = Input.Outcome == DecisionOutcome.Agreed
+            ? "Placement agreed. Next: the parents' agreement, the risk assessment, the commissioning agreement and the local authority told."
+            : "The placement is not agreed; the case keeps the reason.";
+        return Redirect($"/Cases/{id}");
+    }
+
+    private async Task<bool> LoadAsync(Guid id, bool tracked)
+    {
+        if (!await LoadCaseAsync(id, Permission.DecideArrangements, tracked) || Case.Stage != ArrangementStage.Proposed)
+        {
+            return false;
+        }
+
+        Placement = await Db.Placements.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
+        Provider = await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId);
+        return true;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+
+namespace FlexiSchooling.IntegrationTests.Pages.AlternativeProvision;
+
+/// <summary>Issue 12, "Placements": the referral (002 appendix 1a) and the head's agreement, with the provider rules of 004 §7 at the field, on PostgreSQL.</summary>
+public sealed class PlacementTests : AppTest
+{
+    private static string Day(int days) => Domain.Common.LondonClock.Today(TimeProvider.System).AddDays(days).ToString("yyyy-MM-dd");
+
+    private async Task<Guid> CastleHillPupilAsync(string where) =>
+        await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"""
+            SELECT p.id FROM pupils p JOIN schools s ON s.id = p.school_id
+             WHERE s.name LIKE 'Castle Hill%' AND p.year_group = 10 AND NOT EXISTS (SELECT 1 FROM arrangements a WHERE a.pupil_id = p.id) AND {where}
+             ORDER BY p.upn LIMIT 1
+            """);
+
+    private static (string, string)[] Referral(Guid pupil, Guid provider, bool fullTime) =>
+    [
+        ("Input.PupilId", pupil.ToString()), ("Input.ProviderId", provider.ToString()), ("Input.FullTime", fullTime ? "true" : "false"),
+        ("Input.ReferredOn", Day(0)), ("Input.StartDate", Day(14)), ("Input.PlannedEndDate", Day(100)),
+        ("Input.Reasons", "Re-engagement through practical learning"), ("Input.FullCost", "3200"), ("Input.Funding", "School budget"),
+        ("Input.PupilVoice", "Wants to work outdoors"), ("Input.ParentMeeting", "Parents keen"),
+        .. fullTime ? Array.Empty<(string, string)>() : [("Input.InSchool", "Monday:AM"), ("Input.InSchool", "Monday:PM"), ("Input.InSchool", "Tuesday:AM"), ("Input.InSchool", "Tuesday:PM"), ("Input.InSchool", "Wednesday:AM"), ("Input.InSchool", "Wednesday:PM")],
+    ];
+
+    [Fact]
+    public async Task Worked_example_4_through_the_referral_the_registration_rule_refuses_an_ehcp_pupil_and_a_fifth_full_time_pupil_at_the_field()
+    {
+        // The demo's unregistered farm project takes five full-time pupils from Castle Hill, a breach: one of them withdrawn
+        // leaves four, the position of worked example 4.
+        var farm = await Records.ProviderOfTrustAsync("Northfield", "Moorland");
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"""
+            UPDATE arrangements SET stage = 'Withdrawn' WHERE id = (SELECT arrangement_id FROM placements WHERE provider_id = '{farm}' ORDER BY arrangement_id LIMIT 1)
+            """);
+        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        var before = await Records.CountAsync("SELECT count(*) FROM arrangements");
+
+        var fifth = await CastleHillPupilAsync("NOT p.ehcp AND NOT p.looked_after");
+        var refused = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: true)])).HtmlAsync();
+        Assert.Contains("id=\"Input_ProviderId-error\"", refused, StringComparison.Ordinal);
+        Assert.Contains("already takes 4 full-time pupils of compulsory school age from the trust: a fifth needs it to be registered as an independent school (004 §7.2)", refused, StringComparison.Ordinal);
+        Assert.Contains("Re-engagement through practical learning", refused, StringComparison.Ordinal); // nothing typed is lost
+
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE pupils SET ehcp = true WHERE id = '{fifth}'");
+        var ehcp = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false)])).HtmlAsync();
+        Assert.Contains("A pupil with an EHCP may only be placed with a provider registered as an independent school", ehcp, StringComparison.Ordinal);
+        Assert.Equal(before, await Records.CountAsync("SELECT count(*) FROM arrangements"));
+
+        // Part time and without an EHCP the rule allows it: the referral is recorded and waits for the head.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE pupils SET ehcp = false WHERE id = '{fifth}'");
+        var referred = await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false)]);
+        Assert.Equal(HttpStatusCode.Redirect, referred.StatusCode);
+        var caseUrl = referred.Headers.Location!.OriginalString;
+        var page = await (await ap.GetAsync(caseUrl)).HtmlAsync();
+        Assert.Contains("Referral recorded. It waits for the headteacher's agreement.", page, StringComparison.Ordinal);
+        Assert.Contains("Moorland Farm Project", page, StringComparison.Ordinal);
+        Assert.Contains("Part time: Thursday morning, Thursday afternoon, Friday morning, Friday afternoon", page, StringComparison.Ordinal);
+        Assert.Contains("Waiting for the headteacher", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_referral_refuses_a_closed_provider_and_bad_dates_at_their_fields_and_the_head_agrees_it_with_the_provider_checked_again()
+    {
+        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        var pupil = await CastleHillPupilAsync("NOT p.ehcp AND NOT p.looked_after AND NOT p.has_social_worker");
+        var peak = await Records.ProviderOfTrustAsync("Northfield", "Peak");
+        var closed = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, peak, fullTime: false)])).HtmlAsync();
+        Assert.Contains("Peak Outdoor Learning cannot take this placement. Checks due again (004 §7.9), last made more than 12 months ago: all 14.", closed, StringComparison.Ordinal);
+
+        var riverside = await Records.ProviderOfTrustAsync("Northfield", "Riverside");
+        var backwards = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false).Where(f => f.Item1 != "Input.PlannedEndDate"), ("Input.PlannedEndDate", Day(10))])).HtmlAsync();
+        Assert.Contains("id=\"Input_PlannedEndDate-error\"", backwards, StringComparison.Ordinal);
+        var allInSchool = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false).Where(f => f.Item1 != "Input.InSchool"),
+            .. new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" }.SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })])).HtmlAsync();
+        Assert.Contains("Leave some sessions unticked: those are the sessions at the provider.", allInSchool, StringComparison.Ordinal);
+
+        var referred = await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false)]);
+        var id = Guid.Parse(referred.Headers.Location!.OriginalString.Split('/')[^1]);
+
+        // Only the head agrees; the AP leader's attempt is refused as if the page were not there.
+        Assert.Equal(HttpStatusCode.NotFound, (await ap.GetAsync($"/Cases/{id}/Placement")).StatusCode);
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "castlehill"));
+        Assert.Contains("Agree or decline the placement", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
+        var noReason = await (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Outcome", "Declined"), ("Input.DecidedOn", Day(0)))).HtmlAsync();
+        Assert.Contains("Say why the placement is not agreed", noReason, StringComparison.Ordinal);
+
+        // The provider changed since the referral: agreeing checks it again and refuses, naming why.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE alternative_providers SET material_change_on = current_date, material_change = 'New owner', material_change_recorded_at = now() WHERE id = '{riverside}'");
+        var changed = await (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Outcome", "Agreed"), ("Input.DecidedOn", Day(0)))).HtmlAsync();
+        Assert.Contains("Riverside Skills Centre cannot take this placement. Checks due again (004 §7.9), last made before the material change", changed, StringComparison.Ordinal);
+        Assert.Equal("Proposed", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
+
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE alternative_providers SET material_change_on = NULL, material_change = NULL, material_change_recorded_at = NULL WHERE id = '{riverside}'");
+        var form = await (await head.GetAsync($"/Cases/{id}/Placement")).HtmlAsync();
+        var version = System.Text.RegularExpressions.Regex.Match(form, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Version", version), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", Day(0)))).StatusCode);
+        var page = await (await head.GetAsync($"/Cases/{id}")).HtmlAsync();
+        Assert.Contains("Placement agreed. Next:", page, StringComparison.Ordinal);
+        Assert.Contains("Agreed by the headteacher", page, StringComparison.Ordinal);
+        // The gates before the start are named, each missing; the local authority (Leicestershire: its online form the same day) is due.
+        Assert.Contains("Missing: The parents' agreement", page, StringComparison.Ordinal);
+        Assert.Contains("Missing: The risk assessment approved (002 appendix 2)", page, StringComparison.Ordinal);
+        Assert.Contains("Missing: The commissioning agreement recorded (004 §7.11)", page, StringComparison.Ordinal);
+        Assert.Contains("Notifications due", page, StringComparison.Ordinal);
+        Assert.Contains("Leicestershire County Council", page, StringComparison.Ordinal);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_events WHERE arrangement_id = '{id}' AND what = 'Placement agreed'"));
+    }
+
+    [Fact]
+    public async Task Registration_rule_breach_shows_on_the_provider_and_closes_it_for_every_school()
+    {
+        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var farm = await Records.ProviderOfTrustAsync("Northfield", "Moorland");
+        var page = await (await lead.GetAsync($"/Providers/{farm}")).HtmlAsync();
+        Assert.Contains("Registration rule breached", page, StringComparison.Ordinal);
+        Assert.Contains("Takes 5 full-time pupils of compulsory school age but is not registered as an independent school (004 §7.2)", page, StringComparison.Ordinal);
+        var register = await (await lead.GetAsync("/Providers")).HtmlAsync();
+        Assert.Contains("Takes 5 full-time pupils of compulsory school age", register, StringComparison.Ordinal);
+
+        // Another school's head sees the breach and the count, but not the pupils of a school they do not work at.
+        var ashbyHead = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var seen = await (await ashbyHead.GetAsync($"/Providers/{farm}")).HtmlAsync();
+        Assert.Contains("The trust has 5 pupils placed here", seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("/Cases/", seen, StringComparison.Ordinal);
+    }
+}
