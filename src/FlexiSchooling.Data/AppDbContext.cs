@@ -55,6 +55,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Placement> Placements => Set<Placement>();
 
+    public DbSet<CommissioningAgreement> CommissioningAgreements => Set<CommissioningAgreement>();
+
     public DbSet<RegistrationGroup> RegistrationGroups => Set<RegistrationGroup>();
 
     public DbSet<Pupil> Pupils => Set<Pupil>();

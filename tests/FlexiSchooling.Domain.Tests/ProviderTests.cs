@@ -1,4 +1,5 @@
 using FlexiSchooling.Domain.AlternativeProvision;
+using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Policy;
 
@@ -150,5 +151,53 @@ public sealed class ProviderTests
         Assert.Equal("provider-check-item", Assert.Throws<DomainRuleException>(() => new ProviderCheck(provider.Id, "made-up", true, "Seen", Today, Checker, "A", Today, Now)).Rule);
         Assert.Equal("provider-urn", Assert.Throws<DomainRuleException>(() => Provider(ProviderRegistration.Unregistered).Update(
             new ProviderDetails("X", "Y", "Z", null, null, null, null, ProviderRegistration.RegisteredIndependentSchool, null, null))).Rule);
+    }
+}
+
+/// <summary>Issue 12, "Placements": the referral of 002 appendix 1a, and whom a placement asks or tells (004 §7.12).</summary>
+public sealed class PlacementTests
+{
+    private static readonly DateOnly Start = new(2027, 1, 11);
+
+    private static PlacementReferral Referral(bool fullTime = false, SessionPattern? inSchool = null, DateOnly? end = null, string reasons = "Re-engagement", string voice = "Keen") =>
+        new(Guid.NewGuid(), fullTime, inSchool ?? new SessionPattern(0b00_0011_1111), Start, end ?? Start.AddDays(90), reasons, "", 1200m, "School budget", "", voice, null);
+
+    [Fact]
+    public void Placement_referral_needs_its_reasons_funding_and_the_pupils_voice()
+    {
+        Assert.Equal("Reasons", Assert.Throws<DomainRuleException>(() => PlacementRules.CheckReferral(Referral(reasons: " "))).Field);
+        Assert.Equal("PupilVoice", Assert.Throws<DomainRuleException>(() => PlacementRules.CheckReferral(Referral(voice: ""))).Field);
+        PlacementRules.CheckReferral(Referral());
+    }
+
+    [Fact]
+    public void Placement_ends_after_it_starts()
+    {
+        Assert.Equal("placement-end-after-start", Assert.Throws<DomainRuleException>(() => PlacementRules.CheckReferral(Referral(end: Start))).Rule);
+    }
+
+    [Fact]
+    public void Placement_part_time_keeps_some_sessions_in_school_and_some_at_the_provider()
+    {
+        Assert.Equal("placement-part-time-sessions", Assert.Throws<DomainRuleException>(() => PlacementRules.CheckReferral(Referral(inSchool: SessionPattern.FullTime))).Rule);
+        Assert.Equal("placement-part-time-some-school", Assert.Throws<DomainRuleException>(() => PlacementRules.CheckReferral(Referral(inSchool: new SessionPattern(0)))).Rule);
+        PlacementRules.CheckReferral(Referral(fullTime: true, inSchool: SessionPattern.FullTime)); // full time: the pattern is not asked
+    }
+
+    [Fact]
+    public void Placement_tells_the_local_authority_and_asks_the_parents_and_more_where_the_pupils_plans_need_it()
+    {
+        var none = new Domain.Pupils.PupilFlags(false, false, false, false, false, false, false, false);
+        Assert.Equal([ConsentParty.Parent, ConsentParty.LocalAuthority], PlacementRules.Consents(none).Select(c => c.Party));
+        var all = none with { Ehcp = true, LookedAfter = true, HasSocialWorker = true };
+        Assert.Equal([ConsentParty.Parent, ConsentParty.LocalAuthority, ConsentParty.LocalAuthoritySenTeam, ConsentParty.VirtualSchoolHead, ConsentParty.SocialWorker],
+            PlacementRules.Consents(all).Select(c => c.Party));
+        Assert.Equal(ConsentKind.Notification, PlacementRules.Consents(none).Single(c => c.Party == ConsentParty.LocalAuthority).Kind);
+
+        // Before the start: those, the risk assessment and the commissioning agreement.
+        var gates = PlacementRules.StartGates([], null, commissioningAgreed: false, none, null);
+        Assert.Equal(4, gates.Count);
+        Assert.All(gates, g => Assert.False(g.Met));
+        Assert.Contains(gates, g => g.Name.Contains("004 §7.11", StringComparison.Ordinal));
     }
 }

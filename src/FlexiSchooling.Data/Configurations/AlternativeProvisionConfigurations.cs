@@ -64,3 +64,23 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
         b.HasIndex(x => x.ProviderId);
     }
 }
+
+internal sealed class CommissioningAgreementConfiguration : IEntityTypeConfiguration<CommissioningAgreement>
+{
+    public void Configure(EntityTypeBuilder<CommissioningAgreement> b)
+    {
+        b.ToTable("commissioning_agreements");
+        b.HasKey(x => x.ArrangementId);
+        foreach (var text in new[] { nameof(CommissioningAgreement.DaysAndTimes), nameof(CommissioningAgreement.AimsAndOutcomes), nameof(CommissioningAgreement.CurriculumAndQualifications),
+                     nameof(CommissioningAgreement.Induction), nameof(CommissioningAgreement.Pastoral), nameof(CommissioningAgreement.AttendanceArrangements),
+                     nameof(CommissioningAgreement.SafeguardingArrangements), nameof(CommissioningAgreement.FreeSchoolMeals), nameof(CommissioningAgreement.Exams),
+                     nameof(CommissioningAgreement.Communication), nameof(CommissioningAgreement.Review), nameof(CommissioningAgreement.ProviderSignatory) })
+        {
+            b.Property(text).HasMaxLength(CommissioningAgreement.MaxTextLength);
+        }
+
+        b.Property(x => x.Cost).HasPrecision(10, 2);
+        b.Property(x => x.Version).IsRowVersion();
+        b.HasOne<Placement>().WithOne().HasForeignKey<CommissioningAgreement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -44,6 +44,9 @@ public enum CaseDocumentKind
 
     /// <summary>A risk assessment completed on paper before the case was brought in, scanned: safeguarding content.</summary>
     ScannedRiskAssessment,
+
+    /// <summary>An AP placement's commissioning agreement with the provider (004 §7.11), as recorded.</summary>
+    CommissioningAgreement,
 }
 
 /// <summary>What each kind of case document is called on pages, and which hold safeguarding narratives.</summary>
@@ -66,6 +69,7 @@ public static class CaseDocumentKinds
         CaseDocumentKind.ConsentEvidence => "Consent or notification (evidence)",
         CaseDocumentKind.ScannedRecord => "Paper record (scanned)",
         CaseDocumentKind.ScannedRiskAssessment => "Risk assessment on paper (scanned)",
+        CaseDocumentKind.CommissioningAgreement => "Commissioning agreement",
         CaseDocumentKind.ReviewRecord => "Review record",
     };
 }

@@ -17,7 +17,7 @@ namespace FlexiSchooling.Web.Seeding;
 /// </summary>
 internal static class DemoPlacements
 {
-    public static async Task SeedAsync(AppDbContext db, TimeProvider time, CancellationToken cancellationToken = default)
+    public static async Task SeedAsync(AppDbContext db, Documents.DocumentRenderer? documents, TimeProvider time, CancellationToken cancellationToken = default)
     {
         var today = LondonClock.Today(time);
         var start = today.AddDays(14);
@@ -25,21 +25,25 @@ internal static class DemoPlacements
         var riverside = await db.AlternativeProviders.SingleAsync(p => p.Name == "Riverside Skills Centre", cancellationToken);
         var college = await db.AlternativeProviders.SingleAsync(p => p.Name == "Bedford Engineering College", cancellationToken);
 
+        var farmPlacements = new List<(Arrangement Case, Placement Placement)>();
         foreach (var year in new[] { 10, 10, 11, 11, 11 })
         {
-            await PlaceAsync(db, "castlehill", farm, year, fullTime: true, start.AddDays(-60), start.AddDays(120), agreed: true,
-                "Land-based learning towards a level 2 qualification; attendance at school below 60% this year.", cancellationToken);
+            farmPlacements.Add(await PlaceAsync(db, "castlehill", farm, year, fullTime: true, start.AddDays(-60), start.AddDays(120), agreed: true,
+                "Land-based learning towards a level 2 qualification; attendance at school below 60% this year.", cancellationToken));
         }
+
+        await CommissionAsync(db, documents, farmPlacements[0], farm, "Monday to Friday, 9:00 to 15:00", "Gareth Lowe, farm manager", today, cancellationToken);
 
         await PlaceAsync(db, "castlehill", riverside, 10, fullTime: false, start, start.AddDays(90), agreed: false,
             "Two days a week of motor vehicle skills, to re-engage with learning; English and maths stay in school.", cancellationToken);
         await PlaceAsync(db, "ashby", riverside, 6, fullTime: false, start, start.AddDays(60), agreed: false,
             "Two mornings a week of nurture-based learning before the move to secondary school.", cancellationToken);
-        await PlaceAsync(db, "millbrook", college, 11, fullTime: false, start, start.AddDays(120), agreed: false,
-            "Engineering taster and level 1 certificate, three days a week, towards a post-16 apprenticeship.", cancellationToken);
+        var engineering = await PlaceAsync(db, "millbrook", college, 11, fullTime: false, start, start.AddDays(120), agreed: true,
+            "Engineering taster and level 1 certificate, two days a week, towards a post-16 apprenticeship.", cancellationToken);
+        await CommissionAsync(db, documents, engineering, college, "Thursday and Friday, 9:00 to 15:30", "Dr Helen Marsh, head of schools partnerships", today, cancellationToken);
     }
 
-    private static async Task PlaceAsync(AppDbContext db, string slug, AlternativeProvider provider, int yearGroup, bool fullTime, DateOnly start, DateOnly end, bool agreed,
+    private static async Task<(Arrangement Case, Placement Placement)> PlaceAsync(AppDbContext db, string slug, AlternativeProvider provider, int yearGroup, bool fullTime, DateOnly start, DateOnly end, bool agreed,
         string reasons, CancellationToken cancellationToken)
     {
         var apLeader = await DemoSupport.UserAsync(db, "apleader", slug, cancellationToken);
@@ -56,14 +60,49 @@ internal static class DemoPlacements
         db.ArrangementEvents.Add(proposed);
         // Part time: Monday to Wednesday in school, Thursday and Friday at the provider.
         var inSchool = fullTime ? new SessionPattern(0) : SessionPattern.Of(SessionPattern.Weekdays.Take(3).SelectMany(d => new[] { (d, Domain.Attendance.Session.AM), (d, Domain.Attendance.Session.PM) }));
-        db.Placements.Add(Placement.Refer(arrangement, new PlacementReferral(provider.Id, fullTime, inSchool, start, end, reasons,
+        var placement = Placement.Refer(arrangement, new PlacementReferral(provider.Id, fullTime, inSchool, start, end, reasons,
             "Pastoral support plan and a mentor since September; early help assessment completed.", fullTime ? 9600m : 2400m, "The school's high-needs and pupil premium budgets",
-            "Parents came in with the pupil; they want a practical course and agreed to the trial.", "\"I'd come every day if it was doing something with my hands.\"", referredOn.AddDays(2))));
+            "Parents came in with the pupil; they want a practical course and agreed to the trial.", "\"I'd come every day if it was doing something with my hands.\"", referredOn.AddDays(2)));
+        db.Placements.Add(placement);
         if (agreed)
         {
             var decidedOn = referredOn.AddDays(7);
             var profile = await SchoolRules.ProfileAsync(db, schoolId, decidedOn);
             db.ArrangementEvents.Add(arrangement.Decide(DecisionOutcome.Agreed, [], null, decidedOn, profile.Id, head.Id, DemoSupport.At(decidedOn)));
+        }
+
+        DemoSupport.StampTrust(db, provider.TrustId);
+        await db.SaveChangesAsync(cancellationToken);
+        return (arrangement, placement);
+    }
+
+    /// <summary>The commissioning agreement of 004 §7.11, agreed with the provider a week after the head, and its PDF where the host can render it.</summary>
+    private static async Task CommissionAsync(AppDbContext db, Documents.DocumentRenderer? documents, (Arrangement Case, Placement Placement) placed, AlternativeProvider provider,
+        string daysAndTimes, string signatory, DateOnly today, CancellationToken cancellationToken)
+    {
+        var apLeader = await db.RoleAssignments.AsNoTracking().Where(r => r.SchoolId == placed.Case.SchoolId && r.Role == Domain.Security.StaffRole.AlternativeProvisionLeader)
+            .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => u).FirstAsync(cancellationToken);
+        var agreedOn = placed.Case.DecidedOn!.Value.AddDays(7) is var d && d <= today ? d : today;
+        var terms = new CommissioningTerms(daysAndTimes, placed.Placement.Reasons, "A recognised level 1 or 2 qualification, with English and maths kept up in school",
+            "A half-day visit with the AP leader and a parent before the first day", "A named key worker at the provider; the school's mentor visits each half-term",
+            "AM and PM registers kept; any absence phoned to the school by 10:00 and the week's register emailed each Friday",
+            "The provider's designated safeguarding lead reports any concern to the school's DSL the same day",
+            "Lunch provided by the provider and charged to the school for pupils entitled to free school meals", "Entries made by the school; exams sat at school",
+            "A weekly email to the AP leader; the provider calls home each Friday", placed.Placement.FullCost,
+            "A review meeting each half-term at the provider with the AP leader, the parents and the pupil; a formal review sooner if attendance falls below 90%",
+            agreedOn, signatory);
+        var agreement = CommissioningAgreement.Record(placed.Placement, terms, today, apLeader.Id, DemoSupport.At(agreedOn));
+        db.CommissioningAgreements.Add(agreement);
+        db.ArrangementEvents.Add(placed.Case.Event("Commissioning agreement recorded", $"Agreed with {provider.Name} ({signatory}) on {agreedOn:d MMMM yyyy} (004 §7.11).", apLeader.Id, DemoSupport.At(agreedOn)));
+        if (documents is not null)
+        {
+            var school = await db.Schools.AsNoTracking().SingleAsync(s => s.Id == placed.Case.SchoolId, cancellationToken);
+            var trust = await db.Trusts.Where(t => t.Id == school.TrustId).Select(t => t.Name).SingleAsync(cancellationToken);
+            var pupil = await db.Pupils.AsNoTracking().SingleAsync(p => p.Id == placed.Case.PupilId, cancellationToken);
+            var offSite = (await SchoolRules.ProfileAsync(db, school.Id, agreedOn)).Settings.AlternativeProvision.OffSiteCode;
+            var document = Documents.PlacementDocuments.Commissioning(school, trust, pupil, placed.Placement, provider, agreement, offSite, apLeader.DisplayName);
+            var pdf = await documents.PdfAsync(document.Template, document.Model, cancellationToken);
+            db.CaseDocuments.Add(new CaseDocument(school.Id, placed.Case.Id, document.Kind, document.FileName, "application/pdf", pdf, apLeader.Id, DemoSupport.At(agreedOn)));
         }
 
         DemoSupport.StampTrust(db, provider.TrustId);

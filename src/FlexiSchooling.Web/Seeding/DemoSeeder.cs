@@ -186,11 +186,11 @@ public static class DemoSeeder
         {
             // The plans' PDFs need the web host's templates, as the running flexi case's documents do.
             await DemoPartTime.SeedAsync(db, withRunningCase ? scope.ServiceProvider.GetRequiredService<Documents.DocumentRenderer>() : null, time);
+            await DemoReturns.SeedAsync(db, time);
+            await DemoProviders.SeedAsync(db, time);
+            await DemoPlacements.SeedAsync(db, withRunningCase ? scope.ServiceProvider.GetRequiredService<Documents.DocumentRenderer>() : null, time);
         }
 
-        await DemoReturns.SeedAsync(db, time);
-        await DemoProviders.SeedAsync(db, time);
-        await DemoPlacements.SeedAsync(db, time);
         var running = withRunningCase ? await DemoRunningCase.SeedAsync(db, services, time) : null;
         await DemoAttendance.SeedMarksAsync(db, time, random, running?.Planned);
         if (running is not null)

@@ -113,7 +113,6 @@ public class BrowserFixture : IAsyncLifetime
     public Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
 
-    /// <summary>Screenshots the page and asserts axe-core finds no serious or critical violation on it.</summary>
     /// <summary>Downloads a case document from its link, keeps it with the screenshots and renders it to PNG to look at (pdftoppm).</summary>
     public async Task SavePdfAsync(IPage page, string link, string name)
     {
@@ -126,6 +125,7 @@ public class BrowserFixture : IAsyncLifetime
         Assert.Equal(0, render.ExitCode);
     }
 
+    /// <summary>Screenshots the page and asserts axe-core finds no serious or critical violation on it.</summary>
     public async Task AssertAccessibleAsync(IPage page, string screenshot)
     {
         await ScreenshotAsync(page, screenshot);

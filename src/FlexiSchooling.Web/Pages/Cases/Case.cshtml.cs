@@ -52,6 +52,8 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public Domain.AlternativeProvision.AlternativeProvider? Provider { get; private set; }
 
+    public Domain.AlternativeProvision.CommissioningAgreement? Commissioning { get; private set; }
+
     /// <summary>The consents, agreements and notifications recorded for the case, latest first.</summary>
     public IReadOnlyList<ArrangementConsent> Consents { get; private set; } = [];
 
@@ -152,6 +154,7 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
         if (Placement is not null)
         {
             Provider = await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId);
+            Commissioning = await Db.CommissioningAgreements.AsNoTracking().SingleOrDefaultAsync(c => c.ArrangementId == id);
         }
         Consents = await Db.ArrangementConsents.AsNoTracking().Where(x => x.ArrangementId == id).OrderByDescending(x => x.RecordedAt).ToListAsync();
         CurrentProfile = (await SchoolRules.ProfileAsync(Db, Case.SchoolId, Today)).Settings;

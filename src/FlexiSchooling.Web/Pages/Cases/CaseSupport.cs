@@ -121,8 +121,8 @@ public abstract class CasePageModel : AppPageModel
         {
             ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.StartGates(agreement, approved, await RecordedConsentsAsync(), profile.Flexi, authority),
             ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.StartGates(await RecordedConsentsAsync(), approved, flags, authority),
-            // The commissioning agreement (004 §7.11) is not yet recorded in the product: the gate stays unmet (issue 12).
-            ArrangementKind.AlternativeProvision => Domain.AlternativeProvision.PlacementRules.StartGates(await RecordedConsentsAsync(), approved, commissioningAgreed: false, flags, authority),
+            ArrangementKind.AlternativeProvision => Domain.AlternativeProvision.PlacementRules.StartGates(await RecordedConsentsAsync(), approved,
+                await Db.CommissioningAgreements.AnyAsync(c => c.ArrangementId == Case.Id), flags, authority),
         };
     }
 }

@@ -108,6 +108,46 @@ public sealed class PlacementTests : AppTest
     }
 
     [Fact]
+    public async Task Commissioning_agreement_needs_every_heading_of_004_7_11_and_is_kept_as_a_pdf_meeting_its_gate()
+    {
+        // One of the demo's agreed placements at Castle Hill still without its agreement.
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db),
+            """
+            SELECT a.id FROM arrangements a JOIN placements p ON p.arrangement_id = a.id JOIN alternative_providers v ON v.id = p.provider_id
+             WHERE a.stage = 'Agreed' AND v.name = 'Moorland Farm Project' AND NOT EXISTS (SELECT 1 FROM commissioning_agreements c WHERE c.arrangement_id = a.id)
+             ORDER BY a.id LIMIT 1
+            """);
+        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        var before = await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync();
+        Assert.Contains("Missing: The commissioning agreement recorded (004 §7.11)", before, StringComparison.Ordinal);
+
+        (string, string)[] terms =
+        [
+            ("Input.DaysAndTimes", "Monday to Friday, 9:00 to 15:00"), ("Input.AimsAndOutcomes", "Level 2 land-based studies; attendance above 90%"),
+            ("Input.CurriculumAndQualifications", "City & Guilds level 2; English and maths functional skills"), ("Input.Induction", "A half-day visit with the AP leader"),
+            ("Input.Pastoral", "Key worker: Gareth Lowe"), ("Input.AttendanceArrangements", "AM and PM registers; absence phoned to school by 10:00"),
+            ("Input.SafeguardingArrangements", "Provider DSL Gareth Lowe; concerns to the school DSL the same day"), ("Input.FreeSchoolMeals", "Packed lunch provided by the school kitchen"),
+            ("Input.Exams", "Sat at school"), ("Input.Communication", "Weekly email to the AP leader; a call home each Friday"), ("Input.Cost", "9600"),
+            ("Input.Review", "Half-termly review meeting at the farm with the AP leader, the parents and the pupil"), ("Input.AgreedOn", Day(0)),
+        ];
+        var missing = await (await ap.PostFormAsync($"/Cases/{id}/Commissioning", [.. terms])).HtmlAsync();
+        Assert.Contains("id=\"Input_ProviderSignatory-error\"", missing, StringComparison.Ordinal);
+        Assert.Contains("Enter the name of the person who agreed it for the provider (004 §7.11)", missing, StringComparison.Ordinal);
+        Assert.Contains("Level 2 land-based studies", missing, StringComparison.Ordinal); // kept
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM commissioning_agreements WHERE arrangement_id = '{id}'"));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync($"/Cases/{id}/Commissioning", [.. terms, ("Input.ProviderSignatory", "Gareth Lowe, farm manager")])).StatusCode);
+        var page = await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync();
+        Assert.Contains("Done: The commissioning agreement recorded (004 §7.11)", page, StringComparison.Ordinal);
+        var document = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'CommissioningAgreement'");
+        var text = await PdfText.OfAsync(await (await ap.GetAsync($"/Cases/Document/{document}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Alternative provision: commissioning agreement", "Moorland Farm Project", "Key worker: Gareth Lowe", "Gareth Lowe, farm manager", "£9,600.00" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Registration_rule_breach_shows_on_the_provider_and_closes_it_for_every_school()
     {
         var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));

@@ -23,6 +23,7 @@ public sealed partial class PartTimeCaseTests
         var actions = await (await head.GetAsync("/Cases")).HtmlAsync();
         Assert.Contains("Tell Children missing education and part-time timetables team, Leicestershire County Council: Its online form, on the day it is agreed", actions, StringComparison.Ordinal);
         Assert.Contains($"href=\"/Cases/{id}/Consents\"", actions, StringComparison.Ordinal);
+        Assert.Contains($"/Cases/{id}/Consents#party-LocalAuthority", actions, StringComparison.Ordinal);
         var casePage = await (await head.GetAsync($"/Cases/{id}")).HtmlAsync();
         Assert.Contains("id=\"notifications-due\"", casePage, StringComparison.Ordinal);
         Assert.Contains("by 16 November 2026", casePage, StringComparison.Ordinal);
@@ -32,7 +33,8 @@ public sealed partial class PartTimeCaseTests
         Assert.Contains("href=\"https://forms.leicestershire.council.example/reduced-timetables\"", consents, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.Redirect, (await RecordAsync(head, id, "LocalAuthority", null, "Leicestershire County Council, CME team")).StatusCode);
-        Assert.DoesNotContain("Tell Children missing education", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
+        // (The demo's agreed AP placements at the school still owe theirs: only this case's action goes.)
+        Assert.DoesNotContain($"/Cases/{id}/Consents#party-LocalAuthority", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
 
         // What the authority was told is kept with the case as the notification letter, the record's evidence (003 "the LA notification").
         var letter = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT evidence_document_id FROM arrangement_consents WHERE arrangement_id = '{id}' AND party = 'LocalAuthority'");
