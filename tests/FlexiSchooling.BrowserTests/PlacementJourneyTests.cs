@@ -24,7 +24,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         var ap = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(ap, $"apleader@castlehill.{DemoSeeder.EmailDomain}");
         await BrowserFixture.Menu(ap, "Cases").ClickAsync();
-        await ap.GetByRole(AriaRole.Link, new() { Name = "Refer for alternative provision" }).ClickAsync();
+        await ap.GetByRole(AriaRole.Button, new() { Name = "Refer for alternative provision" }).ClickAsync();
 
         await ap.Locator("#Input_PupilId").SelectOptionAsync(pupil.ToString());
         await ap.Locator("#Input_ProviderId").SelectOptionAsync(new SelectOptionValue { Label = "Moorland Farm Project — Unregistered (closed)" });
@@ -37,7 +37,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await ap.GetByLabel("The pupil's voice").FillAsync("\"I want to learn to fix engines.\"");
         await ap.GetByRole(AriaRole.Button, new() { Name = "Record the referral" }).ClickAsync();
         // The farm is in breach of the registration rule: refused at the field, nothing typed lost.
-        await Assertions.Expect(ap.Locator("#Input_ProviderId-error")).ToContainTextAsync("Moorland Farm Project cannot take this placement");
+        await Assertions.Expect(ap.Locator("#Input_ProviderId-error")).ToContainTextAsync("but is not registered as an independent school (004 §7.2)");
         await Assertions.Expect(ap.GetByLabel("Reasons for the placement")).ToHaveValueAsync("Practical learning to re-engage; attendance 71% this term.");
         await browser.AssertAccessibleAsync(ap, "80-placement-refer-refused");
 
@@ -85,7 +85,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(ap.Locator("#gates")).ToContainTextAsync("Done: The commissioning agreement recorded (004 §7.11)");
         await Assertions.Expect(ap.Locator("#gates")).ToContainTextAsync("Missing: The risk assessment approved");
         await browser.AssertAccessibleAsync(ap, "84-placement-agreed");
-        await browser.SavePdfAsync(ap, "Commissioning agreement", "85-commissioning-agreement");
+        await browser.SavePdfAsync(ap, "Commissioning agreement (Commissioning agreement", "85-commissioning-agreement");
 
         await ap.SetViewportSizeAsync(390, 844);
         await browser.AssertAccessibleAsync(ap, "86-placement-case-phone");

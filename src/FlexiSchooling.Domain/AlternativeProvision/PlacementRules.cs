@@ -102,7 +102,10 @@ public static class PlacementRules
     /// </summary>
     public static void CheckProvider(AlternativeProvider provider, ProviderCheckState checks, AlternativeProvisionSettings settings, PlacedPupil pupil, IReadOnlyCollection<PlacedPupil> placed)
     {
-        var reasons = ProviderRules.NewPlacementRefusals(provider, checks, settings).Concat(ProviderRules.RegistrationRefusals(provider, pupil, placed)).ToList();
+        // A provider already in breach of 004 §7.2 takes no one ("the school will not use the services of any such provider").
+        var breach = ProviderRules.RegistrationBreach(provider, placed);
+        var reasons = (breach is null ? ProviderRules.RegistrationRefusals(provider, pupil, placed) : [breach])
+            .Concat(ProviderRules.NewPlacementRefusals(provider, checks, settings)).ToList();
         if (reasons.Count > 0)
         {
             throw new DomainRuleException("placement-provider", $"{provider.Name} cannot take this placement. {string.Join(" ", reasons)}", "ProviderId");

@@ -186,7 +186,9 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
             RequestSummary = string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(),
             CreatedAt = now,
         };
-        return (arrangement, arrangement.Event("Proposed", $"{ArrangementKinds.Label(kind)} proposed by {arrangement.RequestedBy} ({arrangement.RequesterRelationship}) on {proposedOn:d MMMM yyyy}.", userId, now));
+        return kind == ArrangementKind.AlternativeProvision
+            ? (arrangement, arrangement.Event("Referred", $"Referred for alternative provision by {arrangement.RequestedBy} ({arrangement.RequesterRelationship}) on {proposedOn:d MMMM yyyy}.", userId, now))
+            : (arrangement, arrangement.Event("Proposed", $"{ArrangementKinds.Label(kind)} proposed by {arrangement.RequestedBy} ({arrangement.RequesterRelationship}) on {proposedOn:d MMMM yyyy}.", userId, now));
     }
 
     /// <summary>

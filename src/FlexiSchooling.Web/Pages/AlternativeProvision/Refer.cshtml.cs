@@ -29,13 +29,13 @@ public sealed record ReferInput
 
     public string Reasons { get; init; } = "";
 
-    public string PreviousInformation { get; init; } = "";
+    public string? PreviousInformation { get; init; }
 
     public decimal? FullCost { get; init; }
 
     public string Funding { get; init; } = "";
 
-    public string ParentMeeting { get; init; } = "";
+    public string? ParentMeeting { get; init; }
 
     public string PupilVoice { get; init; } = "";
 
@@ -117,8 +117,8 @@ public sealed class ReferModel : AppPageModel
         }
 
         var referral = new PlacementReferral(standing.Provider.Id, Input.FullTime!.Value, SessionPatternField.Parse(Input.InSchool),
-            Input.StartDate!.Value, Input.PlannedEndDate!.Value, Input.Reasons, Input.PreviousInformation, Input.FullCost!.Value, Input.Funding,
-            Input.ParentMeeting, Input.PupilVoice, Input.ParentAgreedOn);
+            Input.StartDate!.Value, Input.PlannedEndDate!.Value, Input.Reasons, Input.PreviousInformation ?? "", Input.FullCost!.Value, Input.Funding,
+            Input.ParentMeeting ?? "", Input.PupilVoice, Input.ParentAgreedOn); // optional fields left empty are posted as null
         PlacementRules.CheckReferral(referral); // a refusal is shown at its field
         await PlacementSupport.CheckProviderAsync(Db, standing.Provider, school.Id, pupil, Input.FullTime!.Value, Input.StartDate!.Value, Today);
 

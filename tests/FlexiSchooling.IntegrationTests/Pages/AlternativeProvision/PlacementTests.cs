@@ -20,7 +20,7 @@ public sealed class PlacementTests : AppTest
         ("Input.PupilId", pupil.ToString()), ("Input.ProviderId", provider.ToString()), ("Input.FullTime", fullTime ? "true" : "false"),
         ("Input.ReferredOn", Day(0)), ("Input.StartDate", Day(14)), ("Input.PlannedEndDate", Day(100)),
         ("Input.Reasons", "Re-engagement through practical learning"), ("Input.FullCost", "3200"), ("Input.Funding", "School budget"),
-        ("Input.PupilVoice", "Wants to work outdoors"), ("Input.ParentMeeting", "Parents keen"),
+        ("Input.PupilVoice", "Wants to work outdoors"), ("Input.ParentMeeting", "Parents keen"), ("Input.PreviousInformation", ""), // an empty optional field, as a browser posts it
         .. fullTime ? Array.Empty<(string, string)>() : [("Input.InSchool", "Monday:AM"), ("Input.InSchool", "Monday:PM"), ("Input.InSchool", "Tuesday:AM"), ("Input.InSchool", "Tuesday:PM"), ("Input.InSchool", "Wednesday:AM"), ("Input.InSchool", "Wednesday:PM")],
     ];
 
