@@ -65,6 +65,30 @@ public static class PlacementRules
         ];
     }
 
+    /// <summary>The source of the expected marks a placement puts in the register, naming the provider (as the register shows it; at most 100 characters).</summary>
+    public static string SessionsSource(string providerName)
+    {
+        var source = $"Alternative provision: {providerName}";
+        return source.Length <= 100 ? source : source[..100];
+    }
+
+    /// <summary>
+    /// Starts an agreed placement whose gates are met (<see cref="Arrangement.Start"/>, on its start date or the day it
+    /// really began): each session at the provider goes into the register as an expected mark — the profile's off-site code
+    /// (B, approved educational activity), naming the provider — until the planned end; the attendance officer then
+    /// records what the provider reports. Its first review falls due at the profile's cadence (004 §8: at least
+    /// half-termly).
+    /// </summary>
+    public static ArrangementStart Start(Arrangement arrangement, Placement placement, string providerName, IReadOnlyList<Gate> gates, AlternativeProvisionSettings settings,
+        Calendar.SchoolCalendar calendar, DateOnly startOn, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        var started = arrangement.Start(gates, placement.StartDate, startOn, today, userId, now);
+        var began = arrangement.StartedOn!.Value;
+        var marks = placement.InSchool.CoveredSessionsAsExpectedMarks(arrangement.SchoolId, arrangement.PupilId, began, placement.PlannedEndDate, settings.OffSiteCode, SessionsSource(providerName),
+            $"At {providerName}");
+        return ArrangementStart.With(arrangement, started, marks, calendar.NextReviewDate(settings.ReviewCadence, began), userId, now);
+    }
+
     public static void CheckReferral(PlacementReferral r)
     {
         if (r.PlannedEndDate <= r.StartDate)

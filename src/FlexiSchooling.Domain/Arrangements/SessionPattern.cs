@@ -62,10 +62,10 @@ public readonly record struct SessionPattern(int Bits)
     /// not expected in school: one per distinct morning/afternoon/all-day combination, for the weekdays it
     /// applies to. This is how the register comes pre-filled (issue 3's mechanism).
     /// </summary>
-    public IReadOnlyList<ExpectedMark> CoveredSessionsAsExpectedMarks(Guid schoolId, Guid pupilId, DateOnly from, DateOnly to, string code, string source)
+    public IReadOnlyList<ExpectedMark> CoveredSessionsAsExpectedMarks(Guid schoolId, Guid pupilId, DateOnly from, DateOnly to, string code, string source, string? note = null)
     {
         var pattern = this;
-        var note = $"In school: {pattern.Describe()}";
+        note ??= $"In school: {pattern.Describe()}";
         var byDay = Weekdays.Select(d => (Day: d, Sessions: (pattern.InSchool(d, Session.AM) ? Sessions.None : Sessions.AM) | (pattern.InSchool(d, Session.PM) ? Sessions.None : Sessions.PM)))
             .Where(x => x.Sessions != Sessions.None);
         return [.. byDay.GroupBy(x => x.Sessions).Select(g => new ExpectedMark(schoolId, pupilId, from, to, g.Key, g.Select(x => x.Day).ToHashSet(), code, expectedInSchool: false, source, note))];

@@ -70,7 +70,27 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
     /// page records only the notifications owed — a flexi arrangement's before its start (its signatures and start are on
     /// its gates page), and any kind's once it runs.
     /// </summary>
-    public bool BeforeStart => Case.Stage == ArrangementStage.Agreed && Case.Kind == ArrangementKind.PartTimeTimetable;
+    public bool BeforeStart => Case.Stage == ArrangementStage.Agreed && Case.Kind != ArrangementKind.FlexiSchooling;
+
+    /// <summary>An AP case's placement, before the start (null for the other kinds).</summary>
+    public Domain.AlternativeProvision.Placement? Placement { get; private set; }
+
+    private string? ProviderName { get; set; }
+
+    public bool IsPlacement => Case.Kind == ArrangementKind.AlternativeProvision;
+
+    /// <summary>What starts: the timetable or the placement, as the page words it.</summary>
+    public string Thing => IsPlacement ? "placement" : "timetable";
+
+    public DateOnly? AgreedStart => Plan?.StartDate ?? Placement?.StartDate;
+
+    /// <summary>What the start puts in the register, for the start form.</summary>
+    public string StartPlaces => IsPlacement
+        ? $"each session at {ProviderName} in the register, coded {Profile.AlternativeProvision.OffSiteCode} and naming the provider, until the planned end"
+        : $"the sessions out of school in the register, coded {Profile.PartTime.NotAttendedCode}, phase by phase";
+
+    /// <summary>Who starts it: the part-time approver, or for a placement those who manage cases (the AP leader, the head, the DSL).</summary>
+    public string Starter => IsPlacement ? "alternative provision leader or the headteacher" : PartTimeRules.ApproverLabel(Profile.PartTime).ToLowerInvariant();
 
     /// <summary>Where a case goes back to after a notification is recorded: the page that gathers its start, or the case.</summary>
     private string Back => Case.Stage != ArrangementStage.Agreed ? $"/Cases/{Case.Id}" : Case.Kind == ArrangementKind.FlexiSchooling ? $"/Cases/{Case.Id}/Gates" : $"/Cases/{Case.Id}/Consents";
@@ -183,7 +203,7 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
     /// <summary>Starts the case on its agreed start date, or the day it really began (issue 11), once every gate is met.</summary>
     public async Task<IActionResult> OnPostStartAsync(Guid id)
     {
-        if (!await LoadAsync(id, tracked: true) || !CanStart || Plan is null)
+        if (!await LoadAsync(id, tracked: true) || !CanStart || (Plan is null && Placement is null))
         {
             return NotFound();
         }
@@ -191,7 +211,9 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         try
         {
             var calendar = await SchoolRules.CalendarAsync(Db, Case.SchoolId);
-            Db.AddStart(PartTimeRules.Start(Case, Plan, Gates, Profile.PartTime, calendar, Pupil.DateOfBirth, StartedOn ?? Plan.StartDate, Today, CurrentUser.UserId, Time.GetUtcNow()));
+            Db.AddStart(Placement is not null
+                ? Domain.AlternativeProvision.PlacementRules.Start(Case, Placement, ProviderName!, Gates, Profile.AlternativeProvision, calendar, StartedOn ?? Placement.StartDate, Today, CurrentUser.UserId, Time.GetUtcNow())
+                : PartTimeRules.Start(Case, Plan!, Gates, Profile.PartTime, calendar, Pupil.DateOfBirth, StartedOn ?? Plan!.StartDate, Today, CurrentUser.UserId, Time.GetUtcNow()));
         }
         catch (DomainRuleException e)
         {
@@ -258,9 +280,15 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         }
 
         Plan = Case.Kind == ArrangementKind.PartTimeTimetable ? await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == id) : null;
+        if (IsPlacement)
+        {
+            Placement = await Db.Placements.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
+            ProviderName = await Db.AlternativeProviders.Where(p => p.Id == Placement.ProviderId).Select(p => p.Name).SingleAsync();
+        }
+
         Recorded = await Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == id).OrderByDescending(c => c.RecordedAt).ToListAsync();
         Gates = BeforeStart ? await StartGatesAsync(null, Profile, Pupil.Flags) : [];
-        CanStart = PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), Profile.PartTime);
+        CanStart = IsPlacement ? CurrentUser.Can(Permission.ManageArrangements, Case.SchoolId) : PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), Profile.PartTime);
         LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
         return true;
     }

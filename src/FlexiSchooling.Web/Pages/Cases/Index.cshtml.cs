@@ -193,6 +193,7 @@ public sealed class IndexModel : AppPageModel
         (ArrangementKind.AlternativeProvision, ArrangementStage.Proposed) => "Headteacher to agree the placement",
         (_, ArrangementStage.Proposed) => "Waiting for approval",
         (ArrangementKind.AlternativeProvision, ArrangementStage.Agreed) => "Parents' agreement, risk assessment, commissioning agreement, the local authority told, then the start",
+        (ArrangementKind.AlternativeProvision, ArrangementStage.Running) => "Running: sessions at the provider coded in the register",
         (ArrangementKind.PartTimeTimetable, ArrangementStage.Agreed) => "Parent's consent, risk assessment, the local authority told, then the start",
         (_, ArrangementStage.Agreed) => "Agreement, risk assessment, signatures, then the start",
         (ArrangementKind.PartTimeTimetable, ArrangementStage.Running) when planEnd < today => $"Past its end date ({planEnd:d MMM yyyy})",

@@ -148,6 +148,64 @@ public sealed class PlacementTests : AppTest
     }
 
     [Fact]
+    public async Task Placement_starts_once_every_gate_is_met_with_its_sessions_b_in_the_register_naming_the_provider()
+    {
+        // Millbrook's demo placement at Bedford Engineering College: agreed, its commissioning agreement recorded.
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), """
+            SELECT a.id FROM arrangements a JOIN placements p ON p.arrangement_id = a.id JOIN alternative_providers v ON v.id = p.provider_id
+             WHERE v.name = 'Bedford Engineering College' AND a.stage = 'Agreed'
+            """);
+        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "millbrook"));
+        var consents = $"/Cases/{id}/Consents";
+        var before = await (await ap.GetAsync(consents)).HtmlAsync();
+        Assert.Contains("The placement starts only when every one of these is done", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("Start the", before, StringComparison.Ordinal);
+
+        // The gates: the risk assessment (002 appendix 2) approved, the parents' agreement and the local authority told.
+        await CaseSteps.ApproveRiskAssessmentAsync(await Factory.SignInAsync(FlexiFactory.Email("dsl", "millbrook")), await Factory.SignInAsync(FlexiFactory.Email("head", "millbrook")), Db, id);
+        foreach (var (party, answer, by) in new[] { ("Parent", "Given", "Both parents, signed form"), ("LocalAuthority", (string?)null, "access.inclusion@centralbedfordshire.council.example") })
+        {
+            var page = await (await ap.GetAsync(consents)).Content.ReadAsStringAsync();
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" },
+                { new StringContent(party), "Party" }, { new StringContent(by), "By" }, { new StringContent(Day(0)), "On" },
+            };
+            if (answer is not null)
+            {
+                form.Add(new StringContent(answer), "Answer");
+                form.Add(new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes("%PDF-1.4 signed agreement")), "Evidence", "signed.pdf"); // consent is given in writing
+            }
+
+            var recorded = await ap.PostAsync(consents + "?handler=Record", form);
+            Assert.True(recorded.StatusCode == HttpStatusCode.Redirect,
+                System.Text.RegularExpressions.Regex.Match(await recorded.HtmlAsync(), "govuk-error-summary__list.*?</ul>", System.Text.RegularExpressions.RegexOptions.Singleline).Value);
+        }
+
+        var ready = await (await ap.GetAsync(consents)).HtmlAsync();
+        Assert.Contains("coded B and naming the provider", ready, StringComparison.Ordinal);
+        // Begun on Monday 23 November 2026, after the demo's marks end (20 November), so the register of that week shows what the start placed.
+        var start = new DateOnly(2026, 11, 23);
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE placements SET start_date = '{start:yyyy-MM-dd}' WHERE arrangement_id = '{id}'");
+        Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync(consents, consents + "?handler=Start", ("StartedOn", start.ToString("yyyy-MM-dd")))).StatusCode);
+        Assert.Equal("Running", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM expected_marks WHERE code = 'B' AND source = 'Alternative provision: Bedford Engineering College' AND note = 'At Bedford Engineering College' AND \"from\" = '{start:yyyy-MM-dd}'"));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_reviews WHERE arrangement_id = '{id}'"));
+
+        // In the register, the pupil's Thursday is pre-filled B (Monday to Wednesday they are in school).
+        var (pupil, group) = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT pupil_id FROM arrangements WHERE id = '{id}'") is var p
+            ? (p, await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT registration_group_id FROM pupils WHERE id = '{p}'")) : default;
+        var thursday = new DateOnly(2026, 11, 26);
+
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "millbrook"));
+        var register = await RegisterForm.OpenAsync(officer, group, thursday);
+        Assert.Equal("B", register.Get(pupil, "Code"));
+        Assert.Contains("Expected: B (Alternative provision: Bedford Engineering College)", register.Html, StringComparison.Ordinal);
+        var monday = thursday.AddDays(4);
+        Assert.Equal("/", (await RegisterForm.OpenAsync(officer, group, monday)).Get(pupil, "Code"));
+    }
+
+    [Fact]
     public async Task Registration_rule_breach_shows_on_the_provider_and_closes_it_for_every_school()
     {
         var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
