@@ -59,7 +59,7 @@ public sealed class DemoRunningCaseTests(DemoRunFixture browser) : IClassFixture
         await BrowserFixture.SignInSettingUpTwoFactorAsync(head, $"head@castlehill.{DemoSeeder.EmailDomain}");
         await BrowserFixture.Menu(head, "Cases").ClickAsync();
         await Assertions.Expect(head.Locator("#actions")).ToContainTextAsync("Hold the review");
-        await head.GetByRole(AriaRole.Link, new() { Name = "Part-time timetables" }).ClickAsync();
+        await head.GetByRole(AriaRole.Link, new() { Name = "Part-time timetables", Exact = true }).ClickAsync();
         await browser.AssertAccessibleAsync(head, "84-demo-part-time-actions");
         await head.Locator("#cases").GetByRole(AriaRole.Link).First.ClickAsync();
         await Assertions.Expect(head.Locator("h1")).ToContainTextAsync("Part-time timetable:");

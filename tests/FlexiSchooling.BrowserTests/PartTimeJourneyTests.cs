@@ -32,7 +32,7 @@ public sealed class PartTimeJourneyTests(BrowserFixture browser) : IClassFixture
         var dsl = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(dsl, $"dsl@castlehill.{DemoSeeder.EmailDomain}");
         await BrowserFixture.Menu(dsl, "Cases").ClickAsync();
-        await dsl.GetByRole(AriaRole.Link, new() { Name = "Part-time timetables" }).ClickAsync();
+        await dsl.GetByRole(AriaRole.Link, new() { Name = "Part-time timetables", Exact = true }).ClickAsync();
         await Assertions.Expect(dsl.Locator("#cases")).ToContainTextAsync("Part-time timetable");
         await AccessibleAsync(dsl, "90-part-time-cases");
 
