@@ -185,6 +185,28 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void Placement_ending_needs_its_outcomes_qualifications_destination_and_the_pupils_view_and_stops_its_sessions()
+    {
+        var now = new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero);
+        var (arrangement, _) = Arrangement.Propose(ArrangementKind.AlternativeProvision, Guid.NewGuid(), Guid.NewGuid(), Start.AddDays(-14), "A. Leader", "AP leader", null, null, now);
+        arrangement.StampTrust(Guid.NewGuid());
+        var placement = Placement.Refer(arrangement, Referral());
+        arrangement.Decide(DecisionOutcome.Agreed, [], null, Start.AddDays(-7), Guid.NewGuid(), null, now);
+        arrangement.Start([new Gate("All", "Everyone", true)], Start, Start, Start, null, now);
+        var sessions = placement.InSchool.CoveredSessionsAsExpectedMarks(arrangement.SchoolId, arrangement.PupilId, Start, Start.AddDays(90), "B", PlacementRules.SessionsSource("Riverside"), "At Riverside");
+        var lastDay = Start.AddDays(30);
+
+        Assert.Equal("PupilView", Assert.Throws<DomainRuleException>(() => placement.End(arrangement, new PlacementEnding(lastDay, PlacementDestination.BackToSchoolFullTime, null, "Attendance 95%", "None", " "), sessions, "Riverside", null, now)).Field);
+        Assert.Equal("DestinationDetail", Assert.Throws<DomainRuleException>(() => placement.End(arrangement, new PlacementEnding(lastDay, PlacementDestination.Other, null, "Attendance 95%", "None", "Good"), sessions, "Riverside", null, now)).Field);
+        Assert.Equal(ArrangementStage.Running, arrangement.Stage);
+
+        placement.End(arrangement, new PlacementEnding(lastDay, PlacementDestination.BackToSchoolFullTime, null, "Attendance 95%", "None", "\"Ready to go back\""), sessions, "Riverside", null, now);
+        Assert.Equal(ArrangementStage.Ended, arrangement.Stage);
+        Assert.Equal(PlacementDestination.BackToSchoolFullTime, placement.Destination);
+        Assert.All(sessions, m => Assert.Equal(lastDay, m.To));
+    }
+
+    [Fact]
     public void Placement_tells_the_local_authority_and_asks_the_parents_and_more_where_the_pupils_plans_need_it()
     {
         var none = new Domain.Pupils.PupilFlags(false, false, false, false, false, false, false, false);

@@ -58,6 +58,11 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
         b.Property(x => x.Funding).HasMaxLength(Placement.MaxTextLength);
         b.Property(x => x.ParentMeeting).HasMaxLength(Placement.MaxTextLength);
         b.Property(x => x.PupilVoice).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.Destination).HasConversion<string>().HasMaxLength(40);
+        b.Property(x => x.DestinationDetail).HasMaxLength(1000);
+        b.Property(x => x.Outcomes).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.Qualifications).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.PupilViewAtEnd).HasMaxLength(Placement.MaxTextLength);
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Arrangement>().WithOne().HasForeignKey<Placement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<AlternativeProvider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);

@@ -5,6 +5,33 @@ using FlexiSchooling.Domain.Tenancy;
 
 namespace FlexiSchooling.Domain.AlternativeProvision;
 
+/// <summary>Where a pupil goes when a placement ends.</summary>
+public enum PlacementDestination
+{
+    BackToSchoolFullTime,
+    AnotherPlacement,
+    FurtherEducationOrTraining,
+    EmploymentWithTraining,
+    AnotherSchool,
+    Other,
+}
+
+public static class PlacementDestinations
+{
+    public static string Label(PlacementDestination destination) => destination switch
+    {
+        PlacementDestination.BackToSchoolFullTime => "Back to school full time",
+        PlacementDestination.AnotherPlacement => "Another alternative provision placement",
+        PlacementDestination.FurtherEducationOrTraining => "Further education or training",
+        PlacementDestination.EmploymentWithTraining => "Employment with training (an apprenticeship)",
+        PlacementDestination.AnotherSchool => "Another school",
+        PlacementDestination.Other => "Somewhere else",
+    };
+}
+
+/// <summary>What is recorded when a placement ends.</summary>
+public sealed record PlacementEnding(DateOnly LastDay, PlacementDestination Destination, string? DestinationDetail, string Outcomes, string Qualifications, string PupilView);
+
 /// <summary>What the school records when it considers and refers a pupil for a placement (002 appendix 1a).</summary>
 public sealed record PlacementReferral(
     Guid ProviderId,
@@ -64,9 +91,55 @@ public sealed class Placement : ISchoolOwned, ITrustStampable
 
     public DateOnly? ParentAgreedOn { get; private set; }
 
+    /// <summary>Where the pupil went next, recorded when the placement ends (issue 12, "Ending").</summary>
+    public PlacementDestination? Destination { get; private set; }
+
+    public string? DestinationDetail { get; private set; }
+
+    /// <summary>What was achieved against the aims.</summary>
+    public string? Outcomes { get; private set; }
+
+    /// <summary>Qualifications gained, or none.</summary>
+    public string? Qualifications { get; private set; }
+
+    /// <summary>The pupil's own view of the placement, at its end.</summary>
+    public string? PupilViewAtEnd { get; private set; }
+
     public uint Version { get; private set; }
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    /// <summary>
+    /// Ends the running placement on its last day with what the school must know of it afterwards: the outcomes against
+    /// its aims, the qualifications gained, the destination and the pupil's own view (issue 12, "Ending"); the sessions
+    /// it placed in the register stop after the last day.
+    /// </summary>
+    public ArrangementEvent End(Arrangement arrangement, PlacementEnding ending, IEnumerable<Attendance.ExpectedMark> sessions, string providerName, Guid? userId, DateTimeOffset now)
+    {
+        foreach (var (value, field, what) in new[] { (ending.Outcomes, "Outcomes", "what the placement achieved against its aims"), (ending.Qualifications, "Qualifications", "the qualifications gained, or none"), (ending.PupilView, "PupilView", "the pupil's own view of the placement") })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new DomainRuleException("placement-end-recorded", $"Enter {what}.", field);
+            }
+        }
+
+        if (ending.Destination == PlacementDestination.Other && string.IsNullOrWhiteSpace(ending.DestinationDetail))
+        {
+            throw new DomainRuleException("placement-end-destination", "Say where the pupil goes next.", "DestinationDetail");
+        }
+
+        var ended = arrangement.End(ending.LastDay, $"{PlacementDestinations.Label(ending.Destination)}{(string.IsNullOrWhiteSpace(ending.DestinationDetail) ? "" : $": {ending.DestinationDetail.Trim()}")}. {ending.Outcomes.Trim()}",
+            "Placement ended", userId, now);
+        (Destination, DestinationDetail, Outcomes, Qualifications, PupilViewAtEnd) =
+            (ending.Destination, string.IsNullOrWhiteSpace(ending.DestinationDetail) ? null : ending.DestinationDetail.Trim(), ending.Outcomes.Trim(), ending.Qualifications.Trim(), ending.PupilView.Trim());
+        foreach (var mark in sessions.Where(m => m.Source == PlacementRules.SessionsSource(providerName)))
+        {
+            mark.EndAfter(ending.LastDay, now);
+        }
+
+        return ended;
+    }
 
     public static Placement Refer(Arrangement arrangement, PlacementReferral referral)
     {

@@ -203,6 +203,29 @@ public sealed class PlacementTests : AppTest
         Assert.Contains("Expected: B (Alternative provision: Bedford Engineering College)", register.Html, StringComparison.Ordinal);
         var monday = thursday.AddDays(4);
         Assert.Equal("/", (await RegisterForm.OpenAsync(officer, group, monday)).Get(pupil, "Code"));
+
+        // The provider reports an absence: the attendance officer replaces B with the absence code, saying who reported it.
+        var friday = thursday.AddDays(1);
+        var fridayRegister = await RegisterForm.OpenAsync(officer, group, friday);
+        fridayRegister.Set(pupil, "Code", "I").Set(pupil, "Comment", "Reported ill by Bedford Engineering College at 09:40").Set(pupil, "Reason", "Provider's report");
+        Assert.Equal(HttpStatusCode.Redirect, (await fridayRegister.PostAsync(officer)).StatusCode);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '{friday:yyyy-MM-dd}' AND code = 'I' AND comment LIKE 'Reported ill by Bedford%'"));
+
+        // The ending: outcomes, qualifications, destination and the pupil's view all needed; the sessions stop after the last day.
+        var end = $"/Cases/{id}/PlacementEnd";
+        var lastDay = new DateOnly(2026, 11, 27);
+        var missing = await (await ap.PostFormAsync(end, ("Input.LastDay", lastDay.ToString("yyyy-MM-dd")), ("Input.Destination", "FurtherEducationOrTraining"), ("Input.Outcomes", "Attendance 96%"))).HtmlAsync();
+        Assert.Contains("id=\"Input_Qualifications-error\"", missing, StringComparison.Ordinal);
+        Assert.Contains("Attendance 96%", missing, StringComparison.Ordinal);
+        var endForm = await (await ap.GetAsync(end)).HtmlAsync();
+        var version = System.Text.RegularExpressions.Regex.Match(endForm, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+        Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync(end, ("Input.Version", version), ("Input.LastDay", lastDay.ToString("yyyy-MM-dd")), ("Input.Destination", "FurtherEducationOrTraining"),
+            ("Input.DestinationDetail", "Bedford College, level 2 engineering"), ("Input.Outcomes", "Attendance 96%; re-engaged"), ("Input.Qualifications", "Level 1 certificate in engineering (pass)"),
+            ("Input.PupilView", "It showed me what I want to do."))).StatusCode);
+        var ended = await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync();
+        Assert.Contains("Further education or training: Bedford College, level 2 engineering", ended, StringComparison.Ordinal);
+        Assert.Contains("Level 1 certificate in engineering (pass)", ended, StringComparison.Ordinal);
+        Assert.Equal(lastDay, await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT \"to\" FROM expected_marks WHERE pupil_id = '{pupil}' AND source LIKE 'Alternative provision:%'"));
     }
 
     [Fact]
