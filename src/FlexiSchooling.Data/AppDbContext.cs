@@ -57,6 +57,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<CommissioningAgreement> CommissioningAgreements => Set<CommissioningAgreement>();
 
+    public DbSet<PlacementVisit> PlacementVisits => Set<PlacementVisit>();
+
     public DbSet<RegistrationGroup> RegistrationGroups => Set<RegistrationGroup>();
 
     public DbSet<Pupil> Pupils => Set<Pupil>();

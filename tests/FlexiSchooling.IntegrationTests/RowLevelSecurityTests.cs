@@ -28,6 +28,8 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
             SELECT gen_random_uuid(), id, current_date, 'default', 'nothing', now(), 'Reported' FROM trusts;
             INSERT INTO retention_settings (trust_id, attendance_years, case_file_years, send_case_file_years, audit_years, email_months, updated_by, updated_at)
             SELECT id, 6, 25, 31, 6, 12, gen_random_uuid(), now() FROM trusts;
+            INSERT INTO placement_visits (id, trust_id, school_id, arrangement_id, visited_on, visited_by, external_agencies, safeguarding, attendance, behaviour_and_pastoral, curriculum_and_progress, qualifications_and_next_steps, additional_comments, satisfactory, recorded_by, recorded_at)
+            SELECT DISTINCT ON (p.trust_id) gen_random_uuid(), p.trust_id, p.school_id, p.arrangement_id, current_date, 'A. Leader', '', 'None', 'Full', 'Settled', 'Good', 'On track', '', true, gen_random_uuid(), now() FROM placements p;
             """);
     }
 

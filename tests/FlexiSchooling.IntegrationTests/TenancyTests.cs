@@ -28,7 +28,11 @@ public sealed class TenancyTests : IAsyncLifetime
         var trusts = await TestDatabase.ScalarAsync<Guid[]>(TestDatabase.Super(_db), "SELECT array_agg(id ORDER BY name) FROM trusts");
         (_trustA, _trustB) = (trusts[0], trusts[1]);
 
-        // Types the demo seed does not fill get a row in each trust here.
+        // Types the demo seed does not fill get a row in each trust here (a QA visit needs a running placement, which the demo has not: written directly).
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(_db), """
+            INSERT INTO placement_visits (id, trust_id, school_id, arrangement_id, visited_on, visited_by, external_agencies, safeguarding, attendance, behaviour_and_pastoral, curriculum_and_progress, qualifications_and_next_steps, additional_comments, satisfactory, recorded_by, recorded_at)
+            SELECT DISTINCT ON (p.trust_id) gen_random_uuid(), p.trust_id, p.school_id, p.arrangement_id, current_date, 'A. Leader', '', 'None', 'Full', 'Settled', 'Good', 'On track', '', true, gen_random_uuid(), now() FROM placements p;
+            """);
         await using var services = TestDatabase.Services(_db);
         await using var system = services.GetRequiredService<SystemDb>().Create();
         foreach (var trust in trusts)

@@ -89,3 +89,20 @@ internal sealed class CommissioningAgreementConfiguration : IEntityTypeConfigura
         b.HasOne<Placement>().WithOne().HasForeignKey<CommissioningAgreement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class PlacementVisitConfiguration : IEntityTypeConfiguration<PlacementVisit>
+{
+    public void Configure(EntityTypeBuilder<PlacementVisit> b)
+    {
+        b.ToTable("placement_visits");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        foreach (var text in new[] { nameof(PlacementVisit.VisitedBy), nameof(PlacementVisit.ExternalAgencies), nameof(PlacementVisit.Safeguarding), nameof(PlacementVisit.Attendance),
+                     nameof(PlacementVisit.BehaviourAndPastoral), nameof(PlacementVisit.CurriculumAndProgress), nameof(PlacementVisit.QualificationsAndNextSteps), nameof(PlacementVisit.AdditionalComments) })
+        {
+            b.Property(text).HasMaxLength(PlacementVisit.MaxTextLength);
+        }
+
+        b.HasOne<Placement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.ArrangementId, x.VisitedOn });
+    }
+}

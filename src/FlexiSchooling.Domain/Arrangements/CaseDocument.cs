@@ -47,6 +47,9 @@ public enum CaseDocumentKind
 
     /// <summary>An AP placement's commissioning agreement with the provider (004 §7.11), as recorded.</summary>
     CommissioningAgreement,
+
+    /// <summary>The record of a QA visit to the provider (002 appendix 5).</summary>
+    VisitRecord,
 }
 
 /// <summary>What each kind of case document is called on pages, and which hold safeguarding narratives.</summary>
@@ -70,6 +73,7 @@ public static class CaseDocumentKinds
         CaseDocumentKind.ScannedRecord => "Paper record (scanned)",
         CaseDocumentKind.ScannedRiskAssessment => "Risk assessment on paper (scanned)",
         CaseDocumentKind.CommissioningAgreement => "Commissioning agreement",
+        CaseDocumentKind.VisitRecord => "QA visit record",
         CaseDocumentKind.ReviewRecord => "Review record",
     };
 }

@@ -54,6 +54,11 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public Domain.AlternativeProvision.CommissioningAgreement? Commissioning { get; private set; }
 
+    /// <summary>A running placement's QA visits so far and when the next is due (002 appendix 5; 004 §8).</summary>
+    public int VisitCount { get; private set; }
+
+    public DateOnly? VisitDue { get; private set; }
+
     /// <summary>The consents, agreements and notifications recorded for the case, latest first.</summary>
     public IReadOnlyList<ArrangementConsent> Consents { get; private set; } = [];
 
@@ -155,6 +160,12 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
         {
             Provider = await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId);
             Commissioning = await Db.CommissioningAgreements.AsNoTracking().SingleOrDefaultAsync(c => c.ArrangementId == id);
+            var visits = await Db.PlacementVisits.AsNoTracking().Where(v => v.ArrangementId == id).ToListAsync();
+            VisitCount = visits.Count;
+            if (Case.ProfileVersionId is not null)
+            {
+                VisitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(Case, visits, await SchoolRules.CalendarAsync(Db, Case.SchoolId), (await DecidedUnderAsync()).Settings.AlternativeProvision);
+            }
         }
         Consents = await Db.ArrangementConsents.AsNoTracking().Where(x => x.ArrangementId == id).OrderByDescending(x => x.RecordedAt).ToListAsync();
         CurrentProfile = (await SchoolRules.ProfileAsync(Db, Case.SchoolId, Today)).Settings;

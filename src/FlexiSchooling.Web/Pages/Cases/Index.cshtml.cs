@@ -66,6 +66,11 @@ public sealed class IndexModel : AppPageModel
         var telling = rows.Where(r => r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId)).Select(r => r.Id).ToList();
         var recorded = (await Db.ArrangementConsents.AsNoTracking().Where(c => telling.Contains(c.ArrangementId)).ToListAsync()).ToLookup(c => c.ArrangementId);
         var authorities = new Dictionary<Guid, Domain.Trusts.LocalAuthority>();
+        // Running placements with their QA visits, for the visit due (002 appendix 5).
+        var runningPlacements = rows.Where(r => r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
+        var placementVisits = (await Db.PlacementVisits.AsNoTracking().Where(v => runningPlacements.Contains(v.ArrangementId)).ToListAsync()).ToLookup(v => v.ArrangementId);
+        var visits = (await Db.Arrangements.AsNoTracking().Where(a => runningPlacements.Contains(a.Id)).ToListAsync())
+            .ToDictionary(a => a.Id, a => (Case: a, Visits: placementVisits[a.Id].ToList()));
         var actions = new List<ActionRow>();
         foreach (var r in rows.Where(r => open.Contains(r.Id)))
         {
@@ -90,6 +95,16 @@ public sealed class IndexModel : AppPageModel
                 && Domain.PartTime.PartTimeRules.MayApprove(CurrentUser.RolesAt(r.SchoolId), (await SchoolRules.ProfileAsync(Db, r.SchoolId, today)).Settings.PartTime))
             {
                 actions.Add(new ActionRow(r.Id, r.Pupil, "Approve or decline the part-time timetable", $"/Cases/{r.Id}/Approval", null, false));
+            }
+
+            if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId)
+                && r.ProfileVersionId is { } placementVersion && visits.TryGetValue(r.Id, out var placement))
+            {
+                var settings = (await SchoolRules.ProfileVersionAsync(Db, r.SchoolId, placementVersion)).Settings.AlternativeProvision;
+                if (Domain.AlternativeProvision.PlacementVisit.NextDue(placement.Case, placement.Visits, await SchoolRules.CalendarAsync(Db, r.SchoolId), settings) is { } visitDue && visitDue <= today.AddDays(14))
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, "Visit the provider and record the QA visit (appendix 5)", $"/Cases/{r.Id}/Visits", visitDue, visitDue < today));
+                }
             }
 
             if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Proposed && CurrentUser.Can(Permission.DecideArrangements, r.SchoolId))

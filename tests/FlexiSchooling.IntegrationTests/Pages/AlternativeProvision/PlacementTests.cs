@@ -211,6 +211,21 @@ public sealed class PlacementTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, (await fridayRegister.PostAsync(officer)).StatusCode);
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '{friday:yyyy-MM-dd}' AND code = 'I' AND comment LIKE 'Reported ill by Bedford%'"));
 
+        // A QA visit (appendix 5): every heading needed; found not satisfactory, it raises a formal review; kept as a PDF.
+        var visits = $"/Cases/{id}/Visits";
+        Assert.Contains("The next visit is due by", await (await ap.GetAsync(visits)).HtmlAsync(), StringComparison.Ordinal);
+        (string, string)[] visit = [("Input.VisitedOn", "2026-11-27"), ("Input.VisitedBy", "A. Leader, AP leader"), ("Input.Safeguarding", "None"), ("Input.Attendance", "One day missed, reported by 09:40"),
+            ("Input.BehaviourAndPastoral", "Settled"), ("Input.CurriculumAndProgress", "Behind on the workshop units"), ("Input.Satisfactory", "false")];
+        var incomplete = await (await ap.PostFormAsync(visits, [.. visit])).HtmlAsync();
+        Assert.Contains("Enter qualifications and preparation for the next stage (002 appendix 5)", incomplete, StringComparison.Ordinal);
+        Assert.Contains("Behind on the workshop units", incomplete, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync(visits, [.. visit, ("Input.QualificationsAndNextSteps", "Level 1 on track if attendance holds")])).StatusCode);
+        var recordedVisits = await (await ap.GetAsync(visits)).HtmlAsync();
+        Assert.Contains("a formal review is raised", recordedVisits, StringComparison.Ordinal);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Formal' AND held_on IS NULL"));
+        var visitPdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'VisitRecord'");
+        Assert.Contains("Behind on the workshop units", await PdfText.OfAsync(await (await ap.GetAsync($"/Cases/Document/{visitPdf}")).Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
+
         // The ending: outcomes, qualifications, destination and the pupil's view all needed; the sessions stop after the last day.
         var end = $"/Cases/{id}/PlacementEnd";
         var lastDay = new DateOnly(2026, 11, 27);
