@@ -6,9 +6,10 @@ using Microsoft.Playwright;
 namespace FlexiSchooling.BrowserTests;
 
 /// <summary>
-/// Issue 12, "Placements", in the browser: the AP leader refers a pupil (the registration rule refusing the farm first),
-/// the head agrees the placement, the AP leader records the commissioning agreement and it is kept as a PDF, the gates
-/// before the start named on the case. Axe clean; screenshots and the PDF rendered to look at.
+/// Issue 12's journey in the browser: the AP leader refers a pupil (the registration rule refusing the farm first), the
+/// head agrees, the commissioning agreement is recorded and kept as a PDF, the DSL's risk assessment approved, the parents
+/// and the local authority recorded, the start — B in the register naming the provider — a QA visit, and the end with its
+/// destination. Axe clean; screenshots and the PDFs rendered to look at.
 /// </summary>
 public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -29,7 +30,8 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await ap.Locator("#Input_PupilId").SelectOptionAsync(pupil.ToString());
         await ap.Locator("#Input_ProviderId").SelectOptionAsync(new SelectOptionValue { Label = "Moorland Farm Project — Unregistered (closed)" });
         await ap.GetByLabel("Full time: every session at the provider").CheckAsync();
-        await ap.GetByLabel("Proposed start").FillAsync(today.AddDays(21).ToString("yyyy-MM-dd"));
+        // Begun on Monday 23 November 2026 (recorded afterwards), so its sessions show in that week's registers.
+        await ap.GetByLabel("Proposed start").FillAsync("2026-11-23");
         await ap.GetByLabel("Planned end").FillAsync(today.AddDays(120).ToString("yyyy-MM-dd"));
         await ap.GetByLabel("Reasons for the placement").FillAsync("Practical learning to re-engage; attendance 71% this term.");
         await ap.GetByLabel("Full cost (£)").FillAsync("4800");
@@ -39,7 +41,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         // The farm is in breach of the registration rule: refused at the field, nothing typed lost.
         await Assertions.Expect(ap.Locator("#Input_ProviderId-error")).ToContainTextAsync("but is not registered as an independent school (004 §7.2)");
         await Assertions.Expect(ap.GetByLabel("Reasons for the placement")).ToHaveValueAsync("Practical learning to re-engage; attendance 71% this term.");
-        await browser.AssertAccessibleAsync(ap, "80-placement-refer-refused");
+        await browser.AssertAccessibleAsync(ap, "a0-placement-refer-refused");
 
         await ap.Locator("#Input_ProviderId").SelectOptionAsync(new SelectOptionValue { Label = "Riverside Skills Centre — Registered independent school" });
         await ap.GetByLabel("Part time: some sessions in school").CheckAsync();
@@ -52,7 +54,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await ap.GetByRole(AriaRole.Button, new() { Name = "Record the referral" }).ClickAsync();
         await Assertions.Expect(ap.Locator("#saved")).ToContainTextAsync("Referral recorded");
         await Assertions.Expect(ap.Locator("#agreement-status")).ToContainTextAsync("Waiting for the headteacher");
-        await browser.AssertAccessibleAsync(ap, "81-placement-referred");
+        await browser.AssertAccessibleAsync(ap, "a1-placement-referred");
         var caseUrl = new Uri(ap.Url).AbsolutePath;
 
         var head = await browser.NewPageAsync();
@@ -60,7 +62,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await head.GotoAsync(caseUrl);
         await head.GetByRole(AriaRole.Link, new() { Name = "The headteacher's agreement" }).ClickAsync();
         await head.GetByLabel("Yes, agree it").CheckAsync();
-        await browser.AssertAccessibleAsync(head, "82-placement-agree");
+        await browser.AssertAccessibleAsync(head, "a2-placement-agree");
         await head.GetByRole(AriaRole.Button, new() { Name = "Save the decision" }).ClickAsync();
         await Assertions.Expect(head.Locator("#agreement-status")).ToContainTextAsync("Agreed");
 
@@ -79,15 +81,79 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
             await ap.GetByLabel(label, new() { Exact = true }).FillAsync(text);
         }
 
-        await browser.AssertAccessibleAsync(ap, "83-placement-commissioning");
+        await browser.AssertAccessibleAsync(ap, "a3-placement-commissioning");
         await ap.GetByRole(AriaRole.Button, new() { Name = "Record the agreement" }).ClickAsync();
         await Assertions.Expect(ap.Locator("#commissioning-status")).ToContainTextAsync("Agreed");
         await Assertions.Expect(ap.Locator("#gates")).ToContainTextAsync("Done: The commissioning agreement recorded (004 §7.11)");
         await Assertions.Expect(ap.Locator("#gates")).ToContainTextAsync("Missing: The risk assessment approved");
-        await browser.AssertAccessibleAsync(ap, "84-placement-agreed");
-        await browser.SavePdfAsync(ap, "Commissioning agreement (Commissioning agreement", "85-commissioning-agreement");
+        await browser.AssertAccessibleAsync(ap, "a4-placement-agreed");
+        await browser.SavePdfAsync(ap, "Commissioning agreement (Commissioning agreement", "a5-commissioning-agreement");
+
+        // The DSL's risk assessment (002 appendix 2), approved by the head.
+        var dsl = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(dsl, $"dsl@castlehill.{DemoSeeder.EmailDomain}");
+        await dsl.GotoAsync(caseUrl + "/RiskAssessment");
+        await dsl.GetByRole(AriaRole.Button, new() { Name = "Start the risk assessment" }).ClickAsync();
+        foreach (var field in await dsl.Locator("textarea[name$='.Controls'], input[name$='.Responsibility']").AllAsync())
+        {
+            if (string.IsNullOrWhiteSpace(await field.InputValueAsync()))
+            {
+                await field.FillAsync("Checked with the provider on the initial visit; daily attendance call.");
+            }
+        }
+
+        await dsl.GetByRole(AriaRole.Button, new() { Name = "Submit for approval" }).ClickAsync();
+        await head.GotoAsync(caseUrl + "/RiskAssessment");
+        await head.GetByRole(AriaRole.Button, new() { Name = "Approve the risk assessment" }).ClickAsync();
+
+        // The parents' signed agreement and the local authority told, then the start.
+        await ap.GotoAsync(caseUrl + "/Consents");
+        await ap.Locator("#Answer-Parent-given").CheckAsync();
+        await ap.Locator("#By-Parent").FillAsync("Amira Cooper (mother)");
+        await ap.Locator("#Evidence-Parent").SetInputFilesAsync(new FilePayload { Name = "signed.pdf", MimeType = "application/pdf", Buffer = System.Text.Encoding.ASCII.GetBytes("%PDF-1.4 signed") });
+        await ap.Locator("#party-Parent").GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+        await Assertions.Expect(ap.Locator("#recorded-Parent")).ToContainTextAsync("Consent given");
+        await ap.Locator("#party-LocalAuthority").GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+        await Assertions.Expect(ap.Locator("#recorded-LocalAuthority")).ToContainTextAsync("Told");
+        await Assertions.Expect(ap.Locator("#start")).ToContainTextAsync("coded B and naming the provider");
+        await browser.AssertAccessibleAsync(ap, "a6-placement-ready-to-start");
+        await ap.GetByRole(AriaRole.Button, new() { Name = "Start the arrangement" }).ClickAsync();
+        await Assertions.Expect(ap.Locator("#consents-status")).ToContainTextAsync("Started 23 Nov 2026");
+
+        // B in the register on the pupil's Thursday at the provider.
+        var (name, group) = (await TestDatabase.ScalarAsync<string>(TestDatabase.Super(browser.Database), $"SELECT legal_surname || ', ' || coalesce(preferred_forename, legal_forename) FROM pupils WHERE id = '{pupil}'"),
+            await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), $"SELECT registration_group_id FROM pupils WHERE id = '{pupil}'"));
+        await head.GotoAsync($"/Attendance/Register/{group}?date=2026-11-26&session=AM");
+        await Assertions.Expect(head.GetByLabel(name, new() { Exact = true })).ToHaveValueAsync("B");
+        await Assertions.Expect(head.Locator("main")).ToContainTextAsync("Expected: B (Alternative provision: Riverside Skills Centre)");
+        await browser.AssertAccessibleAsync(head, "a7-placement-register-b");
+
+        // A QA visit (appendix 5), then the ending with the destination.
+        await ap.GotoAsync(caseUrl);
+        await ap.GetByRole(AriaRole.Link, new() { Name = "QA visits" }).ClickAsync();
+        await ap.GetByLabel("Safeguarding concerns").FillAsync("None");
+        await ap.GetByLabel("Attendance", new() { Exact = true }).FillAsync("Every session attended");
+        await ap.GetByLabel("Behaviour and pastoral update").FillAsync("Settled quickly; gets on with the team");
+        await ap.GetByLabel("Curriculum and academic progress").FillAsync("Two units signed off");
+        await ap.GetByLabel("Qualifications and preparation for the next stages of education").FillAsync("Level 1 on track; college taster booked");
+        await ap.GetByLabel("Satisfactory", new() { Exact = true }).CheckAsync();
+        await browser.AssertAccessibleAsync(ap, "a8-placement-visit");
+        await ap.GetByRole(AriaRole.Button, new() { Name = "Record the visit" }).ClickAsync();
+        await Assertions.Expect(ap.Locator("#saved")).ToContainTextAsync("Visit recorded");
+        await browser.SavePdfAsync(ap, "QA visit record", "a9-visit-record");
+
+        await ap.GotoAsync(caseUrl);
+        await ap.GetByRole(AriaRole.Button, new() { Name = "End the placement" }).ClickAsync();
+        await ap.GetByLabel("Further education or training").CheckAsync();
+        await ap.GetByLabel("Details of the destination").FillAsync("North Leicestershire College, motor vehicle level 2");
+        await ap.GetByLabel("Outcomes").FillAsync("Attendance 98%; re-engaged with learning");
+        await ap.GetByLabel("Qualifications gained").FillAsync("IMI level 1 award (pass)");
+        await ap.GetByLabel("The pupil's view").FillAsync("\"Best thing I've done.\"");
+        await ap.GetByRole(AriaRole.Button, new() { Name = "End the placement" }).ClickAsync();
+        await Assertions.Expect(ap.Locator("#destination")).ToContainTextAsync("Further education or training: North Leicestershire College");
+        await browser.AssertAccessibleAsync(ap, "b0-placement-ended");
 
         await ap.SetViewportSizeAsync(390, 844);
-        await browser.AssertAccessibleAsync(ap, "86-placement-case-phone");
+        await browser.AssertAccessibleAsync(ap, "b1-placement-ended-phone");
     }
 }

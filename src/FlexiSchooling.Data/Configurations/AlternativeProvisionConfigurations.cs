@@ -103,6 +103,7 @@ internal sealed class PlacementVisitConfiguration : IEntityTypeConfiguration<Pla
         }
 
         b.HasOne<Placement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<CaseDocument>().WithMany().HasForeignKey(x => x.DocumentId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.ArrangementId, x.VisitedOn });
     }
 }

@@ -16,11 +16,15 @@ CREATE TABLE placement_visits (
     qualifications_and_next_steps character varying(4000) NOT NULL,
     additional_comments character varying(4000) NOT NULL,
     satisfactory boolean NOT NULL,
+    document_id uuid,
     recorded_by uuid NOT NULL,
     recorded_at timestamp with time zone NOT NULL,
     CONSTRAINT "PK_placement_visits" PRIMARY KEY (id),
-    CONSTRAINT "FK_placement_visits_placements_arrangement_id" FOREIGN KEY (arrangement_id) REFERENCES placements (arrangement_id) ON DELETE RESTRICT
+    CONSTRAINT "FK_placement_visits_placements_arrangement_id" FOREIGN KEY (arrangement_id) REFERENCES placements (arrangement_id) ON DELETE RESTRICT,
+    CONSTRAINT "FK_placement_visits_case_documents_document_id" FOREIGN KEY (document_id) REFERENCES case_documents (id) ON DELETE RESTRICT
 );
+
+CREATE INDEX "IX_placement_visits_document_id" ON placement_visits (document_id);
 
 CREATE INDEX "IX_placement_visits_arrangement_id_visited_on" ON placement_visits (arrangement_id, visited_on);
 

@@ -62,11 +62,17 @@ public sealed class PlacementVisit : ISchoolOwned, ITrustStampable
     /// <summary>Whether progress and attendance were found satisfactory; not, and a formal review is raised.</summary>
     public bool Satisfactory { get; private set; }
 
+    /// <summary>The visit's record as a PDF, kept with the case.</summary>
+    public Guid? DocumentId { get; private set; }
+
     public Guid RecordedBy { get; private set; }
 
     public DateTimeOffset RecordedAt { get; private set; }
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    /// <summary>The PDF the visit is kept as (set before it is saved: a visit is never changed afterwards).</summary>
+    public void KeptAs(Guid documentId) => DocumentId = documentId;
 
     public static PlacementVisit Record(Arrangement arrangement, VisitRecord record, DateOnly today, Guid by, DateTimeOffset now)
     {

@@ -98,11 +98,13 @@ public sealed class VisitsModel(DocumentRenderer documents) : CasePageModel
         Db.PlacementVisits.Add(visit);
         Db.ArrangementEvents.Add(Case.Event("QA visit recorded", $"Visited {Provider.Name} on {visit.VisitedOn:d MMMM yyyy}: {(visit.Satisfactory ? "satisfactory" : "progress or attendance not satisfactory")}.", CurrentUser.UserId, now));
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
-        if (!await KeepDocumentAsync(documents, PlacementDocuments.Visit(school, CurrentUser.TrustName, Pupil, Provider, visit, CurrentUser.DisplayName),
-                "The visit record could not be produced, so nothing has been saved. Try again in a moment.", now))
+        if (await ProduceDocumentAsync(documents, PlacementDocuments.Visit(school, CurrentUser.TrustName, Pupil, Provider, visit, CurrentUser.DisplayName),
+                "The visit record could not be produced, so nothing has been saved. Try again in a moment.", now) is not { } kept)
         {
             return Page();
         }
+
+        visit.KeptAs(kept.Id);
 
         var raised = false;
         if (!visit.Satisfactory && !await Db.ArrangementReviews.AnyAsync(r => r.ArrangementId == id && r.Kind == ReviewKind.Formal && r.HeldOn == null))
