@@ -30,6 +30,32 @@ public sealed record VisitRecordDocument(Letterhead Letterhead, string PupilName
 /// <summary>What each AP placement document says, built from the case as it stands.</summary>
 public static class PlacementDocuments
 {
+    /// <summary>
+    /// The letter telling the local authority of a new placement (004 §7.12: "the local authority will be informed of each
+    /// new placement"): where, full or part time, from when to when, why, how sessions are coded and how it is quality
+    /// assured; the pupil stays on the school's roll.
+    /// </summary>
+    public static CaseDocumentToKeep<NotificationLetter> Notification(School school, string trustName, DateOnly on, string recipient, Pupil pupil, Placement placement,
+        AlternativeProvider provider, Domain.Policy.PolicyProfileSettings decidedUnder, string signedBy)
+    {
+        var name = FlexiDocuments.PupilName(pupil);
+        var letter = new NotificationLetter(Letterhead.For(school, trustName), on, recipient.Trim(), $"Notification of an alternative provision placement: {name}",
+            $"I am writing to tell you that {school.Name} has agreed an alternative provision placement for the pupil below. The pupil stays on the school's roll, and the school remains responsible for their education and safeguarding.",
+            name, pupil.DateOfBirth, YearGroups.Label(pupil.YearGroup), pupil.Upn,
+            [
+                new("Provider", $"{provider.Name}, {provider.Address} ({ProviderRegistrations.Label(provider.Registration).ToLowerInvariant()}{(provider.Urn is { } urn ? $", URN {urn}" : "")}{(provider.Ukprn is { } ukprn ? $", UKPRN {ukprn}" : "")})"),
+                new("Placement", placement.FullTime ? "Full time" : $"Part time: {placement.InSchool.OtherSessions} sessions a week at the provider; in school {placement.InSchool.Describe()}"),
+                new("Dates", $"From {placement.StartDate:dddd d MMMM yyyy}, planned to end {placement.PlannedEndDate:d MMMM yyyy}"),
+                new("Why", placement.Reasons),
+                new("Sessions at the provider", $"Recorded in the register as {decidedUnder.AlternativeProvision.OffSiteCode} (approved educational activity) from the provider's daily reports; absence as reported."),
+                new("Quality assurance", $"Visits to the provider {FlexiDocuments.Cadence(decidedUnder.AlternativeProvision.VisitCadence).ToLowerInvariant()} and reviews {FlexiDocuments.Cadence(decidedUnder.AlternativeProvision.ReviewCadence).ToLowerInvariant()}, with the pupil and the parents"),
+                new("EHC plan", pupil.Flags.Ehcp ? "Yes: the local authority's SEN team is told too." : "No"),
+            ],
+            "The school will tell you when the placement ends and where the pupil goes next. If you have any information that bears on this placement, please contact me.",
+            school.HeadteacherName ?? signedBy);
+        return new("NotificationLetter", letter, CaseDocumentKind.LocalAuthorityNotification, $"Alternative provision notification {name} to the local authority {on:yyyy-MM-dd}.pdf");
+    }
+
     /// <summary>The record of a QA visit, produced when it is recorded and kept with the case (002 appendix 5).</summary>
     public static CaseDocumentToKeep<VisitRecordDocument> Visit(School school, string trustName, Pupil pupil, AlternativeProvider provider, PlacementVisit visit, string recordedBy)
     {

@@ -20,7 +20,13 @@ internal static class DemoPlacements
     public static async Task SeedAsync(AppDbContext db, Documents.DocumentRenderer? documents, TimeProvider time, CancellationToken cancellationToken = default)
     {
         var today = LondonClock.Today(time);
+        // Placements begin on a Monday, two weeks or more ahead.
         var start = today.AddDays(14);
+        while (start.DayOfWeek != DayOfWeek.Monday)
+        {
+            start = start.AddDays(1);
+        }
+
         var farm = await db.AlternativeProviders.SingleAsync(p => p.Name == "Moorland Farm Project", cancellationToken);
         var riverside = await db.AlternativeProviders.SingleAsync(p => p.Name == "Riverside Skills Centre", cancellationToken);
         var college = await db.AlternativeProviders.SingleAsync(p => p.Name == "Bedford Engineering College", cancellationToken);
@@ -28,17 +34,17 @@ internal static class DemoPlacements
         var farmPlacements = new List<(Arrangement Case, Placement Placement)>();
         foreach (var year in new[] { 10, 10, 11, 11, 11 })
         {
-            farmPlacements.Add(await PlaceAsync(db, "castlehill", farm, year, fullTime: true, start.AddDays(-60), start.AddDays(120), agreed: true,
+            farmPlacements.Add(await PlaceAsync(db, "castlehill", farm, year, fullTime: true, start.AddDays(-56), start.AddDays(116), agreed: true,
                 "Land-based learning towards a level 2 qualification; attendance at school below 60% this year.", cancellationToken));
         }
 
         await CommissionAsync(db, documents, farmPlacements[0], farm, "Monday to Friday, 9:00 to 15:00", "Gareth Lowe, farm manager", today, cancellationToken);
 
-        await PlaceAsync(db, "castlehill", riverside, 10, fullTime: false, start, start.AddDays(90), agreed: false,
+        await PlaceAsync(db, "castlehill", riverside, 10, fullTime: false, start, start.AddDays(88), agreed: false,
             "Two days a week of motor vehicle skills, to re-engage with learning; English and maths stay in school.", cancellationToken);
-        await PlaceAsync(db, "ashby", riverside, 6, fullTime: false, start, start.AddDays(60), agreed: false,
+        await PlaceAsync(db, "ashby", riverside, 6, fullTime: false, start, start.AddDays(59), agreed: false,
             "Two mornings a week of nurture-based learning before the move to secondary school.", cancellationToken);
-        var engineering = await PlaceAsync(db, "millbrook", college, 11, fullTime: false, start, start.AddDays(120), agreed: true,
+        var engineering = await PlaceAsync(db, "millbrook", college, 11, fullTime: false, start, start.AddDays(116), agreed: true,
             "Engineering taster and level 1 certificate, two days a week, towards a post-16 apprenticeship.", cancellationToken);
         await CommissionAsync(db, documents, engineering, college, "Thursday and Friday, 9:00 to 15:30", "Dr Helen Marsh, head of schools partnerships", today, cancellationToken);
     }

@@ -255,6 +255,9 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         {
             ArrangementKind.PartTimeTimetable when Plan is not null =>
                 Documents.PartTimeDocuments.Notification(school, CurrentUser.TrustName, on, recipient, Case, Pupil, Plan, Profile, CurrentUser.DisplayName),
+            ArrangementKind.AlternativeProvision when Placement is not null && party == ConsentParty.LocalAuthority =>
+                Documents.PlacementDocuments.Notification(school, CurrentUser.TrustName, on, recipient, Pupil, Placement,
+                    await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId), Profile, CurrentUser.DisplayName),
             ArrangementKind.FlexiSchooling when await Db.FlexiAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.ArrangementId == Case.Id) is { } agreement =>
                 Documents.FlexiDocuments.Notification(school, CurrentUser.TrustName, on, recipient, party == ConsentParty.Trust, Pupil, Case, agreement, Profile.Flexi, CurrentUser.DisplayName),
             _ => null,

@@ -182,6 +182,14 @@ public sealed class PlacementTests : AppTest
                 System.Text.RegularExpressions.Regex.Match(await recorded.HtmlAsync(), "govuk-error-summary__list.*?</ul>", System.Text.RegularExpressions.RegexOptions.Singleline).Value);
         }
 
+        // What the authority was told is kept as the notification letter (004 §7.12).
+        var letter = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT evidence_document_id FROM arrangement_consents WHERE arrangement_id = '{id}' AND party = 'LocalAuthority'");
+        var letterText = await PdfText.OfAsync(await (await ap.GetAsync($"/Cases/Document/{letter}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Notification of an alternative provision placement", "Bedford Engineering College", "Recorded in the register as B" })
+        {
+            Assert.Contains(expected, letterText, StringComparison.Ordinal);
+        }
+
         var ready = await (await ap.GetAsync(consents)).HtmlAsync();
         Assert.Contains("coded B and naming the provider", ready, StringComparison.Ordinal);
         // Begun on Monday 23 November 2026, after the demo's marks end (20 November), so the register of that week shows what the start placed.
