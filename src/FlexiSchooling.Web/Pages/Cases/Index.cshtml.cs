@@ -97,13 +97,18 @@ public sealed class IndexModel : AppPageModel
                 actions.Add(new ActionRow(r.Id, r.Pupil, "Approve or decline the part-time timetable", $"/Cases/{r.Id}/Approval", null, false));
             }
 
-            if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId)
-                && r.ProfileVersionId is { } placementVersion && visits.TryGetValue(r.Id, out var placement))
+            if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running && r.ProfileVersionId is { } placementVersion && visits.TryGetValue(r.Id, out var placement))
             {
                 var settings = (await SchoolRules.ProfileVersionAsync(Db, r.SchoolId, placementVersion)).Settings.AlternativeProvision;
-                if (Domain.AlternativeProvision.PlacementVisit.NextDue(placement.Case, placement.Visits, await SchoolRules.CalendarAsync(Db, r.SchoolId), settings) is { } visitDue && visitDue <= today.AddDays(14))
+                var visitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(placement.Case, placement.Visits, await SchoolRules.CalendarAsync(Db, r.SchoolId), settings);
+                if (visitDue <= today.AddDays(14) && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))
                 {
                     actions.Add(new ActionRow(r.Id, r.Pupil, "Visit the provider and record the QA visit (appendix 5)", $"/Cases/{r.Id}/Visits", visitDue, visitDue < today));
+                }
+                else if (visitDue < today && CurrentUser.HasTrustWideRole)
+                {
+                    // The trust lead sees the school's overdue visit as the school's, not as their own action (issue 12).
+                    actions.Add(new ActionRow(r.Id, r.Pupil, $"Waiting on {names.GetValueOrDefault(r.SchoolId, "the school")}: the QA visit to the provider is overdue", $"/Cases/{r.Id}/Visits", visitDue, true));
                 }
             }
 

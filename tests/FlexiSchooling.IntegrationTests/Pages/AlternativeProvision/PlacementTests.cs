@@ -225,6 +225,8 @@ public sealed class PlacementTests : AppTest
         // Had it begun in September, the half-termly visit would be overdue: in the AP leader's actions, and gone once made.
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE arrangements SET started_on = '2026-09-07' WHERE id = '{id}'");
         Assert.Contains("Visit the provider and record the QA visit (appendix 5)", await (await ap.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
+        var trustLead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "staidans"));
+        Assert.Contains("Waiting on Millbrook Community School: the QA visit to the provider is overdue", await (await trustLead.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
         Assert.Contains("Overdue", await (await ap.GetAsync(visits)).HtmlAsync(), StringComparison.Ordinal);
         (string, string)[] visit = [("Input.VisitedOn", "2026-11-27"), ("Input.VisitedBy", "A. Leader, AP leader"), ("Input.Safeguarding", "None"), ("Input.Attendance", "One day missed, reported by 09:40"),
             ("Input.BehaviourAndPastoral", "Settled"), ("Input.CurriculumAndProgress", "Behind on the workshop units"), ("Input.Satisfactory", "false")];
@@ -234,6 +236,7 @@ public sealed class PlacementTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync(visits, [.. visit, ("Input.QualificationsAndNextSteps", "Level 1 on track if attendance holds")])).StatusCode);
         var recordedVisits = await (await ap.GetAsync(visits)).HtmlAsync();
         Assert.DoesNotContain("Visit the provider and record the QA visit", await (await ap.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("the QA visit to the provider is overdue", await (await trustLead.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
         Assert.Contains("a formal review is raised", recordedVisits, StringComparison.Ordinal);
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Formal' AND held_on IS NULL"));
         var visitPdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'VisitRecord'");
