@@ -188,11 +188,7 @@ public sealed class PlacementTests
     public void Placement_ending_needs_its_outcomes_qualifications_destination_and_the_pupils_view_and_stops_its_sessions()
     {
         var now = new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero);
-        var (arrangement, _) = Arrangement.Propose(ArrangementKind.AlternativeProvision, Guid.NewGuid(), Guid.NewGuid(), Start.AddDays(-14), "A. Leader", "AP leader", null, null, now);
-        arrangement.StampTrust(Guid.NewGuid());
-        var placement = Placement.Refer(arrangement, Referral());
-        arrangement.Decide(DecisionOutcome.Agreed, [], null, Start.AddDays(-7), Guid.NewGuid(), null, now);
-        arrangement.Start([new Gate("All", "Everyone", true)], Start, Start, Start, null, now);
+        var (arrangement, placement) = Running(now);
         var sessions = placement.InSchool.CoveredSessionsAsExpectedMarks(arrangement.SchoolId, arrangement.PupilId, Start, Start.AddDays(90), "B", PlacementRules.SessionsSource("Riverside"), "At Riverside");
         var lastDay = Start.AddDays(30);
 
@@ -204,6 +200,51 @@ public sealed class PlacementTests
         Assert.Equal(ArrangementStage.Ended, arrangement.Stage);
         Assert.Equal(PlacementDestination.BackToSchoolFullTime, placement.Destination);
         Assert.All(sessions, m => Assert.Equal(lastDay, m.To));
+    }
+
+    private static (Arrangement Case, Placement Placement) Running(DateTimeOffset now)
+    {
+        var (arrangement, _) = Arrangement.Propose(ArrangementKind.AlternativeProvision, Guid.NewGuid(), Guid.NewGuid(), Start.AddDays(-14), "A. Leader", "AP leader", null, null, now);
+        arrangement.StampTrust(Guid.NewGuid());
+        var placement = Placement.Refer(arrangement, Referral());
+        arrangement.Decide(DecisionOutcome.Agreed, [], null, Start.AddDays(-7), Guid.NewGuid(), null, now);
+        arrangement.Start([new Gate("All", "Everyone", true)], Start, Start, Start, null, now);
+        return (arrangement, placement);
+    }
+
+    [Fact]
+    public void Placement_visit_is_dated_from_the_start_to_today_with_every_heading_of_appendix_5()
+    {
+        var now = new DateTimeOffset(2027, 2, 1, 9, 0, 0, TimeSpan.Zero);
+        var (arrangement, _) = Running(now);
+        var today = Start.AddDays(21);
+        VisitRecord Visit(DateOnly on, string next = "On track") => new(on, "A. Leader", "", "None", "95%", "Settled", "Good", next, "", true);
+
+        Assert.Equal("VisitedOn", Assert.Throws<DomainRuleException>(() => PlacementVisit.Record(arrangement, Visit(Start.AddDays(-1)), today, Guid.NewGuid(), now)).Field);
+        Assert.Equal("VisitedOn", Assert.Throws<DomainRuleException>(() => PlacementVisit.Record(arrangement, Visit(today.AddDays(1)), today, Guid.NewGuid(), now)).Field);
+        Assert.Equal("QualificationsAndNextSteps", Assert.Throws<DomainRuleException>(() => PlacementVisit.Record(arrangement, Visit(today, next: " "), today, Guid.NewGuid(), now)).Field);
+        var visit = PlacementVisit.Record(arrangement, Visit(today), today, Guid.NewGuid(), now);
+        Assert.Equal(arrangement.Id, visit.ArrangementId);
+    }
+
+    [Fact]
+    public void Commissioning_agreement_has_every_heading_of_004_7_11_and_is_never_dated_in_the_future()
+    {
+        var today = Start;
+        CommissioningTerms Terms(DateOnly agreedOn, string review = "Half-termly") =>
+            new("Thu-Fri", "Aims", "Curriculum", "Induction", "Pastoral", "Attendance", "Safeguarding", "Meals", "Exams", "Communication", 100m, review, agreedOn, "Sam Okafor");
+        Assert.Equal("Review", Assert.Throws<DomainRuleException>(() => CommissioningAgreement.Check(Terms(today, review: ""), today)).Field);
+        Assert.Equal("AgreedOn", Assert.Throws<DomainRuleException>(() => CommissioningAgreement.Check(Terms(today.AddDays(1)), today)).Field);
+        Assert.Equal("Cost", Assert.Throws<DomainRuleException>(() => CommissioningAgreement.Check(Terms(today) with { Cost = -1 }, today)).Field);
+        CommissioningAgreement.Check(Terms(today), today);
+    }
+
+    [Fact]
+    public void Placement_not_agreed_needs_its_reason()
+    {
+        Assert.Equal("Reason", Assert.Throws<DomainRuleException>(() => PlacementRules.CheckDecision(DecisionOutcome.Declined, " ")).Field);
+        PlacementRules.CheckDecision(DecisionOutcome.Declined, "Another provider suits better");
+        PlacementRules.CheckDecision(DecisionOutcome.Agreed, null);
     }
 
     [Fact]

@@ -36,6 +36,9 @@ public sealed class AlternativeProvider : ITrustStampable
 {
     public const int MaxNameLength = 150;
 
+    /// <summary>The longest approval note or material change kept.</summary>
+    public const int MaxNoteLength = 1000;
+
     private AlternativeProvider() { }
 
     public AlternativeProvider(Guid trustId, ProviderDetails details, DateTimeOffset now)
@@ -135,9 +138,9 @@ public sealed class AlternativeProvider : ITrustStampable
             throw new DomainRuleException("provider-approval-unregistered", "Only an unregistered provider needs the trust's approval.");
         }
 
-        if (string.IsNullOrWhiteSpace(note))
+        if (string.IsNullOrWhiteSpace(note) || note.Trim().Length > MaxNoteLength)
         {
-            throw new DomainRuleException("provider-approval-note", "Say why the trust approves this unregistered provider (002: exceptional circumstances).");
+            throw new DomainRuleException("provider-approval-note", $"Say why the trust approves this unregistered provider, and what it saw (002: appendices 1a, 1b and 2), in {MaxNoteLength} characters or fewer.", "ApprovalNote");
         }
 
         TrustApprovedOn = on;
@@ -148,9 +151,9 @@ public sealed class AlternativeProvider : ITrustStampable
     /// <summary>Records a material change: every check made before it (on an earlier day, or recorded earlier that day) is due again (004 §7.9).</summary>
     public void RecordMaterialChange(DateOnly on, string what, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(what))
+        if (string.IsNullOrWhiteSpace(what) || what.Trim().Length > MaxNoteLength)
         {
-            throw new DomainRuleException("provider-material-change", "Say what changed.");
+            throw new DomainRuleException("provider-material-change", $"Say what changed (a new site, owner, manager or safeguarding lead), in {MaxNoteLength} characters or fewer.", "MaterialChange");
         }
 
         MaterialChangeOn = on;

@@ -89,6 +89,15 @@ public static class PlacementRules
         return ArrangementStart.With(arrangement, started, marks, calendar.NextReviewDate(settings.ReviewCadence, began), userId, now);
     }
 
+    /// <summary>The head's decision on a referral (002 appendix 1a): not agreeing needs its reason, which the case keeps.</summary>
+    public static void CheckDecision(DecisionOutcome outcome, string? reason)
+    {
+        if (outcome == DecisionOutcome.Declined && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainRuleException("placement-declined-reason", "Say why the placement is not agreed", "Reason");
+        }
+    }
+
     public static void CheckReferral(PlacementReferral r)
     {
         if (r.PlannedEndDate <= r.StartDate)

@@ -122,11 +122,11 @@ public sealed class PlacementVisit : ISchoolOwned, ITrustStampable
     }
 
     /// <summary>
-    /// When the next QA visit is due: at the profile's visit cadence (half-termly in every template) after the latest
+    /// When the next QA visit to a placement is due, from its visits: at the profile's visit cadence (half-termly in every template) after the latest
     /// visit, or after the start when there has been none; null when the placement is not running or the calendar has no later term.
     /// </summary>
-    public static DateOnly? NextDue(Arrangement arrangement, IEnumerable<PlacementVisit> visits, SchoolCalendar calendar, AlternativeProvisionSettings settings) =>
-        arrangement.Stage != ArrangementStage.Running || arrangement.StartedOn is not { } started
+    public static DateOnly? NextDue(ArrangementStage stage, DateOnly? startedOn, IEnumerable<PlacementVisit> visits, SchoolCalendar calendar, AlternativeProvisionSettings settings) =>
+        stage != ArrangementStage.Running || startedOn is not { } started
             ? null
-            : calendar.NextReviewDate(settings.VisitCadence, visits.Where(v => v.ArrangementId == arrangement.Id).Select(v => (DateOnly?)v.VisitedOn).Max() ?? started);
+            : calendar.NextReviewDate(settings.VisitCadence, visits.Select(v => (DateOnly?)v.VisitedOn).Max() ?? started);
 }

@@ -27,8 +27,7 @@ public sealed class AgreeInputValidator : AbstractValidator<AgreeInput>
     {
         RuleFor(x => x.Outcome).NotEmpty().WithMessage("Choose whether you agree the placement");
         RuleFor(x => x.DecidedOn).NotEmpty().WithMessage("Enter the date of the decision");
-        RuleFor(x => x.Reason).NotEmpty().When(x => x.Outcome == DecisionOutcome.Declined).WithMessage("Say why the placement is not agreed")
-            .MaximumLength(2000).WithMessage("The reason must be 2,000 characters or fewer");
+        RuleFor(x => x.Reason).MaximumLength(2000).WithMessage("The reason must be 2,000 characters or fewer");
     }
 }
 
@@ -38,16 +37,10 @@ public sealed class AgreeInputValidator : AbstractValidator<AgreeInput>
 /// with the trust's pupils placed there now (004 §7.2) — and keeps the profile version in force; not agreeing needs a
 /// reason. Either way the case's history says so.
 /// </summary>
-public sealed class AgreeModel : CasePageModel
+public sealed class AgreeModel : PlacementPageModel
 {
-    protected override ArrangementKind? OnlyKind => ArrangementKind.AlternativeProvision;
-
     [BindProperty]
     public AgreeInput Input { get; set; } = new();
-
-    public Placement Placement { get; private set; } = null!;
-
-    public AlternativeProvider Provider { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
@@ -72,6 +65,7 @@ public sealed class AgreeModel : CasePageModel
             return Page();
         }
 
+        PlacementRules.CheckDecision(Input.Outcome!.Value, Input.Reason); // a refusal is shown at its field
         if (Input.Outcome == DecisionOutcome.Agreed)
         {
             try
@@ -95,15 +89,6 @@ public sealed class AgreeModel : CasePageModel
         return Redirect($"/Cases/{id}");
     }
 
-    private async Task<bool> LoadAsync(Guid id, bool tracked)
-    {
-        if (!await LoadCaseAsync(id, Permission.DecideArrangements, tracked) || Case.Stage != ArrangementStage.Proposed)
-        {
-            return false;
-        }
-
-        Placement = await Db.Placements.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
-        Provider = await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId);
-        return true;
-    }
+    private Task<bool> LoadAsync(Guid id, bool tracked) =>
+        LoadPlacementAsync(id, Permission.DecideArrangements, c => c.Stage == ArrangementStage.Proposed, tracked);
 }

@@ -65,16 +65,10 @@ public sealed class CommissioningInputValidator : AbstractValidator<Commissionin
 /// for the provider and when — and keeps it as a PDF with the case; a gate before the start. Recorded again (a
 /// corrected agreement) until the placement starts; two people recording never overwrite each other.
 /// </summary>
-public sealed class CommissioningModel(DocumentRenderer documents) : CasePageModel
+public sealed class CommissioningModel(DocumentRenderer documents) : PlacementPageModel
 {
-    protected override ArrangementKind? OnlyKind => ArrangementKind.AlternativeProvision;
-
     [BindProperty]
     public CommissioningInput Input { get; set; } = new();
-
-    public Placement Placement { get; private set; } = null!;
-
-    public AlternativeProvider Provider { get; private set; } = null!;
 
     public bool Replacing { get; private set; }
 
@@ -149,13 +143,11 @@ public sealed class CommissioningModel(DocumentRenderer documents) : CasePageMod
 
     private async Task<bool> LoadAsync(Guid id)
     {
-        if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked: true) || Case.Stage != ArrangementStage.Agreed)
+        if (!await LoadPlacementAsync(id, Permission.ManageArrangements, c => c.Stage == ArrangementStage.Agreed, tracked: true))
         {
             return false;
         }
 
-        Placement = await Db.Placements.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
-        Provider = await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId);
         Replacing = await Db.CommissioningAgreements.AnyAsync(c => c.ArrangementId == id);
         return true;
     }

@@ -43,16 +43,10 @@ public sealed class EndInputValidator : AbstractValidator<EndInput>
 /// where the pupil goes next and the pupil's own view — all needed — and the register's sessions at the provider stop after
 /// the last day. Saved together or not at all.
 /// </summary>
-public sealed class EndModel : CasePageModel
+public sealed class EndModel : PlacementPageModel
 {
-    protected override ArrangementKind? OnlyKind => ArrangementKind.AlternativeProvision;
-
     [BindProperty]
     public EndInput Input { get; set; } = new();
-
-    public Placement Placement { get; private set; } = null!;
-
-    public AlternativeProvider Provider { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
@@ -89,15 +83,6 @@ public sealed class EndModel : CasePageModel
 
     public override async Task OnConcurrencyConflictAsync() => Input = Input with { Version = await CurrentCaseVersionAsync() };
 
-    private async Task<bool> LoadAsync(Guid id, bool tracked)
-    {
-        if (!await LoadCaseAsync(id, Permission.ManageArrangements, tracked) || Case.Stage != ArrangementStage.Running)
-        {
-            return false;
-        }
-
-        Placement = await Db.Placements.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
-        Provider = await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId);
-        return true;
-    }
+    private Task<bool> LoadAsync(Guid id, bool tracked) =>
+        LoadPlacementAsync(id, Permission.ManageArrangements, c => c.Stage == ArrangementStage.Running, tracked);
 }

@@ -33,10 +33,7 @@ public static class PlacementSupport
     public static async Task CheckProviderAsync(AppDbContext db, AlternativeProvider provider, Guid schoolId, Pupil pupil, bool fullTime, DateOnly startDate, DateOnly today, Guid? exceptCase = null)
     {
         var settings = (await SchoolRules.ProfileAsync(db, schoolId, startDate)).Settings.AlternativeProvision;
-        var checks = await db.ProviderChecks.AsNoTracking().Where(c => c.ProviderId == provider.Id)
-            .Select(c => ProviderCheck.Listed(c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName))
-            .ToListAsync();
-        var state = ProviderRules.CheckState(provider, checks, today, settings.ProviderRecheckMonths);
+        var state = ProviderRules.CheckState(provider, await Providers.ProviderSupport.ChecksAsync(db, [provider.Id]), today, settings.ProviderRecheckMonths);
         var placed = await PlacedAsync(db, provider.Id, startDate, exceptCase);
         var candidate = new PlacedPupil(pupil.Id, fullTime, CompulsorySchoolAge.Reached(pupil.DateOfBirth, startDate), pupil.Flags.LookedAfter, pupil.Flags.Ehcp);
         PlacementRules.CheckProvider(provider, state, settings, candidate, placed);

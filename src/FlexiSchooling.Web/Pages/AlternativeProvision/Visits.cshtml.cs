@@ -55,18 +55,14 @@ public sealed class VisitInputValidator : AbstractValidator<VisitInput>
 /// visit cadence (overdue shown as such), and recording a visit — kept as a PDF with the case, and a formal review raised
 /// when progress or attendance is not satisfactory (issue 12). Saved together or not at all.
 /// </summary>
-public sealed class VisitsModel(DocumentRenderer documents) : CasePageModel
+public sealed class VisitsModel(DocumentRenderer documents) : PlacementPageModel
 {
-    protected override ArrangementKind? OnlyKind => ArrangementKind.AlternativeProvision;
-
     [BindProperty]
     public VisitInput Input { get; set; } = new();
 
     public IReadOnlyList<PlacementVisit> Visits { get; private set; } = [];
 
     public DateOnly? NextDue { get; private set; }
-
-    public AlternativeProvider Provider { get; private set; } = null!;
 
     public bool CanRecord { get; private set; }
 
@@ -123,16 +119,14 @@ public sealed class VisitsModel(DocumentRenderer documents) : CasePageModel
 
     private async Task<bool> LoadAsync(Guid id, Permission permission)
     {
-        if (!await LoadCaseAsync(id, permission) || Case.StartedOn is null)
+        if (!await LoadPlacementAsync(id, permission, c => c.StartedOn is not null))
         {
             return false;
         }
 
-        var placement = await Db.Placements.AsNoTracking().SingleAsync(p => p.ArrangementId == id);
-        Provider = await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == placement.ProviderId);
         Visits = await Db.PlacementVisits.AsNoTracking().Where(v => v.ArrangementId == id).OrderByDescending(v => v.VisitedOn).ToListAsync();
         var settings = (await DecidedUnderAsync()).Settings.AlternativeProvision;
-        NextDue = PlacementVisit.NextDue(Case, Visits, await SchoolRules.CalendarAsync(Db, Case.SchoolId), settings);
+        NextDue = PlacementVisit.NextDue(Case.Stage, Case.StartedOn, Visits, await SchoolRules.CalendarAsync(Db, Case.SchoolId), settings);
         CanRecord = Case.Stage == ArrangementStage.Running && CurrentUser.Can(Permission.ManageArrangements, Case.SchoolId);
         return true;
     }

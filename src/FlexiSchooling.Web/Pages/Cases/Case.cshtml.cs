@@ -164,7 +164,7 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
             VisitCount = visits.Count;
             if (Case.ProfileVersionId is not null)
             {
-                VisitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(Case, visits, await SchoolRules.CalendarAsync(Db, Case.SchoolId), (await DecidedUnderAsync()).Settings.AlternativeProvision);
+                VisitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(Case.Stage, Case.StartedOn, visits, await SchoolRules.CalendarAsync(Db, Case.SchoolId), (await DecidedUnderAsync()).Settings.AlternativeProvision);
             }
         }
         Consents = await Db.ArrangementConsents.AsNoTracking().Where(x => x.ArrangementId == id).OrderByDescending(x => x.RecordedAt).ToListAsync();

@@ -68,9 +68,7 @@ public sealed class IndexModel : AppPageModel
         var authorities = new Dictionary<Guid, Domain.Trusts.LocalAuthority>();
         // Running placements with their QA visits, for the visit due (002 appendix 5).
         var runningPlacements = rows.Where(r => r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
-        var placementVisits = (await Db.PlacementVisits.AsNoTracking().Where(v => runningPlacements.Contains(v.ArrangementId)).ToListAsync()).ToLookup(v => v.ArrangementId);
-        var visits = (await Db.Arrangements.AsNoTracking().Where(a => runningPlacements.Contains(a.Id)).ToListAsync())
-            .ToDictionary(a => a.Id, a => (Case: a, Visits: placementVisits[a.Id].ToList()));
+        var visits = (await Db.PlacementVisits.AsNoTracking().Where(v => runningPlacements.Contains(v.ArrangementId)).ToListAsync()).ToLookup(v => v.ArrangementId);
         var actions = new List<ActionRow>();
         foreach (var r in rows.Where(r => open.Contains(r.Id)))
         {
@@ -97,10 +95,10 @@ public sealed class IndexModel : AppPageModel
                 actions.Add(new ActionRow(r.Id, r.Pupil, "Approve or decline the part-time timetable", $"/Cases/{r.Id}/Approval", null, false));
             }
 
-            if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running && r.ProfileVersionId is { } placementVersion && visits.TryGetValue(r.Id, out var placement))
+            if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running && r.ProfileVersionId is { } placementVersion)
             {
                 var settings = (await SchoolRules.ProfileVersionAsync(Db, r.SchoolId, placementVersion)).Settings.AlternativeProvision;
-                var visitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(placement.Case, placement.Visits, await SchoolRules.CalendarAsync(Db, r.SchoolId), settings);
+                var visitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(r.Stage, r.StartedOn, visits[r.Id], await SchoolRules.CalendarAsync(Db, r.SchoolId), settings);
                 if (visitDue <= today.AddDays(14) && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId))
                 {
                     actions.Add(new ActionRow(r.Id, r.Pupil, "Visit the provider and record the QA visit (appendix 5)", $"/Cases/{r.Id}/Visits", visitDue, visitDue < today));

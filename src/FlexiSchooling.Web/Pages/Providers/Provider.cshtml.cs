@@ -125,14 +125,12 @@ public sealed class ProviderModel : AppPageModel
             return NotFound();
         }
 
-        if (string.IsNullOrWhiteSpace(ApprovalNote))
+        var provider = await Db.AlternativeProviders.SingleAsync(p => p.Id == Id);
+        if (!Refused(() => provider.ApproveUnregistered(Today, CurrentUser.UserId, ApprovalNote ?? "")))
         {
-            ModelState.AddModelError(nameof(ApprovalNote), "Say why the trust approves this unregistered provider, and what it saw (002: appendices 1a, 1b and 2)");
             return Page();
         }
 
-        var provider = await Db.AlternativeProviders.SingleAsync(p => p.Id == Id);
-        provider.ApproveUnregistered(Today, CurrentUser.UserId, ApprovalNote);
         await Db.SaveChangesAsync();
         TempData["Saved"] = "The trust's approval is recorded.";
         return Redirect($"/Providers/{Id}");
@@ -145,17 +143,30 @@ public sealed class ProviderModel : AppPageModel
             return NotFound();
         }
 
-        if (string.IsNullOrWhiteSpace(MaterialChange) || MaterialChange.Trim().Length > 1000)
+        var provider = await Db.AlternativeProviders.SingleAsync(p => p.Id == Id);
+        if (!Refused(() => provider.RecordMaterialChange(Today, MaterialChange ?? "", Time.GetUtcNow())))
         {
-            ModelState.AddModelError(nameof(MaterialChange), "Say what changed (a new site, owner, manager or safeguarding lead), in 1000 characters or fewer");
             return Page();
         }
 
-        var provider = await Db.AlternativeProviders.SingleAsync(p => p.Id == Id);
-        provider.RecordMaterialChange(Today, MaterialChange, Time.GetUtcNow());
         await Db.SaveChangesAsync();
         TempData["Saved"] = "Material change recorded: every check is due again before a new placement.";
         return Redirect($"/Providers/{Id}#checks");
+    }
+
+    /// <summary>Runs a domain step; a refusal is shown at its field on this page (whose fields are not under Input). False when refused.</summary>
+    private bool Refused(Action step)
+    {
+        try
+        {
+            step();
+            return true;
+        }
+        catch (DomainRuleException e)
+        {
+            ModelState.AddModelError(e.Field ?? "", e.Message);
+            return false;
+        }
     }
 
     private async Task<bool> LoadAsync()

@@ -22,21 +22,22 @@ public static class ProviderSupport
         PolicyProfileVersion.InForce(await db.PolicyProfileVersions.AsNoTracking().Where(v => v.SchoolId == null).ToListAsync(), Guid.Empty, today)
             .Settings.AlternativeProvision;
 
+    /// <summary>The providers' checks as lists show them: the evidence files stay in the database until one is opened.</summary>
+    public static async Task<IReadOnlyList<ProviderCheck>> ChecksAsync(AppDbContext db, IReadOnlyCollection<Guid> providerIds) =>
+        await db.ProviderChecks.AsNoTracking().Where(c => providerIds.Contains(c.ProviderId))
+            .Select(c => ProviderCheck.Listed(c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName))
+            .ToListAsync();
+
     public static async Task<IReadOnlyList<ProviderStanding>> StandingsAsync(AppDbContext db, DateOnly today, Guid? providerId = null)
     {
         var settings = await TrustSettingsAsync(db, today);
         var providers = await db.AlternativeProviders.AsNoTracking().Where(p => providerId == null || p.Id == providerId).OrderBy(p => p.Name).ToListAsync();
         var ids = providers.Select(p => p.Id).ToList();
-        // The evidence files stay in the database until one is opened.
-        var checks = await db.ProviderChecks.AsNoTracking().Where(c => ids.Contains(c.ProviderId))
-            .Select(c => new { c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName })
-            .ToListAsync();
+        var checks = await ChecksAsync(db, ids);
         var placed = await AlternativeProvision.PlacementSupport.PlacedAsync(db, ids, today);
         return [.. providers.Select(p =>
         {
-            var own = checks.Where(c => c.ProviderId == p.Id)
-                .Select(c => ProviderCheck.Listed(c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName));
-            var state = ProviderRules.CheckState(p, own, today, settings.ProviderRecheckMonths);
+            var state = ProviderRules.CheckState(p, checks, today, settings.ProviderRecheckMonths);
             var pupils = placed.GetValueOrDefault(p.Id) ?? [];
             var breach = ProviderRules.RegistrationBreach(p, pupils);
             // 004 §7.2: "the school will not use the services of any such provider".
