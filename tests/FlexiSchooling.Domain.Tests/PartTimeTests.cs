@@ -307,7 +307,7 @@ public sealed class PartTimeTests
         Assert.Equal(("review-complete", "ParentSignedBy"), Refused(() => review.Hold(arrangement, unsigned, 10, 10, new DateOnly(2025, 1, 20), null, Now)) is var e ? (e.Rule, e.Field) : default);
         review.Hold(arrangement, unsigned with { ParentSignedBy = "Sarah Example" }, 10, 10, new DateOnly(2025, 1, 20), null, Now);
         Assert.Equal("Sarah Example", review.ParentSignedBy);
-        Assert.False(CaseRules.ReviewNeedsParentSignature(ArrangementKind.FlexiSchooling));
+        Assert.False(ReviewWording.For(ArrangementKind.FlexiSchooling).AsksParentSignature);
     }
 
     [Fact]

@@ -228,6 +228,28 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void Placement_review_is_the_parents_progress_report_of_appendix_6_and_progress_below_standard_raises_a_formal_review()
+    {
+        // 002 §3.8 and appendix 6: the half-termly report to the parents: attendance, pastoral, curriculum, next steps, targets.
+        var now = new DateTimeOffset(2027, 2, 1, 9, 0, 0, TimeSpan.Zero);
+        var (arrangement, _) = Running(now);
+        var wording = ReviewWording.For(ArrangementKind.AlternativeProvision);
+        Assert.True(wording.AsksProgressReport);
+        Assert.True(wording.ProgressBelowStandardRaisesFormal); // "less than satisfactory progress will be subject to a formal review meeting"
+        Assert.False(wording.AsksParentSignature);
+        Assert.Equal("Progress report for parents and carers", wording.RecordTitle);
+        Assert.False(ReviewWording.For(ArrangementKind.PartTimeTimetable).AsksProgressReport);
+
+        var (review, _) = ArrangementReview.Schedule(arrangement, Start.AddDays(35), null, now);
+        var record = new ReviewRecord(Start.AddDays(35), "AP leader, parent, pupil", "Good in maths", false, "Pleased", "Happy", ReviewOutcome.Continue, "Carry on");
+        var today = Start.AddDays(40);
+        Assert.Equal("Pastoral", Assert.Throws<DomainRuleException>(() => review.Hold(arrangement, record, 9, 10, today, null, now)).Field);
+        Assert.Equal("Targets", Assert.Throws<DomainRuleException>(() => review.Hold(arrangement, record with { Report = new("Settled", "College", " ") }, 9, 10, today, null, now)).Field);
+        review.Hold(arrangement, record with { Report = new("Settled", "College", "Level 1 maths") }, 9, 10, today, null, now);
+        Assert.Equal(("Settled", "College", "Level 1 maths"), (review.Pastoral, review.NextSteps, review.Targets));
+    }
+
+    [Fact]
     public void Commissioning_agreement_has_every_heading_of_004_7_11_and_is_never_dated_in_the_future()
     {
         var today = Start;

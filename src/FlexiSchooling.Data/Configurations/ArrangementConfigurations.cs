@@ -94,7 +94,8 @@ internal sealed class ArrangementReviewConfiguration : IEntityTypeConfiguration<
         b.Property(x => x.AgreedByName).HasMaxLength(200);
         b.Property(x => x.Attendees).HasMaxLength(500);
         b.Property(x => x.ParentSignedBy).HasMaxLength(200);
-        foreach (var text in new[] { nameof(ArrangementReview.Progress), nameof(ArrangementReview.ParentEvidence), nameof(ArrangementReview.PupilView), nameof(ArrangementReview.OutcomeNotes) })
+        foreach (var text in new[] { nameof(ArrangementReview.Progress), nameof(ArrangementReview.ParentEvidence), nameof(ArrangementReview.PupilView), nameof(ArrangementReview.OutcomeNotes),
+            nameof(ArrangementReview.Pastoral), nameof(ArrangementReview.NextSteps), nameof(ArrangementReview.Targets) })
         {
             b.Property<string?>(text).HasMaxLength(4000);
         }

@@ -26,16 +26,60 @@ public enum ReviewOutcome
 /// <summary>A review's outcome in the words of the case's kind, for pages and the review record.</summary>
 public static class ReviewOutcomes
 {
-    public static string Label(ArrangementKind kind, ReviewOutcome outcome) => (kind == ArrangementKind.PartTimeTimetable, outcome) switch
+    public static string Label(ArrangementKind kind, ReviewOutcome outcome) => (kind, outcome) switch
     {
-        (false, ReviewOutcome.Continue) => "Continue as agreed",
-        (false, ReviewOutcome.ContinueWithChanges) => "Continue with changes",
-        (false, _) => "Withdraw the agreement (notice follows)",
-        (true, ReviewOutcome.Continue) => "Continue: the plan moves on to its next phase as dated",
-        (true, ReviewOutcome.ContinueWithChanges) => "Continue with changes: stepped up sooner, or extended (then recorded on the case)",
-        (true, _) => "End: back to full time (recorded on the case)",
+        (ArrangementKind.PartTimeTimetable, ReviewOutcome.Continue) => "Continue: the plan moves on to its next phase as dated",
+        (ArrangementKind.PartTimeTimetable, ReviewOutcome.ContinueWithChanges) => "Continue with changes: stepped up sooner, or extended (then recorded on the case)",
+        (ArrangementKind.PartTimeTimetable, _) => "End: back to full time (recorded on the case)",
+        (ArrangementKind.AlternativeProvision, ReviewOutcome.Continue) => "The placement continues as agreed",
+        (ArrangementKind.AlternativeProvision, ReviewOutcome.ContinueWithChanges) => "It continues with changes: to the sessions, the aims or the reintegration timeline",
+        (ArrangementKind.AlternativeProvision, _) => "The placement ends: the pupil returns to school or moves on (recorded on the case)",
+        (_, ReviewOutcome.Continue) => "Continue as agreed",
+        (_, ReviewOutcome.ContinueWithChanges) => "Continue with changes",
+        _ => "Withdraw the agreement (notice follows)",
     };
 }
+
+/// <summary>
+/// How a review is worded for a case's kind — one place for the review page, its checks and the record it prints. A flexi
+/// review weighs the parent's evidence of home education (003); a part-time review the parents' view and their signature
+/// (003 appendix 1); an AP review is the half-termly meeting with the parents about the placement, recorded as
+/// 002 appendix 6's progress report (attendance, pastoral, curriculum, next steps, targets; 002 §3.8, appendix 3).
+/// </summary>
+public sealed record ReviewWording(
+    string RecordTitle,
+    string FormalRecordTitle,
+    string AttendanceLabel,
+    string AttendanceHint,
+    string ProgressLabel,
+    string ProgressHint,
+    string ParentLabel,
+    string ParentHint,
+    string ParentMissing,
+    /// <summary>003 appendix 1 "Review Dates (Fortnightly)": each part-time review record carries the parent's signature.</summary>
+    bool AsksParentSignature,
+    bool AsksProgressReport,
+    bool ProgressBelowStandardRaisesFormal)
+{
+    public static ReviewWording For(ArrangementKind kind) => kind switch
+    {
+        ArrangementKind.PartTimeTimetable => new("Review record", "Formal review record", "Attendance at the agreed school sessions", "sessions out of school are not counted.",
+            "Progress towards full time", "How the timetable is working: attendance at the sessions in school, learning, wellbeing",
+            "The parents' view", "", "Record the parents' view.", AsksParentSignature: true, AsksProgressReport: false, ProgressBelowStandardRaisesFormal: false),
+        ArrangementKind.AlternativeProvision => new("Progress report for parents and carers", "Formal review record: progress report", "Attendance at school and the provider",
+            "sessions at the provider count from its daily reports; an absence it reports counts against the figure.",
+            "Curriculum", "Progress in the curriculum at the provider and in school, and how the placement is meeting its aims (002 appendix 6)",
+            "The parents' view", "What the parents or carers said at the meeting about the placement and a return to school", "Record the parents' view.",
+            AsksParentSignature: false, AsksProgressReport: true, ProgressBelowStandardRaisesFormal: true),
+        _ => new("Review record", "Formal review record", "Attendance at the agreed school sessions", "home sessions are not counted.",
+            "Progress", "Attainment and progress in the areas the school is responsible for",
+            "The parent's evidence", "The diary, work samples and records the parent brought, or that none was brought",
+            "Record the evidence the parent brought (diary, work samples), or that none was brought.", AsksParentSignature: false, AsksProgressReport: false, ProgressBelowStandardRaisesFormal: true),
+    };
+}
+
+/// <summary>The parts of 002 appendix 6's progress report beyond attendance and curriculum: pastoral, next steps and targets.</summary>
+public sealed record ProgressReport(string Pastoral, string NextSteps, string Targets);
 
 /// <summary>What the review recorded when it was held (issue 4, "Reviews").</summary>
 public sealed record ReviewRecord(
@@ -47,7 +91,8 @@ public sealed record ReviewRecord(
     string PupilView,
     ReviewOutcome Outcome,
     string OutcomeNotes,
-    string? ParentSignedBy = null);
+    string? ParentSignedBy = null,
+    ProgressReport? Report = null);
 
 /// <summary>
 /// A review of a running arrangement. Scheduled reviews fall due from the calendar at the cadence of the
@@ -122,6 +167,15 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
 
     /// <summary>The parent's name as they signed the review record (003 appendix 1), where the kind asks for it.</summary>
     public string? ParentSignedBy { get; private set; }
+
+    /// <summary>002 appendix 6 "Pastoral" (AP reviews).</summary>
+    public string? Pastoral { get; private set; }
+
+    /// <summary>002 appendix 6 "Next steps in their education" (AP reviews).</summary>
+    public string? NextSteps { get; private set; }
+
+    /// <summary>002 appendix 6 "Targets" (AP reviews).</summary>
+    public string? Targets { get; private set; }
 
     public uint Version { get; private set; }
 
@@ -216,12 +270,20 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("review-date", $"The review date is on or after the start ({arrangement.StartedOn:d MMMM yyyy}) and not in the future.", "HeldOn");
         }
 
+        var wording = ReviewWording.For(arrangement.Kind);
         Required(record.Attendees, "Attendees", "Say who attended the review.");
-        Required(record.Progress, "Progress", "Record the pupil's progress in the areas the school is responsible for.");
-        Required(record.ParentEvidence, "ParentEvidence", "Record the evidence the parent brought (diary, work samples), or that none was brought.");
+        Required(record.Progress, "Progress", $"Record the pupil's progress: {wording.ProgressLabel.ToLowerInvariant()}.");
+        if (wording.AsksProgressReport)
+        {
+            Required(record.Report?.Pastoral, "Pastoral", "Record the pastoral update (002 appendix 6).");
+            Required(record.Report?.NextSteps, "NextSteps", "Record the next steps in the pupil's education (002 appendix 6).");
+            Required(record.Report?.Targets, "Targets", "Record the targets agreed (002 appendix 6).");
+        }
+
+        Required(record.ParentEvidence, "ParentEvidence", wording.ParentMissing);
         Required(record.PupilView, "PupilView", "Record the pupil's view of the arrangement.");
         Required(record.OutcomeNotes, "OutcomeNotes", "Record what was decided and what happens next.");
-        if (CaseRules.ReviewNeedsParentSignature(arrangement.Kind))
+        if (wording.AsksParentSignature)
         {
             Required(record.ParentSignedBy, "ParentSignedBy", "Record the parent's signature on the review record (003 appendix 1): the name they signed with.");
         }
@@ -238,6 +300,11 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
         AgreedSessions = agreedSessions;
         HeldBy = userId;
         ParentSignedBy = string.IsNullOrWhiteSpace(record.ParentSignedBy) ? null : record.ParentSignedBy.Trim();
+        if (wording.AsksProgressReport && record.Report is { } report)
+        {
+            (Pastoral, NextSteps, Targets) = (report.Pastoral.Trim(), report.NextSteps.Trim(), report.Targets.Trim());
+        }
+
         var figure = AttendedPercent is { } p ? $" Attendance at the agreed sessions {p:0.0}% ({attended} of {agreedSessions})." : "";
         var outcome = record.Outcome switch
         {

@@ -25,9 +25,6 @@ public static class CaseRules
     public static DateOnly? NextReviewDue(SchoolCalendar calendar, ArrangementKind kind, PolicyProfileSettings profile, DateOnly from) =>
         calendar.NextReviewDate(ReviewCadence(kind, profile), from);
 
-    /// <summary>003 appendix 1 "Review Dates (Fortnightly)": each part-time review record carries the parent's signature.</summary>
-    public static bool ReviewNeedsParentSignature(ArrangementKind kind) => kind == ArrangementKind.PartTimeTimetable;
-
     /// <summary>Whom a case of the kind asks or tells (each kind's rules: <c>FlexiRules.Consents</c>, <c>PartTimeRules.Consents</c>, <c>PlacementRules.Consents</c>).</summary>
     public static IReadOnlyList<ConsentRequirement> Consents(ArrangementKind kind, PolicyProfileSettings profile, Pupils.PupilFlags flags) => kind switch
     {

@@ -59,11 +59,17 @@ public static class PlacementDocuments
     /// <summary>The record of a QA visit, produced when it is recorded and kept with the case (002 appendix 5).</summary>
     public static CaseDocumentToKeep<VisitRecordDocument> Visit(School school, string trustName, Pupil pupil, AlternativeProvider provider, PlacementVisit visit, string recordedBy)
     {
-        var f = pupil.Flags;
-        var needs = string.Join(", ", new[] { (f.Ehcp, "EHCP"), (f.SenSupport, "SEN support"), (f.FreeSchoolMeals, "FSM"), (f.LookedAfter, "LAC"), (f.PupilPremium, "PP") }.Where(x => x.Item1).Select(x => x.Item2));
-        var document = new VisitRecordDocument(Letterhead.For(school, trustName), FlexiDocuments.PupilName(pupil), YearGroups.Label(pupil.YearGroup), needs.Length == 0 ? "None" : needs,
+        var document = new VisitRecordDocument(Letterhead.For(school, trustName), FlexiDocuments.PupilName(pupil), YearGroups.Label(pupil.YearGroup), Needs(pupil),
             provider.Name, visit, recordedBy);
         return new("VisitRecord", document, CaseDocumentKind.VisitRecord, $"QA visit {FlexiDocuments.PupilName(pupil)} {visit.VisitedOn:yyyy-MM-dd}.pdf");
+    }
+
+    /// <summary>002 appendices 1a, 5 and 6 "SEND/ FSM/ LAC/ PP": the pupil's needs and groups as the forms list them.</summary>
+    public static string Needs(Pupil pupil)
+    {
+        var f = pupil.Flags;
+        var needs = string.Join(", ", new[] { (f.Ehcp, "EHCP"), (f.SenSupport, "SEN support"), (f.FreeSchoolMeals, "FSM"), (f.LookedAfter, "LAC"), (f.PupilPremium, "PP") }.Where(x => x.Item1).Select(x => x.Item2));
+        return needs.Length == 0 ? "None" : needs;
     }
 
     /// <summary>The commissioning agreement, produced each time it is recorded and kept with the case (004 §7.11).</summary>

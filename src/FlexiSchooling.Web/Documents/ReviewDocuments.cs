@@ -26,20 +26,31 @@ public sealed record ReviewRecordDocument(
     string PupilView,
     string Outcome,
     string OutcomeNotes,
-    string? ParentSignedBy);
+    string? ParentSignedBy,
+    string AttendanceLabel,
+    ProgressReportSection? Report = null);
+
+/// <summary>What an AP review's record adds as 002 appendix 6's progress report: the header fields and its other headings.</summary>
+public sealed record ProgressReportSection(string Needs, string ProviderContact, string Pastoral, string NextSteps, string Targets, string SeniorLeader, string? Headteacher);
 
 /// <summary>What a review record says, built from the review as held (issue 11: each review record kept as a PDF).</summary>
 public static class ReviewDocuments
 {
-    public static CaseDocumentToKeep<ReviewRecordDocument> Record(School school, string trustName, Arrangement arrangement, Pupil pupil, ArrangementReview held, DateOnly periodFrom, string outcome)
+    /// <param name="provider">The provider of an AP case, whose contact the progress report names (002 appendix 6 "AP/Personal Tutor contact").</param>
+    public static CaseDocumentToKeep<ReviewRecordDocument> Record(School school, string trustName, Arrangement arrangement, Pupil pupil, ArrangementReview held, DateOnly periodFrom, string outcome,
+        string heldBy, Domain.AlternativeProvision.AlternativeProvider? provider = null)
     {
-        var partTime = arrangement.Kind == ArrangementKind.PartTimeTimetable;
+        var wording = ReviewWording.For(arrangement.Kind);
         var formal = held.Kind == ReviewKind.Formal;
+        var report = wording.AsksProgressReport
+            ? new ProgressReportSection(PlacementDocuments.Needs(pupil), provider is null ? "" : $"{provider.ContactName}, {provider.Name}{(string.IsNullOrWhiteSpace(provider.ContactPhone) ? "" : $", {provider.ContactPhone}")}",
+                held.Pastoral ?? "", held.NextSteps ?? "", held.Targets ?? "", heldBy, school.HeadteacherName)
+            : null;
         var document = new ReviewRecordDocument(
-            Letterhead.For(school, trustName), formal ? "Formal review record" : "Review record", ArrangementKinds.Label(arrangement.Kind), FlexiDocuments.PupilName(pupil), YearGroups.Label(pupil.YearGroup),
+            Letterhead.For(school, trustName), formal ? wording.FormalRecordTitle : wording.RecordTitle, ArrangementKinds.Label(arrangement.Kind), FlexiDocuments.PupilName(pupil), YearGroups.Label(pupil.YearGroup),
             held.HeldOn!.Value, periodFrom, held.Attendees!, held.AttendedAgreedSessions ?? 0, held.AgreedSessions ?? 0, held.AttendedPercent, held.RaisedBecause,
-            partTime ? "Progress towards full time" : "Progress", held.Progress!, held.ProgressBelowStandard,
-            partTime ? "The parents' view" : "The parent's evidence", held.ParentEvidence!, held.PupilView!, outcome, held.OutcomeNotes!, held.ParentSignedBy);
+            wording.ProgressLabel, held.Progress!, held.ProgressBelowStandard,
+            wording.ParentLabel, held.ParentEvidence!, held.PupilView!, outcome, held.OutcomeNotes!, held.ParentSignedBy, wording.AttendanceLabel, report);
         return new("ReviewRecord", document, CaseDocumentKind.ReviewRecord, $"{document.Title} {FlexiDocuments.PupilName(pupil)} {held.HeldOn:yyyy-MM-dd}.pdf");
     }
 }

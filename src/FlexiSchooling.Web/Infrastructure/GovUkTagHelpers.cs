@@ -227,7 +227,7 @@ internal static class GovUkField
         var describedBy = new List<string>();
         html.Append($"<div class=\"govuk-form-group{(error is null ? "" : " govuk-form-group--error")}\">");
         html.Append($"<label class=\"govuk-label{(labelAsHeading ? " govuk-label--m" : "")}\" for=\"{id}\">{enc.Encode(label)}</label>");
-        if (hint is not null)
+        if (!string.IsNullOrEmpty(hint))
         {
             html.Append($"<div id=\"{id}-hint\" class=\"govuk-hint\">{enc.Encode(hint)}</div>");
             describedBy.Add(id + "-hint");

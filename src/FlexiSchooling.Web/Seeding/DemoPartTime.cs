@@ -135,7 +135,7 @@ public static class DemoPartTime
                 $"Review {number}: continue as planned; the next phase starts on its date.", parent.Name), 0, 0, today, proposer.Id, DemoSupport.At(review.DueOn)));
             if (documents is not null)
             {
-                await DemoSupport.KeepAsync(db, documents, arrangement, ReviewDocuments.Record(school, trustName, arrangement, pupil, review, periodFrom, ReviewOutcomes.Label(arrangement.Kind, ReviewOutcome.Continue)),
+                await DemoSupport.KeepAsync(db, documents, arrangement, ReviewDocuments.Record(school, trustName, arrangement, pupil, review, periodFrom, ReviewOutcomes.Label(arrangement.Kind, ReviewOutcome.Continue), proposer.DisplayName),
                     proposer.Id, DemoSupport.At(review.DueOn), cancellationToken);
             }
 

@@ -33,8 +33,17 @@ public sealed record ReviewInput
     /// <summary>The parent's name as signed on the review record, where the kind asks for it (003 appendix 1).</summary>
     public string? ParentSignedBy { get; init; }
 
-    /// <summary>Set by the page from the case (never posted): a part-time review asks for the parents' view, not their evidence.</summary>
-    public bool PartTime { get; init; }
+    /// <summary>002 appendix 6 (AP reviews): the pastoral update.</summary>
+    public string? Pastoral { get; init; }
+
+    /// <summary>002 appendix 6 (AP reviews): the next steps in the pupil's education.</summary>
+    public string? NextSteps { get; init; }
+
+    /// <summary>002 appendix 6 (AP reviews): the targets agreed.</summary>
+    public string? Targets { get; init; }
+
+    /// <summary>Set by the page from the case (never posted): what the case's kind asks of a review (<see cref="ReviewWording"/>).</summary>
+    public ArrangementKind Kind { get; init; }
 }
 
 public sealed class ReviewInputValidator : AbstractValidator<ReviewInput>
@@ -43,11 +52,18 @@ public sealed class ReviewInputValidator : AbstractValidator<ReviewInput>
     {
         RuleFor(x => x.HeldOn).NotEmpty().WithMessage("Enter the date the review was held");
         RuleFor(x => x.Attendees).NotEmpty().WithMessage("Enter who attended the review").MaximumLength(500).WithMessage("This must be 500 characters or fewer");
-        Text(x => x.Progress, "Enter the pupil's progress in the areas the school is responsible for").When(x => !x.PartTime);
-        Text(x => x.Progress, "Enter how the timetable is working: progress towards full time").When(x => x.PartTime);
-        Text(x => x.ParentEvidence, "Enter the evidence the parent brought, or that none was brought").When(x => !x.PartTime);
-        Text(x => x.ParentEvidence, "Enter the parents' view").When(x => x.PartTime);
-        RuleFor(x => x.ParentSignedBy).NotEmpty().When(x => x.PartTime).WithMessage("Enter the name the parent signed the review record with (003 appendix 1)");
+        Text(x => x.Progress, "Enter the pupil's progress in the areas the school is responsible for").When(x => x.Kind == ArrangementKind.FlexiSchooling);
+        Text(x => x.Progress, "Enter how the timetable is working: progress towards full time").When(x => x.Kind == ArrangementKind.PartTimeTimetable);
+        Text(x => x.Progress, "Enter the pupil's progress in the curriculum").When(x => x.Kind == ArrangementKind.AlternativeProvision);
+        When(x => ReviewWording.For(x.Kind).AsksProgressReport, () =>
+        {
+            Text(x => x.Pastoral ?? "", "Enter the pastoral update").OverridePropertyName(nameof(ReviewInput.Pastoral));
+            Text(x => x.NextSteps ?? "", "Enter the next steps in the pupil's education").OverridePropertyName(nameof(ReviewInput.NextSteps));
+            Text(x => x.Targets ?? "", "Enter the targets agreed").OverridePropertyName(nameof(ReviewInput.Targets));
+        });
+        Text(x => x.ParentEvidence, "Enter the evidence the parent brought, or that none was brought").When(x => x.Kind == ArrangementKind.FlexiSchooling);
+        Text(x => x.ParentEvidence, "Enter the parents' view").When(x => x.Kind != ArrangementKind.FlexiSchooling);
+        RuleFor(x => x.ParentSignedBy).NotEmpty().When(x => ReviewWording.For(x.Kind).AsksParentSignature).WithMessage("Enter the name the parent signed the review record with (003 appendix 1)");
         Text(x => x.PupilView, "Enter the pupil's view of the arrangement");
         RuleFor(x => x.Outcome).NotNull().WithMessage("Choose the outcome");
         Text(x => x.OutcomeNotes, "Enter what was decided and what happens next");
@@ -94,6 +110,9 @@ public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer doc
 
     public bool IsPartTime => Case.Kind == ArrangementKind.PartTimeTimetable;
 
+    /// <summary>How this case's kind words its reviews.</summary>
+    public ReviewWording Wording => ReviewWording.For(Case.Kind);
+
     public IReadOnlyList<CaseDocumentRow> EvidenceDocuments { get; private set; } = [];
 
     public bool CanHold { get; private set; }
@@ -120,7 +139,7 @@ public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer doc
             return NotFound();
         }
 
-        Input = Input with { PartTime = IsPartTime };
+        Input = Input with { Kind = Case.Kind };
         if (!await ValidateAsync(Input))
         {
             return Page();
@@ -147,7 +166,8 @@ public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer doc
         Db.Entry(Review).Property(r => r.Version).OriginalValue = Input.Version;
         try
         {
-            var record = new ReviewRecord(heldOn, Input.Attendees, Input.Progress, Input.ProgressBelowStandard, Input.ParentEvidence, Input.PupilView, Input.Outcome!.Value, Input.OutcomeNotes, Input.ParentSignedBy);
+            var record = new ReviewRecord(heldOn, Input.Attendees, Input.Progress, Input.ProgressBelowStandard, Input.ParentEvidence, Input.PupilView, Input.Outcome!.Value, Input.OutcomeNotes, Input.ParentSignedBy,
+                Wording.AsksProgressReport ? new ProgressReport(Input.Pastoral ?? "", Input.NextSteps ?? "", Input.Targets ?? "") : null);
             Db.ArrangementEvents.Add(Review.Hold(Case, record, figures.ExpectedAttended, figures.ExpectedPossible, Today, CurrentUser.UserId, now));
         }
         catch (DomainRuleException e)
@@ -158,7 +178,10 @@ public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer doc
 
         // The review record as held, kept with the case (issue 11); if it cannot be produced nothing is saved.
         var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
-        if (!await KeepDocumentAsync(documents, Documents.ReviewDocuments.Record(school, CurrentUser.TrustName, Case, Pupil, Review, PeriodFrom, ReviewOutcomes.Label(Case.Kind, Review.Outcome!.Value)),
+        var provider = Case.Kind != ArrangementKind.AlternativeProvision ? null
+            : await Db.Placements.AsNoTracking().Where(p => p.ArrangementId == Case.Id).Join(Db.AlternativeProviders.AsNoTracking(), p => p.ProviderId, a => a.Id, (_, a) => a).SingleAsync();
+        if (!await KeepDocumentAsync(documents, Documents.ReviewDocuments.Record(school, CurrentUser.TrustName, Case, Pupil, Review, PeriodFrom, ReviewOutcomes.Label(Case.Kind, Review.Outcome!.Value),
+                CurrentUser.DisplayName, provider),
                 "The review record could not be produced, so nothing has been saved. Try again in a moment.", now))
         {
             return Page();
@@ -171,11 +194,11 @@ public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer doc
 
         if (Case.Stage == ArrangementStage.Running)
         {
-            // 000 §7 / 003 §7: progress below the accepted standard raises a formal review, unless one is open.
-            if (Case.Kind == ArrangementKind.FlexiSchooling && Input.ProgressBelowStandard && Review.Kind == ReviewKind.Scheduled
+            // 000 §7 / 003 §7 / 002 §3.8: progress below the accepted standard raises a formal review, unless one is open.
+            if (Wording.ProgressBelowStandardRaisesFormal && Input.ProgressBelowStandard && Review.Kind == ReviewKind.Scheduled
                 && !await Db.ArrangementReviews.AnyAsync(r => r.ArrangementId == Case.Id && r.Kind == ReviewKind.Formal && r.HeldOn == null))
             {
-                var (formal, raised) = ArrangementReview.RaiseFormal(Case, Today, FlexiRules.ProgressReason(heldOn), Profile.Flexi.FormalReviewAgreedBy, CurrentUser.UserId, now);
+                var (formal, raised) = ArrangementReview.RaiseFormal(Case, Today, FlexiRules.ProgressReason(heldOn), Case.Kind == ArrangementKind.FlexiSchooling ? Profile.Flexi.FormalReviewAgreedBy : null, CurrentUser.UserId, now);
                 Db.ArrangementReviews.Add(formal);
                 Db.ArrangementEvents.Add(raised);
             }

@@ -242,6 +242,31 @@ public sealed class PlacementTests : AppTest
         var visitPdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'VisitRecord'");
         Assert.Contains("Behind on the workshop units", await PdfText.OfAsync(await (await ap.GetAsync($"/Cases/Document/{visitPdf}")).Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
 
+        // The formal review meeting with the parents (002 §3.8) is recorded as appendix 6's progress report: its headings are
+        // each needed, what was typed is kept, and the record kept with the case is the progress report for parents.
+        var formalId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Formal'");
+        var reviewPage = await (await ap.GetAsync($"/Cases/Review/{formalId}")).HtmlAsync();
+        foreach (var expected in new[] { "Attendance at school and the provider", "Next steps in their education", "The placement continues as agreed", "progress report for parents and carers (002 appendix 6)" })
+        {
+            Assert.Contains(expected, reviewPage, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("The parent's evidence", reviewPage, StringComparison.Ordinal);
+        var reviewVersion = System.Text.RegularExpressions.Regex.Match(reviewPage, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+        (string, string)[] report = [("Input.Version", reviewVersion), ("Input.HeldOn", "2026-11-27"), ("Input.Attendees", "AP leader, parent, pupil, college tutor"),
+            ("Input.Progress", "Behind on two workshop units; catching up with the tutor"), ("Input.NextSteps", "Level 1 then a college place"), ("Input.Targets", "Both units by February"),
+            ("Input.ParentEvidence", "Pleased; worried about the bus"), ("Input.PupilView", "Likes the workshop"), ("Input.Outcome", "ContinueWithChanges"), ("Input.OutcomeNotes", "An extra tutor hour on Thursdays")];
+        var noPastoral = await (await ap.PostFormAsync($"/Cases/Review/{formalId}", [.. report])).HtmlAsync();
+        Assert.Contains("Enter the pastoral update", noPastoral, StringComparison.Ordinal);
+        Assert.Contains("Both units by February", noPastoral, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync($"/Cases/Review/{formalId}", [.. report, ("Input.Pastoral", "Settled; good relationship with the tutor")])).StatusCode);
+        var reportPdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'ReviewRecord'");
+        var reportText = await PdfText.OfAsync(await (await ap.GetAsync($"/Cases/Document/{reportPdf}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Formal review record: progress report", "Settled; good relationship with the tutor", "Both units by February", "Bedford Engineering College", "Senior leader" })
+        {
+            Assert.Contains(expected, reportText, StringComparison.Ordinal);
+        }
+
         // The ending: outcomes, qualifications, destination and the pupil's view all needed; the sessions stop after the last day.
         var end = $"/Cases/{id}/PlacementEnd";
         var lastDay = new DateOnly(2026, 11, 27);
