@@ -142,6 +142,38 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(ap.Locator("#saved")).ToContainTextAsync("Visit recorded");
         await browser.SavePdfAsync(ap, "QA visit record", "a9-visit-record");
 
+        // The reintegration plan (002 §3.9): a dated, graduated return, discussed with the parents.
+        await ap.GotoAsync(caseUrl);
+        await ap.GetByRole(AriaRole.Link, new() { Name = "Reintegration plan" }).ClickAsync();
+        await ap.GetByLabel("Back in school full time on").FillAsync("2027-02-22");
+        await ap.GetByLabel("Step 1 from").FillAsync("2027-01-11");
+        await ap.GetByLabel("Step 1: what happens").FillAsync("Monday mornings back in school with a key worker");
+        await ap.GetByLabel("Step 2 from").FillAsync("2027-02-01");
+        await ap.GetByLabel("Step 2: what happens").FillAsync("Monday to Wednesday in school; Thursday and Friday at the provider");
+        await ap.GetByLabel("Discussed with the parents or carers on").FillAsync("2026-11-27");
+        await ap.GetByLabel("Multi-agency meeting on").FillAsync("2026-12-09");
+        await ap.GetByLabel("Strategies for the return").FillAsync("Key worker; lunchtime club; the provider's tutor visits school in the first week");
+        await ap.GetByRole(AriaRole.Button, new() { Name = "Save the plan" }).ClickAsync();
+        await Assertions.Expect(ap.Locator("#plan")).ToContainTextAsync("Monday 22 February 2027");
+        await browser.AssertAccessibleAsync(ap, "a9b-reintegration-plan");
+
+        // The half-termly review with the parents, recorded as appendix 6's progress report.
+        var review = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), $"SELECT id FROM arrangement_reviews WHERE arrangement_id = '{caseUrl[7..]}' AND held_on IS NULL LIMIT 1");
+        await ap.GotoAsync($"/Cases/Review/{review}");
+        await ap.GetByLabel("Date held").FillAsync("2026-11-27");
+        await ap.GetByLabel("Who attended").FillAsync("AP leader, Amira Cooper (mother), the pupil");
+        await ap.GetByLabel("Curriculum").FillAsync("Two workshop units signed off; English functional skills entry 3");
+        await ap.GetByLabel("Pastoral", new() { Exact = true }).FillAsync("Settled; good relationship with the workshop tutor");
+        await ap.GetByLabel("Next steps in their education").FillAsync("Level 1 award; the graduated return from January");
+        await ap.GetByLabel("Targets").FillAsync("Attend every session; finish unit 3 by February");
+        await ap.GetByLabel("The parents' view").FillAsync("Pleased with the change in him");
+        await ap.GetByLabel("The pupil's view").FillAsync("Likes the practical work");
+        await ap.GetByLabel("The placement continues as agreed").CheckAsync();
+        await ap.GetByLabel("What was decided and what happens next").FillAsync("Continue; next report at February half-term");
+        await browser.AssertAccessibleAsync(ap, "a9c-placement-progress-report");
+        await ap.GetByRole(AriaRole.Button, new() { Name = "Save the review" }).ClickAsync();
+        await browser.SavePdfAsync(ap, "Progress report for parents and carers", "a9d-progress-report");
+
         await ap.GotoAsync(caseUrl);
         await ap.GetByRole(AriaRole.Button, new() { Name = "End the placement" }).ClickAsync();
         await ap.GetByLabel("Further education or training").CheckAsync();

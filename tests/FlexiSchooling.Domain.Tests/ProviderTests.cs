@@ -250,6 +250,40 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void Reintegration_plan_is_a_dated_graduated_return_discussed_with_the_parents_and_a_revision_says_why()
+    {
+        // 002 §3.9: a timeline back into school, graduated, discussed with the parents, a multi-agency meeting; extended or shortened.
+        var now = new DateTimeOffset(2027, 2, 1, 9, 0, 0, TimeSpan.Zero);
+        var (arrangement, placement) = Running(now);
+        var today = Start.AddDays(21);
+        ReintegrationStep[] steps = [new(Start.AddDays(28), "Mondays in school"), new(Start.AddDays(56), "Monday to Wednesday in school")];
+        var plan = new ReintegrationPlan(Start.AddDays(84), null, steps, today, today.AddDays(7), "Key worker; phased timetable", null);
+        DomainRuleException Refused(ReintegrationPlan p) => Assert.Throws<DomainRuleException>(() => placement.PlanReintegration(arrangement, p, today, null, now));
+
+        Assert.Equal("ReturnOn", Refused(plan with { ReturnOn = null }).Field);
+        Assert.Equal("ReturnOn", Refused(plan with { ReturnOn = Start }).Field);
+        Assert.Equal("Steps", Refused(plan with { Steps = [] }).Field);
+        Assert.Equal("Steps", Refused(plan with { Steps = [steps[1], steps[0]] }).Field); // in order
+        Assert.Equal("Steps", Refused(plan with { Steps = [steps[0], new(Start.AddDays(90), "After the return")] }).Field);
+        Assert.Equal("DiscussedWithParentsOn", Refused(plan with { DiscussedWithParentsOn = today.AddDays(1) }).Field);
+        Assert.Equal("MultiAgencyMeetingOn", Refused(plan with { MultiAgencyMeetingOn = null }).Field);
+        Assert.Equal("Reintegration plan recorded", placement.PlanReintegration(arrangement, plan, today, null, now).What);
+        Assert.Equal(Start.AddDays(84), placement.ReturnOn);
+
+        // Revised from a progress report: it says why, and the history says the return moved.
+        var later = plan with { ReturnOn = Start.AddDays(112) };
+        Assert.Equal("ChangedBecause", Refused(later).Field);
+        var revised = placement.PlanReintegration(arrangement, later with { ChangedBecause = "Half-term progress report: not ready for three days" }, today, null, now);
+        Assert.Equal("Reintegration plan revised (version 2)", revised.What);
+        Assert.Contains("(extended from", revised.Detail, StringComparison.Ordinal);
+
+        // Some pupils will not return to their own school (002 §3): then a reason instead of a date, and no steps needed.
+        placement.PlanReintegration(arrangement, new ReintegrationPlan(null, "Moving on to college in September", [], today, today, "Transition visits to the college", "Offered a college place"), today, null, now);
+        Assert.Null(placement.ReturnOn);
+        Assert.Equal("Moving on to college in September", placement.NotReturningBecause);
+    }
+
+    [Fact]
     public void Commissioning_agreement_has_every_heading_of_004_7_11_and_is_never_dated_in_the_future()
     {
         var today = Start;

@@ -63,6 +63,16 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
         b.Property(x => x.Outcomes).HasMaxLength(Placement.MaxTextLength);
         b.Property(x => x.Qualifications).HasMaxLength(Placement.MaxTextLength);
         b.Property(x => x.PupilViewAtEnd).HasMaxLength(Placement.MaxTextLength);
+        b.Property(x => x.NotReturningBecause).HasMaxLength(Placement.MaxReasonLength);
+        b.Property(x => x.ReintegrationStrategies).HasMaxLength(Placement.MaxTextLength);
+        // The steps as one JSON array: they are read and written only with their plan, never queried one by one.
+        b.Property(x => x.ReintegrationSteps).HasColumnType("jsonb").HasDefaultValueSql("'[]'")
+            .HasConversion(
+                steps => System.Text.Json.JsonSerializer.Serialize(steps, (System.Text.Json.JsonSerializerOptions?)null),
+                json => System.Text.Json.JsonSerializer.Deserialize<List<ReintegrationStep>>(json, (System.Text.Json.JsonSerializerOptions?)null) ?? new List<ReintegrationStep>(),
+                new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<ReintegrationStep>>(
+                    (a, c) => a!.SequenceEqual(c!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode())), v => v.ToList()));
+        b.Ignore(x => x.HasReintegrationPlan);
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Arrangement>().WithOne().HasForeignKey<Placement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<AlternativeProvider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);

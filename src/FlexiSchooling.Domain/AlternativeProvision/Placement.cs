@@ -32,6 +32,24 @@ public static class PlacementDestinations
 /// <summary>What is recorded when a placement ends.</summary>
 public sealed record PlacementEnding(DateOnly LastDay, PlacementDestination Destination, string? DestinationDetail, string Outcomes, string Qualifications, string PupilView);
 
+/// <summary>One dated step of a graduated return to school (002 §3.9: "a graduated approach to support the reintegration").</summary>
+public sealed record ReintegrationStep(DateOnly From, string What);
+
+/// <summary>
+/// The reintegration plan of a placement as the school records or revises it (002 §3.9): the date the pupil is back in
+/// school full time (or why they will not return to their own school, 002 §3: "for some pupils they will not return"),
+/// the dated steps of a graduated return, when it was discussed with the parents, the multi-agency meeting on the
+/// strategies for the return, and — when revised — why the timeline was extended or shortened.
+/// </summary>
+public sealed record ReintegrationPlan(
+    DateOnly? ReturnOn,
+    string? NotReturningBecause,
+    IReadOnlyList<ReintegrationStep> Steps,
+    DateOnly? DiscussedWithParentsOn,
+    DateOnly? MultiAgencyMeetingOn,
+    string Strategies,
+    string? ChangedBecause);
+
 /// <summary>What the school records when it considers and refers a pupil for a placement (002 appendix 1a).</summary>
 public sealed record PlacementReferral(
     Guid ProviderId,
@@ -105,9 +123,123 @@ public sealed class Placement : ISchoolOwned, ITrustStampable
     /// <summary>The pupil's own view of the placement, at its end.</summary>
     public string? PupilViewAtEnd { get; private set; }
 
+    /// <summary>The reintegration plan's date back in school full time (002 §3.9); null before a plan, or when the pupil will not return.</summary>
+    public DateOnly? ReturnOn { get; private set; }
+
+    /// <summary>Why the pupil will not return to their own school, where the plan says so.</summary>
+    public string? NotReturningBecause { get; private set; }
+
+    /// <summary>The dated steps of the graduated return, in date order.</summary>
+    public List<ReintegrationStep> ReintegrationSteps { get; private set; } = [];
+
+    public DateOnly? ReintegrationDiscussedOn { get; private set; }
+
+    public DateOnly? MultiAgencyMeetingOn { get; private set; }
+
+    public string? ReintegrationStrategies { get; private set; }
+
+    /// <summary>When the plan was last recorded or revised; null while there is none.</summary>
+    public DateOnly? ReintegrationRecordedOn { get; private set; }
+
+    /// <summary>How many times the plan has been recorded: 1 for the first plan, then one more for each revision.</summary>
+    public int ReintegrationRevision { get; private set; }
+
     public uint Version { get; private set; }
 
+    public bool HasReintegrationPlan => ReintegrationRecordedOn is not null;
+
     public void StampTrust(Guid trustId) => TrustId = trustId;
+
+    public const int MaxReintegrationSteps = 6;
+
+    public const int MaxStepLength = 150;
+
+    /// <summary>The longest reason a plan records (why the pupil will not return; why it changed): kept short, as the case history holds it whole.</summary>
+    public const int MaxReasonLength = 300;
+
+    /// <summary>
+    /// Records the reintegration plan, or revises it (002 §3.9): "a timeline is developed by the school to reintegrate the
+    /// pupil back into school, based on the half-termly reviews"; it "can be extended or shortened based on the progress
+    /// reports" (a revision says why); a graduated approach (dated steps, in order, before the return); "discussed with
+    /// the pupil's parents" (on a day not in the future); a multi-agency meeting on the strategies (held or planned).
+    /// The whole plan as recorded goes to the case's history, so every version stays traceable.
+    /// </summary>
+    public ArrangementEvent PlanReintegration(Arrangement arrangement, ReintegrationPlan plan, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (arrangement.Stage is not (ArrangementStage.Agreed or ArrangementStage.Running))
+        {
+            throw new DomainRuleException("reintegration-open-placement", "A reintegration plan is for a placement that is agreed or running.");
+        }
+
+        var returning = string.IsNullOrWhiteSpace(plan.NotReturningBecause);
+        if (returning && plan.ReturnOn is null)
+        {
+            throw new DomainRuleException("reintegration-return-date", "Enter the date the pupil is back in school full time, or say why they will not return to the school.", "ReturnOn");
+        }
+
+        if (plan.ReturnOn is { } back && back <= StartDate)
+        {
+            throw new DomainRuleException("reintegration-return-date", $"The return is after the placement starts ({StartDate:d MMMM yyyy}).", "ReturnOn");
+        }
+
+        var steps = plan.Steps.Where(s => !string.IsNullOrWhiteSpace(s.What)).Select(s => s with { What = s.What.Trim() }).ToList();
+        if (returning && steps.Count == 0)
+        {
+            throw new DomainRuleException("reintegration-graduated", "Enter at least one dated step of the graduated return (002 §3.9).", "Steps");
+        }
+
+        if (steps.Count > MaxReintegrationSteps || steps.Any(s => s.What.Length > MaxStepLength))
+        {
+            throw new DomainRuleException("reintegration-graduated", $"Up to {MaxReintegrationSteps} steps, each {MaxStepLength} characters or fewer.", "Steps");
+        }
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].From < StartDate || (plan.ReturnOn is { } by && steps[i].From > by) || (i > 0 && steps[i].From <= steps[i - 1].From))
+            {
+                throw new DomainRuleException("reintegration-graduated",
+                    $"Each step starts on a later day than the one before, from the placement's start{(plan.ReturnOn is { } r ? $" to the return on {r:d MMMM yyyy}" : "")}.", "Steps");
+            }
+        }
+
+        if (plan.DiscussedWithParentsOn is not { } discussed || discussed > today)
+        {
+            throw new DomainRuleException("reintegration-parents", "Enter the day the plan was discussed with the parents or carers (002 §3.9); not a day in the future.", "DiscussedWithParentsOn");
+        }
+
+        if (plan.MultiAgencyMeetingOn is null)
+        {
+            throw new DomainRuleException("reintegration-multi-agency", "Enter the day of the multi-agency meeting on the strategies for the return, held or planned (002 §3.9).", "MultiAgencyMeetingOn");
+        }
+
+        if (string.IsNullOrWhiteSpace(plan.Strategies))
+        {
+            throw new DomainRuleException("reintegration-multi-agency", "Enter the strategies agreed for the return.", "Strategies");
+        }
+
+        if ((plan.NotReturningBecause?.Trim().Length ?? 0) > MaxReasonLength || (plan.ChangedBecause?.Trim().Length ?? 0) > MaxReasonLength)
+        {
+            throw new DomainRuleException("reintegration-revision", $"A reason is {MaxReasonLength} characters or fewer.", (plan.ChangedBecause?.Trim().Length ?? 0) > MaxReasonLength ? "ChangedBecause" : "NotReturningBecause");
+        }
+
+        var revising = HasReintegrationPlan;
+        if (revising && string.IsNullOrWhiteSpace(plan.ChangedBecause))
+        {
+            throw new DomainRuleException("reintegration-revision", "Say why the plan changes: the progress reports that extend or shorten the timeline (002 §3.9).", "ChangedBecause");
+        }
+
+        var was = ReturnOn;
+        (ReturnOn, NotReturningBecause, ReintegrationSteps, ReintegrationDiscussedOn, MultiAgencyMeetingOn, ReintegrationStrategies, ReintegrationRecordedOn) =
+            (returning ? plan.ReturnOn : null, returning ? null : plan.NotReturningBecause!.Trim(), steps, discussed, plan.MultiAgencyMeetingOn, plan.Strategies.Trim(), today);
+        ReintegrationRevision++; // every revision writes the row, so a stale form is always caught by the row version
+        var aim = ReturnOn is { } on
+            ? $"Back in school full time by {on:d MMMM yyyy}{(revising && was is { } before && before != on ? $" ({(on > before ? "extended" : "brought forward")} from {before:d MMMM yyyy})" : "")}."
+            : $"Not returning to the school: {NotReturningBecause}.";
+        var timeline = string.Join(" ", steps.Select(s => $"From {s.From:d MMMM yyyy}: {s.What}."));
+        return arrangement.Event(revising ? $"Reintegration plan revised (version {ReintegrationRevision})" : "Reintegration plan recorded",
+            $"{aim} {timeline} Discussed with the parents on {discussed:d MMMM yyyy}; multi-agency meeting {plan.MultiAgencyMeetingOn:d MMMM yyyy}.{(revising ? $" Why: {plan.ChangedBecause!.Trim()}" : "")}".Replace("  ", " "),
+            userId, now);
+    }
 
     /// <summary>
     /// Ends the running placement on its last day with what the school must know of it afterwards: the outcomes against

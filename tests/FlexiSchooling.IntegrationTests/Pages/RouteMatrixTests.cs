@@ -71,6 +71,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Cases/{id:guid}/Commissioning"] = "placement",
         ["Cases/{id:guid}/PlacementEnd"] = "placement",
         ["Cases/{id:guid}/Visits"] = "placement",
+        ["Cases/{id:guid}/Reintegration"] = "placement",
         ["Cases/Review/{id:guid}"] = "review",
         ["Cases/Document/{id:guid}"] = "document",
         ["Privacy/SubjectAccess/{id:guid}"] = "sar",
@@ -236,7 +237,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Cases/{id:guid}/Placement", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Placement", "another trust")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Placement", "trust lead")] = HttpStatusCode.NotFound,
-            // Its commissioning agreement waits for the head's agreement, and its visits and ending for its start, for everyone.
+            // Its commissioning agreement and reintegration plan wait for the head's agreement, and its visits and ending for its start, for everyone.
             [("Cases/{id:guid}/Commissioning", "same school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Commissioning", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Commissioning", "another trust")] = HttpStatusCode.NotFound,
@@ -249,6 +250,10 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Cases/{id:guid}/Visits", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Visits", "another trust")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Visits", "trust lead")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/Reintegration", "same school")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/Reintegration", "sibling school")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/Reintegration", "another trust")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/Reintegration", "trust lead")] = HttpStatusCode.NotFound,
             [("Cases/Review/{id:guid}", "same school")] = HttpStatusCode.OK,
             [("Cases/Review/{id:guid}", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/Review/{id:guid}", "another trust")] = HttpStatusCode.NotFound,

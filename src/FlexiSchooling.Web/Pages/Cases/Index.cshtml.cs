@@ -69,6 +69,8 @@ public sealed class IndexModel : AppPageModel
         // Running placements with their QA visits, for the visit due (002 appendix 5).
         var runningPlacements = rows.Where(r => r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
         var visits = (await Db.PlacementVisits.AsNoTracking().Where(v => runningPlacements.Contains(v.ArrangementId)).ToListAsync()).ToLookup(v => v.ArrangementId);
+        var reintegration = await Db.Placements.AsNoTracking().Where(p => runningPlacements.Contains(p.ArrangementId))
+            .ToDictionaryAsync(p => p.ArrangementId, p => new { p.ReintegrationRecordedOn, p.ReturnOn });
         var actions = new List<ActionRow>();
         foreach (var r in rows.Where(r => open.Contains(r.Id)))
         {
@@ -107,6 +109,19 @@ public sealed class IndexModel : AppPageModel
                 {
                     // The trust lead sees the school's overdue visit as the school's, not as their own action (issue 12).
                     actions.Add(new ActionRow(r.Id, r.Pupil, $"Waiting on {names.GetValueOrDefault(r.SchoolId, "the school")}: the QA visit to the provider is overdue", $"/Cases/{r.Id}/Visits", visitDue, true));
+                }
+
+                // 002 §3.9: every placement has a plan back into school; one whose return date has passed is due again.
+                if (CurrentUser.Can(Permission.ManageArrangements, r.SchoolId) && reintegration.GetValueOrDefault(r.Id) is { } plan)
+                {
+                    if (plan.ReintegrationRecordedOn is null)
+                    {
+                        actions.Add(new ActionRow(r.Id, r.Pupil, "Record the reintegration plan (002 §3.9)", $"/Cases/{r.Id}/Reintegration", null, false));
+                    }
+                    else if (plan.ReturnOn < today)
+                    {
+                        actions.Add(new ActionRow(r.Id, r.Pupil, "The planned return to school has passed: end the placement or revise the plan", $"/Cases/{r.Id}/Reintegration", plan.ReturnOn, true));
+                    }
                 }
             }
 

@@ -285,6 +285,49 @@ public sealed class PlacementTests : AppTest
     }
 
     [Fact]
+    public async Task Reintegration_plan_is_recorded_at_its_fields_revised_with_a_reason_and_each_version_kept_in_the_history()
+    {
+        // An agreed Castle Hill placement at Moorland (demo): the plan back into school (002 §3.9).
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), """
+            SELECT a.id FROM arrangements a JOIN placements p ON p.arrangement_id = a.id JOIN alternative_providers v ON v.id = p.provider_id
+             WHERE v.name LIKE 'Moorland%' AND a.stage = 'Agreed' ORDER BY a.id LIMIT 1
+            """);
+        var start = await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT start_date FROM placements WHERE arrangement_id = '{id}'");
+        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        var url = $"/Cases/{id}/Reintegration";
+        Assert.Contains("No reintegration plan is recorded yet", await (await ap.GetAsync(url)).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("Reintegration plan", await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
+
+        string D(int days) => start.AddDays(days).ToString("yyyy-MM-dd");
+        var version = System.Text.RegularExpressions.Regex.Match(await (await ap.GetAsync(url)).HtmlAsync(), "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+        (string, string)[] plan = [("Input.Version", version), ("Input.ReturnOn", D(84)), ("Input.Steps[0].From", D(42)), ("Input.Steps[0].What", "Monday mornings in school"),
+            ("Input.Steps[1].From", D(28)), ("Input.Steps[1].What", "Two days in school"), ("Input.DiscussedWithParentsOn", Day(0)), ("Input.MultiAgencyMeetingOn", Day(7)),
+            ("Input.Strategies", "A key worker; lunchtime club")];
+        var outOfOrder = await (await ap.PostFormAsync(url, [.. plan])).HtmlAsync();
+        Assert.Contains("Each step starts on a later day than the one before", outOfOrder, StringComparison.Ordinal);
+        Assert.Contains("A key worker; lunchtime club", outOfOrder, StringComparison.Ordinal); // nothing typed is lost
+        plan[4] = ("Input.Steps[1].From", D(56));
+        Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync(url, [.. plan])).StatusCode);
+
+        // Extended after a progress report: the reason is needed; the earlier version stays in the history.
+        var page = await (await ap.GetAsync(url)).HtmlAsync();
+        Assert.Contains("Why the plan changes", page, StringComparison.Ordinal);
+        plan[0] = ("Input.Version", System.Text.RegularExpressions.Regex.Match(page, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value);
+        plan[1] = ("Input.ReturnOn", D(112));
+        Assert.Contains("Say why the plan changes", await (await ap.PostFormAsync(url, [.. plan])).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync(url, [.. plan, ("Input.ChangedBecause", "The progress report: not yet ready for two days")])).StatusCode);
+        var revised = await (await ap.GetAsync(url)).HtmlAsync();
+        Assert.Contains("Reintegration plan revised", revised, StringComparison.Ordinal);
+        Assert.Contains("Reintegration plan recorded", revised, StringComparison.Ordinal);
+        Assert.Contains("(extended from", revised, StringComparison.Ordinal);
+
+        // A stale form (the version it was read at) never overwrites the newer plan.
+        var stale = await ap.PostFormAsync(url, [.. plan, ("Input.ChangedBecause", "Stale")]);
+        Assert.NotEqual(HttpStatusCode.Redirect, stale.StatusCode);
+        Assert.Equal(2L, await Records.CountAsync($"SELECT count(*) FROM arrangement_events WHERE arrangement_id = '{id}' AND what LIKE 'Reintegration plan%'"));
+    }
+
+    [Fact]
     public async Task Registration_rule_breach_shows_on_the_provider_and_closes_it_for_every_school()
     {
         var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
