@@ -37,6 +37,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await ap.GetByLabel("Full cost (£)").FillAsync("4800");
         await ap.GetByLabel("Funding").FillAsync("School high-needs budget");
         await ap.GetByLabel("The pupil's voice").FillAsync("\"I want to learn to fix engines.\"");
+        await ap.GetByLabel("The main reason, as the school census records it").SelectOptionAsync("Reengagement");
         await ap.GetByRole(AriaRole.Button, new() { Name = "Record the referral" }).ClickAsync();
         // The farm is in breach of the registration rule: refused at the field, nothing typed lost.
         await Assertions.Expect(ap.Locator("#Input_ProviderId-error")).ToContainTextAsync("but is not registered as an independent school (004 §7.2)");

@@ -320,3 +320,37 @@ public sealed class PlacementTests
         Assert.Contains(gates, g => g.Name.Contains("004 §7.11", StringComparison.Ordinal));
     }
 }
+
+public sealed class CensusReturnTests
+{
+    private static CensusPlacement Row(string upn, string surname, string forename, DateOnly born, string provider, string? urn, string? ukprn, ApSettingType? type,
+        CensusPlacementReason reason, DateOnly entry, DateOnly? leaving, bool fullTime, int sessions) =>
+        new(upn, surname, forename, born, provider, urn, ukprn, type, reason, entry, leaving, fullTime, sessions);
+
+    [Fact]
+    public void Census_ap_return_matches_the_known_file_a_urn_alone_else_a_ukprn_alone_else_the_type_of_setting()
+    {
+        // The census guide: "If you record a URN, do not record the UKPRN or AP type of setting"; a UKPRN likewise; else the type.
+        CensusPlacement[] placements =
+        [
+            Row("A123456789012", "Cooper", "Yusuf", new(2012, 5, 14), "Riverside", "148372", "10000001", ApSettingType.OTH, CensusPlacementReason.Reengagement, new(2026, 11, 23), null, false, 4),
+            Row("B123456789012", "Doyle", "Ellie", new(2011, 2, 3), "Peak", null, "10087421", null, CensusPlacementReason.Health, new(2026, 9, 7), new(2026, 10, 16), true, 10),
+            Row("C123456789012", "O'Neill, Jr", "Sam", new(2011, 7, 30), "Moorland", null, null, ApSettingType.OTH, CensusPlacementReason.Behaviour, new(2026, 10, 5), null, true, 10),
+            Row("Z123456789012", "Left", "Out", new(2011, 1, 1), "Harbour", null, null, null, CensusPlacementReason.Other, new(2026, 10, 5), null, true, 10),
+            Row("D123456789012", "Patel", "Ravi", new(2012, 1, 9), "Farm work", " ", null, ApSettingType.WBP, CensusPlacementReason.Other, new(2026, 9, 14), null, false, 2),
+        ];
+        var known = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "KnownFiles", "census-ap-placements.csv"));
+        Assert.Equal(known, CensusReturn.Csv(placements));
+        Assert.Equal("Harbour has no URN or UKPRN: record its type of setting on the provider.", CensusReturn.Problem(placements[3]));
+    }
+
+    [Fact]
+    public void Census_ap_return_counts_each_placement_open_at_any_time_in_the_period()
+    {
+        var (from, to) = (new DateOnly(2026, 9, 1), new DateOnly(2026, 12, 2));
+        Assert.True(CensusReturn.InPeriod(new(2026, 6, 1), null, from, to));           // still open
+        Assert.True(CensusReturn.InPeriod(new(2026, 6, 1), new(2026, 9, 1), from, to)); // left on the first day
+        Assert.False(CensusReturn.InPeriod(new(2026, 6, 1), new(2026, 8, 31), from, to));
+        Assert.False(CensusReturn.InPeriod(new(2026, 12, 3), null, from, to));
+    }
+}

@@ -19,6 +19,7 @@ internal sealed class AlternativeProviderConfiguration : IEntityTypeConfiguratio
         b.Property(x => x.ContactEmail).HasMaxLength(200);
         b.Property(x => x.Urn).HasMaxLength(7);
         b.Property(x => x.Ukprn).HasMaxLength(8);
+        b.Property(x => x.CensusSettingType).HasConversion<string>().HasMaxLength(3);
         b.Property(x => x.Registration).HasConversion<string>().HasMaxLength(40);
         b.Property(x => x.InspectionJudgement).HasMaxLength(60);
         b.Property(x => x.TrustApprovalNote).HasMaxLength(1000);
@@ -64,6 +65,7 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
         b.Property(x => x.Qualifications).HasMaxLength(Placement.MaxTextLength);
         b.Property(x => x.PupilViewAtEnd).HasMaxLength(Placement.MaxTextLength);
         b.Property(x => x.NotReturningBecause).HasMaxLength(Placement.MaxReasonLength);
+        b.Property(x => x.CensusReason).HasConversion<string>().HasMaxLength(30);
         b.Property(x => x.ReintegrationStrategies).HasMaxLength(Placement.MaxTextLength);
         // The steps as one JSON array: they are read and written only with their plan, never queried one by one.
         b.Property(x => x.ReintegrationSteps).HasColumnType("jsonb").HasDefaultValueSql("'[]'")

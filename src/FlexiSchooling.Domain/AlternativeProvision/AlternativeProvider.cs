@@ -69,6 +69,9 @@ public sealed class AlternativeProvider : ITrustStampable
     /// <summary>The UK provider reference number (8 digits, starting 1), where it has one.</summary>
     public string? Ukprn { get; private set; }
 
+    /// <summary>The census's type of setting, for a provider with neither URN nor UKPRN (<see cref="CensusReturn"/>).</summary>
+    public ApSettingType? CensusSettingType { get; private set; }
+
     public ProviderRegistration Registration { get; private set; }
 
     public DateOnly? LastInspectedOn { get; private set; }
@@ -116,6 +119,7 @@ public sealed class AlternativeProvider : ITrustStampable
         ContactEmail = Clean(details.ContactEmail);
         Urn = Clean(details.Urn);
         Ukprn = Clean(details.Ukprn);
+        CensusSettingType = details.CensusSettingType;
         if (details.Registration != Registration && Registration == ProviderRegistration.Unregistered)
         {
             // Approval was for an unregistered provider; once registered it is no longer needed, and a provider that
@@ -179,4 +183,5 @@ public sealed record ProviderDetails(
     string? Ukprn,
     ProviderRegistration Registration,
     DateOnly? LastInspectedOn,
-    string? InspectionJudgement);
+    string? InspectionJudgement,
+    ApSettingType? CensusSettingType = null);

@@ -63,7 +63,8 @@ public sealed record PlacementReferral(
     string Funding,
     string ParentMeeting,
     string PupilVoice,
-    DateOnly? ParentAgreedOn);
+    DateOnly? ParentAgreedOn,
+    CensusPlacementReason CensusReason = CensusPlacementReason.Other);
 
 /// <summary>
 /// The alternative provision of an AP case (a case of kind <see cref="ArrangementKind.AlternativeProvision"/>; a pupil
@@ -108,6 +109,9 @@ public sealed class Placement : ISchoolOwned, ITrustStampable
     public string PupilVoice { get; private set; } = "";
 
     public DateOnly? ParentAgreedOn { get; private set; }
+
+    /// <summary>The reason as the school census records it (the reason for the placement, not the pupil's needs).</summary>
+    public CensusPlacementReason CensusReason { get; private set; }
 
     /// <summary>Where the pupil went next, recorded when the placement ends (issue 12, "Ending").</summary>
     public PlacementDestination? Destination { get; private set; }
@@ -298,6 +302,7 @@ public sealed class Placement : ISchoolOwned, ITrustStampable
             ParentMeeting = referral.ParentMeeting.Trim(),
             PupilVoice = referral.PupilVoice.Trim(),
             ParentAgreedOn = referral.ParentAgreedOn,
+            CensusReason = referral.CensusReason,
         };
     }
 

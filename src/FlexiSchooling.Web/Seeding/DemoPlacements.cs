@@ -47,6 +47,81 @@ internal static class DemoPlacements
         var engineering = await PlaceAsync(db, "millbrook", college, 11, fullTime: false, start, start.AddDays(116), agreed: true,
             "Engineering taster and level 1 certificate, two days a week, towards a post-16 apprenticeship.", cancellationToken);
         await CommissionAsync(db, documents, engineering, college, "Thursday and Friday, 9:00 to 15:30", "Dr Helen Marsh, head of schools partnerships", today, cancellationToken);
+
+        // Running since the first Monday of the autumn term at two schools: Castle Hill's visited at October half-term (its
+        // next visit due before Christmas), Ashby Lane's never visited — its half-termly QA visit overdue.
+        var autumn = new DateOnly(AcademicYear.Containing(today).StartYear, 9, 1);
+        while (autumn.DayOfWeek != DayOfWeek.Monday)
+        {
+            autumn = autumn.AddDays(1);
+        }
+
+        if (autumn.AddDays(28) < today)
+        {
+            var castleHill = await PlaceAsync(db, "castlehill", riverside, 9, fullTime: false, autumn, autumn.AddDays(200), agreed: true,
+                "Two days a week of construction skills to re-engage with learning after a year of falling attendance; English and maths stay in school.", cancellationToken);
+            await CommissionAsync(db, documents, castleHill, riverside, "Thursday and Friday, 9:00 to 15:00", "Sam Okafor, centre manager", today, cancellationToken);
+            await RunAsync(db, castleHill, riverside, autumn.AddDays(35), today, cancellationToken);
+            var ashby = await PlaceAsync(db, "ashby", riverside, 5, fullTime: false, autumn, autumn.AddDays(150), agreed: true,
+                "Two days a week of nurture-based learning in a small group while the school's support plan takes effect.", cancellationToken);
+            await CommissionAsync(db, documents, ashby, riverside, "Thursday and Friday, 9:00 to 14:30", "Sam Okafor, centre manager", today, cancellationToken);
+            await RunAsync(db, ashby, riverside, null, today, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Takes an agreed, commissioned placement through its gates as the school would — the DSL's risk assessment approved
+    /// by the head, the parents' signed agreement, the local authority told — and starts it on its date, its sessions at the
+    /// provider B in the register; then the QA visit made on <paramref name="visitedOn"/>, if any.
+    /// </summary>
+    private static async Task RunAsync(AppDbContext db, (Arrangement Case, Placement Placement) placed, AlternativeProvider provider, DateOnly? visitedOn, DateOnly today, CancellationToken cancellationToken)
+    {
+        var (arrangement, placement) = placed;
+        var school = await db.Schools.AsNoTracking().SingleAsync(s => s.Id == arrangement.SchoolId, cancellationToken);
+        var slug = school.Name.StartsWith("Ashby", StringComparison.Ordinal) ? "ashby" : "castlehill";
+        var (dsl, head, apLeader) = (await DemoSupport.UserAsync(db, "dsl", slug, cancellationToken), await DemoSupport.UserAsync(db, "head", slug, cancellationToken),
+            await DemoSupport.UserAsync(db, "apleader", slug, cancellationToken));
+        var pupil = await db.Pupils.AsNoTracking().SingleAsync(p => p.Id == arrangement.PupilId, cancellationToken);
+        var calendar = await SchoolRules.CalendarAsync(db, school.Id);
+        var profile = await SchoolRules.ProfileAsync(db, school.Id, placement.StartDate);
+        var before = placement.StartDate.AddDays(-3);
+
+        var (assessment, begun) = Domain.RiskAssessments.RiskAssessment.Start(arrangement, Domain.RiskAssessments.RiskTemplates.For(arrangement.Kind, profile.TemplateKey), dsl.Id, DemoSupport.At(before.AddDays(-4)));
+        assessment.Edit([.. assessment.Rows.Select(r => r with
+        {
+            Controls = string.IsNullOrWhiteSpace(r.Controls) ? $"Checked with {provider.Name} on the initial visit; the provider phones any absence by 10:00." : r.Controls,
+            Responsibility = string.IsNullOrWhiteSpace(r.Responsibility) ? "Alternative provision leader" : r.Responsibility,
+        })]);
+        db.RiskAssessments.Add(assessment);
+        db.ArrangementEvents.Add(begun);
+        db.ArrangementEvents.Add(assessment.Submit(arrangement, dsl.Id, DemoSupport.At(before.AddDays(-3))));
+        db.ArrangementEvents.Add(assessment.Approve(arrangement, null, calendar, profile.Settings.AlternativeProvision.ReviewCadence, before.AddDays(-2), head.Id, DemoSupport.At(before.AddDays(-2))));
+
+        var parent = await db.PupilContacts.AsNoTracking().Where(c => c.PupilId == pupil.Id).OrderBy(c => c.Name).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) ?? "Parent";
+        var requirements = PlacementRules.Consents(pupil.Flags);
+        var signed = new CaseDocument(school.Id, arrangement.Id, CaseDocumentKind.ConsentEvidence, $"Signed agreement {parent}.pdf", "application/pdf",
+            DemoFlexi.MinimalPdf([$"Alternative provision at {provider.Name} for {pupil.DisplayName}: the parents' agreement.", $"Signed: {parent}, {before:d MMMM yyyy}."]), apLeader.Id, DemoSupport.At(before));
+        db.CaseDocuments.Add(signed);
+        var (consent, consented) = ArrangementConsent.Record(arrangement, requirements.Single(c => c.Party == ConsentParty.Parent), ConsentAnswer.Given, before, parent,
+            "Signed at the meeting with the AP leader.", signed.Id, today, apLeader.Id, DemoSupport.At(before));
+        var authority = await SchoolRules.LocalAuthorityAsync(db, school.Id);
+        var (told, recorded) = ArrangementConsent.Record(arrangement, requirements.Single(c => c.Party == ConsentParty.LocalAuthority), ConsentAnswer.Told, before,
+            authority.Recipient, "Letter of notification sent (004 §7.12).", null, today, apLeader.Id, DemoSupport.At(before));
+        db.ArrangementConsents.AddRange(consent, told);
+        db.ArrangementEvents.AddRange(consented, recorded);
+
+        var gates = PlacementRules.StartGates([consent, told], assessment, commissioningAgreed: true, pupil.Flags, authority);
+        db.AddStart(PlacementRules.Start(arrangement, placement, provider.Name, gates, profile.Settings.AlternativeProvision, calendar, placement.StartDate, today, apLeader.Id, DemoSupport.At(placement.StartDate)));
+        if (visitedOn is { } visited)
+        {
+            var visit = PlacementVisit.Record(arrangement, new VisitRecord(visited, $"{apLeader.DisplayName}, AP leader", "", "None", "Every session attended; one late arrival reported by 09:30",
+                "Settled; works well with the site team", "Two construction units under way; reading age assessed", "Level 1 construction award on track", "", Satisfactory: true), today, apLeader.Id, DemoSupport.At(visited));
+            db.PlacementVisits.Add(visit);
+            db.ArrangementEvents.Add(arrangement.Event("QA visit recorded", $"Visited {provider.Name} on {visited:d MMMM yyyy}: satisfactory.", apLeader.Id, DemoSupport.At(visited)));
+        }
+
+        DemoSupport.StampTrust(db, provider.TrustId);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static async Task<(Arrangement Case, Placement Placement)> PlaceAsync(AppDbContext db, string slug, AlternativeProvider provider, int yearGroup, bool fullTime, DateOnly start, DateOnly end, bool agreed,
@@ -68,7 +143,8 @@ internal static class DemoPlacements
         var inSchool = fullTime ? new SessionPattern(0) : SessionPattern.Of(SessionPattern.Weekdays.Take(3).SelectMany(d => new[] { (d, Domain.Attendance.Session.AM), (d, Domain.Attendance.Session.PM) }));
         var placement = Placement.Refer(arrangement, new PlacementReferral(provider.Id, fullTime, inSchool, start, end, reasons,
             "Pastoral support plan and a mentor since September; early help assessment completed.", fullTime ? 9600m : 2400m, "The school's high-needs and pupil premium budgets",
-            "Parents came in with the pupil; they want a practical course and agreed to the trial.", "\"I'd come every day if it was doing something with my hands.\"", referredOn.AddDays(2)));
+            "Parents came in with the pupil; they want a practical course and agreed to the trial.", "\"I'd come every day if it was doing something with my hands.\"", referredOn.AddDays(2),
+            CensusPlacementReason.Reengagement));
         db.Placements.Add(placement);
         if (agreed)
         {

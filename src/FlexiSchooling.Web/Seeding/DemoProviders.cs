@@ -27,7 +27,7 @@ internal static class DemoProviders
             null, "10087421", ProviderRegistration.OfstedRegistered, new DateOnly(2023, 11, 8), "Requires improvement"));
         CheckAll(db, peak, today.AddMonths(-14), ashby, today, now);
         var moorland = Add(db, ashby.TrustId, now, new("Moorland Farm Project", "Moorland Farm, Ashover S45 0AA", "Gareth Lowe", "01246 555 0107", null,
-            null, null, ProviderRegistration.Unregistered, null, null));
+            null, null, ProviderRegistration.Unregistered, null, null, ApSettingType.OTH));
         CheckAll(db, moorland, today.AddMonths(-1), ashby, today, now);
         moorland.ApproveUnregistered(today.AddMonths(-1), trustLead.Id, "Land-based learning no registered provider offers within 20 miles; the DPS visited with the AP leader and read appendices 1a, 1b and 2.");
         DemoSupport.StampTrust(db, ashby.TrustId);
@@ -37,7 +37,7 @@ internal static class DemoProviders
             "149905", "10004512", ProviderRegistration.RegisteredIndependentSchool, new DateOnly(2024, 6, 20), "Outstanding"));
         CheckAll(db, college, today.AddMonths(-4), millbrook, today, now);
         var harbour = Add(db, millbrook.TrustId, now, new("Harbour Arts Collective", "Unit 3, Harbour Yard, Luton LU1 2QP", "Kit Adeyemi", "01582 555 0110", "hello@harbour-arts.example",
-            null, null, ProviderRegistration.Unregistered, null, null));
+            null, null, ProviderRegistration.Unregistered, null, null, ApSettingType.OTH));
         foreach (var item in ProviderCheckItems.All.Take(5))
         {
             db.ProviderChecks.Add(new ProviderCheck(harbour.Id, item.Key, true, "Seen on the initial visit (appendix 1b)", today.AddDays(-6), millbrook.Id, millbrook.DisplayName, today, now));

@@ -40,6 +40,9 @@ public sealed record ReferInput
     public string PupilVoice { get; init; } = "";
 
     public DateOnly? ParentAgreedOn { get; init; }
+
+    /// <summary>The reason as the school census records it.</summary>
+    public CensusPlacementReason? CensusReason { get; init; }
 }
 
 public sealed class ReferInputValidator : AbstractValidator<ReferInput>
@@ -57,6 +60,7 @@ public sealed class ReferInputValidator : AbstractValidator<ReferInput>
         RuleFor(x => x.FullCost).NotNull().WithMessage("Enter the full cost in pounds, 0 if there is none").GreaterThanOrEqualTo(0).WithMessage("The full cost cannot be negative");
         RuleFor(x => x.Funding).NotEmpty().WithMessage("Say who pays for it").MaximumLength(Placement.MaxTextLength).WithMessage("This must be 4,000 characters or fewer");
         RuleFor(x => x.ParentMeeting).MaximumLength(Placement.MaxTextLength).WithMessage("This must be 4,000 characters or fewer");
+        RuleFor(x => x.CensusReason).NotNull().WithMessage("Choose the reason for the school census");
         RuleFor(x => x.PupilVoice).NotEmpty().WithMessage("Enter what the pupil says about the placement").MaximumLength(Placement.MaxTextLength).WithMessage("This must be 4,000 characters or fewer");
     }
 }
@@ -78,6 +82,9 @@ public sealed class ReferModel : AppPageModel
     public IReadOnlyList<ProviderStanding> Providers { get; private set; } = [];
 
     public string School { get; private set; } = "";
+
+    public static IReadOnlyList<KeyValuePair<string, string>> CensusReasons { get; } =
+        [new("", "Choose the reason"), .. Enum.GetValues<CensusPlacementReason>().Select(r => new KeyValuePair<string, string>(r.ToString(), CensusCodes.Label(r)))];
 
     public async Task<IActionResult> OnGetAsync(Guid? pupilId)
     {
@@ -118,7 +125,7 @@ public sealed class ReferModel : AppPageModel
 
         var referral = new PlacementReferral(standing.Provider.Id, Input.FullTime!.Value, SessionPatternField.Parse(Input.InSchool),
             Input.StartDate!.Value, Input.PlannedEndDate!.Value, Input.Reasons, Input.PreviousInformation ?? "", Input.FullCost!.Value, Input.Funding,
-            Input.ParentMeeting ?? "", Input.PupilVoice, Input.ParentAgreedOn); // optional fields left empty are posted as null
+            Input.ParentMeeting ?? "", Input.PupilVoice, Input.ParentAgreedOn, Input.CensusReason!.Value); // optional fields left empty are posted as null
         PlacementRules.CheckReferral(referral); // a refusal is shown at its field
         await PlacementSupport.CheckProviderAsync(Db, standing.Provider, school.Id, pupil, Input.FullTime!.Value, Input.StartDate!.Value, Today);
 

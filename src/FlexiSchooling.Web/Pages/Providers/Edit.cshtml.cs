@@ -26,13 +26,16 @@ public sealed record ProviderInput
 
     public string? Ukprn { get; init; }
 
+    /// <summary>The census's type of setting, asked only of a provider with neither URN nor UKPRN.</summary>
+    public ApSettingType? CensusSettingType { get; init; }
+
     public ProviderRegistration? Registration { get; init; }
 
     public DateOnly? LastInspectedOn { get; init; }
 
     public string? InspectionJudgement { get; init; }
 
-    public ProviderDetails ToDetails() => new(Name, Address, ContactName, ContactPhone, ContactEmail, Urn, Ukprn, Registration!.Value, LastInspectedOn, InspectionJudgement);
+    public ProviderDetails ToDetails() => new(Name, Address, ContactName, ContactPhone, ContactEmail, Urn, Ukprn, Registration!.Value, LastInspectedOn, InspectionJudgement, CensusSettingType);
 }
 
 public sealed partial class ProviderInputValidator : AbstractValidator<ProviderInput>
@@ -74,6 +77,9 @@ public sealed class EditModel : AppPageModel
 
     public bool IsNew => Id is null;
 
+    public static IReadOnlyList<KeyValuePair<string, string>> SettingTypes { get; } =
+        [new("", "Not needed: it has a URN or UKPRN"), .. Enum.GetValues<ApSettingType>().Select(t => new KeyValuePair<string, string>(t.ToString(), $"{t}: {CensusCodes.Label(t)}"))];
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (!CurrentUser.CanAnywhere(Permission.ManageProviders))
@@ -94,7 +100,7 @@ public sealed class EditModel : AppPageModel
         Input = new ProviderInput
         {
             Version = p.Version, Name = p.Name, Address = p.Address, ContactName = p.ContactName, ContactPhone = p.ContactPhone, ContactEmail = p.ContactEmail,
-            Urn = p.Urn, Ukprn = p.Ukprn, Registration = p.Registration, LastInspectedOn = p.LastInspectedOn, InspectionJudgement = p.InspectionJudgement,
+            Urn = p.Urn, Ukprn = p.Ukprn, CensusSettingType = p.CensusSettingType, Registration = p.Registration, LastInspectedOn = p.LastInspectedOn, InspectionJudgement = p.InspectionJudgement,
         };
         return Page();
     }

@@ -20,7 +20,7 @@ public sealed class PlacementTests : AppTest
         ("Input.PupilId", pupil.ToString()), ("Input.ProviderId", provider.ToString()), ("Input.FullTime", fullTime ? "true" : "false"),
         ("Input.ReferredOn", Day(0)), ("Input.StartDate", Day(14)), ("Input.PlannedEndDate", Day(100)),
         ("Input.Reasons", "Re-engagement through practical learning"), ("Input.FullCost", "3200"), ("Input.Funding", "School budget"),
-        ("Input.PupilVoice", "Wants to work outdoors"), ("Input.ParentMeeting", "Parents keen"), ("Input.PreviousInformation", ""), // an empty optional field, as a browser posts it
+        ("Input.PupilVoice", "Wants to work outdoors"), ("Input.CensusReason", "Reengagement"), ("Input.ParentMeeting", "Parents keen"), ("Input.PreviousInformation", ""), // an empty optional field, as a browser posts it
         .. fullTime ? Array.Empty<(string, string)>() : [("Input.InSchool", "Monday:AM"), ("Input.InSchool", "Monday:PM"), ("Input.InSchool", "Tuesday:AM"), ("Input.InSchool", "Tuesday:PM"), ("Input.InSchool", "Wednesday:AM"), ("Input.InSchool", "Wednesday:PM")],
     ];
 
@@ -325,6 +325,45 @@ public sealed class PlacementTests : AppTest
         var stale = await ap.PostFormAsync(url, [.. plan, ("Input.ChangedBecause", "Stale")]);
         Assert.NotEqual(HttpStatusCode.Redirect, stale.StatusCode);
         Assert.Equal(2L, await Records.CountAsync($"SELECT count(*) FROM arrangement_events WHERE arrangement_id = '{id}' AND what LIKE 'Reintegration plan%'"));
+    }
+
+    [Fact]
+    public async Task Census_ap_return_lists_the_schools_placements_open_in_the_period_in_the_census_order_and_no_other_schools()
+    {
+        // The demo runs placements at Castle Hill (visited) and Ashby Lane (QA visit overdue), both at Riverside (URN 148372).
+        var castleHillUpn = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), """
+            SELECT u.upn FROM arrangements a JOIN pupils u ON u.id = a.pupil_id JOIN schools s ON s.id = a.school_id
+             WHERE s.name LIKE 'Castle Hill%' AND a.kind = 'AlternativeProvision' AND a.stage = 'Running' LIMIT 1
+            """);
+        var ashbyUpn = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), """
+            SELECT u.upn FROM arrangements a JOIN pupils u ON u.id = a.pupil_id JOIN schools s ON s.id = a.school_id
+             WHERE s.name LIKE 'Ashby%' AND a.kind = 'AlternativeProvision' AND a.stage = 'Running' LIMIT 1
+            """);
+        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        var page = await (await ap.GetAsync("/AlternativeProvision/Census")).HtmlAsync();
+        Assert.Contains("URN 148372", page, StringComparison.Ordinal);
+        Assert.Contains("ENG: Re-engagement", page, StringComparison.Ordinal);
+
+        var csv = (await (await ap.GetAsync("/AlternativeProvision/Census?handler=Csv")).Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(string.Join(",", Domain.AlternativeProvision.CensusReturn.Header), csv[0]);
+        var row = Assert.Single(csv, l => l.StartsWith(castleHillUpn + ",", StringComparison.Ordinal));
+        var fields = row.Split(',');
+        Assert.Equal(("148372", "", "", "ENG", "PT", "4"), (fields[4], fields[5], fields[6], fields[7], fields[10], fields[11])); // a URN alone; Thursday and Friday at the provider
+        Assert.DoesNotContain(csv, l => l.StartsWith(ashbyUpn + ",", StringComparison.Ordinal)); // another school's placement never appears
+        // Agreed placements not yet started are not placements yet for the census.
+        Assert.Equal(1 + await Records.CountAsync("""
+            SELECT count(*) FROM arrangements a JOIN schools s ON s.id = a.school_id
+             WHERE s.name LIKE 'Castle Hill%' AND a.kind = 'AlternativeProvision' AND a.started_on IS NOT NULL
+            """), csv.Length);
+
+        // A period before any placement began: nothing to return.
+        Assert.Contains("No placement was open in this period", await (await ap.GetAsync("/AlternativeProvision/Census?From=2025-09-01&To=2025-12-31")).HtmlAsync(), StringComparison.Ordinal);
+
+        // Ashby Lane's placement has had no QA visit since September: the school's action, the trust lead's as waiting on it.
+        var ashbyLeader = await Factory.SignInAsync(FlexiFactory.Email("apleader", "ashby"));
+        Assert.Contains("Visit the provider and record the QA visit (appendix 5)", await (await ashbyLeader.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
+        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        Assert.Contains("Waiting on Ashby Lane", await (await lead.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
