@@ -189,4 +189,24 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await ap.SetViewportSizeAsync(390, 844);
         await browser.AssertAccessibleAsync(ap, "b1-placement-ended-phone");
     }
+
+    [Fact]
+    public async Task A_governor_approves_an_off_site_direction_seeing_what_the_decision_needs_and_no_more()
+    {
+        // 004 §6.4: the demo's direction at Castle Hill waits for the governing body.
+        var governor = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(governor, $"governor@castlehill.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.Menu(governor, "Off-site directions").ClickAsync();
+        await Assertions.Expect(governor.Locator("#directions")).ToContainTextAsync("To decide");
+        await browser.AssertAccessibleAsync(governor, "c0-governor-directions");
+        await governor.Locator("#directions a").First.ClickAsync();
+        await Assertions.Expect(governor.Locator("#direction")).ToContainTextAsync("Reasons and objectives");
+        await governor.GetByLabel("Approved", new() { Exact = true }).CheckAsync();
+        await governor.GetByLabel("Where it is minuted").FillAsync("Full governing body, minute 7");
+        await browser.AssertAccessibleAsync(governor, "c1-governor-direction-decision");
+        await governor.GetByRole(AriaRole.Button, new() { Name = "Record the decision" }).ClickAsync();
+        await Assertions.Expect(governor.Locator("#decision")).ToContainTextAsync("Approved");
+        await governor.SetViewportSizeAsync(390, 844);
+        await browser.AssertAccessibleAsync(governor, "c2-governor-direction-approved-phone");
+    }
 }

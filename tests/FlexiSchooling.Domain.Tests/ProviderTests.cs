@@ -284,6 +284,45 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void Off_site_direction_is_approved_by_the_governing_body_and_the_parents_given_notice_not_asked()
+    {
+        // 004 §6.4: "approved by the school's Governing Body"; §6.5: parents' "approval is not needed"; the school confirms it in writing.
+        var none = new Domain.Pupils.PupilFlags(false, false, false, false, false, false, false, false);
+        var direction = PlacementRules.Consents(none, offSiteDirection: true);
+        Assert.Equal([ConsentParty.GoverningBody, ConsentParty.Parent, ConsentParty.LocalAuthority], direction.Select(c => c.Party));
+        Assert.Equal(ConsentKind.Agreement, direction.Single(c => c.Party == ConsentParty.GoverningBody).Kind);
+        Assert.Equal(ConsentKind.Notification, direction.Single(c => c.Party == ConsentParty.Parent).Kind);
+        // A pupil with an EHCP: the local authority is given the written notice too.
+        Assert.Equal(ConsentKind.Notification, PlacementRules.Consents(none with { Ehcp = true }, offSiteDirection: true).Single(c => c.Party == ConsentParty.LocalAuthoritySenTeam).Kind);
+        Assert.Equal(ConsentKind.Consent, PlacementRules.Consents(none).Single(c => c.Party == ConsentParty.Parent).Kind);
+    }
+
+    [Fact]
+    public void Off_site_direction_notice_is_given_2_school_days_before_the_first_day_and_a_late_notice_meets_no_gate()
+    {
+        var spring = new Domain.Calendar.SchoolCalendar(
+            [new Domain.Calendar.Term(Guid.NewGuid(), "Spring 2025", new(2025, 1, 6), new(2025, 4, 4), new(2025, 2, 17), new(2025, 2, 21))], [],
+            Domain.Calendar.BankHolidayFeed.Shipped().Select(b => b.Date));
+        Assert.Equal(new DateOnly(2025, 1, 9), PlacementRules.DirectionNoticeBy(spring, new DateOnly(2025, 1, 13)));  // Monday: by the Thursday before
+        Assert.Equal(new DateOnly(2025, 2, 13), PlacementRules.DirectionNoticeBy(spring, new DateOnly(2025, 2, 24))); // after half-term: the holiday does not count
+        Assert.Equal(new DateOnly(2025, 1, 13), PlacementRules.DirectionNoticeBy(spring, new DateOnly(2025, 1, 15))); // Wednesday: by the Monday
+
+        var now = new DateTimeOffset(2025, 1, 6, 9, 0, 0, TimeSpan.Zero);
+        var (arrangement, _) = Arrangement.Propose(ArrangementKind.AlternativeProvision, Guid.NewGuid(), Guid.NewGuid(), new DateOnly(2025, 1, 6), "A. Leader", "AP leader", null, null, now);
+        arrangement.Decide(DecisionOutcome.Agreed, [], null, new DateOnly(2025, 1, 6), Guid.NewGuid(), null, now);
+        var none = new Domain.Pupils.PupilFlags(false, false, false, false, false, false, false, false);
+        var notice = PlacementRules.Consents(none, offSiteDirection: true).Single(c => c.Party == ConsentParty.Parent);
+        var governors = PlacementRules.Consents(none, offSiteDirection: true).Single(c => c.Party == ConsentParty.GoverningBody);
+        var approved = ArrangementConsent.Record(arrangement, governors, ConsentAnswer.Given, new DateOnly(2025, 1, 7), "Chair", "Minute 4", null, new DateOnly(2025, 1, 10), null, now).Consent;
+        IReadOnlyList<Gate> Gates(DateOnly toldOn) => PlacementRules.StartGates(
+            [approved, ArrangementConsent.Record(arrangement, notice, ConsentAnswer.Told, toldOn, "Sarah Example (mother)", null, null, new DateOnly(2025, 1, 10), null, now).Consent],
+            null, commissioningAgreed: true, none, null, directionNoticeBy: new DateOnly(2025, 1, 9));
+        Assert.True(Gates(new DateOnly(2025, 1, 9)).Single(g => g.Name.StartsWith("Written notice to the parents", StringComparison.Ordinal)).Met);
+        Assert.False(Gates(new DateOnly(2025, 1, 10)).Single(g => g.Name.StartsWith("Written notice to the parents", StringComparison.Ordinal)).Met);
+        Assert.True(Gates(new DateOnly(2025, 1, 9)).Single(g => g.Name.StartsWith("The governing body", StringComparison.Ordinal)).Met);
+    }
+
+    [Fact]
     public void Commissioning_agreement_has_every_heading_of_004_7_11_and_is_never_dated_in_the_future()
     {
         var today = Start;

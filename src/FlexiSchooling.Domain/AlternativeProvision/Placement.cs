@@ -64,7 +64,8 @@ public sealed record PlacementReferral(
     string ParentMeeting,
     string PupilVoice,
     DateOnly? ParentAgreedOn,
-    CensusPlacementReason CensusReason = CensusPlacementReason.Other);
+    CensusPlacementReason CensusReason = CensusPlacementReason.Other,
+    bool OffSiteDirection = false);
 
 /// <summary>
 /// The alternative provision of an AP case (a case of kind <see cref="ArrangementKind.AlternativeProvision"/>; a pupil
@@ -112,6 +113,13 @@ public sealed class Placement : ISchoolOwned, ITrustStampable
 
     /// <summary>The reason as the school census records it (the reason for the placement, not the pupil's needs).</summary>
     public CensusPlacementReason CensusReason { get; private set; }
+
+    /// <summary>
+    /// An off-site direction to improve behaviour (004 §6): the governing body requires the pupil to attend; it approves
+    /// the direction, the parents are given written notice (their consent is not needed) and the planned end is its
+    /// maximum period (<see cref="PlacementRules.DirectionNoticeBy"/>).
+    /// </summary>
+    public bool OffSiteDirection { get; private set; }
 
     /// <summary>Where the pupil went next, recorded when the placement ends (issue 12, "Ending").</summary>
     public PlacementDestination? Destination { get; private set; }
@@ -303,6 +311,7 @@ public sealed class Placement : ISchoolOwned, ITrustStampable
             PupilVoice = referral.PupilVoice.Trim(),
             ParentAgreedOn = referral.ParentAgreedOn,
             CensusReason = referral.CensusReason,
+            OffSiteDirection = referral.OffSiteDirection,
         };
     }
 

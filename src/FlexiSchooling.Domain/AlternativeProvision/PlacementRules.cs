@@ -22,18 +22,29 @@ public static class PlacementRules
     /// Whom a placement asks or tells, each through the shared consents page: the parents' agreement (002 appendix 1a),
     /// the local authority told of each new placement (004 §7.12), its SEN team for a pupil with an EHCP (002: an EHCP
     /// placement is made in liaison with the local authority), the virtual school head's agreement for a looked-after
-    /// pupil, and the social worker told.
+    /// pupil, and the social worker told. An off-site direction (004 §6) asks the governing body's approval instead of
+    /// the parents' agreement, and gives the parents — and the local authority for a pupil with an EHCP — written notice.
     /// </summary>
-    public static IReadOnlyList<ConsentRequirement> Consents(PupilFlags flags)
+    public static IReadOnlyList<ConsentRequirement> Consents(PupilFlags flags, bool offSiteDirection = false)
     {
-        List<ConsentRequirement> needed =
-        [
-            new(ConsentParty.Parent, ConsentKind.Consent, "The parents' agreement", "002 appendix 1a", "Alternative provision leader or headteacher, with the parents"),
-            new(ConsentParty.LocalAuthority, ConsentKind.Notification, "The local authority told of the placement", "004 §7.12", "Alternative provision leader"),
-        ];
+        List<ConsentRequirement> needed = offSiteDirection
+            ?
+            [
+                new(ConsentParty.GoverningBody, ConsentKind.Agreement, "The governing body's approval of the off-site direction", "004 §6.4", "Governors"),
+                new(ConsentParty.Parent, ConsentKind.Notification, "Written notice to the parents, 2 school days before the first day (their consent is not needed)", "004 §6.5",
+                    "Alternative provision leader or headteacher"),
+                new(ConsentParty.LocalAuthority, ConsentKind.Notification, "The local authority told of the placement", "004 §7.12", "Alternative provision leader"),
+            ]
+            :
+            [
+                new(ConsentParty.Parent, ConsentKind.Consent, "The parents' agreement", "002 appendix 1a", "Alternative provision leader or headteacher, with the parents"),
+                new(ConsentParty.LocalAuthority, ConsentKind.Notification, "The local authority told of the placement", "004 §7.12", "Alternative provision leader"),
+            ];
         if (flags.Ehcp)
         {
-            needed.Add(new(ConsentParty.LocalAuthoritySenTeam, ConsentKind.Notification, "The local authority SEN team told (EHC plan)", "002 (EHC plan placements with the local authority)", "SENCO"));
+            needed.Add(offSiteDirection
+                ? new(ConsentParty.LocalAuthoritySenTeam, ConsentKind.Notification, "Written notice to the local authority (EHC plan), 2 school days before the first day", "004 §6; EHC plan", "SENCO")
+                : new(ConsentParty.LocalAuthoritySenTeam, ConsentKind.Notification, "The local authority SEN team told (EHC plan)", "002 (EHC plan placements with the local authority)", "SENCO"));
         }
 
         if (flags.LookedAfter)
@@ -49,17 +60,44 @@ public static class PlacementRules
         return needed;
     }
 
+    /// <summary>The school days' notice an off-site direction gives before its first day (statutory practice for directions under 004 §6).</summary>
+    public const int DirectionNoticeSchoolDays = 2;
+
+    /// <summary>
+    /// The last day written notice of an off-site direction may be given: the second school day before the first day
+    /// (so a Monday start needs notice by the Thursday before; holidays and closures do not count).
+    /// </summary>
+    public static DateOnly DirectionNoticeBy(Calendar.SchoolCalendar calendar, DateOnly firstDay)
+    {
+        var d = firstDay;
+        for (var counted = 0; counted < DirectionNoticeSchoolDays;)
+        {
+            d = d.AddDays(-1);
+            if (calendar.IsSchoolDay(d))
+            {
+                counted++;
+            }
+        }
+
+        return d;
+    }
+
     /// <summary>
     /// What must be true before a placement starts, each with who acts: the consents and notifications of
     /// <see cref="Consents"/> (the local authority's unless it takes half-termly returns), the risk assessment of 002
     /// appendix 2 approved (004 §7.8), and the commissioning agreement of 004 §7.11 recorded.
     /// </summary>
-    public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, RiskAssessment? latestRiskAssessment, bool commissioningAgreed, PupilFlags flags, Trusts.LocalAuthority? localAuthority)
+    /// <param name="directionNoticeBy">For an off-site direction, the last day its written notices may be given (<see cref="DirectionNoticeBy"/>): a notice recorded later does not meet its gate.</param>
+    public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, RiskAssessment? latestRiskAssessment, bool commissioningAgreed, PupilFlags flags, Trusts.LocalAuthority? localAuthority,
+        DateOnly? directionNoticeBy = null)
     {
         var consents = recorded.ToList();
+        Gate AsGate(ConsentRequirement c) => directionNoticeBy is { } by && c.Party is ConsentParty.Parent or ConsentParty.LocalAuthoritySenTeam
+            ? new Gate($"{c.What}: by {by:d MMMM yyyy}", c.WhoActs, ArrangementConsent.Latest(consents, c.Party) is { Answer: ConsentAnswer.Told } told && told.On <= by)
+            : c.AsGate(consents);
         return
         [
-            .. Consents(flags).Where(c => CaseNotifications.BeforeStart(c, localAuthority)).Select(c => c.AsGate(consents)),
+            .. Consents(flags, directionNoticeBy is not null).Where(c => CaseNotifications.BeforeStart(c, localAuthority)).Select(AsGate),
             new("The risk assessment approved (002 appendix 2)", "Designated safeguarding lead; approved by a headteacher or DSL", latestRiskAssessment is { Status: RiskAssessmentStatus.Approved }),
             new("The commissioning agreement recorded (004 §7.11)", "Alternative provision leader, with the provider", commissioningAgreed),
         ];

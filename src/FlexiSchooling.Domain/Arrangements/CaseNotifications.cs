@@ -15,12 +15,14 @@ public sealed record NotificationDue(ConsentParty Party, string What, string To,
 public static class CaseNotifications
 {
     public static IReadOnlyList<NotificationDue> Due(
-        Arrangement arrangement, IEnumerable<ConsentRequirement> requirements, LocalAuthority? localAuthority, SchoolCalendar calendar, IEnumerable<ArrangementConsent> recorded, DateOnly today) =>
-        Due(arrangement.Stage, arrangement.DecidedOn, requirements, localAuthority, calendar, recorded, today);
+        Arrangement arrangement, IEnumerable<ConsentRequirement> requirements, LocalAuthority? localAuthority, SchoolCalendar calendar, IEnumerable<ArrangementConsent> recorded, DateOnly today,
+        DateOnly? directionNoticeBy = null) =>
+        Due(arrangement.Stage, arrangement.DecidedOn, requirements, localAuthority, calendar, recorded, today, directionNoticeBy);
 
     /// <summary>As above, for a case listed by its stage and the day it was agreed.</summary>
     public static IReadOnlyList<NotificationDue> Due(
-        ArrangementStage stage, DateOnly? decidedOn, IEnumerable<ConsentRequirement> requirements, LocalAuthority? localAuthority, SchoolCalendar calendar, IEnumerable<ArrangementConsent> recorded, DateOnly today)
+        ArrangementStage stage, DateOnly? decidedOn, IEnumerable<ConsentRequirement> requirements, LocalAuthority? localAuthority, SchoolCalendar calendar, IEnumerable<ArrangementConsent> recorded, DateOnly today,
+        DateOnly? directionNoticeBy = null)
     {
         if (stage is not (ArrangementStage.Agreed or ArrangementStage.Running) || decidedOn is not { } agreedOn)
         {
@@ -34,7 +36,9 @@ public static class CaseNotifications
             {
                 var (to, how, due, beforeStart) = r.Party == ConsentParty.LocalAuthority && localAuthority is { } la
                     ? (la.Recipient, la.Describe(), la.NotifyBy(agreedOn, calendar), la.ToldBeforeStart)
-                    : (ConsentRequirement.PartyLabel(r.Party), "Told when it is agreed", agreedOn, true);
+                    : directionNoticeBy is { } by && r.Party is ConsentParty.Parent or ConsentParty.LocalAuthoritySenTeam
+                        ? (ConsentRequirement.PartyLabel(r.Party), "A letter of the off-site direction (004 §6.5), produced here when you record it", by, true)
+                        : (ConsentRequirement.PartyLabel(r.Party), "Told when it is agreed", agreedOn, true);
                 return new NotificationDue(r.Party, r.What, to, how, due, due < today, beforeStart);
             }),
         ];

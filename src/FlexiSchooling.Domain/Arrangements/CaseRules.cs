@@ -26,10 +26,11 @@ public static class CaseRules
         calendar.NextReviewDate(ReviewCadence(kind, profile), from);
 
     /// <summary>Whom a case of the kind asks or tells (each kind's rules: <c>FlexiRules.Consents</c>, <c>PartTimeRules.Consents</c>, <c>PlacementRules.Consents</c>).</summary>
-    public static IReadOnlyList<ConsentRequirement> Consents(ArrangementKind kind, PolicyProfileSettings profile, Pupils.PupilFlags flags) => kind switch
+    /// <param name="offSiteDirection">For an AP case, whether its placement is an off-site direction (004 §6), which asks the governing body and tells the parents.</param>
+    public static IReadOnlyList<ConsentRequirement> Consents(ArrangementKind kind, PolicyProfileSettings profile, Pupils.PupilFlags flags, bool offSiteDirection = false) => kind switch
     {
         ArrangementKind.FlexiSchooling => Flexi.FlexiRules.Consents(profile.Flexi),
         ArrangementKind.PartTimeTimetable => PartTime.PartTimeRules.Consents(flags),
-        ArrangementKind.AlternativeProvision => AlternativeProvision.PlacementRules.Consents(flags),
+        ArrangementKind.AlternativeProvision => AlternativeProvision.PlacementRules.Consents(flags, offSiteDirection),
     };
 }

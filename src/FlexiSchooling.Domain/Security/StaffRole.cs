@@ -75,6 +75,12 @@ public enum Permission
 
     /// <summary>Approve the use of an unregistered provider (002: the trust's link DPS — here the trust lead).</summary>
     ApproveProviders,
+
+    /// <summary>
+    /// Approve or refuse an off-site direction for the governing body (004 §6.4): governors, and nothing more of a case
+    /// than the direction asks them to decide.
+    /// </summary>
+    ApproveOffSiteDirections,
 }
 
 public static class RolePermissions
@@ -102,6 +108,7 @@ public static class RolePermissions
         Permission.ViewProviders => Grants(role, Permission.ViewArrangements),
         Permission.ManageProviders => role is StaffRole.AlternativeProvisionLeader or StaffRole.Headteacher or StaffRole.TrustLead,
         Permission.ApproveProviders => role is StaffRole.TrustLead,
+        Permission.ApproveOffSiteDirections => role is StaffRole.Governor,
     };
 
     public static string Label(StaffRole role) => role switch

@@ -56,6 +56,37 @@ public static class PlacementDocuments
         return new("NotificationLetter", letter, CaseDocumentKind.LocalAuthorityNotification, $"Alternative provision notification {name} to the local authority {on:yyyy-MM-dd}.pdf");
     }
 
+    /// <summary>
+    /// The written notice of an off-site direction (004 §6.5; statutory practice): to the parents — and to the local
+    /// authority for a pupil with an EHCP — at least 2 school days before the first day, giving the provider's address and
+    /// contact, the first day, the number of days and the session times, the reasons and objectives, the maximum period and
+    /// how it is reviewed; the parents' consent is not needed, and their duty under section 444(1) of the Education Act 1996
+    /// is stated.
+    /// </summary>
+    public static CaseDocumentToKeep<NotificationLetter> DirectionNotice(School school, string trustName, DateOnly on, string recipient, Pupil pupil, Placement placement,
+        AlternativeProvider provider, CommissioningAgreement? commissioning, Domain.Policy.PolicyProfileSettings decidedUnder, string signedBy)
+    {
+        var name = FlexiDocuments.PupilName(pupil);
+        var days = placement.FullTime ? "Every school day (full time)" : $"{placement.InSchool.OtherSessions / 2m:0.#} days a week ({placement.InSchool.OtherSessions} sessions); the rest of the week in school: {placement.InSchool.Describe()}";
+        var letter = new NotificationLetter(Letterhead.For(school, trustName), on, recipient.Trim(), $"Off-site direction to improve behaviour: {name}",
+            $"I am writing to tell you that the governing body of {school.Name} has directed that {name} attends {provider.Name} to improve their behaviour (an off-site direction). {name} stays on the school's roll, and the school remains responsible for their education and safeguarding.",
+            name, pupil.DateOfBirth, YearGroups.Label(pupil.YearGroup), pupil.Upn,
+            [
+                new("Where", $"{provider.Name}, {provider.Address}"),
+                new("Contact there", $"{provider.ContactName}{(string.IsNullOrWhiteSpace(provider.ContactPhone) ? "" : $", {provider.ContactPhone}")}{(string.IsNullOrWhiteSpace(provider.ContactEmail) ? "" : $", {provider.ContactEmail}")}"),
+                new("First day", placement.StartDate.ToString("dddd d MMMM yyyy")),
+                new("Days", days),
+                new("Session times", commissioning?.DaysAndTimes ?? "As the provider's timetable, which the school will send you before the first day"),
+                new("Reasons and objectives", placement.Reasons),
+                new("How long", $"Until {placement.PlannedEndDate:d MMMM yyyy} at the latest (the direction's maximum period)"),
+                new("Reviews", $"{FlexiDocuments.Cadence(decidedUnder.AlternativeProvision.ReviewCadence)}, with you and your child, and sooner if needed"),
+                new("Your duty", "Your consent is not needed for an off-site direction, but you remain under the duty in section 444(1) of the Education Act 1996 to ensure that your child attends this provision as if it were their main school."),
+            ],
+            "Attendance is recorded at every session and any absence is followed up as it would be in school. If you would like to talk about the direction, please contact me.",
+            school.HeadteacherName ?? signedBy);
+        return new("NotificationLetter", letter, CaseDocumentKind.LocalAuthorityNotification, $"Off-site direction notice {name} {on:yyyy-MM-dd}.pdf");
+    }
+
     /// <summary>The record of a QA visit, produced when it is recorded and kept with the case (002 appendix 5).</summary>
     public static CaseDocumentToKeep<VisitRecordDocument> Visit(School school, string trustName, Pupil pupil, AlternativeProvider provider, PlacementVisit visit, string recordedBy)
     {

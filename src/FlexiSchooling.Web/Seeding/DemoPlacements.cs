@@ -10,10 +10,11 @@ namespace FlexiSchooling.Web.Seeding;
 /// <summary>
 /// The demo's AP placements (issue 12, "Also"): at Castle Hill, five full-time Year 10 and 11 pupils agreed at Moorland
 /// Farm Project — unregistered, so the trust is in breach of the registration rule there (004 §7.2) and the register
-/// says so — each waiting for its gates before the start — and a part-time referral to Riverside Skills Centre waiting for
-/// the head's agreement; at Ashby Lane, a part-time referral to Riverside; at Millbrook, one to Bedford Engineering
-/// College. The breach was made before the trust used the product, as it would be found on a first audit: the product
-/// itself refuses the fifth.
+/// says so — each waiting for its gates before the start; a part-time referral to Riverside Skills Centre waiting for the
+/// head's agreement; an off-site direction to Riverside waiting for the governors; and a placement at Riverside running
+/// since September, visited at half-term. At Ashby Lane, a part-time referral to Riverside, and a placement there running
+/// since September whose QA visit is overdue; at Millbrook, one agreed at Bedford Engineering College. The breach was made
+/// before the trust used the product, as it would be found on a first audit: the product itself refuses the fifth.
 /// </summary>
 internal static class DemoPlacements
 {
@@ -47,6 +48,10 @@ internal static class DemoPlacements
         var engineering = await PlaceAsync(db, "millbrook", college, 11, fullTime: false, start, start.AddDays(116), agreed: true,
             "Engineering taster and level 1 certificate, two days a week, towards a post-16 apprenticeship.", cancellationToken);
         await CommissionAsync(db, documents, engineering, college, "Thursday and Friday, 9:00 to 15:30", "Dr Helen Marsh, head of schools partnerships", today, cancellationToken);
+
+        // An off-site direction to improve behaviour at Castle Hill, agreed by the head and waiting for the governors (004 §6).
+        await PlaceAsync(db, "castlehill", riverside, 8, fullTime: false, start, start.AddDays(42), agreed: true,
+            "Two days a week at the skills centre to improve behaviour after two suspensions this term: anger management with a mentor, and practical work that keeps them engaged.", cancellationToken, direction: true);
 
         // Running since the first Monday of the autumn term at two schools: Castle Hill's visited at October half-term (its
         // next visit due before Christmas), Ashby Lane's never visited — its half-termly QA visit overdue.
@@ -125,7 +130,7 @@ internal static class DemoPlacements
     }
 
     private static async Task<(Arrangement Case, Placement Placement)> PlaceAsync(AppDbContext db, string slug, AlternativeProvider provider, int yearGroup, bool fullTime, DateOnly start, DateOnly end, bool agreed,
-        string reasons, CancellationToken cancellationToken)
+        string reasons, CancellationToken cancellationToken, bool direction = false)
     {
         var apLeader = await DemoSupport.UserAsync(db, "apleader", slug, cancellationToken);
         var head = await DemoSupport.UserAsync(db, "head", slug, cancellationToken);
@@ -143,8 +148,8 @@ internal static class DemoPlacements
         var inSchool = fullTime ? new SessionPattern(0) : SessionPattern.Of(SessionPattern.Weekdays.Take(3).SelectMany(d => new[] { (d, Domain.Attendance.Session.AM), (d, Domain.Attendance.Session.PM) }));
         var placement = Placement.Refer(arrangement, new PlacementReferral(provider.Id, fullTime, inSchool, start, end, reasons,
             "Pastoral support plan and a mentor since September; early help assessment completed.", fullTime ? 9600m : 2400m, "The school's high-needs and pupil premium budgets",
-            "Parents came in with the pupil; they want a practical course and agreed to the trial.", "\"I'd come every day if it was doing something with my hands.\"", referredOn.AddDays(2),
-            CensusPlacementReason.Reengagement));
+            "Parents came in with the pupil; they want a practical course and agreed to the trial.", "\"I'd come every day if it was doing something with my hands.\"", direction ? null : referredOn.AddDays(2),
+            direction ? CensusPlacementReason.Behaviour : CensusPlacementReason.Reengagement, direction));
         db.Placements.Add(placement);
         if (agreed)
         {

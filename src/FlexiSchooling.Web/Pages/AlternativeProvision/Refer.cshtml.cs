@@ -43,6 +43,9 @@ public sealed record ReferInput
 
     /// <summary>The reason as the school census records it.</summary>
     public CensusPlacementReason? CensusReason { get; init; }
+
+    /// <summary>An off-site direction to improve behaviour (004 §6): the governing body approves it and the parents are given notice.</summary>
+    public bool OffSiteDirection { get; init; }
 }
 
 public sealed class ReferInputValidator : AbstractValidator<ReferInput>
@@ -125,7 +128,7 @@ public sealed class ReferModel : AppPageModel
 
         var referral = new PlacementReferral(standing.Provider.Id, Input.FullTime!.Value, SessionPatternField.Parse(Input.InSchool),
             Input.StartDate!.Value, Input.PlannedEndDate!.Value, Input.Reasons, Input.PreviousInformation ?? "", Input.FullCost!.Value, Input.Funding,
-            Input.ParentMeeting ?? "", Input.PupilVoice, Input.ParentAgreedOn, Input.CensusReason!.Value); // optional fields left empty are posted as null
+            Input.ParentMeeting ?? "", Input.PupilVoice, Input.ParentAgreedOn, Input.CensusReason!.Value, Input.OffSiteDirection); // optional fields left empty are posted as null
         PlacementRules.CheckReferral(referral); // a refusal is shown at its field
         await PlacementSupport.CheckProviderAsync(Db, standing.Provider, school.Id, pupil, Input.FullTime!.Value, Input.StartDate!.Value, Today);
 

@@ -25,6 +25,9 @@ public abstract class CasePageModel : AppPageModel
 
     public string SchoolName { get; private set; } = "";
 
+    /// <summary>Whether the case is an off-site direction (004 §6): an AP placement the governing body directs.</summary>
+    public bool OffSiteDirection { get; private set; }
+
     protected async Task<bool> LoadCaseAsync(Guid id, Permission permission, bool tracked = false)
     {
         var kind = OnlyKind;
@@ -38,6 +41,8 @@ public abstract class CasePageModel : AppPageModel
         Case = found;
         Pupil = await Db.Pupils.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking().SingleAsync(p => p.Id == found.PupilId);
         SchoolName = CurrentUser.Schools.FirstOrDefault(s => s.Id == found.SchoolId)?.Name ?? "";
+        OffSiteDirection = found.Kind == ArrangementKind.AlternativeProvision
+            && await Db.Placements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AnyAsync(p => p.ArrangementId == found.Id && p.OffSiteDirection);
         return true;
     }
 
@@ -90,7 +95,7 @@ public abstract class CasePageModel : AppPageModel
     private Domain.Trusts.LocalAuthority? _localAuthority;
 
     /// <summary>Whom the case's kind asks or tells before it starts (each kind's rules: <c>FlexiRules.Consents</c>, <c>PartTimeRules.Consents</c>).</summary>
-    protected IReadOnlyList<ConsentRequirement> ConsentRequirements(Domain.Policy.PolicyProfileSettings profile) => CaseRules.Consents(Case.Kind, profile, Pupil.Flags);
+    protected IReadOnlyList<ConsentRequirement> ConsentRequirements(Domain.Policy.PolicyProfileSettings profile) => CaseRules.Consents(Case.Kind, profile, Pupil.Flags, OffSiteDirection);
 
     /// <summary>
     /// Issues a parent's one-time link (to sign an agreement, or to consent) as part of the caller's save: any earlier
@@ -109,7 +114,13 @@ public abstract class CasePageModel : AppPageModel
 
     /// <summary>The notifications the case still owes, each with its deadline (<see cref="CaseNotifications.Due"/>).</summary>
     protected async Task<IReadOnlyList<NotificationDue>> NotificationsDueAsync(Domain.Policy.PolicyProfileSettings profile) =>
-        CaseNotifications.Due(Case, ConsentRequirements(profile), await LocalAuthorityAsync(), await SchoolRules.CalendarAsync(Db, Case.SchoolId), await RecordedConsentsAsync(), Today);
+        CaseNotifications.Due(Case, ConsentRequirements(profile), await LocalAuthorityAsync(), await SchoolRules.CalendarAsync(Db, Case.SchoolId), await RecordedConsentsAsync(), Today,
+            await DirectionNoticeByAsync());
+
+    /// <summary>For an off-site direction, the last day its written notices may be given before its planned first day; otherwise null.</summary>
+    protected async Task<DateOnly?> DirectionNoticeByAsync() => !OffSiteDirection ? null
+        : Domain.AlternativeProvision.PlacementRules.DirectionNoticeBy(await SchoolRules.CalendarAsync(Db, Case.SchoolId),
+            await Db.Placements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).Where(p => p.ArrangementId == Case.Id).Select(p => p.StartDate).SingleAsync());
 
     /// <summary>The case's start gates, from its kind's rules, with its approved risk assessment if it has one.</summary>
     protected async Task<IReadOnlyList<Gate>> StartGatesAsync(Domain.Flexi.FlexiAgreement? agreement, Domain.Policy.PolicyProfileSettings profile, PupilFlags flags)
@@ -122,7 +133,7 @@ public abstract class CasePageModel : AppPageModel
             ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.StartGates(agreement, approved, await RecordedConsentsAsync(), profile.Flexi, authority),
             ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.StartGates(await RecordedConsentsAsync(), approved, flags, authority),
             ArrangementKind.AlternativeProvision => Domain.AlternativeProvision.PlacementRules.StartGates(await RecordedConsentsAsync(), approved,
-                await Db.CommissioningAgreements.AnyAsync(c => c.ArrangementId == Case.Id), flags, authority),
+                await Db.CommissioningAgreements.AnyAsync(c => c.ArrangementId == Case.Id), flags, authority, await DirectionNoticeByAsync()),
         };
     }
 }

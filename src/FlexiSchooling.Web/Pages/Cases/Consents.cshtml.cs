@@ -118,7 +118,7 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
     /// <summary>One party's answer, with its evidence kept with the case (the signed consent form, the email to the LA): saved together or not at all.</summary>
     public async Task<IActionResult> OnPostRecordAsync(Guid id)
     {
-        if (!await LoadAsync(id, tracked: true) || Requirements.FirstOrDefault(r => r.Party == Party) is not { } requirement)
+        if (!await LoadAsync(id, tracked: true) || Requirements.FirstOrDefault(r => r.Party == Party && r.Party != ConsentParty.GoverningBody) is not { } requirement) // governors record their own decision
         {
             return NotFound();
         }
@@ -135,7 +135,8 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
             }
 
             var answer = requirement.Kind == ConsentKind.Notification ? ConsentAnswer.Told : Answer ?? throw new DomainRuleException("consent-answer", "Choose whether it was given or refused.", "Answer");
-            var letter = requirement.Party is ConsentParty.LocalAuthority or ConsentParty.Trust && !string.IsNullOrWhiteSpace(By) ? await NotificationLetterAsync(requirement.Party, On ?? Today, By) : null;
+            var lettered = requirement.Party is ConsentParty.LocalAuthority or ConsentParty.Trust || (OffSiteDirection && requirement.Party is ConsentParty.Parent or ConsentParty.LocalAuthoritySenTeam);
+            var letter = lettered && !string.IsNullOrWhiteSpace(By) ? await NotificationLetterAsync(requirement.Party, On ?? Today, By) : null;
             if (letter is null && Case.Kind == ArrangementKind.FlexiSchooling && requirement.Kind == ConsentKind.Notification && !string.IsNullOrWhiteSpace(By))
             {
                 // A flexi notification is its letter, which gives the agreement's sessions and start date.
@@ -255,6 +256,10 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         {
             ArrangementKind.PartTimeTimetable when Plan is not null =>
                 Documents.PartTimeDocuments.Notification(school, CurrentUser.TrustName, on, recipient, Case, Pupil, Plan, Profile, CurrentUser.DisplayName),
+            ArrangementKind.AlternativeProvision when Placement is { OffSiteDirection: true } && party is ConsentParty.Parent or ConsentParty.LocalAuthoritySenTeam =>
+                Documents.PlacementDocuments.DirectionNotice(school, CurrentUser.TrustName, on, recipient, Pupil, Placement,
+                    await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId),
+                    await Db.CommissioningAgreements.AsNoTracking().SingleOrDefaultAsync(c => c.ArrangementId == Case.Id), Profile, CurrentUser.DisplayName),
             ArrangementKind.AlternativeProvision when Placement is not null && party == ConsentParty.LocalAuthority =>
                 Documents.PlacementDocuments.Notification(school, CurrentUser.TrustName, on, recipient, Pupil, Placement,
                     await Db.AlternativeProviders.AsNoTracking().SingleAsync(p => p.Id == Placement.ProviderId), Profile, CurrentUser.DisplayName),

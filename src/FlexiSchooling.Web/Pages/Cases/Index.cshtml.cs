@@ -66,6 +66,7 @@ public sealed class IndexModel : AppPageModel
         var telling = rows.Where(r => r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && CurrentUser.Can(Permission.ManageArrangements, r.SchoolId)).Select(r => r.Id).ToList();
         var recorded = (await Db.ArrangementConsents.AsNoTracking().Where(c => telling.Contains(c.ArrangementId)).ToListAsync()).ToLookup(c => c.ArrangementId);
         var authorities = new Dictionary<Guid, Domain.Trusts.LocalAuthority>();
+        var directions = await Db.Placements.AsNoTracking().Where(p => p.OffSiteDirection && telling.Contains(p.ArrangementId)).ToDictionaryAsync(p => p.ArrangementId, p => p.StartDate);
         // Running placements with their QA visits, for the visit due (002 appendix 5).
         var runningPlacements = rows.Where(r => r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
         var visits = (await Db.PlacementVisits.AsNoTracking().Where(v => runningPlacements.Contains(v.ArrangementId)).ToListAsync()).ToLookup(v => v.ArrangementId);
@@ -79,8 +80,10 @@ public sealed class IndexModel : AppPageModel
             {
                 var decidedUnder = (await SchoolRules.ProfileVersionAsync(Db, r.SchoolId, versionId)).Settings;
                 var authority = authorities.TryGetValue(r.SchoolId, out var known) ? known : authorities[r.SchoolId] = await SchoolRules.LocalAuthorityAsync(Db, r.SchoolId);
-                var requirements = CaseRules.Consents(r.Kind, decidedUnder, r.Flags);
-                foreach (var due in CaseNotifications.Due(r.Stage, r.DecidedOn, requirements, authority, await SchoolRules.CalendarAsync(Db, r.SchoolId), recorded[r.Id], today))
+                var requirements = CaseRules.Consents(r.Kind, decidedUnder, r.Flags, directions.ContainsKey(r.Id));
+                var calendar = await SchoolRules.CalendarAsync(Db, r.SchoolId);
+                DateOnly? noticeBy = directions.TryGetValue(r.Id, out var firstDay) ? Domain.AlternativeProvision.PlacementRules.DirectionNoticeBy(calendar, firstDay) : null;
+                foreach (var due in CaseNotifications.Due(r.Stage, r.DecidedOn, requirements, authority, calendar, recorded[r.Id], today, noticeBy))
                 {
                     actions.Add(new ActionRow(r.Id, r.Pupil, $"Tell {due.To}: {due.How}", $"/Cases/{r.Id}/Consents#party-{due.Party}", due.DueBy, due.Overdue));
                 }

@@ -367,6 +367,53 @@ public sealed class PlacementTests : AppTest
     }
 
     [Fact]
+    public async Task Off_site_direction_is_decided_by_the_schools_governors_only_and_the_parents_are_given_notice_with_their_s444_duty()
+    {
+        // The demo's direction at Castle Hill: agreed by the head, waiting for the governing body (004 §6.4).
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT arrangement_id FROM placements WHERE off_site_direction");
+        var url = $"/Cases/{id}/Direction";
+        var governor = await Factory.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
+        Assert.Contains("To decide", await (await governor.GetAsync("/AlternativeProvision/Directions")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await governor.GetAsync($"/Cases/{id}")).StatusCode); // the decision, and nothing more of the case
+        Assert.Equal(HttpStatusCode.NotFound, (await (await Factory.SignInAsync(FlexiFactory.Email("governor", "ashby"))).GetAsync(url)).StatusCode);
+
+        // The school's staff see the decision is awaited, and cannot make it for the governors.
+        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        Assert.Contains("Waiting", await (await ap.GetAsync(url)).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await ap.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0)), ("Input.Note", "Minute 3"))).StatusCode);
+        var consents = $"/Cases/{id}/Consents";
+        Assert.Contains("record their decision on the direction themselves", await (await ap.GetAsync(consents)).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await ap.PostFormAsync(consents, consents + "?handler=Record", ("Party", "GoverningBody"), ("Answer", "Given"), ("By", "Chair"), ("On", Day(0)))).StatusCode);
+
+        var noMinute = await (await governor.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0)))).HtmlAsync();
+        Assert.Contains("Enter where the decision is minuted", noMinute, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await governor.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0)), ("Input.Note", "Full governing body, minute 7"))).StatusCode);
+        Assert.Contains("Approved", await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
+
+        // The parents are told, not asked: the notice is due 2 school days before the first day, and is the letter kept.
+        var before = await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync();
+        Assert.Contains("Missing: Written notice to the parents, 2 school days before the first day (their consent is not needed): by", before, StringComparison.Ordinal);
+        var page = await (await ap.GetAsync(consents)).Content.ReadAsStringAsync();
+        using (var form = new MultipartFormDataContent
+        {
+            { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new StringContent("Parent"), "Party" }, { new StringContent("Mr and Mrs Example"), "By" }, { new StringContent(Day(0)), "On" },
+        })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await ap.PostAsync(consents + "?handler=Record", form)).StatusCode);
+        }
+
+        var letter = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT evidence_document_id FROM arrangement_consents WHERE arrangement_id = '{id}' AND party = 'Parent'");
+        var text = await PdfText.OfAsync(await (await ap.GetAsync($"/Cases/Document/{letter}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Off-site direction to improve behaviour", "Riverside Skills Centre", "section 444(1) of the Education Act 1996", "maximum period", "Reasons and objectives" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Done: Written notice to the parents", await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Registration_rule_breach_shows_on_the_provider_and_closes_it_for_every_school()
     {
         var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
