@@ -58,6 +58,17 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await browser.AssertAccessibleAsync(ap, "a1-placement-referred");
         var caseUrl = new Uri(ap.Url).AbsolutePath;
 
+        // The initial visit to the provision (002 appendix 1b), kept as its report.
+        await ap.GetByRole(AriaRole.Link, new() { Name = "Initial visit to the provision" }).ClickAsync();
+        await ap.GetByLabel("Safeguarding", new() { Exact = true }).FillAsync("Named DSL (Sam Okafor); single central record seen; the centre phones absence by 10:00");
+        await ap.GetByLabel("The curriculum", new() { Exact = true }).FillAsync("Motor vehicle workshop units, with functional maths in the workshop");
+        await ap.GetByLabel("The next stage", new() { Exact = true }).FillAsync("A college taster day in the spring");
+        await ap.GetByLabel("Qualifications", new() { Exact = true }).FillAsync("IMI level 1 award");
+        await browser.AssertAccessibleAsync(ap, "a1b-placement-initial-visit");
+        await ap.GetByRole(AriaRole.Button, new() { Name = "Record the visit" }).ClickAsync();
+        await Assertions.Expect(ap.Locator("#initial-visit-status")).ToContainTextAsync("Made");
+        await browser.SavePdfAsync(ap, "Initial visit report (appendix 1b)", "a1c-initial-visit-report");
+
         var head = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(head, $"head@castlehill.{DemoSeeder.EmailDomain}");
         await head.GotoAsync(caseUrl);
@@ -66,6 +77,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await browser.AssertAccessibleAsync(head, "a2-placement-agree");
         await head.GetByRole(AriaRole.Button, new() { Name = "Save the decision" }).ClickAsync();
         await Assertions.Expect(head.Locator("#agreement-status")).ToContainTextAsync("Agreed");
+        await browser.SavePdfAsync(head, "Referral form (appendix 1a)", "a2b-referral-form");
 
         await ap.GotoAsync(caseUrl);
         await ap.GetByRole(AriaRole.Link, new() { Name = "Commissioning agreement" }).ClickAsync();

@@ -323,6 +323,24 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void Initial_visit_has_every_heading_of_appendix_1b_before_the_start_and_gates_an_unregistered_provider_only()
+    {
+        var now = new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero);
+        var (arrangement, _) = Arrangement.Propose(ArrangementKind.AlternativeProvision, Guid.NewGuid(), Guid.NewGuid(), Start.AddDays(-14), "A. Leader", "AP leader", null, null, now);
+        var placement = Placement.Refer(arrangement, Referral());
+        var today = Start.AddDays(-7);
+        InitialVisit Visit(DateOnly on, string qualifications = "Level 1") => new(on, "A. Leader", "Sam Okafor", "DSL named", "Practical units", "College taster", qualifications, null);
+        Assert.Equal("VisitedOn", Assert.Throws<DomainRuleException>(() => placement.RecordInitialVisit(arrangement, Visit(Start.AddDays(-15)), today, null, now)).Field);
+        Assert.Equal("Qualifications", Assert.Throws<DomainRuleException>(() => placement.RecordInitialVisit(arrangement, Visit(today, " "), today, null, now)).Field);
+        Assert.Equal("Initial visit recorded", placement.RecordInitialVisit(arrangement, Visit(today), today, null, now).What);
+
+        var none = new Domain.Pupils.PupilFlags(false, false, false, false, false, false, false, false);
+        Assert.Equal(4, PlacementRules.StartGates([], null, commissioningAgreed: false, none, null).Count); // a registered provider: no such gate
+        Assert.False(PlacementRules.StartGates([], null, false, none, null, initialVisitMade: false).Single(g => g.Name.Contains("appendix 1b", StringComparison.Ordinal)).Met);
+        Assert.True(PlacementRules.StartGates([], null, false, none, null, initialVisitMade: true).Single(g => g.Name.Contains("appendix 1b", StringComparison.Ordinal)).Met);
+    }
+
+    [Fact]
     public void Commissioning_agreement_has_every_heading_of_004_7_11_and_is_never_dated_in_the_future()
     {
         var today = Start;

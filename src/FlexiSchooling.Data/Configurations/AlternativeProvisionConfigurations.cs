@@ -75,6 +75,14 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
                 new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<ReintegrationStep>>(
                     (a, c) => a!.SequenceEqual(c!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode())), v => v.ToList()));
         b.Ignore(x => x.HasReintegrationPlan);
+        b.Property(x => x.InitialVisitBy).HasMaxLength(200);
+        b.Property(x => x.InitialVisitContact).HasMaxLength(500);
+        foreach (var text in new[] { nameof(Placement.InitialVisitSafeguarding), nameof(Placement.InitialVisitCurriculum), nameof(Placement.InitialVisitNextStage), nameof(Placement.InitialVisitQualifications), nameof(Placement.InitialVisitOther) })
+        {
+            b.Property(text).HasMaxLength(Placement.MaxTextLength);
+        }
+
+        b.Ignore(x => x.HasInitialVisit);
         b.Property(x => x.Version).IsRowVersion();
         b.HasOne<Arrangement>().WithOne().HasForeignKey<Placement>(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<AlternativeProvider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);

@@ -32,6 +32,17 @@ public static class PlacementDestinations
 /// <summary>What is recorded when a placement ends.</summary>
 public sealed record PlacementEnding(DateOnly LastDay, PlacementDestination Destination, string? DestinationDetail, string Outcomes, string Qualifications, string PupilView);
 
+/// <summary>What the professionals' initial visit to the provision found, under the headings of 002 appendix 1b.</summary>
+public sealed record InitialVisit(
+    DateOnly VisitedOn,
+    string VisitedBy,
+    string ProviderContact,
+    string Safeguarding,
+    string Curriculum,
+    string NextStage,
+    string Qualifications,
+    string? OtherInformation);
+
 /// <summary>One dated step of a graduated return to school (002 §3.9: "a graduated approach to support the reintegration").</summary>
 public sealed record ReintegrationStep(DateOnly From, string What);
 
@@ -134,6 +145,64 @@ public sealed class Placement : ISchoolOwned, ITrustStampable
 
     /// <summary>The pupil's own view of the placement, at its end.</summary>
     public string? PupilViewAtEnd { get; private set; }
+
+    /// <summary>The initial visit to the provision (002 appendix 1b), when made; null before.</summary>
+    public DateOnly? InitialVisitOn { get; private set; }
+
+    public string? InitialVisitBy { get; private set; }
+
+    public string? InitialVisitContact { get; private set; }
+
+    public string? InitialVisitSafeguarding { get; private set; }
+
+    public string? InitialVisitCurriculum { get; private set; }
+
+    public string? InitialVisitNextStage { get; private set; }
+
+    public string? InitialVisitQualifications { get; private set; }
+
+    public string? InitialVisitOther { get; private set; }
+
+    public bool HasInitialVisit => InitialVisitOn is not null;
+
+    /// <summary>
+    /// Records the professionals' initial visit to the provision (002 appendix 1b): who visited, the provider's contact,
+    /// the date, and what they found of the safeguarding arrangements, the curriculum the pupil will benefit from, the
+    /// preparation for the next stage and the qualifications. Made before the placement starts — from the referral on —
+    /// and needed before the start where the provider is unregistered (002: "the school must complete all of the initial
+    /// visit forms … (Appendix 1a/1b & 2)"). A later visit before the start replaces it; the history keeps each.
+    /// </summary>
+    public ArrangementEvent RecordInitialVisit(Arrangement arrangement, InitialVisit visit, DateOnly today, Guid? userId, DateTimeOffset now)
+    {
+        if (arrangement.Stage is not (ArrangementStage.Proposed or ArrangementStage.Agreed))
+        {
+            throw new DomainRuleException("initial-visit-before-start", "The initial visit is made before the placement starts.");
+        }
+
+        if (visit.VisitedOn > today || visit.VisitedOn < arrangement.RequestedOn)
+        {
+            throw new DomainRuleException("initial-visit-date", $"The visit is on a day from the referral ({arrangement.RequestedOn:d MMMM yyyy}) to today.", "VisitedOn");
+        }
+
+        foreach (var (value, field, heading) in new[]
+        {
+            (visit.VisitedBy, "VisitedBy", "who visited"), (visit.ProviderContact, "ProviderContact", "the contact at the provision and their details"),
+            (visit.Safeguarding, "Safeguarding", "what was checked of the safeguarding arrangements"), (visit.Curriculum, "Curriculum", "how the pupil will benefit from the curriculum"),
+            (visit.NextStage, "NextStage", "how the pupil is prepared for the next stage"), (visit.Qualifications, "Qualifications", "the qualifications the pupil will work towards"),
+        })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new DomainRuleException("initial-visit-complete", $"Enter {heading} (002 appendix 1b).", field);
+            }
+        }
+
+        var again = HasInitialVisit;
+        (InitialVisitOn, InitialVisitBy, InitialVisitContact, InitialVisitSafeguarding, InitialVisitCurriculum, InitialVisitNextStage, InitialVisitQualifications, InitialVisitOther) =
+            (visit.VisitedOn, visit.VisitedBy.Trim(), visit.ProviderContact.Trim(), visit.Safeguarding.Trim(), visit.Curriculum.Trim(), visit.NextStage.Trim(), visit.Qualifications.Trim(),
+                string.IsNullOrWhiteSpace(visit.OtherInformation) ? null : visit.OtherInformation.Trim());
+        return arrangement.Event(again ? "Initial visit recorded again" : "Initial visit recorded", $"{InitialVisitBy} visited the provision on {visit.VisitedOn:d MMMM yyyy} (002 appendix 1b).", userId, now);
+    }
 
     /// <summary>The reintegration plan's date back in school full time (002 §3.9); null before a plan, or when the pupil will not return.</summary>
     public DateOnly? ReturnOn { get; private set; }

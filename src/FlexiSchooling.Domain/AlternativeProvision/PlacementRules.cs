@@ -87,9 +87,10 @@ public static class PlacementRules
     /// <see cref="Consents"/> (the local authority's unless it takes half-termly returns), the risk assessment of 002
     /// appendix 2 approved (004 §7.8), and the commissioning agreement of 004 §7.11 recorded.
     /// </summary>
+    /// <param name="initialVisitMade">For a placement at an unregistered provider, whether the initial visit of 002 appendix 1b is reported (002: required there); null elsewhere.</param>
     /// <param name="directionNoticeBy">For an off-site direction, the last day its written notices may be given (<see cref="DirectionNoticeBy"/>): a notice recorded later does not meet its gate.</param>
     public static IReadOnlyList<Gate> StartGates(IEnumerable<ArrangementConsent> recorded, RiskAssessment? latestRiskAssessment, bool commissioningAgreed, PupilFlags flags, Trusts.LocalAuthority? localAuthority,
-        DateOnly? directionNoticeBy = null)
+        DateOnly? directionNoticeBy = null, bool? initialVisitMade = null)
     {
         var consents = recorded.ToList();
         Gate AsGate(ConsentRequirement c) => directionNoticeBy is { } by && c.Party is ConsentParty.Parent or ConsentParty.LocalAuthoritySenTeam
@@ -100,6 +101,7 @@ public static class PlacementRules
             .. Consents(flags, directionNoticeBy is not null).Where(c => CaseNotifications.BeforeStart(c, localAuthority)).Select(AsGate),
             new("The risk assessment approved (002 appendix 2)", "Designated safeguarding lead; approved by a headteacher or DSL", latestRiskAssessment is { Status: RiskAssessmentStatus.Approved }),
             new("The commissioning agreement recorded (004 §7.11)", "Alternative provision leader, with the provider", commissioningAgreed),
+            .. initialVisitMade is { } made ? [new Gate("The initial visit to the unregistered provision reported (002 appendix 1b)", "Alternative provision leader", made)] : Array.Empty<Gate>(),
         ];
     }
 

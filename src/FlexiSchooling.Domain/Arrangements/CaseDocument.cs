@@ -50,6 +50,12 @@ public enum CaseDocumentKind
 
     /// <summary>The record of a QA visit to the provider (002 appendix 5).</summary>
     VisitRecord,
+
+    /// <summary>The consideration and referral form of 002 appendix 1a, completed with the head's decision.</summary>
+    ReferralForm,
+
+    /// <summary>The report of the professionals' initial visit to the provision (002 appendix 1b).</summary>
+    InitialVisitReport,
 }
 
 /// <summary>What each kind of case document is called on pages, and which hold safeguarding narratives.</summary>
@@ -74,6 +80,8 @@ public static class CaseDocumentKinds
         CaseDocumentKind.ScannedRiskAssessment => "Risk assessment on paper (scanned)",
         CaseDocumentKind.CommissioningAgreement => "Commissioning agreement",
         CaseDocumentKind.VisitRecord => "QA visit record",
+        CaseDocumentKind.ReferralForm => "Referral form (appendix 1a)",
+        CaseDocumentKind.InitialVisitReport => "Initial visit report (appendix 1b)",
         CaseDocumentKind.ReviewRecord => "Review record",
     };
 }

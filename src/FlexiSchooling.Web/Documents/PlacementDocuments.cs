@@ -27,6 +27,14 @@ public sealed record CommissioningAgreementDocument(
 /// <summary>A QA visit as its record prints it (002 appendix 5).</summary>
 public sealed record VisitRecordDocument(Letterhead Letterhead, string PupilName, string YearGroup, string Needs, string ProviderName, PlacementVisit Visit, string RecordedBy);
 
+/// <summary>The consideration and referral form (002 appendix 1a) as completed with the head's decision.</summary>
+public sealed record ReferralFormDocument(Letterhead Letterhead, string PupilName, string YearGroup, string Needs, string SeniorLeader, DateOnly ReferredOn, string ProviderName,
+    string Registration, string Placement, DateOnly StartDate, DateOnly PlannedEndDate, string PreviousInformation, string Reasons, decimal FullCost, string Funding,
+    string ParentMeeting, string PupilVoice, string ParentalAgreement, string HeadteacherAgreement, bool OffSiteDirection);
+
+/// <summary>The report of the professionals' initial visit to the provision (002 appendix 1b).</summary>
+public sealed record InitialVisitDocument(Letterhead Letterhead, string PupilName, string YearGroup, string ProviderName, string Registration, Placement Placement, string? Authorisation);
+
 /// <summary>What each AP placement document says, built from the case as it stands.</summary>
 public static class PlacementDocuments
 {
@@ -93,6 +101,32 @@ public static class PlacementDocuments
         var document = new VisitRecordDocument(Letterhead.For(school, trustName), FlexiDocuments.PupilName(pupil), YearGroups.Label(pupil.YearGroup), Needs(pupil),
             provider.Name, visit, recordedBy);
         return new("VisitRecord", document, CaseDocumentKind.VisitRecord, $"QA visit {FlexiDocuments.PupilName(pupil)} {visit.VisitedOn:yyyy-MM-dd}.pdf");
+    }
+
+    /// <summary>The referral form of 002 appendix 1a, completed when the head agrees or declines the placement.</summary>
+    public static CaseDocumentToKeep<ReferralFormDocument> Referral(School school, string trustName, Arrangement decided, Pupil pupil, Placement placement, AlternativeProvider provider, string head)
+    {
+        var document = new ReferralFormDocument(Letterhead.For(school, trustName), FlexiDocuments.PupilName(pupil), YearGroups.Label(pupil.YearGroup), Needs(pupil),
+            $"{decided.RequestedBy} ({decided.RequesterRelationship})", decided.RequestedOn, provider.Name, ProviderRegistrations.Label(provider.Registration),
+            placement.FullTime ? "Full time" : $"Part time: {placement.InSchool.OtherSessions} sessions a week at the provider; in school {placement.InSchool.Describe()}",
+            placement.StartDate, placement.PlannedEndDate, placement.PreviousInformation.Length == 0 ? "None recorded" : placement.PreviousInformation, placement.Reasons,
+            placement.FullCost, placement.Funding, placement.ParentMeeting.Length == 0 ? "None recorded" : placement.ParentMeeting, placement.PupilVoice,
+            placement.OffSiteDirection ? "Not needed: an off-site direction, approved by the governing body, with written notice to the parents (004 §6)"
+                : placement.ParentAgreedOn is { } agreed ? $"Agree ({agreed:d MMMM yyyy})" : "Not yet recorded: the parents' agreement is recorded before the start",
+            decided.Outcome == DecisionOutcome.Agreed ? $"Agreed by {head} on {decided.DecidedOn:d MMMM yyyy}" : $"Not agreed by {head} on {decided.DecidedOn:d MMMM yyyy}: {decided.DecisionReason}",
+            placement.OffSiteDirection);
+        return new("ReferralForm", document, CaseDocumentKind.ReferralForm, $"Referral form {FlexiDocuments.PupilName(pupil)} {decided.DecidedOn:yyyy-MM-dd}.pdf");
+    }
+
+    /// <summary>The initial visit's report (002 appendix 1b), produced each time it is recorded; for an unregistered provider, the trust's authorisation is shown.</summary>
+    public static CaseDocumentToKeep<InitialVisitDocument> InitialVisit(School school, string trustName, Pupil pupil, Placement placement, AlternativeProvider provider)
+    {
+        var authorisation = provider.Registration != ProviderRegistration.Unregistered ? null
+            : provider.TrustApprovedOn is { } approved ? $"The trust approved the use of this unregistered provider on {approved:d MMMM yyyy}: {provider.TrustApprovalNote}"
+            : "Not yet given: the trust's approval of this unregistered provider is needed before any placement";
+        var document = new InitialVisitDocument(Letterhead.For(school, trustName), FlexiDocuments.PupilName(pupil), YearGroups.Label(pupil.YearGroup), provider.Name,
+            ProviderRegistrations.Label(provider.Registration), placement, authorisation);
+        return new("InitialVisitReport", document, CaseDocumentKind.InitialVisitReport, $"Initial visit {FlexiDocuments.PupilName(pupil)} {placement.InitialVisitOn:yyyy-MM-dd}.pdf");
     }
 
     /// <summary>002 appendices 1a, 5 and 6 "SEND/ FSM/ LAC/ PP": the pupil's needs and groups as the forms list them.</summary>

@@ -73,6 +73,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Cases/{id:guid}/Visits"] = "placement",
         ["Cases/{id:guid}/Reintegration"] = "placement",
         ["Cases/{id:guid}/Direction"] = "placement",
+        ["Cases/{id:guid}/InitialVisit"] = "placement",
         ["Cases/Review/{id:guid}"] = "review",
         ["Cases/Document/{id:guid}"] = "document",
         ["Privacy/SubjectAccess/{id:guid}"] = "sar",
@@ -255,6 +256,11 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Cases/{id:guid}/Reintegration", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Reintegration", "another trust")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Reintegration", "trust lead")] = HttpStatusCode.NotFound,
+            // The initial visit is made from the referral on, by the school's case managers.
+            [("Cases/{id:guid}/InitialVisit", "same school")] = HttpStatusCode.OK,
+            [("Cases/{id:guid}/InitialVisit", "sibling school")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/InitialVisit", "another trust")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/InitialVisit", "trust lead")] = HttpStatusCode.NotFound,
             // The governors' decision is only for an off-site direction: this referral is not one.
             [("Cases/{id:guid}/Direction", "same school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Direction", "sibling school")] = HttpStatusCode.NotFound,

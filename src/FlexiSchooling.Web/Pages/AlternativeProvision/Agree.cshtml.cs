@@ -2,6 +2,7 @@ using FlexiSchooling.Domain.AlternativeProvision;
 using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Documents;
 using FlexiSchooling.Web.Infrastructure;
 using FlexiSchooling.Web.Pages.Cases;
 using FluentValidation;
@@ -37,7 +38,7 @@ public sealed class AgreeInputValidator : AbstractValidator<AgreeInput>
 /// with the trust's pupils placed there now (004 §7.2) — and keeps the profile version in force; not agreeing needs a
 /// reason. Either way the case's history says so.
 /// </summary>
-public sealed class AgreeModel : PlacementPageModel
+public sealed class AgreeModel(Documents.DocumentRenderer documents) : PlacementPageModel
 {
     [BindProperty]
     public AgreeInput Input { get; set; } = new();
@@ -81,7 +82,16 @@ public sealed class AgreeModel : PlacementPageModel
 
         Db.Entry(Case).Property(c => c.Version).OriginalValue = Input.Version; // two heads deciding never overwrite each other
         var profile = await SchoolRules.ProfileAsync(Db, Case.SchoolId, Input.DecidedOn!.Value);
-        Db.ArrangementEvents.Add(Case.Decide(Input.Outcome!.Value, [], Input.Reason, Input.DecidedOn!.Value, profile.Id, CurrentUser.UserId, Time.GetUtcNow()));
+        var now = Time.GetUtcNow();
+        Db.ArrangementEvents.Add(Case.Decide(Input.Outcome!.Value, [], Input.Reason, Input.DecidedOn!.Value, profile.Id, CurrentUser.UserId, now));
+        // The referral form of appendix 1a, completed with the decision, is kept with the case; if it cannot be produced nothing is saved.
+        var school = await Db.Schools.AsNoTracking().SingleAsync(s => s.Id == Case.SchoolId);
+        if (!await KeepDocumentAsync(documents, PlacementDocuments.Referral(school, CurrentUser.TrustName, Case, Pupil, Placement, Provider, CurrentUser.DisplayName),
+                "The referral form could not be produced, so the decision has not been saved. Try again in a moment.", now))
+        {
+            return Page();
+        }
+
         await Db.SaveChangesAsync();
         TempData["Saved"] = Input.Outcome == DecisionOutcome.Agreed
             ? "Placement agreed. Next: the parents' agreement, the risk assessment, the commissioning agreement and the local authority told."

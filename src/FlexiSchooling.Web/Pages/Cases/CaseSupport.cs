@@ -122,6 +122,13 @@ public abstract class CasePageModel : AppPageModel
         : Domain.AlternativeProvision.PlacementRules.DirectionNoticeBy(await SchoolRules.CalendarAsync(Db, Case.SchoolId),
             await Db.Placements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).Where(p => p.ArrangementId == Case.Id).Select(p => p.StartDate).SingleAsync());
 
+    /// <summary>For a placement at an unregistered provider, whether its initial visit (002 appendix 1b) is reported; null where it is not a gate.</summary>
+    private async Task<bool?> InitialVisitGateAsync() =>
+        await (from p in Db.Placements.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter])
+               join v in Db.AlternativeProviders on p.ProviderId equals v.Id
+               where p.ArrangementId == Case.Id && v.Registration == Domain.AlternativeProvision.ProviderRegistration.Unregistered
+               select (bool?)(p.InitialVisitOn != null)).SingleOrDefaultAsync();
+
     /// <summary>The case's start gates, from its kind's rules, with its approved risk assessment if it has one.</summary>
     protected async Task<IReadOnlyList<Gate>> StartGatesAsync(Domain.Flexi.FlexiAgreement? agreement, Domain.Policy.PolicyProfileSettings profile, PupilFlags flags)
     {
@@ -133,7 +140,7 @@ public abstract class CasePageModel : AppPageModel
             ArrangementKind.FlexiSchooling => Domain.Flexi.FlexiRules.StartGates(agreement, approved, await RecordedConsentsAsync(), profile.Flexi, authority),
             ArrangementKind.PartTimeTimetable => Domain.PartTime.PartTimeRules.StartGates(await RecordedConsentsAsync(), approved, flags, authority),
             ArrangementKind.AlternativeProvision => Domain.AlternativeProvision.PlacementRules.StartGates(await RecordedConsentsAsync(), approved,
-                await Db.CommissioningAgreements.AnyAsync(c => c.ArrangementId == Case.Id), flags, authority, await DirectionNoticeByAsync()),
+                await Db.CommissioningAgreements.AnyAsync(c => c.ArrangementId == Case.Id), flags, authority, await DirectionNoticeByAsync(), await InitialVisitGateAsync()),
         };
     }
 }

@@ -105,6 +105,42 @@ public sealed class PlacementTests : AppTest
         Assert.Contains("Notifications due", page, StringComparison.Ordinal);
         Assert.Contains("Leicestershire County Council", page, StringComparison.Ordinal);
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM arrangement_events WHERE arrangement_id = '{id}' AND what = 'Placement agreed'"));
+
+        // The referral form of appendix 1a is kept, completed with the head's agreement.
+        var form1a = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'ReferralForm'");
+        var text = await PdfText.OfAsync(await (await head.GetAsync($"/Cases/Document/{form1a}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Alternative provision consideration form", "Wants to work outdoors", "Headteacher agreement", "Agreed by" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Initial_visit_of_appendix_1b_is_kept_as_its_report_and_gates_the_start_at_an_unregistered_provider()
+    {
+        // An agreed Castle Hill placement at Moorland Farm (unregistered): the initial visit is one of its gates (002).
+        var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), """
+            SELECT a.id FROM arrangements a JOIN placements p ON p.arrangement_id = a.id JOIN alternative_providers v ON v.id = p.provider_id
+             WHERE v.name LIKE 'Moorland%' AND a.stage = 'Agreed' ORDER BY a.id DESC LIMIT 1
+            """);
+        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        Assert.Contains("Missing: The initial visit to the unregistered provision reported (002 appendix 1b)", await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
+        var url = $"/Cases/{id}/InitialVisit";
+        var version = System.Text.RegularExpressions.Regex.Match(await (await ap.GetAsync(url)).HtmlAsync(), "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+        (string, string)[] visit = [("Input.Version", version), ("Input.VisitedOn", Day(0)), ("Input.VisitedBy", "A. Leader"), ("Input.ProviderContact", "Gareth Lowe, 01246 555 0107"),
+            ("Input.Safeguarding", "Named DSL; DBS on the single central record seen"), ("Input.Curriculum", "Land-based units with a maths link"), ("Input.NextStage", "College taster in the spring")];
+        var missing = await (await ap.PostFormAsync(url, [.. visit])).HtmlAsync();
+        Assert.Contains("Enter the qualifications the pupil will work towards (002 appendix 1b).", missing, StringComparison.Ordinal);
+        Assert.Contains("College taster in the spring", missing, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ap.PostFormAsync(url, [.. visit, ("Input.Qualifications", "Level 1 land-based studies")])).StatusCode);
+        Assert.Contains("Done: The initial visit to the unregistered provision reported", await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
+
+        var report = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'InitialVisitReport'");
+        var text = await PdfText.OfAsync(await (await ap.GetAsync($"/Cases/Document/{report}")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "Report from the professionals' initial visit to the provision", "Named DSL; DBS on the single central record seen", "The trust approved the use of this unregistered provider" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
