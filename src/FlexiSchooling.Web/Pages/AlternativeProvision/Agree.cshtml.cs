@@ -11,27 +11,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.AlternativeProvision;
 
-public sealed record AgreeInput
-{
-    public uint Version { get; init; }
-
-    public DecisionOutcome? Outcome { get; init; }
-
-    public DateOnly? DecidedOn { get; init; }
-
-    public string? Reason { get; init; }
-}
-
-public sealed class AgreeInputValidator : AbstractValidator<AgreeInput>
-{
-    public AgreeInputValidator()
-    {
-        RuleFor(x => x.Outcome).NotEmpty().WithMessage("Choose whether you agree the placement");
-        RuleFor(x => x.DecidedOn).NotEmpty().WithMessage("Enter the date of the decision");
-        RuleFor(x => x.Reason).MaximumLength(2000).WithMessage("The reason must be 2,000 characters or fewer");
-    }
-}
-
 /// <summary>
 /// The headteacher's agreement to a referred placement (002 appendix 1a, "head's agreement"). Agreeing checks the
 /// provider again on the day under the school's profile — still open for placements, and the registration rule kept
@@ -41,7 +20,10 @@ public sealed class AgreeInputValidator : AbstractValidator<AgreeInput>
 public sealed class AgreeModel(Documents.DocumentRenderer documents) : PlacementPageModel
 {
     [BindProperty]
-    public AgreeInput Input { get; set; } = new();
+    public DecisionInput Input { get; set; } = new();
+
+    /// <summary>The shared decision form, in this kind's words.</summary>
+    public DecisionWording Decision => new(Input, "Do you agree the placement?", "Yes, agree it", "No: the pupil stays in school", "Needed if you do not agree it; the case keeps it");
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
@@ -50,7 +32,7 @@ public sealed class AgreeModel(Documents.DocumentRenderer documents) : Placement
             return NotFound();
         }
 
-        Input = new AgreeInput { Version = Case.Version, DecidedOn = Today };
+        Input = new DecisionInput { Version = Case.Version, DecidedOn = Today };
         return Page();
     }
 

@@ -10,27 +10,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.PartTime;
 
-public sealed record ApprovalInput
-{
-    public uint Version { get; init; }
-
-    public DecisionOutcome? Outcome { get; init; }
-
-    public DateOnly? DecidedOn { get; init; }
-
-    public string? Reason { get; init; }
-}
-
-public sealed class ApprovalInputValidator : AbstractValidator<ApprovalInput>
-{
-    public ApprovalInputValidator()
-    {
-        RuleFor(x => x.Outcome).NotEmpty().WithMessage("Choose whether you approve the timetable");
-        RuleFor(x => x.DecidedOn).NotEmpty().WithMessage("Enter the date of the decision");
-        RuleFor(x => x.Reason).MaximumLength(2000).WithMessage("The reason must be 2,000 characters or fewer");
-    }
-}
-
 /// <summary>
 /// The profile's approver decides a proposed part-time timetable (002 §4.4 and 003: the headteacher; 004 §9.5: the
 /// alternative provision leader — the head alone is refused there). Approving keeps the profile version in force, checks
@@ -42,7 +21,10 @@ public sealed class ApprovalModel(DocumentRenderer documents) : CasePageModel
     protected override ArrangementKind? OnlyKind => ArrangementKind.PartTimeTimetable;
 
     [BindProperty]
-    public ApprovalInput Input { get; set; } = new();
+    public DecisionInput Input { get; set; } = new();
+
+    /// <summary>The shared decision form, in this kind's words.</summary>
+    public DecisionWording Decision => new(Input, "Do you approve the timetable?", "Yes, approve it", "No: the pupil stays full time", "Needed if you do not approve it; the case keeps it");
 
     public PartTimePlan Plan { get; private set; } = null!;
 
@@ -55,7 +37,7 @@ public sealed class ApprovalModel(DocumentRenderer documents) : CasePageModel
             return NotFound();
         }
 
-        Input = new ApprovalInput { Version = Case.Version, DecidedOn = Today };
+        Input = new DecisionInput { Version = Case.Version, DecidedOn = Today };
         return Page();
     }
 
