@@ -26,6 +26,11 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
         await BrowserFixture.SignInSettingUpTwoFactorAsync(ap, $"apleader@castlehill.{DemoSeeder.EmailDomain}");
         await BrowserFixture.Menu(ap, "Cases").ClickAsync();
         await ap.GetByRole(AriaRole.Button, new() { Name = "Refer for alternative provision" }).ClickAsync();
+        // The referral form on a phone first: every field usable at 390 px, nothing cut off.
+        var desktop = ap.ViewportSize!;
+        await ap.SetViewportSizeAsync(390, 844);
+        await browser.AssertAccessibleAsync(ap, "a0b-placement-referral-phone");
+        await ap.SetViewportSizeAsync(desktop.Width, desktop.Height);
 
         await ap.Locator("#Input_PupilId").SelectOptionAsync(pupil.ToString());
         await ap.Locator("#Input_ProviderId").SelectOptionAsync(new SelectOptionValue { Label = "Moorland Farm Project — Unregistered (closed)" });
