@@ -17,12 +17,39 @@ public sealed class IndexModel : AppPageModel
 
     public bool IsTrustAdmin => Me.Holds(StaffRole.TrustAdmin);
 
+    /// <summary>What is due, overdue and waiting on the user today, and what waits on others that they should know of (issue 13, "Today").</summary>
+    public IReadOnlyList<Cases.ActionRow> Actions { get; private set; } = [];
+
+    public IReadOnlyList<(string Title, string Id, IReadOnlyList<Cases.ActionRow> Rows)> Groups
+    {
+        get
+        {
+            var soon = Today.AddDays(14);
+            var mine = Actions.Where(a => !a.WaitingOnOthers).ToList();
+            return
+            [
+                ("Overdue", "overdue", [.. mine.Where(a => a.Overdue)]),
+                ("Due in the next two weeks", "due-soon", [.. mine.Where(a => !a.Overdue && a.Due is { } d && d <= soon)]),
+                ("To do", "to-do", [.. mine.Where(a => !a.Overdue && (a.Due is null || a.Due > soon))]),
+                ("Waiting on others", "waiting", [.. Actions.Where(a => a.WaitingOnOthers)]),
+            ];
+        }
+    }
+
+    /// <summary>Whether the user sees more than one school's work, so each item names its school.</summary>
+    public bool ManySchools => Me.Schools.Count > 1 || Me.HasTrustWideRole;
+
     /// <summary>Open subject access requests, for those who handle them: on their home page until completed (issue 14).</summary>
     public IReadOnlyList<Privacy.SubjectAccess.SubjectAccessRow>? SubjectAccess { get; private set; }
 
     public async Task OnGetAsync()
     {
         var today = Today;
+        if (!IsTrustAdmin || Me.Schools.Count > 0)
+        {
+            Actions = await Cases.CaseActions.ForAsync(Db, Me, today);
+        }
+
         if (Me.CanTrustWide(Permission.HandleSubjectAccess))
         {
             SubjectAccess = await Privacy.SubjectAccess.SubjectAccessRow.LoadAsync(Db, openOnly: true);

@@ -1,0 +1,245 @@
+using FlexiSchooling.Data;
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Security;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Cases;
+
+/// <summary>
+/// What waits on the signed-in user across the cases they may see, in one place for the cases page's "Your actions" and the
+/// home page's "Today" (issue 13): decisions and approvals, notifications owed with their deadlines, reviews and formal
+/// reviews, QA visits and reintegration plans, risk assessments, starts, plans near their end, and half-termly returns —
+/// each with its date, a link to where it is done, whether it is overdue, and whether it waits on someone else.
+/// </summary>
+public static class CaseActions
+{
+    /// <summary>The cases at these schools (all kinds, or one), as the lists and the actions read them.</summary>
+    public static Task<List<CaseFacts>> CasesAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, ArrangementKind? kind) =>
+        (from a in db.Arrangements.AsNoTracking()
+         join p in db.Pupils.AsNoTracking() on a.PupilId equals p.Id
+         where schools.Contains(a.SchoolId) && (kind == null || a.Kind == kind)
+         orderby a.RequestedOn descending
+         select new CaseFacts(a.Id, a.Kind, a.SchoolId, p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), a.RequestedOn, a.Stage, a.DecisionDueBy, a.DecidedOn, a.StartedOn, a.EndsOn, a.ProfileVersionId, p.Flags))
+        .ToListAsync();
+
+    /// <summary>
+    /// Every action of the user's (the home page's "Today"): those of the cases they may see; the off-site directions the
+    /// governing body is to decide (governors act; the school's case managers see them waiting); and the providers' — checks
+    /// due again or incomplete for those who manage providers, unregistered providers to approve and registration-rule
+    /// breaches for the trust lead.
+    /// </summary>
+    public static async Task<IReadOnlyList<ActionRow>> ForAsync(AppDbContext db, CurrentUser user, DateOnly today)
+    {
+        var names = user.Schools.ToDictionary(s => s.Id, s => s.Name);
+        var rows = await CasesAsync(db, user.SchoolsWhere(Permission.ViewArrangements).ToList(), null);
+        var plans = (await db.PartTimePlans.AsNoTracking().Where(p => rows.Select(r => r.Id).Contains(p.ArrangementId)).Select(p => new { p.ArrangementId, p.EndDate }).ToListAsync())
+            .ToDictionary(p => p.ArrangementId, p => p.EndDate);
+        var actions = new List<ActionRow>((await LoadAsync(db, user, rows, plans, names, today)).Actions);
+
+        var deciding = user.SchoolsWhere(Permission.ApproveOffSiteDirections).ToList();
+        var managing = user.SchoolsWhere(Permission.ManageArrangements).ToList();
+        var directions = await (from a in db.Arrangements.AsNoTracking()
+                                join p in db.Placements.AsNoTracking() on a.Id equals p.ArrangementId
+                                join u in db.Pupils.AsNoTracking() on a.PupilId equals u.Id
+                                where p.OffSiteDirection && a.Stage == ArrangementStage.Agreed && (deciding.Contains(a.SchoolId) || managing.Contains(a.SchoolId))
+                                      && !db.ArrangementConsents.Any(c => c.ArrangementId == a.Id && c.Party == ConsentParty.GoverningBody)
+                                select new { a.Id, a.SchoolId, a.DecidedOn, p.StartDate, Pupil = u.LegalSurname + ", " + (u.PreferredForename ?? u.LegalForename) }).ToListAsync();
+        foreach (var d in directions)
+        {
+            var governor = deciding.Contains(d.SchoolId);
+            actions.Add(new ActionRow(d.Id, d.Pupil, governor ? "Decide the off-site direction for the governing body (004 §6.4)" : "Waiting for the governing body to decide the off-site direction",
+                $"/Cases/{d.Id}/Direction", d.StartDate, false, WaitingOnOthers: !governor, School: names.GetValueOrDefault(d.SchoolId)));
+        }
+
+        if (user.CanAnywhere(Permission.ManageProviders) || user.CanAnywhere(Permission.ApproveProviders))
+        {
+            var settings = await Providers.ProviderSupport.TrustSettingsAsync(db, today);
+            foreach (var standing in await Providers.ProviderSupport.StandingsAsync(db, today))
+            {
+                var provider = standing.Provider;
+                var link = $"/Providers/{provider.Id}";
+                if (standing.Breach is { } breach && user.CanAnywhere(Permission.ApproveProviders))
+                {
+                    actions.Add(new ActionRow(null, provider.Name, $"Registration rule breached: {breach}", link, null, true, School: "The trust"));
+                }
+
+                if (provider.Registration == Domain.AlternativeProvision.ProviderRegistration.Unregistered && settings.UnregisteredProviderNeedsTrustApproval && provider.TrustApprovedOn is null)
+                {
+                    actions.Add(user.CanAnywhere(Permission.ApproveProviders)
+                        ? new ActionRow(null, provider.Name, "Approve the use of this unregistered provider, or not (002: the link DPS)", link, null, false, School: "The trust")
+                        : new ActionRow(null, provider.Name, "Waiting for the trust lead's approval of this unregistered provider", link, null, false, WaitingOnOthers: true, School: "The trust"));
+                }
+
+                var nextDue = standing.Checks.NextDueOn;
+                if (user.CanAnywhere(Permission.ManageProviders) && (!standing.Checks.Complete || nextDue <= today.AddDays(14)))
+                {
+                    actions.Add(new ActionRow(null, provider.Name, standing.Checks.Complete
+                            ? "Provider checks due again (004 §7.9)"
+                            : $"Provider checks to complete: {standing.Checks.CurrentCount} of {standing.Checks.Items.Count} current (004 §7.8–7.9)",
+                        link, standing.Checks.Complete ? nextDue : null, !standing.Checks.Complete && standing.Checks.Items.Any(i => i.Overdue), School: "The trust"));
+                }
+            }
+        }
+
+        return [.. actions.OrderBy(a => a.WaitingOnOthers).ThenByDescending(a => a.Overdue).ThenBy(a => a.Due ?? DateOnly.MaxValue)];
+    }
+
+    public static async Task<(IReadOnlyList<ActionRow> Actions, bool HasReturns)> LoadAsync(AppDbContext db, CurrentUser user, IReadOnlyList<CaseFacts> rows,
+        IReadOnlyDictionary<Guid, DateOnly> plans, IReadOnlyDictionary<Guid, string> names, DateOnly today)
+    {
+        var hasReturns = false;
+            var open = rows.Where(r => r.Stage is ArrangementStage.MeetingHeld or ArrangementStage.Proposed or ArrangementStage.Agreed or ArrangementStage.Running).Select(r => r.Id).ToList();
+            var running = rows.Where(r => r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
+            var reviews = (await db.ArrangementReviews.AsNoTracking().Where(v => running.Contains(v.ArrangementId) && v.HeldOn == null).ToListAsync())
+                .ToLookup(v => v.ArrangementId);
+            var withAgreement = await db.FlexiAgreements.AsNoTracking().Where(a => open.Contains(a.ArrangementId)).Select(a => a.ArrangementId).ToListAsync();
+            var risks = (await db.RiskAssessments.AsNoTracking().Where(a => open.Contains(a.ArrangementId) && a.Status != Domain.RiskAssessments.RiskAssessmentStatus.Superseded)
+                .Select(a => new { a.ArrangementId, a.Number, a.Status, a.SubmittedBy, a.ReviewDue }).ToListAsync())
+                .GroupBy(a => a.ArrangementId).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Number)!);
+            var telling = rows.Where(r => r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && user.Can(Permission.ManageArrangements, r.SchoolId)).Select(r => r.Id).ToList();
+            var recorded = (await db.ArrangementConsents.AsNoTracking().Where(c => telling.Contains(c.ArrangementId)).ToListAsync()).ToLookup(c => c.ArrangementId);
+            var authorities = new Dictionary<Guid, Domain.Trusts.LocalAuthority>();
+            var directions = await db.Placements.AsNoTracking().Where(p => p.OffSiteDirection && telling.Contains(p.ArrangementId)).ToDictionaryAsync(p => p.ArrangementId, p => p.StartDate);
+            // Running placements with their QA visits, for the visit due (002 appendix 5).
+            var runningPlacements = rows.Where(r => r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
+            var visits = (await db.PlacementVisits.AsNoTracking().Where(v => runningPlacements.Contains(v.ArrangementId)).ToListAsync()).ToLookup(v => v.ArrangementId);
+            var reintegration = await db.Placements.AsNoTracking().Where(p => runningPlacements.Contains(p.ArrangementId))
+                .ToDictionaryAsync(p => p.ArrangementId, p => new { p.ReintegrationRecordedOn, p.ReturnOn });
+            var actions = new List<ActionRow>();
+            foreach (var r in rows.Where(r => open.Contains(r.Id)))
+            {
+                // Every notification a case needs, due with its deadline until it is recorded as sent (issue 11).
+                if (telling.Contains(r.Id) && r.ProfileVersionId is { } versionId)
+                {
+                    var decidedUnder = (await SchoolRules.ProfileVersionAsync(db, r.SchoolId, versionId)).Settings;
+                    var authority = authorities.TryGetValue(r.SchoolId, out var known) ? known : authorities[r.SchoolId] = await SchoolRules.LocalAuthorityAsync(db, r.SchoolId);
+                    var requirements = CaseRules.Consents(r.Kind, decidedUnder, r.Flags, directions.ContainsKey(r.Id));
+                    var calendar = await SchoolRules.CalendarAsync(db, r.SchoolId);
+                    DateOnly? noticeBy = directions.TryGetValue(r.Id, out var firstDay) ? Domain.AlternativeProvision.PlacementRules.DirectionNoticeBy(calendar, firstDay) : null;
+                    foreach (var due in CaseNotifications.Due(r.Stage, r.DecidedOn, requirements, authority, calendar, recorded[r.Id], today, noticeBy))
+                    {
+                        actions.Add(new ActionRow(r.Id, r.Pupil, $"Tell {due.To}: {due.How}", $"/Cases/{r.Id}/Consents#party-{due.Party}", due.DueBy, due.Overdue));
+                    }
+                }
+
+                if (r.Stage == ArrangementStage.MeetingHeld && user.Can(Permission.DecideArrangements, r.SchoolId))
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, "Decide the request and send the letter", $"/Cases/{r.Id}/Decision", r.DecisionDueBy, r.DecisionDueBy < today));
+                }
+
+                if (r.Kind == ArrangementKind.PartTimeTimetable && r.Stage == ArrangementStage.Proposed
+                    && Domain.PartTime.PartTimeRules.MayApprove(user.RolesAt(r.SchoolId), (await SchoolRules.ProfileAsync(db, r.SchoolId, today)).Settings.PartTime))
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, "Approve or decline the part-time timetable", $"/Cases/{r.Id}/Approval", null, false));
+                }
+
+                if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running && r.ProfileVersionId is { } placementVersion)
+                {
+                    var settings = (await SchoolRules.ProfileVersionAsync(db, r.SchoolId, placementVersion)).Settings.AlternativeProvision;
+                    var visitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(r.Stage, r.StartedOn, visits[r.Id], await SchoolRules.CalendarAsync(db, r.SchoolId), settings);
+                    if (visitDue <= today.AddDays(14) && user.Can(Permission.ManageArrangements, r.SchoolId))
+                    {
+                        actions.Add(new ActionRow(r.Id, r.Pupil, "Visit the provider and record the QA visit (appendix 5)", $"/Cases/{r.Id}/Visits", visitDue, visitDue < today));
+                    }
+                    else if (visitDue < today && user.HasTrustWideRole)
+                    {
+                        // The trust lead sees the school's overdue visit as the school's, not as their own action (issue 12).
+                        actions.Add(new ActionRow(r.Id, r.Pupil, $"Waiting on {names.GetValueOrDefault(r.SchoolId, "the school")}: the QA visit to the provider is overdue", $"/Cases/{r.Id}/Visits", visitDue, true, WaitingOnOthers: true));
+                    }
+
+                    // 002 §3.9: every placement has a plan back into school; one whose return date has passed is due again.
+                    if (user.Can(Permission.ManageArrangements, r.SchoolId) && reintegration.GetValueOrDefault(r.Id) is { } plan)
+                    {
+                        if (plan.ReintegrationRecordedOn is null)
+                        {
+                            actions.Add(new ActionRow(r.Id, r.Pupil, "Record the reintegration plan (002 §3.9)", $"/Cases/{r.Id}/Reintegration", null, false));
+                        }
+                        else if (plan.ReturnOn < today)
+                        {
+                            actions.Add(new ActionRow(r.Id, r.Pupil, "The planned return to school has passed: end the placement or revise the plan", $"/Cases/{r.Id}/Reintegration", plan.ReturnOn, true));
+                        }
+                    }
+                }
+
+                if (r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Proposed && user.Can(Permission.DecideArrangements, r.SchoolId))
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, "Agree or decline the placement", $"/Cases/{r.Id}/Placement", null, false));
+                }
+
+                if (r.Kind == ArrangementKind.PartTimeTimetable && r.Stage == ArrangementStage.Running && plans.TryGetValue(r.Id, out var ends) && ends <= today.AddDays(14)
+                    && user.Can(Permission.ManageArrangements, r.SchoolId))
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, ends < today ? "Past its end date: return the pupil to full time or extend" : "Ends soon: plan the return to full time", $"/Cases/{r.Id}/FullTime", ends, ends < today));
+                }
+
+                foreach (var review in reviews[r.Id])
+                {
+                    if (IndexModel.ReviewAction(review, user.Can(Permission.ManageArrangements, r.SchoolId), user.Can(Permission.AgreeFormalReviews, r.SchoolId), user.HasTrustWideRole, today) is { } action)
+                    {
+                        var theirs = review.AwaitingAgreement ? !user.Can(Permission.AgreeFormalReviews, r.SchoolId) : !user.Can(Permission.ManageArrangements, r.SchoolId);
+                        actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/Review/{review.Id}", review.DueOn, review.Kind == ReviewKind.Scheduled && review.DueOn < today, WaitingOnOthers: theirs));
+                    }
+                }
+
+                if (r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && user.Can(Permission.AssessRisks, r.SchoolId)
+                    && risks.GetValueOrDefault(r.Id) is { Status: Domain.RiskAssessments.RiskAssessmentStatus.Approved, ReviewDue: { } riskReview } && riskReview <= today.AddDays(14))
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, "Review the risk assessment", $"/Cases/{r.Id}/RiskAssessment", riskReview, riskReview < today));
+                }
+
+                if (r.Stage != ArrangementStage.Agreed)
+                {
+                    continue;
+                }
+
+                if (r.Kind == ArrangementKind.PartTimeTimetable && user.Can(Permission.ManageArrangements, r.SchoolId))
+                {
+                    // Once every gate is met the action is the start itself, by the profile's approver (004 §9.5).
+                    var part = (await SchoolRules.ProfileVersionAsync(db, r.SchoolId, r.ProfileVersionId!.Value)).Settings.PartTime;
+                    var ready = Domain.PartTime.PartTimeRules.StartGates(recorded[r.Id], risks.GetValueOrDefault(r.Id) is { Status: Domain.RiskAssessments.RiskAssessmentStatus.Approved }, r.Flags,
+                        authorities.GetValueOrDefault(r.SchoolId)).All(g => g.Met);
+                    var action = !ready ? "Consents, notifications and the start"
+                        : Domain.PartTime.PartTimeRules.MayApprove(user.RolesAt(r.SchoolId), part) ? "Start the part-time timetable"
+                        : $"Ready to start: the {Domain.PartTime.PartTimeRules.ApproverLabel(part).ToLowerInvariant()} starts it";
+                    actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/{r.Id}/Consents", null, false, WaitingOnOthers: ready && !Domain.PartTime.PartTimeRules.MayApprove(user.RolesAt(r.SchoolId), part)));
+                }
+
+                if (r.Kind == ArrangementKind.FlexiSchooling && !withAgreement.Contains(r.Id) && user.Can(Permission.ManageArrangements, r.SchoolId))
+                {
+                    actions.Add(new ActionRow(r.Id, r.Pupil, "Draw up the agreement", $"/Cases/{r.Id}/Agreement", null, false));
+                }
+
+                if (user.Can(Permission.AssessRisks, r.SchoolId))
+                {
+                    var risk = risks.GetValueOrDefault(r.Id);
+                    var (action, due) = risk switch
+                    {
+                        null => ("Complete the risk assessment", (DateOnly?)null),
+                        { Status: Domain.RiskAssessments.RiskAssessmentStatus.Draft } => ("Finish and submit the risk assessment", null),
+                        { Status: Domain.RiskAssessments.RiskAssessmentStatus.Submitted } when risk.SubmittedBy != user.UserId => ("Approve the risk assessment", null),
+                        _ => ((string?)null, (DateOnly?)null),
+                    };
+                    if (action is not null)
+                    {
+                        actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/{r.Id}/RiskAssessment", due, due < today));
+                    }
+                }
+            }
+
+            // Half-termly returns, nil returns too, due once the half-term has ended and until recorded as sent (ADR 0019).
+            foreach (var school in await ReturnsModel.LoadAsync(db, user.SchoolsWhere(Permission.ManageArrangements), names, today))
+            {
+                hasReturns = true;
+                foreach (var due in school.HalfTerms.Where(h => h.Sent is null && h.HalfTerm.HasEnded(today)))
+                {
+                    actions.Add(new ActionRow(null, school.School, $"Send the half-termly return to {school.Authority.Name} ({(due.Lines.Count == 0 ? "a nil return" : $"{due.Lines.Count} arrangement{(due.Lines.Count == 1 ? "" : "s")}")}, {due.HalfTerm.First:d MMM} to {due.HalfTerm.Last:d MMM yyyy})",
+                        $"/Cases/Returns#{due.Anchor(school.SchoolId)}", due.DueBy, due.Overdue(today)));
+                }
+            }
+
+        var schoolOf = rows.ToDictionary(r => r.Id, r => names.GetValueOrDefault(r.SchoolId, ""));
+        return ([.. actions.Select(a => a with { School = a.School ?? (a.CaseId is { } id ? schoolOf.GetValueOrDefault(id) : null) })
+            .OrderByDescending(a => a.Overdue).ThenBy(a => a.Due ?? DateOnly.MaxValue)], hasReturns);
+    }
+}

@@ -1,0 +1,30 @@
+using FlexiSchooling.BrowserTests.Infrastructure;
+using FlexiSchooling.Web.Seeding;
+using Microsoft.Playwright;
+
+namespace FlexiSchooling.BrowserTests;
+
+/// <summary>Issue 13, "Today": the home page's list of what is due and waiting, for the AP leader and the trust lead, at desktop and phone widths; axe clean.</summary>
+public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Today_shows_the_ap_leader_their_overdue_visit_and_the_trust_lead_what_waits_on_schools()
+    {
+        var ap = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(ap, $"apleader@ashby.{DemoSeeder.EmailDomain}");
+        await ap.GotoAsync("/");
+        await Assertions.Expect(ap.Locator("#overdue")).ToContainTextAsync("Visit the provider and record the QA visit");
+        await browser.AssertAccessibleAsync(ap, "d0-today-ap-leader");
+        await ap.Locator("#overdue").GetByRole(AriaRole.Link).First.ClickAsync();
+        await Assertions.Expect(ap.Locator("h1")).ToContainTextAsync("QA visits to Riverside Skills Centre");
+        await ap.SetViewportSizeAsync(390, 844);
+        await ap.GotoAsync("/");
+        await browser.AssertAccessibleAsync(ap, "d1-today-ap-leader-phone");
+
+        var lead = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(lead, $"trustlead@northfield.{DemoSeeder.EmailDomain}");
+        await lead.GotoAsync("/");
+        await Assertions.Expect(lead.Locator("#waiting")).ToContainTextAsync("Waiting on Ashby Lane");
+        await browser.AssertAccessibleAsync(lead, "d2-today-trust-lead");
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+
+namespace FlexiSchooling.IntegrationTests.Pages;
+
+/// <summary>
+/// Issue 13, "Today, for each role": the home page lists what is due, overdue and to do for the person signed in, and
+/// what waits on others apart from it, each counted; never another school's or trust's work. On the demo's records.
+/// </summary>
+public sealed class TodayTests : AppTest
+{
+    private static string Section(string html, string id)
+    {
+        var start = html.IndexOf($"id=\"{id}\"", StringComparison.Ordinal);
+        return start < 0 ? "" : html[start..html.IndexOf("</table>", start, StringComparison.Ordinal)];
+    }
+
+    private static int Rows(string section) => Regex.Matches(section, "<tr class=\"govuk-table__row\">").Count - 1; // less the header
+
+    private async Task<string> TodayAsync(string role, string school) =>
+        await (await (await Factory.SignInAsync(FlexiFactory.Email(role, school))).GetAsync("/")).HtmlAsync();
+
+    [Fact]
+    public async Task Today_lists_each_roles_own_actions_grouped_and_counted_and_never_another_schools_or_trusts()
+    {
+        // The AP leader at Ashby Lane: the placement's QA visit is overdue (their own), its reintegration plan to write.
+        var ashby = await TodayAsync("apleader", "ashby");
+        Assert.Contains("Visit the provider and record the QA visit (appendix 5)", Section(ashby, "overdue"), StringComparison.Ordinal);
+        Assert.Contains("Record the reintegration plan (002 §3.9)", Section(ashby, "to-do"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Castle Hill", ashby, StringComparison.Ordinal);
+        // Each count is the rows listed under it.
+        foreach (var (id, title) in new[] { ("overdue", "overdue"), ("due-soon", "due in the next two weeks"), ("to-do", "to do"), ("waiting", "waiting on others") })
+        {
+            var count = Regex.Match(ashby, $"<strong>(\\d+)</strong> {title}");
+            Assert.Equal(count.Success ? int.Parse(count.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0, Math.Max(0, Rows(Section(ashby, id))));
+        }
+
+        // The governor decides the off-site direction; the school's AP leader sees it waiting on the governors; no other school's governor sees it.
+        Assert.Contains("Decide the off-site direction for the governing body (004 §6.4)", await TodayAsync("governor", "castlehill"), StringComparison.Ordinal);
+        Assert.Contains("Waiting for the governing body to decide the off-site direction", Section(await TodayAsync("apleader", "castlehill"), "waiting"), StringComparison.Ordinal);
+        Assert.Contains("Nothing is due or waiting on you.", await TodayAsync("governor", "ashby"), StringComparison.Ordinal);
+
+        // The trust lead: the school's overdue visit as waiting on the school, never as their own; the breach at Moorland as theirs.
+        var lead = await TodayAsync("trustlead", "northfield");
+        Assert.Contains("Waiting on Ashby Lane", Section(lead, "waiting"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Waiting on Ashby Lane", Section(lead, "overdue"), StringComparison.Ordinal);
+        Assert.Contains("Registration rule breached", Section(lead, "overdue"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Harbour Arts", lead, StringComparison.Ordinal); // another trust's provider
+
+        // The other trust's lead: their unregistered provider to approve, none of Northfield's work.
+        var other = await TodayAsync("trustlead", "staidans");
+        Assert.Contains("Approve the use of this unregistered provider", other, StringComparison.Ordinal);
+        Assert.DoesNotContain("Moorland", other, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ashby Lane", other, StringComparison.Ordinal);
+    }
+}
