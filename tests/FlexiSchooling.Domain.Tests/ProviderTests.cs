@@ -341,6 +341,24 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void Placement_visit_is_due_each_half_term_a_visit_making_the_next_due_by_the_end_of_the_following_half_term()
+    {
+        // 002: "undertake half-termly visits": one in every half-term, so a visit early in one does not bring the next into it.
+        var calendar = new Domain.Calendar.SchoolCalendar(
+            [new Domain.Calendar.Term(Guid.NewGuid(), "Spring 2027", new(2027, 1, 4), new(2027, 3, 26), new(2027, 2, 15), new(2027, 2, 19)),
+             new Domain.Calendar.Term(Guid.NewGuid(), "Summer 2027", new(2027, 4, 12), new(2027, 7, 21), new(2027, 5, 31), new(2027, 6, 4))], [],
+            Domain.Calendar.BankHolidayFeed.Shipped().Select(b => b.Date));
+        var now = new DateTimeOffset(2027, 1, 11, 9, 0, 0, TimeSpan.Zero);
+        var (arrangement, _) = Running(now);
+        Assert.Equal(new DateOnly(2027, 2, 12), PlacementVisit.NextDue(arrangement.Stage, Start, [], calendar, PolicyTemplates.Get(PolicyTemplates.OurLadyOfLourdes).Settings.AlternativeProvision)); // none yet: by the end of the first half-term
+        VisitRecord On(DateOnly day) => new(day, "A. Leader", "", "None", "95%", "Settled", "Good", "On track", "", true);
+        var early = PlacementVisit.Record(arrangement, On(new DateOnly(2027, 1, 20)), new DateOnly(2027, 1, 20), Guid.NewGuid(), now);
+        Assert.Equal(new DateOnly(2027, 3, 25), PlacementVisit.NextDue(arrangement.Stage, Start, [early], calendar, PolicyTemplates.Get(PolicyTemplates.OurLadyOfLourdes).Settings.AlternativeProvision)); // the following half-term's last school day (26 March is Good Friday)
+        var lastDay = PlacementVisit.Record(arrangement, On(new DateOnly(2027, 2, 12)), new DateOnly(2027, 2, 12), Guid.NewGuid(), now);
+        Assert.Equal(new DateOnly(2027, 3, 25), PlacementVisit.NextDue(arrangement.Stage, Start, [early, lastDay], calendar, PolicyTemplates.Get(PolicyTemplates.OurLadyOfLourdes).Settings.AlternativeProvision));
+    }
+
+    [Fact]
     public void Commissioning_agreement_has_every_heading_of_004_7_11_and_is_never_dated_in_the_future()
     {
         var today = Start;

@@ -122,11 +122,30 @@ public sealed class PlacementVisit : ISchoolOwned, ITrustStampable
     }
 
     /// <summary>
-    /// When the next QA visit to a placement is due, from its visits: at the profile's visit cadence (half-termly in every template) after the latest
-    /// visit, or after the start when there has been none; null when the placement is not running or the calendar has no later term.
+    /// When the next QA visit to a placement is due, from its visits: at least once in every period of the profile's visit
+    /// cadence (half-termly in every template) — by the end of the first period when there has been none, and after a visit
+    /// by the end of the period after the one it was made in (a visit early in a half-term does not make the next due within
+    /// it); weekly and fortnightly cadences count from the visit. Null when the placement is not running or the calendar has
+    /// no later term.
     /// </summary>
-    public static DateOnly? NextDue(ArrangementStage stage, DateOnly? startedOn, IEnumerable<PlacementVisit> visits, SchoolCalendar calendar, AlternativeProvisionSettings settings) =>
-        stage != ArrangementStage.Running || startedOn is not { } started
-            ? null
-            : calendar.NextReviewDate(settings.VisitCadence, visits.Select(v => (DateOnly?)v.VisitedOn).Max() ?? started);
+    public static DateOnly? NextDue(ArrangementStage stage, DateOnly? startedOn, IEnumerable<PlacementVisit> visits, SchoolCalendar calendar, AlternativeProvisionSettings settings)
+    {
+        if (stage != ArrangementStage.Running || startedOn is not { } started)
+        {
+            return null;
+        }
+
+        var cadence = settings.VisitCadence;
+        if (visits.Select(v => (DateOnly?)v.VisitedOn).Max() is not { } visited)
+        {
+            return calendar.NextReviewDate(cadence, started);
+        }
+
+        if (cadence is not (ReviewCadence.HalfTermly or ReviewCadence.Termly))
+        {
+            return calendar.NextReviewDate(cadence, visited);
+        }
+
+        return calendar.NextReviewDate(cadence, visited.AddDays(-1)) is { } endOfVisitedPeriod ? calendar.NextReviewDate(cadence, endOfVisitedPeriod) : null;
+    }
 }

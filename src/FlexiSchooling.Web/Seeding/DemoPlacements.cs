@@ -116,9 +116,26 @@ internal static class DemoPlacements
         db.ArrangementEvents.AddRange(consented, recorded);
 
         var gates = PlacementRules.StartGates([consent, told], assessment, commissioningAgreed: true, pupil.Flags, authority);
-        db.AddStart(PlacementRules.Start(arrangement, placement, provider.Name, gates, profile.Settings.AlternativeProvision, calendar, placement.StartDate, today, apLeader.Id, DemoSupport.At(placement.StartDate)));
+        var start = PlacementRules.Start(arrangement, placement, provider.Name, gates, profile.Settings.AlternativeProvision, calendar, placement.StartDate, today, apLeader.Id, DemoSupport.At(placement.StartDate));
+        db.AddStart(start);
         if (visitedOn is { } visited)
         {
+            // The half-term's review with the parents, held on time as the progress report of appendix 6; the next scheduled.
+            if (start.FirstReview is { } review && review.DueOn < today)
+            {
+                db.ArrangementEvents.Add(review.Hold(arrangement, new ReviewRecord(review.DueOn, $"{apLeader.DisplayName} (AP leader), {parent}, the pupil, the centre's tutor",
+                    "Two construction units under way; reading age assessed and a literacy target set", false, "Pleased: the pupil talks about the site at home", "Likes working with his hands; wants more time on the brickwork bay",
+                    ReviewOutcome.Continue, "Continue as agreed; the reintegration plan to be written before Christmas.", null,
+                    new ProgressReport("Settled; no incidents at the centre", "Level 1 construction award, then a return to school full time in the spring", "Attend every session; finish unit 2 by February half-term")),
+                    0, 0, today, apLeader.Id, DemoSupport.At(review.DueOn)));
+                if (CaseRules.NextReviewDue(calendar, arrangement.Kind, profile.Settings, review.DueOn) is { } next)
+                {
+                    var (scheduled, scheduledEvent) = ArrangementReview.Schedule(arrangement, next, apLeader.Id, DemoSupport.At(review.DueOn));
+                    db.ArrangementReviews.Add(scheduled);
+                    db.ArrangementEvents.Add(scheduledEvent);
+                }
+            }
+
             var visit = PlacementVisit.Record(arrangement, new VisitRecord(visited, $"{apLeader.DisplayName}, AP leader", "", "None", "Every session attended; one late arrival reported by 09:30",
                 "Settled; works well with the site team", "Two construction units under way; reading age assessed", "Level 1 construction award on track", "", Satisfactory: true), today, apLeader.Id, DemoSupport.At(visited));
             db.PlacementVisits.Add(visit);
