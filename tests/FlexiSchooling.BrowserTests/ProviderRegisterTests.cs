@@ -57,7 +57,10 @@ public sealed class ProviderRegisterTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.Locator(".govuk-inset-text")).ToContainTextAsync("May take new placements");
         await browser.AssertAccessibleAsync(page, "72-provider-checked");
 
+        // On a phone the navigation folds behind its menu button (issue 13, "Mobile").
         await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(BrowserFixture.Menu(page, "Providers")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Menu" }).ClickAsync();
         await BrowserFixture.Menu(page, "Providers").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("Castle Motor Skills") })).ToContainTextAsync("Open");
         await browser.AssertAccessibleAsync(page, "73-providers-register-phone");
