@@ -77,6 +77,36 @@ public sealed class AuditAndLoggingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_audit_trail_is_searched_by_a_pupils_name_and_shows_their_records_by_name_with_a_link()
+    {
+        // Issue 13: search by pupil name; records shown by name with a link, not by id.
+        using var factory = new FlexiFactory(_db);
+        var (caseId, pupil, name) = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), "SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id WHERE s.name LIKE 'Ashby%' LIMIT 1") is var id
+            ? (id, await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), $"SELECT pupil_id FROM arrangements WHERE id = '{id}'"),
+                await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT coalesce(preferred_forename, legal_forename) || ' ' || legal_surname FROM pupils p JOIN arrangements a ON a.pupil_id = p.id WHERE a.id = '{id}'"))
+            : default;
+        var head = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        await head.GetAsync($"/Cases/{caseId}");
+        var another = await _records.PupilAtAsync("Ashby");
+        await head.GetAsync($"/Pupils/{another}"); // another pupil's entry, not theirs (unless it is the same pupil)
+
+        var lead = await factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var page = await (await lead.GetAsync($"/Audit?pupil={Uri.EscapeDataString(name)}&action=viewed")).HtmlAsync();
+        Assert.Contains($"Pupils matching: {name}", page, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Cases/{caseId}\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"<span class=\"app-mono\">{caseId}</span>", page, StringComparison.Ordinal);
+        if (another != pupil)
+        {
+            Assert.DoesNotContain($"/Pupils/{another}\"", page, StringComparison.Ordinal);
+        }
+
+        // The other trust's lead finds no such pupil (searched by UPN: names can be shared across trusts).
+        var upn = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT upn FROM pupils WHERE id = '{pupil}'");
+        var otherLead = await factory.SignInAsync(FlexiFactory.Email("trustlead", "staidans"));
+        Assert.Contains("No pupil matches that name.", await (await otherLead.GetAsync($"/Audit?pupil={upn}")).HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logs_have_one_line_per_request_and_no_pupil_names_dates_of_birth_or_upns()
     {
         var pupils = await DemoRecords.PupilsAsync(_db);
