@@ -213,6 +213,7 @@ public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer doc
         }
 
         await Db.SaveChangesAsync();
+        TempData["Saved"] = $"The {(Review.Kind == ReviewKind.Formal ? "formal review" : "review")} is recorded and its record kept as a PDF with the case.";
         return Redirect($"/Cases/{Case.Id}#reviews");
     }
 
@@ -234,6 +235,7 @@ public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer doc
         }
 
         await Db.SaveChangesAsync();
+        TempData["Saved"] = "Your agreement to the formal review is recorded: the school can now hold it.";
         return Redirect($"/Cases/Review/{id}");
     }
 

@@ -136,6 +136,7 @@ public sealed class AgreementModel(DocumentRenderer documents) : FlexiCasePageMo
         }
 
         await Db.SaveChangesAsync();
+        TempData["Saved"] = "The agreement is drawn up and kept as a PDF; it is signed by the parent and the headteacher before the start.";
         return Redirect($"/Cases/{id}");
     }
 

@@ -130,6 +130,9 @@ public sealed class DecisionModel(DocumentRenderer documents) : FlexiCasePageMod
         }
 
         await Db.SaveChangesAsync(); // decision, history and letter together
+        TempData["Saved"] = Case.Outcome == Domain.Arrangements.DecisionOutcome.Agreed
+            ? "The decision is recorded: agreed. The letter is kept with the case; next, the agreement and the risk assessment."
+            : "The decision is recorded: not agreed. The letter, with the reasons, is kept with the case.";
         return Redirect($"/Cases/{id}");
     }
 

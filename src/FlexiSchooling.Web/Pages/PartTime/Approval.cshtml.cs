@@ -77,6 +77,9 @@ public sealed class ApprovalModel(DocumentRenderer documents) : CasePageModel
         }
 
         await Db.SaveChangesAsync(); // the decision, its history and the plan for signing together
+        TempData["Saved"] = Input.Outcome == Domain.Arrangements.DecisionOutcome.Agreed
+            ? "The timetable is approved: the plan and parental agreement are kept for signing; next, the parent's consent, the risk assessment and the local authority."
+            : "The timetable is not approved; the case keeps the reason and the pupil stays full time.";
         return Redirect($"/Cases/{id}");
     }
 

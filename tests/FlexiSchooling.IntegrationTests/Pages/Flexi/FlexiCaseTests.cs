@@ -79,6 +79,7 @@ public sealed partial class FlexiCaseTests : AppTest
 
         var decided = await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")]);
         Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+        Assert.Contains("The decision is recorded: agreed.", await (await head.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal); // issue 13: a banner after a decision
         Assert.Equal("Agreed", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
         // The case keeps the profile version it was decided under: Brookside's own (Oswald Road).
         Assert.Equal("oswald-road-ap-flexi", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT v.template_key FROM arrangements a JOIN policy_profile_versions v ON v.id = a.profile_version_id WHERE a.id = '{id}'"));
@@ -131,6 +132,7 @@ public sealed partial class FlexiCaseTests : AppTest
 
         var declined = await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(met: false), ("Input.Outcome", "Declined"), ("Input.Reason", "The home timetable does not yet cover maths."), ("Input.DecidedOn", "2026-11-20")]);
         Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
+        Assert.Contains("The decision is recorded: not agreed.", await (await head.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
         var again = await (await RequestAsync(head, pupil, ParentLetter, "second.pdf", requestedOn: "2026-11-20")).HtmlAsync();
         Assert.Contains("allows one flexi-schooling request per academic year", again, StringComparison.Ordinal);
         Assert.Contains("from 1 September 2027", again, StringComparison.Ordinal);

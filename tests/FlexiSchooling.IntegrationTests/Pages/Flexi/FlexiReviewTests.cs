@@ -90,6 +90,7 @@ public sealed partial class FlexiCaseTests
         var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
         Assert.Contains("Agree to the formal review (as Deputy CEO)", await (await lead.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await lead.PostFormAsync(url, url + "?handler=Agree", ("AgreedOn", $"{LondonToday():yyyy-MM-dd}"))).StatusCode);
+        Assert.Contains("Your agreement to the formal review is recorded", await (await lead.GetAsync(url)).HtmlAsync(), StringComparison.Ordinal); // issue 13: a banner after agreeing
         Assert.Equal("Jane Trust-Lead", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT agreed_by_name FROM arrangement_reviews WHERE id = '{reviewId}'"));
 
         // Missing parts are named next to their fields and nothing is saved.
