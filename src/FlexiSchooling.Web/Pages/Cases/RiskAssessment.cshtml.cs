@@ -64,6 +64,9 @@ public sealed class RiskAssessmentModel(DocumentRenderer documents, AuditTrail a
 
     public string? ApprovedByName { get; private set; }
 
+    /// <summary>The approved version as kept with the case (PDF); null before approval.</summary>
+    public Guid? ApprovedDocumentId { get; private set; }
+
     public bool CanApprove => Current is { Status: RiskAssessmentStatus.Submitted } c && c.SubmittedBy != CurrentUser.UserId;
 
     public bool Editable => Current is { Status: RiskAssessmentStatus.Draft };
@@ -221,6 +224,11 @@ public sealed class RiskAssessmentModel(DocumentRenderer documents, AuditTrail a
             var names = await Db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
             SubmittedByName = c.SubmittedBy is { } s ? names.GetValueOrDefault(s) : null;
             ApprovedByName = c.ApprovedBy is { } a ? names.GetValueOrDefault(a) : null;
+            // The approved version's PDF, kept when it was approved (issue 13: the approved risk assessment links its PDF).
+            ApprovedDocumentId = c.Status == RiskAssessmentStatus.Approved && c.ApprovedAt is { } approvedAt
+                ? await Db.CaseDocuments.AsNoTracking().Where(d => d.ArrangementId == Case.Id && d.Kind == CaseDocumentKind.RiskAssessment && d.CreatedAt >= approvedAt.AddMinutes(-1))
+                    .OrderByDescending(d => d.CreatedAt).Select(d => (Guid?)d.Id).FirstOrDefaultAsync()
+                : null;
         }
 
         return true;

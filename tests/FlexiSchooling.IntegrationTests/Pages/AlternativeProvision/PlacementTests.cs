@@ -199,6 +199,8 @@ public sealed class PlacementTests : AppTest
 
         // The gates: the risk assessment (002 appendix 2) approved, the parents' agreement and the local authority told.
         await CaseSteps.ApproveRiskAssessmentAsync(await Factory.SignInAsync(FlexiFactory.Email("dsl", "millbrook")), await Factory.SignInAsync(FlexiFactory.Email("head", "millbrook")), Db, id);
+        // The approved version links its PDF (issue 13).
+        Assert.Contains("id=\"approved-pdf\"", await (await (await Factory.SignInAsync(FlexiFactory.Email("dsl", "millbrook"))).GetAsync($"/Cases/{id}/RiskAssessment")).HtmlAsync(), StringComparison.Ordinal);
         foreach (var (party, answer, by) in new[] { ("Parent", "Given", "Both parents, signed form"), ("LocalAuthority", (string?)null, "access.inclusion@centralbedfordshire.council.example") })
         {
             var page = await (await ap.GetAsync(consents)).Content.ReadAsStringAsync();
