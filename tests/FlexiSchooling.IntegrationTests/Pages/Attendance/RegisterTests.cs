@@ -42,6 +42,10 @@ public sealed class RegisterTests : AppTest
         var pupils = form.Pupils;
         Assert.True(pupils.Count >= 10);
         Assert.All(pupils, p => Assert.Equal("/", form.Get(p, "Code"))); // everyone defaults to present
+        // The codes and the keyboard are explained on the page itself (issue 13, "Register").
+        Assert.Contains("id=\"keyboard-hint\"", form.Html, StringComparison.Ordinal);
+        Assert.Contains("id=\"codes\"", form.Html, StringComparison.Ordinal);
+        Assert.Contains("Attending any other approved educational activity", form.Html, StringComparison.Ordinal);
 
         form.Set(pupils[0], "Code", "n").Set(pupils[1], "Code", "L").Set(pupils[1], "MinutesLate", "5").Set(pupils[2], "Code", "I");
         var response = await form.PostAsync(head);
