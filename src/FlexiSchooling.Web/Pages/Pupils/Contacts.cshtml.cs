@@ -49,6 +49,9 @@ public sealed class ContactsModel : AppPageModel
 
     private Domain.Pupils.Pupil _pupil = null!;
 
+    /// <summary>Whom to contact: the pupil's parents and carers with their numbers, those with parental responsibility first (issue 13).</summary>
+    public IReadOnlyList<Domain.Pupils.PupilContact> Parents { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostAsync()
@@ -91,6 +94,7 @@ public sealed class ContactsModel : AppPageModel
         _pupil = pupil;
         Name = pupil.DisplayName;
         var year = AcademicYear.Containing(Today);
+        Parents = await Db.PupilContacts.AsNoTracking().Where(c => c.PupilId == Id).OrderByDescending(c => c.HasParentalResponsibility).ThenBy(c => c.Name).ToListAsync();
         Contacts = await Db.AbsenceContacts.AsNoTracking().Where(c => c.PupilId == Id && c.OnDate >= year.Start).OrderByDescending(c => c.At).ToListAsync();
         var waves = (await SchoolRules.ProfileAsync(Db, pupil.SchoolId, Today)).Settings.Attendance.Waves;
         WaveOptions = [new("", "None"), .. waves.Select(w => new KeyValuePair<string, string>(w.Stage.ToString(System.Globalization.CultureInfo.InvariantCulture), $"Wave {w.Stage}: {w.Action}"))];

@@ -26,8 +26,13 @@ public sealed class FollowUpTests : AppTest
         Assert.Contains("Absent since Mon 16 Nov (5 school days)", row, StringComparison.Ordinal);
         Assert.Contains("Day 5 of absence: a home visit is due from day 3", row, StringComparison.Ordinal);
 
+        // The contact form shows whom to call, with their numbers (issue 13), and takes an outcome over several lines.
+        var form = await (await officer.GetAsync($"/Pupils/{pupil}/Contacts")).HtmlAsync();
+        var parent = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT name FROM pupil_contacts WHERE pupil_id = '{pupil}' ORDER BY has_parental_responsibility DESC, name LIMIT 1");
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(parent), form, StringComparison.Ordinal);
+        Assert.Contains("<textarea class=\"govuk-textarea\" id=\"Input_Outcome\"", form, StringComparison.Ordinal);
         var logged = await officer.PostFormAsync($"/Pupils/{pupil}/Contacts",
-            ("Input.Method", "HomeVisit"), ("Input.ReachedSomeone", "true"), ("Input.Outcome", "Mother at home; pupil unwell, returning Monday"));
+            ("Input.Method", "HomeVisit"), ("Input.ReachedSomeone", "true"), ("Input.Outcome", "Mother at home; pupil unwell.\nReturning Monday"));
         Assert.Equal(HttpStatusCode.Redirect, logged.StatusCode);
         var after = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
         var afterRow = after.Contains($"/Pupils/{pupil}\"", StringComparison.Ordinal) ? after[after.IndexOf($"/Pupils/{pupil}\"", StringComparison.Ordinal)..] : "";
