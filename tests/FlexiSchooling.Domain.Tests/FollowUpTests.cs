@@ -111,6 +111,17 @@ public sealed class FollowUpTests
     }
 
     [Fact]
+    public void A_pupil_on_an_arrangement_is_judged_by_the_sessions_expected_in_school_never_by_agreed_home_sessions()
+    {
+        // Issue 13: 40 of 100 possible sessions are agreed flexi home sessions (C): statutory 60%, but 59 of the 60 expected
+        // in school attended — no wave; 50 of 60 attended is 83.3% at the expected sessions, statutory beside it.
+        var today = new DateOnly(2025, 1, 20);
+        Assert.DoesNotContain(FollowUpKind.AttendanceWave, Items([], today, ytd: new AttendanceFigures(100, 59, 0, 41, 0, 60, 59)).Select(i => i.Kind));
+        var wave = Items([], today, ytd: new AttendanceFigures(100, 50, 0, 50, 0, 60, 50)).Single(i => i.Kind == FollowUpKind.AttendanceWave);
+        Assert.Contains("Attendance at the sessions expected in school 83.3% this year (statutory 50.0%)", wave.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Penalty_notice_threshold_is_ten_unauthorised_sessions_in_ten_school_weeks()
     {
         var today = new DateOnly(2025, 3, 21);

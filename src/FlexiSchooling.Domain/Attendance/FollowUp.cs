@@ -131,13 +131,17 @@ public static class FollowUp
             }
         }
 
-        // The most severe wave the year-to-date figure has crossed, until its action is logged.
-        if (pupil.YearToDate.Percent is { } percent)
+        // The most severe wave the year-to-date figure has crossed, until its action is logged. A pupil on a flexi-schooling
+        // or part-time arrangement is judged by the sessions they were expected in school (issue 13: never chased for agreed
+        // home sessions), with the statutory figure beside it.
+        var adjusted = pupil.YearToDate.ExpectedPossible < pupil.YearToDate.Possible;
+        if ((adjusted ? pupil.YearToDate.AdjustedPercent : pupil.YearToDate.Percent) is { } percent)
         {
             var wave = settings.Waves.Where(w => w.Applies(percent)).MaxBy(w => w.Stage);
             if (wave is not null && !pupil.Contacts.Any(c => c.WaveStage >= wave.Stage && AcademicYear.Containing(c.OnDate) == AcademicYear.Containing(today)))
             {
-                items.Add(new FollowUpItem(pupil.Id, FollowUpKind.AttendanceWave, $"Attendance {percent:0.0}% this year is {(wave.Inclusive ? "at or below" : "below")} {wave.ThresholdPercent:0.##}%: {wave.Action}.", 3));
+                var figure = adjusted ? $"Attendance at the sessions expected in school {percent:0.0}% this year (statutory {pupil.YearToDate.Percent:0.0}%)" : $"Attendance {percent:0.0}% this year";
+                items.Add(new FollowUpItem(pupil.Id, FollowUpKind.AttendanceWave, $"{figure} is {(wave.Inclusive ? "at or below" : "below")} {wave.ThresholdPercent:0.##}%: {wave.Action}.", 3));
             }
         }
 

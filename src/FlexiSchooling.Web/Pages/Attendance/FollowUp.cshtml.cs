@@ -31,7 +31,9 @@ public sealed class FollowUpModel : AppPageModel
         var from = FollowUp.RollingSchoolWeeksStart(calendar, today, settings.PenaltyNoticeRollingSchoolWeeks);
         var pupils = await Db.Pupils.AsNoTracking().Where(p => p.SchoolId == school.Id && p.AdmissionDate <= today && (p.LeavingDate == null || p.LeavingDate >= today)).ToListAsync();
         var groups = await Db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == school.Id).ToDictionaryAsync(g => g.Id, g => g.Name);
-        var marks = (await Db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == school.Id && m.Date >= from && m.Date <= today)
+        // Sessions an arrangement or leave agreed away from school (a flexi home session, out of school on a part-time
+        // timetable) are not absences to chase: only marks of sessions the pupil was expected in school count here.
+        var marks = (await Db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == school.Id && m.Date >= from && m.Date <= today && m.ExpectedInSchool)
             .Select(m => new { m.PupilId, m.Date, m.Session, m.Code, m.Category }).ToListAsync()).ToLookup(m => m.PupilId);
         var weekFrom = year.Start;
         var ytd = (await Db.AttendancePupilWeeks.AsNoTracking().Where(w => w.SchoolId == school.Id && w.WeekStart >= weekFrom && w.WeekStart <= year.End).ToListAsync())

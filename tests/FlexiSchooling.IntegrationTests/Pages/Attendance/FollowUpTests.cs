@@ -46,6 +46,24 @@ public sealed class FollowUpTests : AppTest
     }
 
     [Fact]
+    public async Task Sessions_an_arrangement_agreed_away_from_school_are_never_chased()
+    {
+        // The same week away, but as agreed home sessions (C, not expected in school): no first-day contact, no home visit.
+        var pupil = await Records.PupilAtAsync("Ashby");
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"""
+            UPDATE attendance_marks SET code = '/', category = 'Present', expected_in_school = true WHERE pupil_id = '{pupil}' AND date < '2026-11-16' AND session = 'AM';
+            UPDATE attendance_marks SET code = '\', category = 'Present', expected_in_school = true WHERE pupil_id = '{pupil}' AND date < '2026-11-16' AND session = 'PM';
+            UPDATE attendance_marks SET code = 'C', category = 'Authorised', expected_in_school = false WHERE pupil_id = '{pupil}' AND date BETWEEN '2026-11-16' AND '2026-11-20';
+            """);
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var html = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
+        var at = html.IndexOf($"/Pupils/{pupil}\"", StringComparison.Ordinal);
+        var row = at < 0 ? "" : html[at..html.IndexOf("</tr>", at, StringComparison.Ordinal)];
+        Assert.DoesNotContain("First-day contact", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("Home visit", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_overview_shows_each_school_a_user_may_see_with_its_own_thresholds()
     {
         var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
