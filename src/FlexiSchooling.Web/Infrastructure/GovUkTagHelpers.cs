@@ -193,7 +193,9 @@ public sealed class GovUkErrorSummaryTagHelper : TagHelper
     public override void Process(TagHelperContext context, TagHelperOutput output)
     {
         output.TagName = null;
-        var errors = ViewContext.ModelState.Where(kv => kv.Value is { Errors.Count: > 0 }).ToList();
+        var order = ValidationOrder.Of(ViewContext.HttpContext);
+        var errors = ViewContext.ModelState.Where(kv => kv.Value is { Errors.Count: > 0 })
+            .OrderBy(kv => order.IndexOf(kv.Key) is var at && at >= 0 ? at : int.MaxValue).ToList(); // the page's order; others after, as they came
         if (errors.Count == 0)
         {
             output.SuppressOutput();

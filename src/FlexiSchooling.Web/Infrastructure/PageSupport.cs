@@ -113,9 +113,12 @@ public abstract class AppPageModel : PageModel
     {
         var validator = HttpContext.RequestServices.GetRequiredService<IValidator<T>>();
         ValidationResult result = await validator.ValidateAsync(input);
+        var order = ValidationOrder.Of(HttpContext);
         foreach (var error in result.Errors)
         {
-            ModelState.AddModelError(string.IsNullOrEmpty(error.PropertyName) ? "" : $"{prefix}.{error.PropertyName}", error.ErrorMessage);
+            var key = string.IsNullOrEmpty(error.PropertyName) ? "" : $"{prefix}.{error.PropertyName}";
+            ModelState.AddModelError(key, error.ErrorMessage);
+            order.Add(key);
         }
 
         return ModelState.IsValid;
@@ -137,4 +140,24 @@ public static class ModelStateExtensions
 {
     public static string? ErrorFor(this ModelStateDictionary state, string key) =>
         state.TryGetValue(key, out var entry) && entry.Errors.Count > 0 ? entry.Errors[0].ErrorMessage : null;
+}
+
+/// <summary>
+/// The order a request's validation found its errors in — the validators' rules are written in the page's order — so the
+/// error summary lists them as the page does (issue 13: "each error … in page order"), not in the order model binding
+/// happened to create the fields' entries.
+/// </summary>
+public static class ValidationOrder
+{
+    private const string Key = "flexi:validation-order";
+
+    public static List<string> Of(HttpContext context)
+    {
+        if (context.Items[Key] is not List<string> order)
+        {
+            context.Items[Key] = order = [];
+        }
+
+        return order;
+    }
 }

@@ -20,7 +20,7 @@ namespace FlexiSchooling.Web.Pages.AlternativeProvision;
 public sealed class AgreeModel(Documents.DocumentRenderer documents) : PlacementPageModel
 {
     [BindProperty]
-    public DecisionInput Input { get; set; } = new();
+    public YesNoDecisionInput Input { get; set; } = new();
 
     /// <summary>The shared decision form, in this kind's words.</summary>
     public DecisionWording Decision => new(Input, "Do you agree the placement?", "Yes, agree it", "No: the pupil stays in school", "Needed if you do not agree it; the case keeps it");
@@ -32,7 +32,7 @@ public sealed class AgreeModel(Documents.DocumentRenderer documents) : Placement
             return NotFound();
         }
 
-        Input = new DecisionInput { Version = Case.Version, DecidedOn = Today };
+        Input = new YesNoDecisionInput { Version = Case.Version, DecidedOn = Today };
         return Page();
     }
 

@@ -40,12 +40,27 @@ public sealed record DecisionInput
 
 public sealed class DecisionInputValidator : AbstractValidator<DecisionInput>
 {
+    /// <summary>"Criterion 2 (the education at home will be of good quality)": its number on the page and its first words.</summary>
+    private static string Named(string key)
+    {
+        var index = FlexiRules.Criteria.ToList().FindIndex(c => c.Key == key);
+        if (index < 0)
+        {
+            return "A criterion";
+        }
+
+        var text = FlexiRules.Criteria[index].Text;
+        var cut = text.IndexOfAny([',', ';']) is var at && at > 0 ? text[..at] : text;
+        return $"Criterion {index + 1} ({char.ToLowerInvariant(cut[0])}{cut[1..]})";
+    }
+
     public DecisionInputValidator()
     {
         RuleForEach(x => x.Criteria).ChildRules(c =>
         {
-            c.RuleFor(x => x.Met).NotNull().WithMessage("Choose whether this is met");
-            c.RuleFor(x => x.Note).NotEmpty().WithMessage("Add a note on this criterion").MaximumLength(1000).WithMessage("A note must be 1,000 characters or fewer");
+            // Each message names its criterion (issue 13), in the policy's order, as the page lists them.
+            c.RuleFor(x => x.Met).NotNull().WithMessage(x => $"{Named(x.Key)}: choose whether it is met");
+            c.RuleFor(x => x.Note).NotEmpty().WithMessage(x => $"{Named(x.Key)}: add a note").MaximumLength(1000).WithMessage(x => $"{Named(x.Key)}: a note must be 1,000 characters or fewer");
         });
         RuleFor(x => x.Outcome).NotNull().WithMessage("Choose whether you agree to the request");
         RuleFor(x => x.Reason).MaximumLength(2000).WithMessage("The reason must be 2,000 characters or fewer");

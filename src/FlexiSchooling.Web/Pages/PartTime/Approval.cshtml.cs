@@ -21,7 +21,7 @@ public sealed class ApprovalModel(DocumentRenderer documents) : CasePageModel
     protected override ArrangementKind? OnlyKind => ArrangementKind.PartTimeTimetable;
 
     [BindProperty]
-    public DecisionInput Input { get; set; } = new();
+    public YesNoDecisionInput Input { get; set; } = new();
 
     /// <summary>The shared decision form, in this kind's words.</summary>
     public DecisionWording Decision => new(Input, "Do you approve the timetable?", "Yes, approve it", "No: the pupil stays full time", "Needed if you do not approve it; the case keeps it");
@@ -37,7 +37,7 @@ public sealed class ApprovalModel(DocumentRenderer documents) : CasePageModel
             return NotFound();
         }
 
-        Input = new DecisionInput { Version = Case.Version, DecidedOn = Today };
+        Input = new YesNoDecisionInput { Version = Case.Version, DecidedOn = Today };
         return Page();
     }
 

@@ -148,7 +148,15 @@ public sealed partial class FlexiCaseTests : AppTest
         Assert.Equal(HttpStatusCode.Redirect, (await PostWithVersionAsync(head, $"/Cases/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head, SENCO"), ("Input.Notes", "EHCP provision at home discussed."))).StatusCode);
 
         var noNote = await (await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(skipNoteFor: "practical"), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();
-        Assert.Contains("Add a note on this criterion", noNote, StringComparison.Ordinal);
+        Assert.Contains("Criterion 4 (the arrangement can work practically): add a note", noNote, StringComparison.Ordinal); // issue 13: each error names its criterion
+        // In page order: the criteria's errors come before the decision's own fields.
+        var summary = noNote[noNote.IndexOf("govuk-error-summary__list", StringComparison.Ordinal)..];
+        summary = summary[..summary.IndexOf("</ul>", StringComparison.Ordinal)];
+        var none = await (await PostWithVersionAsync(head, $"/Cases/{id}/Decision", ("Input.DecidedOn", ""))).HtmlAsync();
+        var list = none[none.IndexOf("govuk-error-summary__list", StringComparison.Ordinal)..];
+        list = list[..list.IndexOf("</ul>", StringComparison.Ordinal)];
+        Assert.True(list.IndexOf("Criterion 1", StringComparison.Ordinal) < list.IndexOf("Criterion 5", StringComparison.Ordinal)
+            && list.IndexOf("Criterion 5", StringComparison.Ordinal) < list.IndexOf("Choose whether you agree", StringComparison.Ordinal), list);
         Assert.Contains("value=\"Considered quality\"", noNote.Replace(">Considered quality<", " value=\"Considered quality\"<", StringComparison.Ordinal), StringComparison.Ordinal);
 
         var noLa = await (await PostWithVersionAsync(head, $"/Cases/{id}/Decision", [.. Criteria(), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", "2026-11-20")])).HtmlAsync();

@@ -8,7 +8,7 @@ namespace FlexiSchooling.Web.Pages.Cases;
 /// yes or no, its date, and the reason (needed for no, by each kind's rule). One input, one validator and one form
 /// (<c>_DecisionFields</c>) for every kind that decides this way; the page words the question.
 /// </summary>
-public sealed record DecisionInput
+public sealed record YesNoDecisionInput
 {
     public uint Version { get; init; }
 
@@ -19,9 +19,9 @@ public sealed record DecisionInput
     public string? Reason { get; init; }
 }
 
-public sealed class DecisionInputValidator : AbstractValidator<DecisionInput>
+public sealed class YesNoDecisionInputValidator : AbstractValidator<YesNoDecisionInput>
 {
-    public DecisionInputValidator()
+    public YesNoDecisionInputValidator()
     {
         RuleFor(x => x.Outcome).NotEmpty().WithMessage("Choose yes or no");
         RuleFor(x => x.DecidedOn).NotEmpty().WithMessage("Enter the date of the decision");
@@ -30,4 +30,4 @@ public sealed class DecisionInputValidator : AbstractValidator<DecisionInput>
 }
 
 /// <summary>How a page words the decision form: the question, the two answers and what the reason is for.</summary>
-public sealed record DecisionWording(DecisionInput Input, string Question, string Yes, string No, string ReasonHint);
+public sealed record DecisionWording(YesNoDecisionInput Input, string Question, string Yes, string No, string ReasonHint);
