@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace FlexiSchooling.BrowserTests;
 
-/// <summary>Issue 13, "Today": the home page's list of what is due and waiting, for the AP leader and the trust lead, at desktop and phone widths; axe clean.</summary>
+/// <summary>Issue 13, "Today": the home page's list of what is due and waiting, for the AP leader, the trust lead and the attendance officer, at desktop and phone widths; axe clean.</summary>
 public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
@@ -26,5 +26,12 @@ public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<Brows
         await lead.GotoAsync("/");
         await Assertions.Expect(lead.Locator("#waiting")).ToContainTextAsync("Waiting on Ashby Lane");
         await browser.AssertAccessibleAsync(lead, "d2-today-trust-lead");
+
+        // The attendance officer's day: the registers not yet taken and the follow-up list.
+        var officer = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(officer, $"attendance@ashby.{DemoSeeder.EmailDomain}");
+        await officer.GotoAsync("/");
+        await Assertions.Expect(officer.Locator("#today")).ToBeVisibleAsync();
+        await browser.AssertAccessibleAsync(officer, "d3-today-attendance-officer");
     }
 }

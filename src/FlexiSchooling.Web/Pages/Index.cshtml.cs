@@ -47,7 +47,7 @@ public sealed class IndexModel : AppPageModel
         var today = Today;
         if (!IsTrustAdmin || Me.Schools.Count > 0)
         {
-            Actions = await Cases.CaseActions.ForAsync(Db, Me, today);
+            Actions = await Cases.CaseActions.ForAsync(Db, Me, today, LondonClock.Now(Time));
         }
 
         if (Me.CanTrustWide(Permission.HandleSubjectAccess))

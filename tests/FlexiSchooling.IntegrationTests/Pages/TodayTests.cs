@@ -53,4 +53,26 @@ public sealed class TodayTests : AppTest
         Assert.DoesNotContain("Moorland", other, StringComparison.Ordinal);
         Assert.DoesNotContain("Ashby Lane", other, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Today_gives_the_attendance_officer_the_registers_not_taken_and_the_follow_up_list_and_a_teacher_only_their_own_registers()
+    {
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var today = await (await officer.GetAsync("/")).HtmlAsync();
+        var followUp = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
+        var listed = Regex.Matches(followUp, "Log a contact<span").Count;
+        Assert.Equal(listed > 0, today.Contains($"{listed} pupil{(listed == 1 ? "" : "s")}", StringComparison.Ordinal) && today.Contains("Work the absence follow-up list", StringComparison.Ordinal));
+
+        // Registers not yet taken this session (the demo's marks end on 20 November), each linking to its register.
+        var registers = await (await officer.GetAsync("/Attendance")).HtmlAsync();
+        var schoolDay = !registers.Contains("not a school day", StringComparison.Ordinal);
+        var officersRegisters = Regex.Matches(today, "Take the (morning|afternoon) register").Count;
+        Assert.Equal(schoolDay, officersRegisters > 0);
+
+        // A teacher sees only the registers of their own groups; a governor none.
+        var teacher = await TodayAsync("teacher", "ashby");
+        Assert.True(Regex.Matches(teacher, "Take the (morning|afternoon) register").Count <= Math.Max(1, officersRegisters));
+        Assert.True(officersRegisters == 0 || Regex.Matches(teacher, "Take the (morning|afternoon) register").Count < officersRegisters);
+        Assert.DoesNotContain("Take the", await TodayAsync("governor", "ashby"), StringComparison.Ordinal);
+    }
 }

@@ -24,37 +24,43 @@ public sealed class FollowUpModel : AppPageModel
         }
 
         SchoolName = school.Name;
-        var today = Today;
-        var calendar = await SchoolRules.CalendarAsync(Db, school.Id);
-        var settings = (await SchoolRules.ProfileAsync(Db, school.Id, today)).Settings.Attendance;
+        Pupils = await ListAsync(Db, school.Id, Today);
+        return Page();
+    }
+
+    /// <summary>The school's follow-up list today: each pupil with what is due for them, most urgent first (this page and Today).</summary>
+    public static async Task<IReadOnlyList<FollowUpPupilRow>> ListAsync(Data.AppDbContext db, Guid schoolId, DateOnly today)
+    {
+        var calendar = await SchoolRules.CalendarAsync(db, schoolId);
+        var settings = (await SchoolRules.ProfileAsync(db, schoolId, today)).Settings.Attendance;
         var year = AcademicYear.Containing(today);
         var from = FollowUp.RollingSchoolWeeksStart(calendar, today, settings.PenaltyNoticeRollingSchoolWeeks);
-        var pupils = await Db.Pupils.AsNoTracking().Where(p => p.SchoolId == school.Id && p.AdmissionDate <= today && (p.LeavingDate == null || p.LeavingDate >= today)).ToListAsync();
-        var groups = await Db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == school.Id).ToDictionaryAsync(g => g.Id, g => g.Name);
+        var pupils = await db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId && p.AdmissionDate <= today && (p.LeavingDate == null || p.LeavingDate >= today)).ToListAsync();
+        var groups = await db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == schoolId).ToDictionaryAsync(g => g.Id, g => g.Name);
         // Sessions an arrangement or leave agreed away from school (a flexi home session, out of school on a part-time
         // timetable) are not absences to chase: only marks of sessions the pupil was expected in school count here.
-        var marks = (await Db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == school.Id && m.Date >= from && m.Date <= today && m.ExpectedInSchool)
+        var marks = (await db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == schoolId && m.Date >= from && m.Date <= today && m.ExpectedInSchool)
             .Select(m => new { m.PupilId, m.Date, m.Session, m.Code, m.Category }).ToListAsync()).ToLookup(m => m.PupilId);
         var weekFrom = year.Start;
-        var ytd = (await Db.AttendancePupilWeeks.AsNoTracking().Where(w => w.SchoolId == school.Id && w.WeekStart >= weekFrom && w.WeekStart <= year.End).ToListAsync())
+        var ytd = (await db.AttendancePupilWeeks.AsNoTracking().Where(w => w.SchoolId == schoolId && w.WeekStart >= weekFrom && w.WeekStart <= year.End).ToListAsync())
             .GroupBy(w => w.PupilId).ToDictionary(g => g.Key, g => g.Aggregate(AttendanceFigures.Zero, (sum, w) => sum + w.Figures));
-        var contacts = (await Db.AbsenceContacts.AsNoTracking().Where(c => c.SchoolId == school.Id && c.OnDate >= year.Start).ToListAsync()).ToLookup(c => c.PupilId);
+        var contacts = (await db.AbsenceContacts.AsNoTracking().Where(c => c.SchoolId == schoolId && c.OnDate >= year.Start).ToListAsync()).ToLookup(c => c.PupilId);
 
         // Welfare checks due on days a running part-time timetable gives no time in school (004 §9.6), by the rules of
         // the profile version each was approved under.
         var welfare = new List<FollowUpItem>();
-        var running = await Db.Arrangements.AsNoTracking().Where(a => a.SchoolId == school.Id && a.Kind == Domain.Arrangements.ArrangementKind.PartTimeTimetable && a.Stage == Domain.Arrangements.ArrangementStage.Running).ToListAsync();
+        var running = await db.Arrangements.AsNoTracking().Where(a => a.SchoolId == schoolId && a.Kind == Domain.Arrangements.ArrangementKind.PartTimeTimetable && a.Stage == Domain.Arrangements.ArrangementStage.Running).ToListAsync();
         foreach (var arrangement in running)
         {
-            var plan = await Db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == arrangement.Id);
-            var recorded = await Db.WelfareChecks.AsNoTracking().Where(c => c.ArrangementId == arrangement.Id).Select(c => c.Date).ToListAsync();
-            var decidedUnder = (await SchoolRules.DecidedUnderAsync(Db, arrangement)).Settings.PartTime;
+            var plan = await db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == arrangement.Id);
+            var recorded = await db.WelfareChecks.AsNoTracking().Where(c => c.ArrangementId == arrangement.Id).Select(c => c.Date).ToListAsync();
+            var decidedUnder = (await SchoolRules.DecidedUnderAsync(db, arrangement)).Settings.PartTime;
             welfare.AddRange(Domain.PartTime.PartTimeRules.MissingWelfareChecks(arrangement, plan, calendar, decidedUnder, recorded, today));
         }
 
         var welfareByPupil = welfare.ToLookup(w => w.PupilId);
 
-        Pupils = [.. pupils
+        return [.. pupils
             .Select(p => new
             {
                 Pupil = p,
@@ -66,7 +72,6 @@ public sealed class FollowUpModel : AppPageModel
             .OrderBy(x => x.Items.Min(i => i.Priority)).ThenBy(x => x.Pupil.LegalSurname)
             .Select(x => new FollowUpPupilRow(x.Pupil.Id, $"{x.Pupil.LegalSurname}, {x.Pupil.PreferredForename ?? x.Pupil.LegalForename}",
                 x.Pupil.RegistrationGroupId is { } g ? groups.GetValueOrDefault(g) : null, [.. x.Items.OrderBy(i => i.Priority)]))];
-        return Page();
     }
 
     public static string Label(FollowUpKind kind) => kind switch

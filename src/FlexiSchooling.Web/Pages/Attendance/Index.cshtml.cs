@@ -43,22 +43,27 @@ public sealed class IndexModel : AppPageModel
             return Page();
         }
 
-        var groups = (await Db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == school.Id).OrderBy(g => g.YearGroup).ThenBy(g => g.Name).ToListAsync())
-            .Where(CurrentUser.CanTakeRegister).ToList();
+        Groups = await RegistersAsync(Db, CurrentUser, school.Id, date, Session.Value);
+        return Page();
+    }
+
+    /// <summary>The registers of a day and session at a school that this person takes, each with how many pupils are marked (the registers page and Today).</summary>
+    public static async Task<IReadOnlyList<GroupRegisterRow>> RegistersAsync(Data.AppDbContext db, CurrentUser user, Guid schoolId, DateOnly date, Session session)
+    {
+        var groups = (await db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == schoolId).OrderBy(g => g.YearGroup).ThenBy(g => g.Name).ToListAsync())
+            .Where(user.CanTakeRegister).ToList();
         var ids = groups.Select(g => g.Id).ToList();
-        var onRoll = await Db.Pupils.AsNoTracking()
+        var onRoll = await db.Pupils.AsNoTracking()
             .Where(p => p.RegistrationGroupId != null && ids.Contains(p.RegistrationGroupId.Value) && p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date))
             .Select(p => new { p.Id, Group = p.RegistrationGroupId!.Value }).ToListAsync();
         var pupilIds = onRoll.Select(p => p.Id).ToList();
-        var session = Session.Value;
-        var marks = await Db.AttendanceMarks.AsNoTracking().Where(m => pupilIds.Contains(m.PupilId) && m.Date == date && m.Session == session)
+        var marks = await db.AttendanceMarks.AsNoTracking().Where(m => pupilIds.Contains(m.PupilId) && m.Date == date && m.Session == session)
             .Select(m => new { m.PupilId, m.Code }).ToListAsync();
         var byPupil = marks.ToDictionary(m => m.PupilId, m => m.Code);
-        Groups = [.. groups.Select(g =>
+        return [.. groups.Select(g =>
         {
             var members = onRoll.Where(p => p.Group == g.Id).Select(p => p.Id).ToList();
             return new GroupRegisterRow(g.Id, g.Name, members.Count, members.Count(byPupil.ContainsKey), members.Count(p => byPupil.GetValueOrDefault(p) == AttendanceCodeSet.NoReasonYet));
         })];
-        return Page();
     }
 }

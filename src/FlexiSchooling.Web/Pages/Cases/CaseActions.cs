@@ -29,7 +29,8 @@ public static class CaseActions
     /// due again or incomplete for those who manage providers, unregistered providers to approve and registration-rule
     /// breaches for the trust lead.
     /// </summary>
-    public static async Task<IReadOnlyList<ActionRow>> ForAsync(AppDbContext db, CurrentUser user, DateOnly today)
+    /// <param name="londonNow">The time of day in London: which session's registers are due, and whether they have closed.</param>
+    public static async Task<IReadOnlyList<ActionRow>> ForAsync(AppDbContext db, CurrentUser user, DateOnly today, DateTime londonNow)
     {
         var names = user.Schools.ToDictionary(s => s.Id, s => s.Name);
         var rows = await CasesAsync(db, user.SchoolsWhere(Permission.ViewArrangements).ToList(), null);
@@ -79,6 +80,30 @@ public static class CaseActions
                             : $"Provider checks to complete: {standing.Checks.CurrentCount} of {standing.Checks.Items.Count} current (004 §7.8–7.9)",
                         link, standing.Checks.Complete ? nextDue : null, !standing.Checks.Complete && standing.Checks.Items.Any(i => i.Overdue), School: "The trust"));
                 }
+            }
+        }
+
+        // The active school's day for those who take registers and chase absence: registers not yet taken this session (overdue
+        // once the register has closed, 2024 regulations: taken at the start of each session), and the follow-up list.
+        if (user.ActiveSchool is { } school && (await SchoolRules.CalendarAsync(db, school.Id)).IsSchoolDay(today))
+        {
+            var session = londonNow.Hour < 12 ? Domain.Attendance.Session.AM : Domain.Attendance.Session.PM;
+            var registers = (await SchoolRules.ProfileAsync(db, school.Id, today)).Settings.Registers;
+            var closes = (session == Domain.Attendance.Session.AM ? registers.AmOpens : registers.PmOpens).AddMinutes(registers.OpenMinutes);
+            if (user.Can(Permission.TakeRegister, school.Id))
+            {
+                foreach (var group in (await Attendance.IndexModel.RegistersAsync(db, user, school.Id, today, session)).Where(g => g.Pupils > 0 && g.Marked < g.Pupils))
+                {
+                    actions.Add(new ActionRow(null, group.Name, $"Take the {(session == Domain.Attendance.Session.AM ? "morning" : "afternoon")} register ({group.Marked} of {group.Pupils} marked)",
+                        $"/Attendance/Register/{group.Id}?date={today:yyyy-MM-dd}&session={session}", today, TimeOnly.FromDateTime(londonNow) > closes, School: school.Name));
+                }
+            }
+
+            if (user.Can(Permission.FollowUpAbsence, school.Id) && await Attendance.FollowUpModel.ListAsync(db, school.Id, today) is { Count: > 0 } followUps)
+            {
+                var urgent = followUps.Count(p => p.Items.Any(i => i.Priority <= 1));
+                actions.Add(new ActionRow(null, $"{followUps.Count} pupil{(followUps.Count == 1 ? "" : "s")}",
+                    $"Work the absence follow-up list{(urgent > 0 ? $": {urgent} with a contact, home visit or referral due" : "")}", "/Attendance/FollowUp", today, urgent > 0, School: school.Name));
             }
         }
 
