@@ -16,6 +16,29 @@ public sealed class FollowUpModel : AppPageModel
 
     public IReadOnlyList<FollowUpPupilRow> Pupils { get; private set; } = [];
 
+    /// <summary>Only pupils with an item of this kind (issue 13: the list filters).</summary>
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
+    public FollowUpKind? What { get; set; }
+
+    /// <summary>Only pupils of this registration group.</summary>
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
+    public string? Group { get; set; }
+
+    /// <summary>Every pupil on the list before filtering, for the filters' choices and the counts.</summary>
+    public IReadOnlyList<FollowUpPupilRow> All { get; private set; } = [];
+
+    /// <summary>
+    /// The list grouped by how urgent each pupil's most urgent item is (issue 13: grouping): safeguarding first, then
+    /// contacts and visits due today, then registers to clear, then attendance over time.
+    /// </summary>
+    public IReadOnlyList<(string Title, string Id, IReadOnlyList<FollowUpPupilRow> Rows)> Sections =>
+    [
+        .. new[] { (0, 0, "Safeguarding: tell the social worker or refer as missing education", "safeguarding"), (1, 1, "Contact the family today", "contact"),
+            (2, 2, "Registers to clear", "registers"), (3, int.MaxValue, "Attendance over time", "over-time") }
+            .Select(b => (b.Item3, b.Item4, (IReadOnlyList<FollowUpPupilRow>)[.. Pupils.Where(p => p.Items.Min(i => i.Priority) is var top && top >= b.Item1 && top <= b.Item2)]))
+            .Where(s => s.Item3.Count > 0),
+    ];
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (CurrentUser.ActiveSchool is not { } school || !await CanAsync(school.Id, Permission.FollowUpAbsence))
@@ -24,7 +47,8 @@ public sealed class FollowUpModel : AppPageModel
         }
 
         SchoolName = school.Name;
-        Pupils = await ListAsync(Db, school.Id, Today);
+        All = await ListAsync(Db, school.Id, Today);
+        Pupils = [.. All.Where(p => (What is null || p.Items.Any(i => i.Kind == What)) && (string.IsNullOrEmpty(Group) || p.Group == Group))];
         return Page();
     }
 

@@ -26,6 +26,15 @@ public sealed class FollowUpTests : AppTest
         Assert.Contains("Absent since Mon 16 Nov (5 school days)", row, StringComparison.Ordinal);
         Assert.Contains("Day 5 of absence: a home visit is due from day 3", row, StringComparison.Ordinal);
 
+        // The list groups by urgency and filters by what is due and by registration group (issue 13).
+        Assert.Contains("id=\"follow-up-contact\"", html, StringComparison.Ordinal);
+        var visits = await (await officer.GetAsync("/Attendance/FollowUp?What=HomeVisit")).HtmlAsync();
+        Assert.Contains($"/Pupils/{pupil}\"", visits, StringComparison.Ordinal);
+        var group = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT g.name FROM registration_groups g JOIN pupils p ON p.registration_group_id = g.id WHERE p.id = '{pupil}'");
+        var otherGroup = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT g.name FROM registration_groups g JOIN schools s ON s.id = g.school_id WHERE s.name LIKE 'Ashby%' AND g.name <> '{group}' LIMIT 1");
+        Assert.Contains($"/Pupils/{pupil}\"", await (await officer.GetAsync($"/Attendance/FollowUp?Group={Uri.EscapeDataString(group)}")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain($"/Pupils/{pupil}\"", await (await officer.GetAsync($"/Attendance/FollowUp?Group={Uri.EscapeDataString(otherGroup)}")).HtmlAsync(), StringComparison.Ordinal);
+
         // The contact form shows whom to call, with their numbers (issue 13), and takes an outcome over several lines.
         var form = await (await officer.GetAsync($"/Pupils/{pupil}/Contacts")).HtmlAsync();
         var parent = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT name FROM pupil_contacts WHERE pupil_id = '{pupil}' ORDER BY has_parental_responsibility DESC, name LIMIT 1");
