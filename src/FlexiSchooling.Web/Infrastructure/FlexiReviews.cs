@@ -62,6 +62,24 @@ public static class FlexiReviews
         return AttendanceFigures.From(marks.Select(m => (m.Category, m.ExpectedInSchool)));
     }
 
+    /// <summary>
+    /// Raises a formal review of a running case of any kind for the reason given (a QA visit not satisfactory, progress
+    /// below standard at a review), as part of the caller's save — unless one is already open: one formal review at a
+    /// time. True when one was raised.
+    /// </summary>
+    public static async Task<bool> RaiseFormalUnlessOpenAsync(AppDbContext db, Arrangement arrangement, DateOnly today, string because, string? needsAgreementOf, Guid? userId, DateTimeOffset now)
+    {
+        if (await db.ArrangementReviews.AnyAsync(r => r.ArrangementId == arrangement.Id && r.Kind == ReviewKind.Formal && r.HeldOn == null))
+        {
+            return false;
+        }
+
+        var (review, raised) = ArrangementReview.RaiseFormal(arrangement, today, because, needsAgreementOf, userId, now);
+        db.ArrangementReviews.Add(review);
+        db.ArrangementEvents.Add(raised);
+        return true;
+    }
+
     private static async Task<ArrangementReview?> RaiseIfDueAsync(AppDbContext db, Arrangement arrangement, DateOnly today, Guid? userId, DateTimeOffset now)
     {
         var formal = await db.ArrangementReviews.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking()

@@ -74,11 +74,11 @@ public sealed class CensusModel(AuditTrail audit) : AppPageModel
                           join p in Db.Placements.AsNoTracking() on a.Id equals p.ArrangementId
                           join v in Db.AlternativeProviders.AsNoTracking() on p.ProviderId equals v.Id
                           join u in Db.Pupils.AsNoTracking() on a.PupilId equals u.Id
-                          where a.SchoolId == school.Id && a.Kind == ArrangementKind.AlternativeProvision && a.StartedOn != null && a.StartedOn <= last && (a.EndsOn == null || a.EndsOn >= first)
+                          where a.SchoolId == school.Id && a.Kind == ArrangementKind.AlternativeProvision && a.StartedOn != null && a.StartedOn <= last
                           orderby u.LegalSurname, u.LegalForename, a.StartedOn
                           select new { u.Upn, u.LegalSurname, u.LegalForename, u.DateOfBirth, v.Name, v.Urn, v.Ukprn, v.CensusSettingType, p.CensusReason, a.StartedOn, a.EndsOn, p.FullTime, p.InSchool })
                          .ToListAsync();
-        Placements = [.. rows.Select(r => new CensusPlacement(r.Upn, r.LegalSurname, r.LegalForename, r.DateOfBirth, r.Name, r.Urn, r.Ukprn, r.CensusSettingType, r.CensusReason,
+        Placements = [.. rows.Where(r => CensusReturn.InPeriod(r.StartedOn!.Value, r.EndsOn, first, last)).Select(r => new CensusPlacement(r.Upn, r.LegalSurname, r.LegalForename, r.DateOfBirth, r.Name, r.Urn, r.Ukprn, r.CensusSettingType, r.CensusReason,
             r.StartedOn!.Value, r.EndsOn, r.FullTime, r.FullTime ? 10 : r.InSchool.OtherSessions))];
         return true;
     }

@@ -102,15 +102,8 @@ public sealed class VisitsModel(DocumentRenderer documents) : PlacementPageModel
 
         visit.KeptAs(kept.Id);
 
-        var raised = false;
-        if (!visit.Satisfactory && !await Db.ArrangementReviews.AnyAsync(r => r.ArrangementId == id && r.Kind == ReviewKind.Formal && r.HeldOn == null))
-        {
-            var tracked = await Db.Arrangements.SingleAsync(a => a.Id == id);
-            var (formal, because) = ArrangementReview.RaiseFormal(tracked, Today, $"The QA visit on {visit.VisitedOn:d MMMM yyyy} found progress or attendance not satisfactory.", null, CurrentUser.UserId, now);
-            Db.ArrangementReviews.Add(formal);
-            Db.ArrangementEvents.Add(because);
-            raised = true;
-        }
+        var raised = !visit.Satisfactory && await FlexiReviews.RaiseFormalUnlessOpenAsync(Db, Case, Today,
+            $"The QA visit on {visit.VisitedOn:d MMMM yyyy} found progress or attendance not satisfactory.", null, CurrentUser.UserId, now);
 
         await Db.SaveChangesAsync();
         TempData["Saved"] = raised ? "Visit recorded. Progress or attendance is not satisfactory, so a formal review is raised." : "Visit recorded and kept as a PDF with the case.";

@@ -195,12 +195,10 @@ public sealed class ReviewModel(AuditTrail audit, Documents.DocumentRenderer doc
         if (Case.Stage == ArrangementStage.Running)
         {
             // 000 §7 / 003 §7 / 002 §3.8: progress below the accepted standard raises a formal review, unless one is open.
-            if (Wording.ProgressBelowStandardRaisesFormal && Input.ProgressBelowStandard && Review.Kind == ReviewKind.Scheduled
-                && !await Db.ArrangementReviews.AnyAsync(r => r.ArrangementId == Case.Id && r.Kind == ReviewKind.Formal && r.HeldOn == null))
+            if (Wording.ProgressBelowStandardRaisesFormal && Input.ProgressBelowStandard && Review.Kind == ReviewKind.Scheduled)
             {
-                var (formal, raised) = ArrangementReview.RaiseFormal(Case, Today, FlexiRules.ProgressReason(heldOn), Case.Kind == ArrangementKind.FlexiSchooling ? Profile.Flexi.FormalReviewAgreedBy : null, CurrentUser.UserId, now);
-                Db.ArrangementReviews.Add(formal);
-                Db.ArrangementEvents.Add(raised);
+                await FlexiReviews.RaiseFormalUnlessOpenAsync(Db, Case, Today, FlexiRules.ProgressReason(heldOn),
+                    Case.Kind == ArrangementKind.FlexiSchooling ? Profile.Flexi.FormalReviewAgreedBy : null, CurrentUser.UserId, now);
             }
 
             // The next review at the profile's cadence, from the end of the period this one covered.
