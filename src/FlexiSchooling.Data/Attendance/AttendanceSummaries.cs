@@ -191,8 +191,19 @@ public static class AttendanceSummaries
     private const string TrustView = """
         SELECT y.school_id, y.possible, y.present + y.approved_activity, count(*)::int
           FROM attendance_pupil_years y
-         WHERE y.school_id = ANY(@school) AND y.year_start = @year AND y.possible > 0
+         WHERE y.school_id = ANY(@school) AND y.year_start = @year AND y.possible > 0{0}
          GROUP BY 1, 2, 3
+        """;
+
+    /// <summary>Only these pupils (a year group, a vulnerable group): the filter of the trust's lists.</summary>
+    private const string OnlyPupils = " AND y.pupil_id = ANY(@pupils)";
+
+    // Each school's attendance by week, summed over its pupils' weekly summaries (the dashboard's trend, issue 13).
+    private const string Weekly = """
+        SELECT w.school_id, w.week_start, sum(w.possible)::int, sum(w.present + w.approved_activity)::int
+          FROM attendance_pupil_weeks w
+         WHERE w.school_id = ANY(@school) AND w.week_start BETWEEN @from AND @to{0}
+         GROUP BY 1, 2
         """;
 
     /// <summary>
@@ -203,7 +214,8 @@ public static class AttendanceSummaries
     /// once per group, so there is no second copy of the arithmetic in SQL. A test holds the view equal to the
     /// per-pupil figures.
     /// </summary>
-    public static async Task<IReadOnlyList<SchoolAttendance>> TrustViewAsync(AppDbContext db, IReadOnlyList<(Guid SchoolId, Domain.Policy.AttendanceSettings Settings)> schools, AcademicYear year, CancellationToken cancellationToken = default)
+    /// <param name="pupils">Only these pupils (the dashboard's year-group and vulnerable-group filter); null for every pupil.</param>
+    public static async Task<IReadOnlyList<SchoolAttendance>> TrustViewAsync(AppDbContext db, IReadOnlyList<(Guid SchoolId, Domain.Policy.AttendanceSettings Settings)> schools, AcademicYear year, CancellationToken cancellationToken = default, IReadOnlyCollection<Guid>? pupils = null)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
@@ -215,9 +227,13 @@ public static class AttendanceSummaries
         var lines = schools.ToDictionary(s => s.SchoolId, s => new TrustViewLine(s.Settings));
         try
         {
-            await using var command = new NpgsqlCommand(TrustView, connection);
+            await using var command = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, TrustView, pupils is null ? "" : OnlyPupils), connection);
             command.Parameters.AddWithValue("school", schools.Select(s => s.SchoolId).ToArray());
             command.Parameters.AddWithValue("year", year.Start);
+            if (pupils is not null)
+            {
+                command.Parameters.AddWithValue("pupils", pupils.ToArray());
+            }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -233,6 +249,48 @@ public static class AttendanceSummaries
         }
 
         return [.. schools.Select(s => lines[s.SchoolId].ToSchoolAttendance(s.SchoolId))];
+    }
+
+    /// <summary>
+    /// Each school's attendance week by week between two Mondays, from the weekly summaries: the sessions possible and
+    /// attended, summed over the school's pupils (or only <paramref name="pupils"/>).
+    /// </summary>
+    public static async Task<IReadOnlyList<SchoolWeek>> WeeklyAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, DateOnly fromWeek, DateOnly toWeek, IReadOnlyCollection<Guid>? pupils = null, CancellationToken cancellationToken = default)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        var weeks = new List<SchoolWeek>();
+        try
+        {
+            await using var command = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, Weekly, pupils is null ? "" : OnlyPupils.Replace("y.", "w.", StringComparison.Ordinal)), connection);
+            command.Parameters.AddWithValue("school", schools.ToArray());
+            command.Parameters.AddWithValue("from", fromWeek);
+            command.Parameters.AddWithValue("to", toWeek);
+            if (pupils is not null)
+            {
+                command.Parameters.AddWithValue("pupils", pupils.ToArray());
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                weeks.Add(new SchoolWeek(reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt32(2), reader.GetInt32(3)));
+            }
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+
+        return weeks;
     }
 
     private sealed class TrustViewLine(Domain.Policy.AttendanceSettings settings)
@@ -260,6 +318,9 @@ public static class AttendanceSummaries
         public SchoolAttendance ToSchoolAttendance(Guid schoolId) => new(schoolId, _pupils, _possible, _attending, _persistent, _severe, _waves);
     }
 }
+
+/// <summary>One school's week: sessions possible and attended (present or an approved educational activity).</summary>
+public sealed record SchoolWeek(Guid SchoolId, DateOnly WeekStart, int Possible, int Attending);
 
 /// <summary>One school's line of the trust view.</summary>
 public sealed record SchoolAttendance(Guid SchoolId, int Pupils, int Possible, int Attending, int Persistent, int Severe, IReadOnlyDictionary<int, int> PupilsPerWave)

@@ -192,10 +192,10 @@ public static class CaseActions
                     actions.Add(new ActionRow(r.Id, r.Pupil, "Agree or decline the placement", $"/Cases/{r.Id}/Placement", null, false));
                 }
 
-                if (r.Kind == ArrangementKind.PartTimeTimetable && r.Stage == ArrangementStage.Running && plans.TryGetValue(r.Id, out var ends) && ends <= today.AddDays(14)
+                if (r.Kind == ArrangementKind.PartTimeTimetable && r.Stage == ArrangementStage.Running && plans.TryGetValue(r.Id, out var ends) && (CaseWatch.PartTimePastEnd(ends, today) || CaseWatch.PartTimeEndingSoon(ends, today))
                     && user.Can(Permission.ManageArrangements, r.SchoolId))
                 {
-                    actions.Add(new ActionRow(r.Id, r.Pupil, ends < today ? "Past its end date: return the pupil to full time or extend" : "Ends soon: plan the return to full time", $"/Cases/{r.Id}/FullTime", ends, ends < today));
+                    actions.Add(new ActionRow(r.Id, r.Pupil, CaseWatch.PartTimePastEnd(ends, today) ? "Past its end date: return the pupil to full time or extend" : "Ends soon: plan the return to full time", $"/Cases/{r.Id}/FullTime", ends, CaseWatch.PartTimePastEnd(ends, today)));
                 }
 
                 foreach (var review in reviews[r.Id])
@@ -203,7 +203,7 @@ public static class CaseActions
                     if (IndexModel.ReviewAction(review, user.Can(Permission.ManageArrangements, r.SchoolId), user.Can(Permission.AgreeFormalReviews, r.SchoolId), user.HasTrustWideRole, today) is { } action)
                     {
                         var theirs = review.AwaitingAgreement ? !user.Can(Permission.AgreeFormalReviews, r.SchoolId) : !user.Can(Permission.ManageArrangements, r.SchoolId);
-                        actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/Review/{review.Id}", review.DueOn, review.Kind == ReviewKind.Scheduled && review.DueOn < today, WaitingOnOthers: theirs));
+                        actions.Add(new ActionRow(r.Id, r.Pupil, action, $"/Cases/Review/{review.Id}", review.DueOn, CaseWatch.ReviewOverdue(review.Kind, review.DueOn, review.HeldOn, today), WaitingOnOthers: theirs));
                     }
                 }
 

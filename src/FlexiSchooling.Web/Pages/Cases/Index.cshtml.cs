@@ -70,8 +70,8 @@ public sealed class IndexModel : AppPageModel
         { AwaitingAgreement: true } when canAgree => $"Agree to the formal review (as {review.NeedsAgreementOf})",
         { AwaitingAgreement: true } when canManage => $"Formal review raised: waiting for the {review.NeedsAgreementOf}'s agreement",
         { Kind: ReviewKind.Formal, AwaitingAgreement: false } when canManage => "Hold the formal review",
-        { Kind: ReviewKind.Scheduled } when canManage && review.DueOn <= today.AddDays(14) => "Hold the review",
-        { Kind: ReviewKind.Scheduled } when trustWide && review.DueOn < today => "Review overdue: waiting for the school to hold it",
+        { Kind: ReviewKind.Scheduled } when canManage && (CaseWatch.ReviewOverdue(review.Kind, review.DueOn, review.HeldOn, today) || CaseWatch.ReviewDueSoon(review.Kind, review.DueOn, review.HeldOn, today)) => "Hold the review",
+        { Kind: ReviewKind.Scheduled } when trustWide && CaseWatch.ReviewOverdue(review.Kind, review.DueOn, review.HeldOn, today) => "Review overdue: waiting for the school to hold it",
         _ => null,
     };
 

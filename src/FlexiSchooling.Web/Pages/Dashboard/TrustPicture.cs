@@ -1,0 +1,343 @@
+using FlexiSchooling.Data;
+using FlexiSchooling.Data.Attendance;
+using FlexiSchooling.Domain.Arrangements;
+using FlexiSchooling.Domain.Attendance;
+using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Pupils;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexiSchooling.Web.Pages.Dashboard;
+
+/// <summary>What the dashboard counts per school; each count is the length of the list behind it.</summary>
+public enum TrustMeasure
+{
+    Running,
+    InProgress,
+    ReviewOverdue,
+    ReviewDueSoon,
+    FormalReviewOpen,
+    PartTimePastEnd,
+    PartTimeEndingSoon,
+    FlexiBelowThreshold,
+    ProviderNeedsAction,
+    PersistentAbsence,
+    SevereAbsence,
+}
+
+/// <summary>The filter of the dashboard and its lists: a school, a kind, a year group, a vulnerable group (issue 13).</summary>
+public sealed record TrustFilter(Guid? School, ArrangementKind? Kind, int? YearGroup, VulnerableGroup? Group)
+{
+    public static readonly TrustFilter None = new(null, null, null, null);
+
+    public bool ByPupil => YearGroup is not null || Group is not null;
+
+    public string Query(TrustMeasure? measure = null, Guid? school = null, ArrangementKind? kind = null)
+    {
+        var parts = new List<string>();
+        if (measure is { } m)
+        {
+            parts.Add($"measure={m}");
+        }
+
+        if ((school ?? School) is { } s)
+        {
+            parts.Add($"school={s}");
+        }
+
+        if ((kind ?? Kind) is { } k)
+        {
+            parts.Add($"kind={k}");
+        }
+
+        if (YearGroup is { } y)
+        {
+            parts.Add($"year={y}");
+        }
+
+        if (Group is { } g)
+        {
+            parts.Add($"group={g}");
+        }
+
+        return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
+    }
+}
+
+/// <summary>One pupil behind a number: the case (if any), what the measure found, and its date.</summary>
+public sealed record TrustItem(TrustMeasure Measure, Guid SchoolId, Guid PupilId, string Pupil, string Upn, int YearGroup, PupilFlags Flags, ArrangementKind? Kind, Guid? CaseId, string Detail, DateOnly? Date);
+
+/// <summary>One school's attendance as the dashboard shows it (the trust view, by the school's own thresholds).</summary>
+public sealed record SchoolFigures(Guid SchoolId, string School, int Pupils, decimal? Percent, int Persistent, int Severe);
+
+/// <summary>One chart's numbers: a label per column, a named row of values per series.</summary>
+public sealed record ChartData(IReadOnlyList<string> Labels, IReadOnlyList<ChartSeries> Series);
+
+/// <summary>
+/// The trust's picture (issue 13): per school, the cases by kind and stage, reviews overdue and due soon, formal reviews
+/// open, part-time timetables past or near their end, flexi pupils below their school's threshold, placements at providers
+/// needing action, and attendance; with the weekly attendance trend, arrangements over time and reviews on time. Every
+/// case count is the number of <see cref="TrustItem"/>s behind it, judged by <see cref="CaseWatch"/> and the domain's
+/// rules, so a number and its list never differ. Read set-wise: one query per kind of record, never one per case.
+/// </summary>
+public sealed class TrustPicture
+{
+    /// <summary>How many school weeks the attendance trend shows.</summary>
+    public const int TrendWeeks = 8;
+
+    public required IReadOnlyList<SchoolSummary> Schools { get; init; }
+
+    public required TrustFilter Filter { get; init; }
+
+    public required IReadOnlyList<TrustItem> Items { get; init; }
+
+    public required IReadOnlyList<SchoolFigures> Attendance { get; init; }
+
+    public required ChartData AttendanceTrend { get; init; }
+
+    public required ChartData ArrangementsOverTime { get; init; }
+
+    public required ChartData ReviewsOnTime { get; init; }
+
+    public int Count(TrustMeasure measure, Guid? school = null, ArrangementKind? kind = null) =>
+        Items.Count(i => i.Measure == measure && (school == null || i.SchoolId == school) && (kind == null || i.Kind == kind));
+
+    public static string Label(TrustMeasure measure) => measure switch
+    {
+        TrustMeasure.Running => "Running",
+        TrustMeasure.InProgress => "In progress (asked for, proposed or agreed, not yet started)",
+        TrustMeasure.ReviewOverdue => "Reviews overdue",
+        TrustMeasure.ReviewDueSoon => $"Reviews due in the next {CaseWatch.SoonDays} days",
+        TrustMeasure.FormalReviewOpen => "Formal reviews raised and not yet held",
+        TrustMeasure.PartTimePastEnd => "Part-time timetables past their end date",
+        TrustMeasure.PartTimeEndingSoon => $"Part-time timetables ending in the next {CaseWatch.SoonDays} days",
+        TrustMeasure.FlexiBelowThreshold => "Flexi-schooled pupils below their school's attendance threshold",
+        TrustMeasure.ProviderNeedsAction => "Placements at a provider with checks overdue, incomplete or in breach",
+        TrustMeasure.PersistentAbsence => "Persistently absent pupils",
+        TrustMeasure.SevereAbsence => "Severely absent pupils",
+    };
+
+    /// <summary>The schools a user's dashboard covers: those where they see cases, or the one chosen among them.</summary>
+    public static IReadOnlyList<SchoolSummary> SchoolsFor(CurrentUser user, TrustFilter filter)
+    {
+        var allowed = user.SchoolsWhere(Domain.Security.Permission.ViewArrangements).ToHashSet();
+        return [.. user.Schools.Where(s => allowed.Contains(s.Id) && (filter.School is null || filter.School == s.Id)).OrderBy(s => s.Name)];
+    }
+
+    public static async Task<TrustPicture> LoadAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, TrustFilter filter, DateOnly today)
+    {
+        var ids = schools.Select(s => s.Id).ToList();
+        var year = AcademicYear.Containing(today);
+        var pupils = PupilsFor(db, ids, filter);
+        var cases = await CasesAsync(db, pupils, filter);
+        var items = new List<TrustItem>();
+        items.AddRange(cases.Where(c => c.Stage == ArrangementStage.Running).Select(c => c.Item(TrustMeasure.Running, c.StartedOn is { } on ? $"Running since {on:d MMM yyyy}" : "Running", c.StartedOn)));
+        items.AddRange(cases.Where(c => CaseWatch.InProgress(c.Stage)).Select(c => c.Item(TrustMeasure.InProgress, StageLabel(c.Stage), c.RequestedOn)));
+
+        var running = cases.Where(c => c.Stage == ArrangementStage.Running).ToDictionary(c => c.Id);
+        var runningIds = running.Keys.ToList();
+        var reviews = await db.ArrangementReviews.AsNoTracking()
+            .Where(r => ids.Contains(r.SchoolId) && (r.DueOn >= year.Start || r.HeldOn == null))
+            .Select(r => new { r.ArrangementId, r.Kind, r.DueOn, r.HeldOn }).ToListAsync();
+        foreach (var r in reviews.Where(r => running.ContainsKey(r.ArrangementId)))
+        {
+            var c = running[r.ArrangementId];
+            if (CaseWatch.ReviewOverdue(r.Kind, r.DueOn, r.HeldOn, today))
+            {
+                items.Add(c.Item(TrustMeasure.ReviewOverdue, $"Review due {r.DueOn:d MMM yyyy}", r.DueOn));
+            }
+            else if (CaseWatch.ReviewDueSoon(r.Kind, r.DueOn, r.HeldOn, today))
+            {
+                items.Add(c.Item(TrustMeasure.ReviewDueSoon, $"Review due {r.DueOn:d MMM yyyy}", r.DueOn));
+            }
+            else if (CaseWatch.FormalReviewOpen(r.Kind, r.HeldOn))
+            {
+                items.Add(c.Item(TrustMeasure.FormalReviewOpen, "Formal review raised", r.DueOn));
+            }
+        }
+
+        var plans = await db.PartTimePlans.AsNoTracking().Where(p => runningIds.Contains(p.ArrangementId)).Select(p => new { p.ArrangementId, p.EndDate }).ToListAsync();
+        foreach (var p in plans)
+        {
+            var c = running[p.ArrangementId];
+            if (CaseWatch.PartTimePastEnd(p.EndDate, today))
+            {
+                items.Add(c.Item(TrustMeasure.PartTimePastEnd, $"Ended {p.EndDate:d MMM yyyy} by its plan", p.EndDate));
+            }
+            else if (CaseWatch.PartTimeEndingSoon(p.EndDate, today))
+            {
+                items.Add(c.Item(TrustMeasure.PartTimeEndingSoon, $"Ends {p.EndDate:d MMM yyyy}", p.EndDate));
+            }
+        }
+
+        // 000 §7 / 003 §7: a flexi pupil below the school's threshold at the agreed school sessions, over this school year.
+        var flexi = running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling).ToList();
+        var flexiPupils = flexi.Select(c => c.PupilId).ToList();
+        var flexiYears = await db.AttendancePupilYears.AsNoTracking().Where(y => flexiPupils.Contains(y.PupilId) && y.YearStart == year.Start)
+            .ToDictionaryAsync(y => (y.PupilId, y.SchoolId), y => new AttendanceFigures(y.Possible, y.Present, y.ApprovedActivity, y.Authorised, y.Unauthorised, y.ExpectedPossible, y.ExpectedAttended));
+        foreach (var c in flexi)
+        {
+            var settings = (await SchoolRules.ProfileAsync(db, c.SchoolId, today)).Settings.Flexi;
+            if (flexiYears.GetValueOrDefault((c.PupilId, c.SchoolId)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
+            {
+                items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions (threshold {settings.FormalReviewBelowPercent:0.##}%)", null));
+            }
+        }
+
+        var placements = running.Values.Where(c => c.Kind == ArrangementKind.AlternativeProvision).Select(c => c.Id).ToList();
+        if (placements.Count > 0)
+        {
+            var providerOf = await db.Placements.AsNoTracking().Where(p => placements.Contains(p.ArrangementId)).ToDictionaryAsync(p => p.ArrangementId, p => p.ProviderId);
+            var standings = (await Providers.ProviderSupport.StandingsAsync(db, today)).ToDictionary(s => s.Provider.Id);
+            foreach (var (caseId, providerId) in providerOf)
+            {
+                if (standings.GetValueOrDefault(providerId) is { } standing && ProviderProblem(standing) is { } problem)
+                {
+                    items.Add(running[caseId].Item(TrustMeasure.ProviderNeedsAction, $"{standing.Provider.Name}: {problem}", null));
+                }
+            }
+        }
+
+        var caseIds = cases.Select(c => c.Id).ToHashSet();
+        var pupilIds = filter.ByPupil ? await pupils.Select(p => p.Id).ToListAsync() : null;
+        return new TrustPicture
+        {
+            Schools = schools,
+            Filter = filter,
+            Items = items,
+            Attendance = await AttendanceAsync(db, schools, year, today, pupilIds),
+            AttendanceTrend = await TrendAsync(db, schools, today, pupilIds),
+            ArrangementsOverTime = OverTime(cases, year, today),
+            ReviewsOnTime = OnTime(reviews.Where(r => caseIds.Contains(r.ArrangementId)).Select(r => (r.Kind, r.DueOn, r.HeldOn)), year, today),
+        };
+    }
+
+    /// <summary>The pupils behind a persistent or severe absence count: from the yearly summaries, by each school's own thresholds.</summary>
+    public static async Task<IReadOnlyList<TrustItem>> AbsenceAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, TrustFilter filter, TrustMeasure measure, DateOnly today)
+    {
+        var year = AcademicYear.Containing(today);
+        var ids = schools.Select(s => s.Id).ToList();
+        var wanted = await PupilsFor(db, ids, filter).Select(p => new { p.Id, p.Upn, p.LegalSurname, p.LegalForename, p.PreferredForename, p.YearGroup, p.Flags }).ToDictionaryAsync(p => p.Id);
+        var items = new List<TrustItem>();
+        foreach (var (schoolId, pupilId, figures) in await AttendanceSummaries.PerPupilForYearAsync(db, ids, year))
+        {
+            var settings = (await SchoolRules.ProfileAsync(db, schoolId, today)).Settings.Attendance;
+            var found = measure == TrustMeasure.PersistentAbsence ? figures.IsPersistentAbsence(settings) : figures.IsSevereAbsence(settings);
+            if (found && wanted.GetValueOrDefault(pupilId) is { } p)
+            {
+                items.Add(new TrustItem(measure, schoolId, pupilId, $"{p.LegalSurname}, {p.PreferredForename ?? p.LegalForename}", p.Upn, p.YearGroup, p.Flags, null, null,
+                    $"{figures.Percent:0.0}% ({figures.Attending} of {figures.Possible} sessions)", null));
+            }
+        }
+
+        return [.. items.OrderBy(i => i.Pupil)];
+    }
+
+    /// <summary>Why a provider needs action: a registration-rule breach (004 §7.2), checks overdue or incomplete (§7.8–7.9).</summary>
+    public static string? ProviderProblem(Providers.ProviderStanding standing) =>
+        standing.Breach is { } breach ? $"registration rule breached ({breach})"
+        : standing.Checks.Items.Any(i => i.Overdue) ? "checks overdue"
+        : !standing.Checks.Complete ? "checks incomplete"
+        : null;
+
+    private static string StageLabel(ArrangementStage stage) => stage switch
+    {
+        ArrangementStage.Requested => "Requested",
+        ArrangementStage.MeetingHeld => "Meeting held, decision due",
+        ArrangementStage.Proposed => "Proposed",
+        ArrangementStage.Agreed => "Agreed, not yet started",
+        _ => stage.ToString(),
+    };
+
+    private static IQueryable<Pupil> PupilsFor(AppDbContext db, IReadOnlyCollection<Guid> schools, TrustFilter filter)
+    {
+        var pupils = db.Pupils.AsNoTracking().Where(p => schools.Contains(p.SchoolId));
+        if (filter.YearGroup is { } yearGroup)
+        {
+            pupils = pupils.Where(p => p.YearGroup == yearGroup);
+        }
+
+        if (filter.Group is { } group)
+        {
+            pupils = pupils.Where(VulnerableGroups.Where(group));
+        }
+
+        return pupils;
+    }
+
+    private sealed record CaseRow(Guid Id, Guid SchoolId, Guid PupilId, string Pupil, string Upn, int YearGroup, PupilFlags Flags, ArrangementKind Kind, ArrangementStage Stage, DateOnly RequestedOn, DateOnly? StartedOn, DateOnly? EndsOn)
+    {
+        public TrustItem Item(TrustMeasure measure, string detail, DateOnly? date) => new(measure, SchoolId, PupilId, Pupil, Upn, YearGroup, Flags, Kind, Id, detail, date);
+    }
+
+    private static Task<List<CaseRow>> CasesAsync(AppDbContext db, IQueryable<Pupil> pupils, TrustFilter filter) =>
+        (from a in db.Arrangements.AsNoTracking()
+         join p in pupils on a.PupilId equals p.Id
+         where filter.Kind == null || a.Kind == filter.Kind
+         orderby p.LegalSurname, p.LegalForename
+         select new CaseRow(a.Id, a.SchoolId, a.PupilId, p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), p.Upn, p.YearGroup, p.Flags, a.Kind, a.Stage, a.RequestedOn, a.StartedOn, a.EndsOn))
+        .ToListAsync();
+
+    private static async Task<IReadOnlyList<SchoolFigures>> AttendanceAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, AcademicYear year, DateOnly today, IReadOnlyCollection<Guid>? pupils)
+    {
+        var settings = new List<(Guid, Domain.Policy.AttendanceSettings)>();
+        foreach (var school in schools)
+        {
+            settings.Add((school.Id, (await SchoolRules.ProfileAsync(db, school.Id, today)).Settings.Attendance));
+        }
+
+        var view = await AttendanceSummaries.TrustViewAsync(db, settings, year, default, pupils);
+        return [.. schools.Zip(view, (s, v) => new SchoolFigures(s.Id, s.Name, v.Pupils, v.Percent, v.Persistent, v.Severe))];
+    }
+
+    /// <summary>The last <see cref="TrendWeeks"/> weeks with sessions, per school and for all of them together.</summary>
+    private static async Task<ChartData> TrendAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, DateOnly today, IReadOnlyCollection<Guid>? pupils)
+    {
+        var thisWeek = AttendanceFigures.WeekOf(today);
+        var weeks = await AttendanceSummaries.WeeklyAsync(db, [.. schools.Select(s => s.Id)], thisWeek.AddDays(-7 * (TrendWeeks + 8)), thisWeek, pupils);
+        var shown = weeks.Where(w => w.Possible > 0).Select(w => w.WeekStart).Distinct().Order().TakeLast(TrendWeeks).ToList();
+        static decimal? Percent(IEnumerable<SchoolWeek> ws) => ws.Sum(w => w.Possible) is var possible and > 0 ? Math.Round(100m * ws.Sum(w => w.Attending) / possible, 1) : null;
+        var series = new List<ChartSeries> { new(schools.Count == 1 ? schools[0].Name : "All schools", [.. shown.Select(week => Percent(weeks.Where(w => w.WeekStart == week)))]) };
+        if (schools.Count > 1)
+        {
+            series.AddRange(schools.Select(s => new ChartSeries(s.Name, [.. shown.Select(week => Percent(weeks.Where(w => w.WeekStart == week && w.SchoolId == s.Id)))])));
+        }
+
+        return new ChartData([.. shown.Select(w => $"{w:d MMM}")], series);
+    }
+
+    /// <summary>Cases running at the end of each month of the school year so far (the last point: today), by kind.</summary>
+    private static ChartData OverTime(IReadOnlyList<CaseRow> cases, AcademicYear year, DateOnly today)
+    {
+        var days = new List<DateOnly>();
+        for (var month = year.Start; month <= today; month = month.AddMonths(1))
+        {
+            var end = month.AddMonths(1).AddDays(-1);
+            days.Add(end < today ? end : today);
+        }
+
+        var kinds = cases.Select(c => c.Kind).Distinct().Order().ToList();
+        return new ChartData([.. days.Select(d => d == today ? $"{d:d MMM}" : $"{d:MMM}")],
+            [.. kinds.Select(k => new ChartSeries(ArrangementKinds.Label(k), [.. days.Select(d => (decimal?)cases.Count(c => c.Kind == k && c.Stage is ArrangementStage.Running or ArrangementStage.Ended && CaseWatch.RunningOn(c.StartedOn, c.EndsOn, d)))]))]);
+    }
+
+    /// <summary>Scheduled reviews due in each month of the school year so far: held on time, held late, or overdue and not held.</summary>
+    private static ChartData OnTime(IEnumerable<(ReviewKind Kind, DateOnly DueOn, DateOnly? HeldOn)> reviews, AcademicYear year, DateOnly today)
+    {
+        var due = reviews.Where(r => r.Kind == ReviewKind.Scheduled && r.DueOn >= year.Start && r.DueOn < today).ToList();
+        var months = new List<DateOnly>();
+        for (var month = year.Start; month <= today; month = month.AddMonths(1))
+        {
+            months.Add(month);
+        }
+
+        IReadOnlyList<decimal?> In(Func<(ReviewKind Kind, DateOnly DueOn, DateOnly? HeldOn), bool> which) =>
+            [.. months.Select(m => (decimal?)due.Count(r => r.DueOn.Year == m.Year && r.DueOn.Month == m.Month && which(r)))];
+        return new ChartData([.. months.Select(m => $"{m:MMM}")],
+        [
+            new("Held on time", In(r => CaseWatch.ReviewHeldOnTime(r.Kind, r.DueOn, r.HeldOn))),
+            new("Held late", In(r => r.HeldOn is not null && !CaseWatch.ReviewHeldOnTime(r.Kind, r.DueOn, r.HeldOn))),
+            new("Overdue, not held", In(r => CaseWatch.ReviewOverdue(r.Kind, r.DueOn, r.HeldOn, today))),
+        ]);
+    }
+}

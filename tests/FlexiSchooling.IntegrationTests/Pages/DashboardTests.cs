@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+
+namespace FlexiSchooling.IntegrationTests.Pages;
+
+/// <summary>
+/// Issue 13, "The trust dashboard": per school, every number is the length of the list behind it and equals the records
+/// counted straight from the database; the lists filter and export; no number or list crosses a school or a trust.
+/// </summary>
+public sealed class DashboardTests : AppTest
+{
+    private static readonly string[] Measures =
+        ["Running", "InProgress", "ReviewOverdue", "ReviewDueSoon", "FormalReviewOpen", "PartTimePastEnd", "PartTimeEndingSoon", "FlexiBelowThreshold", "ProviderNeedsAction", "PersistentAbsence", "SevereAbsence"];
+
+    /// <summary>Each linked number on the dashboard with the list it opens: (href, number).</summary>
+    private static List<(string Href, int Number)> Numbers(string html) =>
+        [.. Regex.Matches(html, "<a class=\"govuk-link\" href=\"(/Dashboard/List\\?[^\"]+)\">(\\d+)<span").Select(m => (m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)))];
+
+    private static int Listed(string html) => Regex.Match(html, "<p class=\"govuk-body\">(\\d+) pupils?") is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+
+    [Fact]
+    public async Task Dashboard_numbers_equal_their_lists_and_the_records_behind_them_and_never_cross_a_school_or_trust()
+    {
+        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var html = await (await lead.GetAsync("/Dashboard")).HtmlAsync();
+        var numbers = Numbers(html);
+        Assert.NotEmpty(numbers);
+        foreach (var (href, number) in numbers)
+        {
+            var list = await (await lead.GetAsync(href)).HtmlAsync();
+            Assert.True(number == Listed(list), $"{href}: the dashboard says {number}, the list has {Listed(list)}");
+            Assert.Equal(number, Regex.Matches(list, "<tr class=\"govuk-table__row\">").Count - 1);
+        }
+
+        // The same counts straight from the records, school by school.
+        foreach (var school in new[] { "Ashby Lane", "Brookside", "Castle Hill" })
+        {
+            var id = await Records.SchoolAsync(school);
+            var running = await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE school_id = '{id}' AND stage = 'Running'");
+            var overdue = await Records.CountAsync($"""
+                SELECT count(*) FROM arrangement_reviews r JOIN arrangements a ON a.id = r.arrangement_id
+                 WHERE a.school_id = '{id}' AND a.stage = 'Running' AND r.kind = 'Scheduled' AND r.held_on IS NULL
+                   AND r.due_on < (now() AT TIME ZONE 'Europe/London')::date
+                """);
+            var inProgress = await Records.CountAsync($"SELECT count(*) FROM arrangements WHERE school_id = '{id}' AND stage IN ('Requested', 'MeetingHeld', 'Proposed', 'Agreed')");
+            Assert.Equal(running, Sum(numbers, "Running", id));
+            Assert.Equal(overdue, Sum(numbers, "ReviewOverdue", id));
+            Assert.Equal(inProgress, Sum(numbers, "InProgress", id));
+        }
+
+        // The other trust's lead sees none of Northfield's schools; a head sees only their own school, and asking for another is not found.
+        var other = await (await (await Factory.SignInAsync(FlexiFactory.Email("trustlead", "staidans"))).GetAsync("/Dashboard")).HtmlAsync();
+        Assert.DoesNotContain("Ashby Lane", other, StringComparison.Ordinal);
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var own = await (await head.GetAsync("/Dashboard")).HtmlAsync();
+        Assert.Contains("data-school=\"Ashby Lane", own, StringComparison.Ordinal);
+        Assert.DoesNotContain("Castle Hill", own, StringComparison.Ordinal);
+        var castle = await Records.SchoolAsync("Castle Hill");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await head.GetAsync($"/Dashboard/List?measure=Running&school={castle}")).StatusCode);
+        var teacher = await (await Factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"))).GetAsync("/Dashboard");
+        Assert.Contains("AccessDenied", teacher.Headers.Location?.ToString() ?? "", StringComparison.Ordinal); // a teacher sees no cases
+    }
+
+    [Fact]
+    public async Task Dashboard_lists_filter_by_kind_year_and_vulnerable_group_and_export_the_same_rows_as_CSV()
+    {
+        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var all = Listed(await (await lead.GetAsync("/Dashboard/List?measure=Running")).HtmlAsync());
+        var byKind = 0;
+        foreach (var kind in new[] { "FlexiSchooling", "PartTimeTimetable", "AlternativeProvision" })
+        {
+            var n = Listed(await (await lead.GetAsync($"/Dashboard/List?measure=Running&kind={kind}")).HtmlAsync());
+            Assert.Equal(await Records.CountAsync($"SELECT count(*) FROM arrangements a JOIN schools s ON s.id = a.school_id JOIN trusts t ON t.id = s.trust_id WHERE t.name LIKE 'Northfield%' AND a.stage = 'Running' AND a.kind = '{kind}'"), n);
+            byKind += n;
+        }
+
+        Assert.Equal(all, byKind);
+        var ehcp = Listed(await (await lead.GetAsync("/Dashboard/List?measure=Running&group=Ehcp")).HtmlAsync());
+        Assert.Equal(await Records.CountAsync("SELECT count(*) FROM arrangements a JOIN pupils p ON p.id = a.pupil_id JOIN schools s ON s.id = a.school_id JOIN trusts t ON t.id = s.trust_id WHERE t.name LIKE 'Northfield%' AND a.stage = 'Running' AND p.ehcp"), ehcp);
+        var year = await Records.CountAsync("SELECT min(p.year_group)::bigint FROM arrangements a JOIN pupils p ON p.id = a.pupil_id WHERE a.stage = 'Running'");
+        Assert.Equal(await Records.CountAsync($"SELECT count(*) FROM arrangements a JOIN pupils p ON p.id = a.pupil_id JOIN schools s ON s.id = a.school_id JOIN trusts t ON t.id = s.trust_id WHERE t.name LIKE 'Northfield%' AND a.stage = 'Running' AND p.year_group = {year}"),
+            Listed(await (await lead.GetAsync($"/Dashboard/List?measure=Running&year={year}")).HtmlAsync()));
+
+        var csv = await lead.GetAsync("/Dashboard/List?measure=Running&handler=Csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("School,UPN,Pupil,Year,Arrangement", lines[0], StringComparison.Ordinal);
+        Assert.Equal(all, lines.Length - 1);
+    }
+
+    [Fact]
+    public async Task Dashboard_draws_each_chart_with_its_table_of_numbers()
+    {
+        var html = await (await (await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"))).GetAsync("/Dashboard")).HtmlAsync();
+        foreach (var chart in new[] { "trend", "over-time", "on-time" })
+        {
+            Assert.Matches($"<svg class=\"app-chart\" id=\"{chart}-chart\"[^>]*role=\"img\" aria-labelledby=\"{chart}-chart-title {chart}-chart-desc\"", html);
+            Assert.Contains($"id=\"{chart}-table\"", html, StringComparison.Ordinal);
+        }
+    }
+
+    private static int Sum(List<(string Href, int Number)> numbers, string measure, Guid school) =>
+        numbers.Where(n => n.Href.Contains($"measure={measure}&", StringComparison.Ordinal) && n.Href.Contains($"school={school}", StringComparison.Ordinal)).Sum(n => n.Number);
+}
