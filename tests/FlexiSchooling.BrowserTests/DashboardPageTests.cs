@@ -49,4 +49,20 @@ public sealed class DashboardPageTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(head.Locator("#cases tbody tr")).ToHaveCountAsync(1);
         await browser.AssertAccessibleAsync(head, "e3-dashboard-head");
     }
+
+    [Fact]
+    public async Task Governor_reads_the_termly_report_and_downloads_it_as_a_PDF()
+    {
+        var governor = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(governor, $"governor@castlehill.{DemoSeeder.EmailDomain}");
+        await governor.GotoAsync("/");
+        await BrowserFixture.Menu(governor, "Governors' report").ClickAsync();
+        await Assertions.Expect(governor.Locator("h1")).ToContainTextAsync("Castle Hill Academy: arrangements and attendance");
+        await Assertions.Expect(governor.Locator("#report-kinds")).ToBeVisibleAsync();
+        await browser.AssertAccessibleAsync(governor, "e4-governors-report");
+        await browser.SavePdfAsync(governor, "Download the report as a PDF", "e5-governors-report");
+        await governor.SetViewportSizeAsync(390, 844);
+        await governor.ReloadAsync();
+        await browser.AssertAccessibleAsync(governor, "e6-governors-report-phone");
+    }
 }

@@ -81,6 +81,12 @@ public enum Permission
     /// than the direction asks them to decide.
     /// </summary>
     ApproveOffSiteDirections,
+
+    /// <summary>
+    /// Read the governors' termly report of the school's arrangements and attendance (issue 13): counts only, no pupil named —
+    /// the governors, the headteacher who reports to them, and the trust lead for every school and the trust.
+    /// </summary>
+    ReadGovernorsReport,
 }
 
 public static class RolePermissions
@@ -109,6 +115,7 @@ public static class RolePermissions
         Permission.ManageProviders => role is StaffRole.AlternativeProvisionLeader or StaffRole.Headteacher or StaffRole.TrustLead,
         Permission.ApproveProviders => role is StaffRole.TrustLead,
         Permission.ApproveOffSiteDirections => role is StaffRole.Governor,
+        Permission.ReadGovernorsReport => role is StaffRole.Governor or StaffRole.Headteacher or StaffRole.TrustLead,
     };
 
     public static string Label(StaffRole role) => role switch

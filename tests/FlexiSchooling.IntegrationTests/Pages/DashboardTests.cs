@@ -99,6 +99,47 @@ public sealed class DashboardTests : AppTest
         }
     }
 
+    [Fact]
+    public async Task Governors_report_counts_the_terms_cases_and_reviews_names_no_pupil_and_is_kept_to_the_readers_schools()
+    {
+        var governor = await Factory.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
+        var html = await (await governor.GetAsync("/Dashboard/Governors")).HtmlAsync();
+        Assert.Contains("Castle Hill", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ashby Lane", html, StringComparison.Ordinal);
+        // The term's cases straight from the records: started in the term, per kind.
+        var castle = await Records.SchoolAsync("Castle Hill");
+        var term = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT name FROM terms WHERE school_id = '{castle}' AND start_date <= (now() AT TIME ZONE 'Europe/London')::date ORDER BY start_date DESC LIMIT 1");
+        Assert.Contains(term, html, StringComparison.Ordinal);
+        foreach (var (kind, label) in new[] { ("FlexiSchooling", "Flexi-schooling"), ("PartTimeTimetable", "Part-time timetable"), ("AlternativeProvision", "Alternative provision") })
+        {
+            var started = await Records.CountAsync($"""
+                SELECT count(*) FROM arrangements a, terms t WHERE t.school_id = '{castle}' AND t.name = '{term}' AND a.school_id = '{castle}' AND a.kind = '{kind}'
+                   AND a.started_on BETWEEN t.start_date AND least(t.end_date, (now() AT TIME ZONE 'Europe/London')::date)
+                """);
+            Assert.Matches($"<tr><th scope=\"row\">{label}</th><td class=\"num\">\\d+</td><td class=\"num\">\\d+</td><td class=\"num\">{started}</td>", html);
+        }
+
+        // No pupil named: none of the school's surnames appears in the report.
+        var surnames = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT string_agg(DISTINCT p.legal_surname, '|') FROM pupils p JOIN arrangements a ON a.pupil_id = p.id WHERE a.school_id = '{castle}'");
+        var report = html[html.IndexOf("class=\"app-report\"", StringComparison.Ordinal)..];
+        Assert.All(surnames.Split('|'), s => Assert.DoesNotContain(s, report, StringComparison.Ordinal));
+
+        // The PDF is the same report.
+        var pdf = await governor.GetAsync("/Dashboard/Governors?handler=Pdf");
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var text = await PdfText.OfAsync(await pdf.Content.ReadAsByteArrayAsync());
+        Assert.Contains("Off-site directions made", text, StringComparison.Ordinal);
+        Assert.Contains("Attendance by week in the term", text, StringComparison.Ordinal);
+
+        // Another school is not found for this governor; the trust lead has the whole trust; a teacher has none.
+        var ashby = await Records.SchoolAsync("Ashby Lane");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await governor.GetAsync($"/Dashboard/Governors?school={ashby}")).StatusCode);
+        var lead = await (await (await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"))).GetAsync("/Dashboard/Governors")).HtmlAsync();
+        Assert.Contains("the 3 schools of Northfield", lead, StringComparison.Ordinal);
+        var teacher = await (await Factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"))).GetAsync("/Dashboard/Governors");
+        Assert.Contains("AccessDenied", teacher.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
+    }
+
     private static int Sum(List<(string Href, int Number)> numbers, string measure, Guid school) =>
         numbers.Where(n => n.Href.Contains($"measure={measure}&", StringComparison.Ordinal) && n.Href.Contains($"school={school}", StringComparison.Ordinal)).Sum(n => n.Number);
 }
