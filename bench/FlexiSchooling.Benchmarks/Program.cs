@@ -448,6 +448,7 @@ var leadClient = dashboardFactory.CreateClient(new WebApplicationFactoryClientOp
 var leadLogin = await leadClient.GetStringAsync("/Account/Login");
 await leadClient.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", dashboardTrustLead), new("Input.Password", Password), new("__RequestVerificationToken", Token(leadLogin))]));
 var dashboardTimes = new List<double>();
+double dashboardCold = 0;
 for (var i = 0; i < 35; i++)
 {
     var watch = Stopwatch.StartNew();
@@ -457,6 +458,11 @@ for (var i = 0; i < 35; i++)
     if (response.StatusCode != HttpStatusCode.OK || !page.Contains("Benchmark School 36", StringComparison.Ordinal) && schools.Count == 36)
     {
         throw new InvalidOperationException($"The dashboard answered {(int)response.StatusCode}");
+    }
+
+    if (i == 0)
+    {
+        dashboardCold = watch.Elapsed.TotalMilliseconds; // the first view sums and keeps the closed weeks (ADR 0026)
     }
 
     if (i >= 5)
@@ -508,7 +514,21 @@ for (var i = 0; i < 5; i++)
     dashboardRawTimes.Add(watch.Elapsed.TotalMilliseconds);
 }
 
-Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms (target < 100 ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
+// Where the page's time goes: its two attendance reads alone, as the page makes them (the trend's weeks, the yearly view).
+var trendTimes = new List<double>();
+var trendWeeks = calendar.SchoolDaysBetween(new(2026, 4, 13), new(2026, 7, 22)).Select(AttendanceFigures.SummaryWeekOf).Distinct().TakeLast(8).ToList();
+for (var i = 0; i < 20; i++)
+{
+    using var scope = services.CreateScope();
+    scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust.Id, Guid.Empty, true, allSchools, null, null);
+    var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+    var watch = Stopwatch.StartNew();
+    await AttendanceSummaries.WeeklyAsync(db, allSchools, trendWeeks, new DateOnly(2026, 7, 23));
+    trendTimes.Add(watch.Elapsed.TotalMilliseconds);
+}
+
+Say($"    of which the weekly trend's read (8 school weeks, every school, closed weeks kept summed): p95 {P95(trendTimes):0.0} ms");
+Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms (target < 100 ms; the first view, which sums the closed weeks, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
 Say($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 var output = Environment.GetEnvironmentVariable("BENCH_REPORT");
 if (output is not null)

@@ -95,6 +95,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Attendance.AttendancePupilYear> AttendancePupilYears => Set<Attendance.AttendancePupilYear>();
 
+    public DbSet<Attendance.AttendanceSchoolWeek> AttendanceSchoolWeeks => Set<Attendance.AttendanceSchoolWeek>();
+
     public DbSet<Attendance.RegisterSubmission> RegisterSubmissions => Set<Attendance.RegisterSubmission>();
 
     public DbSet<Domain.Attendance.AbsenceContact> AbsenceContacts => Set<Domain.Attendance.AbsenceContact>();

@@ -105,3 +105,25 @@ public sealed class RegisterSubmission : ISchoolOwned, ITrustStampable
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
 }
+
+/// <summary>
+/// A school's attendance for one closed week, summed over its pupils' weekly rows (ADR 0026): the dashboard's and the
+/// governors' report's trend reads one row per school and week instead of one per pupil. Written when first read once the
+/// week has closed; taken away in the same transaction as any change to that week's marks, so it is summed again from the
+/// truth the next time it is read.
+/// </summary>
+public sealed class AttendanceSchoolWeek : ISchoolOwned
+{
+    private AttendanceSchoolWeek() { }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public DateOnly WeekStart { get; private set; }
+
+    public int Possible { get; private set; }
+
+    public int Attending { get; private set; }
+}
+

@@ -60,9 +60,42 @@ public static class AttendanceSummaries
 
     private const string RefreshWeeks = $"{Weeks} WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to {UpsertWeeks}";
 
+    /// <summary>
+    /// The advisory lock on one school's week (ADR 0026): taken exclusively by a change to a closed week's marks, shared by
+    /// the read that sums the week into <c>attendance_school_weeks</c>, so a sum is never written from figures a change
+    /// has since replaced.
+    /// </summary>
+    private const string SchoolWeekLock = "hashtextextended('attendance-school-week ' || {0}::text || ' ' || to_char({1}, 'YYYY-MM-DD'), 0)";
+
+    /// <summary>A week is closed, and may be kept summed, once its Sunday has passed in London.</summary>
+    private const string Closed = "{0} + 7 <= (now() AT TIME ZONE 'Europe/London')::date";
+
+    private const string LondonToday = "(now() AT TIME ZONE 'Europe/London')::date";
+
+    // Before the marks of closed weeks change their pupils' weeks: lock each school's week, then drop its kept sum. A
+    // register of this week closes nothing, and the one-time test on @from skips both statements without a scan.
+    private static readonly string ForgetRefreshedWeeks = $"""
+        SELECT count(pg_advisory_xact_lock({string.Format(SchoolWeekLock, "c.school_id", "c.week_start")}))
+          FROM (SELECT DISTINCT m.school_id, {WeekKey} AS week_start FROM attendance_marks m
+                 WHERE {string.Format(Closed, "@from")} AND m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to) c
+         WHERE {string.Format(Closed, "c.week_start")};
+        DELETE FROM attendance_school_weeks s
+         WHERE {string.Format(Closed, "@from")} AND {string.Format(Closed, "s.week_start")} AND s.week_start BETWEEN @from AND @to
+           AND s.school_id IN (SELECT m.school_id FROM attendance_marks m WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to);
+        """;
+
+    // The same for new marks added by their counts (the arrays of AddNewMarksCommands).
+    private static readonly string ForgetAddedWeeks = $"""
+        SELECT count(pg_advisory_xact_lock({string.Format(SchoolWeekLock, "u.school_id", "u.period")}))
+          FROM (SELECT DISTINCT school_id, period FROM unnest(@school, @period) AS x(school_id, period)) u
+         WHERE {string.Format(Closed, "u.period")};
+        DELETE FROM attendance_school_weeks s USING (SELECT DISTINCT school_id, period FROM unnest(@school, @period) AS x(school_id, period)) u
+         WHERE s.school_id = u.school_id AND s.week_start = u.period AND {string.Format(Closed, "u.period")};
+        """;
+
     private const string RefreshYears = $"{Years} WHERE w.pupil_id = ANY(@pupils) AND w.week_start BETWEEN @yearFrom AND @yearTo {UpsertYears}";
 
-    private const string Refresh = $"{RefreshWeeks}; {RefreshYears}";
+    private static readonly string Refresh = $"{ForgetRefreshedWeeks} {RefreshWeeks}; {RefreshYears}";
 
     private const string RebuildWeeks = $"{Weeks} {UpsertWeeks}";
 
@@ -78,7 +111,7 @@ public static class AttendanceSummaries
     /// <summary>The same refresh as commands of a batch (<see cref="AttendanceBulkWrites"/>): weeks, then years.</summary>
     internal static IEnumerable<NpgsqlBatchCommand> RefreshCommands(IReadOnlyCollection<Guid> pupilIds, IReadOnlyCollection<DateOnly> dates)
     {
-        foreach (var sql in new[] { RefreshWeeks, RefreshYears })
+        foreach (var sql in ForgetRefreshedWeeks.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Append(RefreshWeeks).Append(RefreshYears))
         {
             if (RefreshParameters(pupilIds, dates) is { } parameters)
             {
@@ -142,6 +175,15 @@ public static class AttendanceSummaries
             yield break;
         }
 
+        var weeks = marks.Select(m => (m.SchoolId, Period: AttendanceFigures.SummaryWeekOf(m.Date))).Distinct().ToList();
+        foreach (var forget in ForgetAddedWeeks.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var command = new NpgsqlBatchCommand(forget);
+            command.Parameters.AddWithValue("school", weeks.Select(w => w.SchoolId).ToArray());
+            command.Parameters.AddWithValue("period", weeks.Select(w => w.Period).ToArray());
+            yield return command;
+        }
+
         foreach (var (sql, period) in new (string, Func<DateOnly, DateOnly>)[] { (AddToWeeks, AttendanceFigures.SummaryWeekOf), (AddToYears, d => AcademicYear.Containing(d).Start) })
         {
             var groups = marks.GroupBy(m => (m.SchoolId, m.PupilId, Period: period(m.Date)))
@@ -166,7 +208,7 @@ public static class AttendanceSummaries
     public static async Task<int> RebuildAllAsync(AppDbContext systemDb, CancellationToken cancellationToken = default)
     {
         await using var transaction = await systemDb.Database.BeginTransactionAsync(cancellationToken);
-        await systemDb.Database.ExecuteSqlRawAsync("DELETE FROM attendance_pupil_years; DELETE FROM attendance_pupil_weeks", cancellationToken);
+        await systemDb.Database.ExecuteSqlRawAsync("DELETE FROM attendance_school_weeks; DELETE FROM attendance_pupil_years; DELETE FROM attendance_pupil_weeks", cancellationToken);
         var rows = await systemDb.Database.ExecuteSqlRawAsync(RebuildWeeks, cancellationToken);
         await systemDb.Database.ExecuteSqlRawAsync(RebuildYears, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -198,13 +240,7 @@ public static class AttendanceSummaries
     /// <summary>Only these pupils (a year group, a vulnerable group): the filter of the trust's lists.</summary>
     private const string OnlyPupils = " AND y.pupil_id = ANY(@pupils)";
 
-    // Each school's attendance by week, summed over its pupils' weekly summaries (the dashboard's trend, issue 13).
-    private const string Weekly = """
-        SELECT w.school_id, w.week_start, sum(w.possible)::int, sum(w.present + w.approved_activity)::int
-          FROM attendance_pupil_weeks w
-         WHERE w.school_id = ANY(@school) AND w.week_start BETWEEN @from AND @to{0}
-         GROUP BY 1, 2
-        """;
+
 
     /// <summary>
     /// The trust view — pupils, attendance, persistent and severe absence, and pupils in each attendance wave,
@@ -252,10 +288,13 @@ public static class AttendanceSummaries
     }
 
     /// <summary>
-    /// Each school's attendance week by week between two Mondays, from the weekly summaries: the sessions possible and
-    /// attended, summed over the school's pupils (or only <paramref name="pupils"/>).
+    /// Each school's attendance in the given weeks (week keys, <see cref="AttendanceFigures.SummaryWeekOf"/>): sessions
+    /// possible and attended, summed over the school's pupils — or over <paramref name="pupils"/> only, counted afresh.
+    /// A week closed more than a day ago (the day's margin covers clocks a little apart) is read from its kept sum
+    /// (ADR 0026), summed and kept the first time it is asked for; this week and last are summed from the pupils' weeks.
     /// </summary>
-    public static async Task<IReadOnlyList<SchoolWeek>> WeeklyAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, DateOnly fromWeek, DateOnly toWeek, IReadOnlyCollection<Guid>? pupils = null, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<SchoolWeek>> WeeklyAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, IReadOnlyCollection<DateOnly> weeks, DateOnly today,
+        IReadOnlyCollection<Guid>? pupils = null, CancellationToken cancellationToken = default)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
@@ -264,23 +303,53 @@ public static class AttendanceSummaries
             await db.Database.OpenConnectionAsync(cancellationToken);
         }
 
-        var weeks = new List<SchoolWeek>();
         try
         {
-            await using var command = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, Weekly, pupils is null ? "" : OnlyPupils.Replace("y.", "w.", StringComparison.Ordinal)), connection);
-            command.Parameters.AddWithValue("school", schools.ToArray());
-            command.Parameters.AddWithValue("from", fromWeek);
-            command.Parameters.AddWithValue("to", toWeek);
             if (pupils is not null)
             {
-                command.Parameters.AddWithValue("pupils", pupils.ToArray());
+                return await ReadWeeksAsync(connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) AND w.pupil_id = ANY(@pupils) GROUP BY 1, 2",
+                    ("school", schools.ToArray()), ("weeks", weeks.ToArray()), ("pupils", pupils.ToArray()));
             }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var kept = weeks.Where(w => w.AddDays(8) <= today).ToArray();
+            var result = kept.Length == 0 ? [] : await ReadWeeksAsync(connection, null,
+                "SELECT s.school_id, s.week_start, s.possible, s.attending FROM attendance_school_weeks s WHERE s.school_id = ANY(@school) AND s.week_start = ANY(@weeks)",
+                ("school", schools.ToArray()), ("weeks", kept));
+            var missing = (from school in schools from week in kept where !result.Any(r => r.SchoolId == school && r.WeekStart == week) select (School: school, Week: week)).ToList();
+            if (missing.Count > 0)
             {
-                weeks.Add(new SchoolWeek(reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt32(2), reader.GetInt32(3)));
+                // Summed under the shared lock of each school's week, so a change to its marks (which takes the lock
+                // exclusively) either comes before and is counted, or waits and then drops what is kept here.
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var pairs = new (string, object)[] { ("ms", missing.Select(m => m.School).ToArray()), ("mw", missing.Select(m => m.Week).ToArray()) };
+                await ReadWeeksAsync(connection, transaction, $"SELECT NULL::uuid, NULL::date, count(pg_advisory_xact_lock_shared({string.Format(SchoolWeekLock, "m.s", "m.w")}))::int, 0 FROM unnest(@ms, @mw) AS m(s, w)", pairs);
+                var summed = await ReadWeeksAsync(connection, transaction,
+                    $"{SumWeeks} JOIN unnest(@ms, @mw) AS m(s, w) ON w.school_id = m.s AND w.week_start = m.w GROUP BY 1, 2", pairs);
+                await using (var keep = new NpgsqlCommand("""
+                    INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)
+                    SELECT app_current_trust(), k.s, k.w, k.p, k.a FROM unnest(@ks, @kw, @kp, @ka) AS k(s, w, p, a)
+                    ON CONFLICT (school_id, week_start) DO NOTHING
+                    """, connection, transaction))
+                {
+                    keep.Parameters.AddWithValue("ks", summed.Select(x => x.SchoolId).ToArray());
+                    keep.Parameters.AddWithValue("kw", summed.Select(x => x.WeekStart).ToArray());
+                    keep.Parameters.AddWithValue("kp", summed.Select(x => x.Possible).ToArray());
+                    keep.Parameters.AddWithValue("ka", summed.Select(x => x.Attending).ToArray());
+                    await keep.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                result = [.. result, .. summed];
             }
+
+            var open = weeks.Where(w => w.AddDays(8) > today).ToArray();
+            if (open.Length > 0)
+            {
+                result = [.. result, .. await ReadWeeksAsync(connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) GROUP BY 1, 2",
+                    ("school", schools.ToArray()), ("weeks", open))];
+            }
+
+            return result;
         }
         finally
         {
@@ -288,6 +357,24 @@ public static class AttendanceSummaries
             {
                 await db.Database.CloseConnectionAsync();
             }
+        }
+    }
+
+    private const string SumWeeks = "SELECT w.school_id, w.week_start, sum(w.possible)::int, sum(w.present + w.approved_activity)::int FROM attendance_pupil_weeks w";
+
+    private static async Task<List<SchoolWeek>> ReadWeeksAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var weeks = new List<SchoolWeek>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            weeks.Add(reader.IsDBNull(0) ? new SchoolWeek(Guid.Empty, default, 0, 0) : new SchoolWeek(reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt32(2), reader.GetInt32(3)));
         }
 
         return weeks;

@@ -73,6 +73,15 @@ internal sealed class AttendancePupilWeekConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class AttendanceSchoolWeekConfiguration : IEntityTypeConfiguration<AttendanceSchoolWeek>
+{
+    public void Configure(EntityTypeBuilder<AttendanceSchoolWeek> b)
+    {
+        b.ToTable("attendance_school_weeks");
+        b.HasKey(x => new { x.SchoolId, x.WeekStart });
+    }
+}
+
 internal sealed class AttendancePupilYearConfiguration : IEntityTypeConfiguration<AttendancePupilYear>
 {
     public void Configure(EntityTypeBuilder<AttendancePupilYear> b)

@@ -96,7 +96,9 @@ public static class RolePermissions
 
     public static bool Grants(StaffRole role, Permission permission) => permission switch
     {
-        Permission.ViewPupils => role is not StaffRole.TrustAdmin,
+        // Governors hold the school to account through counts (the termly report) and decide off-site directions on their
+        // own page; they do not browse pupils' records (issue 12: the direction permission "and nothing more").
+        Permission.ViewPupils => role is not StaffRole.TrustAdmin and not StaffRole.Governor,
         Permission.EditPupils => role is StaffRole.Headteacher or StaffRole.AttendanceOfficer or StaffRole.DesignatedSafeguardingLead or StaffRole.Senco,
         Permission.ViewAudit => role is StaffRole.TrustLead,
         Permission.ManageTrust => role is StaffRole.TrustAdmin,

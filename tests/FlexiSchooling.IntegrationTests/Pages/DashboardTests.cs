@@ -140,6 +140,40 @@ public sealed class DashboardTests : AppTest
         Assert.Contains("AccessDenied", teacher.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Dashboard_trend_keeps_closed_weeks_summed_and_a_change_to_a_weeks_marks_sums_it_again()
+    {
+        // ADR 0026: the first view keeps each school's closed weeks summed; they equal the pupils' weeks summed afresh.
+        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        await lead.GetAsync("/Dashboard");
+        var ashby = await Records.SchoolAsync("Ashby Lane");
+        var week = new DateOnly(2026, 11, 9);
+        const string Fresh = "SELECT sum(present + approved_activity)::bigint FROM attendance_pupil_weeks WHERE school_id = '{0}' AND week_start = '2026-11-09'";
+        var kept = $"SELECT coalesce(sum(attending), -1)::bigint FROM attendance_school_weeks WHERE school_id = '{ashby}' AND week_start = '2026-11-09'";
+        Assert.Equal(await Records.CountAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, Fresh, ashby)), await Records.CountAsync(kept));
+        Assert.True(await Records.CountAsync("SELECT count(*) FROM attendance_school_weeks") >= 9); // three closed weeks of marks, three schools
+
+        // An attendance officer changes a mark of that week (a locked register, so with its reason): the kept sum goes in the same save.
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var group = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM registration_groups WHERE school_id = '{ashby}' AND name = 'Year 6 A'");
+        var form = await RegisterForm.OpenAsync(officer, group, week.AddDays(1));
+        var pupil = form.Pupils[0];
+        form.Set(pupil, "Code", form.Get(pupil, "Code") == "/" ? "I" : "/").Set(pupil, "Reason", "Doctor's note seen");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await form.PostAsync(officer)).StatusCode);
+        Assert.Equal(-1L, await Records.CountAsync(kept));
+        Assert.True(await Records.CountAsync($"SELECT count(*) FROM attendance_school_weeks WHERE week_start = '2026-11-09' AND school_id <> '{ashby}'") > 0); // other schools' sums stay
+
+        // The next view sums it again from the truth, and the page shows that figure.
+        var html = await (await lead.GetAsync("/Dashboard")).HtmlAsync();
+        var fresh = await Records.CountAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, Fresh, ashby));
+        Assert.Equal(fresh, await Records.CountAsync(kept));
+        var possible = await Records.CountAsync($"SELECT sum(possible)::bigint FROM attendance_pupil_weeks WHERE school_id = '{ashby}' AND week_start = '2026-11-09'");
+        var percent = Math.Round(100m * fresh / possible, 1).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
+        var row = html[html.IndexOf("id=\"trend-table\"", StringComparison.Ordinal)..];
+        row = row[row.IndexOf("Ashby Lane", StringComparison.Ordinal)..row.IndexOf("</tr>", row.IndexOf("Ashby Lane", StringComparison.Ordinal), StringComparison.Ordinal)];
+        Assert.Contains(percent, row, StringComparison.Ordinal);
+    }
+
     private static int Sum(List<(string Href, int Number)> numbers, string measure, Guid school) =>
         numbers.Where(n => n.Href.Contains($"measure={measure}&", StringComparison.Ordinal) && n.Href.Contains($"school={school}", StringComparison.Ordinal)).Sum(n => n.Number);
 }

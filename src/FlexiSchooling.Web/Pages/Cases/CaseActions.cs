@@ -53,6 +53,17 @@ public static class CaseActions
                 $"/Cases/{d.Id}/Direction", d.StartDate, false, WaitingOnOthers: !governor, School: names.GetValueOrDefault(d.SchoolId)));
         }
 
+        // A governor's termly report to read (issue 13), for the term now running or last ended.
+        var governing = user.Schools.Where(s => user.RolesAt(s.Id).Contains(StaffRole.Governor)).ToList();
+        foreach (var governed in governing)
+        {
+            if ((await Dashboard.GovernorsReport.TermsAsync(db, [governed.Id], today)).FirstOrDefault() is { } term)
+            {
+                actions.Add(new ActionRow(null, "Governors' termly report", $"Read the report of arrangements and attendance for {term.Name}", $"/Dashboard/Governors?school={governed.Id}&term={Uri.EscapeDataString(term.Name)}",
+                    null, false, School: governed.Name));
+            }
+        }
+
         if (user.CanAnywhere(Permission.ManageProviders) || user.CanAnywhere(Permission.ApproveProviders))
         {
             var settings = await Providers.ProviderSupport.TrustSettingsAsync(db, today);

@@ -293,9 +293,8 @@ public sealed class TrustPicture
     /// <summary>The last <see cref="TrendWeeks"/> weeks with sessions, per school and for all of them together.</summary>
     private static async Task<ChartData> TrendAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, DateOnly today, IReadOnlyCollection<Guid>? pupils)
     {
-        var thisWeek = AttendanceFigures.WeekOf(today);
-        var weeks = await AttendanceSummaries.WeeklyAsync(db, [.. schools.Select(s => s.Id)], thisWeek.AddDays(-7 * (TrendWeeks + 8)), thisWeek, pupils);
-        var shown = weeks.Where(w => w.Possible > 0).Select(w => w.WeekStart).Distinct().Order().TakeLast(TrendWeeks).ToList();
+        var shown = (await SchoolWeeksAsync(db, schools, today.AddDays(-7 * (TrendWeeks + 10)), today)).TakeLast(TrendWeeks).ToList();
+        var weeks = await AttendanceSummaries.WeeklyAsync(db, [.. schools.Select(s => s.Id)], shown, today, pupils);
         static decimal? Percent(IEnumerable<SchoolWeek> ws) => ws.Sum(w => w.Possible) is var possible and > 0 ? Math.Round(100m * ws.Sum(w => w.Attending) / possible, 1) : null;
         var series = new List<ChartSeries> { new(schools.Count == 1 ? schools[0].Name : "All schools", [.. shown.Select(week => Percent(weeks.Where(w => w.WeekStart == week)))]) };
         if (schools.Count > 1)
@@ -304,6 +303,21 @@ public sealed class TrustPicture
         }
 
         return new ChartData([.. shown.Select(w => $"{w:d MMM}")], series);
+    }
+
+    /// <summary>The summary weeks (<see cref="AttendanceFigures.SummaryWeekOf"/>) with a school day at any of the schools between two dates, in order.</summary>
+    public static async Task<IReadOnlyList<DateOnly>> SchoolWeeksAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, DateOnly from, DateOnly to)
+    {
+        var weeks = new SortedSet<DateOnly>();
+        foreach (var school in schools)
+        {
+            foreach (var day in (await SchoolRules.CalendarAsync(db, school.Id)).SchoolDaysBetween(from, to))
+            {
+                weeks.Add(AttendanceFigures.SummaryWeekOf(day));
+            }
+        }
+
+        return [.. weeks];
     }
 
     /// <summary>Cases running at the end of each month of the school year so far (the last point: today), by kind.</summary>
