@@ -34,4 +34,20 @@ public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(officer.Locator("#today")).ToBeVisibleAsync();
         await browser.AssertAccessibleAsync(officer, "d3-today-attendance-officer");
     }
+
+    [Fact]
+    public async Task Today_for_the_head_the_dsl_a_teacher_and_a_governor_at_both_widths()
+    {
+        foreach (var (role, school, shot) in new[] { ("head", "ashby", "d4-today-head"), ("dsl", "ashby", "d5-today-dsl"), ("teacher", "ashby", "d6-today-teacher"), ("governor", "castlehill", "d7-today-governor") })
+        {
+            var page = await browser.NewPageAsync();
+            await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"{role}@{school}.{DemoSeeder.EmailDomain}");
+            await page.GotoAsync("/");
+            await Assertions.Expect(page.Locator("#today")).ToBeVisibleAsync();
+            await browser.AssertAccessibleAsync(page, shot);
+            await page.SetViewportSizeAsync(390, 844);
+            await page.ReloadAsync();
+            await browser.AssertAccessibleAsync(page, shot + "-phone");
+        }
+    }
 }

@@ -75,7 +75,7 @@ public sealed class AttendanceTests
         Assert.Null(first.OldCode);
         Assert.Equal("N", first.NewCode);
 
-        // The same day: no reason needed. Nothing changed: no history entry.
+        // The same day, replacing N (no reason yet provided): no reason needed. Nothing changed: no history entry.
         Assert.Single(mark.Change(new MarkEntry("I", null, null), Hinckley, Monday, user, now, null));
         Assert.Empty(mark.Change(new MarkEntry("i", null, null), Hinckley, Monday, user, now, null));
 
@@ -86,6 +86,25 @@ public sealed class AttendanceTests
         Assert.Equal("I", mark.Code);
         var change = Assert.Single(mark.Change(new MarkEntry("M", null, null), Hinckley, tuesday, user, now, "Appointment letter seen"));
         Assert.Equal(("I", "M", "Appointment letter seen"), (change.OldCode, change.NewCode, change.Reason));
+    }
+
+    [Fact]
+    public void A_saved_mark_changed_to_another_code_needs_a_reason_even_on_the_day_except_replacing_N()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var user = Guid.NewGuid();
+        var (mark, _) = AttendanceMark.Record(Guid.NewGuid(), Guid.NewGuid(), Monday, Session.AM, new MarkEntry("/", null, null), Hinckley, Monday, user, now, null);
+        var e = Assert.Throws<DomainRuleException>(() => mark.Change(new MarkEntry("I", null, null), Hinckley, Monday, user, now, null));
+        Assert.Equal("changed-mark-needs-reason", e.Rule);
+        Assert.Equal(nameof(MarkEntry.Reason), e.Field);
+        Assert.Equal("/", mark.Code);
+        var change = Assert.Single(mark.Change(new MarkEntry("I", null, null), Hinckley, Monday, user, now, "Sent home unwell at 9:20"));
+        Assert.Equal(("/", "I", "Sent home unwell at 9:20"), (change.OldCode, change.NewCode, change.Reason));
+        Assert.Single(mark.Change(new MarkEntry("I", null, "Collected by mum"), Hinckley, Monday, user, now, null)); // the same code with a comment: no reason asked
+
+        Assert.True(RegisterRules.ChangeNeedsReason("/", "L"));
+        Assert.False(RegisterRules.ChangeNeedsReason("N", "I"));
+        Assert.False(RegisterRules.ChangeNeedsReason("I", "I"));
     }
 
     [Fact]

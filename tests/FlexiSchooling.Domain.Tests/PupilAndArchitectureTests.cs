@@ -58,10 +58,12 @@ public sealed class PupilAndArchitectureTests
     public void Key_stage_from_year_group(int year, KeyStage expected) => Assert.Equal(expected, YearGroups.KeyStageOf(year));
 
     [Fact]
-    public void Trust_admin_sees_no_pupils_and_governor_cannot_edit()
+    public void Trust_admin_and_governors_see_no_pupils_and_governors_read_the_termly_report()
     {
         Assert.False(RolePermissions.Grants(StaffRole.TrustAdmin, Permission.ViewPupils));
-        Assert.True(RolePermissions.Grants(StaffRole.Governor, Permission.ViewPupils));
+        Assert.False(RolePermissions.Grants(StaffRole.Governor, Permission.ViewPupils)); // issue 12: the direction "and nothing more"
+        Assert.True(RolePermissions.Grants(StaffRole.Governor, Permission.ReadGovernorsReport));
+        Assert.True(RolePermissions.Grants(StaffRole.Governor, Permission.ApproveOffSiteDirections));
         Assert.False(RolePermissions.Grants(StaffRole.Governor, Permission.EditPupils));
         Assert.True(RolePermissions.Grants(StaffRole.TrustLead, Permission.ViewAudit));
         Assert.False(RolePermissions.Grants(StaffRole.Headteacher, Permission.ViewAudit));

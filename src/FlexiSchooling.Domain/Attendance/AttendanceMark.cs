@@ -144,6 +144,11 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("locked-mark-needs-reason", "This register is locked: give a reason for changing the mark.", nameof(MarkEntry.Reason));
         }
 
+        if (!first && RegisterRules.ChangeNeedsReason(Code, found.Code) && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainRuleException("changed-mark-needs-reason", $"This mark was saved as {Code}: give a reason for changing it to {found.Code}.", nameof(MarkEntry.Reason));
+        }
+
         var change = history ? new MarkChange(this, first ? null : Code, found.Code, first ? null : MinutesLate, minutes, subReason, reason?.Trim(), userId, now) : null;
         Code = found.Code;
         Category = found.Category;
@@ -220,6 +225,14 @@ public sealed class MarkChange : ISchoolOwned, ITrustStampable
 
 public static class RegisterRules
 {
+    /// <summary>
+    /// Changing a saved mark to another code needs its reason, even on the day (issue 13: "a change to a saved mark asks its
+    /// reason"; Regulations 2024: every entry and change kept, with who, when and why) — except replacing N, which is "no
+    /// reason yet provided" and exists to be replaced once the reason is known (DfE Working together 2024).
+    /// </summary>
+    public static bool ChangeNeedsReason(string savedCode, string newCode) =>
+        savedCode != newCode && savedCode != AttendanceCodeSet.NoReasonYet;
+
     /// <summary>
     /// L is a late arrival before the register closed; U after it closed (it counts as an
     /// unauthorised absence for the whole session). Minutes late are counted from the register

@@ -21,9 +21,10 @@ public sealed partial class RegisterForm
     [GeneratedRegex("name=\"([^\"]+)\"[^>]*?value=\"([^\"]*)\"")]
     private static partial Regex Field();
 
-    public static async Task<RegisterForm> OpenAsync(HttpClient client, Guid group, DateOnly date, string session = "AM")
+    /// <summary>Opens the register as a person taking it would: with "mark everyone not yet marked as present" chosen, unless <paramref name="allPresent"/> is false.</summary>
+    public static async Task<RegisterForm> OpenAsync(HttpClient client, Guid group, DateOnly date, string session = "AM", bool allPresent = true)
     {
-        var url = $"/Attendance/Register/{group}?date={date:yyyy-MM-dd}&session={session}";
+        var url = $"/Attendance/Register/{group}?date={date:yyyy-MM-dd}&session={session}{(allPresent ? "&present=all" : "")}";
         var html = await (await client.GetAsync(url)).Content.ReadAsStringAsync();
         return FromHtml(url, html);
     }

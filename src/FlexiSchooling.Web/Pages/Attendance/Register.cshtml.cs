@@ -40,8 +40,8 @@ public sealed record RegisterPupil(Guid Id, string Name, string? ExpectedLabel, 
 public sealed record RegisterConflict(string TheirCode, string? TheirBy, DateTimeOffset TheirAt);
 
 /// <summary>
-/// Taking a register: everyone defaults to present (or to what an expected mark says), a code typed
-/// changes a mark, and one save writes the whole register with its history and its weekly and yearly
+/// Taking a register: each pupil's mark typed (or what an expected mark says; "mark everyone present" fills the rest
+/// when the person chooses it, never by default), a code typed changes a mark, and one save writes the whole register with its history and its weekly and yearly
 /// summaries in one transaction. A second person's save in between is shown mark by mark for the user to
 /// choose; the same submission twice saves once; after the day, changes need a reason.
 /// </summary>
@@ -62,6 +62,13 @@ public sealed class RegisterModel : AppPageModel
     [BindProperty]
     public Guid SubmissionKey { get; set; }
 
+    /// <summary>"all": the person chose to mark everyone not yet marked as present (issue 13: never a silent default).</summary>
+    [BindProperty(SupportsGet = true, Name = "present")]
+    public string? Present { get; set; }
+
+    /// <summary>Pupils with no mark yet and none expected: the rows the "mark present" link fills.</summary>
+    public int Unmarked { get; private set; }
+
     public string GroupName { get; private set; } = "";
 
     public string SchoolName { get; private set; } = "";
@@ -73,6 +80,9 @@ public sealed class RegisterModel : AppPageModel
     public bool IsSchoolDay { get; private set; }
 
     public bool IsLocked { get; private set; }
+
+    /// <summary>Whether the register asks a reason for a change: all of it once locked, a saved mark's row while open.</summary>
+    public bool AsksReasons => IsLocked || Pupils.Any(p => p.SavedCode is not null);
 
     public bool CanSave { get; private set; }
 
@@ -102,12 +112,40 @@ public sealed class RegisterModel : AppPageModel
             var marks = _marks;
             Rows = [.. _pupils.Select(p => marks.TryGetValue(p.Id, out var m)
                 ? new RegisterRow { PupilId = p.Id, Code = m.Code, MinutesLate = m.MinutesLate, Comment = m.Comment, SubReason = m.SubReason, Version = m.Version }
-                : new RegisterRow { PupilId = p.Id, Code = ExpectedFor(p.Id)?.Code ?? AttendanceCodeSet.Present(Session) })];
+                : new RegisterRow { PupilId = p.Id, Code = ExpectedFor(p.Id)?.Code ?? "" })];
+            if (Present == "all")
+            {
+                MarkUnmarkedPresent();
+            }
+
+            Unmarked = Rows.Count(r => string.IsNullOrWhiteSpace(r.Code));
             SubmissionKey = Guid.NewGuid();
         }
 
         return Page();
     }
+
+    /// <summary>"Mark everyone not yet marked as present": fills the empty marks, keeps every one typed, saves nothing.</summary>
+    public async Task<IActionResult> OnPostPresentAsync()
+    {
+        if (!await LoadAsync(trackMarks: false))
+        {
+            return NotFound();
+        }
+
+        var pupilIds = _pupils.Select(p => p.Id).ToHashSet();
+        if (!IsSchoolDay || !CanSave || Rows.Any(r => !pupilIds.Contains(r.PupilId)))
+        {
+            return NotFound();
+        }
+
+        ModelState.Clear();
+        MarkUnmarkedPresent();
+        return Page();
+    }
+
+    private void MarkUnmarkedPresent() =>
+        Rows = [.. Rows.Select(r => string.IsNullOrWhiteSpace(r.Code) ? r with { Code = AttendanceCodeSet.Present(Session) } : r)];
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -172,6 +210,13 @@ public sealed class RegisterModel : AppPageModel
                 continue;
             }
 
+            if (string.IsNullOrWhiteSpace(row.Code))
+            {
+                // A register is taken pupil by pupil: an empty mark is never taken as present.
+                ModelState.AddModelError($"Rows[{i}].{nameof(RegisterRow.Code)}", $"{pupils[row.PupilId].DisplayName}: enter a mark — / for present, or the code for why they are not here.");
+                continue;
+            }
+
             var (expectedInSchool, expectedId) = ExpectedMark.Against(ExpectedFor(row.PupilId), row.Code ?? "");
             try
             {
@@ -203,6 +248,7 @@ public sealed class RegisterModel : AppPageModel
 
         if (!ModelState.IsValid)
         {
+            Unmarked = Rows.Count(r => string.IsNullOrWhiteSpace(r.Code));
             return Page(); // nothing saved: a register is saved whole or not at all
         }
 

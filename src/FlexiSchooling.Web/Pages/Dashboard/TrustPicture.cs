@@ -91,6 +91,9 @@ public sealed class TrustPicture
 
     public required IReadOnlyList<TrustItem> Items { get; init; }
 
+    /// <summary>The trust's providers with checks overdue, incomplete or in breach (providers are the trust's, not a school's).</summary>
+    public required int ProvidersNeedingAction { get; init; }
+
     public required IReadOnlyList<SchoolFigures> Attendance { get; init; }
 
     public required ChartData AttendanceTrend { get; init; }
@@ -98,6 +101,9 @@ public sealed class TrustPicture
     public required ChartData ArrangementsOverTime { get; init; }
 
     public required ChartData ReviewsOnTime { get; init; }
+
+    /// <summary>How long each read took, in milliseconds: sent as the page's Server-Timing header, read by the benchmark.</summary>
+    public required IReadOnlyList<(string Phase, double Milliseconds)> Timings { get; init; }
 
     public int Count(TrustMeasure measure, Guid? school = null, ArrangementKind? kind = null) =>
         Items.Count(i => i.Measure == measure && (school == null || i.SchoolId == school) && (kind == null || i.Kind == kind));
@@ -128,8 +134,17 @@ public sealed class TrustPicture
     {
         var ids = schools.Select(s => s.Id).ToList();
         var year = AcademicYear.Containing(today);
+        var timings = new List<(string, double)>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Lap(string phase)
+        {
+            timings.Add((phase, clock.Elapsed.TotalMilliseconds));
+            clock.Restart();
+        }
+
         var pupils = PupilsFor(db, ids, filter);
         var cases = await CasesAsync(db, pupils, filter);
+        Lap("cases");
         var items = new List<TrustItem>();
         items.AddRange(cases.Where(c => c.Stage == ArrangementStage.Running).Select(c => c.Item(TrustMeasure.Running, c.StartedOn is { } on ? $"Running since {on:d MMM yyyy}" : "Running", c.StartedOn)));
         items.AddRange(cases.Where(c => CaseWatch.InProgress(c.Stage)).Select(c => c.Item(TrustMeasure.InProgress, StageLabel(c.Stage), c.RequestedOn)));
@@ -139,6 +154,7 @@ public sealed class TrustPicture
         var reviews = await db.ArrangementReviews.AsNoTracking()
             .Where(r => ids.Contains(r.SchoolId) && (r.DueOn >= year.Start || r.HeldOn == null))
             .Select(r => new { r.ArrangementId, r.Kind, r.DueOn, r.HeldOn }).ToListAsync();
+        Lap("reviews");
         foreach (var r in reviews.Where(r => running.ContainsKey(r.ArrangementId)))
         {
             var c = running[r.ArrangementId];
@@ -170,6 +186,7 @@ public sealed class TrustPicture
             }
         }
 
+        Lap("part-time");
         // 000 §7 / 003 §7: a flexi pupil below the school's threshold at the agreed school sessions, over this school year.
         var flexi = running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling).ToList();
         var flexiPupils = flexi.Select(c => c.PupilId).ToList();
@@ -184,11 +201,12 @@ public sealed class TrustPicture
             }
         }
 
+        Lap("flexi");
         var placements = running.Values.Where(c => c.Kind == ArrangementKind.AlternativeProvision).Select(c => c.Id).ToList();
+        var standings = (await Providers.ProviderSupport.StandingsAsync(db, today)).ToDictionary(s => s.Provider.Id);
         if (placements.Count > 0)
         {
             var providerOf = await db.Placements.AsNoTracking().Where(p => placements.Contains(p.ArrangementId)).ToDictionaryAsync(p => p.ArrangementId, p => p.ProviderId);
-            var standings = (await Providers.ProviderSupport.StandingsAsync(db, today)).ToDictionary(s => s.Provider.Id);
             foreach (var (caseId, providerId) in providerOf)
             {
                 if (standings.GetValueOrDefault(providerId) is { } standing && ProviderProblem(standing) is { } problem)
@@ -198,17 +216,27 @@ public sealed class TrustPicture
             }
         }
 
+        Lap("providers");
         var caseIds = cases.Select(c => c.Id).ToHashSet();
         var pupilIds = filter.ByPupil ? await pupils.Select(p => p.Id).ToListAsync() : null;
+        var attendance = await AttendanceAsync(db, schools, year, today, pupilIds);
+        Lap("attendance");
+        var trend = await TrendAsync(db, schools, today, pupilIds);
+        Lap("trend");
+        var overTime = OverTime(cases, year, today);
+        var onTime = OnTime(reviews.Where(r => caseIds.Contains(r.ArrangementId)).Select(r => (r.Kind, r.DueOn, r.HeldOn)), year, today);
+        Lap("charts");
         return new TrustPicture
         {
             Schools = schools,
             Filter = filter,
             Items = items,
-            Attendance = await AttendanceAsync(db, schools, year, today, pupilIds),
-            AttendanceTrend = await TrendAsync(db, schools, today, pupilIds),
-            ArrangementsOverTime = OverTime(cases, year, today),
-            ReviewsOnTime = OnTime(reviews.Where(r => caseIds.Contains(r.ArrangementId)).Select(r => (r.Kind, r.DueOn, r.HeldOn)), year, today),
+            ProvidersNeedingAction = standings.Values.Count(s => ProviderProblem(s) is not null),
+            Attendance = attendance,
+            AttendanceTrend = trend,
+            ArrangementsOverTime = overTime,
+            ReviewsOnTime = onTime,
+            Timings = timings,
         };
     }
 

@@ -16,7 +16,7 @@ codes.forEach((input, index) => {
       next.focus();
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      input.form.querySelector('button[type=submit]')?.focus();
+      input.form.querySelector('[data-register-save]')?.focus();
     }
   });
 });
