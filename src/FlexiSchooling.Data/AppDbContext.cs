@@ -29,6 +29,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public TenantContext Tenant { get; } = tenant;
 
+    /// <summary>
+    /// A second context for the same user and trust — the same tenancy, filters and reference cache — on its own
+    /// connection, for reads run alongside this context's (a context runs one command at a time). Dispose it.
+    /// </summary>
+    public AppDbContext Sibling() => new((DbContextOptions<AppDbContext>)Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(this), Tenant, ReferenceCache);
+
     /// <summary>The application's cache of each school's calendar and profile versions; none for system work.</summary>
     public Reference.SchoolReferenceCache? ReferenceCache { get; } = referenceCache;
 

@@ -142,8 +142,12 @@ public sealed class TrustPicture
             clock.Restart();
         }
 
+        // Attendance (the yearly view and the weekly trend) is read on a second connection while the cases are read on this
+        // one: the two share nothing, and PostgreSQL works on both at once.
         var pupils = PupilsFor(db, ids, filter);
-        var cases = await CasesAsync(db, pupils, filter);
+        var pupilIds = filter.ByPupil ? await pupils.Select(p => p.Id).ToListAsync() : null;
+        var attendanceRead = AttendanceAndTrendAsync(db, schools, year, today, pupilIds);
+        var cases = await CasesAsync(db, ids, filter);
         Lap("cases");
         var items = new List<TrustItem>();
         items.AddRange(cases.Where(c => c.Stage == ArrangementStage.Running).Select(c => c.Item(TrustMeasure.Running, c.StartedOn is { } on ? $"Running since {on:d MMM yyyy}" : "Running", c.StartedOn)));
@@ -192,9 +196,14 @@ public sealed class TrustPicture
         var flexiPupils = flexi.Select(c => c.PupilId).ToList();
         var flexiYears = await db.AttendancePupilYears.AsNoTracking().Where(y => flexiPupils.Contains(y.PupilId) && y.YearStart == year.Start)
             .ToDictionaryAsync(y => (y.PupilId, y.SchoolId), y => new AttendanceFigures(y.Possible, y.Present, y.ApprovedActivity, y.Authorised, y.Unauthorised, y.ExpectedPossible, y.ExpectedAttended));
+        var flexiSettings = new Dictionary<Guid, Domain.Policy.FlexiSettings>();
         foreach (var c in flexi)
         {
-            var settings = (await SchoolRules.ProfileAsync(db, c.SchoolId, today)).Settings.Flexi;
+            if (!flexiSettings.TryGetValue(c.SchoolId, out var settings))
+            {
+                settings = flexiSettings[c.SchoolId] = (await SchoolRules.ProfileAsync(db, c.SchoolId, today)).Settings.Flexi;
+            }
+
             if (flexiYears.GetValueOrDefault((c.PupilId, c.SchoolId)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
             {
                 items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions (threshold {settings.FormalReviewBelowPercent:0.##}%)", null));
@@ -218,11 +227,8 @@ public sealed class TrustPicture
 
         Lap("providers");
         var caseIds = cases.Select(c => c.Id).ToHashSet();
-        var pupilIds = filter.ByPupil ? await pupils.Select(p => p.Id).ToListAsync() : null;
-        var attendance = await AttendanceAsync(db, schools, year, today, pupilIds);
-        Lap("attendance");
-        var trend = await TrendAsync(db, schools, today, pupilIds);
-        Lap("trend");
+        var (attendance, trend) = await attendanceRead;
+        Lap("attendance-wait");
         var overTime = OverTime(cases, year, today);
         var onTime = OnTime(reviews.Where(r => caseIds.Contains(r.ArrangementId)).Select(r => (r.Kind, r.DueOn, r.HeldOn)), year, today);
         Lap("charts");
@@ -298,13 +304,35 @@ public sealed class TrustPicture
         public TrustItem Item(TrustMeasure measure, string detail, DateOnly? date) => new(measure, SchoolId, PupilId, Pupil, Upn, YearGroup, Flags, Kind, Id, detail, date);
     }
 
-    private static Task<List<CaseRow>> CasesAsync(AppDbContext db, IQueryable<Pupil> pupils, TrustFilter filter) =>
-        (from a in db.Arrangements.AsNoTracking()
-         join p in pupils on a.PupilId equals p.Id
-         where filter.Kind == null || a.Kind == filter.Kind
-         orderby p.LegalSurname, p.LegalForename
-         select new CaseRow(a.Id, a.SchoolId, a.PupilId, p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), p.Upn, p.YearGroup, p.Flags, a.Kind, a.Stage, a.RequestedOn, a.StartedOn, a.EndsOn))
-        .ToListAsync();
+    /// <summary>The schools' cases with their pupils: the cases first (a few per school), each pupil then by its key.</summary>
+    private static Task<List<CaseRow>> CasesAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, TrustFilter filter)
+    {
+        var arrangements = db.Arrangements.AsNoTracking().Where(a => schools.Contains(a.SchoolId) && (filter.Kind == null || a.Kind == filter.Kind));
+        var pupils = db.Pupils.AsNoTracking();
+        if (filter.YearGroup is { } yearGroup)
+        {
+            pupils = pupils.Where(p => p.YearGroup == yearGroup);
+        }
+
+        if (filter.Group is { } group)
+        {
+            pupils = pupils.Where(VulnerableGroups.Where(group));
+        }
+
+        return (from a in arrangements
+                join p in pupils on a.PupilId equals p.Id
+                orderby p.LegalSurname, p.LegalForename
+                select new CaseRow(a.Id, a.SchoolId, a.PupilId, p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), p.Upn, p.YearGroup, p.Flags, a.Kind, a.Stage, a.RequestedOn, a.StartedOn, a.EndsOn))
+            .ToListAsync();
+    }
+
+    /// <summary>The yearly view and the weekly trend, on a context of their own (see <see cref="LoadAsync"/>).</summary>
+    private static async Task<(IReadOnlyList<SchoolFigures>, ChartData)> AttendanceAndTrendAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, AcademicYear year, DateOnly today, IReadOnlyCollection<Guid>? pupils)
+    {
+        await Task.Yield(); // let the caller start its own reads at once
+        await using var sibling = db.Sibling();
+        return (await AttendanceAsync(sibling, schools, year, today, pupils), await TrendAsync(sibling, schools, today, pupils));
+    }
 
     private static async Task<IReadOnlyList<SchoolFigures>> AttendanceAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, AcademicYear year, DateOnly today, IReadOnlyCollection<Guid>? pupils)
     {
