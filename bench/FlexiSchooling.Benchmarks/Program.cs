@@ -447,6 +447,14 @@ var dashboardFactory = factory.WithWebHostBuilder(b => b.ConfigureServices(s => 
 var leadClient = dashboardFactory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
 var leadLogin = await leadClient.GetStringAsync("/Account/Login");
 await leadClient.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", dashboardTrustLead), new("Input.Password", Password), new("__RequestVerificationToken", Token(leadLogin))]));
+// The first view is measured cold: the sums the rebuild kept (and the saves and imports since then left) are taken away.
+await using (var connection = new NpgsqlConnection(owner))
+{
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("DELETE FROM attendance_school_weeks", connection);
+    await command.ExecuteNonQueryAsync();
+}
+
 var dashboardTimes = new List<double>();
 double dashboardCold = 0;
 var dashboardPhases = new Dictionary<string, List<double>>();

@@ -204,13 +204,21 @@ public static class AttendanceSummaries
         }
     }
 
-    /// <summary>Rebuilds every summary from the marks (system context, owner connection).</summary>
+    // Each school's weeks closed more than a day ago, kept summed as WeeklyAsync would keep them (ADR 0026).
+    private const string KeepClosedWeeks = $"""
+        INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)
+        SELECT w.trust_id, w.school_id, w.week_start, sum(w.possible), sum(w.present + w.approved_activity)
+          FROM attendance_pupil_weeks w WHERE w.week_start + 8 <= {LondonToday} GROUP BY 1, 2, 3
+        """;
+
+    /// <summary>Rebuilds every summary from the marks, and keeps the closed weeks summed (system context, owner connection).</summary>
     public static async Task<int> RebuildAllAsync(AppDbContext systemDb, CancellationToken cancellationToken = default)
     {
         await using var transaction = await systemDb.Database.BeginTransactionAsync(cancellationToken);
         await systemDb.Database.ExecuteSqlRawAsync("DELETE FROM attendance_school_weeks; DELETE FROM attendance_pupil_years; DELETE FROM attendance_pupil_weeks", cancellationToken);
         var rows = await systemDb.Database.ExecuteSqlRawAsync(RebuildWeeks, cancellationToken);
         await systemDb.Database.ExecuteSqlRawAsync(RebuildYears, cancellationToken);
+        await systemDb.Database.ExecuteSqlRawAsync(KeepClosedWeeks, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows;
     }

@@ -14,5 +14,5 @@ CREATE TABLE attendance_school_weeks (
 
 ALTER TABLE attendance_school_weeks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE attendance_school_weeks FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON attendance_school_weeks USING (trust_id = app_current_trust()) WITH CHECK (trust_id = app_current_trust());
+CREATE POLICY tenant_isolation ON attendance_school_weeks USING (trust_id = (SELECT app_current_trust())) WITH CHECK (trust_id = (SELECT app_current_trust()));
 GRANT SELECT, INSERT, DELETE ON attendance_school_weeks TO flexi_app;

@@ -78,7 +78,7 @@ public sealed class ListModel : AppPageModel
         SchoolNames = schools.ToDictionary(s => s.Id, s => s.Name);
         Items = IsAttendance
             ? await TrustPicture.AbsenceAsync(Db, schools, Filter, Measure, Today)
-            : [.. (await TrustPicture.LoadAsync(Db, schools, Filter, Today)).Items.Where(i => i.Measure == Measure).OrderBy(i => i.Date ?? DateOnly.MaxValue).ThenBy(i => i.Pupil)];
+            : [.. (await TrustPicture.LoadAsync(Db, schools, Filter, Today, withAttendance: false)).Items.Where(i => i.Measure == Measure).OrderBy(i => i.Date ?? DateOnly.MaxValue).ThenBy(i => i.Pupil)];
         return null;
     }
 }

@@ -130,7 +130,8 @@ public sealed class TrustPicture
         return [.. user.Schools.Where(s => allowed.Contains(s.Id) && (filter.School is null || filter.School == s.Id)).OrderBy(s => s.Name)];
     }
 
-    public static async Task<TrustPicture> LoadAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, TrustFilter filter, DateOnly today)
+    /// <param name="withAttendance">False for a list of cases, which needs neither the attendance figures nor the charts' trend.</param>
+    public static async Task<TrustPicture> LoadAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, TrustFilter filter, DateOnly today, bool withAttendance = true)
     {
         var ids = schools.Select(s => s.Id).ToList();
         var year = AcademicYear.Containing(today);
@@ -146,7 +147,7 @@ public sealed class TrustPicture
         // one: the two share nothing, and PostgreSQL works on both at once.
         var pupils = PupilsFor(db, ids, filter);
         var pupilIds = filter.ByPupil ? await pupils.Select(p => p.Id).ToListAsync() : null;
-        var attendanceRead = AttendanceAndTrendAsync(db, schools, year, today, pupilIds);
+        var attendanceRead = withAttendance ? AttendanceAndTrendAsync(db, schools, year, today, pupilIds) : Task.FromResult<(IReadOnlyList<SchoolFigures>, ChartData)>(([], new ChartData([], [])));
         var cases = await CasesAsync(db, ids, filter);
         Lap("cases");
         var items = new List<TrustItem>();
@@ -206,7 +207,7 @@ public sealed class TrustPicture
 
             if (flexiYears.GetValueOrDefault((c.PupilId, c.SchoolId)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
             {
-                items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions (threshold {settings.FormalReviewBelowPercent:0.##}%)", null));
+                items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions this school year (threshold {settings.FormalReviewBelowPercent:0.##}%)", null));
             }
         }
 
