@@ -485,6 +485,11 @@ for (var i = 0; i < 35; i++)
     }
 }
 
+await using (var db = systemDb.Create())
+{
+    Say($"    closed weeks kept summed after the views: {await db.AttendanceSchoolWeeks.CountAsync()} school weeks");
+}
+
 // The reference: the dashboard's attendance figures computed from the raw marks instead of the summaries, by the fastest
 // SQL known here (one pass over the year's marks as the owner, without row-level security; then the school weeks of the
 // trend from the marks of those weeks). The case counts are left out: they come from the same tables either way, so the

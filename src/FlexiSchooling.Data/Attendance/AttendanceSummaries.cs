@@ -331,8 +331,13 @@ public static class AttendanceSummaries
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var pairs = new (string, object)[] { ("ms", missing.Select(m => m.School).ToArray()), ("mw", missing.Select(m => m.Week).ToArray()) };
                 await ReadWeeksAsync(connection, transaction, $"SELECT NULL::uuid, NULL::date, count(pg_advisory_xact_lock_shared({string.Format(SchoolWeekLock, "m.s", "m.w")}))::int, 0 FROM unnest(@ms, @mw) AS m(s, w)", pairs);
-                var summed = await ReadWeeksAsync(connection, transaction,
-                    $"{SumWeeks} JOIN unnest(@ms, @mw) AS m(s, w) ON w.school_id = m.s AND w.week_start = m.w GROUP BY 1, 2", pairs);
+                // Each pair summed by its own index scan, and kept even when the school had no sessions that week (a zero
+                // kept is a week never summed again), so a view never sums the same week twice.
+                var summed = await ReadWeeksAsync(connection, transaction, """
+                    SELECT m.s, m.w, x.possible, x.attending FROM unnest(@ms, @mw) AS m(s, w)
+                    CROSS JOIN LATERAL (SELECT coalesce(sum(w.possible), 0)::int AS possible, coalesce(sum(w.present + w.approved_activity), 0)::int AS attending
+                                          FROM attendance_pupil_weeks w WHERE w.school_id = m.s AND w.week_start = m.w) x
+                    """, pairs);
                 await using (var keep = new NpgsqlCommand("""
                     INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)
                     SELECT app_current_trust(), k.s, k.w, k.p, k.a FROM unnest(@ks, @kw, @kp, @ka) AS k(s, w, p, a)
