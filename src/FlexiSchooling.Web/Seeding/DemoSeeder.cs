@@ -148,7 +148,8 @@ public static class DemoSeeder
                 if (s.Slug == "brookside")
                 {
                     var senco = db.ChangeTracker.Entries<AppUser>().Single(e => e.Entity.Email == $"senco@ashby.{EmailDomain}").Entity;
-                    db.RoleAssignments.Add(WithTrust(new RoleAssignment(senco.Id, StaffRole.Governor, school.Id), trust.Id));
+                    // The SENCO works across both schools (a shared SENCO is common in a trust's primaries).
+                    db.RoleAssignments.Add(WithTrust(new RoleAssignment(senco.Id, StaffRole.Senco, school.Id), trust.Id));
                 }
 
                 var tutor = db.ChangeTracker.Entries<AppUser>().Single(e => e.Entity.Email == $"teacher@{s.Slug}.{EmailDomain}").Entity;
@@ -331,7 +332,7 @@ public static class DemoSeeder
             }
         }
 
-        Console.WriteLine($"  (senco@ashby.{EmailDomain} is also a governor at Brookside Primary School: use the school switcher.)");
+        Console.WriteLine($"  (senco@ashby.{EmailDomain} is also the SENCO at Brookside Primary School: use the school switcher.)");
         Console.WriteLine(twoFactorRequired
             ? "Two-factor authentication is required: each account sets up an authenticator app at first sign-in."
             : "Two-factor authentication is turned OFF for this local demo (Security:RequireTwoFactor=false); every page says so.");

@@ -184,7 +184,7 @@ public sealed class FormsAndConcurrencyTests : IAsyncLifetime
 
         var switched = await senco.PostFormAsync("/", "/SwitchSchool", ("schoolId", brookside.ToString()), ("returnUrl", "/"));
         Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
-        Assert.Contains("Governor at Brookside Primary School", await (await senco.GetAsync("/")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("SENCO at Brookside Primary School", await (await senco.GetAsync("/")).HtmlAsync(), StringComparison.Ordinal);
 
         // A school the user holds no role at cannot be chosen.
         var other = await _records.SchoolAsync("Castle Hill");
