@@ -148,54 +148,64 @@ public sealed class TrustPicture
         var pupils = PupilsFor(db, ids, filter);
         var pupilIds = filter.ByPupil ? await pupils.Select(p => p.Id).ToListAsync() : null;
         var attendanceRead = withAttendance ? AttendanceAndTrendAsync(db, schools, year, today, pupilIds) : Task.FromResult<(IReadOnlyList<SchoolFigures>, ChartData)>(([], new ChartData([], [])));
-        var cases = await CasesAsync(db, ids, filter, year);
+        var cases = await CasesAsync(db, ids, filter);
         Lap("cases");
         var items = new List<TrustItem>();
         items.AddRange(cases.Where(c => c.Stage == ArrangementStage.Running).Select(c => c.Item(TrustMeasure.Running, c.StartedOn is { } on ? $"Running since {on:d MMM yyyy}" : "Running", c.StartedOn)));
         items.AddRange(cases.Where(c => CaseWatch.InProgress(c.Stage)).Select(c => c.Item(TrustMeasure.InProgress, StageLabel(c.Stage), c.RequestedOn)));
 
         var running = cases.Where(c => c.Stage == ArrangementStage.Running).ToDictionary(c => c.Id);
-        foreach (var c in running.Values)
+        var runningIds = running.Keys.ToList();
+        var reviews = await db.ArrangementReviews.AsNoTracking()
+            .Where(r => ids.Contains(r.SchoolId) && (r.DueOn >= year.Start || r.HeldOn == null))
+            .Select(r => new { r.ArrangementId, r.Kind, r.DueOn, r.HeldOn }).ToListAsync();
+        Lap("reviews");
+        foreach (var r in reviews.Where(r => running.ContainsKey(r.ArrangementId)))
         {
-            foreach (var r in c.Reviews)
+            var c = running[r.ArrangementId];
+            if (CaseWatch.ReviewOverdue(r.Kind, r.DueOn, r.HeldOn, today))
             {
-                if (CaseWatch.ReviewOverdue(r.Kind, r.DueOn, r.HeldOn, today))
-                {
-                    items.Add(c.Item(TrustMeasure.ReviewOverdue, $"Review due {r.DueOn:d MMM yyyy}", r.DueOn));
-                }
-                else if (CaseWatch.ReviewDueSoon(r.Kind, r.DueOn, r.HeldOn, today))
-                {
-                    items.Add(c.Item(TrustMeasure.ReviewDueSoon, $"Review due {r.DueOn:d MMM yyyy}", r.DueOn));
-                }
-                else if (CaseWatch.FormalReviewOpen(r.Kind, r.HeldOn))
-                {
-                    items.Add(c.Item(TrustMeasure.FormalReviewOpen, "Formal review raised", r.DueOn));
-                }
+                items.Add(c.Item(TrustMeasure.ReviewOverdue, $"Review due {r.DueOn:d MMM yyyy}", r.DueOn));
             }
-
-            if (c.Kind == ArrangementKind.PartTimeTimetable && c.PlanEnd is { } end)
+            else if (CaseWatch.ReviewDueSoon(r.Kind, r.DueOn, r.HeldOn, today))
             {
-                if (CaseWatch.PartTimePastEnd(end, today))
-                {
-                    items.Add(c.Item(TrustMeasure.PartTimePastEnd, $"Ended {end:d MMM yyyy} by its plan", end));
-                }
-                else if (CaseWatch.PartTimeEndingSoon(end, today))
-                {
-                    items.Add(c.Item(TrustMeasure.PartTimeEndingSoon, $"Ends {end:d MMM yyyy}", end));
-                }
+                items.Add(c.Item(TrustMeasure.ReviewDueSoon, $"Review due {r.DueOn:d MMM yyyy}", r.DueOn));
+            }
+            else if (CaseWatch.FormalReviewOpen(r.Kind, r.HeldOn))
+            {
+                items.Add(c.Item(TrustMeasure.FormalReviewOpen, "Formal review raised", r.DueOn));
             }
         }
 
+        var plans = await db.PartTimePlans.AsNoTracking().Where(p => runningIds.Contains(p.ArrangementId)).Select(p => new { p.ArrangementId, p.EndDate }).ToListAsync();
+        foreach (var p in plans)
+        {
+            var c = running[p.ArrangementId];
+            if (CaseWatch.PartTimePastEnd(p.EndDate, today))
+            {
+                items.Add(c.Item(TrustMeasure.PartTimePastEnd, $"Ended {p.EndDate:d MMM yyyy} by its plan", p.EndDate));
+            }
+            else if (CaseWatch.PartTimeEndingSoon(p.EndDate, today))
+            {
+                items.Add(c.Item(TrustMeasure.PartTimeEndingSoon, $"Ends {p.EndDate:d MMM yyyy}", p.EndDate));
+            }
+        }
+
+        Lap("part-time");
         // 000 §7 / 003 §7: a flexi pupil below the school's threshold at the agreed school sessions, over this school year.
+        var flexi = running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling).ToList();
+        var flexiPupils = flexi.Select(c => c.PupilId).ToList();
+        var flexiYears = await db.AttendancePupilYears.AsNoTracking().Where(y => flexiPupils.Contains(y.PupilId) && y.YearStart == year.Start)
+            .ToDictionaryAsync(y => (y.PupilId, y.SchoolId), y => new AttendanceFigures(y.Possible, y.Present, y.ApprovedActivity, y.Authorised, y.Unauthorised, y.ExpectedPossible, y.ExpectedAttended));
         var flexiSettings = new Dictionary<Guid, Domain.Policy.FlexiSettings>();
-        foreach (var c in running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling))
+        foreach (var c in flexi)
         {
             if (!flexiSettings.TryGetValue(c.SchoolId, out var settings))
             {
                 settings = flexiSettings[c.SchoolId] = (await SchoolRules.ProfileAsync(db, c.SchoolId, today)).Settings.Flexi;
             }
 
-            if (c.Year is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
+            if (flexiYears.GetValueOrDefault((c.PupilId, c.SchoolId)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
             {
                 items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions this school year (threshold {settings.FormalReviewBelowPercent:0.##}%)", null));
             }
@@ -217,10 +227,11 @@ public sealed class TrustPicture
         }
 
         Lap("providers");
+        var caseIds = cases.Select(c => c.Id).ToHashSet();
         var (attendance, trend) = await attendanceRead;
         Lap("attendance-wait");
         var overTime = OverTime(cases, year, today);
-        var onTime = OnTime(cases.SelectMany(c => c.Reviews), year, today);
+        var onTime = OnTime(reviews.Where(r => caseIds.Contains(r.ArrangementId)).Select(r => (r.Kind, r.DueOn, r.HeldOn)), year, today);
         Lap("charts");
         return new TrustPicture
         {
@@ -289,74 +300,31 @@ public sealed class TrustPicture
         return pupils;
     }
 
-    private sealed record CaseRow(Guid Id, Guid SchoolId, Guid PupilId, string Pupil, string Upn, int YearGroup, PupilFlags Flags, ArrangementKind Kind, ArrangementStage Stage,
-        DateOnly RequestedOn, DateOnly? StartedOn, DateOnly? EndsOn, IReadOnlyList<(ReviewKind Kind, DateOnly DueOn, DateOnly? HeldOn)> Reviews, DateOnly? PlanEnd, AttendanceFigures? Year)
+    private sealed record CaseRow(Guid Id, Guid SchoolId, Guid PupilId, string Pupil, string Upn, int YearGroup, PupilFlags Flags, ArrangementKind Kind, ArrangementStage Stage, DateOnly RequestedOn, DateOnly? StartedOn, DateOnly? EndsOn)
     {
         public TrustItem Item(TrustMeasure measure, string detail, DateOnly? date) => new(measure, SchoolId, PupilId, Pupil, Upn, YearGroup, Flags, Kind, Id, detail, date);
     }
 
-    // Every case of the schools with its pupil, its reviews due this school year or not yet held, its part-time plan's end and
-    // (for a running flexi case) the pupil's yearly figures: one command, one row per case. Row-level security keeps it to the
-    // trust; the schools are those the user may see.
-    private const string CaseFacts = """
-        SELECT a.id, a.school_id, a.pupil_id, p.legal_surname || ', ' || coalesce(p.preferred_forename, p.legal_forename), p.upn, p.year_group,
-               p.ehcp, p.looked_after, p.has_social_worker, p.child_protection_plan, p.child_in_need_plan, p.sen_support, p.free_school_meals, p.pupil_premium,
-               a.kind, a.stage, a.requested_on, a.started_on, a.ends_on,
-               r.kinds, r.due, r.held, t.end_date,
-               y.possible, y.present, y.approved_activity, y.authorised, y.unauthorised, y.expected_possible, y.expected_attended
-          FROM arrangements a
-          JOIN pupils p ON p.id = a.pupil_id
-          LEFT JOIN LATERAL (SELECT array_agg(v.kind::text) AS kinds, array_agg(v.due_on) AS due, array_agg(v.held_on) AS held
-                               FROM arrangement_reviews v WHERE v.arrangement_id = a.id AND (v.due_on >= @year OR v.held_on IS NULL)) r ON true
-          LEFT JOIN part_time_plans t ON t.arrangement_id = a.id
-          LEFT JOIN attendance_pupil_years y ON a.kind = 'FlexiSchooling' AND a.stage = 'Running' AND y.pupil_id = a.pupil_id AND y.school_id = a.school_id AND y.year_start = @year
-         WHERE a.school_id = ANY(@schools)
-         ORDER BY p.legal_surname, p.legal_forename
-        """;
-
-    /// <summary>The schools' cases with all the dashboard judges them by, filtered by kind, year group and vulnerable group (the one definition, <see cref="VulnerableGroups"/>).</summary>
-    private static async Task<List<CaseRow>> CasesAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, TrustFilter filter, AcademicYear year)
+    /// <summary>The schools' cases with their pupils: the cases first (a few per school), each pupil then by its key.</summary>
+    private static Task<List<CaseRow>> CasesAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, TrustFilter filter)
     {
-        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
+        var arrangements = db.Arrangements.AsNoTracking().Where(a => schools.Contains(a.SchoolId) && (filter.Kind == null || a.Kind == filter.Kind));
+        var pupils = db.Pupils.AsNoTracking();
+        if (filter.YearGroup is { } yearGroup)
         {
-            await db.Database.OpenConnectionAsync();
+            pupils = pupils.Where(p => p.YearGroup == yearGroup);
         }
 
-        var rows = new List<CaseRow>();
-        try
+        if (filter.Group is { } group)
         {
-            await using var command = new Npgsql.NpgsqlCommand(CaseFacts, connection);
-            command.Parameters.AddWithValue("schools", schools.ToArray());
-            command.Parameters.AddWithValue("year", year.Start);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var flags = new PupilFlags(reader.GetBoolean(6), reader.GetBoolean(7), reader.GetBoolean(8), reader.GetBoolean(9), reader.GetBoolean(10), reader.GetBoolean(11), reader.GetBoolean(12), reader.GetBoolean(13));
-                var kind = Enum.Parse<ArrangementKind>(reader.GetString(14));
-                if ((filter.Kind is { } k && k != kind) || (filter.YearGroup is { } yg && yg != reader.GetInt32(5)) || (filter.Group is { } g && !VulnerableGroups.Matches(g, flags)))
-                {
-                    continue;
-                }
-
-                var reviews = reader.IsDBNull(19) ? [] : reader.GetFieldValue<string[]>(19).Select((rk, i) => (Enum.Parse<ReviewKind>(rk), reader.GetFieldValue<DateOnly[]>(20)[i], reader.GetFieldValue<DateOnly?[]>(21)[i])).ToList();
-                rows.Add(new CaseRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5), flags, kind,
-                    Enum.Parse<ArrangementStage>(reader.GetString(15)), reader.GetFieldValue<DateOnly>(16), Nullable(17), Nullable(18), reviews, Nullable(22),
-                    reader.IsDBNull(23) ? null : new AttendanceFigures(reader.GetInt32(23), reader.GetInt32(24), reader.GetInt32(25), reader.GetInt32(26), reader.GetInt32(27), reader.GetInt32(28), reader.GetInt32(29))));
-            }
-
-            DateOnly? Nullable(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateOnly>(ordinal);
-        }
-        finally
-        {
-            if (opened)
-            {
-                await db.Database.CloseConnectionAsync();
-            }
+            pupils = pupils.Where(VulnerableGroups.Where(group));
         }
 
-        return rows;
+        return (from a in arrangements
+                join p in pupils on a.PupilId equals p.Id
+                orderby p.LegalSurname, p.LegalForename
+                select new CaseRow(a.Id, a.SchoolId, a.PupilId, p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), p.Upn, p.YearGroup, p.Flags, a.Kind, a.Stage, a.RequestedOn, a.StartedOn, a.EndsOn))
+            .ToListAsync();
     }
 
     /// <summary>The yearly view and the weekly trend, on a context of their own (see <see cref="LoadAsync"/>).</summary>
