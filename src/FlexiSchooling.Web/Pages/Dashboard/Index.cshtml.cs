@@ -1,6 +1,4 @@
-using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Security;
-using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FlexiSchooling.Web.Pages.Dashboard;
@@ -10,24 +8,9 @@ namespace FlexiSchooling.Web.Pages.Dashboard;
 /// link to the list behind it; the weekly attendance trend, arrangements over time and reviews on time as charts with
 /// their tables. The trust lead sees every school; a head or an AP leader sees their own.
 /// </summary>
-public sealed class IndexModel : AppPageModel
+public sealed class IndexModel : TrustFilterPageModel
 {
-    [BindProperty(SupportsGet = true, Name = "school")]
-    public Guid? School { get; set; }
-
-    [BindProperty(SupportsGet = true, Name = "kind")]
-    public ArrangementKind? Kind { get; set; }
-
-    [BindProperty(SupportsGet = true, Name = "year")]
-    public int? YearGroup { get; set; }
-
-    [BindProperty(SupportsGet = true, Name = "group")]
-    public VulnerableGroup? Group { get; set; }
-
     public TrustPicture Picture { get; private set; } = null!;
-
-    /// <summary>Every school the user's dashboard may show (the filter's choices).</summary>
-    public IReadOnlyList<SchoolSummary> AllSchools { get; private set; } = [];
 
     public int ProvidersNeedingAction { get; private set; }
 
@@ -37,19 +20,12 @@ public sealed class IndexModel : AppPageModel
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!CurrentUser.CanAnywhere(Permission.ViewArrangements))
+        if (ReadFilter() is { } refused)
         {
-            return Forbid();
+            return refused;
         }
 
-        AllSchools = TrustPicture.SchoolsFor(CurrentUser, TrustFilter.None);
-        if (School is { } chosen && AllSchools.All(s => s.Id != chosen))
-        {
-            return NotFound();
-        }
-
-        var filter = new TrustFilter(School, Kind, YearGroup, Group);
-        Picture = await TrustPicture.LoadAsync(Db, TrustPicture.SchoolsFor(CurrentUser, filter), filter, Today);
+        Picture = await TrustPicture.LoadAsync(Db, Schools, Filter, Today);
         // Where the time went, for the benchmark and anyone looking at the page in their browser's developer tools.
         Response.Headers["Server-Timing"] = string.Join(", ", Picture.Timings.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Phase};dur={t.Milliseconds:0.0}")));
         ProvidersNeedingAction = CurrentUser.CanAnywhere(Permission.ViewProviders) ? Picture.ProvidersNeedingAction : 0;

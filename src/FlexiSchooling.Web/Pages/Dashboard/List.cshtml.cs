@@ -2,8 +2,6 @@ using System.Text;
 using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Imports;
 using FlexiSchooling.Domain.Pupils;
-using FlexiSchooling.Domain.Security;
-using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FlexiSchooling.Web.Pages.Dashboard;
@@ -12,26 +10,10 @@ namespace FlexiSchooling.Web.Pages.Dashboard;
 /// The list behind a number on the dashboard: the same items it counted (<see cref="TrustPicture"/>), filtered by school,
 /// kind, year group and vulnerable group, each linked to its case or pupil, and exported as CSV.
 /// </summary>
-public sealed class ListModel : AppPageModel
+public sealed class ListModel : TrustFilterPageModel
 {
     [BindProperty(SupportsGet = true, Name = "measure")]
     public TrustMeasure Measure { get; set; }
-
-    [BindProperty(SupportsGet = true, Name = "school")]
-    public Guid? School { get; set; }
-
-    [BindProperty(SupportsGet = true, Name = "kind")]
-    public ArrangementKind? Kind { get; set; }
-
-    [BindProperty(SupportsGet = true, Name = "year")]
-    public int? YearGroup { get; set; }
-
-    [BindProperty(SupportsGet = true, Name = "group")]
-    public VulnerableGroup? Group { get; set; }
-
-    public TrustFilter Filter { get; private set; } = TrustFilter.None;
-
-    public IReadOnlyList<SchoolSummary> AllSchools { get; private set; } = [];
 
     public IReadOnlyList<TrustItem> Items { get; private set; } = [];
 
@@ -62,23 +44,15 @@ public sealed class ListModel : AppPageModel
 
     private async Task<IActionResult?> LoadAsync()
     {
-        if (!CurrentUser.CanAnywhere(Permission.ViewArrangements))
+        if (ReadFilter() is { } refused)
         {
-            return Forbid();
+            return refused;
         }
 
-        AllSchools = TrustPicture.SchoolsFor(CurrentUser, TrustFilter.None);
-        if (School is { } chosen && AllSchools.All(s => s.Id != chosen))
-        {
-            return NotFound();
-        }
-
-        Filter = new TrustFilter(School, Kind, YearGroup, Group);
-        var schools = TrustPicture.SchoolsFor(CurrentUser, Filter);
-        SchoolNames = schools.ToDictionary(s => s.Id, s => s.Name);
+        SchoolNames = Schools.ToDictionary(s => s.Id, s => s.Name);
         Items = IsAttendance
-            ? await TrustPicture.AbsenceAsync(Db, schools, Filter, Measure, Today)
-            : [.. (await TrustPicture.LoadAsync(Db, schools, Filter, Today, withAttendance: false)).Items.Where(i => i.Measure == Measure).OrderBy(i => i.Date ?? DateOnly.MaxValue).ThenBy(i => i.Pupil)];
+            ? await TrustPicture.AbsenceAsync(Db, Schools, Filter, Measure, Today)
+            : [.. (await TrustPicture.LoadAsync(Db, Schools, Filter, Today, withAttendance: false)).Items.Where(i => i.Measure == Measure).OrderBy(i => i.Date ?? DateOnly.MaxValue).ThenBy(i => i.Pupil)];
         return null;
     }
 }
