@@ -26,7 +26,9 @@ public static class TestDatabase
             ?? throw new InvalidOperationException($"{name} is not set: run the tests with scripts/test, which starts PostgreSQL.");
     }
 
-    private static string Base => $"Host={Environment.GetEnvironmentVariable("FLEXI_TEST_PG_HOST") ?? "127.0.0.1"};Port={Env("FLEXI_TEST_PG_PORT")};Include Error Detail=true";
+    // Idle pooled connections close after 20 s, not Npgsql's five minutes: every test has its own database, so a test's
+    // pool is never reused once it ends, and two hundred of them would otherwise hold the cluster's slots.
+    private static string Base => $"Host={Environment.GetEnvironmentVariable("FLEXI_TEST_PG_HOST") ?? "127.0.0.1"};Port={Env("FLEXI_TEST_PG_PORT")};Include Error Detail=true;Connection Idle Lifetime=20;Connection Pruning Interval=5";
 
     public static string Super(string database = "postgres") => $"{Base};Database={database};Username=postgres;Password={Env("FLEXI_TEST_PG_SUPER")};Pooling=false";
 
