@@ -89,7 +89,14 @@ public static partial class HttpClientForms
     private static partial Regex TokenPattern();
 
     public static string AntiforgeryToken(string html) => TokenPattern().Match(html) is { Success: true } m ? m.Groups[1].Value
-        : throw new InvalidOperationException("The page has no antiforgery token.");
+        : throw new InvalidOperationException($"The page has no antiforgery token. It said: {Said(html)}");
+
+    // What a page said instead, as text, for a failing test's message.
+    private static string Said(string html)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>|\\s+", " ").Trim();
+        return text.Length > 600 ? text[..600] : text;
+    }
 
     /// <summary>GETs the form page (for its antiforgery token), then POSTs the fields to <paramref name="action"/>.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string action, params (string Name, string Value)[] fields) =>
