@@ -11,6 +11,11 @@ namespace FlexiSchooling.IntegrationTests.Infrastructure;
 /// <summary>The real application (Program) in memory, on its own copy of the demo database.</summary>
 public sealed partial class FlexiFactory(string database, bool requireTwoFactor = false, string environment = "Testing") : WebApplicationFactory<Program>
 {
+    // Every factory is a whole host whose file providers watch wwwroot and the settings files. With inotify, two hundred
+    // hosts reached the machine's 128 watcher instances and a page's stylesheet link threw (a 500 at sign-in, in CI only).
+    // Polling watches nothing through the kernel; nothing here edits files while a test runs.
+    static FlexiFactory() => Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+
     public string Database { get; } = database;
 
     // Under the test run's TMPDIR, which scripts/test removes at the end; kept until then so a test can read the logs.
@@ -26,6 +31,7 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+        builder.UseSetting("hostBuilder:reloadConfigOnChange", "false");
         builder.UseSetting("ConnectionStrings:App", TestDatabase.App(Database));
         builder.UseSetting("ConnectionStrings:Owner", TestDatabase.Owner(Database));
         builder.UseSetting("FlexiSchooling:DataDirectory", DataDirectory);
