@@ -111,12 +111,7 @@ public sealed record GovernorsReport(
         }
 
         var shown = schoolWeeks.Where(w => w.Possible > 0).Select(w => w.WeekStart).Distinct().Order().ToList();
-        static decimal? Percent(IEnumerable<SchoolWeek> ws) => ws.Sum(w => w.Possible) is var p and > 0 ? Math.Round(100m * ws.Sum(w => w.Attending) / p, 1) : null;
-        var series = new List<ChartSeries> { new(schools.Count == 1 ? schools[0].Name : "All schools", [.. shown.Select(w => Percent(schoolWeeks.Where(x => x.WeekStart == w)))]) };
-        if (schools.Count is > 1 and <= 4)
-        {
-            series.AddRange(schools.Select(s => new ChartSeries(s.Name, [.. shown.Select(w => Percent(schoolWeeks.Where(x => x.WeekStart == w && x.SchoolId == s.Id)))])));
-        }
+        var chart = TrustPicture.WeeklyChart(schools, shown, schoolWeeks, 4);
 
         return new GovernorsReport(title, scope, term, end, kinds,
             scheduled.Count,
@@ -136,6 +131,6 @@ public sealed record GovernorsReport(
             governors.Count(a => a == ConsentAnswer.Given),
             governors.Count(a => a == ConsentAnswer.Refused),
             attendance,
-            new ChartData([.. shown.Select(w => $"{w:d MMM}")], series));
+            chart);
     }
 }

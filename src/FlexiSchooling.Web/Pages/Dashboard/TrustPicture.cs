@@ -352,9 +352,18 @@ public sealed class TrustPicture
     {
         var shown = (await SchoolWeeksAsync(db, schools, today.AddDays(-7 * (TrendWeeks + 10)), today)).TakeLast(TrendWeeks).ToList();
         var weeks = await AttendanceSummaries.WeeklyAsync(db, [.. schools.Select(s => s.Id)], shown, today, pupils);
+        return WeeklyChart(schools, shown, weeks, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Attendance week by week as a chart's numbers: the schools together, then each school while there are at most
+    /// <paramref name="mostSchools"/> of them — for the dashboard's trend and the governors' report alike.
+    /// </summary>
+    public static ChartData WeeklyChart(IReadOnlyList<SchoolSummary> schools, IReadOnlyList<DateOnly> shown, IReadOnlyList<SchoolWeek> weeks, int mostSchools)
+    {
         static decimal? Percent(IEnumerable<SchoolWeek> ws) => ws.Sum(w => w.Possible) is var possible and > 0 ? Math.Round(100m * ws.Sum(w => w.Attending) / possible, 1) : null;
         var series = new List<ChartSeries> { new(schools.Count == 1 ? schools[0].Name : "All schools", [.. shown.Select(week => Percent(weeks.Where(w => w.WeekStart == week)))]) };
-        if (schools.Count > 1)
+        if (schools.Count > 1 && schools.Count <= mostSchools)
         {
             series.AddRange(schools.Select(s => new ChartSeries(s.Name, [.. shown.Select(week => Percent(weeks.Where(w => w.WeekStart == week && w.SchoolId == s.Id)))])));
         }
