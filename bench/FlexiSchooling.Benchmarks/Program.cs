@@ -404,14 +404,15 @@ await using (var connection = new NpgsqlConnection(owner))
     await using var command = new NpgsqlCommand("""
         INSERT INTO arrangements (id, trust_id, school_id, pupil_id, kind, stage, requested_on, requested_by, requester_relationship, created_at, criteria, decided_on, started_on, ends_on)
         SELECT gen_random_uuid(), p.trust_id, p.school_id, p.id,
-               CASE WHEN n % 5 < 2 THEN 'FlexiSchooling' WHEN n % 5 < 4 THEN 'PartTimeTimetable' ELSE 'AlternativeProvision' END,
-               CASE WHEN n % 10 < 6 THEN 'Running' WHEN n % 10 < 8 THEN 'Ended' WHEN n % 10 = 8 THEN 'Agreed' ELSE 'MeetingHeld' END,
-               DATE '2025-09-01' + (n % 90), 'A parent', 'Mother', now(), '[]'::jsonb,
-               CASE WHEN n % 10 < 9 THEN DATE '2025-09-08' + (n % 90) END,
-               CASE WHEN n % 10 < 8 THEN DATE '2025-09-15' + (n % 90) END,
-               CASE WHEN n % 10 IN (6, 7) THEN DATE '2026-03-01' + (n % 60) END
-          FROM (SELECT p.*, (row_number() OVER (ORDER BY p.id))::int AS n FROM pupils p) p
-         WHERE n % 20 = 0;
+               CASE WHEN m.n % 5 < 2 THEN 'FlexiSchooling' WHEN m.n % 5 < 4 THEN 'PartTimeTimetable' ELSE 'AlternativeProvision' END,
+               CASE WHEN m.s < 6 THEN 'Running' WHEN m.s < 8 THEN 'Ended' WHEN m.s = 8 THEN 'Agreed' ELSE 'MeetingHeld' END,
+               DATE '2025-09-01' + (m.n % 90), 'A parent', 'Mother', now(), '[]'::jsonb,
+               CASE WHEN m.s < 9 THEN DATE '2025-09-08' + (m.n % 90) END,
+               CASE WHEN m.s < 8 THEN DATE '2025-09-15' + (m.n % 90) END,
+               CASE WHEN m.s IN (6, 7) THEN DATE '2026-03-01' + (m.n % 60) END
+          FROM (SELECT p.*, (row_number() OVER (ORDER BY p.id))::int AS r FROM pupils p) p
+               CROSS JOIN LATERAL (SELECT p.r / 20 AS n, (p.r / 100) % 10 AS s) m -- kind and stage vary apart, over the chosen pupils (r % 20 = 0 alone made every case a running flexi one)
+         WHERE p.r % 20 = 0;
         INSERT INTO arrangement_reviews (id, trust_id, school_id, arrangement_id, kind, due_on, held_on, progress_below_standard)
         SELECT gen_random_uuid(), a.trust_id, a.school_id, a.id, 'Scheduled', d.due,
                CASE WHEN d.due >= DATE '2026-07-23' OR (k = 4 AND a.stage = 'Running' AND extract(doy FROM a.requested_on)::int % 3 = 0) THEN NULL
