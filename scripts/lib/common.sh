@@ -97,6 +97,23 @@ pg_cluster_start() {
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=${PG_FSYNC:-on} -c max_connections=500 $archive" start >/dev/null
 }
 
+# pg_replica_start PRIMARY_PORT SUPERUSER_PASSWORD DIR PORT — a streaming read replica of the cluster on PRIMARY_PORT
+# (issue 15, ADR 0028): a base backup taken over the replication protocol into DIR (once), started as a hot standby on
+# PORT that follows the primary's WAL; returns when it accepts reads. Stop it with pg_cluster_stop DIR.
+pg_replica_start() {
+  local primary=$1 password=$2 dir port=$4
+  find_pg_bin
+  dir=$(pg_reachable "$3")
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    # -R writes primary_conninfo (with the password given here) and standby.signal; -X stream keeps the WAL the copy needs.
+    pg_user_run env PGPASSWORD="$password" "$PG_VERSION_DIR/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres \
+      -D "$dir/data" -R -X stream -c fast >/dev/null
+  fi
+  pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t "${PG_START_TIMEOUT:-30}" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c hot_standby=on -c max_connections=500 -c archive_mode=off" start >/dev/null
+}
+
 pg_cluster_stop() {
   local dir
   dir=$(readlink -f "$1")

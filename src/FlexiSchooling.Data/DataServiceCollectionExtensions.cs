@@ -12,8 +12,14 @@ namespace FlexiSchooling.Data;
 /// </summary>
 public static class DataServiceCollectionExtensions
 {
-    public static IServiceCollection AddFlexiData(this IServiceCollection services, string appConnectionString, string ownerConnectionString)
+    /// <param name="readConnectionString">
+    /// "Read": where read-heavy pages read (the dashboard, the attendance overview, the governors' report) — a streaming
+    /// replica, usually as a multi-host string preferring a standby; none, and they read where everything else does.
+    /// </param>
+    public static IServiceCollection AddFlexiData(this IServiceCollection services, string appConnectionString, string ownerConnectionString, string? readConnectionString = null)
     {
+        services.AddSingleton(new ReadConnection(readConnectionString ?? appConnectionString, readConnectionString is not null));
+        services.AddScoped<ReadDb>();
         services.AddSingleton<TenantConnectionInterceptor>();
         services.AddSingleton<TenantSaveChangesInterceptor>();
         services.AddSingleton<Reference.SchoolReferenceCache>();
@@ -45,4 +51,67 @@ public sealed class SystemDb(string ownerConnectionString, IServiceProvider serv
         DataServiceCollectionExtensions.Configure(options, ownerConnectionString, services);
         return new AppDbContext(options.Options, tenant ?? TenantContext.System());
     }
+}
+
+/// <summary>The connection string read-heavy pages read through, and whether it is one of its own.</summary>
+public sealed record ReadConnection(string ConnectionString, bool Separate);
+
+/// <summary>
+/// The request's context for read-heavy pages (issue 15): the same user, trust, filters and row-level security as the
+/// request's <see cref="AppDbContext"/>, on the "Read" connection — a streaming replica, where PostgreSQL applies the same
+/// policies (they are replicated with the schema). A replica lags its primary by a moment, so a page that must see its own
+/// write (every form, every page a form returns to) reads the primary through <see cref="AppDbContext"/>; only pages that
+/// show the trust's picture read here. It never saves: a replica would refuse, and the primary standing in must too.
+/// docs/adr/0028.
+/// </summary>
+public sealed class ReadDb(ReadConnection read, TenantContext tenant, IServiceProvider services, Reference.SchoolReferenceCache cache) : IAsyncDisposable, IDisposable
+{
+    private AppDbContext? context;
+
+    /// <summary>True when reads go to a connection of their own (a replica), not the primary's.</summary>
+    public bool Separate => read.Separate;
+
+    public AppDbContext Context => context ??= Create();
+
+    private AppDbContext Create()
+    {
+        if (!read.Separate)
+        {
+            return services.GetRequiredService<AppDbContext>();
+        }
+
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        DataServiceCollectionExtensions.Configure(options, read.ConnectionString, services);
+        options.AddInterceptors(ReadOnlyInterceptor.Instance);
+        options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+        return new AppDbContext(options.Options, tenant, cache);
+    }
+
+    public void Dispose()
+    {
+        if (read.Separate)
+        {
+            context?.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (read.Separate && context is not null)
+        {
+            await context.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Refuses a save on the read context: what it reads may be a moment behind, and a write belongs on the primary.</summary>
+internal sealed class ReadOnlyInterceptor : SaveChangesInterceptor
+{
+    public static readonly ReadOnlyInterceptor Instance = new();
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+        throw new InvalidOperationException("The read context (ReadDb) never saves: save through the request's AppDbContext.");
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("The read context (ReadDb) never saves: save through the request's AppDbContext.");
 }

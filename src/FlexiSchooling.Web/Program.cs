@@ -29,7 +29,8 @@ var ownerConnection = builder.Configuration.GetConnectionString("Owner")
 builder.Services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = AllowedHostNames.For(o.AllowedHosts, builder.Configuration));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<EmailLinks>();
-builder.Services.AddFlexiData(appConnection, ownerConnection);
+// "Read" (optional): a streaming replica for the read-heavy pages, e.g. a multi-host string preferring a standby (ADR 0028).
+builder.Services.AddFlexiData(appConnection, ownerConnection, builder.Configuration.GetConnectionString("Read"));
 builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Security"));
 builder.Services.PostConfigure<SecurityOptions>(o => o.MailDirectory ??= Path.Combine(dataDirectory, "mail"));
 builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("FlexiSchooling");

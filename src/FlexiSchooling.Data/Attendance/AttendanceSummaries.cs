@@ -329,8 +329,15 @@ public static class AttendanceSummaries
                 // Summed under the shared lock of each school's week, so a change to its marks (which takes the lock
                 // exclusively) either comes before and is counted, or waits and then drops what is kept here.
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                // A streaming replica (ReadDb, ADR 0028) cannot keep anything: there the weeks are summed and not kept.
+                await using var probe = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection, transaction);
+                var standby = (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
                 var pairs = new (string, object)[] { ("ms", missing.Select(m => m.School).ToArray()), ("mw", missing.Select(m => m.Week).ToArray()) };
-                await ReadWeeksAsync(connection, transaction, $"SELECT NULL::uuid, NULL::date, count(pg_advisory_xact_lock_shared({string.Format(SchoolWeekLock, "m.s", "m.w")}))::int, 0 FROM unnest(@ms, @mw) AS m(s, w)", pairs);
+                if (!standby)
+                {
+                    await ReadWeeksAsync(connection, transaction, $"SELECT NULL::uuid, NULL::date, count(pg_advisory_xact_lock_shared({string.Format(SchoolWeekLock, "m.s", "m.w")}))::int, 0 FROM unnest(@ms, @mw) AS m(s, w)", pairs);
+                }
+
                 // Each pair summed by its own index scan, and kept even when the school had no sessions that week (a zero
                 // kept is a week never summed again), so a view never sums the same week twice.
                 var summed = await ReadWeeksAsync(connection, transaction, """
@@ -338,6 +345,12 @@ public static class AttendanceSummaries
                     CROSS JOIN LATERAL (SELECT coalesce(sum(w.possible), 0)::int AS possible, coalesce(sum(w.present + w.approved_activity), 0)::int AS attending
                                           FROM attendance_pupil_weeks w WHERE w.school_id = m.s AND w.week_start = m.w) x
                     """, pairs);
+                if (standby)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                    return [.. result, .. summed, .. await OpenWeeksAsync()];
+                }
+
                 await using (var keep = new NpgsqlCommand("""
                     INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)
                     SELECT app_current_trust(), k.s, k.w, k.p, k.a FROM unnest(@ks, @kw, @kp, @ka) AS k(s, w, p, a)
@@ -355,14 +368,14 @@ public static class AttendanceSummaries
                 result = [.. result, .. summed];
             }
 
-            var open = weeks.Where(w => w.AddDays(8) > today).ToArray();
-            if (open.Length > 0)
-            {
-                result = [.. result, .. await ReadWeeksAsync(connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) GROUP BY 1, 2",
-                    ("school", schools.ToArray()), ("weeks", open))];
-            }
+            return [.. result, .. await OpenWeeksAsync()];
 
-            return result;
+            async Task<IReadOnlyList<SchoolWeek>> OpenWeeksAsync()
+            {
+                var open = weeks.Where(w => w.AddDays(8) > today).ToArray();
+                return open.Length == 0 ? [] : await ReadWeeksAsync(connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) GROUP BY 1, 2",
+                    ("school", schools.ToArray()), ("weeks", open));
+            }
         }
         finally
         {

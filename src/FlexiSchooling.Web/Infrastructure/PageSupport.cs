@@ -64,6 +64,9 @@ public abstract class AppPageModel : PageModel
 {
     protected AppDbContext Db => HttpContext.RequestServices.GetRequiredService<AppDbContext>();
 
+    /// <summary>Where a read-heavy page reads: the replica when one is configured, else <see cref="Db"/> (ADR 0028). Never saves.</summary>
+    protected AppDbContext ReadDb => HttpContext.RequestServices.GetRequiredService<Data.ReadDb>().Context;
+
     protected CurrentUser CurrentUser => HttpContext.RequestServices.GetRequiredService<CurrentUser>();
 
     protected TimeProvider Time => HttpContext.RequestServices.GetRequiredService<TimeProvider>();

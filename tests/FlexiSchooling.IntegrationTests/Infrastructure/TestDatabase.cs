@@ -36,6 +36,36 @@ public static class TestDatabase
 
     public static string App(string database) => $"{Base};Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")}";
 
+    /// <summary>The streaming replica scripts/test starts beside the test cluster (issue 15), as the application's role.</summary>
+    public static string ReplicaApp(string database) => $"{Base.Replace($"Port={Env("FLEXI_TEST_PG_PORT")}", $"Port={Env("FLEXI_TEST_PG_REPLICA_PORT")}", StringComparison.Ordinal)};Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")}";
+
+    /// <summary>The replica as the superuser (to pause and resume its replay).</summary>
+    public static string ReplicaSuper(string database = "postgres") => $"Host=127.0.0.1;Port={Env("FLEXI_TEST_PG_REPLICA_PORT")};Database={database};Username=postgres;Password={Env("FLEXI_TEST_PG_SUPER")};Pooling=false";
+
+    /// <summary>
+    /// The application's "Read" string as an operator would write it: the replica first, the primary after it, a standby
+    /// preferred (Npgsql's multi-host connection string).
+    /// </summary>
+    public static string ReadPreferringReplica(string database) =>
+        $"Host=127.0.0.1:{Env("FLEXI_TEST_PG_REPLICA_PORT")},127.0.0.1:{Env("FLEXI_TEST_PG_PORT")};Target Session Attributes=prefer-standby;Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")};Connection Idle Lifetime=20;Connection Pruning Interval=5";
+
+    /// <summary>Waits until the replica has replayed everything the primary has written so far.</summary>
+    public static async Task WaitForReplicaAsync()
+    {
+        var target = await ScalarAsync<string>(Super(), "SELECT pg_current_wal_lsn()::text");
+        for (var i = 0; i < 300; i++)
+        {
+            if (await ScalarAsync<bool>(ReplicaSuper(), $"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The replica did not replay up to {target} in 30 s.");
+    }
+
     /// <summary>A fresh database copied from the migrated, seeded template.</summary>
     public static async Task<string> CreateAsync()
     {

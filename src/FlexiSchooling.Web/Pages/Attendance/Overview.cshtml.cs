@@ -29,10 +29,10 @@ public sealed class OverviewModel : AppPageModel
         var settings = new List<(Guid, AttendanceSettings)>();
         foreach (var school in shown)
         {
-            settings.Add((school.Id, (await SchoolRules.ProfileAsync(Db, school.Id, Today)).Settings.Attendance));
+            settings.Add((school.Id, (await SchoolRules.ProfileAsync(ReadDb, school.Id, Today)).Settings.Attendance));
         }
 
-        var view = await Data.Attendance.AttendanceSummaries.TrustViewAsync(Db, settings, Year);
+        var view = await Data.Attendance.AttendanceSummaries.TrustViewAsync(ReadDb, settings, Year);
         var rows = shown.Zip(view, (school, line) => new SchoolAttendanceRow(school.Id, school.Name, line.Pupils, line.Percent, line.Persistent, line.Severe,
             [.. settings.Single(s => s.Item1 == school.Id).Item2.Waves.OrderBy(w => w.Stage).Select(w => new WaveCount(w.Stage, w.ThresholdPercent, w.Inclusive, line.PupilsPerWave[w.Stage]))])).ToList();
         Schools = rows;

@@ -62,7 +62,7 @@ public sealed class GovernorsModel(DocumentRenderer documents) : AppPageModel
         // Without a school chosen: the trust for a trust-wide role, else their (first) school.
         School ??= TrustWide ? null : AllSchools.FirstOrDefault()?.Id;
         var schools = School is { } id ? AllSchools.Where(s => s.Id == id).ToList() : AllSchools;
-        Terms = await GovernorsReport.TermsAsync(Db, [.. schools.Select(s => s.Id)], Today);
+        Terms = await GovernorsReport.TermsAsync(ReadDb, [.. schools.Select(s => s.Id)], Today);
         var term = Terms.FirstOrDefault(t => t.Name == TermName) ?? Terms.FirstOrDefault();
         if (term is null)
         {
@@ -72,7 +72,7 @@ public sealed class GovernorsModel(DocumentRenderer documents) : AppPageModel
         TermName = term.Name;
         var scope = School is null ? $"the {schools.Count} schools of {CurrentUser.TrustName}" : schools[0].Name;
         var title = $"{(School is null ? CurrentUser.TrustName : schools[0].Name)}: arrangements and attendance, {term.Name}";
-        Report = await GovernorsReport.LoadAsync(Db, schools, title, scope, term, Today);
+        Report = await GovernorsReport.LoadAsync(ReadDb, schools, title, scope, term, Today);
         return null;
     }
 }

@@ -25,7 +25,7 @@ public sealed class IndexModel : TrustFilterPageModel
             return refused;
         }
 
-        Picture = await TrustPicture.LoadAsync(Db, Schools, Filter, Today);
+        Picture = await TrustPicture.LoadAsync(ReadDb, Schools, Filter, Today);
         // Where the time went, for the benchmark and anyone looking at the page in their browser's developer tools.
         Response.Headers["Server-Timing"] = string.Join(", ", Picture.Timings.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Phase};dur={t.Milliseconds:0.0}")));
         ProvidersNeedingAction = CurrentUser.CanAnywhere(Permission.ViewProviders) ? Picture.ProvidersNeedingAction : 0;

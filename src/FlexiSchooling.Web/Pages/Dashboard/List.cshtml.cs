@@ -51,8 +51,8 @@ public sealed class ListModel : TrustFilterPageModel
 
         SchoolNames = Schools.ToDictionary(s => s.Id, s => s.Name);
         Items = IsAttendance
-            ? await TrustPicture.AbsenceAsync(Db, Schools, Filter, Measure, Today)
-            : [.. (await TrustPicture.LoadAsync(Db, Schools, Filter, Today, withAttendance: false)).Items.Where(i => i.Measure == Measure).OrderBy(i => i.Date ?? DateOnly.MaxValue).ThenBy(i => i.Pupil)];
+            ? await TrustPicture.AbsenceAsync(ReadDb, Schools, Filter, Measure, Today)
+            : [.. (await TrustPicture.LoadAsync(ReadDb, Schools, Filter, Today, withAttendance: false)).Items.Where(i => i.Measure == Measure).OrderBy(i => i.Date ?? DateOnly.MaxValue).ThenBy(i => i.Pupil)];
         return null;
     }
 }

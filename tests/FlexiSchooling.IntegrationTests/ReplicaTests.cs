@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using FlexiSchooling.Data;
+using FlexiSchooling.Data.Tenancy;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlexiSchooling.IntegrationTests;
+
+/// <summary>
+/// Issue 15, "a streaming read replica": with both clusters running (scripts/test starts the replica beside the test
+/// cluster), the read-heavy pages read the replica through the multi-host "Read" string, row-level security holds
+/// there, and a page that must see its own write reads the primary. ADR 0028.
+/// </summary>
+public sealed class ReplicaTests : IAsyncLifetime
+{
+    private string db = "";
+    private FlexiFactory factory = null!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync();
+        factory = new FlexiFactory(db) { Settings = new Dictionary<string, string> { ["ConnectionStrings:Read"] = TestDatabase.ReadPreferringReplica(db) } };
+        await TestDatabase.WaitForReplicaAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        factory.Dispose();
+        Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(TestDatabase.ReadPreferringReplica(db)));
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Replica_serves_the_dashboard_while_a_page_after_a_write_reads_the_primary()
+    {
+        var records = new DemoRecords(db);
+        var ashby = await records.SchoolAsync("Ashby Lane");
+        var pupil = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(db),
+            $"SELECT a.pupil_id FROM arrangements a WHERE a.school_id = '{ashby}' AND a.stage = 'Running' ORDER BY a.pupil_id LIMIT 1");
+        var lead = await factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var list = $"/Dashboard/List?measure=Running&school={ashby}";
+        Assert.DoesNotContain("Replicaday", await (await lead.GetAsync(list)).HtmlAsync(), StringComparison.Ordinal);
+
+        // The replica stops replaying; a change lands on the primary.
+        await TestDatabase.ExecuteAsync(TestDatabase.ReplicaSuper(), "SELECT pg_wal_replay_pause()");
+        try
+        {
+            await TestDatabase.ExecuteAsync(TestDatabase.Super(db), $"UPDATE pupils SET preferred_forename = 'Replicaday' WHERE id = '{pupil}'");
+            // The pupil's own page reads the primary: the change is there at once.
+            Assert.Contains("Replicaday", await (await lead.GetAsync($"/Pupils/{pupil}")).HtmlAsync(), StringComparison.Ordinal);
+            // The dashboard's list reads the replica, which has not replayed it yet.
+            Assert.DoesNotContain("Replicaday", await (await lead.GetAsync(list)).HtmlAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestDatabase.ExecuteAsync(TestDatabase.ReplicaSuper(), "SELECT pg_wal_replay_resume()");
+        }
+
+        await TestDatabase.WaitForReplicaAsync();
+        Assert.Contains("Replicaday", await (await lead.GetAsync(list)).HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replica_keeps_row_level_security_and_the_read_context_is_a_standby_that_never_saves()
+    {
+        // Straight to the replica as the application's role: another trust's pupils are not there, and with no trust set nothing is.
+        var northfield = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(db), "SELECT id FROM trusts WHERE name LIKE 'Northfield%'");
+        var staidans = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(db), "SELECT id FROM trusts WHERE name LIKE 'St Aidan%'");
+        var northfieldPupils = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(db), $"SELECT count(*) FROM pupils WHERE trust_id = '{northfield}'");
+        Assert.True(northfieldPupils > 0);
+        await using (var connection = new Npgsql.NpgsqlConnection(TestDatabase.ReplicaApp(db)))
+        {
+            await connection.OpenAsync();
+            async Task<long> Count(string sql)
+            {
+                await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+                return (long)(await command.ExecuteScalarAsync())!;
+            }
+
+            Assert.True(await Count("SELECT pg_is_in_recovery()::int::bigint") == 1, "the connection is to the standby");
+            Assert.Equal(0, await Count("SELECT count(*) FROM pupils"));
+            await Count($"SELECT count(*) FROM (SELECT set_config('{TenantConnectionInterceptor.Setting}', '{staidans}', false)) s");
+            Assert.Equal(0, await Count($"SELECT count(*) FROM pupils WHERE trust_id = '{northfield}'"));
+            Assert.True(await Count("SELECT count(*) FROM pupils") > 0);
+            await Count($"SELECT count(*) FROM (SELECT set_config('{TenantConnectionInterceptor.Setting}', '{northfield}', false)) s");
+            Assert.Equal(northfieldPupils, await Count("SELECT count(*) FROM pupils"));
+        }
+
+        // Through the application: the other trust's lead, reading the replica, sees none of Northfield's schools.
+        var other = await (await (await factory.SignInAsync(FlexiFactory.Email("trustlead", "staidans"))).GetAsync("/Dashboard")).HtmlAsync();
+        Assert.Contains("St Aidan", other, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ashby Lane", other, StringComparison.Ordinal);
+
+        // The request's read context is on the standby, filters by the user's trust, and refuses to save.
+        using var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetTrust(staidans);
+        var read = scope.ServiceProvider.GetRequiredService<ReadDb>();
+        Assert.True(read.Separate);
+        Assert.True(await read.Context.Database.SqlQueryRaw<bool>("SELECT pg_is_in_recovery() AS \"Value\"").SingleAsync());
+        Assert.Equal(0, await read.Context.Schools.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).CountAsync(s => s.TrustId == northfield));
+        read.Context.AuditEvents.Add(new Data.Audit.AuditEvent(staidans, null, null, null, "Test", "1", "Created", DateTimeOffset.UtcNow, null));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => read.Context.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task Replica_sums_closed_weeks_for_the_dashboard_without_keeping_them()
+    {
+        // The kept school weeks are taken away on the primary; the dashboard on the replica sums them itself and keeps nothing
+        // (a standby cannot write); the primary's own view keeps them.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(db), "DELETE FROM attendance_school_weeks");
+        await TestDatabase.WaitForReplicaAsync();
+        var lead = await factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var html = await (await lead.GetAsync("/Dashboard")).HtmlAsync();
+        Assert.Contains("id=\"trend-table\"", html, StringComparison.Ordinal);
+        Assert.Matches(new Regex("id=\"trend-table\".*?\\d+(\\.\\d)?%</td>", RegexOptions.Singleline), html);
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(db), "SELECT count(*) FROM attendance_school_weeks"));
+    }
+}
