@@ -305,7 +305,8 @@ await Task.WhenAll(users.Select(async (officer, index) =>
     }
 }));
 
-Say($"(a) Saving a 30-pupil register, {concurrentUsers} concurrent users: application p95 {P95(appTimes):0.0} ms; hand-written SQL p95 {P95(sqlTimes):0.0} ms; ratio {P95(appTimes) / P95(sqlTimes):0.0}x (target <= 2x)");
+// Saves a second by Little's law: each user saves again as soon as a save returns, so users / mean save time.
+Say($"(a) Saving a 30-pupil register, {concurrentUsers} concurrent users: application p95 {P95(appTimes):0.0} ms ({concurrentUsers * 1000 / appTimes.Average():0} saves/s); hand-written SQL p95 {P95(sqlTimes):0.0} ms ({concurrentUsers * 1000 / sqlTimes.Average():0} saves/s); ratio {P95(appTimes) / P95(sqlTimes):0.0}x (target <= 2x)");
 
 // ---- (c) Import through the application vs raw COPY ----------------------------------------------
 // The last five school days of the year for every pupil of the trust (300,000 marks for 30,000 pupils),
