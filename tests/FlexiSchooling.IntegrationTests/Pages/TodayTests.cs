@@ -58,6 +58,44 @@ public sealed class TodayTests : AppTest
     }
 
     [Fact]
+    public async Task Today_shows_the_trust_lead_each_school_off_track_with_its_overdue_reviews_and_part_time_ends_as_the_records_count_them()
+    {
+        // Castle Hill's review still to come is moved into the past, unheld: with the one already overdue, two.
+        var castle = await Records.SchoolAsync("Castle Hill");
+        var review = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"""
+            SELECT r.id FROM arrangement_reviews r JOIN arrangements a ON a.id = r.arrangement_id
+             WHERE a.school_id = '{castle}' AND a.stage = 'Running' AND r.kind = 'Scheduled' AND r.held_on IS NULL ORDER BY r.due_on DESC LIMIT 1
+            """);
+        Assert.NotEqual(Guid.Empty, review);
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE arrangement_reviews SET due_on = (now() AT TIME ZONE 'Europe/London')::date - 3 WHERE id = '{review}'");
+        var lead = await TodayAsync("trustlead", "northfield");
+        foreach (var school in new[] { "Ashby Lane", "Brookside", "Castle Hill" })
+        {
+            var id = await Records.SchoolAsync(school);
+            var overdue = await Records.CountAsync($"""
+                SELECT count(*) FROM arrangement_reviews r JOIN arrangements a ON a.id = r.arrangement_id
+                 WHERE a.school_id = '{id}' AND a.stage = 'Running' AND r.kind = 'Scheduled' AND r.held_on IS NULL AND r.due_on < (now() AT TIME ZONE 'Europe/London')::date
+                """);
+            var pastEnd = await Records.CountAsync($"""
+                SELECT count(*) FROM part_time_plans p JOIN arrangements a ON a.id = p.arrangement_id
+                 WHERE a.school_id = '{id}' AND a.stage = 'Running' AND p.end_date < (now() AT TIME ZONE 'Europe/London')::date
+                """);
+            var item = Regex.Match(Section(lead, "overdue"), $"href=\"/Dashboard\\?school={id}\">Off track: ([^<]*)<");
+            Assert.Equal(overdue + pastEnd > 0, item.Success);
+            if (item.Success)
+            {
+                Assert.Contains(overdue == 0 ? "" : overdue == 1 ? "1 review overdue" : $"{overdue} reviews overdue", item.Groups[1].Value, StringComparison.Ordinal);
+                Assert.Contains(pastEnd == 0 ? "" : pastEnd == 1 ? "1 part-time timetable past its end date" : $"{pastEnd} part-time timetables past their end date", item.Groups[1].Value, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Contains("Off track: 2 reviews overdue", Section(lead, "overdue"), StringComparison.Ordinal);
+        // A school's own head is not given the trust's view of it; the other trust's lead sees none of it.
+        Assert.DoesNotContain("Off track:", await TodayAsync("head", "castlehill"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Castle Hill", await TodayAsync("trustlead", "staidans"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Today_gives_the_attendance_officer_the_registers_not_taken_and_the_follow_up_list_and_a_teacher_only_their_own_registers()
     {
         var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));

@@ -14,6 +14,8 @@ namespace FlexiSchooling.Web.Pages.Cases;
 /// </summary>
 public static class CaseActions
 {
+    private static string Plural(int n, string one, string many) => n switch { 0 => "", 1 => $"1 {one}", _ => $"{n} {many}" };
+
     /// <summary>The cases at these schools (all kinds, or one), as the lists and the actions read them.</summary>
     public static Task<List<CaseFacts>> CasesAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, ArrangementKind? kind) =>
         (from a in db.Arrangements.AsNoTracking()
@@ -61,6 +63,26 @@ public static class CaseActions
             {
                 actions.Add(new ActionRow(null, "Governors' termly report", $"Read the report of arrangements and attendance for {term.Name}", $"/Dashboard/Governors?school={governed.Id}&term={Uri.EscapeDataString(term.Name)}",
                     null, false, School: governed.Name));
+            }
+        }
+
+        // Schools off track, for the trust lead (issue 13): each school with reviews overdue or part-time timetables past their
+        // end, counted by the same rules as the dashboard (CaseWatch), linking to that school's dashboard.
+        if (user.HasTrustWideRole && user.CanAnywhere(Permission.ViewArrangements))
+        {
+            var running = rows.Where(r => r.Stage == ArrangementStage.Running).ToDictionary(r => r.Id);
+            var runningIds = running.Keys.ToList();
+            var unheld = await db.ArrangementReviews.AsNoTracking().Where(r => r.HeldOn == null && runningIds.Contains(r.ArrangementId))
+                .Select(r => new { r.ArrangementId, r.Kind, r.DueOn }).ToListAsync();
+            foreach (var offTrack in user.SchoolsWhere(Permission.ViewArrangements).Where(names.ContainsKey).OrderBy(id => names[id]))
+            {
+                var overdue = unheld.Where(r => running[r.ArrangementId].SchoolId == offTrack && CaseWatch.ReviewOverdue(r.Kind, r.DueOn, null, today)).Select(r => r.DueOn).ToList();
+                var pastEnd = plans.Where(p => running.TryGetValue(p.Key, out var c) && c.SchoolId == offTrack && CaseWatch.PartTimePastEnd(p.Value, today)).Select(p => p.Value).ToList();
+                if (overdue.Count + pastEnd.Count > 0)
+                {
+                    var what = string.Join(" and ", new[] { Plural(overdue.Count, "review overdue", "reviews overdue"), Plural(pastEnd.Count, "part-time timetable past its end date", "part-time timetables past their end date") }.Where(x => x.Length > 0));
+                    actions.Add(new ActionRow(null, names[offTrack], $"Off track: {what}", $"/Dashboard?school={offTrack}", overdue.Concat(pastEnd).Min(), true, School: names[offTrack]));
+                }
             }
         }
 
