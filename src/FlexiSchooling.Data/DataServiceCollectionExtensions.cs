@@ -20,7 +20,8 @@ public static class DataServiceCollectionExtensions
     {
         services.AddSingleton(new ReadConnection(readConnectionString ?? appConnectionString, readConnectionString is not null));
         services.AddScoped<ReadDb>();
-        services.AddSingleton<TenantConnectionInterceptor>();
+        services.AddSingleton<TenantCommandInterceptor>();
+        services.AddSingleton<TenantTransactionInterceptor>();
         services.AddSingleton<TenantSaveChangesInterceptor>();
         services.AddSingleton<Reference.SchoolReferenceCache>();
         services.AddSingleton<Reference.ReferenceDataInvalidation>();
@@ -33,7 +34,7 @@ public static class DataServiceCollectionExtensions
     internal static void Configure(DbContextOptionsBuilder options, string connectionString, IServiceProvider sp)
     {
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>(), sp.GetRequiredService<TenantSaveChangesInterceptor>(), sp.GetRequiredService<Reference.ReferenceDataInvalidation>())
+            .AddInterceptors(sp.GetRequiredService<TenantCommandInterceptor>(), sp.GetRequiredService<TenantTransactionInterceptor>(), sp.GetRequiredService<TenantSaveChangesInterceptor>(), sp.GetRequiredService<Reference.ReferenceDataInvalidation>())
             // Migrations are hand-written and carry no model snapshot; a test proves the migrated
             // schema equals the model instead (docs/adr/0003).
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));

@@ -80,10 +80,10 @@ public sealed class ReplicaTests : IAsyncLifetime
 
             Assert.True(await Count("SELECT pg_is_in_recovery()::int::bigint") == 1, "the connection is to the standby");
             Assert.Equal(0, await Count("SELECT count(*) FROM pupils"));
-            await Count($"SELECT count(*) FROM (SELECT set_config('{TenantConnectionInterceptor.Setting}', '{staidans}', false)) s");
+            await Count($"SELECT count(*) FROM (SELECT set_config('{TenantSql.Setting}', '{staidans}', false)) s");
             Assert.Equal(0, await Count($"SELECT count(*) FROM pupils WHERE trust_id = '{northfield}'"));
             Assert.True(await Count("SELECT count(*) FROM pupils") > 0);
-            await Count($"SELECT count(*) FROM (SELECT set_config('{TenantConnectionInterceptor.Setting}', '{northfield}', false)) s");
+            await Count($"SELECT count(*) FROM (SELECT set_config('{TenantSql.Setting}', '{northfield}', false)) s");
             Assert.Equal(northfieldPupils, await Count("SELECT count(*) FROM pupils"));
         }
 

@@ -91,7 +91,7 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
         var pids = new List<int>();
         foreach (var trust in trusts)
         {
-            var options = new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(onePooledConnection).AddInterceptors(new TenantConnectionInterceptor()).Options;
+            var options = new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(onePooledConnection).AddInterceptors(new TenantCommandInterceptor(), new TenantTransactionInterceptor()).Options;
             await using var db = new AppDbContext(options, TenantContext.ForTrust(trust));
             var seen = await db.Pupils.IgnoreQueryFilters().Select(p => p.TrustId).Distinct().ToListAsync();
             Assert.Equal([trust], seen);

@@ -1,6 +1,7 @@
 using FlexiSchooling.Domain.Attendance;
 using FlexiSchooling.Domain.Common;
 using Microsoft.EntityFrameworkCore;
+using FlexiSchooling.Data.Tenancy;
 using Npgsql;
 
 namespace FlexiSchooling.Data.Attendance;
@@ -271,7 +272,7 @@ public static class AttendanceSummaries
         var lines = schools.ToDictionary(s => s.SchoolId, s => new TrustViewLine(s.Settings));
         try
         {
-            await using var command = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, TrustView, pupils is null ? "" : OnlyPupils), connection);
+            await using var command = new NpgsqlCommand(TenantSql.Scoped(db, string.Format(System.Globalization.CultureInfo.InvariantCulture, TrustView, pupils is null ? "" : OnlyPupils)), connection);
             command.Parameters.AddWithValue("school", schools.Select(s => s.SchoolId).ToArray());
             command.Parameters.AddWithValue("year", year.Start);
             if (pupils is not null)
@@ -315,12 +316,12 @@ public static class AttendanceSummaries
         {
             if (pupils is not null)
             {
-                return await ReadWeeksAsync(connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) AND w.pupil_id = ANY(@pupils) GROUP BY 1, 2",
+                return await ReadWeeksAsync(db, connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) AND w.pupil_id = ANY(@pupils) GROUP BY 1, 2",
                     ("school", schools.ToArray()), ("weeks", weeks.ToArray()), ("pupils", pupils.ToArray()));
             }
 
             var kept = weeks.Where(w => w.AddDays(8) <= today).ToArray();
-            var result = kept.Length == 0 ? [] : await ReadWeeksAsync(connection, null,
+            var result = kept.Length == 0 ? [] : await ReadWeeksAsync(db, connection, null,
                 "SELECT s.school_id, s.week_start, s.possible, s.attending FROM attendance_school_weeks s WHERE s.school_id = ANY(@school) AND s.week_start = ANY(@weeks)",
                 ("school", schools.ToArray()), ("weeks", kept));
             var missing = (from school in schools from week in kept where !result.Any(r => r.SchoolId == school && r.WeekStart == week) select (School: school, Week: week)).ToList();
@@ -330,17 +331,17 @@ public static class AttendanceSummaries
                 // exclusively) either comes before and is counted, or waits and then drops what is kept here.
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 // A streaming replica (ReadDb, ADR 0028) cannot keep anything: there the weeks are summed and not kept.
-                await using var probe = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection, transaction);
+                await using var probe = new NpgsqlCommand(TenantSql.Scoped(db, "SELECT pg_is_in_recovery()"), connection, transaction);
                 var standby = (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
                 var pairs = new (string, object)[] { ("ms", missing.Select(m => m.School).ToArray()), ("mw", missing.Select(m => m.Week).ToArray()) };
                 if (!standby)
                 {
-                    await ReadWeeksAsync(connection, transaction, $"SELECT NULL::uuid, NULL::date, count(pg_advisory_xact_lock_shared({string.Format(SchoolWeekLock, "m.s", "m.w")}))::int, 0 FROM unnest(@ms, @mw) AS m(s, w)", pairs);
+                    await ReadWeeksAsync(db, connection, transaction, $"SELECT NULL::uuid, NULL::date, count(pg_advisory_xact_lock_shared({string.Format(SchoolWeekLock, "m.s", "m.w")}))::int, 0 FROM unnest(@ms, @mw) AS m(s, w)", pairs);
                 }
 
                 // Each pair summed by its own index scan, and kept even when the school had no sessions that week (a zero
                 // kept is a week never summed again), so a view never sums the same week twice.
-                var summed = await ReadWeeksAsync(connection, transaction, """
+                var summed = await ReadWeeksAsync(db, connection, transaction, """
                     SELECT m.s, m.w, x.possible, x.attending FROM unnest(@ms, @mw) AS m(s, w)
                     CROSS JOIN LATERAL (SELECT coalesce(sum(w.possible), 0)::int AS possible, coalesce(sum(w.present + w.approved_activity), 0)::int AS attending
                                           FROM attendance_pupil_weeks w WHERE w.school_id = m.s AND w.week_start = m.w) x
@@ -351,11 +352,11 @@ public static class AttendanceSummaries
                     return [.. result, .. summed, .. await OpenWeeksAsync()];
                 }
 
-                await using (var keep = new NpgsqlCommand("""
+                await using (var keep = new NpgsqlCommand(TenantSql.Scoped(db, """
                     INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)
                     SELECT app_current_trust(), k.s, k.w, k.p, k.a FROM unnest(@ks, @kw, @kp, @ka) AS k(s, w, p, a)
                     ON CONFLICT (school_id, week_start) DO NOTHING
-                    """, connection, transaction))
+                    """), connection, transaction))
                 {
                     keep.Parameters.AddWithValue("ks", summed.Select(x => x.SchoolId).ToArray());
                     keep.Parameters.AddWithValue("kw", summed.Select(x => x.WeekStart).ToArray());
@@ -373,7 +374,7 @@ public static class AttendanceSummaries
             async Task<IReadOnlyList<SchoolWeek>> OpenWeeksAsync()
             {
                 var open = weeks.Where(w => w.AddDays(8) > today).ToArray();
-                return open.Length == 0 ? [] : await ReadWeeksAsync(connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) GROUP BY 1, 2",
+                return open.Length == 0 ? [] : await ReadWeeksAsync(db, connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) GROUP BY 1, 2",
                     ("school", schools.ToArray()), ("weeks", open));
             }
         }
@@ -388,9 +389,9 @@ public static class AttendanceSummaries
 
     private const string SumWeeks = "SELECT w.school_id, w.week_start, sum(w.possible)::int, sum(w.present + w.approved_activity)::int FROM attendance_pupil_weeks w";
 
-    private static async Task<List<SchoolWeek>> ReadWeeksAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    private static async Task<List<SchoolWeek>> ReadWeeksAsync(AppDbContext db, NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand(TenantSql.Scoped(db, sql), connection, transaction);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);

@@ -12,43 +12,92 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace FlexiSchooling.Data.Tenancy;
 
 /// <summary>
-/// Sets the trust on every connection the application opens, so PostgreSQL row-level security
-/// (policies on app.trust_id) filters every tenant table. A pooled connection is re-set on every
-/// open, so trust B never sees trust A's rows through a connection A used before; with no trust
-/// the setting is empty and every tenant table answers no rows.
+/// The trust, set for each transaction rather than each connection (issue 15): behind PgBouncer in transaction pooling
+/// a server connection is a client's only for one transaction, so a setting made on a connection would stay behind for
+/// the next client to inherit. Each command the application sends begins with a statement that sets <c>app.trust_id</c>
+/// for its own transaction only (<c>set_config(…, true)</c>: a command outside a transaction is one implicit transaction
+/// with its statements, so the setting lasts exactly as long as that command), and each transaction the application
+/// begins sets it first. Row-level security reads it (<c>app_current_trust()</c>). Nothing is set for a session, so a
+/// statement that somehow went without it would see no tenant row at all, never another trust's. A <c>DO</c> block
+/// answers no rows, so readers, scalars and row counts are the command's own. System work (the owner) sets nothing.
 /// </summary>
-public sealed class TenantConnectionInterceptor : DbConnectionInterceptor
+public static class TenantSql
 {
     public const string Setting = "app.trust_id";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    /// <summary>The statement setting the trust for the current transaction; null for system work.</summary>
+    public static string? SetForTransaction(TenantContext tenant) => tenant.IsSystem ? null
+        : $"DO $trust$BEGIN PERFORM set_config('{Setting}', '{(tenant.HasTrust ? tenant.TrustId.ToString("D") : "")}', true); END$trust$;\n";
+
+    /// <summary>A command written by hand on the context's connection (Npgsql's own commands pass no interceptor), made to carry the trust.</summary>
+    public static string Scoped(AppDbContext db, string sql) => SetForTransaction(db.Tenant) is { } set ? set + sql : sql;
+}
+
+/// <summary>Begins every command EF Core sends for a user's context with <see cref="TenantSql.SetForTransaction"/>.</summary>
+public sealed class TenantCommandInterceptor : DbCommandInterceptor
+{
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) => Scope(command, eventData, result);
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Scope(command, eventData, result));
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) => Scope(command, eventData, result);
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Scope(command, eventData, result));
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) => Scope(command, eventData, result);
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Scope(command, eventData, result));
+
+    private static T Scope<T>(DbCommand command, CommandEventData eventData, T result)
     {
-        using var command = Build(connection, eventData);
+        // A save's statements are matched to their row counts by position, so a save is not given a statement of its own:
+        // a user's context saves inside a transaction always (AppDbContext), which TenantTransactionInterceptor scopes.
+        if (eventData.CommandSource != CommandSource.SaveChanges && eventData.Context is AppDbContext db && TenantSql.SetForTransaction(db.Tenant) is { } set)
+        {
+            command.CommandText = set + command.CommandText;
+        }
+
+        return result;
+    }
+}
+
+/// <summary>
+/// Sets the trust first in every transaction EF Core begins for a user's context, so the commands written by hand inside
+/// it (Npgsql batches, COPY) have it too.
+/// </summary>
+public sealed class TenantTransactionInterceptor : DbTransactionInterceptor
+{
+    public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        using var command = Build(connection, result, eventData);
         command?.ExecuteNonQuery();
+        return result;
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override async ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
-        await using var command = Build(connection, eventData);
+        await using var command = Build(connection, result, eventData);
         if (command is not null)
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        return result;
     }
 
-    private static DbCommand? Build(DbConnection connection, ConnectionEndEventData eventData)
+    private static DbCommand? Build(DbConnection connection, DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (eventData.Context is not AppDbContext { Tenant: var tenant } || tenant.IsSystem)
+        if (eventData.Context is not AppDbContext db || TenantSql.SetForTransaction(db.Tenant) is not { } set)
         {
             return null;
         }
 
         var command = connection.CreateCommand();
-        command.CommandText = $"SELECT set_config('{Setting}', @trust, false)";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "trust";
-        parameter.Value = tenant.HasTrust ? tenant.TrustId.ToString() : "";
-        command.Parameters.Add(parameter);
+        command.Transaction = transaction;
+        command.CommandText = set;
         return command;
     }
 }
@@ -91,6 +140,13 @@ public sealed class TenantSaveChangesInterceptor(TimeProvider time) : SaveChange
         }
 
         var tenant = db.Tenant;
+        if (!tenant.IsSystem)
+        {
+            // A user's save runs in a transaction even when it is one statement, so TenantTransactionInterceptor sets the
+            // trust for it (a save's statements are not given one of their own: see TenantCommandInterceptor).
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+        }
+
         var now = time.GetUtcNow();
         var audits = new List<AuditEvent>();
         foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())

@@ -100,8 +100,8 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
             tenant.SetTrust(trustId, userId);
-            // One connection for the whole request: the trust is set on it once (TenantConnectionInterceptor)
-            // instead of on every query's open, halving the round trips of a page. Closed with the context.
+            // One connection for the whole request, opened once instead of on every query; each command carries
+            // the trust for its own transaction (TenantSql), so behind PgBouncer nothing stays on it. Closed with the context.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
             var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId);
             var sessionId = SessionStore.SessionOf(principal);

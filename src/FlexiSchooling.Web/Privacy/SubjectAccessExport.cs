@@ -98,7 +98,7 @@ public static class SubjectAccessExport
             {
                 var source = Sources[i];
                 await progress(100 * i / steps, source.Description);
-                await using var command = Command(connection, source.Sql, pupil.Id, cases, [.. emails.Distinct(StringComparer.OrdinalIgnoreCase)], []);
+                await using var command = Command(connection, Data.Tenancy.TenantSql.Scoped(db, source.Sql), pupil.Id, cases, [.. emails.Distinct(StringComparer.OrdinalIgnoreCase)], []);
                 var rows = await WriteCsvAsync(zip, source.File, command, ids, cancellationToken);
                 files.Add(new SubjectAccessFile(source.File, source.Description, rows, source.ForReview));
             }
@@ -118,7 +118,7 @@ public static class SubjectAccessExport
             }
 
             await progress(100 * (Sources.Count + 1) / steps, "Who opened or changed the records");
-            await using (var command = Command(connection, AccessLogSql, pupil.Id, cases, [], [.. ids]))
+            await using (var command = Command(connection, Data.Tenancy.TenantSql.Scoped(db, AccessLogSql), pupil.Id, cases, [], [.. ids]))
             {
                 var rows = await WriteCsvAsync(zip, "records/access-log.csv", command, null, cancellationToken);
                 files.Add(new SubjectAccessFile("records/access-log.csv", "Who opened or changed the pupil's records, and when", rows, false));
