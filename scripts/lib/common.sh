@@ -114,6 +114,47 @@ pg_replica_start() {
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c hot_standby=on -c max_connections=500 -c archive_mode=off" start >/dev/null
 }
 
+# pgbouncer_start PG_PORT DIR PORT APP_PASSWORD OWNER_PASSWORD — PgBouncer (Debian's package) in transaction pooling
+# mode in front of the cluster on PG_PORT, on 127.0.0.1:PORT, for the application's and the owner's roles (issue 15,
+# ADR 0029). Each database gets PGBOUNCER_POOL_SIZE (default 20) server connections per role, shared by every client
+# one transaction at a time. Stop it with pgbouncer_stop DIR.
+pgbouncer_start() {
+  local pg_port=$1 dir port=$3 app=$4 owner=$5
+  [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
+  dir=$(pg_reachable "$2")
+  ( umask 077
+    printf '"flexi_app" "%s"\n"flexi_owner" "%s"\n' "$app" "$owner" > "$dir/userlist.txt" )
+  cat > "$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$pg_port
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+default_pool_size = ${PGBOUNCER_POOL_SIZE:-20}
+max_client_conn = 2000
+ignore_startup_parameters = extra_float_digits
+log_connections = 0
+log_disconnections = 0
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
+  pg_user_run /usr/sbin/pgbouncer -q -d "$dir/pgbouncer.ini"
+  local i
+  for i in $(seq 1 50); do (echo >/dev/tcp/127.0.0.1/$port) >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "PgBouncer did not start:" >&2; cat "$dir/pgbouncer.log" >&2; return 1
+}
+
+pgbouncer_stop() {
+  local dir
+  dir=$(readlink -f "$1")
+  [ -f "$dir/pgbouncer.pid" ] && kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true
+}
+
 pg_cluster_stop() {
   local dir
   dir=$(readlink -f "$1")

@@ -49,6 +49,13 @@ public static class TestDatabase
     public static string ReadPreferringReplica(string database) =>
         $"Host=127.0.0.1:{Env("FLEXI_TEST_PG_REPLICA_PORT")},127.0.0.1:{Env("FLEXI_TEST_PG_PORT")};Target Session Attributes=prefer-standby;Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")};Connection Idle Lifetime=20;Connection Pruning Interval=5";
 
+    /// <summary>
+    /// The application's role through the PgBouncer scripts/test starts (transaction pooling, two server connections per
+    /// database and role). No Reset On Close: a pooled server connection is not the client's to reset.
+    /// </summary>
+    public static string ViaPgBouncer(string database) =>
+        $"Host=127.0.0.1;Port={Env("FLEXI_TEST_PGBOUNCER_PORT")};Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")};No Reset On Close=true;Connection Idle Lifetime=20;Connection Pruning Interval=5;Include Error Detail=true";
+
     /// <summary>Waits until the replica has replayed everything the primary has written so far.</summary>
     public static async Task WaitForReplicaAsync()
     {
