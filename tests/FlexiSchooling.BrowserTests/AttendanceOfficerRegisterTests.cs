@@ -41,10 +41,20 @@ public sealed class AttendanceOfficerRegisterTests(BrowserFixture browser) : ICl
         await page.Keyboard.TypeAsync(secondNew);
         await Assertions.Expect(codes.Nth(1)).ToHaveValueAsync(secondNew);
 
-        // Saving without reasons is refused next to each changed mark, keeping what was typed.
+        // Saving without reasons is refused next to each changed mark, keeping what was typed; the errors show under the
+        // pupil's name, so no column moves and each mark keeps its place in its row (issue 13: "the page does not shift").
+        async Task<(float X, float Width, float InRow)> Place(int row)
+        {
+            var mark = (await codes.Nth(row).BoundingBoxAsync())!;
+            var cell = (await page.Locator("tbody tr").Nth(row).BoundingBoxAsync())!;
+            return (mark.X, mark.Width, mark.Y - cell.Y);
+        }
+
+        var before = await Place(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();
         await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("give a reason");
         await Assertions.Expect(codes.Nth(0)).ToHaveValueAsync(firstNew);
+        Assert.Equal(before, await Place(0));
         await AccessibleAsync(page, "32-register-needs-reasons");
 
         await page.Locator("#Rows_0__Reason").FillAsync("Parent phoned: dental appointment");
