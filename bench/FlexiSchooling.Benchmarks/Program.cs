@@ -580,6 +580,28 @@ for (var i = 0; i < 20; i++)
 Say($"    of which the weekly trend's read (8 school weeks, every school, closed weeks kept summed): p95 {P95(trendTimes):0.0} ms");
 Say($"    the page's reads, median ms: {string.Join(", ", dashboardPhases.Select(p => $"{p.Key} {p.Value.Order().ElementAt(p.Value.Count / 2):0.0}"))}");
 Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms (target < 100 ms; the first view, which sums the closed weeks, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
+// What setting the trust for each command costs (ADR 0029): 2,000 bare commands against the same with the trust's DO block.
+await using (var connection = new NpgsqlConnection(app))
+{
+    await connection.OpenAsync();
+    double PerCommand(string sql)
+    {
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 2000; i++)
+        {
+            using var command = new NpgsqlCommand(sql, connection);
+            command.ExecuteScalar();
+        }
+
+        return watch.Elapsed.TotalMilliseconds * 1000 / 2000;
+    }
+
+    PerCommand("SELECT 1"); // warm-up
+    var bare = PerCommand("SELECT 1");
+    var scoped = PerCommand(FlexiSchooling.Data.Tenancy.TenantSql.SetForTransaction(FlexiSchooling.Data.Tenancy.TenantContext.ForTrust(trust.Id)) + "SELECT 1");
+    Say($"    the trust's DO block (ADR 0029): a bare command {bare:0} µs, with the trust set for its transaction {scoped:0} µs");
+}
+
 Say($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 var output = Environment.GetEnvironmentVariable("BENCH_REPORT");
 if (output is not null)
