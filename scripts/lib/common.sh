@@ -8,7 +8,10 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_install() {
   # apt_install PACKAGE... — installs the named Debian packages if any is missing.
   local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  # Installed means "install ok installed": a package removed but not purged still answers dpkg -s.
+  for p in "$@"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+  done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing ${missing[*]} (Debian packages)…"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
