@@ -57,6 +57,22 @@ public sealed class AttendanceOfficerRegisterTests(BrowserFixture browser) : ICl
         Assert.Equal(before, await Place(0));
         await AccessibleAsync(page, "32-register-needs-reasons");
 
+        // On a phone (issue 13, "the register usable on a phone") the register stacks: nothing runs off the side of the
+        // page, each row's fields sit under the pupil's name with their labels shown, and the row's error reads as lines
+        // of text, not one word a line.
+        var firstPupil = (await page.Locator("tbody th label").Nth(0).InnerTextAsync()).Trim();
+        await page.SetViewportSizeAsync(390, 844);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
+        await Assertions.Expect(page.Locator("label[for='Rows_0__Reason']")).ToBeVisibleAsync();
+        var reasonField = (await page.Locator("#Rows_0__Reason").BoundingBoxAsync())!;
+        Assert.True(reasonField.X >= 0 && reasonField.X + reasonField.Width <= 390, $"reason field at {reasonField.X}+{reasonField.Width}");
+        var rowError = page.Locator("#Rows_0__Reason-error");
+        await Assertions.Expect(rowError).Not.ToContainTextAsync(firstPupil);
+        var errorBox = (await rowError.BoundingBoxAsync())!;
+        Assert.True(errorBox.Width >= 250, $"the row's error is {errorBox.Width} px wide");
+        await AccessibleAsync(page, "32m-register-needs-reasons-phone");
+        await page.SetViewportSizeAsync(1280, 900);
+
         await page.Locator("#Rows_0__Reason").FillAsync("Parent phoned: dental appointment");
         await page.Locator("#Rows_1__Reason").FillAsync("No contact yet");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();

@@ -84,6 +84,18 @@ public sealed class RegisterModel : AppPageModel
     /// <summary>Whether the register asks a reason for a change: all of it once locked, a saved mark's row while open.</summary>
     public bool AsksReasons => IsLocked || Pupils.Any(p => p.SavedCode is not null);
 
+    /// <summary>
+    /// A row's error as it shows in the row, under the pupil's name: without the "Name: " the error summary needs to say
+    /// whose mark it is, and starting with a capital, so the narrow name column holds a few short lines, not one word a line.
+    /// </summary>
+    public static string InRow(string error)
+    {
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        if (colon < 0 || colon + 2 >= error.Length) return error;
+        var rest = error[(colon + 2)..];
+        return char.ToUpperInvariant(rest[0]) + rest[1..];
+    }
+
     public bool CanSave { get; private set; }
 
     public bool Saved { get; private set; }
