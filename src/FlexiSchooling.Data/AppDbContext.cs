@@ -65,6 +65,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<PlacementVisit> PlacementVisits => Set<PlacementVisit>();
 
+    public DbSet<ProviderReport> ProviderReports => Set<ProviderReport>();
+
     public DbSet<RegistrationGroup> RegistrationGroups => Set<RegistrationGroup>();
 
     public DbSet<Pupil> Pupils => Set<Pupil>();

@@ -15,6 +15,7 @@ public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<Brows
         await ap.GotoAsync("/");
         await Assertions.Expect(ap.Locator("#overdue")).ToContainTextAsync("Visit the provider and record the QA visit");
         await browser.AssertAccessibleAsync(ap, "d0-today-ap-leader");
+        var visits = await ap.Locator("#overdue").GetByRole(AriaRole.Link).First.GetAttributeAsync("href");
         await ap.Locator("#overdue").GetByRole(AriaRole.Link).First.ClickAsync();
         await Assertions.Expect(ap.Locator("h1")).ToContainTextAsync("QA visits to Riverside Skills Centre");
         await ap.SetViewportSizeAsync(390, 844);
@@ -33,6 +34,22 @@ public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<Brows
         await officer.GotoAsync("/");
         await Assertions.Expect(officer.Locator("#today")).ToBeVisibleAsync();
         await browser.AssertAccessibleAsync(officer, "d3-today-attendance-officer");
+
+        // The provider's daily reports on the placed pupil's case (002 §4.4), where the officer records the call: a report
+        // with nothing chosen is refused at its fields, the day and time kept.
+        await officer.GotoAsync(visits!.Replace("/Visits", "", StringComparison.Ordinal));
+        await officer.GetByRole(AriaRole.Link, new() { Name = "Daily reports from the provider" }).ClickAsync();
+        await Assertions.Expect(officer.Locator("h1")).ToHaveTextAsync("Daily reports from Riverside Skills Centre");
+        await Assertions.Expect(officer.Locator("#report-today")).ToBeVisibleAsync();
+        var day = await officer.GetByLabel("Day the report is about").InputValueAsync();
+        await officer.GetByRole(AriaRole.Button, new() { Name = "Record the report" }).ClickAsync();
+        await Assertions.Expect(officer.Locator(".govuk-error-summary")).ToContainTextAsync("Choose what the provider reported");
+        await Assertions.Expect(officer.Locator(".govuk-error-summary")).ToContainTextAsync("Choose how the report came in");
+        Assert.Equal(day, await officer.GetByLabel("Day the report is about").InputValueAsync());
+        await browser.AssertAccessibleAsync(officer, "d3a-provider-reports-refused");
+        await officer.SetViewportSizeAsync(390, 844);
+        Assert.True(await officer.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
+        await browser.AssertAccessibleAsync(officer, "d3b-provider-reports-phone");
     }
 
     [Fact]

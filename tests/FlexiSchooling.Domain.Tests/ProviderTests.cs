@@ -13,7 +13,7 @@ public sealed class ProviderTests
     private static readonly Guid Checker = Guid.NewGuid();
 
     // OLoL CMAT (002): unregistered providers need the trust's approval; re-checked every 12 months.
-    private static readonly AlternativeProvisionSettings Olol = PolicyTemplates.Get(PolicyTemplates.OurLadyOfLourdes).Settings.AlternativeProvision;
+    internal static readonly AlternativeProvisionSettings Olol = PolicyTemplates.Get(PolicyTemplates.OurLadyOfLourdes).Settings.AlternativeProvision;
 
     private static AlternativeProvider Provider(ProviderRegistration registration) =>
         new(Guid.NewGuid(), new ProviderDetails("Riverside Skills Centre", "1 Mill Lane, Derby", "Sam Okafor", "01332 000000", null,
@@ -200,6 +200,70 @@ public sealed class PlacementTests
         Assert.Equal(ArrangementStage.Ended, arrangement.Stage);
         Assert.Equal(PlacementDestination.BackToSchoolFullTime, placement.Destination);
         Assert.All(sessions, m => Assert.Equal(lastDay, m.To));
+    }
+
+    // The spring term of 2027 with its half-term (15–19 February): the placement starts on Monday 11 January, in school
+    // Monday to Wednesday and at the provider on Thursday and Friday (the referral's pattern).
+    private static readonly Domain.Calendar.SchoolCalendar Spring2027 = new(
+        [new Domain.Calendar.Term(Guid.NewGuid(), "Spring 2027", new(2027, 1, 4), new(2027, 3, 26), new(2027, 2, 15), new(2027, 2, 19))], [],
+        Domain.Calendar.BankHolidayFeed.Shipped().Select(b => b.Date));
+
+    [Fact]
+    public void Provider_report_is_due_on_each_school_day_the_pupil_is_at_the_provider()
+    {
+        // 002 §4.4: "attendance updates by 10:00 AM daily" — on the days the pupil is placed there.
+        var (arrangement, placement) = Running(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero));
+        bool Due(DateOnly day) => ProviderReport.DueAtProvider(arrangement.Stage, arrangement.StartedOn, placement, Spring2027, day);
+        Assert.True(Due(new(2027, 1, 14)));   // Thursday: at the provider
+        Assert.True(Due(new(2027, 1, 15)));   // Friday
+        Assert.False(Due(new(2027, 1, 11)));  // Monday: in school all day
+        Assert.False(Due(new(2027, 1, 16)));  // Saturday
+        Assert.False(Due(new(2027, 2, 18)));  // Thursday of half-term: not a school day
+        Assert.False(Due(new(2027, 1, 7)));   // Thursday before the start
+        Assert.False(ProviderReport.DueAtProvider(ArrangementStage.Ended, arrangement.StartedOn, placement, Spring2027, new(2027, 1, 14)));
+
+        // One session at the provider is enough: in school Thursday morning, at the provider Thursday afternoon.
+        var halfDay = Placement.Refer(arrangement, Referral(inSchool: new SessionPattern(0b01_0111_1111)));
+        Assert.True(ProviderReport.DueAtProvider(arrangement.Stage, arrangement.StartedOn, halfDay, Spring2027, new(2027, 1, 14)));
+    }
+
+    [Fact]
+    public void Provider_report_missing_after_the_profiles_time_and_waiting_on_the_provider_before_it()
+    {
+        var by = ProviderTests.Olol.ProviderAbsenceReportBy;
+        Assert.Equal(new TimeOnly(10, 0), by); // 002 §4.4
+        Assert.Equal(ProviderReportStatus.Awaited, ProviderReport.StatusToday(true, new(9, 59), by, false));
+        Assert.Equal(ProviderReportStatus.Missing, ProviderReport.StatusToday(true, new(10, 0), by, false));
+        Assert.Equal(ProviderReportStatus.Received, ProviderReport.StatusToday(true, new(10, 30), by, true));
+        Assert.Equal(ProviderReportStatus.NotDue, ProviderReport.StatusToday(false, new(11, 0), by, false));
+        // A school whose profile asks for 09:30 chases from 09:30.
+        Assert.Equal(ProviderReportStatus.Missing, ProviderReport.StatusToday(true, new(9, 45), new(9, 30), false));
+    }
+
+    [Fact]
+    public void Provider_report_is_for_a_day_the_pupil_is_due_there_and_an_absence_or_late_arrival_says_what_the_provider_said()
+    {
+        var now = new DateTimeOffset(2027, 1, 14, 10, 15, 0, TimeSpan.Zero);
+        var (arrangement, placement) = Running(now);
+        var today = new DateOnly(2027, 1, 14);
+        var at = new TimeOnly(10, 15);
+        ProviderReport Report(DateOnly day, ProviderReportOutcome outcome, string? said = null, TimeOnly? received = null) =>
+            ProviderReport.Record(arrangement, placement, Spring2027, day, outcome, said, ProviderReportChannel.Phone, received ?? new TimeOnly(9, 40), today, at, Guid.NewGuid(), now);
+
+        Assert.Equal("Date", Assert.Throws<DomainRuleException>(() => Report(today.AddDays(1), ProviderReportOutcome.Attended)).Field);   // tomorrow
+        Assert.Equal("Date", Assert.Throws<DomainRuleException>(() => Report(new(2027, 1, 7), ProviderReportOutcome.Attended)).Field);   // before the start
+        Assert.Equal("provider-report-due", Assert.Throws<DomainRuleException>(() => Report(new(2027, 1, 13), ProviderReportOutcome.Attended)).Rule); // Wednesday: in school
+        Assert.Equal("ReceivedAt", Assert.Throws<DomainRuleException>(() => Report(today, ProviderReportOutcome.Attended, received: new TimeOnly(11, 0))).Field);
+        Assert.Equal("Detail", Assert.Throws<DomainRuleException>(() => Report(today, ProviderReportOutcome.Absent, " ")).Field);
+        Assert.Equal("Detail", Assert.Throws<DomainRuleException>(() => Report(today, ProviderReportOutcome.ArrivedLate)).Field);
+
+        var attended = Report(today, ProviderReportOutcome.Attended);
+        Assert.Equal((arrangement.Id, today, ""), (attended.ArrangementId, attended.Date, attended.Detail));
+        Assert.True(attended.OnTime(ProviderTests.Olol));
+        // A later call the same day is another report; one after the profile's time is not on time.
+        var absent = Report(today, ProviderReportOutcome.Absent, "Mum rang the centre: ill", new TimeOnly(10, 10));
+        Assert.Equal("Mum rang the centre: ill", absent.Detail);
+        Assert.False(absent.OnTime(ProviderTests.Olol));
     }
 
     private static (Arrangement Case, Placement Placement) Running(DateTimeOffset now)

@@ -30,6 +30,8 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
             SELECT id, 6, 25, 31, 6, 12, gen_random_uuid(), now() FROM trusts;
             INSERT INTO placement_visits (id, trust_id, school_id, arrangement_id, visited_on, visited_by, external_agencies, safeguarding, attendance, behaviour_and_pastoral, curriculum_and_progress, qualifications_and_next_steps, additional_comments, satisfactory, recorded_by, recorded_at)
             SELECT DISTINCT ON (p.trust_id) gen_random_uuid(), p.trust_id, p.school_id, p.arrangement_id, current_date, 'A. Leader', '', 'None', 'Full', 'Settled', 'Good', 'On track', '', true, gen_random_uuid(), now() FROM placements p;
+            INSERT INTO provider_reports (id, trust_id, school_id, arrangement_id, date, outcome, detail, channel, received_at, recorded_by, recorded_at)
+            SELECT DISTINCT ON (p.trust_id) gen_random_uuid(), p.trust_id, p.school_id, p.arrangement_id, current_date, 'Attended', '', 'Phone', '09:40', gen_random_uuid(), now() FROM placements p;
             """);
     }
 

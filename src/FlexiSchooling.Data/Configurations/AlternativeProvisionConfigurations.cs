@@ -127,3 +127,18 @@ internal sealed class PlacementVisitConfiguration : IEntityTypeConfiguration<Pla
         b.HasIndex(x => new { x.ArrangementId, x.VisitedOn });
     }
 }
+
+internal sealed class ProviderReportConfiguration : IEntityTypeConfiguration<ProviderReport>
+{
+    public void Configure(EntityTypeBuilder<ProviderReport> b)
+    {
+        b.ToTable("provider_reports");
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Detail).HasMaxLength(ProviderReport.MaxDetailLength);
+        b.HasOne<Placement>().WithMany().HasForeignKey(x => x.ArrangementId).OnDelete(DeleteBehavior.Restrict);
+        // Today's reports of a school's running placements, and a placement's reports by day.
+        b.HasIndex(x => new { x.ArrangementId, x.Date });
+    }
+}

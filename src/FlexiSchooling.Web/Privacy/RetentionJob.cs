@@ -51,6 +51,7 @@ public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<R
         new("Flexi-schooling agreements", "flexi_agreements", $"arrangement_id IN {DueCases}"),
         new("Part-time plans", "part_time_plans", $"arrangement_id IN {DueCases}"),
         new("QA visits to placements", "placement_visits", $"arrangement_id IN {DueCases}"),
+        new("Providers' daily reports on placed pupils", "provider_reports", $"arrangement_id IN {DueCases}"),
         new("Commissioning agreements", "commissioning_agreements", $"arrangement_id IN {DueCases}"),
         new("Alternative provision placements and referrals", "placements", $"arrangement_id IN {DueCases}"),
         new("Case documents and uploaded letters", "case_documents", $"arrangement_id IN {DueCases}"),

@@ -55,6 +55,7 @@ public static class SubjectAccessExport
         new("records/part-time-plans.csv", "Part-time timetable plans", false, "SELECT * FROM part_time_plans WHERE arrangement_id = ANY(@cases)"),
         new("records/commissioning-agreements.csv", "What the school and each provider agreed for a placement (004 §7.11)", false, "SELECT * FROM commissioning_agreements WHERE arrangement_id = ANY(@cases)"),
         new("for-review/placement-visits.csv", "QA visits to each placement (002 appendix 5): may name other people", true, "SELECT * FROM placement_visits WHERE arrangement_id = ANY(@cases) ORDER BY visited_on"),
+        new("for-review/provider-reports.csv", "The provider's daily reports on the pupil (002 §4.4): may name other people", true, "SELECT * FROM provider_reports WHERE arrangement_id = ANY(@cases) ORDER BY date, received_at"),
         new("for-review/placements.csv", "Alternative provision placements and their referrals: the parents' meeting may name other people", true, "SELECT * FROM placements WHERE arrangement_id = ANY(@cases)"),
         new("records/signing-links.csv", "Links sent to parents to sign or consent", false, "SELECT * FROM agreement_signature_links WHERE arrangement_id = ANY(@cases) ORDER BY created_at"),
         new("for-review/welfare-checks.csv", "Welfare checks while out of school: may name other people", true, "SELECT * FROM welfare_checks WHERE pupil_id = @pupil ORDER BY date"),

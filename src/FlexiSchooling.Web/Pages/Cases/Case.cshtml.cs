@@ -59,6 +59,9 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
 
     public DateOnly? VisitDue { get; private set; }
 
+    /// <summary>Where today's report from the provider stands, for a running placement (002 §4.4).</summary>
+    public Domain.AlternativeProvision.ProviderReportStatus ProviderReportToday { get; private set; }
+
     /// <summary>The consents, agreements and notifications recorded for the case, latest first.</summary>
     public IReadOnlyList<ArrangementConsent> Consents { get; private set; } = [];
 
@@ -165,6 +168,11 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
             if (Case.ProfileVersionId is not null)
             {
                 VisitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(Case.Stage, Case.StartedOn, visits, await SchoolRules.CalendarAsync(Db, Case.SchoolId), (await DecidedUnderAsync()).Settings.AlternativeProvision);
+                var today = Today;
+                ProviderReportToday = Domain.AlternativeProvision.ProviderReport.StatusToday(
+                    Domain.AlternativeProvision.ProviderReport.DueAtProvider(Case.Stage, Case.StartedOn, Placement, await SchoolRules.CalendarAsync(Db, Case.SchoolId), today),
+                    TimeOnly.FromDateTime(Domain.Common.LondonClock.Now(Time)), (await DecidedUnderAsync()).Settings.AlternativeProvision.ProviderAbsenceReportBy,
+                    await Db.ProviderReports.AnyAsync(r => r.ArrangementId == id && r.Date == today));
             }
         }
         Consents = await Db.ArrangementConsents.AsNoTracking().Where(x => x.ArrangementId == id).OrderByDescending(x => x.RecordedAt).ToListAsync();

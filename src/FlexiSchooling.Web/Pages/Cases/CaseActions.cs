@@ -132,6 +132,34 @@ public static class CaseActions
                 }
             }
 
+            // Providers' daily reports not in by the policy's time (002 §4.4: by 10:00), for whoever chases absence: one item per
+            // placed pupil due at the provider today, linking to where the report is recorded. Before that time it waits on the
+            // provider and is not listed.
+            if (user.Can(Permission.FollowUpAbsence, school.Id))
+            {
+                var placed = rows.Where(r => r.SchoolId == school.Id && r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running).ToList();
+                if (placed.Count > 0)
+                {
+                    var placedIds = placed.Select(r => r.Id).ToList();
+                    var placements = await db.Placements.AsNoTracking().Where(p => placedIds.Contains(p.ArrangementId)).ToDictionaryAsync(p => p.ArrangementId);
+                    var providerIds = placements.Values.Select(p => p.ProviderId).Distinct().ToList();
+                    var providers = await db.AlternativeProviders.AsNoTracking().Where(p => providerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name);
+                    var reported = (await db.ProviderReports.AsNoTracking().Where(r => placedIds.Contains(r.ArrangementId) && r.Date == today).Select(r => r.ArrangementId).ToListAsync()).ToHashSet();
+                    var calendar = await SchoolRules.CalendarAsync(db, school.Id);
+                    foreach (var r in placed.Where(r => r.ProfileVersionId is not null && placements.ContainsKey(r.Id)))
+                    {
+                        var placement = placements[r.Id];
+                        var reportBy = (await SchoolRules.ProfileVersionAsync(db, r.SchoolId, r.ProfileVersionId!.Value)).Settings.AlternativeProvision.ProviderAbsenceReportBy;
+                        var due = Domain.AlternativeProvision.ProviderReport.DueAtProvider(r.Stage, r.StartedOn, placement, calendar, today);
+                        if (Domain.AlternativeProvision.ProviderReport.StatusToday(due, TimeOnly.FromDateTime(londonNow), reportBy, reported.Contains(r.Id)) == Domain.AlternativeProvision.ProviderReportStatus.Missing)
+                        {
+                            actions.Add(new ActionRow(r.Id, r.Pupil, $"Chase {providers.GetValueOrDefault(placement.ProviderId, "the provider")}'s daily report: due by {reportBy:HH:mm} (002 §4.4)",
+                                $"/Cases/{r.Id}/ProviderReports", today, true, School: school.Name));
+                        }
+                    }
+                }
+            }
+
             if (user.Can(Permission.FollowUpAbsence, school.Id) && await Attendance.FollowUpModel.ListAsync(db, school.Id, today) is { Count: > 0 } followUps)
             {
                 var urgent = followUps.Count(p => p.Items.Any(i => i.Priority <= 1));
