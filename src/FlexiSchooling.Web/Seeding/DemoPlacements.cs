@@ -142,6 +142,19 @@ internal static class DemoPlacements
             db.ArrangementEvents.Add(arrangement.Event("QA visit recorded", $"Visited {provider.Name} on {visited:d MMMM yyyy}: satisfactory.", apLeader.Id, DemoSupport.At(visited)));
         }
 
+        // The provider's daily reports (002 §4.4) for the last two weeks' days at the provider, as the attendance officer took
+        // them: in by 10:00, one absence with the reason the parent gave the centre; today's still to come.
+        var officer = await DemoSupport.UserAsync(db, "attendance", slug, cancellationToken);
+        var due = Enumerable.Range(1, 14).Select(n => today.AddDays(-n)).Where(d => ProviderReport.DueAtProvider(arrangement.Stage, arrangement.StartedOn, placement, calendar, d)).OrderBy(d => d).ToList();
+        foreach (var day in due)
+        {
+            var absent = day == due[0];
+            var received = new TimeOnly(9, 10 + (day.DayNumber % 4) * 10);
+            db.ProviderReports.Add(ProviderReport.Record(arrangement, placement, calendar, day, absent ? ProviderReportOutcome.Absent : ProviderReportOutcome.Attended,
+                absent ? "Parent rang the centre at 08:45: the pupil has a temperature and is at home." : "", ProviderReportChannel.Phone, received, today, new TimeOnly(23, 59),
+                officer.Id, LondonClock.AtLondon(day, received.AddMinutes(2))));
+        }
+
         DemoSupport.StampTrust(db, provider.TrustId);
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -84,7 +84,7 @@ public sealed class ProviderReportTests : IAsyncLifetime
         var refused = await (await officer.PostFormAsync(page, [.. Report("Absent", " ")])).HtmlAsync();
         Assert.Contains("Enter what the provider said about the absence", refused, StringComparison.Ordinal);
         Assert.Contains("value=\"10:02\"", refused, StringComparison.Ordinal);
-        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), $"SELECT count(*) FROM provider_reports WHERE arrangement_id = '{id}'"));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), $"SELECT count(*) FROM provider_reports WHERE arrangement_id = '{id}' AND date = '{day:yyyy-MM-dd}'"));
 
         var posted = await officer.PostFormAsync(page, [.. Report("Absent", "Parent rang the centre: pupil unwell")]);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, posted.StatusCode);
