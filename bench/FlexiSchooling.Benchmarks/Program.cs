@@ -443,7 +443,7 @@ using (var gate = new SemaphoreSlim(MorningUsers))
         }
     }));
     morning.Stop();
-    Say($"A register session: {queue.Count:N0} registers by {MorningUsers} concurrent users: {morningTimes.Count:N0} saved, {morningFailures} failed, in {morning.Elapsed.TotalSeconds:0.0} s ({morningTimes.Count / morning.Elapsed.TotalSeconds:0.0} saves/s; {morning.Elapsed.TotalSeconds / 900:P0} of a 15-minute window); save p95 {P95(morningTimes):0.0} ms");
+    Say($"A register session: {queue.Count:N0} registers by {MorningUsers} concurrent users: {morningTimes.Count:N0} saved, {morningFailures} failed, in {morning.Elapsed.TotalSeconds:0.0} s ({morningTimes.Count / morning.Elapsed.TotalSeconds:0.0} saves/s; {100 * morning.Elapsed.TotalSeconds / 900:0.0}% of a 15-minute window); save p95 {P95(morningTimes):0.0} ms");
 }
 
 var morningSql = new List<double>();
