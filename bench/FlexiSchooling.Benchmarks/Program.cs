@@ -268,16 +268,8 @@ await Task.WhenAll(users.Select(async (officer, index) =>
     {
         foreach (var group in schoolGroups.Take(6))
         {
-            var ids = pupils.Where(p => p.RegistrationGroupId == group.Id).Select(p => p.Id).ToArray();
             // The same writes as the application makes, by hand, in one round trip.
-            await using var command = new NpgsqlCommand(RegisterSql("AM"), connection);
-            command.Parameters.AddWithValue("t", trust.Id);
-            command.Parameters.AddWithValue("s", officer.School);
-            command.Parameters.AddWithValue("g", group.Id);
-            command.Parameters.AddWithValue("d", day);
-            command.Parameters.AddWithValue("w", AttendanceFigures.WeekOf(day));
-            command.Parameters.AddWithValue("p", ids);
-            command.Parameters.AddWithValue("y", new DateOnly(2025, 9, 1));
+            await using var command = RegisterCommand(connection, group, day, "AM");
             var watch = Stopwatch.StartNew();
             await command.ExecuteNonQueryAsync();
             lock (sqlTimes)
@@ -457,15 +449,7 @@ using (var gate = new SemaphoreSlim(MorningUsers))
         {
             await using var connection = new NpgsqlConnection(owner);
             await connection.OpenAsync();
-            var ids = pupils.Where(p => p.RegistrationGroupId == group.Id).Select(p => p.Id).ToArray();
-            await using var command = new NpgsqlCommand(RegisterSql("PM"), connection);
-            command.Parameters.AddWithValue("t", trust.Id);
-            command.Parameters.AddWithValue("s", group.SchoolId);
-            command.Parameters.AddWithValue("g", group.Id);
-            command.Parameters.AddWithValue("d", referenceDay);
-            command.Parameters.AddWithValue("w", AttendanceFigures.WeekOf(referenceDay));
-            command.Parameters.AddWithValue("p", ids);
-            command.Parameters.AddWithValue("y", new DateOnly(2025, 9, 1));
+            await using var command = RegisterCommand(connection, group, referenceDay, "PM");
             var watch = Stopwatch.StartNew();
             await command.ExecuteNonQueryAsync();
             lock (morningSql)
@@ -752,6 +736,20 @@ var output = Environment.GetEnvironmentVariable("BENCH_REPORT");
 if (output is not null)
 {
     await File.WriteAllTextAsync(output, report.ToString());
+}
+
+// The hand-written SQL of (a) for one register: everyone present in the session, with its parameters.
+NpgsqlCommand RegisterCommand(NpgsqlConnection connection, RegistrationGroup group, DateOnly day, string session)
+{
+    var command = new NpgsqlCommand(RegisterSql(session), connection);
+    command.Parameters.AddWithValue("t", trust.Id);
+    command.Parameters.AddWithValue("s", group.SchoolId);
+    command.Parameters.AddWithValue("g", group.Id);
+    command.Parameters.AddWithValue("d", day);
+    command.Parameters.AddWithValue("w", AttendanceFigures.WeekOf(day));
+    command.Parameters.AddWithValue("p", pupils.Where(p => p.RegistrationGroupId == group.Id).Select(p => p.Id).ToArray());
+    command.Parameters.AddWithValue("y", new DateOnly(2025, 9, 1));
+    return command;
 }
 
 async Task<double> SaveRegisterAsync(HttpClient client, RegistrationGroup group, DateOnly day, string session)
