@@ -143,15 +143,15 @@ internal static class DemoPlacements
         }
 
         // The provider's daily reports (002 §4.4) for the last two weeks' days at the provider, as the attendance officer took
-        // them: in by 10:00, one absence with the reason the parent gave the centre; today's still to come.
+        // them: in by 10:00, one a late arrival (still B in the register: the pupil was at the provider); today's still to come.
         var officer = await DemoSupport.UserAsync(db, "attendance", slug, cancellationToken);
         var due = Enumerable.Range(1, 14).Select(n => today.AddDays(-n)).Where(d => ProviderReport.DueAtProvider(arrangement.Stage, arrangement.StartedOn, placement, calendar, d)).OrderBy(d => d).ToList();
         foreach (var day in due)
         {
-            var absent = day == due[0];
+            var late = day == due[0];
             var received = new TimeOnly(9, 10 + (day.DayNumber % 4) * 10);
-            db.ProviderReports.Add(ProviderReport.Record(arrangement, placement, calendar, day, absent ? ProviderReportOutcome.Absent : ProviderReportOutcome.Attended,
-                absent ? "Parent rang the centre at 08:45: the pupil has a temperature and is at home." : "", ProviderReportChannel.Phone, received, today, new TimeOnly(23, 59),
+            db.ProviderReports.Add(ProviderReport.Record(arrangement, placement, calendar, day, late ? ProviderReportOutcome.ArrivedLate : ProviderReportOutcome.Attended,
+                late ? "Arrived at 09:50: the bus from the estate was late; the centre rang when the pupil had not arrived at 09:15." : "", ProviderReportChannel.Phone, received, today, new TimeOnly(23, 59),
                 officer.Id, LondonClock.AtLondon(day, received.AddMinutes(2))));
         }
 

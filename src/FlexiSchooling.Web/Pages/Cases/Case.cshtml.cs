@@ -167,11 +167,13 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
             VisitCount = visits.Count;
             if (Case.ProfileVersionId is not null)
             {
-                VisitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(Case.Stage, Case.StartedOn, visits, await SchoolRules.CalendarAsync(Db, Case.SchoolId), (await DecidedUnderAsync()).Settings.AlternativeProvision);
+                var calendar = await SchoolRules.CalendarAsync(Db, Case.SchoolId);
+                var settings = (await DecidedUnderAsync()).Settings.AlternativeProvision;
+                VisitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(Case.Stage, Case.StartedOn, visits, calendar, settings);
                 var today = Today;
                 ProviderReportToday = Domain.AlternativeProvision.ProviderReport.StatusToday(
-                    Domain.AlternativeProvision.ProviderReport.DueAtProvider(Case.Stage, Case.StartedOn, Placement, await SchoolRules.CalendarAsync(Db, Case.SchoolId), today),
-                    TimeOnly.FromDateTime(Domain.Common.LondonClock.Now(Time)), (await DecidedUnderAsync()).Settings.AlternativeProvision.ProviderAbsenceReportBy,
+                    Domain.AlternativeProvision.ProviderReport.DueAtProvider(Case.Stage, Case.StartedOn, Placement, calendar, today),
+                    TimeOnly.FromDateTime(Domain.Common.LondonClock.Now(Time)), settings.ProviderAbsenceReportBy,
                     await Db.ProviderReports.AnyAsync(r => r.ArrangementId == id && r.Date == today));
             }
         }
