@@ -71,6 +71,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
         ["Cases/{id:guid}/Commissioning"] = "placement",
         ["Cases/{id:guid}/PlacementEnd"] = "placement",
         ["Cases/{id:guid}/Visits"] = "placement",
+        ["Cases/{id:guid}/ProviderReports"] = "placement",
         ["Cases/{id:guid}/Reintegration"] = "placement",
         ["Cases/{id:guid}/Direction"] = "placement",
         ["Cases/{id:guid}/InitialVisit"] = "placement",
@@ -239,7 +240,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Cases/{id:guid}/Placement", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Placement", "another trust")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Placement", "trust lead")] = HttpStatusCode.NotFound,
-            // Its commissioning agreement and reintegration plan wait for the head's agreement, and its visits and ending for its start, for everyone.
+            // Its commissioning agreement and reintegration plan wait for the head's agreement, and its visits, the provider's reports and ending for its start, for everyone.
             [("Cases/{id:guid}/Commissioning", "same school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Commissioning", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Commissioning", "another trust")] = HttpStatusCode.NotFound,
@@ -252,6 +253,10 @@ public sealed class RouteMatrixTests : IAsyncLifetime
             [("Cases/{id:guid}/Visits", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Visits", "another trust")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Visits", "trust lead")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/ProviderReports", "same school")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/ProviderReports", "sibling school")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/ProviderReports", "another trust")] = HttpStatusCode.NotFound,
+            [("Cases/{id:guid}/ProviderReports", "trust lead")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Reintegration", "same school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Reintegration", "sibling school")] = HttpStatusCode.NotFound,
             [("Cases/{id:guid}/Reintegration", "another trust")] = HttpStatusCode.NotFound,
