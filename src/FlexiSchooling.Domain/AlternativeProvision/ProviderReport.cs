@@ -98,6 +98,15 @@ public sealed class ProviderReport : ISchoolOwned, ITrustStampable
         : londonNow >= reportBy ? ProviderReportStatus.Missing
         : ProviderReportStatus.Awaited;
 
+    /// <summary>
+    /// <see cref="StatusToday(bool, TimeOnly, TimeOnly, bool)"/> for a placement on a day, at the time its profile sets
+    /// (<see cref="AlternativeProvisionSettings.ProviderAbsenceReportBy"/>): the one reading of today's report that the
+    /// case, its reports page and Today share.
+    /// </summary>
+    public static ProviderReportStatus StatusToday(ArrangementStage stage, DateOnly? startedOn, Placement placement, SchoolCalendar calendar, AlternativeProvisionSettings settings,
+        DateOnly today, TimeOnly londonNow, bool reportedToday) =>
+        StatusToday(DueAtProvider(stage, startedOn, placement, calendar, today), londonNow, settings.ProviderAbsenceReportBy, reportedToday);
+
     public static ProviderReport Record(Arrangement arrangement, Placement placement, SchoolCalendar calendar, DateOnly date, ProviderReportOutcome outcome, string? detail,
         ProviderReportChannel channel, TimeOnly receivedAt, DateOnly today, TimeOnly londonNow, Guid by, DateTimeOffset now)
     {

@@ -1,6 +1,7 @@
 using FlexiSchooling.Domain.AlternativeProvision;
 using FlexiSchooling.Domain.Arrangements;
 using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Policy;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
 using FluentValidation;
@@ -52,7 +53,10 @@ public sealed class ProviderReportsModel : PlacementPageModel
 
     public ProviderReportStatus StatusToday { get; private set; }
 
-    public TimeOnly ReportBy { get; private set; }
+    /// <summary>The placement's rules, as the profile it was decided under sets them (the report's time among them).</summary>
+    public AlternativeProvisionSettings Settings { get; private set; } = null!;
+
+    public TimeOnly ReportBy => Settings.ProviderAbsenceReportBy;
 
     public bool CanRecord { get; private set; }
 
@@ -80,8 +84,7 @@ public sealed class ProviderReportsModel : PlacementPageModel
         }
 
         var now = Time.GetUtcNow();
-        var calendar = await SchoolRules.CalendarAsync(Db, Case.SchoolId);
-        var report = ProviderReport.Record(Case, Placement, calendar, Input.Date!.Value, Input.Outcome!.Value, Input.Detail, Input.Channel!.Value, Input.ReceivedAt!.Value,
+        var report = ProviderReport.Record(Case, Placement, _calendar, Input.Date!.Value, Input.Outcome!.Value, Input.Detail, Input.Channel!.Value, Input.ReceivedAt!.Value,
             Today, Now, CurrentUser.UserId, now); // a rule refused is shown at its field
         Db.ProviderReports.Add(report);
         Db.ArrangementEvents.Add(Case.Event("Provider's report recorded", $"{Provider.Name} reported {Describe(report.Outcome).ToLowerInvariant()} on {report.Date:d MMMM yyyy} ({report.Channel.ToString().ToLowerInvariant()}, {report.ReceivedAt:HH:mm}).", CurrentUser.UserId, now));
@@ -101,6 +104,8 @@ public sealed class ProviderReportsModel : PlacementPageModel
 
     private TimeOnly Now => TimeOnly.FromDateTime(LondonClock.Now(Time));
 
+    private Domain.Calendar.SchoolCalendar _calendar = null!;
+
     private async Task<bool> LoadAsync(Guid id, Permission permission)
     {
         if (!await LoadPlacementAsync(id, permission, c => c.StartedOn is not null))
@@ -114,9 +119,9 @@ public sealed class ProviderReportsModel : PlacementPageModel
                          from u in users.DefaultIfEmpty()
                          orderby r.Date descending, r.ReceivedAt descending
                          select new ProviderReportRow(r, u == null ? null : u.DisplayName)).ToListAsync();
-        ReportBy = (await DecidedUnderAsync()).Settings.AlternativeProvision.ProviderAbsenceReportBy;
-        var due = ProviderReport.DueAtProvider(Case.Stage, Case.StartedOn, Placement, await SchoolRules.CalendarAsync(Db, Case.SchoolId), Today);
-        StatusToday = ProviderReport.StatusToday(due, Now, ReportBy, Reports.Any(r => r.Report.Date == Today));
+        Settings = (await DecidedUnderAsync()).Settings.AlternativeProvision;
+        _calendar = await SchoolRules.CalendarAsync(Db, Case.SchoolId);
+        StatusToday = ProviderReport.StatusToday(Case.Stage, Case.StartedOn, Placement, _calendar, Settings, Today, Now, Reports.Any(r => r.Report.Date == Today));
         CanRecord = Case.Stage == ArrangementStage.Running
                     && (CurrentUser.Can(Permission.FollowUpAbsence, Case.SchoolId) || CurrentUser.Can(Permission.ManageArrangements, Case.SchoolId));
         return true;

@@ -171,10 +171,8 @@ public sealed class CaseModel(AuditTrail audit) : CasePageModel
                 var settings = (await DecidedUnderAsync()).Settings.AlternativeProvision;
                 VisitDue = Domain.AlternativeProvision.PlacementVisit.NextDue(Case.Stage, Case.StartedOn, visits, calendar, settings);
                 var today = Today;
-                ProviderReportToday = Domain.AlternativeProvision.ProviderReport.StatusToday(
-                    Domain.AlternativeProvision.ProviderReport.DueAtProvider(Case.Stage, Case.StartedOn, Placement, calendar, today),
-                    TimeOnly.FromDateTime(Domain.Common.LondonClock.Now(Time)), settings.ProviderAbsenceReportBy,
-                    await Db.ProviderReports.AnyAsync(r => r.ArrangementId == id && r.Date == today));
+                ProviderReportToday = Domain.AlternativeProvision.ProviderReport.StatusToday(Case.Stage, Case.StartedOn, Placement, calendar, settings, today,
+                    TimeOnly.FromDateTime(Domain.Common.LondonClock.Now(Time)), await Db.ProviderReports.AnyAsync(r => r.ArrangementId == id && r.Date == today));
             }
         }
         Consents = await Db.ArrangementConsents.AsNoTracking().Where(x => x.ArrangementId == id).OrderByDescending(x => x.RecordedAt).ToListAsync();

@@ -149,11 +149,11 @@ public static class CaseActions
                     foreach (var r in placed.Where(r => r.ProfileVersionId is not null && placements.ContainsKey(r.Id)))
                     {
                         var placement = placements[r.Id];
-                        var reportBy = (await SchoolRules.ProfileVersionAsync(db, r.SchoolId, r.ProfileVersionId!.Value)).Settings.AlternativeProvision.ProviderAbsenceReportBy;
-                        var due = Domain.AlternativeProvision.ProviderReport.DueAtProvider(r.Stage, r.StartedOn, placement, calendar, today);
-                        if (Domain.AlternativeProvision.ProviderReport.StatusToday(due, TimeOnly.FromDateTime(londonNow), reportBy, reported.Contains(r.Id)) == Domain.AlternativeProvision.ProviderReportStatus.Missing)
+                        var settings = (await SchoolRules.ProfileVersionAsync(db, r.SchoolId, r.ProfileVersionId!.Value)).Settings.AlternativeProvision;
+                        if (Domain.AlternativeProvision.ProviderReport.StatusToday(r.Stage, r.StartedOn, placement, calendar, settings, today, TimeOnly.FromDateTime(londonNow), reported.Contains(r.Id))
+                            == Domain.AlternativeProvision.ProviderReportStatus.Missing)
                         {
-                            actions.Add(new ActionRow(r.Id, r.Pupil, $"Chase {providers.GetValueOrDefault(placement.ProviderId, "the provider")}'s daily report: due by {reportBy:HH:mm} (002 §4.4)",
+                            actions.Add(new ActionRow(r.Id, r.Pupil, $"Chase {providers.GetValueOrDefault(placement.ProviderId, "the provider")}'s daily report: due by {settings.ProviderAbsenceReportBy:HH:mm} (002 §4.4)",
                                 $"/Cases/{r.Id}/ProviderReports", today, true, School: school.Name));
                         }
                     }
