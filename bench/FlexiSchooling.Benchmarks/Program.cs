@@ -233,9 +233,7 @@ var concurrentUsers = int.Parse(Environment.GetEnvironmentVariable("BENCH_USERS"
 var users = Enumerable.Range(0, concurrentUsers).Select(i => officers[i]).ToList();
 await Task.WhenAll(users.Select(async (officer, index) =>
 {
-    var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
-    var login = await client.GetStringAsync("/Account/Login");
-    await client.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", officer.Email), new("Input.Password", Password), new("__RequestVerificationToken", Token(login))]));
+    var client = await SignInAsync(factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), officer.Email);
     var schoolGroups = groups.Where(g => g.SchoolId == officer.School).ToList();
 
     // Warm-up (not measured): the afternoon registers of the first day, so the measured saves find the
@@ -293,9 +291,7 @@ Say($"(a) Saving a 30-pupil register, {concurrentUsers} concurrent users: applic
 var pageLoads = new List<double>();
 await Task.WhenAll(users.Select(async officer =>
 {
-    var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
-    var login = await client.GetStringAsync("/Account/Login");
-    await client.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", officer.Email), new("Input.Password", Password), new("__RequestVerificationToken", Token(login))]));
+    var client = await SignInAsync(factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), officer.Email);
     foreach (var day in openDays.Skip(1).Take(4))
     {
         foreach (var group in groups.Where(x => x.SchoolId == officer.School).Take(6))
@@ -372,9 +368,7 @@ if (pooledApp is not null)
     var pooledTimes = new List<double>();
     await Task.WhenAll(users.Select(async officer =>
     {
-        var client = pooledFactory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
-        var login = await client.GetStringAsync("/Account/Login");
-        await client.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", officer.Email), new("Input.Password", Password), new("__RequestVerificationToken", Token(login))]));
+        var client = await SignInAsync(pooledFactory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), officer.Email);
         var schoolGroups = groups.Where(g => g.SchoolId == officer.School).ToList();
         await SaveRegisterAsync(client, schoolGroups[6 % schoolGroups.Count], openDays[1], "PM"); // warm-up, not measured
         foreach (var day in openDays.Skip(1).Take(4))
@@ -401,42 +395,11 @@ if (pooledApp is not null)
 const int MorningUsers = 32;
 var morningDay = openDays[5];
 var morningClients = await Task.WhenAll(officers.Select(async officer =>
-{
-    var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
-    var login = await client.GetStringAsync("/Account/Login");
-    await client.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", officer.Email), new("Input.Password", Password), new("__RequestVerificationToken", Token(login))]));
-    return (officer.School, Client: client);
-}));
+    (officer.School, Client: await SignInAsync(factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), officer.Email))));
 var bySchool = groups.GroupBy(g => g.SchoolId).Select(x => x.ToList()).ToList();
 var queue = Enumerable.Range(0, bySchool.Max(x => x.Count)).SelectMany(i => bySchool.Where(x => i < x.Count).Select(x => x[i])).ToList();
-var morningTimes = new List<double>();
-var morningFailures = 0;
-using (var gate = new SemaphoreSlim(MorningUsers))
-{
-    var morning = Stopwatch.StartNew();
-    await Task.WhenAll(queue.Select(async group =>
-    {
-        await gate.WaitAsync();
-        try
-        {
-            var elapsed = await SaveRegisterAsync(morningClients.First(c => c.School == group.SchoolId).Client, group, morningDay, "PM");
-            lock (morningTimes)
-            {
-                morningTimes.Add(elapsed);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            Interlocked.Increment(ref morningFailures);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }));
-    morning.Stop();
-    Say($"A register session: {queue.Count:N0} registers by {MorningUsers} concurrent users: {morningTimes.Count:N0} saved, {morningFailures} failed, in {morning.Elapsed.TotalSeconds:0.0} s ({morningTimes.Count / morning.Elapsed.TotalSeconds:0.0} saves/s; {100 * morning.Elapsed.TotalSeconds / 900:0.0}% of a 15-minute window); save p95 {P95(morningTimes):0.0} ms");
-}
+var (morningTimes, morningFailures, morningElapsed) = await RegisterSessionAsync(morningClients.ToDictionary(c => c.School, c => c.Client), queue, morningDay);
+Say($"A register session: {queue.Count:N0} registers by {MorningUsers} concurrent users: {morningTimes.Count:N0} saved, {morningFailures} failed, in {morningElapsed.TotalSeconds:0.0} s ({morningTimes.Count / morningElapsed.TotalSeconds:0.0} saves/s; {100 * morningElapsed.TotalSeconds / 900:0.0}% of a 15-minute window); save p95 {P95(morningTimes):0.0} ms");
 
 var morningSql = new List<double>();
 using (var gate = new SemaphoreSlim(MorningUsers))
@@ -604,9 +567,7 @@ await using (var db = systemDb.Create())
 // dashboard's school year is the one the marks fill.
 var dashboardDay = new DateTimeOffset(2026, 7, 23, 11, 0, 0, TimeSpan.Zero);
 var dashboardFactory = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<TimeProvider>(new ShiftedClock(dashboardDay - DateTimeOffset.UtcNow))));
-var leadClient = dashboardFactory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
-var leadLogin = await leadClient.GetStringAsync("/Account/Login");
-await leadClient.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", dashboardTrustLead), new("Input.Password", Password), new("__RequestVerificationToken", Token(leadLogin))]));
+var leadClient = await SignInAsync(dashboardFactory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), dashboardTrustLead);
 // The first view is measured cold: the sums the rebuild kept (and the saves and imports since then left) are taken away.
 await using (var connection = new NpgsqlConnection(owner))
 {
@@ -731,6 +692,64 @@ await using (var connection = new NpgsqlConnection(app))
     Say($"    the trust's DO block (ADR 0029): a bare command {bare:0} µs, with the trust set for its transaction {scoped:0} µs");
 }
 
+// ---- Cold start and resident memory (issue 15): the application as a process of its own ---------------------------
+// Started as scripts/run starts it (the built dll under `dotnet`, its content root, a loopback address) and timed from
+// the process start to the first answered sign-in page, against an empty Razor Pages app (bench/FlexiSchooling.EmptyRazor:
+// one page and nothing else) built the same way (Release, the same SDK and Directory.Build.props) and started the same
+// way, timed to its first answered page. One start of each first, not timed (it fills the file cache, as a deployed
+// server's would be), then five of each in turn. Then the application once more: every officer signs in over HTTP and
+// the trust's registers of a session are saved through it as in the register session above (the afternoon of the eighth
+// day, written by nothing else), and its resident memory is read from /proc.
+var webRoot = Path.Combine(Directory.GetCurrentDirectory(), "src", "FlexiSchooling.Web");
+var webDll = Path.Combine(webRoot, "bin", "Release", "net10.0", "FlexiSchooling.Web.dll");
+var emptyRoot = Path.Combine(Directory.GetCurrentDirectory(), "bench", "FlexiSchooling.EmptyRazor");
+var emptyDll = Path.Combine(emptyRoot, "bin", "Release", "net10.0", "FlexiSchooling.EmptyRazor.dll");
+var processData = Directory.CreateTempSubdirectory("flexi-bench-process-").FullName;
+var appStarts = new List<double>();
+var emptyStarts = new List<double>();
+long emptyResident = 0;
+for (var i = 0; i < 6; i++)
+{
+    foreach (var (dll, root, page, starts) in new[] { (webDll, webRoot, "/Account/Login", appStarts), (emptyDll, emptyRoot, "/", emptyStarts) })
+    {
+        var started = await StartProcessAsync(dll, root, page, processData);
+        if (i > 0)
+        {
+            starts.Add(started.Milliseconds);
+        }
+
+        if (dll == emptyDll)
+        {
+            emptyResident = ResidentMegabytes(started.Process).Current;
+        }
+
+        await StopProcessAsync(started.Process);
+    }
+}
+
+string Spread(List<double> xs) => $"median {xs.Order().ElementAt(xs.Count / 2):N0} ms ({xs.Min():N0}–{xs.Max():N0} over {xs.Count} starts)";
+var startRatio = appStarts.Order().ElementAt(appStarts.Count / 2) / emptyStarts.Order().ElementAt(emptyStarts.Count / 2);
+Say($"Cold start, process start to the first answered page: the application's sign-in page {Spread(appStarts)}; an empty Razor Pages app built and started the same way {Spread(emptyStarts)}; ratio of the medians {startRatio:0.0}x (target <= 2x)");
+var server = await StartProcessAsync(webDll, webRoot, "/Account/Login", processData);
+try
+{
+    var atStart = ResidentMegabytes(server.Process).Current;
+    var serverClients = new Dictionary<Guid, HttpClient>();
+    foreach (var officer in officers)
+    {
+        serverClients[officer.School] = await SignInAsync(new HttpClient(new LoopbackCookies()) { BaseAddress = server.Address }, officer.Email);
+    }
+
+    var (serverTimes, serverFailures, serverElapsed) = await RegisterSessionAsync(serverClients, queue, openDays[7]);
+    var (resident, peak) = ResidentMegabytes(server.Process);
+    Say($"    the application's own process over HTTP: a register session of {queue.Count:N0} registers by {MorningUsers} concurrent users, {serverTimes.Count:N0} saved, {serverFailures} failed, in {serverElapsed.TotalSeconds:0.0} s; save p95 {P95(serverTimes):0.0} ms");
+    Say($"Resident memory after that register session: {resident} MB (peak {peak} MB; {atStart} MB after its first page; the empty app {emptyResident} MB) (target <= 320 MB)");
+}
+finally
+{
+    await StopProcessAsync(server.Process);
+}
+
 Say($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 var output = Environment.GetEnvironmentVariable("BENCH_REPORT");
 if (output is not null)
@@ -750,6 +769,130 @@ NpgsqlCommand RegisterCommand(NpgsqlConnection connection, RegistrationGroup gro
     command.Parameters.AddWithValue("p", pupils.Where(p => p.RegistrationGroupId == group.Id).Select(p => p.Id).ToArray());
     command.Parameters.AddWithValue("y", new DateOnly(2025, 9, 1));
     return command;
+}
+
+// Signs an officer in through the sign-in page, as a person would; a refused sign-in stops the run.
+async Task<HttpClient> SignInAsync(HttpClient client, string email)
+{
+    var login = await client.GetStringAsync("/Account/Login");
+    using var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent([new("Input.Email", email), new("Input.Password", Password), new("__RequestVerificationToken", Token(login))]));
+    if (response.StatusCode != HttpStatusCode.Redirect)
+    {
+        throw new InvalidOperationException($"Signing in as {email} answered {(int)response.StatusCode}");
+    }
+
+    return client;
+}
+
+// A register session: every register in the queue (school by school in turn) saved by its school's signed-in officer,
+// at most 32 in flight; each save's time, the saves that failed, and the whole session's time.
+async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSessionAsync(IReadOnlyDictionary<Guid, HttpClient> clients, List<RegistrationGroup> registers, DateOnly day)
+{
+    var times = new List<double>();
+    var failures = 0;
+    using var gate = new SemaphoreSlim(MorningUsers);
+    var session = Stopwatch.StartNew();
+    await Task.WhenAll(registers.Select(async group =>
+    {
+        await gate.WaitAsync();
+        try
+        {
+            var elapsed = await SaveRegisterAsync(clients[group.SchoolId], group, day, "PM");
+            lock (times)
+            {
+                times.Add(elapsed);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            Interlocked.Increment(ref failures);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }));
+    return (times, failures, session.Elapsed);
+}
+
+// Starts a built web app as scripts/run does, on a free loopback port, and times it to the first 200 from its page. The
+// data directory (logs, data-protection keys) is kept from start to start, as a server's is.
+static async Task<(Process Process, double Milliseconds, Uri Address)> StartProcessAsync(string dll, string contentRoot, string page, string dataDirectory)
+{
+    int port;
+    using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+    {
+        probe.Start();
+        port = ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    var address = new Uri($"http://localhost:{port}");
+    var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var argument in new[] { dll, "--contentRoot", contentRoot, "--urls", $"http://localhost:{port}" })
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
+    start.Environment["Security__RequireTwoFactor"] = "false";
+    start.Environment["Security__TreatLoopbackAsSecure"] = "true"; // http://localhost as a secure context, as scripts/run serves it (ADR 0006)
+    start.Environment["FlexiSchooling__DataDirectory"] = dataDirectory;
+    var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+    var process = new Process { StartInfo = start }; // not disposed here: its output is read until it is stopped
+    process.OutputDataReceived += (_, e) => Keep(e.Data);
+    process.ErrorDataReceived += (_, e) => Keep(e.Data);
+    using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    var watch = Stopwatch.StartNew();
+    process.Start();
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    while (true)
+    {
+        if (process.HasExited || watch.Elapsed > TimeSpan.FromMinutes(2))
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(dll)} did not answer {page}: {string.Join(Environment.NewLine, output)}");
+        }
+
+        try
+        {
+            using var response = await client.GetAsync(new Uri(address, page));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return (process, watch.Elapsed.TotalMilliseconds, address);
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+
+        await Task.Delay(5);
+    }
+
+    void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            output.Enqueue(line);
+            while (output.Count > 40 && output.TryDequeue(out _))
+            {
+            }
+        }
+    }
+}
+
+static async Task StopProcessAsync(Process process)
+{
+    process.Kill(entireProcessTree: true);
+    await process.WaitForExitAsync();
+    process.Dispose();
+}
+
+// A process's resident set now and at its peak, in MB, from /proc (Linux).
+static (long Current, long Peak) ResidentMegabytes(Process process)
+{
+    var status = File.ReadAllLines($"/proc/{process.Id}/status");
+    long Field(string name) => long.Parse(status.Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+    return (Field("VmRSS"), Field("VmHWM"));
 }
 
 async Task<double> SaveRegisterAsync(HttpClient client, RegistrationGroup group, DateOnly day, string session)
@@ -823,4 +966,46 @@ static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificat
 sealed class ShiftedClock(TimeSpan offset) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
+}
+
+/// <summary>
+/// Cookies kept by hand for a client of the application's own process. Its cookies are Secure and __Host- prefixed,
+/// which HttpClient's cookie container sends only over https; served on http://localhost with loopback treated as a
+/// secure context (ADR 0006), as a browser treats it, the client sends them back as a browser would.
+/// </summary>
+sealed class LoopbackCookies() : DelegatingHandler(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+{
+    private readonly Dictionary<string, string> cookies = [];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        lock (cookies)
+        {
+            if (cookies.Count > 0)
+            {
+                request.Headers.Add("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));
+            }
+        }
+
+        var response = await base.SendAsync(request, cancellationToken);
+        foreach (var header in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+        {
+            var pair = header.Split(';')[0];
+            var name = pair[..pair.IndexOf('=', StringComparison.Ordinal)];
+            var value = pair[(name.Length + 1)..];
+            lock (cookies)
+            {
+                if (value.Length == 0 || header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase))
+                {
+                    cookies.Remove(name);
+                }
+                else
+                {
+                    cookies[name] = value;
+                }
+            }
+        }
+
+        return response;
+    }
 }
