@@ -16,7 +16,10 @@ public static class Logging
     {
         var logDirectory = configuration["FlexiSchooling:LogDirectory"] ?? Path.Combine(dataDirectory, "logs");
         return new LoggerConfiguration()
-            .ReadFrom.Configuration(configuration)
+            // The sinks' assemblies named, not found by scanning every assembly the application loads: the scan was
+            // the slowest step of building the logger when the server starts (issue 15, cold start).
+            .ReadFrom.Configuration(configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(
+                typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly))
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}{Exception}")
             .WriteTo.File(new RenderedCompactJsonFormatter(), Path.Combine(logDirectory, "flexischooling-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 30)

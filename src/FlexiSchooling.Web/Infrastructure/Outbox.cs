@@ -35,7 +35,8 @@ public sealed class FolderEmailSender(IOptions<SecurityOptions> options, IHostEn
 
 /// <summary>Delivers queued messages for every trust (system context on the owner connection); retries up to five times.</summary>
 public sealed class OutboxSender(SystemDb systemDb, IEmailSender sender, TimeProvider time, ILogger<OutboxSender> logger)
-    : PeriodicJob(TimeSpan.FromSeconds(5), TimeSpan.Zero, time, logger)
+    // Every five seconds, the first five seconds after start, not while the server is starting (PeriodicJob).
+    : PeriodicJob(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), time, logger)
 {
     public const int MaxAttempts = 5;
 

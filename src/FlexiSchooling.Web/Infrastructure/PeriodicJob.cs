@@ -4,6 +4,9 @@ namespace FlexiSchooling.Web.Infrastructure;
 /// A background service that does one pass of work every <paramref name="interval"/> (the first after
 /// <paramref name="firstPassAfter"/>), logging and carrying on when a pass fails — the loop the outbox, the subject access
 /// exports and retention share. Each pass is also callable on its own (tests, or a page that wants it now).
+/// Nothing runs before <paramref name="firstPassAfter"/>, not even <see cref="StartingAsync"/>: a job's first database
+/// call builds Entity Framework's model, and on a newly started server that work would take the cores the first
+/// requests need (issue 15: cold start 4.2x an empty Razor Pages app with every job starting at once, docs/performance.md).
 /// </summary>
 public abstract class PeriodicJob(TimeSpan interval, TimeSpan firstPassAfter, TimeProvider time, ILogger logger) : BackgroundService
 {
@@ -18,6 +21,11 @@ public abstract class PeriodicJob(TimeSpan interval, TimeSpan firstPassAfter, Ti
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (firstPassAfter > TimeSpan.Zero)
+        {
+            await Task.Delay(firstPassAfter, Time, stoppingToken);
+        }
+
         try
         {
             await StartingAsync(stoppingToken);
@@ -25,11 +33,6 @@ public abstract class PeriodicJob(TimeSpan interval, TimeSpan firstPassAfter, Ti
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Logger.LogWarning(e, "{Job} could not start cleanly; its passes carry on", GetType().Name);
-        }
-
-        if (firstPassAfter > TimeSpan.Zero)
-        {
-            await Task.Delay(firstPassAfter, Time, stoppingToken);
         }
 
         using var timer = new PeriodicTimer(interval, Time);

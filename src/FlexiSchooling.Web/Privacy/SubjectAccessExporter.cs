@@ -14,7 +14,8 @@ namespace FlexiSchooling.Web.Privacy;
 /// failed, saying so, to be started again. An export cut off by a restart is marked failed when the service starts.
 /// </summary>
 public sealed class SubjectAccessExporter(SystemDb systemDb, IServiceScopeFactory scopes, TimeProvider time, ILogger<SubjectAccessExporter> logger)
-    : PeriodicJob(TimeSpan.FromSeconds(2), TimeSpan.Zero, time, logger)
+    // Every two seconds, the first (and the restart's clean-up) two seconds after start, not while the server is starting.
+    : PeriodicJob(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), time, logger)
 {
     public const string Interrupted = "The export was interrupted (the service restarted). Start it again.";
 
