@@ -103,9 +103,18 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             // One connection for the whole request, opened once instead of on every query; each command carries
             // the trust for its own transaction (TenantSql), so behind PgBouncer nothing stays on it. Closed with the context.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
-            var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId);
+            // The user, the cookie's session, the trust's name and the user's roles in one round trip; the schools in a
+            // second. Every page pays this, so it was five reads (issue 15, the register page's load).
             var sessionId = SessionStore.SessionOf(principal);
-            var confirmedAt = user is null || user.IsDisabled ? null : await sessions.CheckAsync(userId, sessionId);
+            var found = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new
+            {
+                User = u,
+                Session = sessions.StateOf(userId, sessionId).FirstOrDefault(),
+                TrustName = db.Trusts.Where(t => t.Id == trustId).Select(t => t.Name).FirstOrDefault(),
+                Assignments = db.RoleAssignments.Where(a => a.UserId == userId).ToList(),
+            }).SingleOrDefaultAsync();
+            var user = found?.User;
+            var confirmedAt = user is null || user.IsDisabled ? null : await sessions.CheckAsync(userId, sessionId, found!.Session);
             if (user is null || user.IsDisabled || confirmedAt is null)
             {
                 // An ended session (signed out, ended from "Your sessions" or by an administrator): the cookie is
@@ -117,15 +126,14 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
                 return;
             }
 
-            var assignments = await db.RoleAssignments.AsNoTracking().Where(a => a.UserId == userId).ToListAsync();
+            var assignments = found!.Assignments;
             var trustWide = assignments.Any(a => a.SchoolId is null);
             var schoolIds = assignments.Where(a => a.SchoolId is not null).Select(a => a.SchoolId!.Value).ToList();
-            var trust = await db.Trusts.AsNoTracking().SingleAsync(t => t.Id == trustId);
             var schools = await db.Schools.AsNoTracking().IgnoreQueryFilters([AppDbContext.SchoolScopeFilter])
                 .Where(s => trustWide || schoolIds.Contains(s.Id))
                 .OrderBy(s => s.Name).Select(s => new SchoolSummary(s.Id, s.Name)).ToListAsync();
             Guid? preferred = Guid.TryParse(http.Request.Cookies[SchoolCookie], out var p) ? p : null;
-            current.Load(user, sessionId!.Value, confirmedAt.Value, trust.Name, assignments, schools, preferred);
+            current.Load(user, sessionId!.Value, confirmedAt.Value, found.TrustName ?? "", assignments, schools, preferred);
             tenant.SetUser(trustId, userId, trustWide, schools.Select(s => s.Id), current.RoleLabel, current.ActiveSchool?.Id);
         }
         else
