@@ -803,9 +803,9 @@ async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSession
                 times.Add(elapsed);
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
         {
-            Interlocked.Increment(ref failures);
+            Interlocked.Increment(ref failures); // a refused save or a page that failed: counted, and the session goes on
         }
         finally
         {

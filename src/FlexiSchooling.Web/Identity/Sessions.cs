@@ -95,10 +95,6 @@ public sealed class SessionStore(AppDbContext db, TenantContext tenant, TimeProv
     /// <summary>What a request needs of the session named by its cookie, read with the user in one round trip.</summary>
     public sealed record State(DateTimeOffset? EndedAt, DateTimeOffset LastSeenAt, DateTimeOffset ConfirmedAt);
 
-    /// <summary>The session's state as <see cref="CheckAsync"/> judges it, for a query that reads it with other rows.</summary>
-    public IQueryable<State> StateOf(Guid userId, Guid? sessionId) =>
-        db.UserSessions.Where(s => s.Id == sessionId && s.UserId == userId).Select(s => new State(s.EndedAt, s.LastSeenAt, s.ConfirmedAt));
-
     /// <summary>
     /// The session named by the cookie, if it is still active (<paramref name="session"/>: its state as read, null when
     /// there is none): marks it seen (at most once a minute) and returns when the password was last given. An idle

@@ -109,7 +109,10 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             var found = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new
             {
                 User = u,
-                Session = sessions.StateOf(userId, sessionId).FirstOrDefault(),
+                // Written here against u, not called from SessionStore: a method call in the projection that does not
+                // read u is run by EF Core on its own, synchronously, before the query (it blocked threads under load).
+                Session = db.UserSessions.Where(s => s.Id == sessionId && s.UserId == u.Id)
+                    .Select(s => new SessionStore.State(s.EndedAt, s.LastSeenAt, s.ConfirmedAt)).FirstOrDefault(),
                 TrustName = db.Trusts.Where(t => t.Id == trustId).Select(t => t.Name).FirstOrDefault(),
                 Assignments = db.RoleAssignments.Where(a => a.UserId == userId).ToList(),
             }).SingleOrDefaultAsync();
