@@ -90,7 +90,7 @@ public sealed class ProviderReportTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Redirect, posted.StatusCode);
         var saved = await (await officer.GetAsync(posted.Headers.Location!.OriginalString)).HtmlAsync();
         Assert.Contains("Code the pupil's sessions at the provider in the register", saved, StringComparison.Ordinal);
-        Assert.Matches(new Regex("Absent</strong></td>\\s*<td class=\"govuk-table__cell app-pre-line\">Parent rang the centre: pupil unwell"), saved);
+        Assert.Matches(new Regex("Absent</strong></td>\\s*<td class=\"govuk-table__cell app-pre-line[^\"]*\">Parent rang the centre: pupil unwell"), saved);
         Assert.Contains("Received</strong> Today's report has come in", saved, StringComparison.Ordinal);
         Assert.Equal("Absent/Phone/10:02:00", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db),
             $"SELECT outcome || '/' || channel || '/' || received_at::text FROM provider_reports WHERE arrangement_id = '{id}' AND date = '{day:yyyy-MM-dd}'"));
