@@ -238,6 +238,14 @@ public sealed class PlacementTests
         Assert.Equal(ProviderReportStatus.NotDue, ProviderReport.StatusToday(false, new(11, 0), by, false));
         // A school whose profile asks for 09:30 chases from 09:30.
         Assert.Equal(ProviderReportStatus.Missing, ProviderReport.StatusToday(true, new(9, 45), new(9, 30), false));
+
+        // The reading the case, its reports page and Today share: due from the placement's days, the time from its profile.
+        var (arrangement, placement) = Running(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero));
+        ProviderReportStatus Today(AlternativeProvisionSettings settings, DateOnly day, TimeOnly at) =>
+            ProviderReport.StatusToday(arrangement.Stage, arrangement.StartedOn, placement, Spring2027, settings, day, at, false);
+        Assert.Equal(ProviderReportStatus.Awaited, Today(ProviderTests.Olol, new(2027, 1, 14), new(9, 45)));
+        Assert.Equal(ProviderReportStatus.Missing, Today(ProviderTests.Olol with { ProviderAbsenceReportBy = new(9, 30) }, new(2027, 1, 14), new(9, 45)));
+        Assert.Equal(ProviderReportStatus.NotDue, Today(ProviderTests.Olol, new(2027, 1, 11), new(11, 0))); // Monday: in school
     }
 
     [Fact]
