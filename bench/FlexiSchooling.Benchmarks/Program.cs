@@ -13,6 +13,7 @@ using FlexiSchooling.Domain.Policy;
 using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Domain.Trusts;
+using FlexiSchooling.Testing;
 using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -737,7 +738,7 @@ try
     var serverClients = new Dictionary<Guid, HttpClient>();
     foreach (var officer in officers)
     {
-        serverClients[officer.School] = await SignInAsync(new HttpClient(new LoopbackCookies()) { BaseAddress = server.Address }, officer.Email);
+        serverClients[officer.School] = await SignInAsync(new HttpClient(new LoopbackCookieJar()) { BaseAddress = server.Address }, officer.Email);
     }
 
     var (serverTimes, serverFailures, serverElapsed) = await RegisterSessionAsync(serverClients, queue, openDays[7]);
@@ -966,46 +967,4 @@ static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificat
 sealed class ShiftedClock(TimeSpan offset) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
-}
-
-/// <summary>
-/// Cookies kept by hand for a client of the application's own process. Its cookies are Secure and __Host- prefixed,
-/// which HttpClient's cookie container sends only over https; served on http://localhost with loopback treated as a
-/// secure context (ADR 0006), as a browser treats it, the client sends them back as a browser would.
-/// </summary>
-sealed class LoopbackCookies() : DelegatingHandler(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
-{
-    private readonly Dictionary<string, string> cookies = [];
-
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        lock (cookies)
-        {
-            if (cookies.Count > 0)
-            {
-                request.Headers.Add("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));
-            }
-        }
-
-        var response = await base.SendAsync(request, cancellationToken);
-        foreach (var header in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
-        {
-            var pair = header.Split(';')[0];
-            var name = pair[..pair.IndexOf('=', StringComparison.Ordinal)];
-            var value = pair[(name.Length + 1)..];
-            lock (cookies)
-            {
-                if (value.Length == 0 || header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase))
-                {
-                    cookies.Remove(name);
-                }
-                else
-                {
-                    cookies[name] = value;
-                }
-            }
-        }
-
-        return response;
-    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.Web.Seeding;
+using FlexiSchooling.Testing;
 
 namespace FlexiSchooling.IntegrationTests;
 
@@ -54,7 +55,7 @@ public sealed partial class DockerComposeTests
 
     private static async Task<HttpClient> SignInAsync(string email)
     {
-        var client = new HttpClient(new CookieJar { InnerHandler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false } })
+        var client = new HttpClient(new LoopbackCookieJar())
         {
             BaseAddress = new Uri(Url),
         };
@@ -65,42 +66,6 @@ public sealed partial class DockerComposeTests
 
     [GeneratedRegex("href=\"/Attendance/Register/([0-9a-f-]{36})")]
     private static partial Regex RegisterLink();
-
-    /// <summary>
-    /// The browser's cookie jar for http://localhost: browsers treat localhost as a secure context and keep the app's
-    /// Secure, __Host- cookies (ADR 0006); .NET's CookieContainer does not, so the test keeps them itself.
-    /// </summary>
-    private sealed class CookieJar : DelegatingHandler
-    {
-        private readonly Dictionary<string, string> _cookies = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (_cookies.Count > 0)
-            {
-                request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
-            }
-
-            var response = await base.SendAsync(request, cancellationToken);
-            if (response.Headers.TryGetValues("Set-Cookie", out var set))
-            {
-                foreach (var cookie in set)
-                {
-                    var pair = cookie.Split(';', 2)[0].Split('=', 2);
-                    if (pair[1].Length == 0 || cookie.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase))
-                    {
-                        _cookies.Remove(pair[0]);
-                    }
-                    else
-                    {
-                        _cookies[pair[0]] = pair[1];
-                    }
-                }
-            }
-
-            return response;
-        }
-    }
 }
 
 /// <summary>A fact that runs only in its phase of scripts/test-docker (FLEXI_DOCKER_URL and FLEXI_DOCKER_PHASE set).</summary>
