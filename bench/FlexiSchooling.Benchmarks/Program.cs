@@ -519,20 +519,22 @@ Say($"(c) Import of {importRows:N0} marks ({files.Count} files) through the appl
 // ---- (d) The trust dashboard (issue 13): the page against computing its figures from the raw marks ----------
 // A realistic load of cases: 1,500 arrangements (every twentieth pupil; two in five flexi, two in five part-time, one
 // in five AP; most running, some ended, some in progress) and 6,000 scheduled reviews (four each, some held late, some
-// overdue), written as the owner in one statement each.
+// overdue) and a formal review held for one flexi case in three; every decided case decided under the trust's profile
+// (its threshold is the dashboard's); written as the owner in one statement each.
 var dashboardTrustLead = "trustlead@bench.example";
 await using (var connection = new NpgsqlConnection(owner))
 {
     await connection.OpenAsync();
     await using var command = new NpgsqlCommand("""
-        INSERT INTO arrangements (id, trust_id, school_id, pupil_id, kind, stage, requested_on, requested_by, requester_relationship, created_at, criteria, decided_on, started_on, ends_on)
+        INSERT INTO arrangements (id, trust_id, school_id, pupil_id, kind, stage, requested_on, requested_by, requester_relationship, created_at, criteria, decided_on, started_on, ends_on, profile_version_id)
         SELECT gen_random_uuid(), p.trust_id, p.school_id, p.id,
                CASE WHEN m.n % 5 < 2 THEN 'FlexiSchooling' WHEN m.n % 5 < 4 THEN 'PartTimeTimetable' ELSE 'AlternativeProvision' END,
                CASE WHEN m.s < 6 THEN 'Running' WHEN m.s < 8 THEN 'Ended' WHEN m.s = 8 THEN 'Agreed' ELSE 'MeetingHeld' END,
                DATE '2025-09-01' + (m.n % 90), 'A parent', 'Mother', now(), '[]'::jsonb,
                CASE WHEN m.s < 9 THEN DATE '2025-09-08' + (m.n % 90) END,
                CASE WHEN m.s < 8 THEN DATE '2025-09-15' + (m.n % 90) END,
-               CASE WHEN m.s IN (6, 7) THEN DATE '2026-03-01' + (m.n % 60) END
+               CASE WHEN m.s IN (6, 7) THEN DATE '2026-03-01' + (m.n % 60) END,
+               CASE WHEN m.s < 9 THEN (SELECT v.id FROM policy_profile_versions v WHERE v.trust_id = p.trust_id ORDER BY v.school_id NULLS FIRST, v.number DESC LIMIT 1) END -- decided under the trust's profile
           FROM (SELECT p.*, (row_number() OVER (ORDER BY p.id))::int AS r FROM pupils p) p
                CROSS JOIN LATERAL (SELECT p.r / 20 AS n, (p.r / 100) % 10 AS s) m -- kind and stage vary apart, over the chosen pupils (r % 20 = 0 alone made every case a running flexi one)
          WHERE p.r % 20 = 0;
@@ -542,6 +544,10 @@ await using (var connection = new NpgsqlConnection(owner))
                     ELSE d.due + (extract(doy FROM a.requested_on)::int % 4) - 2 END, false
           FROM arrangements a CROSS JOIN generate_series(1, 4) AS k
           CROSS JOIN LATERAL (SELECT coalesce(a.started_on, a.requested_on) + 56 * k AS due) d;
+        -- A formal review held for one flexi case in three, so the dashboard counts their attendance from the day after it.
+        INSERT INTO arrangement_reviews (id, trust_id, school_id, arrangement_id, kind, due_on, held_on, progress_below_standard)
+        SELECT gen_random_uuid(), a.trust_id, a.school_id, a.id, 'Formal', a.started_on + 100, a.started_on + 100 + extract(doy FROM a.requested_on)::int % 5, false
+          FROM arrangements a WHERE a.kind = 'FlexiSchooling' AND a.started_on IS NOT NULL AND extract(doy FROM a.requested_on)::int % 3 = 0;
         ANALYZE arrangements; ANALYZE arrangement_reviews;
         """, connection);
     await command.ExecuteNonQueryAsync();

@@ -23,16 +23,21 @@ public static class AttendanceSummaries
 
     private const string Counts = "possible, present, approved_activity, authorised, unauthorised, expected_possible, expected_attended";
 
+    /// <summary>The figures of <see cref="Counts"/> from the marks <c>m</c>: the SQL twin of <see cref="AttendanceFigures.From"/>.</summary>
+    private const string MarkCounts = """
+               count(*) FILTER (WHERE m.category IN ('Present', 'ApprovedEducationalActivity', 'Authorised', 'Unauthorised')) AS possible,
+               count(*) FILTER (WHERE m.category = 'Present') AS present,
+               count(*) FILTER (WHERE m.category = 'ApprovedEducationalActivity') AS approved_activity,
+               count(*) FILTER (WHERE m.category = 'Authorised') AS authorised,
+               count(*) FILTER (WHERE m.category = 'Unauthorised') AS unauthorised,
+               count(*) FILTER (WHERE m.expected_in_school AND m.category IN ('Present', 'ApprovedEducationalActivity', 'Authorised', 'Unauthorised')) AS expected_possible,
+               count(*) FILTER (WHERE m.expected_in_school AND m.category IN ('Present', 'ApprovedEducationalActivity')) AS expected_attended
+        """;
+
     private const string Weeks = $"""
         INSERT INTO attendance_pupil_weeks (trust_id, school_id, pupil_id, week_start, {Counts})
         SELECT m.trust_id, m.school_id, m.pupil_id, {WeekKey},
-               count(*) FILTER (WHERE m.category IN ('Present', 'ApprovedEducationalActivity', 'Authorised', 'Unauthorised')),
-               count(*) FILTER (WHERE m.category = 'Present'),
-               count(*) FILTER (WHERE m.category = 'ApprovedEducationalActivity'),
-               count(*) FILTER (WHERE m.category = 'Authorised'),
-               count(*) FILTER (WHERE m.category = 'Unauthorised'),
-               count(*) FILTER (WHERE m.expected_in_school AND m.category IN ('Present', 'ApprovedEducationalActivity', 'Authorised', 'Unauthorised')),
-               count(*) FILTER (WHERE m.expected_in_school AND m.category IN ('Present', 'ApprovedEducationalActivity'))
+        {MarkCounts}
           FROM attendance_marks m
         """;
 
@@ -223,6 +228,77 @@ public static class AttendanceSummaries
         await transaction.CommitAsync(cancellationToken);
         return rows;
     }
+
+    /// <summary>
+    /// Each pupil's figures from a day on (to the last mark), as <see cref="AttendanceFigures.From"/> makes them of the
+    /// pupil's marks from that day: the summary weeks starting on or after the day, and the day's own week's marks from
+    /// the day — a few dozen rows per pupil instead of every mark since the day. For the formal review rule's period
+    /// counted across many cases at once (the trust dashboard); a test holds it equal to the marks counted one by one.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<(Guid PupilId, DateOnly From), AttendanceFigures>> SinceAsync(AppDbContext db, IReadOnlyCollection<(Guid PupilId, DateOnly From)> since, CancellationToken cancellationToken = default)
+    {
+        var figures = new Dictionary<(Guid, DateOnly), AttendanceFigures>();
+        var wanted = since.Distinct().ToList();
+        if (wanted.Count == 0)
+        {
+            return figures;
+        }
+
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand(TenantSql.Scoped(db, Since), connection);
+            command.Parameters.AddWithValue("pupil", wanted.Select(w => w.PupilId).ToArray());
+            command.Parameters.AddWithValue("from", wanted.Select(w => w.From).ToArray());
+            command.Parameters.AddWithValue("weeks", wanted.Select(w => FirstSummaryWeekFrom(w.From)).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                figures[(reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1))] = new AttendanceFigures(reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8));
+            }
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+
+        return figures;
+    }
+
+    /// <summary>The first summary week (<see cref="AttendanceFigures.SummaryWeekOf"/>) starting on or after a day.</summary>
+    private static DateOnly FirstSummaryWeekFrom(DateOnly day)
+    {
+        while (AttendanceFigures.SummaryWeekOf(day) != day)
+        {
+            day = day.AddDays(1);
+        }
+
+        return day;
+    }
+
+    private static readonly string[] CountColumns = Counts.Split(", ");
+
+    /// <summary>
+    /// <see cref="SinceAsync"/>: per (pupil, day, first summary week on or after it), the weeks from that week on and the
+    /// marks between the day and that week, each by its index on the pupil.
+    /// </summary>
+    private static readonly string Since = $"""
+        SELECT c.pupil_id, c.from_date, {string.Join(", ", CountColumns.Select(n => $"(coalesce(w.{n}, 0) + d.{n})::int"))}
+          FROM unnest(@pupil, @from, @weeks) AS c(pupil_id, from_date, weeks_from)
+         CROSS JOIN LATERAL (SELECT {string.Join(", ", CountColumns.Select(n => $"sum(w.{n}) AS {n}"))}
+                               FROM attendance_pupil_weeks w WHERE w.pupil_id = c.pupil_id AND w.week_start >= c.weeks_from) w
+         CROSS JOIN LATERAL (SELECT {MarkCounts}
+                               FROM attendance_marks m WHERE m.pupil_id = c.pupil_id AND m.date >= c.from_date AND m.date < c.weeks_from) d
+        """;
 
     /// <summary>Each pupil's figures for a whole academic year, for the given schools: one row per pupil from the yearly summaries.</summary>
     public static async Task<List<(Guid SchoolId, Guid PupilId, AttendanceFigures Figures)>> PerPupilForYearAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, AcademicYear year, CancellationToken cancellationToken = default)

@@ -198,8 +198,11 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
         var lastHeld = sameKind
             .Where(r => r.HeldOn is not null && r.Id != review?.Id && (review?.HeldOn is not { } heldOn || r.HeldOn < heldOn))
             .Max(r => r.HeldOn);
-        return lastHeld is { } held ? held.AddDays(1) : startedOn;
+        return PeriodStart(startedOn, lastHeld);
     }
+
+    /// <summary>The same, given the day the last review of the kind was held (null: none yet), for cases read many at once.</summary>
+    public static DateOnly PeriodStart(DateOnly startedOn, DateOnly? lastHeld) => lastHeld is { } held ? held.AddDays(1) : startedOn;
 
     /// <summary>The next scheduled review of a running arrangement, due on <paramref name="dueOn"/>.</summary>
     public static (ArrangementReview Review, ArrangementEvent Event) Schedule(Arrangement arrangement, DateOnly dueOn, Guid? userId, DateTimeOffset now)

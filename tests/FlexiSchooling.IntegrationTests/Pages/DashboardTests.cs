@@ -13,10 +13,11 @@ public sealed class DashboardTests : AppTest
         ["Running", "InProgress", "ReviewOverdue", "ReviewDueSoon", "FormalReviewOpen", "PartTimePastEnd", "PartTimeEndingSoon", "FlexiBelowThreshold", "ProviderNeedsAction", "PersistentAbsence", "SevereAbsence"];
 
     /// <summary>Each linked number on the dashboard with the list it opens: (href, number).</summary>
-    private static List<(string Href, int Number)> Numbers(string html) =>
+    internal static List<(string Href, int Number)> Numbers(string html) =>
         [.. Regex.Matches(html, "<a class=\"govuk-link\" href=\"(/Dashboard/List\\?[^\"]+)\">(\\d+)<span").Select(m => (m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)))];
 
-    private static int Listed(string html) => Regex.Match(html, "<p class=\"govuk-body\">(\\d+) pupils?") is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+    /// <summary>How many pupils a list says it has.</summary>
+    internal static int Listed(string html) => Regex.Match(html, "<p class=\"govuk-body\">(\\d+) pupils?") is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
 
     [Fact]
     public async Task Dashboard_numbers_equal_their_lists_and_the_records_behind_them_and_never_cross_a_school_or_trust()

@@ -123,7 +123,7 @@ public sealed class TrustPicture
         TrustMeasure.FormalReviewOpen => "Formal reviews raised and not yet held",
         TrustMeasure.PartTimePastEnd => "Part-time timetables past their end date",
         TrustMeasure.PartTimeEndingSoon => $"Part-time timetables ending in the next {CaseWatch.SoonDays} days",
-        TrustMeasure.FlexiBelowThreshold => "Flexi-schooled pupils below their school's attendance threshold",
+        TrustMeasure.FlexiBelowThreshold => "Flexi-schooled pupils below their formal review threshold at the agreed school sessions",
         TrustMeasure.ProviderNeedsAction => "Placements at a provider with checks overdue, incomplete or in breach",
         TrustMeasure.PersistentAbsence => "Persistently absent pupils",
         TrustMeasure.SevereAbsence => "Severely absent pupils",
@@ -200,27 +200,26 @@ public sealed class TrustPicture
         }
 
         Lap("part-time");
-        // 000 §7 / 003 §7: a flexi pupil below the school's threshold at the agreed school sessions, over this school year.
-        var flexi = running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling).ToList();
-        // Joined in PostgreSQL to the running flexi cases, so each pupil's year is found by its key (a list of the pupils'
-        // ids was planned as a scan of every pupil's year).
-        var flexiYears = flexi.Count == 0 ? [] : await (
-            from a in db.Arrangements.AsNoTracking().Where(a => ids.Contains(a.SchoolId) && a.Kind == ArrangementKind.FlexiSchooling && a.Stage == ArrangementStage.Running)
-            join y in db.AttendancePupilYears.AsNoTracking() on new { a.PupilId, a.SchoolId } equals new { y.PupilId, y.SchoolId }
-            where y.YearStart == year.Start
-            select y).Distinct()
-            .ToDictionaryAsync(y => (y.PupilId, y.SchoolId), y => new AttendanceFigures(y.Possible, y.Present, y.ApprovedActivity, y.Authorised, y.Unauthorised, y.ExpectedPossible, y.ExpectedAttended));
-        var flexiSettings = new Dictionary<Guid, Domain.Policy.FlexiSettings>();
+        // 000 §7 / 003 Flexi-Schooling Protocol §7: a flexi pupil below the threshold of the profile their case was decided
+        // under, at the agreed school sessions since the start or since the last formal review was held — the formal
+        // review rule's own period (FlexiReviews.TriggerFiguresAsync), counted for every case at once from the weekly
+        // summaries (AttendanceSummaries.SinceAsync).
+        var flexi = running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling && c.StartedOn is not null && c.ProfileVersionId is not null).ToList();
+        var flexiIds = flexi.Select(c => c.Id).ToList();
+        var lastFormal = flexi.Count == 0 ? [] : await db.ArrangementReviews.AsNoTracking()
+            .Where(r => ids.Contains(r.SchoolId) && flexiIds.Contains(r.ArrangementId) && r.Kind == ReviewKind.Formal && r.HeldOn != null)
+            .GroupBy(r => r.ArrangementId).Select(g => new { g.Key, Held = g.Max(r => r.HeldOn) })
+            .ToDictionaryAsync(g => g.Key, g => g.Held);
+        var periods = flexi.ToDictionary(c => c.Id, c => ArrangementReview.PeriodStart(c.StartedOn!.Value, lastFormal.GetValueOrDefault(c.Id)));
+        var since = await AttendanceSummaries.SinceAsync(db, [.. flexi.Select(c => (c.PupilId, periods[c.Id]))]);
         foreach (var c in flexi)
         {
-            if (!flexiSettings.TryGetValue(c.SchoolId, out var settings))
+            var settings = (await SchoolRules.ProfileVersionAsync(db, c.SchoolId, c.ProfileVersionId!.Value)).Settings.Flexi;
+            var from = periods[c.Id];
+            if (since.GetValueOrDefault((c.PupilId, from)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
             {
-                settings = flexiSettings[c.SchoolId] = (await SchoolRules.ProfileAsync(db, c.SchoolId, today)).Settings.Flexi;
-            }
-
-            if (flexiYears.GetValueOrDefault((c.PupilId, c.SchoolId)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
-            {
-                items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions this school year (threshold {settings.FormalReviewBelowPercent:0.##}%)", null));
+                var period = lastFormal.ContainsKey(c.Id) ? $"since the formal review held on {from.AddDays(-1):d MMM yyyy}" : $"since the start on {from:d MMM yyyy}";
+                items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions {period} (threshold {settings.FormalReviewBelowPercent:0.##}%)", from));
             }
         }
 
@@ -313,7 +312,7 @@ public sealed class TrustPicture
         return pupils;
     }
 
-    private sealed record CaseRow(Guid Id, Guid SchoolId, Guid PupilId, string Pupil, string Upn, int YearGroup, PupilFlags Flags, ArrangementKind Kind, ArrangementStage Stage, DateOnly RequestedOn, DateOnly? StartedOn, DateOnly? EndsOn)
+    private sealed record CaseRow(Guid Id, Guid SchoolId, Guid PupilId, string Pupil, string Upn, int YearGroup, PupilFlags Flags, ArrangementKind Kind, ArrangementStage Stage, DateOnly RequestedOn, DateOnly? StartedOn, DateOnly? EndsOn, Guid? ProfileVersionId)
     {
         public TrustItem Item(TrustMeasure measure, string detail, DateOnly? date) => new(measure, SchoolId, PupilId, Pupil, Upn, YearGroup, Flags, Kind, Id, detail, date);
     }
@@ -325,7 +324,7 @@ public sealed class TrustPicture
     private static async Task<List<CaseRow>> CasesAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, TrustFilter filter)
     {
         var arrangements = await db.Arrangements.AsNoTracking().Where(a => schools.Contains(a.SchoolId) && (filter.Kind == null || a.Kind == filter.Kind))
-            .Select(a => new { a.Id, a.SchoolId, a.PupilId, a.Kind, a.Stage, a.RequestedOn, a.StartedOn, a.EndsOn }).ToListAsync();
+            .Select(a => new { a.Id, a.SchoolId, a.PupilId, a.Kind, a.Stage, a.RequestedOn, a.StartedOn, a.EndsOn, a.ProfileVersionId }).ToListAsync();
         var ids = arrangements.Select(a => a.PupilId).Distinct().ToList();
         var pupils = await PupilsFor(db, schools, filter).Where(p => ids.Contains(p.Id))
             .Select(p => new { p.Id, Name = p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), p.LegalSurname, p.LegalForename, p.Upn, p.YearGroup, p.Flags })
@@ -334,7 +333,7 @@ public sealed class TrustPicture
         return [.. arrangements.Where(a => pupils.ContainsKey(a.PupilId))
             .Select(a => (a, p: pupils[a.PupilId]))
             .OrderBy(x => x.p.LegalSurname, StringComparer.Ordinal).ThenBy(x => x.p.LegalForename, StringComparer.Ordinal)
-            .Select(x => new CaseRow(x.a.Id, x.a.SchoolId, x.a.PupilId, x.p.Name, x.p.Upn, x.p.YearGroup, x.p.Flags, x.a.Kind, x.a.Stage, x.a.RequestedOn, x.a.StartedOn, x.a.EndsOn))];
+            .Select(x => new CaseRow(x.a.Id, x.a.SchoolId, x.a.PupilId, x.p.Name, x.p.Upn, x.p.YearGroup, x.p.Flags, x.a.Kind, x.a.Stage, x.a.RequestedOn, x.a.StartedOn, x.a.EndsOn, x.a.ProfileVersionId))];
     }
 
     /// <summary>The yearly view and the weekly trend, on a context of their own (see <see cref="LoadAsync"/>).</summary>

@@ -1,6 +1,7 @@
 using FlexiSchooling.Data;
 using FlexiSchooling.Data.Attendance;
 using FlexiSchooling.Data.Tenancy;
+using FlexiSchooling.Domain.Attendance;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Policy;
 using FlexiSchooling.IntegrationTests.Infrastructure;
@@ -43,5 +44,61 @@ public sealed class TrustViewTests : AppTest
         }
 
         Assert.Contains(view, line => line.Persistent > 0);
+    }
+
+    [Fact]
+    public async Task Attendance_since_a_day_from_the_weekly_summaries_equals_the_pupils_marks_counted_from_that_day()
+    {
+        // The formal review rule counts from the start or the day after the last formal review held (000 §7; 003
+        // Flexi-Schooling Protocol §7), any day of a week; the dashboard counts it for every case from the weekly summaries.
+        var random = new Random(20261203);
+        var codes = AttendanceCodeSet.Dfe2024.Codes.Where(c => c.Code is not ("L" or "U")).Select(c => c.Code).ToArray();
+        await using var services = TestDatabase.Services(Db);
+        var trust = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT id FROM trusts WHERE name LIKE 'Northfield%'");
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust, Guid.Empty, true, [], "Test", null);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        // Pupils with marks, the flexi pupil's home sessions (not expected in school) among them.
+        var pupils = await db.AttendanceMarks.Where(m => !m.ExpectedInSchool).Select(m => new { m.PupilId, m.SchoolId }).Distinct()
+            .Concat(db.AttendanceMarks.Where(m => m.Date == new DateOnly(2026, 11, 4)).Select(m => new { m.PupilId, m.SchoolId }).Distinct().OrderBy(p => p.PupilId).Take(24))
+            .ToListAsync();
+        Assert.True(pupils.Count > 20);
+
+        // Marks either side of 1 September 2026 (a Tuesday): that week is two summary weeks, one in each academic year.
+        var registers = PolicyTemplates.Get(PolicyTemplates.Ddat).Settings.Registers;
+        var dates = new List<DateOnly>();
+        foreach (var (pupilId, schoolId) in pupils.Take(8).Select(p => (p.PupilId, p.SchoolId)))
+        {
+            foreach (var day in new DateOnly[] { new(2026, 8, 31), new(2026, 9, 1), new(2026, 9, 3), new(2026, 9, 8) })
+            {
+                var (fresh, change) = AttendanceMark.Record(schoolId, pupilId, day, Session.AM, new MarkEntry(codes[random.Next(codes.Length)], null, null, ExpectedInSchool: random.Next(3) != 0), registers, day, null, DateTimeOffset.UtcNow, null);
+                db.AttendanceMarks.Add(fresh);
+                db.MarkChanges.Add(change);
+                dates.Add(day);
+            }
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await db.SaveChangesAsync();
+            await AttendanceSummaries.RefreshAsync(db, [.. pupils.Select(p => p.PupilId)], dates);
+            await transaction.CommitAsync();
+        }
+
+        // Every day from before the year to after the last mark, a week start or not, for every pupil.
+        var days = Enumerable.Range(0, 100).Select(d => new DateOnly(2026, 8, 28).AddDays(d)).ToList();
+        var ids = pupils.Select(p => p.PupilId).ToList();
+        var marks = (await db.AttendanceMarks.AsNoTracking().Where(m => ids.Contains(m.PupilId)).Select(m => new { m.PupilId, m.Date, m.Category, m.ExpectedInSchool }).ToListAsync()).ToLookup(m => m.PupilId);
+        var since = await AttendanceSummaries.SinceAsync(db, [.. from p in ids from d in days select (p, d)]);
+        foreach (var pupil in ids)
+        {
+            foreach (var day in days)
+            {
+                Assert.Equal(AttendanceFigures.From(marks[pupil].Where(m => m.Date >= day).Select(m => (m.Category, m.ExpectedInSchool))), since[(pupil, day)]);
+            }
+        }
+
+        Assert.Contains(since.Values, f => f.ExpectedPossible < f.Possible); // some sessions were not expected in school
+        Assert.Contains(since, s => s.Key.From.Day == 2 && s.Key.From.Month == 9 && s.Value.Possible > 0); // a day inside the split week counted
     }
 }
