@@ -156,7 +156,19 @@ public sealed class PartTimeJourneyTests(BrowserFixture browser) : IClassFixture
         await Assertions.Expect(head.Locator("#review-list")).ToContainTextAsync("Held 30 Nov 2026");
         await head.SetViewportSizeAsync(390, 844);
         await AccessibleAsync(head, "99-part-time-case-phone");
+
+        // The demo's running timetable at the school has no time in school on Fridays: a welfare check each Friday (004
+        // §9.6), read on a phone — the day on one line, the check's words beside it, the page no wider than the phone.
+        var demoCase = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), """
+            SELECT a.id FROM arrangements a JOIN schools s ON s.id = a.school_id
+             WHERE s.name = 'Castle Hill Academy' AND a.kind = 'PartTimeTimetable' AND EXISTS (SELECT 1 FROM welfare_checks w WHERE w.arrangement_id = a.id)
+            """);
+        await head.GotoAsync($"/Cases/{demoCase}/WelfareChecks");
+        await Assertions.Expect(head.Locator("#welfare-days")).ToContainTextAsync("Telephone call: Spoke to");
+        Assert.True(await head.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
+        await AccessibleAsync(head, "99-part-time-welfare-checks-phone");
         await head.SetViewportSizeAsync(1280, 900);
+        await head.GotoAsync(caseUrl);
 
         // The review agreed Tuesday afternoons in school sooner: stepped up from tomorrow, the register follows.
         var tomorrow = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"))).AddDays(1);
