@@ -231,14 +231,16 @@ public static class AttendanceSummaries
 
     /// <summary>
     /// Each pupil's figures from a day on (to the last mark), as <see cref="AttendanceFigures.From"/> makes them of the
-    /// pupil's marks from that day: the summary weeks starting on or after the day, and the day's own week's marks from
-    /// the day — a few dozen rows per pupil instead of every mark since the day. For the formal review rule's period
-    /// counted across many cases at once (the trust dashboard); a test holds it equal to the marks counted one by one.
+    /// pupil's marks from that day, read from the summaries: the marks of the day's own summary week from the day, and
+    /// the whole weeks after it — summed forwards (the weeks from then on) or, when that is fewer rows, backwards (the
+    /// day's academic year and those after it, less that year's weeks before). A few rows per pupil instead of every
+    /// mark since the day. For the formal review rule's period counted across many cases at once (the trust dashboard);
+    /// a test holds it equal to the marks counted one by one.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<(Guid PupilId, DateOnly From), AttendanceFigures>> SinceAsync(AppDbContext db, IReadOnlyCollection<(Guid PupilId, DateOnly From)> since, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyDictionary<(Guid PupilId, DateOnly From), AttendanceFigures>> SinceAsync(AppDbContext db, IReadOnlyCollection<(Guid PupilId, DateOnly From)> since, DateOnly today, CancellationToken cancellationToken = default)
     {
         var figures = new Dictionary<(Guid, DateOnly), AttendanceFigures>();
-        var wanted = since.Distinct().ToList();
+        var wanted = since.Distinct().Select(w => (w.PupilId, w.From, Weeks: FirstSummaryWeekFrom(w.From), Year: AcademicYear.Containing(w.From).Start)).ToList();
         if (wanted.Count == 0)
         {
             return figures;
@@ -256,7 +258,10 @@ public static class AttendanceSummaries
             await using var command = new NpgsqlCommand(TenantSql.Scoped(db, Since), connection);
             command.Parameters.AddWithValue("pupil", wanted.Select(w => w.PupilId).ToArray());
             command.Parameters.AddWithValue("from", wanted.Select(w => w.From).ToArray());
-            command.Parameters.AddWithValue("weeks", wanted.Select(w => FirstSummaryWeekFrom(w.From)).ToArray());
+            command.Parameters.AddWithValue("weeks", wanted.Select(w => w.Weeks).ToArray());
+            command.Parameters.AddWithValue("year", wanted.Select(w => w.Year).ToArray());
+            // Backwards when the year's weeks before are fewer than the weeks after: a case started in the autumn.
+            command.Parameters.AddWithValue("backward", wanted.Select(w => w.Weeks.DayNumber - w.Year.DayNumber < today.DayNumber - w.Weeks.DayNumber).ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -287,15 +292,24 @@ public static class AttendanceSummaries
 
     private static readonly string[] CountColumns = Counts.Split(", ");
 
+    private static string Sums(string alias) => string.Join(", ", CountColumns.Select(n => $"sum({alias}.{n}) AS {n}"));
+
     /// <summary>
-    /// <see cref="SinceAsync"/>: per (pupil, day, first summary week on or after it), the weeks from that week on and the
-    /// marks between the day and that week, each by its index on the pupil.
+    /// <see cref="SinceAsync"/>: per (pupil, day, first summary week on or after it, the day's academic year, backwards?),
+    /// the marks between the day and that week (d), and either the weeks from that week on (f) or the years from the day's
+    /// on (y) less that year's weeks before that week (b) — the other side gated off by its one-time filter, unread. Each
+    /// by its index on the pupil. Week starts and year starts are both summary week starts, so the weeks before that week
+    /// cover exactly the year's days before it.
     /// </summary>
     private static readonly string Since = $"""
-        SELECT c.pupil_id, c.from_date, {string.Join(", ", CountColumns.Select(n => $"(coalesce(w.{n}, 0) + d.{n})::int"))}
-          FROM unnest(@pupil, @from, @weeks) AS c(pupil_id, from_date, weeks_from)
-         CROSS JOIN LATERAL (SELECT {string.Join(", ", CountColumns.Select(n => $"sum(w.{n}) AS {n}"))}
-                               FROM attendance_pupil_weeks w WHERE w.pupil_id = c.pupil_id AND w.week_start >= c.weeks_from) w
+        SELECT c.pupil_id, c.from_date, {string.Join(", ", CountColumns.Select(n => $"(coalesce(f.{n}, 0) + coalesce(y.{n}, 0) - coalesce(b.{n}, 0) + d.{n})::int"))}
+          FROM unnest(@pupil, @from, @weeks, @year, @backward) AS c(pupil_id, from_date, weeks_from, year_from, backward)
+         CROSS JOIN LATERAL (SELECT {Sums("w")} FROM attendance_pupil_weeks w
+                              WHERE NOT c.backward AND w.pupil_id = c.pupil_id AND w.week_start >= c.weeks_from) f
+         CROSS JOIN LATERAL (SELECT {Sums("y")} FROM attendance_pupil_years y
+                              WHERE c.backward AND y.pupil_id = c.pupil_id AND y.year_start >= c.year_from) y
+         CROSS JOIN LATERAL (SELECT {Sums("w")} FROM attendance_pupil_weeks w
+                              WHERE c.backward AND w.pupil_id = c.pupil_id AND w.week_start >= c.year_from AND w.week_start < c.weeks_from) b
          CROSS JOIN LATERAL (SELECT {MarkCounts}
                                FROM attendance_marks m WHERE m.pupil_id = c.pupil_id AND m.date >= c.from_date AND m.date < c.weeks_from) d
         """;

@@ -211,7 +211,7 @@ public sealed class TrustPicture
             .GroupBy(r => r.ArrangementId).Select(g => new { g.Key, Held = g.Max(r => r.HeldOn) })
             .ToDictionaryAsync(g => g.Key, g => g.Held);
         var periods = flexi.ToDictionary(c => c.Id, c => ArrangementReview.PeriodStart(c.StartedOn!.Value, lastFormal.GetValueOrDefault(c.Id)));
-        var since = await AttendanceSummaries.SinceAsync(db, [.. flexi.Select(c => (c.PupilId, periods[c.Id]))]);
+        var since = await AttendanceSummaries.SinceAsync(db, [.. flexi.Select(c => (c.PupilId, periods[c.Id]))], today);
         foreach (var c in flexi)
         {
             var settings = (await SchoolRules.ProfileVersionAsync(db, c.SchoolId, c.ProfileVersionId!.Value)).Settings.Flexi;
