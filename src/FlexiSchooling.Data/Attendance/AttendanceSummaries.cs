@@ -315,11 +315,18 @@ public static class AttendanceSummaries
         """;
 
     /// <summary>Each pupil's figures for a whole academic year, for the given schools: one row per pupil from the yearly summaries.</summary>
-    public static async Task<List<(Guid SchoolId, Guid PupilId, AttendanceFigures Figures)>> PerPupilForYearAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, AcademicYear year, CancellationToken cancellationToken = default)
+    /// <param name="attendingAtOrBelowPercent">Only pupils with sessions whose attendance (<see cref="AttendanceFigures.Percent"/>) is at or below this.</param>
+    public static async Task<List<(Guid SchoolId, Guid PupilId, AttendanceFigures Figures)>> PerPupilForYearAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, AcademicYear year, CancellationToken cancellationToken = default, decimal? attendingAtOrBelowPercent = null)
     {
         var start = year.Start;
-        var rows = await db.AttendancePupilYears.AsNoTracking()
-            .Where(y => schools.Contains(y.SchoolId) && y.YearStart == start)
+        var years = db.AttendancePupilYears.AsNoTracking().Where(y => schools.Contains(y.SchoolId) && y.YearStart == start);
+        if (attendingAtOrBelowPercent is { } bound)
+        {
+            // Percent <= bound, multiplied out: 100 * attending <= bound * possible, sessions possible.
+            years = years.Where(y => y.Possible > 0 && 100 * (y.Present + y.ApprovedActivity) <= bound * y.Possible);
+        }
+
+        var rows = await years
             .Select(y => new { y.SchoolId, y.PupilId, y.Possible, y.Present, y.ApprovedActivity, y.Authorised, y.Unauthorised, y.ExpectedPossible, y.ExpectedAttended })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => (r.SchoolId, r.PupilId, new AttendanceFigures(r.Possible, r.Present, r.ApprovedActivity, r.Authorised, r.Unauthorised, r.ExpectedPossible, r.ExpectedAttended)))];

@@ -204,7 +204,7 @@ public sealed class TrustPicture
         // under, at the agreed school sessions since the start or since the last formal review was held — the formal
         // review rule's own period (FlexiReviews.TriggerFiguresAsync), counted for every case at once from the weekly
         // summaries (AttendanceSummaries.SinceAsync).
-        var flexi = running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling && c.StartedOn is not null && c.ProfileVersionId is not null).ToList();
+        var flexi = running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling && c.StartedOn is not null).ToList();
         var flexiIds = flexi.Select(c => c.Id).ToList();
         var lastFormal = flexi.Count == 0 ? [] : await db.ArrangementReviews.AsNoTracking()
             .Where(r => ids.Contains(r.SchoolId) && flexiIds.Contains(r.ArrangementId) && r.Kind == ReviewKind.Formal && r.HeldOn != null)
@@ -214,7 +214,7 @@ public sealed class TrustPicture
         var since = await AttendanceSummaries.SinceAsync(db, [.. flexi.Select(c => (c.PupilId, periods[c.Id]))], today);
         foreach (var c in flexi)
         {
-            var settings = (await SchoolRules.ProfileVersionAsync(db, c.SchoolId, c.ProfileVersionId!.Value)).Settings.Flexi;
+            var settings = (c.ProfileVersionId is { } version ? await SchoolRules.ProfileVersionAsync(db, c.SchoolId, version) : await SchoolRules.ProfileAsync(db, c.SchoolId, today)).Settings.Flexi;
             var from = periods[c.Id];
             if (since.GetValueOrDefault((c.PupilId, from)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
             {
@@ -259,18 +259,32 @@ public sealed class TrustPicture
         };
     }
 
-    /// <summary>The pupils behind a persistent or severe absence count: from the yearly summaries, by each school's own thresholds.</summary>
+    /// <summary>
+    /// The pupils behind a persistent or severe absence count: from the yearly summaries, by each school's own thresholds.
+    /// Only the pupils at or below the loosest school's threshold are read (a few thousand of a large trust's 30,000), and
+    /// only their names; each school's own rule then decides.
+    /// </summary>
     public static async Task<IReadOnlyList<TrustItem>> AbsenceAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, TrustFilter filter, TrustMeasure measure, DateOnly today)
     {
         var year = AcademicYear.Containing(today);
         var ids = schools.Select(s => s.Id).ToList();
-        var wanted = await PupilsFor(db, ids, filter).Select(p => new { p.Id, p.Upn, p.LegalSurname, p.LegalForename, p.PreferredForename, p.YearGroup, p.Flags }).ToDictionaryAsync(p => p.Id);
-        var items = new List<TrustItem>();
-        foreach (var (schoolId, pupilId, figures) in await AttendanceSummaries.PerPupilForYearAsync(db, ids, year))
+        var settings = new Dictionary<Guid, Domain.Policy.AttendanceSettings>();
+        foreach (var school in ids)
         {
-            var settings = (await SchoolRules.ProfileAsync(db, schoolId, today)).Settings.Attendance;
-            var found = measure == TrustMeasure.PersistentAbsence ? figures.IsPersistentAbsence(settings) : figures.IsSevereAbsence(settings);
-            if (found && wanted.GetValueOrDefault(pupilId) is { } p)
+            settings[school] = (await SchoolRules.ProfileAsync(db, school, today)).Settings.Attendance;
+        }
+
+        bool Found(AttendanceFigures figures, Domain.Policy.AttendanceSettings s) => measure == TrustMeasure.PersistentAbsence ? figures.IsPersistentAbsence(s) : figures.IsSevereAbsence(s);
+        var loosest = settings.Values.Select(s => measure == TrustMeasure.PersistentAbsence ? s.PersistentAbsenceAtOrBelowPercent : s.SevereAbsenceAtOrBelowPercent).DefaultIfEmpty(0).Max();
+        var found = (await AttendanceSummaries.PerPupilForYearAsync(db, ids, year, attendingAtOrBelowPercent: loosest))
+            .Where(r => Found(r.Figures, settings[r.SchoolId])).ToList();
+        var pupilIds = found.Select(r => r.PupilId).Distinct().ToList();
+        var wanted = await PupilsFor(db, ids, filter).Where(p => pupilIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Upn, p.LegalSurname, p.LegalForename, p.PreferredForename, p.YearGroup, p.Flags }).ToDictionaryAsync(p => p.Id);
+        var items = new List<TrustItem>();
+        foreach (var (schoolId, pupilId, figures) in found)
+        {
+            if (wanted.GetValueOrDefault(pupilId) is { } p)
             {
                 items.Add(new TrustItem(measure, schoolId, pupilId, $"{p.LegalSurname}, {p.PreferredForename ?? p.LegalForename}", p.Upn, p.YearGroup, p.Flags, null, null,
                     $"{figures.Percent:0.0}% ({figures.Attending} of {figures.Possible} sessions)", null));
