@@ -246,14 +246,7 @@ public static class AttendanceSummaries
             return figures;
         }
 
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        try
+        return await OnConnectionAsync<IReadOnlyDictionary<(Guid PupilId, DateOnly From), AttendanceFigures>>(db, async connection =>
         {
             await using var command = new NpgsqlCommand(TenantSql.Scoped(db, Since), connection);
             command.Parameters.AddWithValue("pupil", wanted.Select(w => w.PupilId).ToArray());
@@ -267,16 +260,9 @@ public static class AttendanceSummaries
             {
                 figures[(reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1))] = new AttendanceFigures(reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8));
             }
-        }
-        finally
-        {
-            if (opened)
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
 
-        return figures;
+            return figures;
+        }, cancellationToken);
     }
 
     /// <summary>The first summary week (<see cref="AttendanceFigures.SummaryWeekOf"/>) starting on or after a day.</summary>
@@ -359,15 +345,8 @@ public static class AttendanceSummaries
     /// <param name="pupils">Only these pupils (the dashboard's year-group and vulnerable-group filter); null for every pupil.</param>
     public static async Task<IReadOnlyList<SchoolAttendance>> TrustViewAsync(AppDbContext db, IReadOnlyList<(Guid SchoolId, Domain.Policy.AttendanceSettings Settings)> schools, AcademicYear year, CancellationToken cancellationToken = default, IReadOnlyCollection<Guid>? pupils = null)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
         var lines = schools.ToDictionary(s => s.SchoolId, s => new TrustViewLine(s.Settings));
-        try
+        await OnConnectionAsync(db, async connection =>
         {
             await using var command = new NpgsqlCommand(TenantSql.Scoped(db, string.Format(System.Globalization.CultureInfo.InvariantCulture, TrustView, pupils is null ? "" : OnlyPupils)), connection);
             command.Parameters.AddWithValue("school", schools.Select(s => s.SchoolId).ToArray());
@@ -381,14 +360,9 @@ public static class AttendanceSummaries
             {
                 lines[reader.GetGuid(0)].Add(new AttendanceFigures(reader.GetInt32(1), reader.GetInt32(2), 0, 0, 0, 0, 0), reader.GetInt32(3));
             }
-        }
-        finally
-        {
-            if (opened)
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
+
+            return lines;
+        }, cancellationToken);
 
         return [.. schools.Select(s => lines[s.SchoolId].ToSchoolAttendance(s.SchoolId))];
     }
@@ -402,14 +376,7 @@ public static class AttendanceSummaries
     public static async Task<IReadOnlyList<SchoolWeek>> WeeklyAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, IReadOnlyCollection<DateOnly> weeks, DateOnly today,
         IReadOnlyCollection<Guid>? pupils = null, CancellationToken cancellationToken = default)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        try
+        return await OnConnectionAsync<IReadOnlyList<SchoolWeek>>(db, async connection =>
         {
             if (pupils is not null)
             {
@@ -474,6 +441,25 @@ public static class AttendanceSummaries
                 return open.Length == 0 ? [] : await ReadWeeksAsync(db, connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) GROUP BY 1, 2",
                     ("school", schools.ToArray()), ("weeks", open));
             }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a read on the context's own connection: opened for it and closed after, unless the caller already holds it
+    /// open (in a transaction, say), when it is left as it was.
+    /// </summary>
+    private static async Task<T> OnConnectionAsync<T>(AppDbContext db, Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        try
+        {
+            return await read(connection);
         }
         finally
         {
