@@ -98,6 +98,19 @@ public sealed class DemoRunningCaseTests(DemoRunningCaseDatabase database) : ICl
         Assert.Contains(surname, list, StringComparison.Ordinal);
         Assert.Matches("% of agreed school sessions since the start on \\d+ \\w+ 2026 \\(threshold 97%\\)", list);
 
+        // The school adopts a profile with a threshold of 80% from 2 November: the case keeps the 97% it was decided
+        // under (ADR 0007), so the pupil is still below it.
+        var admin = await Factory.SignInAsync(FlexiFactory.Email("trustadmin", "northfield"));
+        var school = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT school_id FROM arrangements WHERE id = '{caseId}'");
+        var form = $"/Admin/Policy/New?school={school}&source=hinckley-attendance-2025-26";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync(form, "/Admin/Policy/New",
+            ("school", school.ToString()), ("source", "hinckley-attendance-2025-26"), ("Input.ApprovedBy", "Local governing body"), ("Input.ApprovedOn", "2026-11-01"),
+            ("Input.EffectiveFrom", "2026-11-02"), ("Input.NextReviewDate", "2027-11-01"), ("Input.FlexiFormalReviewBelowPercent", "80"), ("Input.FlexiSchoolNoticeWeeks", "2"),
+            ("Input.PartTimeMaxWeeks", "12"), ("Input.RegistersAmOpens", "08:30"), ("Input.RegistersPmOpens", "13:30"), ("Input.RegistersOpenMinutes", "20"))).StatusCode);
+        list = await ListAsync();
+        Assert.Equal(1, DashboardTests.Listed(list));
+        Assert.Contains("(threshold 97%)", list, StringComparison.Ordinal);
+
         // The formal review held the day before the illness: the count starts again the next day, and the illness is in it.
         // (The class's other test reads the formal review open: it is left open again at the end.)
         async Task HoldAsync(DateOnly? on) => await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE arrangement_reviews SET held_on = {(on is { } d ? $"'{d:yyyy-MM-dd}'" : "NULL")} WHERE arrangement_id = '{caseId}' AND kind = 'Formal'");
