@@ -583,13 +583,16 @@ await using (var connection = new NpgsqlConnection(owner))
     await command.ExecuteNonQueryAsync();
 }
 
-var dashboardTimes = new List<double>();
-double dashboardCold = 0;
-var dashboardPhases = new Dictionary<string, List<double>>();
-for (var i = 0; i < 35; i++)
+// Three stages. The first 35 views after the process starts: the first sums the closed weeks (cold), the next four are
+// not timed, the 30 after them are the page as a just-started server answers it — its code still as .NET's tiered JIT
+// first compiled it (quickly, unoptimised), which it replaces by optimised code only after a method has been called 30
+// times and the process has been quiet of new compilation for a moment. Then views until the page is steady: blocks of 20
+// until a block's median is within 5% of the block before (at most 20 blocks). Then the 30 timed views the target is
+// judged by: the page as a server in use answers it (docs/performance.md). Both figures are reported.
+async Task<(double Milliseconds, string[] Phases)> ViewDashboardAsync()
 {
     var watch = Stopwatch.StartNew();
-    var response = await leadClient.GetAsync("/Dashboard");
+    using var response = await leadClient.GetAsync("/Dashboard");
     var page = await response.Content.ReadAsStringAsync();
     watch.Stop();
     if (response.StatusCode != HttpStatusCode.OK || !page.Contains("Benchmark School 36", StringComparison.Ordinal) && schools.Count == 36)
@@ -597,19 +600,55 @@ for (var i = 0; i < 35; i++)
         throw new InvalidOperationException($"The dashboard answered {(int)response.StatusCode}");
     }
 
+    return (watch.Elapsed.TotalMilliseconds, response.Headers.TryGetValues("Server-Timing", out var timing) ? string.Join(",", timing).Split(',', StringSplitOptions.TrimEntries) : []);
+}
+
+double Median(IEnumerable<double> xs) => xs.Order().ElementAt(xs.Count() / 2);
+var dashboardStartTimes = new List<double>();
+var dashboardCold = 0.0;
+for (var i = 0; i < 35; i++)
+{
+    var (elapsed, _) = await ViewDashboardAsync();
     if (i == 0)
     {
-        dashboardCold = watch.Elapsed.TotalMilliseconds; // the first view sums and keeps the closed weeks (ADR 0026)
+        dashboardCold = elapsed; // the first view sums and keeps the closed weeks (ADR 0026)
+    }
+    else if (i >= 5)
+    {
+        dashboardStartTimes.Add(elapsed);
+    }
+}
+
+var dashboardWarmViews = 0;
+double? lastBlock = null;
+for (var block = 0; block < 20; block++)
+{
+    var times = new List<double>();
+    for (var i = 0; i < 20; i++)
+    {
+        times.Add((await ViewDashboardAsync()).Milliseconds);
     }
 
-    if (i >= 5)
+    dashboardWarmViews += 20;
+    var median = Median(times);
+    if (lastBlock is { } before && median >= before * 0.95)
     {
-        dashboardTimes.Add(watch.Elapsed.TotalMilliseconds); // the first five warm up the process and the reference cache
-        foreach (var phase in response.Headers.TryGetValues("Server-Timing", out var timing) ? string.Join(",", timing).Split(',', StringSplitOptions.TrimEntries) : [])
-        {
-            var parts = phase.Split(";dur=");
-            dashboardPhases[parts[0]] = [.. dashboardPhases.GetValueOrDefault(parts[0]) ?? [], double.Parse(parts[1], CultureInfo.InvariantCulture)];
-        }
+        break;
+    }
+
+    lastBlock = median;
+}
+
+var dashboardTimes = new List<double>();
+var dashboardPhases = new Dictionary<string, List<double>>();
+for (var i = 0; i < 30; i++)
+{
+    var (elapsed, phases) = await ViewDashboardAsync();
+    dashboardTimes.Add(elapsed);
+    foreach (var phase in phases)
+    {
+        var parts = phase.Split(";dur=");
+        dashboardPhases[parts[0]] = [.. dashboardPhases.GetValueOrDefault(parts[0]) ?? [], double.Parse(parts[1], CultureInfo.InvariantCulture)];
     }
 }
 
@@ -675,8 +714,9 @@ for (var i = 0; i < 20; i++)
 }
 
 Say($"    of which the weekly trend's read (8 school weeks, every school, closed weeks kept summed): p95 {P95(trendTimes):0.0} ms");
-Say($"    the page's reads, median ms: {string.Join(", ", dashboardPhases.Select(p => $"{p.Key} {p.Value.Order().ElementAt(p.Value.Count / 2):0.0}"))}");
-Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms (target < 100 ms; the first view, which sums the closed weeks, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
+Say($"    the page's reads in the steady views, median ms: {string.Join(", ", dashboardPhases.Select(p => $"{p.Key} {p.Value.Order().ElementAt(p.Value.Count / 2):0.0}"))}");
+Say($"    its first views (6 to 35 after the page was first served, its code not yet optimised by the JIT): p95 {P95(dashboardStartTimes):0.0} ms, median {Median(dashboardStartTimes):0.0} ms; steady after {dashboardWarmViews} more views");
+Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms, steady (target < 100 ms; the first view, which sums the closed weeks, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
 // What setting the trust for each command costs (ADR 0029): 2,000 bare commands against the same with the trust's DO block.
 await using (var connection = new NpgsqlConnection(app))
 {
