@@ -583,12 +583,13 @@ await using (var connection = new NpgsqlConnection(owner))
     await command.ExecuteNonQueryAsync();
 }
 
-// Three stages. The first 35 views after the process starts: the first sums the closed weeks (cold), the next four are
-// not timed, the 30 after them are the page as a just-started server answers it — its code still as .NET's tiered JIT
-// first compiled it (quickly, unoptimised), which it replaces by optimised code only after a method has been called 30
-// times and the process has been quiet of new compilation for a moment. Then views until the page is steady: blocks of 20
-// until a block's median is within 5% of the block before (at most 20 blocks). Then the 30 timed views the target is
-// judged by: the page as a server in use answers it (docs/performance.md). Both figures are reported.
+// Three stages. The first 35 views after the page is first served: the first sums the closed weeks (cold), the next four
+// are not timed, the 30 after them are the page as a just-started server answers it — its code still as .NET's tiered
+// JIT first compiled it (quickly, unoptimised), which it replaces by optimised code only once a method has been called 30
+// times and the process has been quiet of new compilation for a moment. Then 100 views not timed, by which the page is
+// steady here (probed against a kept full-scale cluster: steady after 50 to 240 views). Then 100 timed views, the page as
+// a server in use answers it, which the target is judged by: a p95 of 100 views, not 30, so that one slow moment of a
+// shared two-core machine is not the figure (docs/performance.md). Both figures are reported.
 async Task<(double Milliseconds, string[] Phases)> ViewDashboardAsync()
 {
     var watch = Stopwatch.StartNew();
@@ -619,29 +620,15 @@ for (var i = 0; i < 35; i++)
     }
 }
 
-var dashboardWarmViews = 0;
-double? lastBlock = null;
-for (var block = 0; block < 20; block++)
+const int dashboardWarmViews = 100;
+for (var i = 0; i < dashboardWarmViews; i++)
 {
-    var times = new List<double>();
-    for (var i = 0; i < 20; i++)
-    {
-        times.Add((await ViewDashboardAsync()).Milliseconds);
-    }
-
-    dashboardWarmViews += 20;
-    var median = Median(times);
-    if (lastBlock is { } before && median >= before * 0.95)
-    {
-        break;
-    }
-
-    lastBlock = median;
+    await ViewDashboardAsync();
 }
 
 var dashboardTimes = new List<double>();
 var dashboardPhases = new Dictionary<string, List<double>>();
-for (var i = 0; i < 30; i++)
+for (var i = 0; i < 100; i++)
 {
     var (elapsed, phases) = await ViewDashboardAsync();
     dashboardTimes.Add(elapsed);
@@ -715,8 +702,8 @@ for (var i = 0; i < 20; i++)
 
 Say($"    of which the weekly trend's read (8 school weeks, every school, closed weeks kept summed): p95 {P95(trendTimes):0.0} ms");
 Say($"    the page's reads in the steady views, median ms: {string.Join(", ", dashboardPhases.Select(p => $"{p.Key} {p.Value.Order().ElementAt(p.Value.Count / 2):0.0}"))}");
-Say($"    its first views (6 to 35 after the page was first served, its code not yet optimised by the JIT): p95 {P95(dashboardStartTimes):0.0} ms, median {Median(dashboardStartTimes):0.0} ms; steady after {dashboardWarmViews} more views");
-Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms, steady (target < 100 ms; the first view, which sums the closed weeks, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
+Say($"    its first views (6 to 35 after the page was first served, its code not yet optimised by the JIT): p95 {P95(dashboardStartTimes):0.0} ms, median {Median(dashboardStartTimes):0.0} ms; then {dashboardWarmViews} views not timed before the 100 timed");
+Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms, median {Median(dashboardTimes):0.0} ms, over 100 views of the steady page (target p95 < 100 ms; the first view, which sums the closed weeks, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
 // What setting the trust for each command costs (ADR 0029): 2,000 bare commands against the same with the trust's DO block.
 await using (var connection = new NpgsqlConnection(app))
 {
