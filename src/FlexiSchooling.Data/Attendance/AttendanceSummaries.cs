@@ -345,9 +345,9 @@ public static class AttendanceSummaries
     /// <param name="pupils">Only these pupils (the dashboard's year-group and vulnerable-group filter); null for every pupil.</param>
     public static async Task<IReadOnlyList<SchoolAttendance>> TrustViewAsync(AppDbContext db, IReadOnlyList<(Guid SchoolId, Domain.Policy.AttendanceSettings Settings)> schools, AcademicYear year, CancellationToken cancellationToken = default, IReadOnlyCollection<Guid>? pupils = null)
     {
-        var lines = schools.ToDictionary(s => s.SchoolId, s => new TrustViewLine(s.Settings));
-        await OnConnectionAsync(db, async connection =>
+        var lines = await OnConnectionAsync(db, async connection =>
         {
+            var found = schools.ToDictionary(s => s.SchoolId, s => new TrustViewLine(s.Settings));
             await using var command = new NpgsqlCommand(TenantSql.Scoped(db, string.Format(System.Globalization.CultureInfo.InvariantCulture, TrustView, pupils is null ? "" : OnlyPupils)), connection);
             command.Parameters.AddWithValue("school", schools.Select(s => s.SchoolId).ToArray());
             command.Parameters.AddWithValue("year", year.Start);
@@ -358,10 +358,10 @@ public static class AttendanceSummaries
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                lines[reader.GetGuid(0)].Add(new AttendanceFigures(reader.GetInt32(1), reader.GetInt32(2), 0, 0, 0, 0, 0), reader.GetInt32(3));
+                found[reader.GetGuid(0)].Add(new AttendanceFigures(reader.GetInt32(1), reader.GetInt32(2), 0, 0, 0, 0, 0), reader.GetInt32(3));
             }
 
-            return lines;
+            return found;
         }, cancellationToken);
 
         return [.. schools.Select(s => lines[s.SchoolId].ToSchoolAttendance(s.SchoolId))];
