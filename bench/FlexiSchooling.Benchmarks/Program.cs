@@ -183,21 +183,32 @@ Say($"Vacuumed after the bulk load in {clock.Elapsed.TotalSeconds:0.0} s");
 var allSchools = schools.Select(s => s.Id).ToList();
 var settings = PolicyTemplates.Get(PolicyTemplates.Ddat).Settings.Attendance;
 var summaryTimes = new List<double>();
+var keptTimes = new List<double>();
 var rawTimes = new List<double>();
 for (var i = 0; i < 33; i++)
 {
-    using var scope = services.CreateScope();
-    scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust.Id, Guid.Empty, true, allSchools, null, null);
-    var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-    var watch = Stopwatch.StartNew();
-    var view = await AttendanceSummaries.TrustViewAsync(db, [.. allSchools.Select(id => (id, settings))], new(2025));
-    if (view.Sum(v => v.Pupils) != pupils.Count)
+    // Each time summed afresh from the pupils' yearly rows, as after every school's registers have changed: the kept
+    // pairs (ADR 0031) are dropped first, untimed. Then read again, from what that read kept.
+    await using (var system = systemDb.Create())
     {
-        throw new InvalidOperationException("The trust view does not count every pupil.");
+        await system.Database.ExecuteSqlRawAsync("DELETE FROM attendance_school_years");
     }
-    if (i >= 3)
+
+    foreach (var times in new[] { summaryTimes, keptTimes })
     {
-        summaryTimes.Add(watch.Elapsed.TotalMilliseconds); // the first three warm up the process
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust.Id, Guid.Empty, true, allSchools, null, null);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var watch = Stopwatch.StartNew();
+        var view = await AttendanceSummaries.TrustViewAsync(db, [.. allSchools.Select(id => (id, settings))], new(2025));
+        if (view.Sum(v => v.Pupils) != pupils.Count)
+        {
+            throw new InvalidOperationException("The trust view does not count every pupil.");
+        }
+        if (i >= 3)
+        {
+            times.Add(watch.Elapsed.TotalMilliseconds); // the first three warm up the process
+        }
     }
 }
 
@@ -217,7 +228,8 @@ for (var i = 0; i < 5; i++)
 }
 
 double P95(List<double> xs) => xs.Order().ElementAt(Math.Max(0, (int)Math.Ceiling(xs.Count * 0.95) - 1));
-Say($"(b) Trust view from the yearly summaries: p95 {P95(summaryTimes):0.0} ms (target < 50 ms); from raw marks: p95 {P95(rawTimes):0} ms; ratio {P95(rawTimes) / P95(summaryTimes):0.0}x (target >= 50x)");
+Say($"(b) Trust view summed afresh from the yearly summaries: p95 {P95(summaryTimes):0.0} ms (target < 50 ms); from raw marks: p95 {P95(rawTimes):0} ms; ratio {P95(rawTimes) / P95(summaryTimes):0.0}x (target >= 50x)");
+Say($"    the same view read from the pairs that read kept (ADR 0031): p95 {P95(keptTimes):0.0} ms");
 
 // ---- (a) Saving a 30-pupil register: the application vs one hand-written SQL round trip ----------
 var factory = new WebApplicationFactory<CurrentUser>().WithWebHostBuilder(b =>
@@ -612,7 +624,7 @@ for (var i = 0; i < 35; i++)
     var (elapsed, _) = await ViewDashboardAsync();
     if (i == 0)
     {
-        dashboardCold = elapsed; // the first view sums and keeps the closed weeks (ADR 0026)
+        dashboardCold = elapsed; // the first view sums and keeps the weeks and years (ADR 0026, 0031)
     }
     else if (i >= 5)
     {
@@ -641,7 +653,7 @@ for (var i = 0; i < 100; i++)
 
 await using (var db = systemDb.Create())
 {
-    Say($"    closed weeks kept summed after the views: {await db.AttendanceSchoolWeeks.CountAsync()} school weeks");
+    Say($"    kept summed after the views: {await db.AttendanceSchoolWeeks.CountAsync()} school weeks, {await db.AttendanceSchoolYears.CountAsync()} school years");
 }
 
 // The reference: the dashboard's attendance figures computed from the raw marks instead of the summaries, by the fastest
@@ -696,14 +708,14 @@ for (var i = 0; i < 20; i++)
     scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust.Id, Guid.Empty, true, allSchools, null, null);
     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
     var watch = Stopwatch.StartNew();
-    await AttendanceSummaries.WeeklyAsync(db, allSchools, trendWeeks, new DateOnly(2026, 7, 23));
+    await AttendanceSummaries.WeeklyAsync(db, allSchools, trendWeeks);
     trendTimes.Add(watch.Elapsed.TotalMilliseconds);
 }
 
-Say($"    of which the weekly trend's read (8 school weeks, every school, closed weeks kept summed): p95 {P95(trendTimes):0.0} ms");
+Say($"    of which the weekly trend's read (8 school weeks, every school, read where kept summed): p95 {P95(trendTimes):0.0} ms");
 Say($"    the page's reads in the steady views, median ms: {string.Join(", ", dashboardPhases.Select(p => $"{p.Key} {p.Value.Order().ElementAt(p.Value.Count / 2):0.0}"))}");
 Say($"    its first views (6 to 35 after the page was first served, its code not yet optimised by the JIT): p95 {P95(dashboardStartTimes):0.0} ms, median {Median(dashboardStartTimes):0.0} ms; then {dashboardWarmViews} views not timed before the 100 timed");
-Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms, median {Median(dashboardTimes):0.0} ms, over 100 views of the steady page (target p95 < 100 ms; the first view, which sums the closed weeks, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
+Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms, median {Median(dashboardTimes):0.0} ms, over 100 views of the steady page (target p95 < 100 ms; the first view, which sums and keeps the weeks and years, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
 // What setting the trust for each command costs (ADR 0029): 2,000 bare commands against the same with the trust's DO block.
 await using (var connection = new NpgsqlConnection(app))
 {

@@ -105,6 +105,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
 
     public DbSet<Attendance.AttendanceSchoolWeek> AttendanceSchoolWeeks => Set<Attendance.AttendanceSchoolWeek>();
 
+    public DbSet<Attendance.AttendanceSchoolYear> AttendanceSchoolYears => Set<Attendance.AttendanceSchoolYear>();
+
     public DbSet<Attendance.RegisterSubmission> RegisterSubmissions => Set<Attendance.RegisterSubmission>();
 
     public DbSet<Domain.Attendance.AbsenceContact> AbsenceContacts => Set<Domain.Attendance.AbsenceContact>();

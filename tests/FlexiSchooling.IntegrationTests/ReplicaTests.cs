@@ -104,16 +104,18 @@ public sealed class ReplicaTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Replica_sums_closed_weeks_for_the_dashboard_without_keeping_them()
+    public async Task Replica_sums_weeks_and_years_for_the_dashboard_without_keeping_them()
     {
-        // The kept school weeks are taken away on the primary; the dashboard on the replica sums them itself and keeps nothing
-        // (a standby cannot write); the primary's own view keeps them.
-        await TestDatabase.ExecuteAsync(TestDatabase.Super(db), "DELETE FROM attendance_school_weeks");
+        // The kept school weeks and years are taken away on the primary; the dashboard on the replica sums them itself and
+        // keeps nothing (a standby cannot write; ADR 0026, 0031).
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(db), "DELETE FROM attendance_school_weeks; DELETE FROM attendance_school_years");
         await TestDatabase.WaitForReplicaAsync();
         var lead = await factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
         var html = await (await lead.GetAsync("/Dashboard")).HtmlAsync();
         Assert.Contains("id=\"trend-table\"", html, StringComparison.Ordinal);
         Assert.Matches(new Regex("id=\"trend-table\".*?\\d+(\\.\\d)?%</td>", RegexOptions.Singleline), html);
+        Assert.Matches(new Regex("id=\"attendance-caption\".*?\\d+\\.\\d%</td>", RegexOptions.Singleline), html); // the year's figures, summed there
         Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(db), "SELECT count(*) FROM attendance_school_weeks"));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(db), "SELECT count(*) FROM attendance_school_years"));
     }
 }

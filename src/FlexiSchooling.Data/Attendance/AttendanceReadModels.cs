@@ -107,9 +107,9 @@ public sealed class RegisterSubmission : ISchoolOwned, ITrustStampable
 }
 
 /// <summary>
-/// A school's attendance for one closed week, summed over its pupils' weekly rows (ADR 0026): the dashboard's and the
-/// governors' report's trend reads one row per school and week instead of one per pupil. Written when first read once the
-/// week has closed; taken away in the same transaction as any change to that week's marks, so it is summed again from the
+/// A school's attendance for one week, summed over its pupils' weekly rows (ADR 0026, 0031): the dashboard's and the
+/// governors' report's trend reads one row per school and week instead of one per pupil. Written when first read; taken
+/// away by a trigger in the same transaction as any change to that school's pupils' weeks, so it is summed again from the
 /// truth the next time it is read.
 /// </summary>
 public sealed class AttendanceSchoolWeek : ISchoolOwned
@@ -125,5 +125,28 @@ public sealed class AttendanceSchoolWeek : ISchoolOwned
     public int Possible { get; private set; }
 
     public int Attending { get; private set; }
+}
+
+/// <summary>
+/// A school's attendance for one school year as the trust view reads it (ADR 0031): each pair of sessions possible and
+/// attended that its pupils have, with how many pupils have it — a few hundred pairs instead of a row per pupil, to which
+/// each school's own thresholds are applied. Written when first read; taken away by a trigger in the same transaction as
+/// any change to the school's yearly pupil figures, so it is summed again from the truth the next time it is read.
+/// </summary>
+public sealed class AttendanceSchoolYear : ISchoolOwned
+{
+    private AttendanceSchoolYear() { }
+
+    public Guid TrustId { get; private set; }
+
+    public Guid SchoolId { get; private set; }
+
+    public DateOnly YearStart { get; private set; }
+
+    public int[] Possible { get; private set; } = [];
+
+    public int[] Attending { get; private set; } = [];
+
+    public int[] Pupils { get; private set; } = [];
 }
 

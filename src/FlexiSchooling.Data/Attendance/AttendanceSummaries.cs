@@ -8,7 +8,8 @@ namespace FlexiSchooling.Data.Attendance;
 
 /// <summary>
 /// Maintains <see cref="AttendancePupilWeek"/> from attendance_marks, and <see cref="AttendancePupilYear"/>
-/// from the weeks, in one round trip inside the caller's transaction.
+/// from the weeks, in one round trip inside the caller's transaction; and reads them per school, kept summed
+/// (<see cref="AttendanceSchoolWeek"/>, <see cref="AttendanceSchoolYear"/>: ADR 0026, 0031).
 /// </summary>
 public static class AttendanceSummaries
 {
@@ -66,42 +67,11 @@ public static class AttendanceSummaries
 
     private const string RefreshWeeks = $"{Weeks} WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to {UpsertWeeks}";
 
-    /// <summary>
-    /// The advisory lock on one school's week (ADR 0026): taken exclusively by a change to a closed week's marks, shared by
-    /// the read that sums the week into <c>attendance_school_weeks</c>, so a sum is never written from figures a change
-    /// has since replaced.
-    /// </summary>
-    private const string SchoolWeekLock = "hashtextextended('attendance-school-week ' || {0}::text || ' ' || to_char({1}, 'YYYY-MM-DD'), 0)";
-
-    /// <summary>A week is closed, and may be kept summed, once its Sunday has passed in London.</summary>
-    private const string Closed = "{0} + 7 <= (now() AT TIME ZONE 'Europe/London')::date";
-
     private const string LondonToday = "(now() AT TIME ZONE 'Europe/London')::date";
-
-    // Before the marks of closed weeks change their pupils' weeks: lock each school's week, then drop its kept sum. A
-    // register of this week closes nothing, and the one-time test on @from skips both statements without a scan.
-    private static readonly string ForgetRefreshedWeeks = $"""
-        SELECT count(pg_advisory_xact_lock({string.Format(SchoolWeekLock, "c.school_id", "c.week_start")}))
-          FROM (SELECT DISTINCT m.school_id, {WeekKey} AS week_start FROM attendance_marks m
-                 WHERE {string.Format(Closed, "@from")} AND m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to) c
-         WHERE {string.Format(Closed, "c.week_start")};
-        DELETE FROM attendance_school_weeks s
-         WHERE {string.Format(Closed, "@from")} AND {string.Format(Closed, "s.week_start")} AND s.week_start BETWEEN @from AND @to
-           AND s.school_id IN (SELECT m.school_id FROM attendance_marks m WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to);
-        """;
-
-    // The same for new marks added by their counts (the arrays of AddNewMarksCommands).
-    private static readonly string ForgetAddedWeeks = $"""
-        SELECT count(pg_advisory_xact_lock({string.Format(SchoolWeekLock, "u.school_id", "u.period")}))
-          FROM (SELECT DISTINCT school_id, period FROM unnest(@school, @period) AS x(school_id, period)) u
-         WHERE {string.Format(Closed, "u.period")};
-        DELETE FROM attendance_school_weeks s USING (SELECT DISTINCT school_id, period FROM unnest(@school, @period) AS x(school_id, period)) u
-         WHERE s.school_id = u.school_id AND s.week_start = u.period AND {string.Format(Closed, "u.period")};
-        """;
 
     private const string RefreshYears = $"{Years} WHERE w.pupil_id = ANY(@pupils) AND w.week_start BETWEEN @yearFrom AND @yearTo {UpsertYears}";
 
-    private static readonly string Refresh = $"{ForgetRefreshedWeeks} {RefreshWeeks}; {RefreshYears}";
+    private const string Refresh = $"{RefreshWeeks}; {RefreshYears}";
 
     private const string RebuildWeeks = $"{Weeks} {UpsertWeeks}";
 
@@ -117,7 +87,7 @@ public static class AttendanceSummaries
     /// <summary>The same refresh as commands of a batch (<see cref="AttendanceBulkWrites"/>): weeks, then years.</summary>
     internal static IEnumerable<NpgsqlBatchCommand> RefreshCommands(IReadOnlyCollection<Guid> pupilIds, IReadOnlyCollection<DateOnly> dates)
     {
-        foreach (var sql in ForgetRefreshedWeeks.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Append(RefreshWeeks).Append(RefreshYears))
+        foreach (var sql in new[] { RefreshWeeks, RefreshYears })
         {
             if (RefreshParameters(pupilIds, dates) is { } parameters)
             {
@@ -181,15 +151,6 @@ public static class AttendanceSummaries
             yield break;
         }
 
-        var weeks = marks.Select(m => (m.SchoolId, Period: AttendanceFigures.SummaryWeekOf(m.Date))).Distinct().ToList();
-        foreach (var forget in ForgetAddedWeeks.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var command = new NpgsqlBatchCommand(forget);
-            command.Parameters.AddWithValue("school", weeks.Select(w => w.SchoolId).ToArray());
-            command.Parameters.AddWithValue("period", weeks.Select(w => w.Period).ToArray());
-            yield return command;
-        }
-
         foreach (var (sql, period) in new (string, Func<DateOnly, DateOnly>)[] { (AddToWeeks, AttendanceFigures.SummaryWeekOf), (AddToYears, d => AcademicYear.Containing(d).Start) })
         {
             var groups = marks.GroupBy(m => (m.SchoolId, m.PupilId, Period: period(m.Date)))
@@ -210,21 +171,32 @@ public static class AttendanceSummaries
         }
     }
 
-    // Each school's weeks closed more than a day ago, kept summed as WeeklyAsync would keep them (ADR 0026).
+    // Each school's weeks closed more than a day ago, kept summed as WeeklyAsync would keep them (ADR 0026); the rest are
+    // kept when first read.
     private const string KeepClosedWeeks = $"""
         INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)
         SELECT w.trust_id, w.school_id, w.week_start, sum(w.possible), sum(w.present + w.approved_activity)
           FROM attendance_pupil_weeks w WHERE w.week_start + 8 <= {LondonToday} GROUP BY 1, 2, 3
         """;
 
-    /// <summary>Rebuilds every summary from the marks, and keeps the closed weeks summed (system context, owner connection).</summary>
+    // Each school's years as the trust view keeps them (ADR 0031): the pairs of sessions its pupils have, and how many have each.
+    private const string KeepYears = """
+        INSERT INTO attendance_school_years (trust_id, school_id, year_start, possible, attending, pupils)
+        SELECT h.trust_id, h.school_id, h.year_start, array_agg(h.possible), array_agg(h.attending), array_agg(h.pupils)
+          FROM (SELECT y.trust_id, y.school_id, y.year_start, y.possible, y.present + y.approved_activity AS attending, count(*)::int AS pupils
+                  FROM attendance_pupil_years y WHERE y.possible > 0 GROUP BY 1, 2, 3, 4, 5) h
+         GROUP BY 1, 2, 3
+        """;
+
+    /// <summary>Rebuilds every summary from the marks, and keeps the closed weeks and the years summed (system context, owner connection).</summary>
     public static async Task<int> RebuildAllAsync(AppDbContext systemDb, CancellationToken cancellationToken = default)
     {
         await using var transaction = await systemDb.Database.BeginTransactionAsync(cancellationToken);
-        await systemDb.Database.ExecuteSqlRawAsync("DELETE FROM attendance_school_weeks; DELETE FROM attendance_pupil_years; DELETE FROM attendance_pupil_weeks", cancellationToken);
+        await systemDb.Database.ExecuteSqlRawAsync("DELETE FROM attendance_school_weeks; DELETE FROM attendance_school_years; DELETE FROM attendance_pupil_years; DELETE FROM attendance_pupil_weeks", cancellationToken);
         var rows = await systemDb.Database.ExecuteSqlRawAsync(RebuildWeeks, cancellationToken);
         await systemDb.Database.ExecuteSqlRawAsync(RebuildYears, cancellationToken);
         await systemDb.Database.ExecuteSqlRawAsync(KeepClosedWeeks, cancellationToken);
+        await systemDb.Database.ExecuteSqlRawAsync(KeepYears, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows;
     }
@@ -321,40 +293,147 @@ public static class AttendanceSummaries
 
 
     // Pupils sharing a school, possible sessions and attending sessions have the same figures: one row per such
-    // group (a few thousand for a large trust) instead of one per pupil, read with an index-only scan.
+    // group (a few thousand for a large trust) instead of one per pupil. For the filter of the trust's lists only.
     private const string TrustView = """
         SELECT y.school_id, y.possible, y.present + y.approved_activity, count(*)::int
           FROM attendance_pupil_years y
-         WHERE y.school_id = ANY(@school) AND y.year_start = @year AND y.possible > 0{0}
+         WHERE y.school_id = ANY(@school) AND y.year_start = @year AND y.possible > 0 AND y.pupil_id = ANY(@pupils)
          GROUP BY 1, 2, 3
         """;
 
-    /// <summary>Only these pupils (a year group, a vulnerable group): the filter of the trust's lists.</summary>
-    private const string OnlyPupils = " AND y.pupil_id = ANY(@pupils)";
+    /// <summary>
+    /// Each school's year as the pairs (sessions possible, attended) its pupils with sessions have, and how many pupils
+    /// have each (ADR 0031): three parallel arrays per school (one aggregate node fills all three in the same order), by
+    /// the school's own index scan; kept in <c>attendance_school_years</c>.
+    /// </summary>
+    private static readonly KeptSums<SchoolYearPairs> SchoolYears = new(
+        """
+        SELECT k.school_id, k.year_start, k.possible, k.attending, k.pupils
+          FROM attendance_school_years k JOIN unnest(@school, @period) AS w(s, p) ON k.school_id = w.s AND k.year_start = w.p
+        """,
+        """
+        SELECT w.s, w.p, coalesce(array_agg(h.possible), '{}') AS possible, coalesce(array_agg(h.attending), '{}') AS attending, coalesce(array_agg(h.pupils), '{}') AS pupils
+          FROM unnest(@school, @period) AS w(s, p)
+          LEFT JOIN LATERAL (SELECT y.possible, y.present + y.approved_activity AS attending, count(*)::int AS pupils
+                               FROM attendance_pupil_years y
+                              WHERE y.school_id = w.s AND y.year_start = w.p AND y.possible > 0
+                              GROUP BY 1, 2) h ON true
+         GROUP BY w.s, w.p
+        """,
+        "INSERT INTO attendance_school_years (trust_id, school_id, year_start, possible, attending, pupils)",
+        "ON CONFLICT (school_id, year_start) DO UPDATE SET possible = EXCLUDED.possible, attending = EXCLUDED.attending, pupils = EXCLUDED.pupils RETURNING school_id, year_start, possible, attending, pupils",
+        "attendance_school_year_lock",
+        r => new SchoolYearPairs(r.GetGuid(0), r.GetFieldValue<DateOnly>(1), r.GetFieldValue<int[]>(2), r.GetFieldValue<int[]>(3), r.GetFieldValue<int[]>(4)),
+        y => (y.SchoolId, y.YearStart));
 
+    /// <summary>One school's year as kept (ADR 0031): parallel arrays, a pair of sessions and how many pupils have it.</summary>
+    private sealed record SchoolYearPairs(Guid SchoolId, DateOnly YearStart, int[] Possible, int[] Attending, int[] Pupils);
 
+    /// <summary>Each school's week: sessions possible and attended over its pupils' weeks, by the school's own index scan; kept in <c>attendance_school_weeks</c> (ADR 0026).</summary>
+    private static readonly KeptSums<SchoolWeek> SchoolWeeks = new(
+        """
+        SELECT k.school_id, k.week_start, k.possible, k.attending
+          FROM attendance_school_weeks k JOIN unnest(@school, @period) AS w(s, p) ON k.school_id = w.s AND k.week_start = w.p
+        """,
+        """
+        SELECT w.s, w.p, x.possible, x.attending
+          FROM unnest(@school, @period) AS w(s, p)
+         CROSS JOIN LATERAL (SELECT coalesce(sum(pw.possible), 0)::int AS possible, coalesce(sum(pw.present + pw.approved_activity), 0)::int AS attending
+                               FROM attendance_pupil_weeks pw WHERE pw.school_id = w.s AND pw.week_start = w.p) x
+        """,
+        "INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)",
+        "ON CONFLICT (school_id, week_start) DO UPDATE SET possible = EXCLUDED.possible, attending = EXCLUDED.attending RETURNING school_id, week_start, possible, attending",
+        "attendance_school_week_lock",
+        r => new SchoolWeek(r.GetGuid(0), r.GetFieldValue<DateOnly>(1), r.GetInt32(2), r.GetInt32(3)),
+        w => (w.SchoolId, w.WeekStart));
+
+    /// <summary>
+    /// A school's figures for a period kept summed (ADR 0026, 0031): the read of what is kept, the sum from the pupils'
+    /// rows, the insert that keeps that sum (its head and its conflict clause, around the sum), the advisory lock function
+    /// that a change to the pupils' rows takes shared (by trigger), and how a row is read and keyed. Every statement takes
+    /// the pairs of schools and periods wanted as @school and @period.
+    /// </summary>
+    private sealed record KeptSums<T>(string Kept, string Sum, string KeepInto, string KeepConflict, string Lock, Func<NpgsqlDataReader, T> Read, Func<T, (Guid School, DateOnly Period)> Key);
+
+    /// <summary>
+    /// The wanted schools' periods: read where kept; otherwise summed, and kept for each whose lock this read takes at once
+    /// — exclusively, without waiting. A change to that school's period in flight holds the lock shared (the triggers of
+    /// 0037), and the period is then summed and not kept: the change drops a kept sum when it takes the lock, and a sum kept
+    /// behind it would not have seen it. The lock is taken in a statement before the one that sums, so the sum's snapshot
+    /// sees every change committed before the lock was had. A streaming replica (ReadDb, ADR 0028) keeps nothing.
+    /// </summary>
+    private static async Task<List<T>> KeptAsync<T>(AppDbContext db, NpgsqlConnection connection, KeptSums<T> sums, IReadOnlyCollection<(Guid School, DateOnly Period)> wanted, CancellationToken cancellationToken)
+    {
+        var found = await ReadKeptAsync(db, connection, null, sums.Kept, sums.Read, wanted, cancellationToken);
+        var have = found.Select(sums.Key).ToHashSet();
+        var missing = wanted.Where(w => !have.Contains(w)).Distinct().ToList();
+        if (missing.Count == 0)
+        {
+            return found;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var locked = (await ReadKeptAsync(db, connection, transaction,
+            $"SELECT w.s, w.p FROM unnest(@school, @period) AS w(s, p) WHERE NOT pg_is_in_recovery() AND pg_try_advisory_xact_lock({sums.Lock}(w.s, w.p))",
+            r => (r.GetGuid(0), r.GetFieldValue<DateOnly>(1)), missing, cancellationToken)).ToHashSet();
+        found.AddRange(await ReadKeptAsync(db, connection, transaction, $"{sums.KeepInto} SELECT app_current_trust(), x.* FROM ({sums.Sum}) AS x {sums.KeepConflict}",
+            sums.Read, [.. missing.Where(locked.Contains)], cancellationToken));
+        found.AddRange(await ReadKeptAsync(db, connection, transaction, sums.Sum, sums.Read, [.. missing.Where(m => !locked.Contains(m))], cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return found;
+    }
+
+    private static async Task<List<T>> ReadKeptAsync<T>(AppDbContext db, NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read, IReadOnlyCollection<(Guid School, DateOnly Period)> pairs, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        if (pairs.Count == 0)
+        {
+            return rows;
+        }
+
+        await using var command = new NpgsqlCommand(TenantSql.Scoped(db, sql), connection, transaction);
+        command.Parameters.AddWithValue("school", pairs.Select(p => p.School).ToArray());
+        command.Parameters.AddWithValue("period", pairs.Select(p => p.Period).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
 
     /// <summary>
     /// The trust view — pupils, attendance, persistent and severe absence, and pupils in each attendance wave,
-    /// per school, each school by its own profile's thresholds — from the yearly summaries. PostgreSQL groups
-    /// pupils with identical figures; the thresholds are then applied here by the domain's own rules
-    /// (<see cref="AttendanceFigures.IsPersistentAbsence"/>, <see cref="Domain.Policy.AttendanceWave.Applies"/>),
-    /// once per group, so there is no second copy of the arithmetic in SQL. A test holds the view equal to the
-    /// per-pupil figures.
+    /// per school, each school by its own profile's thresholds — from the yearly summaries. Pupils with identical
+    /// figures are grouped (each school's pairs of sessions possible and attended, kept per school: ADR 0031); the
+    /// thresholds are then applied here by the domain's own rules (<see cref="AttendanceFigures.IsPersistentAbsence"/>,
+    /// <see cref="Domain.Policy.AttendanceWave.Applies"/>), once per group, so there is no second copy of the arithmetic
+    /// in SQL. A test holds the view equal to the per-pupil figures.
     /// </summary>
-    /// <param name="pupils">Only these pupils (the dashboard's year-group and vulnerable-group filter); null for every pupil.</param>
+    /// <param name="pupils">Only these pupils (the dashboard's year-group and vulnerable-group filter), grouped afresh; null for every pupil.</param>
     public static async Task<IReadOnlyList<SchoolAttendance>> TrustViewAsync(AppDbContext db, IReadOnlyList<(Guid SchoolId, Domain.Policy.AttendanceSettings Settings)> schools, AcademicYear year, CancellationToken cancellationToken = default, IReadOnlyCollection<Guid>? pupils = null)
     {
         var lines = await OnConnectionAsync(db, async connection =>
         {
             var found = schools.ToDictionary(s => s.SchoolId, s => new TrustViewLine(s.Settings));
-            await using var command = new NpgsqlCommand(TenantSql.Scoped(db, string.Format(System.Globalization.CultureInfo.InvariantCulture, TrustView, pupils is null ? "" : OnlyPupils)), connection);
+            if (pupils is null)
+            {
+                foreach (var pairs in await KeptAsync(db, connection, SchoolYears, [.. found.Keys.Select(s => (s, year.Start))], cancellationToken))
+                {
+                    for (var i = 0; i < pairs.Pupils.Length; i++)
+                    {
+                        found[pairs.SchoolId].Add(new AttendanceFigures(pairs.Possible[i], pairs.Attending[i], 0, 0, 0, 0, 0), pairs.Pupils[i]);
+                    }
+                }
+
+                return found;
+            }
+
+            await using var command = new NpgsqlCommand(TenantSql.Scoped(db, TrustView), connection);
             command.Parameters.AddWithValue("school", schools.Select(s => s.SchoolId).ToArray());
             command.Parameters.AddWithValue("year", year.Start);
-            if (pupils is not null)
-            {
-                command.Parameters.AddWithValue("pupils", pupils.ToArray());
-            }
+            command.Parameters.AddWithValue("pupils", pupils.ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -370,77 +449,31 @@ public static class AttendanceSummaries
     /// <summary>
     /// Each school's attendance in the given weeks (week keys, <see cref="AttendanceFigures.SummaryWeekOf"/>): sessions
     /// possible and attended, summed over the school's pupils — or over <paramref name="pupils"/> only, counted afresh.
-    /// A week closed more than a day ago (the day's margin covers clocks a little apart) is read from its kept sum
-    /// (ADR 0026), summed and kept the first time it is asked for; this week and last are summed from the pupils' weeks.
+    /// Each school's week is read from its kept sum, summed and kept the first time it is asked for after a change
+    /// (ADR 0026).
     /// </summary>
-    public static async Task<IReadOnlyList<SchoolWeek>> WeeklyAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, IReadOnlyCollection<DateOnly> weeks, DateOnly today,
+    public static async Task<IReadOnlyList<SchoolWeek>> WeeklyAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, IReadOnlyCollection<DateOnly> weeks,
         IReadOnlyCollection<Guid>? pupils = null, CancellationToken cancellationToken = default)
     {
         return await OnConnectionAsync<IReadOnlyList<SchoolWeek>>(db, async connection =>
         {
-            if (pupils is not null)
+            if (pupils is null)
             {
-                return await ReadWeeksAsync(db, connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) AND w.pupil_id = ANY(@pupils) GROUP BY 1, 2",
-                    ("school", schools.ToArray()), ("weeks", weeks.ToArray()), ("pupils", pupils.ToArray()));
+                return await KeptAsync(db, connection, SchoolWeeks, [.. from school in schools from week in weeks select (school, week)], cancellationToken);
             }
 
-            var kept = weeks.Where(w => w.AddDays(8) <= today).ToArray();
-            var result = kept.Length == 0 ? [] : await ReadWeeksAsync(db, connection, null,
-                "SELECT s.school_id, s.week_start, s.possible, s.attending FROM attendance_school_weeks s WHERE s.school_id = ANY(@school) AND s.week_start = ANY(@weeks)",
-                ("school", schools.ToArray()), ("weeks", kept));
-            var missing = (from school in schools from week in kept where !result.Any(r => r.SchoolId == school && r.WeekStart == week) select (School: school, Week: week)).ToList();
-            if (missing.Count > 0)
+            await using var command = new NpgsqlCommand(TenantSql.Scoped(db, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) AND w.pupil_id = ANY(@pupils) GROUP BY 1, 2"), connection);
+            command.Parameters.AddWithValue("school", schools.ToArray());
+            command.Parameters.AddWithValue("weeks", weeks.ToArray());
+            command.Parameters.AddWithValue("pupils", pupils.ToArray());
+            var found = new List<SchoolWeek>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                // Summed under the shared lock of each school's week, so a change to its marks (which takes the lock
-                // exclusively) either comes before and is counted, or waits and then drops what is kept here.
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                // A streaming replica (ReadDb, ADR 0028) cannot keep anything: there the weeks are summed and not kept.
-                await using var probe = new NpgsqlCommand(TenantSql.Scoped(db, "SELECT pg_is_in_recovery()"), connection, transaction);
-                var standby = (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
-                var pairs = new (string, object)[] { ("ms", missing.Select(m => m.School).ToArray()), ("mw", missing.Select(m => m.Week).ToArray()) };
-                if (!standby)
-                {
-                    await ReadWeeksAsync(db, connection, transaction, $"SELECT NULL::uuid, NULL::date, count(pg_advisory_xact_lock_shared({string.Format(SchoolWeekLock, "m.s", "m.w")}))::int, 0 FROM unnest(@ms, @mw) AS m(s, w)", pairs);
-                }
-
-                // Each pair summed by its own index scan, and kept even when the school had no sessions that week (a zero
-                // kept is a week never summed again), so a view never sums the same week twice.
-                var summed = await ReadWeeksAsync(db, connection, transaction, """
-                    SELECT m.s, m.w, x.possible, x.attending FROM unnest(@ms, @mw) AS m(s, w)
-                    CROSS JOIN LATERAL (SELECT coalesce(sum(w.possible), 0)::int AS possible, coalesce(sum(w.present + w.approved_activity), 0)::int AS attending
-                                          FROM attendance_pupil_weeks w WHERE w.school_id = m.s AND w.week_start = m.w) x
-                    """, pairs);
-                if (standby)
-                {
-                    await transaction.CommitAsync(cancellationToken);
-                    return [.. result, .. summed, .. await OpenWeeksAsync()];
-                }
-
-                await using (var keep = new NpgsqlCommand(TenantSql.Scoped(db, """
-                    INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)
-                    SELECT app_current_trust(), k.s, k.w, k.p, k.a FROM unnest(@ks, @kw, @kp, @ka) AS k(s, w, p, a)
-                    ON CONFLICT (school_id, week_start) DO NOTHING
-                    """), connection, transaction))
-                {
-                    keep.Parameters.AddWithValue("ks", summed.Select(x => x.SchoolId).ToArray());
-                    keep.Parameters.AddWithValue("kw", summed.Select(x => x.WeekStart).ToArray());
-                    keep.Parameters.AddWithValue("kp", summed.Select(x => x.Possible).ToArray());
-                    keep.Parameters.AddWithValue("ka", summed.Select(x => x.Attending).ToArray());
-                    await keep.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-                result = [.. result, .. summed];
+                found.Add(new SchoolWeek(reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt32(2), reader.GetInt32(3)));
             }
 
-            return [.. result, .. await OpenWeeksAsync()];
-
-            async Task<IReadOnlyList<SchoolWeek>> OpenWeeksAsync()
-            {
-                var open = weeks.Where(w => w.AddDays(8) > today).ToArray();
-                return open.Length == 0 ? [] : await ReadWeeksAsync(db, connection, null, $"{SumWeeks} WHERE w.school_id = ANY(@school) AND w.week_start = ANY(@weeks) GROUP BY 1, 2",
-                    ("school", schools.ToArray()), ("weeks", open));
-            }
+            return found;
         }, cancellationToken);
     }
 
@@ -471,24 +504,6 @@ public static class AttendanceSummaries
     }
 
     private const string SumWeeks = "SELECT w.school_id, w.week_start, sum(w.possible)::int, sum(w.present + w.approved_activity)::int FROM attendance_pupil_weeks w";
-
-    private static async Task<List<SchoolWeek>> ReadWeeksAsync(AppDbContext db, NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var command = new NpgsqlCommand(TenantSql.Scoped(db, sql), connection, transaction);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var weeks = new List<SchoolWeek>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            weeks.Add(reader.IsDBNull(0) ? new SchoolWeek(Guid.Empty, default, 0, 0) : new SchoolWeek(reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt32(2), reader.GetInt32(3)));
-        }
-
-        return weeks;
-    }
 
     private sealed class TrustViewLine(Domain.Policy.AttendanceSettings settings)
     {

@@ -82,6 +82,15 @@ internal sealed class AttendanceSchoolWeekConfiguration : IEntityTypeConfigurati
     }
 }
 
+internal sealed class AttendanceSchoolYearConfiguration : IEntityTypeConfiguration<AttendanceSchoolYear>
+{
+    public void Configure(EntityTypeBuilder<AttendanceSchoolYear> b)
+    {
+        b.ToTable("attendance_school_years");
+        b.HasKey(x => new { x.SchoolId, x.YearStart });
+    }
+}
+
 internal sealed class AttendancePupilYearConfiguration : IEntityTypeConfiguration<AttendancePupilYear>
 {
     public void Configure(EntityTypeBuilder<AttendancePupilYear> b)

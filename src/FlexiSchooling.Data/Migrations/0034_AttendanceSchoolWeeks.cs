@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace FlexiSchooling.Data.Migrations;
 
-/// <summary>Closed weeks of each school's attendance, summed (ADR 0026), from 0034_attendance_school_weeks.sql.</summary>
+/// <summary>Closed weeks of each school's attendance, summed (ADR 0026; every week since ADR 0031), from 0034_attendance_school_weeks.sql.</summary>
 [DbContext(typeof(AppDbContext))]
 [Migration("20261202000034_AttendanceSchoolWeeks")]
 public sealed class AttendanceSchoolWeeks : Migration

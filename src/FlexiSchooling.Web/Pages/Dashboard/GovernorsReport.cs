@@ -96,7 +96,7 @@ public sealed record GovernorsReport(
 
         // Attendance over the term's weeks, from the weekly summaries; persistent absence over the term per pupil.
         var fromWeek = AttendanceFigures.SummaryWeekOf(term.From);
-        var schoolWeeks = await AttendanceSummaries.WeeklyAsync(db, ids, await TrustPicture.SchoolWeeksAsync(db, schools, term.From, end), today);
+        var schoolWeeks = await AttendanceSummaries.WeeklyAsync(db, ids, await TrustPicture.SchoolWeeksAsync(db, schools, term.From, end));
         var pupilTerm = await db.AttendancePupilWeeks.AsNoTracking().Where(w => ids.Contains(w.SchoolId) && w.WeekStart >= fromWeek && w.WeekStart <= end && w.Possible > 0)
             .GroupBy(w => new { w.SchoolId, w.PupilId })
             .Select(g => new { g.Key.SchoolId, Possible = g.Sum(w => w.Possible), Attending = g.Sum(w => w.Present + w.ApprovedActivity) }).ToListAsync();

@@ -374,7 +374,7 @@ public sealed class TrustPicture
     private static async Task<ChartData> TrendAsync(AppDbContext db, IReadOnlyList<SchoolSummary> schools, DateOnly today, IReadOnlyCollection<Guid>? pupils)
     {
         var shown = (await SchoolWeeksAsync(db, schools, today.AddDays(-7 * (TrendWeeks + 10)), today)).TakeLast(TrendWeeks).ToList();
-        var weeks = await AttendanceSummaries.WeeklyAsync(db, [.. schools.Select(s => s.Id)], shown, today, pupils);
+        var weeks = await AttendanceSummaries.WeeklyAsync(db, [.. schools.Select(s => s.Id)], shown, pupils);
         return WeeklyChart(schools, shown, weeks, int.MaxValue);
     }
 

@@ -105,4 +105,96 @@ public sealed class TrustViewTests : AppTest
             Assert.Contains(since, s => s.Key.From.Day == 2 && s.Key.From.Month == 9 && s.Value.Possible > 0); // a day inside the split week counted
         }
     }
+
+    [Fact]
+    public async Task Trust_view_keeps_each_schools_year_and_a_change_to_its_pupils_years_drops_it_in_the_same_transaction()
+    {
+        // ADR 0031: the first view keeps each school's pairs of sessions; they equal the pupils' years grouped afresh. Any
+        // statement that changes a school's pupils' years drops that school's kept pairs (the trigger of 0037), and only
+        // that school's; the next view sums them again from the truth.
+        var (services, scope, db, schools, year) = await TrustAsync();
+        await using var _ = services;
+        using var __ = scope;
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_years");
+        var first = await AttendanceSummaries.TrustViewAsync(db, schools, year);
+        Assert.Equal(schools.Count, await Records.CountAsync("SELECT count(*) FROM attendance_school_years"));
+        var fresh = $"""
+            SELECT count(*) FROM (SELECT school_id, possible, present + approved_activity AS attending, count(*)::int AS pupils
+                                    FROM attendance_pupil_years WHERE possible > 0 AND year_start = '{year.Start:yyyy-MM-dd}'
+                                     AND trust_id = (SELECT id FROM trusts WHERE name LIKE 'Northfield%') GROUP BY 1, 2, 3) f
+             FULL JOIN (SELECT k.school_id, u.possible, u.attending, u.pupils FROM attendance_school_years k,
+                               unnest(k.possible, k.attending, k.pupils) AS u(possible, attending, pupils)) k
+                    ON f.school_id = k.school_id AND f.possible = k.possible AND f.attending = k.attending AND f.pupils = k.pupils
+             WHERE f.school_id IS NULL OR k.school_id IS NULL
+            """;
+        Assert.Equal(0L, await Records.CountAsync(fresh)); // every pair kept is a pair of the pupils' years, and no pair is missing
+
+        // One pupil of the first school attends two more sessions this year.
+        var (school, _) = schools[0];
+        var pupil = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT pupil_id FROM attendance_pupil_years WHERE school_id = '{school}' AND year_start = '{year.Start:yyyy-MM-dd}' AND possible > 0 ORDER BY pupil_id LIMIT 1");
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE attendance_pupil_years SET possible = possible + 2, present = present + 2 WHERE pupil_id = {pupil} AND year_start = {year.Start}");
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM attendance_school_years WHERE school_id = '{school}'"));
+        Assert.Equal(schools.Count - 1, await Records.CountAsync("SELECT count(*) FROM attendance_school_years")); // the other schools' pairs stay
+        var second = await AttendanceSummaries.TrustViewAsync(db, schools, year);
+        Assert.Equal(first[0].Attending + 2, second[0].Attending);
+        Assert.Equal(first[0].Possible + 2, second[0].Possible);
+        Assert.Equal(first.Skip(1), second.Skip(1), (a, b) => a.Attending == b.Attending && a.Possible == b.Possible && a.Persistent == b.Persistent);
+        Assert.Equal(0L, await Records.CountAsync(fresh));
+    }
+
+    [Fact]
+    public async Task A_trust_view_beside_a_change_in_flight_sums_that_school_and_keeps_nothing_behind_the_change()
+    {
+        // ADR 0031: a change to a school's pupils' years holds the school's year lock shared until it ends; a view that
+        // cannot take it at once sums the school from what is committed and keeps nothing for it, so no kept sum can miss
+        // a change. Once the change is committed, the next view keeps the school with it.
+        var (services, scope, db, schools, year) = await TrustAsync();
+        await using var _ = services;
+        using var __ = scope;
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_years");
+        var (school, _) = schools[0];
+        var pupil = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT pupil_id FROM attendance_pupil_years WHERE school_id = '{school}' AND year_start = '{year.Start:yyyy-MM-dd}' AND possible > 0 ORDER BY pupil_id LIMIT 1");
+        var before = await AttendanceSummaries.TrustViewAsync(db, schools, year);
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_years");
+
+        using var changeScope = services.CreateScope();
+        changeScope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(await TrustIdAsync(), Guid.Empty, true, [], "Test", null);
+        var change = changeScope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using (var transaction = await change.Database.BeginTransactionAsync())
+        {
+            await change.Database.ExecuteSqlAsync($"UPDATE attendance_pupil_years SET possible = possible + 2, present = present + 2 WHERE pupil_id = {pupil} AND year_start = {year.Start}");
+
+            var during = await AttendanceSummaries.TrustViewAsync(db, schools, year);
+            Assert.Equal(before[0].Attending, during[0].Attending); // what is committed, not the change in flight
+            Assert.Equal(0L, await Records.CountAsync($"SELECT count(*) FROM attendance_school_years WHERE school_id = '{school}'"));
+            Assert.Equal(schools.Count - 1, await Records.CountAsync("SELECT count(*) FROM attendance_school_years")); // the others are kept
+            await transaction.CommitAsync();
+        }
+
+        var after = await AttendanceSummaries.TrustViewAsync(db, schools, year);
+        Assert.Equal(before[0].Attending + 2, after[0].Attending);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM attendance_school_years WHERE school_id = '{school}'"));
+        Assert.Equal(before[0].Attending + 2, (await AttendanceSummaries.TrustViewAsync(db, schools, year))[0].Attending); // read from what is kept
+    }
+
+    private async Task<Guid> TrustIdAsync() => await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT id FROM trusts WHERE name LIKE 'Northfield%'");
+
+    /// <summary>The Northfield trust's context on the application's role (its scope the caller's to dispose), its schools with their attendance settings, and the seeded school year.</summary>
+    private async Task<(ServiceProvider Services, IServiceScope Scope, AppDbContext Db, List<(Guid SchoolId, AttendanceSettings Settings)> Schools, AcademicYear Year)> TrustAsync()
+    {
+        var services = TestDatabase.Services(Db);
+        var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(await TrustIdAsync(), Guid.Empty, true, [], "Test", null);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var versions = await db.PolicyProfileVersions.AsNoTracking().ToListAsync();
+        var year = AcademicYear.Containing(DateOnly.FromDateTime(TestDatabase.SeededOn.Date));
+        var schools = (await db.Schools.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Id).ToListAsync())
+            .Select(id => (id, PolicyProfileVersion.InForce(versions, id, year.Start.AddDays(80)).Settings.Attendance)).ToList();
+        return (services, scope, db, schools, year);
+    }
 }
