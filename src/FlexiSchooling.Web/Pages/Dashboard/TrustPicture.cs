@@ -162,6 +162,10 @@ public sealed class TrustPicture
 
         var running = cases.Where(c => c.Stage == ArrangementStage.Running).ToDictionary(c => c.Id);
         var runningIds = running.Keys.ToList();
+        // The flexi pupils below their threshold are read on a connection of their own while the reviews, the part-time
+        // plans, the providers and the charts are read on this one (and the attendance on a third): they share nothing but
+        // the cases already read. Their items take their place in the list after the part-time ones, as if read in turn.
+        var flexiRead = FlexiBelowThresholdAsync(db, ids, [.. running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling && c.StartedOn is not null)], today);
         // Only the reviews not yet held can be overdue, due soon or open (a few hundred); the on-time chart counts the year's
         // reviews below, grouped by their dates. Reading the year's every review (6,000 rows) cost more than all the rest.
         var reviews = await db.ArrangementReviews.AsNoTracking()
@@ -200,30 +204,7 @@ public sealed class TrustPicture
         }
 
         Lap("part-time");
-        // 000 §7 / 003 Flexi-Schooling Protocol §7: a flexi pupil below the threshold of the profile their case was decided
-        // under, at the agreed school sessions since the start or since the last formal review was held — the formal
-        // review rule's own period (FlexiReviews.TriggerFiguresAsync), counted for every case at once from the weekly
-        // summaries (AttendanceSummaries.SinceAsync).
-        var flexi = running.Values.Where(c => c.Kind == ArrangementKind.FlexiSchooling && c.StartedOn is not null).ToList();
-        var flexiIds = flexi.Select(c => c.Id).ToList();
-        var lastFormal = flexi.Count == 0 ? [] : await db.ArrangementReviews.AsNoTracking()
-            .Where(r => ids.Contains(r.SchoolId) && flexiIds.Contains(r.ArrangementId) && r.Kind == ReviewKind.Formal && r.HeldOn != null)
-            .GroupBy(r => r.ArrangementId).Select(g => new { g.Key, Held = g.Max(r => r.HeldOn) })
-            .ToDictionaryAsync(g => g.Key, g => g.Held);
-        var periods = flexi.ToDictionary(c => c.Id, c => ArrangementReview.PeriodStart(c.StartedOn!.Value, lastFormal.GetValueOrDefault(c.Id)));
-        var since = await AttendanceSummaries.SinceAsync(db, [.. flexi.Select(c => (c.PupilId, periods[c.Id]))], today);
-        foreach (var c in flexi)
-        {
-            var settings = (c.ProfileVersionId is { } version ? await SchoolRules.ProfileVersionAsync(db, c.SchoolId, version) : await SchoolRules.ProfileAsync(db, c.SchoolId, today)).Settings.Flexi;
-            var from = periods[c.Id];
-            if (since.GetValueOrDefault((c.PupilId, from)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
-            {
-                var period = lastFormal.ContainsKey(c.Id) ? $"since the formal review held on {from.AddDays(-1):d MMM yyyy}" : $"since the start on {from:d MMM yyyy}";
-                items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions {period} (threshold {settings.FormalReviewBelowPercent:0.##}%)", from));
-            }
-        }
-
-        Lap("flexi");
+        var flexiAt = items.Count;
         var placements = running.Values.Where(c => c.Kind == ArrangementKind.AlternativeProvision).Select(c => c.Id).ToList();
         var standings = (await Providers.ProviderSupport.StandingsAsync(db, today)).ToDictionary(s => s.Provider.Id);
         if (placements.Count > 0)
@@ -240,11 +221,15 @@ public sealed class TrustPicture
 
         Lap("providers");
         var caseIds = cases.Select(c => c.Id).ToList();
-        var (attendance, trend) = await attendanceRead;
-        Lap("attendance-wait");
         var overTime = OverTime(cases, year, today);
         var onTime = OnTime(await ReviewDatesAsync(db, ids, filter, caseIds, year, today), year, today);
         Lap("charts");
+        var (attendance, trend) = await attendanceRead;
+        Lap("attendance-wait");
+        var (flexiItems, flexiMilliseconds) = await flexiRead;
+        items.InsertRange(flexiAt, flexiItems);
+        Lap("flexi-wait");
+        timings.Add(("flexi", flexiMilliseconds));
         return new TrustPicture
         {
             Schools = schools,
@@ -257,6 +242,45 @@ public sealed class TrustPicture
             ReviewsOnTime = onTime,
             Timings = timings,
         };
+    }
+
+    /// <summary>
+    /// 000 §7 / 003 Flexi-Schooling Protocol §7: the running flexi cases whose pupil is below the threshold of the profile
+    /// the case was decided under, at the agreed school sessions since the start or since the last formal review was held
+    /// — the formal review rule's own period (FlexiReviews.TriggerFiguresAsync), counted for every case at once from the
+    /// weekly summaries (<see cref="AttendanceSummaries.SinceAsync"/>). Read on a context of its own (see <see cref="LoadAsync"/>);
+    /// with how long the read took, for the page's Server-Timing.
+    /// </summary>
+    private static async Task<(List<TrustItem> Items, double Milliseconds)> FlexiBelowThresholdAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, IReadOnlyList<CaseRow> flexi, DateOnly today)
+    {
+        var items = new List<TrustItem>();
+        if (flexi.Count == 0)
+        {
+            return (items, 0);
+        }
+
+        await Task.Yield(); // let the caller go on with its own reads at once
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var sibling = db.Sibling();
+        var flexiIds = flexi.Select(c => c.Id).ToList();
+        var lastFormal = await sibling.ArrangementReviews.AsNoTracking()
+            .Where(r => schools.Contains(r.SchoolId) && flexiIds.Contains(r.ArrangementId) && r.Kind == ReviewKind.Formal && r.HeldOn != null)
+            .GroupBy(r => r.ArrangementId).Select(g => new { g.Key, Held = g.Max(r => r.HeldOn) })
+            .ToDictionaryAsync(g => g.Key, g => g.Held);
+        var periods = flexi.ToDictionary(c => c.Id, c => ArrangementReview.PeriodStart(c.StartedOn!.Value, lastFormal.GetValueOrDefault(c.Id)));
+        var since = await AttendanceSummaries.SinceAsync(sibling, [.. flexi.Select(c => (c.PupilId, periods[c.Id]))], today);
+        foreach (var c in flexi)
+        {
+            var settings = (c.ProfileVersionId is { } version ? await SchoolRules.ProfileVersionAsync(sibling, c.SchoolId, version) : await SchoolRules.ProfileAsync(sibling, c.SchoolId, today)).Settings.Flexi;
+            var from = periods[c.Id];
+            if (since.GetValueOrDefault((c.PupilId, from)) is { } figures && Domain.Flexi.FlexiRules.FormalReviewDue(figures, settings))
+            {
+                var period = lastFormal.ContainsKey(c.Id) ? $"since the formal review held on {from.AddDays(-1):d MMM yyyy}" : $"since the start on {from:d MMM yyyy}";
+                items.Add(c.Item(TrustMeasure.FlexiBelowThreshold, $"{figures.AdjustedPercent:0.0}% of agreed school sessions {period} (threshold {settings.FormalReviewBelowPercent:0.##}%)", from));
+            }
+        }
+
+        return (items, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>
