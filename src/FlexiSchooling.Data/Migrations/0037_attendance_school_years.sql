@@ -38,6 +38,12 @@ BEGIN
     PERFORM pg_advisory_xact_lock_shared(attendance_school_year_lock(c.school_id, c.year_start))
        FROM (SELECT DISTINCT school_id, year_start FROM changed_rows) c
       ORDER BY c.school_id, c.year_start;
+    -- The kept rows a statement drops are locked in one order first, so two statements spanning the same schools (two
+    -- imports at once) do not each hold one the other waits for.
+    PERFORM 1 FROM attendance_school_years s
+       JOIN (SELECT DISTINCT school_id, year_start FROM changed_rows) c ON s.school_id = c.school_id AND s.year_start = c.year_start
+      ORDER BY s.school_id, s.year_start
+        FOR UPDATE OF s;
     DELETE FROM attendance_school_years s
      USING (SELECT DISTINCT school_id, year_start FROM changed_rows) c
      WHERE s.school_id = c.school_id AND s.year_start = c.year_start;
@@ -66,6 +72,12 @@ BEGIN
     PERFORM pg_advisory_xact_lock_shared(attendance_school_week_lock(c.school_id, c.week_start))
        FROM (SELECT DISTINCT school_id, week_start FROM changed_rows) c
       ORDER BY c.school_id, c.week_start;
+    -- The kept rows a statement drops are locked in one order first, so two statements spanning the same schools (two
+    -- imports at once) do not each hold one the other waits for.
+    PERFORM 1 FROM attendance_school_weeks s
+       JOIN (SELECT DISTINCT school_id, week_start FROM changed_rows) c ON s.school_id = c.school_id AND s.week_start = c.week_start
+      ORDER BY s.school_id, s.week_start
+        FOR UPDATE OF s;
     DELETE FROM attendance_school_weeks s
      USING (SELECT DISTINCT school_id, week_start FROM changed_rows) c
      WHERE s.school_id = c.school_id AND s.week_start = c.week_start;
