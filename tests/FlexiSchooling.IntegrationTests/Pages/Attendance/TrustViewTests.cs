@@ -112,10 +112,8 @@ public sealed class TrustViewTests : AppTest
         // ADR 0031: the first view keeps each school's pairs of sessions; they equal the pupils' years grouped afresh. Any
         // statement that changes a school's pupils' years drops that school's kept pairs (the trigger of 0037), and only
         // that school's; the next view sums them again from the truth.
-        var (services, scope, db, schools, year) = await TrustAsync();
-        await using var _ = services;
-        using var __ = scope;
-        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_years");
+        await using var trust = await ColdTrustAsync();
+        var (db, schools, year, pupil) = (trust.Db, trust.Schools, trust.Year, trust.Pupil);
         var first = await AttendanceSummaries.TrustViewAsync(db, schools, year);
         Assert.Equal(schools.Count, await Records.CountAsync("SELECT count(*) FROM attendance_school_years"));
         var fresh = $"""
@@ -131,7 +129,6 @@ public sealed class TrustViewTests : AppTest
 
         // One pupil of the first school attends two more sessions this year.
         var (school, _) = schools[0];
-        var pupil = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT pupil_id FROM attendance_pupil_years WHERE school_id = '{school}' AND year_start = '{year.Start:yyyy-MM-dd}' AND possible > 0 ORDER BY pupil_id LIMIT 1");
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
             await db.Database.ExecuteSqlAsync($"UPDATE attendance_pupil_years SET possible = possible + 2, present = present + 2 WHERE pupil_id = {pupil} AND year_start = {year.Start}");
@@ -153,16 +150,13 @@ public sealed class TrustViewTests : AppTest
         // ADR 0031: a change to a school's pupils' years holds the school's year lock shared until it ends; a view that
         // cannot take it at once sums the school from what is committed and keeps nothing for it, so no kept sum can miss
         // a change. Once the change is committed, the next view keeps the school with it.
-        var (services, scope, db, schools, year) = await TrustAsync();
-        await using var _ = services;
-        using var __ = scope;
-        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_years");
+        await using var trust = await ColdTrustAsync();
+        var (db, schools, year, pupil) = (trust.Db, trust.Schools, trust.Year, trust.Pupil);
         var (school, _) = schools[0];
-        var pupil = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT pupil_id FROM attendance_pupil_years WHERE school_id = '{school}' AND year_start = '{year.Start:yyyy-MM-dd}' AND possible > 0 ORDER BY pupil_id LIMIT 1");
         var before = await AttendanceSummaries.TrustViewAsync(db, schools, year);
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_years");
 
-        using var changeScope = services.CreateScope();
+        using var changeScope = trust.Services.CreateScope();
         changeScope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(await TrustIdAsync(), Guid.Empty, true, [], "Test", null);
         var change = changeScope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using (var transaction = await change.Database.BeginTransactionAsync())
@@ -184,9 +178,13 @@ public sealed class TrustViewTests : AppTest
 
     private async Task<Guid> TrustIdAsync() => await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT id FROM trusts WHERE name LIKE 'Northfield%'");
 
-    /// <summary>The Northfield trust's context on the application's role (its scope the caller's to dispose), its schools with their attendance settings, and the seeded school year.</summary>
-    private async Task<(ServiceProvider Services, IServiceScope Scope, AppDbContext Db, List<(Guid SchoolId, AttendanceSettings Settings)> Schools, AcademicYear Year)> TrustAsync()
+    /// <summary>
+    /// The Northfield trust on the application's role, its kept school years dropped (each test starts cold): its schools
+    /// with their attendance settings, the seeded school year, and a pupil of its first school with sessions that year.
+    /// </summary>
+    private async Task<TrustUnderTest> ColdTrustAsync()
     {
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_years");
         var services = TestDatabase.Services(Db);
         var scope = services.CreateScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(await TrustIdAsync(), Guid.Empty, true, [], "Test", null);
@@ -195,6 +193,16 @@ public sealed class TrustViewTests : AppTest
         var year = AcademicYear.Containing(DateOnly.FromDateTime(TestDatabase.SeededOn.Date));
         var schools = (await db.Schools.AsNoTracking().OrderBy(s => s.Name).Select(s => s.Id).ToListAsync())
             .Select(id => (id, PolicyProfileVersion.InForce(versions, id, year.Start.AddDays(80)).Settings.Attendance)).ToList();
-        return (services, scope, db, schools, year);
+        var pupil = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT pupil_id FROM attendance_pupil_years WHERE school_id = '{schools[0].id}' AND year_start = '{year.Start:yyyy-MM-dd}' AND possible > 0 ORDER BY pupil_id LIMIT 1");
+        return new TrustUnderTest(services, scope, db, schools, year, pupil);
+    }
+
+    private sealed record TrustUnderTest(ServiceProvider Services, IServiceScope Scope, AppDbContext Db, List<(Guid SchoolId, AttendanceSettings Settings)> Schools, AcademicYear Year, Guid Pupil) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Scope.Dispose();
+            await Services.DisposeAsync();
+        }
     }
 }
