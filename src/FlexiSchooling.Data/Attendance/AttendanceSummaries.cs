@@ -368,7 +368,7 @@ public static class AttendanceSummaries
     /// </summary>
     private static async Task<List<T>> KeptAsync<T>(AppDbContext db, NpgsqlConnection connection, KeptSums<T> sums, IReadOnlyCollection<(Guid School, DateOnly Period)> wanted, CancellationToken cancellationToken)
     {
-        var found = await ReadKeptAsync(db, connection, null, sums.Kept, sums.Read, wanted, cancellationToken);
+        var found = await ReadForPairsAsync(db, connection, null, sums.Kept, sums.Read, wanted, cancellationToken);
         var have = found.Select(sums.Key).ToHashSet();
         var missing = wanted.Where(w => !have.Contains(w)).Distinct().ToList();
         if (missing.Count == 0)
@@ -377,17 +377,18 @@ public static class AttendanceSummaries
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = (await ReadKeptAsync(db, connection, transaction,
+        var locked = (await ReadForPairsAsync(db, connection, transaction,
             $"SELECT w.s, w.p FROM unnest(@school, @period) AS w(s, p) WHERE NOT pg_is_in_recovery() AND pg_try_advisory_xact_lock({sums.Lock}(w.s, w.p))",
             r => (r.GetGuid(0), r.GetFieldValue<DateOnly>(1)), missing, cancellationToken)).ToHashSet();
-        found.AddRange(await ReadKeptAsync(db, connection, transaction, $"{sums.KeepInto} SELECT app_current_trust(), x.* FROM ({sums.Sum}) AS x {sums.KeepConflict}",
+        found.AddRange(await ReadForPairsAsync(db, connection, transaction, $"{sums.KeepInto} SELECT app_current_trust(), x.* FROM ({sums.Sum}) AS x {sums.KeepConflict}",
             sums.Read, [.. missing.Where(locked.Contains)], cancellationToken));
-        found.AddRange(await ReadKeptAsync(db, connection, transaction, sums.Sum, sums.Read, [.. missing.Where(m => !locked.Contains(m))], cancellationToken));
+        found.AddRange(await ReadForPairsAsync(db, connection, transaction, sums.Sum, sums.Read, [.. missing.Where(m => !locked.Contains(m))], cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return found;
     }
 
-    private static async Task<List<T>> ReadKeptAsync<T>(AppDbContext db, NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read, IReadOnlyCollection<(Guid School, DateOnly Period)> pairs, CancellationToken cancellationToken)
+    /// <summary>Runs one of <see cref="KeptAsync"/>'s statements for the (school, period) pairs given as @school and @period, and reads its rows; none when no pair is given.</summary>
+    private static async Task<List<T>> ReadForPairsAsync<T>(AppDbContext db, NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read, IReadOnlyCollection<(Guid School, DateOnly Period)> pairs, CancellationToken cancellationToken)
     {
         var rows = new List<T>();
         if (pairs.Count == 0)

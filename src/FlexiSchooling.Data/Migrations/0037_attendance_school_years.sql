@@ -58,7 +58,9 @@ CREATE TRIGGER attendance_pupil_years_updated AFTER UPDATE ON attendance_pupil_y
 CREATE TRIGGER attendance_pupil_years_deleted AFTER DELETE ON attendance_pupil_years
     REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION attendance_school_years_forget();
 
--- The same for each school's weeks (attendance_school_weeks, ADR 0026).
+-- The same for each school's weeks (attendance_school_weeks, ADR 0026). A function per table, not one taking the table and
+-- its period column as trigger arguments: static statements keep their plans for the session across saves, where
+-- dynamic SQL (EXECUTE format(...)) would plan its three statements again on every firing of every save.
 CREATE FUNCTION attendance_school_week_lock(school uuid, week date) RETURNS bigint
     LANGUAGE sql STABLE
     AS $$ SELECT hashtextextended('attendance-school-week ' || school::text || ' ' || to_char(week, 'YYYY-MM-DD'), 0) $$;
