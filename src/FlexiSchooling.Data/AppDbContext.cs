@@ -148,6 +148,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         SnakeCaseNames.Apply(builder);
+        TrustLedKeys.Apply(builder);
         ApplyTenantFilters(builder);
     }
 

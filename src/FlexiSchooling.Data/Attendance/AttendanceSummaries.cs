@@ -51,12 +51,12 @@ public static class AttendanceSummaries
 
     private const string UpsertWeeks = $"""
          GROUP BY 1, 2, 3, 4
-        ON CONFLICT (pupil_id, school_id, week_start) DO UPDATE SET {UpsertCounts}
+        ON CONFLICT (trust_id, pupil_id, school_id, week_start) DO UPDATE SET {UpsertCounts}
         """;
 
     private const string UpsertYears = $"""
          GROUP BY 1, 2, 3, 4
-        ON CONFLICT (pupil_id, school_id, year_start) DO UPDATE SET {UpsertCounts}
+        ON CONFLICT (trust_id, pupil_id, school_id, year_start) DO UPDATE SET {UpsertCounts}
         """;
 
     private const string UpsertCounts = """
@@ -130,12 +130,12 @@ public static class AttendanceSummaries
 
     private const string AddToWeeks = $"""
         INSERT INTO attendance_pupil_weeks AS t (trust_id, school_id, pupil_id, week_start, {Counts}) {AddFromArrays}
-        ON CONFLICT (pupil_id, school_id, week_start) DO UPDATE SET {AddCounts}
+        ON CONFLICT (trust_id, pupil_id, school_id, week_start) DO UPDATE SET {AddCounts}
         """;
 
     private const string AddToYears = $"""
         INSERT INTO attendance_pupil_years AS t (trust_id, school_id, pupil_id, year_start, {Counts}) {AddFromArrays}
-        ON CONFLICT (pupil_id, school_id, year_start) DO UPDATE SET {AddCounts}
+        ON CONFLICT (trust_id, pupil_id, school_id, year_start) DO UPDATE SET {AddCounts}
         """;
 
     /// <summary>
@@ -325,7 +325,7 @@ public static class AttendanceSummaries
          GROUP BY w.s, w.p
         """,
         "INSERT INTO attendance_school_years (trust_id, school_id, year_start, possible, attending, pupils)",
-        "ON CONFLICT (school_id, year_start) DO UPDATE SET possible = EXCLUDED.possible, attending = EXCLUDED.attending, pupils = EXCLUDED.pupils RETURNING school_id, year_start, possible, attending, pupils",
+        "ON CONFLICT (trust_id, school_id, year_start) DO UPDATE SET possible = EXCLUDED.possible, attending = EXCLUDED.attending, pupils = EXCLUDED.pupils RETURNING school_id, year_start, possible, attending, pupils",
         "attendance_school_year_lock",
         r => new SchoolYearPairs(r.GetGuid(0), r.GetFieldValue<DateOnly>(1), r.GetFieldValue<int[]>(2), r.GetFieldValue<int[]>(3), r.GetFieldValue<int[]>(4)),
         y => (y.SchoolId, y.YearStart));
@@ -346,7 +346,7 @@ public static class AttendanceSummaries
                                FROM attendance_pupil_weeks pw WHERE pw.school_id = w.s AND pw.week_start = w.p) x
         """,
         "INSERT INTO attendance_school_weeks (trust_id, school_id, week_start, possible, attending)",
-        "ON CONFLICT (school_id, week_start) DO UPDATE SET possible = EXCLUDED.possible, attending = EXCLUDED.attending RETURNING school_id, week_start, possible, attending",
+        "ON CONFLICT (trust_id, school_id, week_start) DO UPDATE SET possible = EXCLUDED.possible, attending = EXCLUDED.attending RETURNING school_id, week_start, possible, attending",
         "attendance_school_week_lock",
         r => new SchoolWeek(r.GetGuid(0), r.GetFieldValue<DateOnly>(1), r.GetInt32(2), r.GetInt32(3)),
         w => (w.SchoolId, w.WeekStart));

@@ -44,7 +44,9 @@ internal sealed class PupilConfiguration : IEntityTypeConfiguration<Pupil>
         b.Ignore(x => x.LegalName);
         b.Ignore(x => x.KeyStage);
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<RegistrationGroup>().WithMany().HasForeignKey(x => x.RegistrationGroupId).OnDelete(DeleteBehavior.SetNull);
+        // Restrict, not SET NULL: the key is (trust_id, registration_group_id) (ADR 0032), and SET NULL would empty the
+        // trust too. No group is deleted while pupils are in it; nothing in the product deletes a group.
+        b.HasOne<RegistrationGroup>().WithMany().HasForeignKey(x => x.RegistrationGroupId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Contacts).WithOne().HasForeignKey(x => x.PupilId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(x => x.Contacts).HasField("_contacts").UsePropertyAccessMode(PropertyAccessMode.Field);
 

@@ -170,7 +170,10 @@ public sealed class TenantSaveChangesInterceptor(TimeProvider time) : SaveChange
                 _ => tenant.HasTrust ? tenant.TrustId : (Guid?)null,
             };
             var schoolId = entry.Entity is ISchoolOwned s ? s.SchoolId : tenant.ActiveSchoolId;
-            var key = entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString());
+            // The row's key without the trust that leads it (ADR 0032): the event has the trust in a column of its own.
+            var keyProperties = entry.Metadata.FindPrimaryKey()!.Properties;
+            var key = keyProperties.Skip(keyProperties.Count > 1 && keyProperties[0].Name == nameof(ITrustOwned.TrustId) ? 1 : 0)
+                .Select(p => entry.Property(p.Name).CurrentValue?.ToString());
             audits.Add(new AuditEvent(trustId, schoolId, tenant.UserId, tenant.ActorRole, entry.Metadata.ClrType.Name, string.Join("/", key), action, now, tenant.CorrelationId));
         }
 
