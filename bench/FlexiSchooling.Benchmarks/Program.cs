@@ -298,8 +298,8 @@ Say($"(a) Saving a 30-pupil register, {concurrentUsers} concurrent users: applic
 // pupils on roll, their expected marks from leave and arrangements, the session's marks, the school's sub-reasons, the
 // page rendered), the same users at once and nothing else running — against the fastest hand-written query known here
 // returning the same rows: one prepared round trip as the owner (no row-level security), the group's pupils on roll that
-// day by the group's index, each with the session's mark by the (pupil, date, session) key and the expected mark
-// covering the day by a lateral probe, read to the end and nothing rendered. Afternoons not yet marked, as the morning
+// day by the group's index, each with the session's mark by the (trust, pupil, date, session) key and the expected mark
+// covering the day by a lateral probe (each read naming the trust, which leads every key: ADR 0032), read to the end and nothing rendered. Afternoons not yet marked, as the morning
 // registers were found when they were saved.
 var pageLoads = new List<double>();
 await Task.WhenAll(users.Select(async officer =>
@@ -335,13 +335,14 @@ await Task.WhenAll(users.Select(async officer =>
         SELECT p.id, p.legal_surname, coalesce(p.preferred_forename, p.legal_forename), m.code, m.minutes_late, m.comment, m.sub_reason, m.recorded_at, m.xmin,
                e.code, e.source
           FROM pupils p
-          LEFT JOIN attendance_marks m ON m.pupil_id = p.id AND m.date = @d AND m.session = @s
+          LEFT JOIN attendance_marks m ON m.trust_id = p.trust_id AND m.pupil_id = p.id AND m.date = @d AND m.session = @s
           LEFT JOIN LATERAL (SELECT x.code, x.source FROM expected_marks x
-                              WHERE x.pupil_id = p.id AND x."from" <= @d AND x."to" >= @d AND x.withdrawn_at IS NULL
+                              WHERE x.trust_id = p.trust_id AND x.pupil_id = p.id AND x."from" <= @d AND x."to" >= @d AND x.withdrawn_at IS NULL
                                 AND (x.sessions & @bit) <> 0 AND (x.weekdays = 0 OR (x.weekdays & @day) <> 0) LIMIT 1) e ON true
-         WHERE p.registration_group_id = @g AND p.admission_date <= @d AND (p.leaving_date IS NULL OR p.leaving_date >= @d)
+         WHERE p.trust_id = @t AND p.registration_group_id = @g AND p.admission_date <= @d AND (p.leaving_date IS NULL OR p.leaving_date >= @d)
          ORDER BY p.legal_surname, p.legal_forename
         """, connection);
+    command.Parameters.AddWithValue("t", trust.Id);
     var g = command.Parameters.Add("g", NpgsqlDbType.Uuid);
     var d = command.Parameters.Add("d", NpgsqlDbType.Date);
     command.Parameters.AddWithValue("s", "PM");
@@ -985,24 +986,25 @@ static void CopyMark(NpgsqlBinaryImporter copy, Guid trustId, Pupil pupil, DateO
 }
 
 // The hand-written SQL of (a): a register's marks with their history, the submission, and the weekly and yearly summaries
-// of its pupils recomputed, in one round trip.
+// of its pupils recomputed, in one round trip. Each read names the trust, which leads every key (ADR 0032), so each is
+// an index range whichever role runs it.
 static string RegisterSql(string session) => """
                 WITH m AS (
                   INSERT INTO attendance_marks (id, trust_id, school_id, pupil_id, date, session, code, category, expected_in_school, recorded_at)
                   SELECT gen_random_uuid(), @t, @s, p, @d, '{SESSION}', '/', 'Present', true, now() FROM unnest(@p) AS p
-                  ON CONFLICT (pupil_id, date, session) DO UPDATE SET code = EXCLUDED.code, category = EXCLUDED.category
+                  ON CONFLICT (trust_id, pupil_id, date, session) DO UPDATE SET code = EXCLUDED.code, category = EXCLUDED.category
                   RETURNING id, pupil_id)
                 INSERT INTO attendance_mark_changes (id, trust_id, school_id, mark_id, pupil_id, date, session, new_code, changed_at)
                 SELECT gen_random_uuid(), @t, @s, m.id, m.pupil_id, @d, '{SESSION}', '/', now() FROM m;
                 INSERT INTO register_submissions (id, trust_id, school_id, group_id, date, session, submitted_at) VALUES (gen_random_uuid(), @t, @s, @g, @d, '{SESSION}', now());
                 INSERT INTO attendance_pupil_weeks (trust_id, school_id, pupil_id, week_start, possible, present, approved_activity, authorised, unauthorised, expected_possible, expected_attended)
                 SELECT trust_id, school_id, pupil_id, (date - (extract(isodow FROM date)::int - 1)), count(*), count(*) FILTER (WHERE category = 'Present'), 0, 0, 0, count(*), count(*)
-                  FROM attendance_marks WHERE pupil_id = ANY(@p) AND date BETWEEN @w AND @w + 6 GROUP BY 1, 2, 3, 4
-                ON CONFLICT (pupil_id, school_id, week_start) DO UPDATE SET possible = EXCLUDED.possible, present = EXCLUDED.present;
+                  FROM attendance_marks WHERE trust_id = @t AND pupil_id = ANY(@p) AND date BETWEEN @w AND @w + 6 GROUP BY 1, 2, 3, 4
+                ON CONFLICT (trust_id, pupil_id, school_id, week_start) DO UPDATE SET possible = EXCLUDED.possible, present = EXCLUDED.present;
                 INSERT INTO attendance_pupil_years (trust_id, school_id, pupil_id, year_start, possible, present, approved_activity, authorised, unauthorised, expected_possible, expected_attended)
                 SELECT trust_id, school_id, pupil_id, @y, sum(possible), sum(present), 0, 0, 0, sum(possible), sum(present)
-                  FROM attendance_pupil_weeks WHERE pupil_id = ANY(@p) AND week_start >= @y GROUP BY 1, 2, 3
-                ON CONFLICT (pupil_id, school_id, year_start) DO UPDATE SET possible = EXCLUDED.possible, present = EXCLUDED.present;
+                  FROM attendance_pupil_weeks WHERE trust_id = @t AND pupil_id = ANY(@p) AND week_start >= @y GROUP BY 1, 2, 3
+                ON CONFLICT (trust_id, pupil_id, school_id, year_start) DO UPDATE SET possible = EXCLUDED.possible, present = EXCLUDED.present;
                 """.Replace("{SESSION}", session, StringComparison.Ordinal);
 
 static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
