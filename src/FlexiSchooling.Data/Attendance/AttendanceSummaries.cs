@@ -304,9 +304,10 @@ public static class AttendanceSummaries
     /// <summary>
     /// Each school's year as the pairs (sessions possible, attended) its pupils with sessions have, and how many pupils
     /// have each (ADR 0031): three parallel arrays per school (one aggregate node fills all three in the same order; a
-    /// school with no sessions gets empty ones); kept in <c>attendance_school_years</c>. The pupils' years are joined to
-    /// the wanted schools and grouped once (PostgreSQL hashes them in one scan: 16 ms for a 30,000-pupil trust against
-    /// 21–25 ms for a grouped index scan per school).
+    /// school with no sessions gets empty ones); kept in <c>attendance_school_years</c>. The pupils' years of the wanted
+    /// schools and periods are found by the (trust, school, year) index and grouped once; the outer join keeps the exact
+    /// (school, period) pairs asked for. For one school after its registers changed: 1.1–1.9 ms against 8–13 ms for the
+    /// join to the wanted pairs this replaced (which scanned every pupil's year); for 36 schools 18–21 ms against 22–27.
     /// </summary>
     private static readonly KeptSums<SchoolYearPairs> SchoolYears = new(
         """
@@ -319,8 +320,8 @@ public static class AttendanceSummaries
                coalesce(array_agg(h.pupils) FILTER (WHERE h.possible IS NOT NULL), '{}') AS pupils
           FROM unnest(@school, @period) AS w(s, p)
           LEFT JOIN (SELECT y.school_id, y.year_start, y.possible, y.present + y.approved_activity AS attending, count(*)::int AS pupils
-                       FROM attendance_pupil_years y JOIN unnest(@school, @period) AS v(s, p) ON y.school_id = v.s AND y.year_start = v.p
-                      WHERE y.possible > 0
+                       FROM attendance_pupil_years y
+                      WHERE y.school_id = ANY(@school) AND y.year_start = ANY(@period) AND y.possible > 0
                       GROUP BY 1, 2, 3, 4) h ON h.school_id = w.s AND h.year_start = w.p
          GROUP BY w.s, w.p
         """,
