@@ -1,7 +1,6 @@
 using FlexiSchooling.Data.Audit;
 using FlexiSchooling.Data.Identity;
 using FlexiSchooling.Data.Outbox;
-using FlexiSchooling.Domain.AlternativeProvision;
 using FlexiSchooling.Domain.Trusts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -20,8 +19,8 @@ internal static class TrustLedKeys
 {
     /// <summary>
     /// Tables every trust shares, or looked up before any trust is known (a sign-in by e-mail, an invitation's link):
-    /// reference tables on Citus, keyed as they are. The audit trail has rows of no trust (sign-in failures, the
-    /// platform's own jobs), so it is not distributed either.
+    /// reference tables on Citus, keyed as they are. The audit trail has rows of no trust (a security event, such as a
+    /// failed sign-in, for an address no trust holds), so it is not distributed either.
     /// </summary>
     private static readonly HashSet<Type> NotDistributed = [typeof(Trust), typeof(AppUser), typeof(UserSession), typeof(Invitation), typeof(AuditEvent)];
 
