@@ -18,6 +18,9 @@ public static class DataServiceCollectionExtensions
     /// </param>
     public static IServiceCollection AddFlexiData(this IServiceCollection services, string appConnectionString, string ownerConnectionString, string? readConnectionString = null)
     {
+        // A request's statements are prepared on each connection of its own (ADR 0033); the owner's are not.
+        appConnectionString = PreparedStatements.For(appConnectionString);
+        readConnectionString = readConnectionString is null ? null : PreparedStatements.For(readConnectionString);
         services.AddSingleton(new ReadConnection(readConnectionString ?? appConnectionString, readConnectionString is not null));
         services.AddScoped<ReadDb>();
         services.AddSingleton<TenantCommandInterceptor>();
