@@ -163,7 +163,10 @@ public class BrowserFixture : IAsyncLifetime
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient();
-        for (var i = 0; i < 480; i++) // two minutes: a server that migrates and seeds the demo first takes a while on two shared cores
+        // Four minutes: a server that migrates and seeds the demo first took over two once on two cores shared with the other
+        // fixtures' servers and browsers (its demo seeded, it was starting Kestrel when two minutes ran out). A ready server
+        // answers at once, so only a hung one waits this long.
+        for (var i = 0; i < 960; i++)
         {
             if (_server!.HasExited)
             {
