@@ -1055,7 +1055,8 @@ sealed class ShiftedClock(TimeSpan offset) : TimeProvider
 /// The CPU time of the benchmark cluster's PostgreSQL processes over a stretch of work: every process
 /// <c>pg_stat_activity</c> lists (the backends and the background processes), read from <c>/proc/PID/stat</c> (user and
 /// system time, in clock ticks of 1/100 s, Linux's USER_HZ) at the start and at the end; a process started in between
-/// counts from nothing. Connections the clients keep open are counted whole; ADR 0033 used it by hand first.
+/// counts from nothing, and one that ends in between is not counted (the clients' pooled connections stay open across
+/// the stretch). ADR 0033's figures were read the same way by hand.
 /// </summary>
 sealed class PostgresCpu
 {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Npgsql;
 
 namespace FlexiSchooling.Data;
 
@@ -22,17 +23,14 @@ public static class PreparedStatements
     /// </summary>
     public static string For(string connectionString)
     {
+        // Whether the string names Max Auto Prepare at all (Npgsql's own builder answers 0 for "not given" and "off" alike);
+        // No Reset On Close read as Npgsql reads it.
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (Has(given, "Max Auto Prepare", "MaxAutoPrepare") || IsTrue(given, "No Reset On Close", "NoResetOnClose"))
+        if (new[] { "Max Auto Prepare", "MaxAutoPrepare" }.Any(given.ContainsKey) || new NpgsqlConnectionStringBuilder(connectionString).NoResetOnClose)
         {
             return connectionString;
         }
 
         return $"{connectionString.TrimEnd().TrimEnd(';')};Max Auto Prepare={PerConnection}";
     }
-
-    private static bool Has(DbConnectionStringBuilder builder, params string[] keys) => keys.Any(builder.ContainsKey);
-
-    private static bool IsTrue(DbConnectionStringBuilder builder, params string[] keys) =>
-        keys.Any(k => builder.TryGetValue(k, out var value) && bool.TryParse(value?.ToString(), out var on) && on);
 }
