@@ -29,7 +29,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Reference.SchoolReferenceCache>();
         services.AddSingleton<Reference.ReferenceDataInvalidation>();
         services.AddScoped<TenantContext>();
-        services.AddDbContext<AppDbContext>((sp, options) => Configure(options, appConnectionString, sp));
+        // The options are the same for every request (one connection string, singleton interceptors), so they are built
+        // once for the process, not per request: a request's context is still its own, with its own TenantContext.
+        services.AddDbContext<AppDbContext>((sp, options) => Configure(options, appConnectionString, sp), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         services.AddSingleton(sp => new SystemDb(ownerConnectionString, sp));
         return services;
     }
