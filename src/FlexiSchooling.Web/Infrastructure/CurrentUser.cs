@@ -92,7 +92,29 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
     public const string TrustClaim = "trust_id";
     public const string SchoolCookie = "__Host-flexi-school";
 
-    public async Task InvokeAsync(HttpContext http, TenantContext tenant, CurrentUser current, AppDbContext db, SessionStore sessions)
+    // Every signed-in request runs these two reads, so they are compiled once for the process (EF.CompileAsyncQuery):
+    // a request then skips building, parameterising and looking up the query's expression tree, much of Entity
+    // Framework's own time on a register page (issue 15). Row-level security and the context's query filters apply to
+    // them as to any query (the filters read the request's context when they run).
+    private static readonly string[] SchoolScopeOnly = [AppDbContext.SchoolScopeFilter];
+
+    private static readonly Func<AppDbContext, Guid, Guid?, Guid, Task<SignedInRow?>> FindSignedIn = EF.CompileAsyncQuery(
+        (AppDbContext db, Guid userId, Guid? sessionId, Guid trustId) => db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new SignedInRow(
+            u,
+            // Written here against u, not called from SessionStore: a method call in the projection that does not read u
+            // would be run by EF Core on its own, before the query.
+            db.UserSessions.Where(s => s.Id == sessionId && s.UserId == u.Id).Select(s => new SessionStore.State(s.EndedAt, s.LastSeenAt, s.ConfirmedAt)).FirstOrDefault(),
+            db.Trusts.Where(t => t.Id == trustId).Select(t => t.Name).FirstOrDefault(),
+            db.RoleAssignments.Where(a => a.UserId == userId).ToList())).SingleOrDefault());
+
+    private static readonly Func<AppDbContext, bool, List<Guid>, IAsyncEnumerable<SchoolSummary>> FindSchools = EF.CompileAsyncQuery(
+        (AppDbContext db, bool trustWide, List<Guid> schoolIds) => db.Schools.AsNoTracking().IgnoreQueryFilters(SchoolScopeOnly)
+            .Where(s => trustWide || schoolIds.Contains(s.Id))
+            .OrderBy(s => s.Name).Select(s => new SchoolSummary(s.Id, s.Name)));
+
+    private sealed record SignedInRow(AppUser User, SessionStore.State? Session, string? TrustName, List<RoleAssignment> Assignments);
+
+    public async Task InvokeAsync(HttpContext http, TenantContext tenant, CurrentUser current)
     {
         var principal = http.User;
         if (principal.Identity?.IsAuthenticated == true
@@ -100,24 +122,19 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
             tenant.SetTrust(trustId, userId);
+            // The request's context is asked for here, not for every request: a page for nobody signed in (the sign-in
+            // page itself) reads nothing, and no context is made for it.
+            var db = http.RequestServices.GetRequiredService<AppDbContext>();
             // One connection for the whole request, opened once instead of on every query; each command carries
             // the trust for its own transaction (TenantSql), so behind PgBouncer nothing stays on it. Closed with the context.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
             // The user, the cookie's session, the trust's name and the user's roles in one round trip; the schools in a
             // second. Every page pays this, so it was five reads (issue 15, the register page's load).
             var sessionId = SessionStore.SessionOf(principal);
-            var found = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new
-            {
-                User = u,
-                // Written here against u, not called from SessionStore: a method call in the projection that does not
-                // read u is run by EF Core on its own, synchronously, before the query (it blocked threads under load).
-                Session = db.UserSessions.Where(s => s.Id == sessionId && s.UserId == u.Id)
-                    .Select(s => new SessionStore.State(s.EndedAt, s.LastSeenAt, s.ConfirmedAt)).FirstOrDefault(),
-                TrustName = db.Trusts.Where(t => t.Id == trustId).Select(t => t.Name).FirstOrDefault(),
-                Assignments = db.RoleAssignments.Where(a => a.UserId == userId).ToList(),
-            }).SingleOrDefaultAsync();
+            var found = await FindSignedIn(db, userId, sessionId, trustId);
             var user = found?.User;
-            var confirmedAt = user is null || user.IsDisabled ? null : await sessions.CheckAsync(userId, sessionId, found!.Session);
+            var confirmedAt = user is null || user.IsDisabled ? null
+                : await http.RequestServices.GetRequiredService<SessionStore>().CheckAsync(userId, sessionId, found!.Session);
             if (user is null || user.IsDisabled || confirmedAt is null)
             {
                 // An ended session (signed out, ended from "Your sessions" or by an administrator): the cookie is
@@ -132,9 +149,12 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             var assignments = found!.Assignments;
             var trustWide = assignments.Any(a => a.SchoolId is null);
             var schoolIds = assignments.Where(a => a.SchoolId is not null).Select(a => a.SchoolId!.Value).ToList();
-            var schools = await db.Schools.AsNoTracking().IgnoreQueryFilters([AppDbContext.SchoolScopeFilter])
-                .Where(s => trustWide || schoolIds.Contains(s.Id))
-                .OrderBy(s => s.Name).Select(s => new SchoolSummary(s.Id, s.Name)).ToListAsync();
+            var schools = new List<SchoolSummary>();
+            await foreach (var school in FindSchools(db, trustWide, schoolIds))
+            {
+                schools.Add(school);
+            }
+
             Guid? preferred = Guid.TryParse(http.Request.Cookies[SchoolCookie], out var p) ? p : null;
             current.Load(user, sessionId!.Value, confirmedAt.Value, found.TrustName ?? "", assignments, schools, preferred);
             tenant.SetUser(trustId, userId, trustWide, schools.Select(s => s.Id), current.RoleLabel, current.ActiveSchool?.Id);
@@ -144,7 +164,7 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             var twoFactor = await http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
             if (twoFactor.Succeeded && Guid.TryParse(twoFactor.Principal.FindFirstValue(ClaimTypes.Name), out var pendingUser))
             {
-                var trust = await PreSignIn.TrustForUserAsync(db, pendingUser);
+                var trust = await PreSignIn.TrustForUserAsync(http.RequestServices.GetRequiredService<AppDbContext>(), pendingUser);
                 if (trust is { } t)
                 {
                     tenant.SetTrust(t, pendingUser);
