@@ -304,19 +304,57 @@ public sealed class RegisterModel : AppPageModel
 
     public ExpectedMark? ExpectedFor(Guid pupilId) => _expected.FirstOrDefault(e => e.PupilId == pupilId && e.Covers(Date!.Value, Session));
 
+    // The register's reads, compiled once for the process (EF.CompileAsyncQuery): every register opened or saved runs
+    // them, and a compiled query skips building, parameterising and looking up its expression tree on each request
+    // (issue 15, the register page's load). Row-level security and the context's query filters apply as to any query.
+    private static readonly string[] SchoolScopeOnly = [Data.AppDbContext.SchoolScopeFilter];
+
+    private static readonly Func<Data.AppDbContext, Guid, Task<GroupRow?>> FindGroup = EF.CompileAsyncQuery(
+        (Data.AppDbContext db, Guid groupId) => db.RegistrationGroups.IgnoreQueryFilters(SchoolScopeOnly).AsNoTracking().Where(g => g.Id == groupId)
+            .Select(g => new GroupRow(g, db.Schools.Where(s => s.Id == g.SchoolId).Select(s => s.AttendanceSubReasonsText).FirstOrDefault()))
+            .SingleOrDefault());
+
+    private static readonly Func<Data.AppDbContext, Guid, DateOnly, IAsyncEnumerable<Pupil>> FindPupils = EF.CompileAsyncQuery<Data.AppDbContext, Guid, DateOnly, Pupil>(
+        (db, groupId, date) => db.Pupils.AsNoTracking()
+            .Where(p => p.RegistrationGroupId == groupId && p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date))
+            .OrderBy(p => p.LegalSurname).ThenBy(p => p.LegalForename));
+
+    private static readonly Func<Data.AppDbContext, List<Guid>, DateOnly, IAsyncEnumerable<ExpectedMark>> FindExpected = EF.CompileAsyncQuery(
+        (Data.AppDbContext db, List<Guid> ids, DateOnly date) => db.ExpectedMarks.AsNoTracking()
+            .Where(e => ids.Contains(e.PupilId) && e.From <= date && e.To >= date && e.WithdrawnAt == null));
+
+    // Tracked when the marks are to be saved (the POST), not when they are only shown.
+    private static readonly Func<Data.AppDbContext, List<Guid>, DateOnly, Session, IAsyncEnumerable<AttendanceMark>> FindMarksTracked = EF.CompileAsyncQuery(
+        (Data.AppDbContext db, List<Guid> ids, DateOnly date, Session session) => db.AttendanceMarks
+            .Where(m => ids.Contains(m.PupilId) && m.Date == date && m.Session == session));
+
+    private static readonly Func<Data.AppDbContext, List<Guid>, DateOnly, Session, IAsyncEnumerable<AttendanceMark>> FindMarks = EF.CompileAsyncQuery(
+        (Data.AppDbContext db, List<Guid> ids, DateOnly date, Session session) => db.AttendanceMarks.AsNoTracking()
+            .Where(m => ids.Contains(m.PupilId) && m.Date == date && m.Session == session));
+
+    private sealed record GroupRow(RegistrationGroup Group, string? SubReasons);
+
+    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows)
+    {
+        var list = new List<T>();
+        await foreach (var row in rows)
+        {
+            list.Add(row);
+        }
+
+        return list;
+    }
+
     private async Task<Dictionary<Guid, AttendanceMark>> MarksAsync(bool tracked)
     {
         var ids = _pupils.Select(p => p.Id).ToList();
-        var date = Date!.Value;
-        var query = Db.AttendanceMarks.Where(m => ids.Contains(m.PupilId) && m.Date == date && m.Session == Session);
-        return await (tracked ? query : query.AsNoTracking()).ToDictionaryAsync(m => m.PupilId);
+        var marks = await ListAsync((tracked ? FindMarksTracked : FindMarks)(Db, ids, Date!.Value, Session));
+        return marks.ToDictionary(m => m.PupilId);
     }
 
     private async Task<bool> LoadAsync(bool trackMarks)
     {
-        var found = await Db.RegistrationGroups.IgnoreQueryFilters([Data.AppDbContext.SchoolScopeFilter]).AsNoTracking().Where(g => g.Id == GroupId)
-            .Select(g => new { Group = g, SubReasons = Db.Schools.Where(s => s.Id == g.SchoolId).Select(s => s.AttendanceSubReasonsText).FirstOrDefault() })
-            .SingleOrDefaultAsync();
+        var found = await FindGroup(Db, GroupId);
         var group = found?.Group;
         if (group is null || !await CanAsync(group.SchoolId, Permission.TakeRegister) || !CurrentUser.CanTakeRegister(group))
         {
@@ -345,11 +383,8 @@ public sealed class RegisterModel : AppPageModel
         Registers = (await SchoolRules.ProfileAsync(Db, group.SchoolId, date)).Settings.Registers;
         IsLocked = AttendanceMark.IsLocked(date, Today);
         CanSave = !IsLocked || CurrentUser.Can(Permission.AmendLockedMarks, group.SchoolId);
-        _pupils = await Db.Pupils.AsNoTracking()
-            .Where(p => p.RegistrationGroupId == group.Id && p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date))
-            .OrderBy(p => p.LegalSurname).ThenBy(p => p.LegalForename).ToListAsync();
-        var ids = _pupils.Select(p => p.Id).ToList();
-        _expected = await Db.ExpectedMarks.AsNoTracking().Where(e => ids.Contains(e.PupilId) && e.From <= date && e.To >= date && e.WithdrawnAt == null).ToListAsync();
+        _pupils = await ListAsync(FindPupils(Db, group.Id, date));
+        _expected = await ListAsync(FindExpected(Db, [.. _pupils.Select(p => p.Id)], date));
         _marks = await MarksAsync(trackMarks);
         Pupils = [.. _pupils.Select(p =>
         {
