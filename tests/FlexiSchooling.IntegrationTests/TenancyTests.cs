@@ -169,6 +169,40 @@ public sealed class TenancyTests : IAsyncLifetime
         return await query.Select(e => EF.Property<Guid>(e, property)).Distinct().ToListAsync();
     }
 
+    // One delegate, compiled once, run with contexts of different trusts and schools: what ADR 0034's compiled reads rely on.
+    private static readonly Func<AppDbContext, IAsyncEnumerable<Pupil>> AllPupils = EF.CompileAsyncQuery((AppDbContext db) => db.Pupils.AsNoTracking());
+
+    [Fact]
+    public async Task A_compiled_query_applies_each_contexts_own_trust_and_schools_not_the_first_ones()
+    {
+        await using var services = TestDatabase.Services(_db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        var schoolsOfA = await system.Schools.Where(s => s.TrustId == _trustA).OrderBy(s => s.Name).Select(s => s.Id).ToListAsync();
+
+        // EF filters alone (the owner's connection bypasses RLS), so a filter carried over from the first context would show.
+        var seen = new List<(Guid Trust, Guid School)>();
+        foreach (var tenant in new[] { TenantContext.ForTrust(_trustA), TenantContext.ForTrust(_trustB), TenantContext.ForTrust(_trustA, false, schoolsOfA[1]), TenantContext.ForTrust(_trustA) })
+        {
+            await using var db = services.GetRequiredService<SystemDb>().Create(tenant);
+            seen.Clear();
+            await foreach (var pupil in AllPupils(db))
+            {
+                seen.Add((pupil.TrustId, pupil.SchoolId));
+            }
+
+            Assert.NotEmpty(seen);
+            Assert.All(seen, s => Assert.Equal(tenant.TrustId, s.Trust));
+            if (!tenant.AllSchools)
+            {
+                Assert.All(seen, s => Assert.Equal(schoolsOfA[1], s.School));
+            }
+            else if (tenant.TrustId == _trustA)
+            {
+                Assert.True(seen.Select(s => s.School).Distinct().Count() > 1, "a trust-wide context sees every school of its trust");
+            }
+        }
+    }
+
     [Fact]
     public async Task New_rows_are_stamped_with_the_current_trust()
     {
