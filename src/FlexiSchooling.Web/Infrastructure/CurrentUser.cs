@@ -92,27 +92,26 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
     public const string TrustClaim = "trust_id";
     public const string SchoolCookie = "__Host-flexi-school";
 
-    // Every signed-in request runs these two reads, so they are compiled once for the process (EF.CompileAsyncQuery):
+    // Every signed-in request runs this read, so it is compiled once for the process (EF.CompileAsyncQuery, ADR 0034):
     // a request then skips building, parameterising and looking up the query's expression tree, much of Entity
     // Framework's own time on a register page (issue 15). Row-level security and the context's query filters apply to
-    // them as to any query (the filters read the request's context when they run).
+    // it as to any query (the filters read the request's context when it runs). The school scope is not set yet (the
+    // schools are what sets it), so it is the one filter left out: the trust's filter and RLS still hold every part.
     private static readonly string[] SchoolScopeOnly = [AppDbContext.SchoolScopeFilter];
 
     private static readonly Func<AppDbContext, Guid, Guid?, Guid, Task<SignedInRow?>> FindSignedIn = EF.CompileAsyncQuery(
-        (AppDbContext db, Guid userId, Guid? sessionId, Guid trustId) => db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new SignedInRow(
+        (AppDbContext db, Guid userId, Guid? sessionId, Guid trustId) => db.Users.AsNoTracking().IgnoreQueryFilters(SchoolScopeOnly).Where(u => u.Id == userId).Select(u => new SignedInRow(
             u,
             // Written here against u, not called from SessionStore: a method call in the projection that does not read u
             // would be run by EF Core on its own, before the query.
             db.UserSessions.Where(s => s.Id == sessionId && s.UserId == u.Id).Select(s => new SessionStore.State(s.EndedAt, s.LastSeenAt, s.ConfirmedAt)).FirstOrDefault(),
             db.Trusts.Where(t => t.Id == trustId).Select(t => t.Name).FirstOrDefault(),
-            db.RoleAssignments.Where(a => a.UserId == userId).ToList())).SingleOrDefault());
+            db.RoleAssignments.Where(a => a.UserId == userId).ToList(),
+            // The schools the roles reach: every school of the trust for a trust-wide role, else the roles' own.
+            db.Schools.Where(s => db.RoleAssignments.Any(a => a.UserId == userId && (a.SchoolId == null || a.SchoolId == s.Id)))
+                .OrderBy(s => s.Name).Select(s => new SchoolSummary(s.Id, s.Name)).ToList())).SingleOrDefault());
 
-    private static readonly Func<AppDbContext, bool, List<Guid>, IAsyncEnumerable<SchoolSummary>> FindSchools = EF.CompileAsyncQuery(
-        (AppDbContext db, bool trustWide, List<Guid> schoolIds) => db.Schools.AsNoTracking().IgnoreQueryFilters(SchoolScopeOnly)
-            .Where(s => trustWide || schoolIds.Contains(s.Id))
-            .OrderBy(s => s.Name).Select(s => new SchoolSummary(s.Id, s.Name)));
-
-    private sealed record SignedInRow(AppUser User, SessionStore.State? Session, string? TrustName, List<RoleAssignment> Assignments);
+    private sealed record SignedInRow(AppUser User, SessionStore.State? Session, string? TrustName, List<RoleAssignment> Assignments, List<SchoolSummary> Schools);
 
     public async Task InvokeAsync(HttpContext http, TenantContext tenant, CurrentUser current)
     {
@@ -128,8 +127,8 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             // One connection for the whole request, opened once instead of on every query; each command carries
             // the trust for its own transaction (TenantSql), so behind PgBouncer nothing stays on it. Closed with the context.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
-            // The user, the cookie's session, the trust's name and the user's roles in one round trip; the schools in a
-            // second. Every page pays this, so it was five reads (issue 15, the register page's load).
+            // The user, the cookie's session, the trust's name, the user's roles and their schools in one round trip. Every
+            // page pays this, so it was five reads, then two (issue 15, the register page's load).
             var sessionId = SessionStore.SessionOf(principal);
             var found = await FindSignedIn(db, userId, sessionId, trustId);
             var user = found?.User;
@@ -148,13 +147,7 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
 
             var assignments = found!.Assignments;
             var trustWide = assignments.Any(a => a.SchoolId is null);
-            var schoolIds = assignments.Where(a => a.SchoolId is not null).Select(a => a.SchoolId!.Value).ToList();
-            var schools = new List<SchoolSummary>();
-            await foreach (var school in FindSchools(db, trustWide, schoolIds))
-            {
-                schools.Add(school);
-            }
-
+            var schools = found.Schools;
             Guid? preferred = Guid.TryParse(http.Request.Cookies[SchoolCookie], out var p) ? p : null;
             current.Load(user, sessionId!.Value, confirmedAt.Value, found.TrustName ?? "", assignments, schools, preferred);
             tenant.SetUser(trustId, userId, trustWide, schools.Select(s => s.Id), current.RoleLabel, current.ActiveSchool?.Id);
