@@ -306,7 +306,7 @@ public sealed class RegisterModel : AppPageModel
 
     // The register's reads, compiled once for the process (EF.CompileAsyncQuery): every register opened or saved runs
     // them, and a compiled query skips building, parameterising and looking up its expression tree on each request
-    // (issue 15, the register page's load). Row-level security and the context's query filters apply as to any query.
+    // (issue 15, the register page's load; ADR 0034). Row-level security and the context's query filters apply as to any query.
     private static readonly string[] SchoolScopeOnly = [Data.AppDbContext.SchoolScopeFilter];
 
     private static readonly Func<Data.AppDbContext, Guid, Task<GroupRow?>> FindGroup = EF.CompileAsyncQuery(
