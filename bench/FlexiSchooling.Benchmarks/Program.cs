@@ -537,23 +537,28 @@ var applyTimes = new List<double>();
 var previewTimes = new List<double>();
 foreach (var file in files)
 {
-    using var scope = factory.Services.CreateScope();
-    var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
-    tenant.SetUser(trust.Id, officerIds[file.Officer], false, [file.School.Id], "Attendance officer", file.School.Id);
-    var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-    var applier = scope.ServiceProvider.GetRequiredService<ImportApplier>();
-    clock.Restart();
-    var preview = await applier.ApplyAsync(file.School.Id, ImportKind.Marks, file.Csv, "bench.csv", save: false);
-    previewTimes.Add(clock.Elapsed.TotalMilliseconds);
-    if (!preview.Valid)
+    // The preview and the confirm are two requests, each with its own scope, as the officer's are.
+    IServiceScope OfficerScope()
     {
-        throw new InvalidOperationException(string.Join("; ", preview.Errors.Take(5)));
+        var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust.Id, officerIds[file.Officer], false, [file.School.Id], "Attendance officer", file.School.Id);
+        return scope;
     }
 
-    using var confirmScope = factory.Services.CreateScope();
-    confirmScope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust.Id, officerIds[file.Officer], false, [file.School.Id], "Attendance officer", file.School.Id);
-    db = confirmScope.ServiceProvider.GetRequiredService<AppDbContext>();
-    applier = confirmScope.ServiceProvider.GetRequiredService<ImportApplier>();
+    using (var previewScope = OfficerScope())
+    {
+        clock.Restart();
+        var preview = await previewScope.ServiceProvider.GetRequiredService<ImportApplier>().ApplyAsync(file.School.Id, ImportKind.Marks, file.Csv, "bench.csv", save: false);
+        previewTimes.Add(clock.Elapsed.TotalMilliseconds);
+        if (!preview.Valid)
+        {
+            throw new InvalidOperationException(string.Join("; ", preview.Errors.Take(5)));
+        }
+    }
+
+    using var confirmScope = OfficerScope();
+    var db = confirmScope.ServiceProvider.GetRequiredService<AppDbContext>();
+    var applier = confirmScope.ServiceProvider.GetRequiredService<ImportApplier>();
     clock.Restart();
     await using var transaction = await db.Database.BeginTransactionAsync();
     var result = await applier.ApplyAsync(file.School.Id, ImportKind.Marks, file.Csv, "bench.csv", save: true);
@@ -569,10 +574,11 @@ foreach (var file in files)
 }
 
 var importRate = importRows / (applyTimes.Sum() / 1000);
-var laterRows = files.Skip(1).Sum(f => f.Csv.Count(c => c == '\n') - 1);
+var laterRate = files.Count > 1 ? files.Skip(1).Sum(f => f.Csv.Count(c => c == '\n') - 1) / (applyTimes.Skip(1).Sum() / 1000) : importRate;
+var checkedRate = importRows / ((previewTimes.Sum() + applyTimes.Sum()) / 1000);
 Say($"(c) Import of {importRows:N0} marks ({files.Count} files) through the application: {importRate:N0} rows/s; raw COPY of the same marks into the same table {weekCopyRate:N0} rows/s: ratio {importRate / weekCopyRate:0.00} (target >= 0.5); against the year's bulk COPY into the empty table ({copyRate:N0} rows/s): {importRate / copyRate:0.00}");
-Say($"    each file's apply (the confirm): the first {applyTimes[0]:0} ms (the process's first import saved), the others median {Median(applyTimes.Skip(1).DefaultIfEmpty(applyTimes[0]).ToList()):0} ms; without the first, {(files.Count > 1 ? laterRows / (applyTimes.Skip(1).Sum() / 1000) : importRate):N0} rows/s, ratio {(files.Count > 1 ? laterRows / (applyTimes.Skip(1).Sum() / 1000) : importRate) / weekCopyRate:0.00}");
-Say($"    each file's check before it (the upload's preview, not in (c)): {previewTimes.Sum():0} ms in all; preview and apply together {importRows / ((previewTimes.Sum() + applyTimes.Sum()) / 1000):N0} rows/s, ratio {importRows / ((previewTimes.Sum() + applyTimes.Sum()) / 1000) / weekCopyRate:0.00}");
+Say($"    each file's apply (the confirm): the first {applyTimes[0]:0} ms (the process's first import saved), the others median {Median(applyTimes.Skip(1).DefaultIfEmpty(applyTimes[0])):0} ms; without the first, {laterRate:N0} rows/s, ratio {laterRate / weekCopyRate:0.00}");
+Say($"    each file's check before it (the upload's preview, not in (c)): {previewTimes.Sum():0} ms in all; preview and apply together {checkedRate:N0} rows/s, ratio {checkedRate / weekCopyRate:0.00}");
 // ---- (d) The trust dashboard (issue 13): the page against computing its figures from the raw marks ----------
 // A realistic load of cases: 1,500 arrangements (every twentieth pupil; two in five flexi, two in five part-time, one
 // in five AP; most running, some ended, some in progress) and 6,000 scheduled reviews (four each, some held late, some

@@ -27,6 +27,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
     public const string TenantFilter = "Tenant";
     public const string SchoolScopeFilter = "SchoolScope";
 
+    /// <summary>The school scope alone, for <c>IgnoreQueryFilters</c> in a compiled query (an expression tree cannot hold a collection expression).</summary>
+    public static readonly string[] SchoolScopeOnly = [SchoolScopeFilter];
+
     public TenantContext Tenant { get; } = tenant;
 
     /// <summary>

@@ -97,10 +97,8 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
     // Framework's own time on a register page (issue 15). Row-level security and the context's query filters apply to
     // it as to any query (the filters read the request's context when it runs). The school scope is not set yet (the
     // schools are what sets it), so it is the one filter left out: the trust's filter and RLS still hold every part.
-    private static readonly string[] SchoolScopeOnly = [AppDbContext.SchoolScopeFilter];
-
     private static readonly Func<AppDbContext, Guid, Guid?, Guid, Task<SignedInRow?>> FindSignedIn = EF.CompileAsyncQuery(
-        (AppDbContext db, Guid userId, Guid? sessionId, Guid trustId) => db.Users.AsNoTracking().IgnoreQueryFilters(SchoolScopeOnly).Where(u => u.Id == userId).Select(u => new SignedInRow(
+        (AppDbContext db, Guid userId, Guid? sessionId, Guid trustId) => db.Users.AsNoTracking().IgnoreQueryFilters(AppDbContext.SchoolScopeOnly).Where(u => u.Id == userId).Select(u => new SignedInRow(
             u,
             // Written here against u, not called from SessionStore: a method call in the projection that does not read u
             // would be run by EF Core on its own, before the query.

@@ -307,10 +307,8 @@ public sealed class RegisterModel : AppPageModel
     // The register's reads, compiled once for the process (EF.CompileAsyncQuery): every register opened or saved runs
     // them, and a compiled query skips building, parameterising and looking up its expression tree on each request
     // (issue 15, the register page's load; ADR 0034). Row-level security and the context's query filters apply as to any query.
-    private static readonly string[] SchoolScopeOnly = [Data.AppDbContext.SchoolScopeFilter];
-
     private static readonly Func<Data.AppDbContext, Guid, Task<GroupRow?>> FindGroup = EF.CompileAsyncQuery(
-        (Data.AppDbContext db, Guid groupId) => db.RegistrationGroups.IgnoreQueryFilters(SchoolScopeOnly).AsNoTracking().Where(g => g.Id == groupId)
+        (Data.AppDbContext db, Guid groupId) => db.RegistrationGroups.IgnoreQueryFilters(Data.AppDbContext.SchoolScopeOnly).AsNoTracking().Where(g => g.Id == groupId)
             .Select(g => new GroupRow(g, db.Schools.Where(s => s.Id == g.SchoolId).Select(s => s.AttendanceSubReasonsText).FirstOrDefault()))
             .SingleOrDefault());
 
@@ -334,21 +332,10 @@ public sealed class RegisterModel : AppPageModel
 
     private sealed record GroupRow(RegistrationGroup Group, string? SubReasons);
 
-    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows)
-    {
-        var list = new List<T>();
-        await foreach (var row in rows)
-        {
-            list.Add(row);
-        }
-
-        return list;
-    }
-
     private async Task<Dictionary<Guid, AttendanceMark>> MarksAsync(bool tracked)
     {
         var ids = _pupils.Select(p => p.Id).ToList();
-        var marks = await ListAsync((tracked ? FindMarksTracked : FindMarks)(Db, ids, Date!.Value, Session));
+        var marks = await (tracked ? FindMarksTracked : FindMarks)(Db, ids, Date!.Value, Session).ToListAsync();
         return marks.ToDictionary(m => m.PupilId);
     }
 
@@ -383,8 +370,8 @@ public sealed class RegisterModel : AppPageModel
         Registers = (await SchoolRules.ProfileAsync(Db, group.SchoolId, date)).Settings.Registers;
         IsLocked = AttendanceMark.IsLocked(date, Today);
         CanSave = !IsLocked || CurrentUser.Can(Permission.AmendLockedMarks, group.SchoolId);
-        _pupils = await ListAsync(FindPupils(Db, group.Id, date));
-        _expected = await ListAsync(FindExpected(Db, [.. _pupils.Select(p => p.Id)], date));
+        _pupils = await FindPupils(Db, group.Id, date).ToListAsync();
+        _expected = await FindExpected(Db, [.. _pupils.Select(p => p.Id)], date).ToListAsync();
         _marks = await MarksAsync(trackMarks);
         Pupils = [.. _pupils.Select(p =>
         {
