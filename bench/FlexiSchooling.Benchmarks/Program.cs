@@ -30,6 +30,17 @@ var app = Environment.GetEnvironmentVariable("ConnectionStrings__App")!;
 var owner = Environment.GetEnvironmentVariable("ConnectionStrings__Owner")!;
 var schoolsCount = int.Parse(Environment.GetEnvironmentVariable("BENCH_SCHOOLS") ?? "36", CultureInfo.InvariantCulture);
 var pupilsCount = int.Parse(Environment.GetEnvironmentVariable("BENCH_PUPILS") ?? "30000", CultureInfo.InvariantCulture);
+// (a) and the page load give each concurrent user an attendance officer of a school of their own (two users of one school
+// would save and read the same registers), so a run needs at least as many schools as users: said before minutes of
+// generating rather than as an index error after them.
+var concurrentUsers = int.Parse(Environment.GetEnvironmentVariable("BENCH_USERS") ?? "8", CultureInfo.InvariantCulture);
+if (schoolsCount < concurrentUsers)
+{
+    Console.Error.WriteLine($"BENCH_SCHOOLS={schoolsCount} is fewer than BENCH_USERS={concurrentUsers}: each concurrent user is the attendance officer of a school of their own. Set BENCH_SCHOOLS to at least {concurrentUsers}, or BENCH_USERS to at most {schoolsCount}.");
+    Environment.ExitCode = 2;
+    return;
+}
+
 var report = new StringBuilder();
 void Say(string line)
 {
@@ -242,7 +253,6 @@ var factory = new WebApplicationFactory<CurrentUser>().WithWebHostBuilder(b =>
     b.UseSetting("FlexiSchooling:DataDirectory", Directory.CreateTempSubdirectory("flexi-bench-").FullName);
 });
 var appTimes = new List<double>();
-var concurrentUsers = int.Parse(Environment.GetEnvironmentVariable("BENCH_USERS") ?? "8", CultureInfo.InvariantCulture);
 var users = Enumerable.Range(0, concurrentUsers).Select(i => officers[i]).ToList();
 await Task.WhenAll(users.Select(async (officer, index) =>
 {

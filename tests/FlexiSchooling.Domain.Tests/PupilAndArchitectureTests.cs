@@ -85,6 +85,53 @@ public sealed class PupilAndArchitectureTests
         Assert.Equal(new DateOnly(2026, 7, 1), LondonClock.Today(time));
     }
 
+    [Fact]
+    public void Keys_are_version_7_guids_stamped_with_their_time_to_the_millisecond()
+    {
+        var at = new DateTimeOffset(2026, 9, 1, 8, 45, 12, 345, TimeSpan.Zero);
+        foreach (var key in Enumerable.Range(0, 600).Select(_ => Ids.New(at))) // more than one buffer's worth (256 keys)
+        {
+            Assert.Equal(7, key.Version);
+            Assert.Equal(0b10, key.Variant >> 2); // RFC 9562's variant: the top two bits of the ninth byte are 10
+            // The first 48 bits are the Unix milliseconds, as Guid.CreateVersion7 writes them.
+            Assert.Equal(Guid.CreateVersion7(at).ToString()[..13], key.ToString()[..13]);
+        }
+
+        Assert.True(Ids.New(at.AddMilliseconds(1)).CompareTo(Ids.New(at)) > 0, "a later key sorts after an earlier one");
+    }
+
+    [Fact]
+    public void Keys_are_unique_across_buffer_refills_and_threads()
+    {
+        var keys = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        var at = DateTimeOffset.UtcNow; // one millisecond for all: only the random bits tell them apart
+        Parallel.For(0, 4, _ =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                keys.Add(Ids.New(at));
+            }
+        });
+        Assert.Equal(20_000, keys.Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_key_is_made_by_Ids_so_none_costs_a_system_call()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "FlexiSchooling.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("The repository root was not found above the test binaries.");
+        }
+
+        var offenders = Directory.EnumerateFiles(Path.Combine(root.FullName, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.EndsWith("Ids.cs", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("Guid.CreateVersion7(", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(root.FullName, f))
+            .ToList();
+        Assert.Empty(offenders);
+    }
+
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

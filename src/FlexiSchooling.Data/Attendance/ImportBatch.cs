@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Tenancy;
 
 namespace FlexiSchooling.Data.Attendance;
@@ -17,7 +18,7 @@ public sealed class ImportBatch : ISchoolOwned, ITrustStampable
 
     public ImportBatch(Guid schoolId, ImportKind kind, string fileName, string content, int rowCount, Guid? createdBy, DateTimeOffset createdAt)
     {
-        Id = Guid.CreateVersion7(createdAt);
+        Id = Ids.New(createdAt);
         SchoolId = schoolId;
         Kind = kind;
         FileName = fileName.Length > 200 ? fileName[..200] : fileName;

@@ -1,3 +1,5 @@
+using FlexiSchooling.Domain.Common;
+
 namespace FlexiSchooling.Data.Audit;
 
 /// <summary>
@@ -11,7 +13,7 @@ public sealed class AuditEvent
 
     public AuditEvent(Guid? trustId, Guid? schoolId, Guid? userId, string? role, string entityType, string? entityId, string action, DateTimeOffset occurredAt, string? correlationId)
     {
-        Id = Guid.CreateVersion7(occurredAt);
+        Id = Ids.New(occurredAt);
         TrustId = trustId;
         SchoolId = schoolId;
         UserId = userId;

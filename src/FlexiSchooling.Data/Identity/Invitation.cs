@@ -1,3 +1,4 @@
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Tenancy;
 
 namespace FlexiSchooling.Data.Identity;
@@ -13,7 +14,7 @@ public sealed class Invitation : ITrustStampable
 
     public Invitation(Guid userId, string tokenHash, DateTimeOffset expiresAt, Guid invitedBy)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         UserId = userId;
         TokenHash = tokenHash;
         ExpiresAt = expiresAt;

@@ -1,3 +1,4 @@
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Domain.Tenancy;
 
@@ -18,7 +19,7 @@ public sealed class RoleAssignment : ITrustStampable
                 nameof(SchoolId));
         }
 
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         UserId = userId;
         Role = role;
         SchoolId = schoolId;

@@ -1,3 +1,4 @@
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Tenancy;
 
 namespace FlexiSchooling.Data.Identity;
@@ -20,7 +21,7 @@ public sealed class UserSession : ITrustStampable
 
     public UserSession(Guid userId, string device, string? ipAddress, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         UserId = userId;
         Device = device.Length > 200 ? device[..200] : device;
         IpAddress = ipAddress is { Length: > 45 } ? ipAddress[..45] : ipAddress;

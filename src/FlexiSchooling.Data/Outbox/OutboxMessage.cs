@@ -1,3 +1,4 @@
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Tenancy;
 
 namespace FlexiSchooling.Data.Outbox;
@@ -12,7 +13,7 @@ public sealed class OutboxMessage : ITrustStampable
 
     public OutboxMessage(string to, string subject, string textBody, string htmlBody, DateTimeOffset createdAt)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         To = to;
         Subject = subject;
         TextBody = textBody;

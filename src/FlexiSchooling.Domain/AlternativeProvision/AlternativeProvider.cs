@@ -43,7 +43,7 @@ public sealed class AlternativeProvider : ITrustStampable
 
     public AlternativeProvider(Guid trustId, ProviderDetails details, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         TrustId = trustId;
         CreatedAt = now;
         Update(details);

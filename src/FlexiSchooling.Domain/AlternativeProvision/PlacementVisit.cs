@@ -102,7 +102,7 @@ public sealed class PlacementVisit : ISchoolOwned, ITrustStampable
 
         return new PlacementVisit
         {
-            Id = Guid.CreateVersion7(),
+            Id = Ids.New(),
             TrustId = arrangement.TrustId,
             SchoolId = arrangement.SchoolId,
             ArrangementId = arrangement.Id,

@@ -62,7 +62,7 @@ public sealed class ProviderCheck : ITrustStampable
             throw new DomainRuleException("provider-check-date", "A check cannot be dated in the future.");
         }
 
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         ProviderId = providerId;
         Item = item;
         Satisfactory = satisfactory;

@@ -141,7 +141,7 @@ public sealed class ProviderReport : ISchoolOwned, ITrustStampable
 
         return new ProviderReport
         {
-            Id = Guid.CreateVersion7(),
+            Id = Ids.New(),
             TrustId = arrangement.TrustId,
             SchoolId = arrangement.SchoolId,
             ArrangementId = arrangement.Id,

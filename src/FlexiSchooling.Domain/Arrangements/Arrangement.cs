@@ -66,7 +66,7 @@ public sealed class Arrangement : ISchoolOwned, ITrustStampable
 
     private Arrangement(Guid schoolId, Guid pupilId, ArrangementKind kind)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         SchoolId = schoolId;
         PupilId = pupilId;
         Kind = kind;
@@ -409,7 +409,7 @@ public sealed class ArrangementEvent : ISchoolOwned, ITrustStampable
 
     internal ArrangementEvent(Arrangement arrangement, string what, string? detail, Guid? userId, DateTimeOffset at)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         TrustId = arrangement.TrustId; // a case's history is its trust's (empty until the case is stamped)
         ArrangementId = arrangement.Id;
         SchoolId = arrangement.SchoolId;

@@ -150,7 +150,7 @@ public sealed class ArrangementConsent : ISchoolOwned, ITrustStampable
 
         var consent = new ArrangementConsent
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             TrustId = arrangement.TrustId,
             SchoolId = arrangement.SchoolId,
             ArrangementId = arrangement.Id,

@@ -109,7 +109,7 @@ public sealed class ArrangementReview : ISchoolOwned, ITrustStampable
 
     private ArrangementReview(Arrangement arrangement, ReviewKind kind, DateOnly dueOn)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         TrustId = arrangement.TrustId; // a case's reviews are its trust's (empty until the case is stamped)
         SchoolId = arrangement.SchoolId;
         ArrangementId = arrangement.Id;

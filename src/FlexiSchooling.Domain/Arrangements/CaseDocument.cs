@@ -100,7 +100,7 @@ public sealed class CaseDocument : ISchoolOwned, ITrustStampable
 
     public CaseDocument(Guid schoolId, Guid arrangementId, CaseDocumentKind kind, string fileName, string contentType, byte[] content, Guid? createdBy, DateTimeOffset createdAt)
     {
-        Id = Guid.CreateVersion7(createdAt);
+        Id = Ids.New(createdAt);
         SchoolId = schoolId;
         ArrangementId = arrangementId;
         Kind = kind;

@@ -77,7 +77,7 @@ public sealed class WelfareCheck : ISchoolOwned, ITrustStampable
 
         var check = new WelfareCheck
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             TrustId = arrangement.TrustId,
             SchoolId = arrangement.SchoolId,
             ArrangementId = arrangement.Id,

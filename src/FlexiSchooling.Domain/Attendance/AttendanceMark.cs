@@ -17,7 +17,7 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
 
     private AttendanceMark(Guid schoolId, Guid pupilId, DateOnly date, Session session)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         SchoolId = schoolId;
         PupilId = pupilId;
         Date = date;
@@ -173,7 +173,7 @@ public sealed class MarkChange : ISchoolOwned, ITrustStampable
 
     internal MarkChange(AttendanceMark mark, string? oldCode, string newCode, int? oldMinutes, int? newMinutes, string? subReason, string? reason, Guid? changedBy, DateTimeOffset changedAt)
     {
-        Id = Guid.CreateVersion7(changedAt);
+        Id = Ids.New(changedAt);
         MarkId = mark.Id;
         SchoolId = mark.SchoolId;
         PupilId = mark.PupilId;

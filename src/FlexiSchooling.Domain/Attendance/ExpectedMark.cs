@@ -40,7 +40,7 @@ public sealed class ExpectedMark : ISchoolOwned, ITrustStampable
             throw new DomainRuleException("attendance-code-known", $"'{code}' is not a register code.", nameof(Code));
         }
 
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         SchoolId = schoolId;
         PupilId = pupilId;
         From = from;

@@ -25,7 +25,7 @@ public sealed class AbsenceContact : ISchoolOwned, ITrustStampable
 
     public AbsenceContact(Guid schoolId, Guid pupilId, DateTimeOffset at, DateOnly onDate, ContactMethod method, bool reachedSomeone, int? waveStage, string? outcome, Guid? byUserId)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         SchoolId = schoolId;
         PupilId = pupilId;
         At = at;

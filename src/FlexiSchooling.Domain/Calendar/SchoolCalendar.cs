@@ -28,7 +28,7 @@ public sealed class Term : ISchoolOwned, ITrustStampable
 
     public Term(Guid schoolId, string name, DateOnly startDate, DateOnly endDate, DateOnly? halfTermStart, DateOnly? halfTermEnd)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         SchoolId = schoolId;
         Name = name.Trim();
         Change(startDate, endDate, halfTermStart, halfTermEnd);
@@ -99,7 +99,7 @@ public sealed class ClosureDay : ISchoolOwned, ITrustStampable
 
     public ClosureDay(Guid schoolId, DateOnly date, ClosureKind kind, string description)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         SchoolId = schoolId;
         Date = date;
         Kind = kind;

@@ -111,7 +111,7 @@ public sealed class AgreementSignatureLink : ISchoolOwned, ITrustStampable
         var token = OneTimeToken.New();
         return (new AgreementSignatureLink
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             SchoolId = arrangement.SchoolId,
             ArrangementId = arrangement.Id,
             Draft = draft,

@@ -41,7 +41,7 @@ public sealed class PolicyProfileVersion : ITrustOwned, ITrustStampable
             throw new DomainRuleException("policy-profile-effective-after-approval", "A version cannot take effect before it is approved.", nameof(EffectiveFrom));
         }
 
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         SchoolId = schoolId;
         Number = number;
         TemplateKey = templateKey;

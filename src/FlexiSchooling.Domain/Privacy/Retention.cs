@@ -101,7 +101,7 @@ public sealed class LegalHold : ITrustStampable
             throw new DomainRuleException("legal-hold-reason", "Enter why the records must be kept (the claim, inquiry or request)", nameof(Reason));
         }
 
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         PupilId = pupilId;
         ArrangementId = arrangementId;
         Reason = reason.Trim();
@@ -161,7 +161,7 @@ public sealed class RetentionRun : ITrustStampable
 
     public static RetentionRun Report(DateOnly asOf, RetentionSchedule schedule, string due, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(),
+        Id = Ids.New(),
         AsOf = asOf,
         Schedule = $"registers {schedule.AttendanceYears} y; case files birth + {schedule.CaseFileYears} y (SEND + {schedule.SendCaseFileYears} y); audit {schedule.AuditYears} y; emails {schedule.EmailMonths} months",
         Due = due,

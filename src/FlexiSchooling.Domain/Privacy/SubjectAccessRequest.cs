@@ -99,7 +99,7 @@ public sealed class SubjectAccessRequest : ISchoolOwned, ITrustStampable
 
         return new SubjectAccessRequest
         {
-            Id = Guid.CreateVersion7(),
+            Id = Ids.New(),
             SchoolId = schoolId,
             PupilId = pupilId,
             RequesterName = requesterName.Trim(),

@@ -34,7 +34,7 @@ public sealed class Pupil : ISchoolOwned, ITrustStampable
 
     public Pupil(Guid schoolId, string upn, string legalForename, string legalSurname, DateOnly dateOfBirth, int yearGroup, DateOnly admissionDate)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         SchoolId = schoolId;
         Upn = Upns.Normalise(upn);
         if (!Upns.IsValid(Upn))
@@ -138,7 +138,7 @@ public sealed class PupilContact : ISchoolOwned, ITrustStampable
 
     internal PupilContact(Pupil pupil, string name, string relationship, bool parentalResponsibility, string? email, string? telephone)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         PupilId = pupil.Id;
         SchoolId = pupil.SchoolId;
         Name = name.Trim();

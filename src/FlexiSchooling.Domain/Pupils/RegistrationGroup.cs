@@ -1,3 +1,4 @@
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Tenancy;
 
 namespace FlexiSchooling.Domain.Pupils;
@@ -9,7 +10,7 @@ public sealed class RegistrationGroup : ISchoolOwned, ITrustStampable
 
     public RegistrationGroup(Guid schoolId, string name, int? yearGroup)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         SchoolId = schoolId;
         Name = name.Trim();
         YearGroup = yearGroup;

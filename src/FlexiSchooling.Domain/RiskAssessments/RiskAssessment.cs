@@ -64,7 +64,7 @@ public sealed class RiskAssessment : ISchoolOwned, ITrustStampable
     {
         var assessment = new RiskAssessment
         {
-            Id = Guid.CreateVersion7(now), SchoolId = arrangement.SchoolId, ArrangementId = arrangement.Id, TemplateKey = template.Key, TemplateSource = template.Source,
+            Id = Ids.New(now), SchoolId = arrangement.SchoolId, ArrangementId = arrangement.Id, TemplateKey = template.Key, TemplateSource = template.Source,
             ReviewCadence = template.ReviewCadence, Number = 1, Status = RiskAssessmentStatus.Draft, _rows = [.. template.Rows],
         };
         return (assessment, arrangement.Event("Risk assessment started", $"From the template: {template.Title}.", userId, now));
@@ -80,7 +80,7 @@ public sealed class RiskAssessment : ISchoolOwned, ITrustStampable
 
         var next = new RiskAssessment
         {
-            Id = Guid.CreateVersion7(now), SchoolId = SchoolId, ArrangementId = ArrangementId, TemplateKey = TemplateKey, TemplateSource = TemplateSource,
+            Id = Ids.New(now), SchoolId = SchoolId, ArrangementId = ArrangementId, TemplateKey = TemplateKey, TemplateSource = TemplateSource,
             ReviewCadence = ReviewCadence, Number = Number + 1, Status = RiskAssessmentStatus.Draft, _rows = [.. _rows],
         };
         return (next, arrangement.Event($"Risk assessment version {next.Number} started", null, userId, now));

@@ -33,7 +33,7 @@ public sealed class LocalAuthority : ITrustStampable
 
     public LocalAuthority(Guid trustId, string name, string? code, LocalAuthorityNotice notice, string? address, int withinDays, string? team)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         TrustId = trustId;
         Update(name, code, notice, address, withinDays, team);
     }

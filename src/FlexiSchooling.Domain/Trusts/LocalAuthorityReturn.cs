@@ -96,7 +96,7 @@ public sealed class LocalAuthorityReturn : ISchoolOwned, ITrustStampable
 
         return new LocalAuthorityReturn
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             SchoolId = schoolId,
             LocalAuthorityId = authority.Id,
             HalfTermFirst = halfTerm.First,

@@ -31,7 +31,7 @@ public sealed class School : ISchoolOwned
 
     public School(Guid trustId, string name, string urn, Guid localAuthorityId, SchoolPhase phase, KeyStages keyStages)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         TrustId = trustId;
         Update(name, urn, localAuthorityId, phase, keyStages);
     }

@@ -1,3 +1,5 @@
+using FlexiSchooling.Domain.Common;
+
 namespace FlexiSchooling.Domain.Trusts;
 
 /// <summary>A multi-academy trust: the tenant. Nothing of one trust is ever visible to another.</summary>
@@ -7,7 +9,7 @@ public sealed class Trust
 
     public Trust(string name, string? companyNumber = null)
     {
-        Id = Guid.CreateVersion7();
+        Id = Ids.New();
         Rename(name);
         CompanyNumber = companyNumber;
     }

@@ -71,7 +71,7 @@ internal static class DemoAttendance
                         }
 
                         var (expectedInSchool, expectedMarkId) = ExpectedMark.Against(expected, code);
-                        var id = Guid.CreateVersion7();
+                        var id = Ids.New();
                         await marks.StartRowAsync();
                         await marks.WriteAsync(id, NpgsqlDbType.Uuid);
                         await marks.WriteAsync(pupil.TrustId, NpgsqlDbType.Uuid);
@@ -103,7 +103,7 @@ internal static class DemoAttendance
 
                         await marks.WriteAsync(now, NpgsqlDbType.TimestampTz);
                         await marks.WriteNullAsync();
-                        changes.Add((Guid.CreateVersion7(), pupil.TrustId, pupil.SchoolId, id, pupil.Id, date, session.ToString(), code));
+                        changes.Add((Ids.New(), pupil.TrustId, pupil.SchoolId, id, pupil.Id, date, session.ToString(), code));
                     }
                 }
             }

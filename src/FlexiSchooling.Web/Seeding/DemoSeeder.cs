@@ -2,6 +2,7 @@ using FlexiSchooling.Data;
 using FlexiSchooling.Data.Identity;
 using FlexiSchooling.Data.Tenancy;
 using FlexiSchooling.Domain.Calendar;
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Policy;
 using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Security;
@@ -274,7 +275,7 @@ public static class DemoSeeder
     {
         var user = new AppUser
         {
-            Id = Guid.CreateVersion7(),
+            Id = Ids.New(),
             TrustId = trustId,
             UserName = email,
             NormalizedUserName = email.ToUpperInvariant(),

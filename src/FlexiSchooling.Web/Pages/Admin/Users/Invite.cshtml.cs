@@ -1,4 +1,5 @@
 using FlexiSchooling.Data.Identity;
+using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
 using FluentValidation;
@@ -74,7 +75,7 @@ public sealed class InviteModel(UserManager<AppUser> users, EmailOutbox outbox, 
         var email = Input.Email.Trim();
         var user = new AppUser
         {
-            Id = Guid.CreateVersion7(),
+            Id = Ids.New(),
             TrustId = CurrentUser.TrustId,
             UserName = email,
             Email = email,
