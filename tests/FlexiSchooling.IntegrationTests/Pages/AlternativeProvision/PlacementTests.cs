@@ -409,6 +409,16 @@ public sealed class PlacementTests : AppTest
     {
         // The demo's direction at Castle Hill: agreed by the head, waiting for the governing body (004 §6.4).
         var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT arrangement_id FROM placements WHERE off_site_direction");
+        // The template was seeded on a fixed day (TestDatabase.SeededOn), so its direction begins on a fixed Monday; the
+        // notice below is given today. The first day moves to a Monday two weeks or more after today, as the demo seeds
+        // it, so the notice is given in time (004 §6.5) whatever day the suite runs — after 3 December 2026 it was late.
+        var first = DateOnly.Parse(Day(14), System.Globalization.CultureInfo.InvariantCulture);
+        while (first.DayOfWeek != DayOfWeek.Monday)
+        {
+            first = first.AddDays(1);
+        }
+
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE placements SET start_date = '{first:yyyy-MM-dd}', planned_end_date = '{first.AddDays(42):yyyy-MM-dd}' WHERE arrangement_id = '{id}'");
         var url = $"/Cases/{id}/Direction";
         var governor = await Factory.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
         Assert.Contains("To decide", await (await governor.GetAsync("/AlternativeProvision/Directions")).HtmlAsync(), StringComparison.Ordinal);
