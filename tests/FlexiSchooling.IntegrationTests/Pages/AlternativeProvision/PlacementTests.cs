@@ -412,7 +412,7 @@ public sealed class PlacementTests : AppTest
         // The template was seeded on a fixed day (TestDatabase.SeededOn), so its direction begins on a fixed Monday; the
         // notice below is given today. The first day moves to a Monday two weeks or more after today, as the demo seeds
         // it, so the notice is given in time (004 §6.5) whatever day the suite runs — after 3 December 2026 it was late.
-        var first = DateOnly.Parse(Day(14), System.Globalization.CultureInfo.InvariantCulture);
+        var first = Domain.Common.LondonClock.Today(TimeProvider.System).AddDays(14);
         while (first.DayOfWeek != DayOfWeek.Monday)
         {
             first = first.AddDays(1);
