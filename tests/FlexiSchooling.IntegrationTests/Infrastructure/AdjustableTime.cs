@@ -1,9 +1,18 @@
 namespace FlexiSchooling.IntegrationTests.Infrastructure;
 
-/// <summary>A clock a test moves forward: sessions going idle, sign-in lifetimes, cache expiry.</summary>
+/// <summary>A clock a test moves forward: sessions going idle, sign-in lifetimes, cache expiry, a chosen school day.</summary>
 public sealed class AdjustableTime(DateTimeOffset start) : TimeProvider
 {
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
     private DateTimeOffset _now = start;
+
+    /// <summary>A clock at a time of day in England on a given day (British Summer Time or not, as that day was).</summary>
+    public static AdjustableTime AtLondon(DateOnly day, int hour, int minute)
+    {
+        var local = day.ToDateTime(new TimeOnly(hour, minute));
+        return new AdjustableTime(new DateTimeOffset(local, London.GetUtcOffset(local)));
+    }
 
     public override DateTimeOffset GetUtcNow() => _now;
 

@@ -21,14 +21,6 @@ public sealed class ProviderReportTests : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-
-    private static DateTimeOffset AtLondon(DateOnly day, int hour, int minute)
-    {
-        var local = day.ToDateTime(new TimeOnly(hour, minute));
-        return new DateTimeOffset(local, London.GetUtcOffset(local));
-    }
-
     /// <summary>The demo's running placement at a school, and the next school day from today its pupil is due at the provider — by the rule the product uses.</summary>
     private async Task<(Guid Case, string Pupil, DateOnly Day)> NextDueAsync(string school)
     {
@@ -55,7 +47,7 @@ public sealed class ProviderReportTests : IAsyncLifetime
     public async Task Today_lists_a_providers_daily_report_missing_after_ten_until_it_is_recorded_and_never_at_another_school()
     {
         var (id, pupil, day) = await NextDueAsync("Ashby");
-        var clock = new AdjustableTime(AtLondon(day, 9, 50));
+        var clock = AdjustableTime.AtLondon(day, 9, 50);
         using var factory = new FlexiFactory(_db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(clock) };
         var officer = await factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         const string item = "Chase Riverside Skills Centre's daily report: due by 10:00";
