@@ -134,7 +134,11 @@ public sealed class RetentionTests : IAsyncLifetime
         }
 
         Assert.Null(await TryAsync($"DELETE FROM attendance_marks WHERE pupil_id = '{free}' AND date < '2016-01-01'")); // due: allowed
-        Assert.Contains("never deleted", await TryAsync($"DELETE FROM attendance_marks WHERE pupil_id = '{free}' AND date > current_date - 30"), StringComparison.Ordinal);
+        // The template's own marks (2 to 20 November 2026) are years from due whenever the test runs; "the last 30 days" held none
+        // once that month had passed.
+        const string recent = "date BETWEEN '2026-11-02' AND '2026-11-20'";
+        Assert.True(await CountAsync($"SELECT count(*) FROM attendance_marks WHERE pupil_id = '{free}' AND {recent}") > 0);
+        Assert.Contains("never deleted", await TryAsync($"DELETE FROM attendance_marks WHERE pupil_id = '{free}' AND {recent}"), StringComparison.Ordinal);
         Assert.True(await CountAsync("SELECT count(*) FROM audit_events WHERE occurred_at > now() - interval '1 year'") > 0);
         Assert.Contains("append-only", await TryAsync("DELETE FROM audit_events WHERE occurred_at > now() - interval '1 year'"), StringComparison.Ordinal);
         Assert.Contains("kept as written", await TryAsync("DELETE FROM arrangement_events"), StringComparison.Ordinal);
