@@ -369,9 +369,9 @@ public sealed partial class FlexiCaseTests : AppTest
 
     /// <summary>A new case at the school taken through every step to running (the steps each have their own tests above).</summary>
     /// <summary>A new case at the school, agreed and with its agreement drawn up (draft 1), waiting for its gates.</summary>
-    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> AgreedCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null)
+    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> AgreedCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null, FlexiFactory? factory = null)
     {
-        var head = await Factory.SignInAsync(FlexiFactory.Email("head", slug));
+        var head = await (factory ?? Factory).SignInAsync(FlexiFactory.Email("head", slug));
         var pupil = await PupilWithoutCaseAsync(school, admittedBy: admittedBy);
         var id = CaseId(await RequestAsync(head, pupil, ParentLetter, "letter.pdf"));
         await PostWithVersionAsync(head, $"/Cases/{id}/Meeting", ("Input.MeetingOn", "2026-11-18"), ("Input.Attendees", "Parent, head"), ("Input.Notes", "Fridays at home."));
@@ -383,10 +383,11 @@ public sealed partial class FlexiCaseTests : AppTest
         return (id, pupil, head);
     }
 
-    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> RunningCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null)
+    /// <remarks>With <paramref name="factory"/>, every step is taken on that application's clock (a test's chosen day).</remarks>
+    private async Task<(Guid Case, Guid Pupil, HttpClient Head)> RunningCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null, FlexiFactory? factory = null)
     {
-        var (id, pupil, head) = await AgreedCaseAsync(slug, school, inSchool, admittedBy);
-        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", slug));
+        var (id, pupil, head) = await AgreedCaseAsync(slug, school, inSchool, admittedBy, factory);
+        var dsl = await (factory ?? Factory).SignInAsync(FlexiFactory.Email("dsl", slug));
         var gates = $"/Cases/{id}/Gates";
         var page = await (await head.GetAsync(gates)).Content.ReadAsStringAsync();
         using (var form = new MultipartFormDataContent { { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" }, { new StringContent("Sarah Example"), "ParentName" } })

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.IntegrationTests.Pages.Attendance;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexiSchooling.IntegrationTests.Pages.Flexi;
 
@@ -128,16 +129,19 @@ public sealed partial class FlexiCaseTests
     [Fact]
     public async Task Reviews_fall_due_at_the_profiles_cadence_and_progress_below_standard_raises_a_formal_review()
     {
-        // Castle Hill (Hinckley, 003 Flexi-Schooling Protocol): half-termly reviews, no trust agreement for a formal review.
-        var (id, _, head) = await RunningCaseAsync("castlehill", "Castle Hill");
+        // Castle Hill (Hinckley, 003 Flexi-Schooling Protocol): half-termly reviews, no trust agreement for a formal review. The case
+        // starts and its review is held on the test's own clock (Monday 30 November 2026, in the autumn term's second half),
+        // whatever day the test runs on.
+        var day = new DateOnly(2026, 11, 30);
+        using var factory = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(day, 9, 0)) };
+        var (id, _, head) = await RunningCaseAsync("castlehill", "Castle Hill", factory: factory);
         var first = await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT due_on FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Scheduled'");
         Assert.Equal(new DateOnly(2026, 12, 18), first); // the last school day of the autumn term's second half
         var reviewId = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM arrangement_reviews WHERE arrangement_id = '{id}'");
         Assert.Contains("To hold", await (await head.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
         var url = $"/Cases/Review/{reviewId}";
         var version = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT xmin::text::bigint FROM arrangement_reviews WHERE id = '{reviewId}'");
-        var today = $"{LondonToday():yyyy-MM-dd}";
-        var response = await head.PostFormAsync(url, url, ("Input.Version", version.ToString()), ("Input.HeldOn", today), ("Input.Attendees", "Head, parent"), ("Input.Progress", "Below expectations in English."),
+        var response = await head.PostFormAsync(url, url, ("Input.Version", version.ToString()), ("Input.HeldOn", $"{day:yyyy-MM-dd}"), ("Input.Attendees", "Head, parent"), ("Input.Progress", "Below expectations in English."),
             ("Input.ProgressBelowStandard", "true"), ("Input.ParentEvidence", "None brought."), ("Input.PupilView", "Happy."), ("Input.Outcome", "Continue"), ("Input.OutcomeNotes", "Formal review to follow."));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
