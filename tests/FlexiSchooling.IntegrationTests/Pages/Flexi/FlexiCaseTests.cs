@@ -367,7 +367,6 @@ public sealed partial class FlexiCaseTests : AppTest
     /// <summary>The application's "today" (Europe/London): the running steps start on it.</summary>
     private static DateOnly LondonToday() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
 
-    /// <summary>A new case at the school taken through every step to running (the steps each have their own tests above).</summary>
     /// <summary>A new case at the school, agreed and with its agreement drawn up (draft 1), waiting for its gates.</summary>
     private async Task<(Guid Case, Guid Pupil, HttpClient Head)> AgreedCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null, FlexiFactory? factory = null)
     {
@@ -383,6 +382,7 @@ public sealed partial class FlexiCaseTests : AppTest
         return (id, pupil, head);
     }
 
+    /// <summary>A new case at the school taken through every step to running (the steps each have their own tests above).</summary>
     /// <remarks>With <paramref name="factory"/>, every step is taken on that application's clock (a test's chosen day).</remarks>
     private async Task<(Guid Case, Guid Pupil, HttpClient Head)> RunningCaseAsync(string slug, string school, DayOfWeek[]? inSchool = null, DateOnly? admittedBy = null, FlexiFactory? factory = null)
     {
