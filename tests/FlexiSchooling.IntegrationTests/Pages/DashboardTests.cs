@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FlexiSchooling.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexiSchooling.IntegrationTests.Pages;
 
@@ -128,19 +129,22 @@ public sealed class DashboardTests : AppTest
     [Fact]
     public async Task Governors_report_counts_the_terms_cases_and_reviews_names_no_pupil_and_is_kept_to_the_readers_schools()
     {
-        var governor = await Factory.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
+        // On the test's own clock, in the autumn term (Wednesday 25 November 2026), and the records read as of that day: "the
+        // term" is the autumn term whatever day the test runs on.
+        using var autumn = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(new DateOnly(2026, 11, 25), 9, 30)) };
+        var governor = await autumn.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
         var html = await (await governor.GetAsync("/Dashboard/Governors")).HtmlAsync();
         Assert.Contains("Castle Hill", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Ashby Lane", html, StringComparison.Ordinal);
         // The term's cases straight from the records: started in the term, per kind.
         var castle = await Records.SchoolAsync("Castle Hill");
-        var term = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT name FROM terms WHERE school_id = '{castle}' AND start_date <= (now() AT TIME ZONE 'Europe/London')::date ORDER BY start_date DESC LIMIT 1");
+        var term = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT name FROM terms WHERE school_id = '{castle}' AND start_date <= '2026-11-25'::date ORDER BY start_date DESC LIMIT 1");
         Assert.Contains(term, html, StringComparison.Ordinal);
         foreach (var (kind, label) in new[] { ("FlexiSchooling", "Flexi-schooling"), ("PartTimeTimetable", "Part-time timetable"), ("AlternativeProvision", "Alternative provision") })
         {
             var started = await Records.CountAsync($"""
                 SELECT count(*) FROM arrangements a, terms t WHERE t.school_id = '{castle}' AND t.name = '{term}' AND a.school_id = '{castle}' AND a.kind = '{kind}'
-                   AND a.started_on BETWEEN t.start_date AND least(t.end_date, (now() AT TIME ZONE 'Europe/London')::date)
+                   AND a.started_on BETWEEN t.start_date AND least(t.end_date, '2026-11-25'::date)
                 """);
             Assert.Matches($"<tr><th scope=\"row\">{label}</th><td class=\"num\">\\d+</td><td class=\"num\">\\d+</td><td class=\"num\">{started}</td>", html);
         }
@@ -160,18 +164,21 @@ public sealed class DashboardTests : AppTest
         // Another school is not found for this governor; the trust lead has the whole trust; a teacher has none.
         var ashby = await Records.SchoolAsync("Ashby Lane");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await governor.GetAsync($"/Dashboard/Governors?school={ashby}")).StatusCode);
-        var lead = await (await (await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"))).GetAsync("/Dashboard/Governors")).HtmlAsync();
+        var lead = await (await (await autumn.SignInAsync(FlexiFactory.Email("trustlead", "northfield"))).GetAsync("/Dashboard/Governors")).HtmlAsync();
         Assert.Contains("the 3 schools of Northfield", lead, StringComparison.Ordinal);
-        var teacher = await (await Factory.SignInAsync(FlexiFactory.Email("teacher", "ashby"))).GetAsync("/Dashboard/Governors");
+        var teacher = await (await autumn.SignInAsync(FlexiFactory.Email("teacher", "ashby"))).GetAsync("/Dashboard/Governors");
         Assert.Contains("AccessDenied", teacher.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Dashboard_trend_keeps_closed_weeks_summed_and_a_change_to_a_weeks_marks_sums_it_again()
     {
+        // On the test's own clock (Wednesday 25 November 2026), so that the week of 9 November is a closed week inside the trend
+        // whatever day the test runs on.
+        using var autumn = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(new DateOnly(2026, 11, 25), 9, 30)) };
         // ADR 0026: the first view keeps each school's closed weeks summed; they equal the pupils' weeks summed afresh.
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_weeks"); // the demo's rebuild kept them: start cold
-        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var lead = await autumn.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
         await lead.GetAsync("/Dashboard");
         var ashby = await Records.SchoolAsync("Ashby Lane");
         var week = new DateOnly(2026, 11, 9);
@@ -181,7 +188,7 @@ public sealed class DashboardTests : AppTest
         Assert.True(await Records.CountAsync("SELECT count(*) FROM attendance_school_weeks") >= 9); // three closed weeks of marks, three schools
 
         // An attendance officer changes a mark of that week (a locked register, so with its reason): the kept sum goes in the same save.
-        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var officer = await autumn.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var group = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM registration_groups WHERE school_id = '{ashby}' AND name = 'Year 6 A'");
         var form = await RegisterForm.OpenAsync(officer, group, week.AddDays(1));
         var pupil = form.Pupils[0];
