@@ -75,8 +75,13 @@ public sealed partial class PartTimeCaseTests : AppTest
     [Fact]
     public async Task A_hinckley_part_time_timetable_runs_from_proposal_through_consent_c2_and_a_fortnightly_review_back_to_full_time()
     {
-        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "castlehill"));
-        var dsl = await Factory.SignInAsync(FlexiFactory.Email("dsl", "castlehill"));
+        // Every step on the test's own clock, Tuesday 1 December 2026 (after the first fortnightly review, before the plan's
+        // second phase on 4 January), whatever day the test runs on: from 4 January a step up to 14.5 hours would be less than
+        // that phase's 17, and rightly refused.
+        var day = new DateOnly(2026, 12, 1);
+        using var clocked = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(day, 9, 0)) };
+        var head = await clocked.SignInAsync(FlexiFactory.Email("head", "castlehill"));
+        var dsl = await clocked.SignInAsync(FlexiFactory.Email("dsl", "castlehill"));
         var pupil = await PupilAsync("Castle Hill", 9);
         var before = await Records.CountAsync("SELECT count(*) FROM arrangements");
 
@@ -125,10 +130,10 @@ public sealed partial class PartTimeCaseTests : AppTest
         // The risk assessment with Hinckley's six mandatory factors (003 appendix 4), approved before the start.
         await CaseSteps.ApproveRiskAssessmentAsync(dsl, head, Db, id);
         // Looked at again fortnightly: 002 appendix 7's own cadence, and the timetable's reviews at Hinckley (003 appendix 1).
-        await using (var system = Factory.Services.GetRequiredService<FlexiSchooling.Data.SystemDb>().Create())
+        await using (var system = clocked.Services.GetRequiredService<FlexiSchooling.Data.SystemDb>().Create())
         {
             var school = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT school_id FROM arrangements WHERE id = '{id}'");
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
+            var today = day;
             var fortnightly = (await FlexiSchooling.Web.Infrastructure.SchoolRules.CalendarAsync(system, school)).NextReviewDate(FlexiSchooling.Domain.Calendar.ReviewCadence.Fortnightly, today);
             Assert.Equal(fortnightly, await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT review_due FROM risk_assessments WHERE arrangement_id = '{id}'"));
         }
@@ -139,13 +144,13 @@ public sealed partial class PartTimeCaseTests : AppTest
 
         // Its narrative opens for the head, the DSL and trust leads; the SENCO sees the case and that it exists, not its content.
         var riskPdf = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT id FROM case_documents WHERE arrangement_id = '{id}' AND kind = 'RiskAssessment'");
-        var senco = await Factory.SignInAsync(FlexiFactory.Email("senco", "castlehill"));
+        var senco = await clocked.SignInAsync(FlexiFactory.Email("senco", "castlehill"));
         Assert.Equal(HttpStatusCode.NotFound, (await senco.GetAsync($"/Cases/Document/{riskPdf}")).StatusCode);
         var sencoCase = await (await senco.GetAsync($"/Cases/{id}")).HtmlAsync();
         Assert.Contains("Approved risk assessment", sencoCase, StringComparison.Ordinal);
         Assert.DoesNotContain($"/Cases/Document/{riskPdf}", sencoCase, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await dsl.GetAsync($"/Cases/Document/{riskPdf}")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await (await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"))).GetAsync($"/Cases/Document/{riskPdf}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (await clocked.SignInAsync(FlexiFactory.Email("trustlead", "northfield"))).GetAsync($"/Cases/Document/{riskPdf}")).StatusCode);
 
         // Started on its agreed start date (a date that has passed, so it is asked for): afternoons out of school as C2.
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(consents, consents + "?handler=Start", ("StartedOn", "2026-11-16"))).StatusCode);
@@ -171,7 +176,7 @@ public sealed partial class PartTimeCaseTests : AppTest
         }
 
         // The review agreed Tuesday afternoons in school sooner: stepped up from tomorrow, the register follows; less time is refused at the field.
-        var tomorrow = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"))).AddDays(1);
+        var tomorrow = day.AddDays(1);
         var stepUp = $"/Cases/{id}/StepUp";
         (string, string)[] step = [("Input.From", tomorrow.ToString("yyyy-MM-dd")), .. Mornings.Split(',').Concat(["Tuesday:PM"]).Select(x => ("Input.InSchool", x))];
         var less = await (await PostWithVersionAsync(head, stepUp, [.. step, ("Input.HoursInSchool", "11")])).HtmlAsync();
