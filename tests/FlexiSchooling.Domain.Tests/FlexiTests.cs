@@ -396,7 +396,9 @@ public sealed class FlexiTests
         Assert.Equal(OneTimeToken.Hash(token), link.TokenHash);
         Assert.NotEqual(token, link.TokenHash);
 
-        // Expired after its lifetime; void once the agreement is redrafted.
+        // Expired after its lifetime (and no longer shown as sent); void once the agreement is redrafted.
+        Assert.True(link.IsOutstanding(Now + AgreementSignatureLink.Lifetime - TimeSpan.FromMinutes(1)));
+        Assert.False(link.IsOutstanding(Now + AgreementSignatureLink.Lifetime));
         Assert.Contains("expired", link.Unusable(arrangement, agreement, Now + AgreementSignatureLink.Lifetime), StringComparison.Ordinal);
         agreement.Revise(arrangement, terms with { Rationale = "changed" }, Summer2025(), null, Now);
         Assert.Contains("changed since this link was sent", link.Unusable(arrangement, agreement, Now), StringComparison.Ordinal);
@@ -404,6 +406,7 @@ public sealed class FlexiTests
         var (second, _, _) = AgreementSignatureLink.Send(arrangement, agreement, "sarah@example.org", "Sarah Patel", null, Now);
         Assert.Equal("signature-link-confirm", Assert.Throws<DomainRuleException>(() => second.Sign(arrangement, agreement, "Sarah Patel", confirmed: false, today, Now)).Rule);
         second.Sign(arrangement, agreement, "Sarah Patel", confirmed: true, today, Now);
+        Assert.False(second.IsOutstanding(Now));
         Assert.Equal((SignatureMethod.TypedNameByLink, "Sarah Patel"), (agreement.ParentSignedVia!.Value, agreement.ParentSignedBy!));
         Assert.Equal("signature-link-usable", Assert.Throws<DomainRuleException>(() => second.Sign(arrangement, agreement, "Sarah Patel", true, today, Now)).Rule);
     }

@@ -68,6 +68,9 @@ public sealed class AgreementSignatureLink : ISchoolOwned, ITrustStampable
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
 
+    /// <summary>Whether the link still works: not used, not replaced by a newer one, not expired.</summary>
+    public bool IsOutstanding(DateTimeOffset now) => UsedAt is null && WithdrawnAt is null && now < ExpiresAt;
+
     /// <summary>A new link for the parent to sign <paramref name="agreement"/>'s current draft; the token goes only in the email.</summary>
     public static (AgreementSignatureLink Link, string Token, ArrangementEvent Event) Send(Arrangement arrangement, FlexiAgreement agreement, string email, string parentName, Guid? userId, DateTimeOffset now)
     {

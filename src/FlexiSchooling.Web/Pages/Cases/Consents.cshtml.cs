@@ -48,8 +48,8 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
     [BindProperty]
     public string? LinkEmail { get; set; }
 
-    /// <summary>The latest consent link emailed to the parent, if any.</summary>
-    public Domain.Flexi.AgreementSignatureLink? LatestLink { get; private set; }
+    /// <summary>The latest link emailed to the parent while it still works (by the request's clock), if any.</summary>
+    public Domain.Flexi.AgreementSignatureLink? OutstandingLink { get; private set; }
 
     public IReadOnlyList<ConsentRequirement> Requirements { get; private set; } = [];
 
@@ -297,7 +297,8 @@ public sealed class ConsentsModel(AuditTrail audit, EmailOutbox outbox, EmailLin
         Recorded = await Db.ArrangementConsents.AsNoTracking().Where(c => c.ArrangementId == id).OrderByDescending(c => c.RecordedAt).ToListAsync();
         Gates = BeforeStart ? await StartGatesAsync(null, Profile, Pupil.Flags) : [];
         CanStart = IsPlacement ? CurrentUser.Can(Permission.ManageArrangements, Case.SchoolId) : PartTimeRules.MayApprove(CurrentUser.RolesAt(Case.SchoolId), Profile.PartTime);
-        LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
+        var latest = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
+        OutstandingLink = latest is not null && latest.IsOutstanding(Time.GetUtcNow()) ? latest : null;
         return true;
     }
 }

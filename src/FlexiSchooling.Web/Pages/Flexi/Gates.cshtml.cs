@@ -26,8 +26,8 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links) : FlexiCase
     [BindProperty]
     public string? LinkEmail { get; set; }
 
-    /// <summary>The latest signing link emailed to the parent, if any.</summary>
-    public AgreementSignatureLink? LatestLink { get; private set; }
+    /// <summary>The latest signing link emailed to the parent while it still works (by the request's clock), if any.</summary>
+    public AgreementSignatureLink? OutstandingLink { get; private set; }
 
     [BindProperty]
     public string? ParentName { get; set; }
@@ -180,7 +180,8 @@ public sealed class GatesModel(EmailOutbox outbox, EmailLinks links) : FlexiCase
         Notified = await RecordedConsentsAsync();
         Due = await NotificationsDueAsync(profile);
         Authority = await LocalAuthorityAsync();
-        LatestLink = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
+        var latest = await Db.AgreementSignatureLinks.AsNoTracking().Where(l => l.ArrangementId == id).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync();
+        OutstandingLink = latest is not null && latest.IsOutstanding(Time.GetUtcNow()) ? latest : null;
         ParentName ??= Case.RequestedBy;
         LinkName ??= Case.RequestedBy;
         SignerForSchool ??= CurrentUser.DisplayName;
