@@ -27,7 +27,7 @@ var ownerConnection = builder.Configuration.GetConnectionString("Owner")
 
 // A forged Host header gets 400 in every environment (issue 14): only the hosts the product answers to pass.
 builder.Services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = AllowedHostNames.For(o.AllowedHosts, builder.Configuration));
-builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(StartedAtClock.For(builder.Environment, builder.Configuration));
 builder.Services.AddSingleton<EmailLinks>();
 // "Read" (optional): a streaming replica for the read-heavy pages, e.g. a multi-host string preferring a standby (ADR 0028).
 builder.Services.AddFlexiData(appConnection, ownerConnection, builder.Configuration.GetConnectionString("Read"));

@@ -55,6 +55,10 @@ public class BrowserFixture : IAsyncLifetime
         info.Environment["FlexiSchooling__DataDirectory"] = Directory.CreateTempSubdirectory("flexi-browser-").FullName;
         info.Environment["Security__RequireTwoFactor"] = "true";
         info.Environment["Security__TreatLoopbackAsSecure"] = "true";
+        if (ServerClock is { } clock)
+        {
+            info.Environment["Testing__Clock"] = clock.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
         _server = Process.Start(info)!;
         _server.OutputDataReceived += (_, e) => { lock (_serverOutput) { _serverOutput.AppendLine(e.Data); } };
         _server.ErrorDataReceived += (_, e) => { lock (_serverOutput) { _serverOutput.AppendLine(e.Data); } };
@@ -73,6 +77,12 @@ public class BrowserFixture : IAsyncLifetime
 
     /// <summary>The database the server runs on: a copy of the tests' demo template.</summary>
     protected virtual Task<string> CreateDatabaseAsync() => TestDatabase.CreateAsync();
+
+    /// <summary>
+    /// Where the server's clock starts (<c>Testing:Clock</c>; it runs on from there), for a journey whose steps are fixed
+    /// to the demo's dates; null: the machine's clock.
+    /// </summary>
+    protected virtual DateTimeOffset? ServerClock => null;
 
     /// <summary>What the server is asked to do as it starts (scripts/run passes --migrate --seed-demo).</summary>
     protected virtual IReadOnlyList<string> StartUpArguments => [];
