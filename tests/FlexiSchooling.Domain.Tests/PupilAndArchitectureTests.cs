@@ -118,12 +118,7 @@ public sealed class PupilAndArchitectureTests
     [Fact]
     public void Every_key_is_made_by_Ids_so_none_costs_a_system_call()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "FlexiSchooling.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("The repository root was not found above the test binaries.");
-        }
-
+        var root = RepositoryRoot();
         var generator = Path.Combine(root.FullName, "src", "FlexiSchooling.Domain", "Common", "Ids.cs");
         var offenders = Directory.EnumerateFiles(Path.Combine(root.FullName, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && f != generator)
@@ -131,6 +126,44 @@ public sealed class PupilAndArchitectureTests
             .Select(f => Path.GetRelativePath(root.FullName, f))
             .ToList();
         Assert.Empty(offenders);
+    }
+
+    /// <summary>
+    /// The product reads the date and time only through its injected clock (pages, views, jobs): a test or the browser
+    /// tests' server on a day of its own then sees every page on that day. Two pages' views once read the machine's clock
+    /// and showed a parent's fresh link as expired to a server on another day. The exceptions: a key's timestamp (Ids, the
+    /// moment it is made), the clock itself, and the reference cache's default when none is given.
+    /// </summary>
+    [Fact]
+    public void The_product_reads_the_time_only_through_its_injected_clock()
+    {
+        var root = RepositoryRoot();
+        string[] allowed = [
+            Path.Combine("src", "FlexiSchooling.Domain", "Common", "Ids.cs"),
+            Path.Combine("src", "FlexiSchooling.Web", "Infrastructure", "StartedAtClock.cs"),
+            Path.Combine("src", "FlexiSchooling.Data", "Reference", "SchoolReferenceCache.cs"),
+        ];
+        string[] machineClock = ["DateTime.UtcNow", "DateTimeOffset.UtcNow", "DateTime.Now", "DateTimeOffset.Now", "DateTime.Today", "TimeProvider.System"];
+        var offenders = new[] { "*.cs", "*.cshtml" }
+            .SelectMany(pattern => Directory.EnumerateFiles(Path.Combine(root.FullName, "src"), pattern, SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(root.FullName, f))
+            .Where(f => !allowed.Contains(f))
+            .Where(f => machineClock.Any(File.ReadAllText(Path.Combine(root.FullName, f)).Contains))
+            .ToList();
+        Assert.Empty(offenders);
+    }
+
+    private static DirectoryInfo RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "FlexiSchooling.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("The repository root was not found above the test binaries.");
+        }
+
+        return root;
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
