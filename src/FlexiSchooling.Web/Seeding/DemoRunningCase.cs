@@ -19,7 +19,7 @@ namespace FlexiSchooling.Web.Seeding;
 /// <see cref="FlexiDocuments"/>, exactly as the pages produce them. It starts on the day the demo's marks
 /// begin, before they are written, so <see cref="DemoAttendance"/> records its home sessions as the register
 /// does (the profile's code, not expected in school); the agreed school sessions are attended but for an
-/// illness on the latest agreed day, below DDAT's 97% (000 §7), so <see cref="RaiseFormalReviewAsync"/> raises the
+/// illness over the latest agreed days, enough to fall below DDAT's 97% (000 §7) whichever day the demo is seeded, so <see cref="RaiseFormalReviewAsync"/> raises the
 /// formal review by the code the register uses, waiting for the Deputy CEO's agreement.
 /// It needs the web host (the documents use its Razor templates), and is seeded only when the demo's marks
 /// reach two weeks past the start.
@@ -144,17 +144,40 @@ public static class DemoRunningCase
         DemoSupport.StampTrust(db, school.TrustId);
         await db.SaveChangesAsync(cancellationToken);
 
-        // The register since the start: the agreed school sessions attended, but for an illness on the latest agreed
-        // day (only home days follow it, so the review is raised on the figure of that day).
-        var ill = schoolDaysSince.Last(d => agreement.Pattern.InSchool(d.DayOfWeek, Session.AM));
-        var planned = schoolDaysSince
+        // The register since the start: the agreed school sessions attended, but for an illness over the latest agreed
+        // days — as many as take attendance at them below the profile's formal-review figure (000 §7) on the seed's day:
+        // one day in the case's first weeks, more as the weeks pass, so the demo shows its formal review whichever day it
+        // is seeded. Only home days follow the last, so the review is raised on the figure of that day.
+        var sessions = schoolDaysSince
             .SelectMany(d => new[] { Session.AM, Session.PM }.Select(s => (Date: d, Session: s)))
             .Where(s => agreement.Pattern.InSchool(s.Date.DayOfWeek, s.Session))
-            .ToDictionary(s => (pupil.Id, s.Date, s.Session), s => s.Date == ill ? "I" : AttendanceCodeSet.Present(s.Session));
-        return new Seeded(arrangement.Id, pupil.Id, planned, ill);
+            .ToList();
+        var illDays = IllDays(sessions.Select(s => s.Date).ToList(), settings.FormalReviewBelowPercent ?? 100m);
+        var planned = sessions.ToDictionary(s => (pupil.Id, s.Date, s.Session), s => illDays.Contains(s.Date) ? "I" : AttendanceCodeSet.Present(s.Session));
+        return new Seeded(arrangement.Id, pupil.Id, planned, illDays.Max());
     }
 
-    /// <summary>Once the marks are written: the formal review the register's save raised on the day of the illness.</summary>
+    /// <summary>
+    /// The latest days of the agreed school sessions (one date per session) the pupil is ill on: from the last backwards,
+    /// until attendance at those sessions is below <paramref name="belowPercent"/>.
+    /// </summary>
+    internal static IReadOnlySet<DateOnly> IllDays(IReadOnlyList<DateOnly> sessionDates, decimal belowPercent)
+    {
+        var ill = new HashSet<DateOnly>();
+        foreach (var day in sessionDates.Distinct().OrderDescending())
+        {
+            ill.Add(day);
+            var attended = sessionDates.Count(d => !ill.Contains(d));
+            if (attended * 100m / sessionDates.Count < belowPercent)
+            {
+                break;
+            }
+        }
+
+        return ill;
+    }
+
+    /// <summary>Once the marks are written: the formal review the register's save raised on the last day of the illness.</summary>
     internal static Task RaiseFormalReviewAsync(AppDbContext db, Seeded seeded) =>
         FlexiReviews.RaiseOnAttendanceAsync(db, [seeded.PupilId], seeded.IllOn, null, DemoSupport.At(seeded.IllOn));
 }

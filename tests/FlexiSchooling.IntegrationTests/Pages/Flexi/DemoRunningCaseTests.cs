@@ -79,6 +79,32 @@ public sealed class DemoRunningCaseTests(DemoRunningCaseDatabase database) : ICl
         Assert.Contains("formal review", WebUtility.HtmlDecode(await (await lead.GetAsync("/Cases")).Content.ReadAsStringAsync()), StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// The demo shows its formal review whichever day it is seeded (scripts/run seeds on the day it first runs): the
+    /// illness covers as many of the latest agreed days as take attendance at the agreed sessions below 97%, and no more.
+    /// Seeded on 17 February 2027 one day ill left 97.4% (76 of 78) and no formal review (found seventy-five days ahead).
+    /// </summary>
+    [Theory]
+    [InlineData(9, 1)] // the tests' template, seeded on 21 November 2026: 16 of 18 sessions, 88.9%
+    [InlineData(39, 2)] // seeded in February half term: 74 of 78, 94.9%
+    public void Demo_case_is_ill_on_as_many_of_its_latest_agreed_days_as_take_it_below_97_percent(int agreedDays, int illDays)
+    {
+        static List<DateOnly> Days(int count) => [.. Enumerable.Range(0, count).Select(i => new DateOnly(2026, 11, 3).AddDays(i))];
+        static List<DateOnly> BothSessions(List<DateOnly> days) => [.. days.SelectMany(d => new[] { d, d })];
+
+        Assert.Equal(Days(agreedDays).TakeLast(illDays).ToHashSet(), DemoRunningCase.IllDays(BothSessions(Days(agreedDays)), 97m).ToHashSet());
+
+        // Any length of case: below 97%, and one ill day fewer would not be.
+        for (var count = 1; count <= 150; count++)
+        {
+            var sessions = BothSessions(Days(count));
+            var ill = DemoRunningCase.IllDays(sessions, 97m);
+            var attended = sessions.Count(d => !ill.Contains(d));
+            Assert.True(attended * 100m / sessions.Count < 97m, $"{count} days");
+            Assert.True(ill.Count == 1 || (attended + 2) * 100m / sessions.Count >= 97m, $"{count} days: more ill days than needed");
+        }
+    }
+
     [Fact]
     public async Task Dashboard_flexi_pupils_below_threshold_are_counted_as_the_formal_review_rule_counts_since_the_start_or_the_last_formal_review_held()
     {
