@@ -25,6 +25,13 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
 
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
+    /// <summary>
+    /// The application on a clock of its own, at a time of day in England on a given day: a test that acts "today" on the
+    /// template's dates means the same whichever day it runs (README, "Testing").
+    /// </summary>
+    public static FlexiFactory At(string database, DateOnly day, int hour, int minute) =>
+        new(database) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(day, hour, minute)) };
+
     /// <summary>Extra configuration, as an operator would set it.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

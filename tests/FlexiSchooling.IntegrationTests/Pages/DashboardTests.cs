@@ -131,7 +131,7 @@ public sealed class DashboardTests : AppTest
     {
         // On the test's own clock, in the autumn term (Wednesday 25 November 2026), and the records read as of that day: "the
         // term" is the autumn term whatever day the test runs on.
-        using var autumn = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(new DateOnly(2026, 11, 25), 9, 30)) };
+        using var autumn = FlexiFactory.At(Db, new DateOnly(2026, 11, 25), 9, 30);
         var governor = await autumn.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
         var html = await (await governor.GetAsync("/Dashboard/Governors")).HtmlAsync();
         Assert.Contains("Castle Hill", html, StringComparison.Ordinal);
@@ -175,7 +175,7 @@ public sealed class DashboardTests : AppTest
     {
         // On the test's own clock (Wednesday 25 November 2026), so that the week of 9 November is a closed week inside the trend
         // whatever day the test runs on.
-        using var autumn = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(new DateOnly(2026, 11, 25), 9, 30)) };
+        using var autumn = FlexiFactory.At(Db, new DateOnly(2026, 11, 25), 9, 30);
         // ADR 0026: the first view keeps each school's closed weeks summed; they equal the pupils' weeks summed afresh.
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_weeks"); // the demo's rebuild kept them: start cold
         var lead = await autumn.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));

@@ -103,7 +103,7 @@ public sealed class TodayTests : AppTest
         // registers nobody has taken), then a Saturday. The register and the follow-up items are the school day's only.
         async Task<string> TodayOnAsync(FlexiFactory factory, string role) =>
             await (await (await factory.SignInAsync(FlexiFactory.Email(role, "ashby"))).GetAsync("/")).HtmlAsync();
-        using var wednesday = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(new DateOnly(2026, 11, 25), 9, 30)) };
+        using var wednesday = FlexiFactory.At(Db, new DateOnly(2026, 11, 25), 9, 30);
         var officer = await wednesday.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var today = await (await officer.GetAsync("/")).HtmlAsync();
         var followUp = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
@@ -123,7 +123,7 @@ public sealed class TodayTests : AppTest
         Assert.DoesNotContain("Take the", await TodayOnAsync(wednesday, "governor"), StringComparison.Ordinal);
 
         // On a Saturday there is no register to take and no absence to chase today.
-        using var saturday = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(new DateOnly(2026, 11, 28), 9, 30)) };
+        using var saturday = FlexiFactory.At(Db, new DateOnly(2026, 11, 28), 9, 30);
         var weekend = await TodayOnAsync(saturday, "attendance");
         Assert.DoesNotContain("Take the", weekend, StringComparison.Ordinal);
         Assert.DoesNotContain("Work the absence follow-up list", weekend, StringComparison.Ordinal);

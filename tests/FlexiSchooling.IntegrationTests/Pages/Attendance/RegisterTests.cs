@@ -155,7 +155,7 @@ public sealed class RegisterTests : AppTest
         // on: a weekend or a holiday has no open register to change.
         var group = await GroupAsync("Year 4 B");
         var today = new DateOnly(2026, 11, 25);
-        using var factory = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(today, 9, 5)) };
+        using var factory = FlexiFactory.At(Db, today, 9, 5);
         var officer = await factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var form = await RegisterForm.OpenAsync(officer, group, today);
         Assert.DoesNotContain("This register is locked", form.Html, StringComparison.Ordinal);

@@ -133,7 +133,7 @@ public sealed partial class FlexiCaseTests
         // starts and its review is held on the test's own clock (Monday 30 November 2026, in the autumn term's second half),
         // whatever day the test runs on.
         var day = new DateOnly(2026, 11, 30);
-        using var factory = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(day, 9, 0)) };
+        using var factory = FlexiFactory.At(Db, day, 9, 0);
         var (id, _, head) = await RunningCaseAsync("castlehill", "Castle Hill", factory: factory);
         var first = await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT due_on FROM arrangement_reviews WHERE arrangement_id = '{id}' AND kind = 'Scheduled'");
         Assert.Equal(new DateOnly(2026, 12, 18), first); // the last school day of the autumn term's second half

@@ -79,7 +79,7 @@ public sealed partial class PartTimeCaseTests : AppTest
         // second phase on 4 January), whatever day the test runs on: from 4 January a step up to 14.5 hours would be less than
         // that phase's 17, and rightly refused.
         var day = new DateOnly(2026, 12, 1);
-        using var clocked = new FlexiFactory(Db) { ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(day, 9, 0)) };
+        using var clocked = FlexiFactory.At(Db, day, 9, 0);
         var head = await clocked.SignInAsync(FlexiFactory.Email("head", "castlehill"));
         var dsl = await clocked.SignInAsync(FlexiFactory.Email("dsl", "castlehill"));
         var pupil = await PupilAsync("Castle Hill", 9);
