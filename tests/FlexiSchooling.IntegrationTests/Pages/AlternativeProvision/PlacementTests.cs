@@ -186,28 +186,34 @@ public sealed class PlacementTests : AppTest
     [Fact]
     public async Task Placement_starts_once_every_gate_is_met_with_its_sessions_b_in_the_register_naming_the_provider()
     {
+        // On a clock of its own, Tuesday 1 December 2026: the visit it records on 27 November is the latest half-term's,
+        // so its actions are clear afterwards only until the next visit falls due (in February half term it was overdue
+        // again, found seventy-five days ahead).
+        using var factory = FlexiFactory.At(Db, new DateOnly(2026, 12, 1), 10, 0);
+        const string ThisTestsDay = "2026-12-01";
+
         // Millbrook's demo placement at Bedford Engineering College: agreed, its commissioning agreement recorded.
         var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), """
             SELECT a.id FROM arrangements a JOIN placements p ON p.arrangement_id = a.id JOIN alternative_providers v ON v.id = p.provider_id
              WHERE v.name = 'Bedford Engineering College' AND a.stage = 'Agreed'
             """);
-        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "millbrook"));
+        var ap = await factory.SignInAsync(FlexiFactory.Email("apleader", "millbrook"));
         var consents = $"/Cases/{id}/Consents";
         var before = await (await ap.GetAsync(consents)).HtmlAsync();
         Assert.Contains("The placement starts only when every one of these is done", before, StringComparison.Ordinal);
         Assert.DoesNotContain("Start the", before, StringComparison.Ordinal);
 
         // The gates: the risk assessment (002 appendix 2) approved, the parents' agreement and the local authority told.
-        await CaseSteps.ApproveRiskAssessmentAsync(await Factory.SignInAsync(FlexiFactory.Email("dsl", "millbrook")), await Factory.SignInAsync(FlexiFactory.Email("head", "millbrook")), Db, id);
+        await CaseSteps.ApproveRiskAssessmentAsync(await factory.SignInAsync(FlexiFactory.Email("dsl", "millbrook")), await factory.SignInAsync(FlexiFactory.Email("head", "millbrook")), Db, id);
         // The approved version links its PDF (issue 13).
-        Assert.Contains("id=\"approved-pdf\"", await (await (await Factory.SignInAsync(FlexiFactory.Email("dsl", "millbrook"))).GetAsync($"/Cases/{id}/RiskAssessment")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains("id=\"approved-pdf\"", await (await (await factory.SignInAsync(FlexiFactory.Email("dsl", "millbrook"))).GetAsync($"/Cases/{id}/RiskAssessment")).HtmlAsync(), StringComparison.Ordinal);
         foreach (var (party, answer, by) in new[] { ("Parent", "Given", "Both parents, signed form"), ("LocalAuthority", (string?)null, "access.inclusion@centralbedfordshire.council.example") })
         {
             var page = await (await ap.GetAsync(consents)).Content.ReadAsStringAsync();
             using var form = new MultipartFormDataContent
             {
                 { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" },
-                { new StringContent(party), "Party" }, { new StringContent(by), "By" }, { new StringContent(Day(0)), "On" },
+                { new StringContent(party), "Party" }, { new StringContent(by), "By" }, { new StringContent(ThisTestsDay), "On" },
             };
             if (answer is not null)
             {
@@ -243,7 +249,7 @@ public sealed class PlacementTests : AppTest
             ? (p, await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT registration_group_id FROM pupils WHERE id = '{p}'")) : default;
         var thursday = new DateOnly(2026, 11, 26);
 
-        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "millbrook"));
+        var officer = await factory.SignInAsync(FlexiFactory.Email("attendance", "millbrook"));
         var register = await RegisterForm.OpenAsync(officer, group, thursday);
         Assert.Equal("B", register.Get(pupil, "Code"));
         Assert.Contains("Expected: B (Alternative provision: Bedford Engineering College)", register.Html, StringComparison.Ordinal);
@@ -263,7 +269,7 @@ public sealed class PlacementTests : AppTest
         // Had it begun in September, the half-termly visit would be overdue: in the AP leader's actions, and gone once made.
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE arrangements SET started_on = '2026-09-07' WHERE id = '{id}'");
         Assert.Contains("Visit the provider and record the QA visit (appendix 5)", await (await ap.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
-        var trustLead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "staidans"));
+        var trustLead = await factory.SignInAsync(FlexiFactory.Email("trustlead", "staidans"));
         Assert.Contains("Waiting on Millbrook Community School: the QA visit to the provider is overdue", await (await trustLead.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
         Assert.Contains("Overdue", await (await ap.GetAsync(visits)).HtmlAsync(), StringComparison.Ordinal);
         (string, string)[] visit = [("Input.VisitedOn", "2026-11-27"), ("Input.VisitedBy", "A. Leader, AP leader"), ("Input.Safeguarding", "None"), ("Input.Attendance", "One day missed, reported by 09:40"),
