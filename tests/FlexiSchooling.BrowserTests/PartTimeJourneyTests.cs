@@ -6,17 +6,6 @@ using Microsoft.Playwright;
 namespace FlexiSchooling.BrowserTests;
 
 /// <summary>
-/// The server on Tuesday 1 December 2026 at 10:00 in England (and running on from there): the journey's plan has a
-/// second phase from 4 January 2027 and steps up "from tomorrow" in its first, so its day is its own, not the machine's.
-/// </summary>
-public sealed class PartTimeJourneyFixture : BrowserFixture
-{
-    public static readonly DateOnly Today = new(2026, 12, 1);
-
-    protected override DateTimeOffset? ServerClock => new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
-}
-
-/// <summary>
 /// Issue 11, a part-time timetable at Castle Hill (Hinckley's Reduced Timetable Protocol: twelve weeks at most, reviewed
 /// fortnightly): the DSL proposes it with two phases (refused first at thirteen weeks), the head approves it and gets the
 /// plan and parental agreement as PDF, the DSL's risk assessment with its six mandatory factors is approved by the head,
@@ -24,7 +13,7 @@ public sealed class PartTimeJourneyFixture : BrowserFixture
 /// show as C2 in the register, the fortnightly review is held with the parent's signature, and the pupil goes back to
 /// full time. Every page is screenshotted (the case also at phone width) and clean under axe-core.
 /// </summary>
-public sealed class PartTimeJourneyTests(PartTimeJourneyFixture browser) : IClassFixture<PartTimeJourneyFixture>
+public sealed class PartTimeJourneyTests(DecemberFixture browser) : IClassFixture<DecemberFixture>
 {
     private Task AccessibleAsync(IPage page, string screenshot) => browser.AssertAccessibleAsync(page, screenshot);
 
@@ -182,7 +171,7 @@ public sealed class PartTimeJourneyTests(PartTimeJourneyFixture browser) : IClas
         await head.GotoAsync(caseUrl);
 
         // The review agreed Tuesday afternoons in school sooner: stepped up from tomorrow, the register follows.
-        var tomorrow = PartTimeJourneyFixture.Today.AddDays(1);
+        var tomorrow = DecemberFixture.Today.AddDays(1);
         await head.GetByRole(AriaRole.Button, new() { Name = "Step up the timetable" }).ClickAsync();
         await Assertions.Expect(head.Locator("#now")).ToContainTextAsync("12 hours a week (50.0% of full time)");
         await head.GetByLabel("From", new() { Exact = true }).FillAsync(tomorrow.ToString("yyyy-MM-dd"));

@@ -11,7 +11,7 @@ namespace FlexiSchooling.BrowserTests;
 /// and the local authority recorded, the start — B in the register naming the provider — a QA visit, and the end with its
 /// destination. Axe clean; screenshots and the PDFs rendered to look at.
 /// </summary>
-public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class PlacementJourneyTests(DecemberFixture browser) : IClassFixture<DecemberFixture>
 {
     [Fact]
     public async Task The_ap_leader_refers_the_head_agrees_and_the_commissioning_agreement_is_kept()
@@ -21,7 +21,7 @@ public sealed class PlacementJourneyTests(BrowserFixture browser) : IClassFixtur
              WHERE s.name LIKE 'Castle Hill%' AND p.year_group = 9 AND NOT p.ehcp AND NOT p.looked_after AND NOT EXISTS (SELECT 1 FROM arrangements a WHERE a.pupil_id = p.id)
              ORDER BY p.upn LIMIT 1
             """);
-        var today = Domain.Common.LondonClock.Today(TimeProvider.System);
+        var today = DecemberFixture.Today;
         var ap = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(ap, $"apleader@castlehill.{DemoSeeder.EmailDomain}");
         await BrowserFixture.Menu(ap, "Cases").ClickAsync();
