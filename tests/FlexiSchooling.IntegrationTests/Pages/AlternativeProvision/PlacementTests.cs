@@ -6,7 +6,10 @@ namespace FlexiSchooling.IntegrationTests.Pages.AlternativeProvision;
 /// <summary>Issue 12, "Placements": the referral (002 appendix 1a) and the head's agreement, with the provider rules of 004 §7 at the field, on PostgreSQL.</summary>
 public sealed class PlacementTests : AppTest
 {
-    private static string Day(int days) => Domain.Common.LondonClock.Today(TimeProvider.System).AddDays(days).ToString("yyyy-MM-dd");
+    /// <summary>Wednesday 25 November 2026, in the template's autumn term: the day of the tests that run on a clock of their own.</summary>
+    private static readonly DateOnly Autumn = new(2026, 11, 25);
+
+    private static string Day(int days, DateOnly? from = null) => (from ?? Domain.Common.LondonClock.Today(TimeProvider.System)).AddDays(days).ToString("yyyy-MM-dd");
 
     private async Task<Guid> CastleHillPupilAsync(string where) =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"""
@@ -15,10 +18,10 @@ public sealed class PlacementTests : AppTest
              ORDER BY p.upn LIMIT 1
             """);
 
-    private static (string, string)[] Referral(Guid pupil, Guid provider, bool fullTime) =>
+    private static (string, string)[] Referral(Guid pupil, Guid provider, bool fullTime, DateOnly? on = null) =>
     [
         ("Input.PupilId", pupil.ToString()), ("Input.ProviderId", provider.ToString()), ("Input.FullTime", fullTime ? "true" : "false"),
-        ("Input.ReferredOn", Day(0)), ("Input.StartDate", Day(14)), ("Input.PlannedEndDate", Day(100)),
+        ("Input.ReferredOn", Day(0, on)), ("Input.StartDate", Day(14, on)), ("Input.PlannedEndDate", Day(100, on)),
         ("Input.Reasons", "Re-engagement through practical learning"), ("Input.FullCost", "3200"), ("Input.Funding", "School budget"),
         ("Input.PupilVoice", "Wants to work outdoors"), ("Input.CensusReason", "Reengagement"), ("Input.ParentMeeting", "Parents keen"), ("Input.PreviousInformation", ""), // an empty optional field, as a browser posts it
         .. fullTime ? Array.Empty<(string, string)>() : [("Input.InSchool", "Monday:AM"), ("Input.InSchool", "Monday:PM"), ("Input.InSchool", "Tuesday:AM"), ("Input.InSchool", "Tuesday:PM"), ("Input.InSchool", "Wednesday:AM"), ("Input.InSchool", "Wednesday:PM")],
@@ -27,29 +30,32 @@ public sealed class PlacementTests : AppTest
     [Fact]
     public async Task Worked_example_4_through_the_referral_the_registration_rule_refuses_an_ehcp_pupil_and_a_fifth_full_time_pupil_at_the_field()
     {
+        // On a clock of its own in the template's autumn term (Wednesday 25 November 2026), with the farm's placements as the demo has them running: by May
+        // they have ended, and the breach with them (found running the tests 160 days ahead).
+        using var autumn = FlexiFactory.At(Db, Autumn, 9, 30);
         // The demo's unregistered farm project takes five full-time pupils from Castle Hill, a breach: one of them withdrawn
         // leaves four, the position of worked example 4.
         var farm = await Records.ProviderOfTrustAsync("Northfield", "Moorland");
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"""
             UPDATE arrangements SET stage = 'Withdrawn' WHERE id = (SELECT arrangement_id FROM placements WHERE provider_id = '{farm}' ORDER BY arrangement_id LIMIT 1)
             """);
-        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        var ap = await autumn.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
         var before = await Records.CountAsync("SELECT count(*) FROM arrangements");
 
         var fifth = await CastleHillPupilAsync("NOT p.ehcp AND NOT p.looked_after");
-        var refused = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: true)])).HtmlAsync();
+        var refused = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: true, Autumn)])).HtmlAsync();
         Assert.Contains("id=\"Input_ProviderId-error\"", refused, StringComparison.Ordinal);
         Assert.Contains("already takes 4 full-time pupils of compulsory school age from the trust: a fifth needs it to be registered as an independent school (004 §7.2)", refused, StringComparison.Ordinal);
         Assert.Contains("Re-engagement through practical learning", refused, StringComparison.Ordinal); // nothing typed is lost
 
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE pupils SET ehcp = true WHERE id = '{fifth}'");
-        var ehcp = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false)])).HtmlAsync();
+        var ehcp = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false, Autumn)])).HtmlAsync();
         Assert.Contains("A pupil with an EHCP may only be placed with a provider registered as an independent school", ehcp, StringComparison.Ordinal);
         Assert.Equal(before, await Records.CountAsync("SELECT count(*) FROM arrangements"));
 
         // Part time and without an EHCP the rule allows it: the referral is recorded and waits for the head.
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE pupils SET ehcp = false WHERE id = '{fifth}'");
-        var referred = await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false)]);
+        var referred = await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false, Autumn)]);
         Assert.Equal(HttpStatusCode.Redirect, referred.StatusCode);
         var caseUrl = referred.Headers.Location!.OriginalString;
         var page = await (await ap.GetAsync(caseUrl)).HtmlAsync();
@@ -470,7 +476,10 @@ public sealed class PlacementTests : AppTest
     [Fact]
     public async Task Registration_rule_breach_shows_on_the_provider_and_closes_it_for_every_school()
     {
-        var lead = await Factory.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        // On a clock of its own in the template's autumn term (Wednesday 25 November 2026), with the farm's five full-time placements running: by May
+        // they have ended, and the breach with them (found running the tests 160 days ahead).
+        using var autumn = FlexiFactory.At(Db, Autumn, 9, 30);
+        var lead = await autumn.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
         var farm = await Records.ProviderOfTrustAsync("Northfield", "Moorland");
         var page = await (await lead.GetAsync($"/Providers/{farm}")).HtmlAsync();
         Assert.Contains("Registration rule breached", page, StringComparison.Ordinal);
@@ -479,7 +488,7 @@ public sealed class PlacementTests : AppTest
         Assert.Contains("Takes 5 full-time pupils of compulsory school age", register, StringComparison.Ordinal);
 
         // Another school's head sees the breach and the count, but not the pupils of a school they do not work at.
-        var ashbyHead = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var ashbyHead = await autumn.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var seen = await (await ashbyHead.GetAsync($"/Providers/{farm}")).HtmlAsync();
         Assert.Contains("The trust has 5 pupils placed here", seen, StringComparison.Ordinal);
         Assert.DoesNotContain("/Cases/", seen, StringComparison.Ordinal);
