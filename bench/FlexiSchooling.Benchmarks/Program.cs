@@ -1097,13 +1097,6 @@ sealed class ShiftedClock(TimeSpan offset) : TimeProvider
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
 }
 
-/// <summary>
-/// The CPU time of the benchmark cluster's PostgreSQL processes over a stretch of work: every process
-/// <c>pg_stat_activity</c> lists (the backends and the background processes), read from <c>/proc/PID/stat</c> (user and
-/// system time, in clock ticks of 1/100 s, Linux's USER_HZ) at the start and at the end; a process started in between
-/// counts from nothing, and one that ends in between is not counted (the clients' pooled connections stay open across
-/// the stretch). ADR 0033's figures were read the same way by hand.
-/// </summary>
 /// <summary>This process's CPU time so far, read afresh from the operating system each call.</summary>
 static class ProcessCpu
 {
@@ -1114,6 +1107,13 @@ static class ProcessCpu
     }
 }
 
+/// <summary>
+/// The CPU time of the benchmark cluster's PostgreSQL processes over a stretch of work: every process
+/// <c>pg_stat_activity</c> lists (the backends and the background processes), read from <c>/proc/PID/stat</c> (user and
+/// system time, in clock ticks of 1/100 s, Linux's USER_HZ) at the start and at the end; a process started in between
+/// counts from nothing, and one that ends in between is not counted (the clients' pooled connections stay open across
+/// the stretch). ADR 0033's figures were read the same way by hand.
+/// </summary>
 sealed class PostgresCpu
 {
     private readonly string connectionString;
