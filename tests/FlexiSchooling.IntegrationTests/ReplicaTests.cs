@@ -26,7 +26,7 @@ public sealed class ReplicaTests : IAsyncLifetime
         factory = new FlexiFactory(db)
         {
             Settings = new Dictionary<string, string> { ["ConnectionStrings:Read"] = TestDatabase.ReadPreferringReplica(db) },
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(new DateOnly(2026, 11, 25), 9, 30)),
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(TestDatabase.AutumnDay, 9, 30)),
         };
         await TestDatabase.WaitForReplicaAsync();
     }

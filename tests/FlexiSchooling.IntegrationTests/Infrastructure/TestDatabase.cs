@@ -113,6 +113,12 @@ public static class TestDatabase
     /// </summary>
     public static readonly DateTimeOffset SeededOn = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// Wednesday 25 November 2026: a school day in the template's autumn term, the week after its last marks — the day of
+    /// the tests that run on a clock of their own (<see cref="FlexiFactory.At"/>).
+    /// </summary>
+    public static readonly DateOnly AutumnDay = new(2026, 11, 25);
+
     /// <summary>Services for system work on a database (what the app's start-up gets), without the web host.</summary>
     public static ServiceProvider Services(string database, bool pooling = true, TimeProvider? time = null) => new ServiceCollection()
         .AddSingleton(time ?? TimeProvider.System)

@@ -131,20 +131,20 @@ public sealed class DashboardTests : AppTest
     {
         // On the test's own clock, in the autumn term (Wednesday 25 November 2026), and the records read as of that day: "the
         // term" is the autumn term whatever day the test runs on.
-        using var autumn = FlexiFactory.At(Db, new DateOnly(2026, 11, 25), 9, 30);
+        using var autumn = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
         var governor = await autumn.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
         var html = await (await governor.GetAsync("/Dashboard/Governors")).HtmlAsync();
         Assert.Contains("Castle Hill", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Ashby Lane", html, StringComparison.Ordinal);
         // The term's cases straight from the records: started in the term, per kind.
         var castle = await Records.SchoolAsync("Castle Hill");
-        var term = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT name FROM terms WHERE school_id = '{castle}' AND start_date <= '2026-11-25'::date ORDER BY start_date DESC LIMIT 1");
+        var term = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT name FROM terms WHERE school_id = '{castle}' AND start_date <= '{TestDatabase.AutumnDay:yyyy-MM-dd}'::date ORDER BY start_date DESC LIMIT 1");
         Assert.Contains(term, html, StringComparison.Ordinal);
         foreach (var (kind, label) in new[] { ("FlexiSchooling", "Flexi-schooling"), ("PartTimeTimetable", "Part-time timetable"), ("AlternativeProvision", "Alternative provision") })
         {
             var started = await Records.CountAsync($"""
                 SELECT count(*) FROM arrangements a, terms t WHERE t.school_id = '{castle}' AND t.name = '{term}' AND a.school_id = '{castle}' AND a.kind = '{kind}'
-                   AND a.started_on BETWEEN t.start_date AND least(t.end_date, '2026-11-25'::date)
+                   AND a.started_on BETWEEN t.start_date AND least(t.end_date, '{TestDatabase.AutumnDay:yyyy-MM-dd}'::date)
                 """);
             Assert.Matches($"<tr><th scope=\"row\">{label}</th><td class=\"num\">\\d+</td><td class=\"num\">\\d+</td><td class=\"num\">{started}</td>", html);
         }
@@ -175,7 +175,7 @@ public sealed class DashboardTests : AppTest
     {
         // On the test's own clock (Wednesday 25 November 2026), so that the week of 9 November is a closed week inside the trend
         // whatever day the test runs on.
-        using var autumn = FlexiFactory.At(Db, new DateOnly(2026, 11, 25), 9, 30);
+        using var autumn = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
         // ADR 0026: the first view keeps each school's closed weeks summed; they equal the pupils' weeks summed afresh.
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), "DELETE FROM attendance_school_weeks"); // the demo's rebuild kept them: start cold
         var lead = await autumn.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));

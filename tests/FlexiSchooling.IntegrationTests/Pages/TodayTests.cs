@@ -26,7 +26,7 @@ public sealed class TodayTests : AppTest
     {
         // On a clock of its own in the template's autumn term (Wednesday 25 November 2026): by May the demo's placements at
         // the unregistered farm have ended and its registration breach with them (found running the tests 160 days ahead).
-        using var autumn = FlexiFactory.At(Db, new DateOnly(2026, 11, 25), 9, 30);
+        using var autumn = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
 
         // The AP leader at Ashby Lane: the placement's QA visit is overdue (their own), its reintegration plan to write.
         var ashby = await TodayAsync("apleader", "ashby", autumn);
@@ -107,7 +107,7 @@ public sealed class TodayTests : AppTest
         // registers nobody has taken), then a Saturday. The register and the follow-up items are the school day's only.
         async Task<string> TodayOnAsync(FlexiFactory factory, string role) =>
             await (await (await factory.SignInAsync(FlexiFactory.Email(role, "ashby"))).GetAsync("/")).HtmlAsync();
-        using var wednesday = FlexiFactory.At(Db, new DateOnly(2026, 11, 25), 9, 30);
+        using var wednesday = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
         var officer = await wednesday.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var today = await (await officer.GetAsync("/")).HtmlAsync();
         var followUp = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();

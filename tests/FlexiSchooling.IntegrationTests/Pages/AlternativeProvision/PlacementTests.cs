@@ -6,9 +6,6 @@ namespace FlexiSchooling.IntegrationTests.Pages.AlternativeProvision;
 /// <summary>Issue 12, "Placements": the referral (002 appendix 1a) and the head's agreement, with the provider rules of 004 §7 at the field, on PostgreSQL.</summary>
 public sealed class PlacementTests : AppTest
 {
-    /// <summary>Wednesday 25 November 2026, in the template's autumn term: the day of the tests that run on a clock of their own.</summary>
-    private static readonly DateOnly Autumn = new(2026, 11, 25);
-
     private static string Day(int days, DateOnly? from = null) => (from ?? Domain.Common.LondonClock.Today(TimeProvider.System)).AddDays(days).ToString("yyyy-MM-dd");
 
     private async Task<Guid> CastleHillPupilAsync(string where) =>
@@ -32,7 +29,7 @@ public sealed class PlacementTests : AppTest
     {
         // On a clock of its own in the template's autumn term (Wednesday 25 November 2026), with the farm's placements as the demo has them running: by May
         // they have ended, and the breach with them (found running the tests 160 days ahead).
-        using var autumn = FlexiFactory.At(Db, Autumn, 9, 30);
+        using var autumn = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
         // The demo's unregistered farm project takes five full-time pupils from Castle Hill, a breach: one of them withdrawn
         // leaves four, the position of worked example 4.
         var farm = await Records.ProviderOfTrustAsync("Northfield", "Moorland");
@@ -43,19 +40,19 @@ public sealed class PlacementTests : AppTest
         var before = await Records.CountAsync("SELECT count(*) FROM arrangements");
 
         var fifth = await CastleHillPupilAsync("NOT p.ehcp AND NOT p.looked_after");
-        var refused = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: true, Autumn)])).HtmlAsync();
+        var refused = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: true, TestDatabase.AutumnDay)])).HtmlAsync();
         Assert.Contains("id=\"Input_ProviderId-error\"", refused, StringComparison.Ordinal);
         Assert.Contains("already takes 4 full-time pupils of compulsory school age from the trust: a fifth needs it to be registered as an independent school (004 §7.2)", refused, StringComparison.Ordinal);
         Assert.Contains("Re-engagement through practical learning", refused, StringComparison.Ordinal); // nothing typed is lost
 
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE pupils SET ehcp = true WHERE id = '{fifth}'");
-        var ehcp = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false, Autumn)])).HtmlAsync();
+        var ehcp = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false, TestDatabase.AutumnDay)])).HtmlAsync();
         Assert.Contains("A pupil with an EHCP may only be placed with a provider registered as an independent school", ehcp, StringComparison.Ordinal);
         Assert.Equal(before, await Records.CountAsync("SELECT count(*) FROM arrangements"));
 
         // Part time and without an EHCP the rule allows it: the referral is recorded and waits for the head.
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE pupils SET ehcp = false WHERE id = '{fifth}'");
-        var referred = await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false, Autumn)]);
+        var referred = await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(fifth, farm, fullTime: false, TestDatabase.AutumnDay)]);
         Assert.Equal(HttpStatusCode.Redirect, referred.StatusCode);
         var caseUrl = referred.Headers.Location!.OriginalString;
         var page = await (await ap.GetAsync(caseUrl)).HtmlAsync();
@@ -478,7 +475,7 @@ public sealed class PlacementTests : AppTest
     {
         // On a clock of its own in the template's autumn term (Wednesday 25 November 2026), with the farm's five full-time placements running: by May
         // they have ended, and the breach with them (found running the tests 160 days ahead).
-        using var autumn = FlexiFactory.At(Db, Autumn, 9, 30);
+        using var autumn = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
         var lead = await autumn.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
         var farm = await Records.ProviderOfTrustAsync("Northfield", "Moorland");
         var page = await (await lead.GetAsync($"/Providers/{farm}")).HtmlAsync();

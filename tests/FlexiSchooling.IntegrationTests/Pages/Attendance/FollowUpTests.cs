@@ -6,9 +6,6 @@ namespace FlexiSchooling.IntegrationTests.Pages.Attendance;
 /// <summary>Issue 3, "Follow-up" and the trust view, through the application.</summary>
 public sealed class FollowUpTests : AppTest
 {
-    /// <summary>Wednesday 25 November 2026, the week after the template's last marks.</summary>
-    private static readonly DateOnly SchoolDay = new(2026, 11, 25);
-
     [Fact]
     public async Task A_week_of_absence_lists_contact_and_home_visit_with_reasons_and_a_logged_visit_closes_it()
     {
@@ -22,7 +19,7 @@ public sealed class FollowUpTests : AppTest
                    child_protection_plan = false, child_in_need_plan = false WHERE id = '{pupil}';
             """);
         // On a school day of its own: the list asks for no first-day contact on a day without school (a weekend, a holiday).
-        using var wednesday = FlexiFactory.At(Db, SchoolDay, 9, 30);
+        using var wednesday = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
         var officer = await wednesday.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var html = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
         var row = html[html.IndexOf($"/Pupils/{pupil}\"", StringComparison.Ordinal)..];
@@ -70,7 +67,7 @@ public sealed class FollowUpTests : AppTest
             UPDATE attendance_marks SET code = 'C', category = 'Authorised', expected_in_school = false WHERE pupil_id = '{pupil}' AND date BETWEEN '2026-11-16' AND '2026-11-20';
             """);
         // On the school day the test above is chased on, so "never chased" is not merely a day without chasing.
-        using var wednesday = FlexiFactory.At(Db, SchoolDay, 9, 30);
+        using var wednesday = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
         var officer = await wednesday.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var html = await (await officer.GetAsync("/Attendance/FollowUp")).HtmlAsync();
         var at = html.IndexOf($"/Pupils/{pupil}\"", StringComparison.Ordinal);

@@ -154,7 +154,7 @@ public sealed class RegisterTests : AppTest
         // Today is a school day after the template's marks (Wednesday 25 November 2026, 09:05), whatever day the test runs
         // on: a weekend or a holiday has no open register to change.
         var group = await GroupAsync("Year 4 B");
-        var today = new DateOnly(2026, 11, 25);
+        var today = TestDatabase.AutumnDay;
         using var factory = FlexiFactory.At(Db, today, 9, 5);
         var officer = await factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
         var form = await RegisterForm.OpenAsync(officer, group, today);
