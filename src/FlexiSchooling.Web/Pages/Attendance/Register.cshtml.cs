@@ -312,32 +312,22 @@ public sealed class RegisterModel : AppPageModel
             .Select(g => new GroupRow(g, db.Schools.Where(s => s.Id == g.SchoolId).Select(s => s.AttendanceSubReasonsText).FirstOrDefault()))
             .SingleOrDefault());
 
-    private static readonly Func<Data.AppDbContext, Guid, DateOnly, IAsyncEnumerable<Pupil>> FindPupils = EF.CompileAsyncQuery<Data.AppDbContext, Guid, DateOnly, Pupil>(
-        (db, groupId, date) => db.Pupils.AsNoTracking()
-            .Where(p => p.RegistrationGroupId == groupId && p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date))
-            .OrderBy(p => p.LegalSurname).ThenBy(p => p.LegalForename));
+    // The register's rows in one round trip: the group's pupils on roll that day, each with the session's mark (one at
+    // most: the marks' key is the pupil, date and session) and the expected marks covering the day. It was three reads,
+    // each a command with its own tenancy block (issue 15, the register page's load). Read without tracking; a save
+    // attaches the marks it will change.
+    private static readonly Func<Data.AppDbContext, Guid, DateOnly, Session, IAsyncEnumerable<RegisterRead>> FindRegister = EF.CompileAsyncQuery(
+        (Data.AppDbContext db, Guid groupId, DateOnly date, Session session) =>
+            from p in db.Pupils.AsNoTracking()
+            where p.RegistrationGroupId == groupId && p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date)
+            join m in db.AttendanceMarks.Where(m => m.Date == date && m.Session == session) on p.Id equals m.PupilId into marks
+            from m in marks.DefaultIfEmpty()
+            orderby p.LegalSurname, p.LegalForename
+            select new RegisterRead(p, m, db.ExpectedMarks.Where(e => e.PupilId == p.Id && e.From <= date && e.To >= date && e.WithdrawnAt == null).ToList()));
 
-    private static readonly Func<Data.AppDbContext, List<Guid>, DateOnly, IAsyncEnumerable<ExpectedMark>> FindExpected = EF.CompileAsyncQuery(
-        (Data.AppDbContext db, List<Guid> ids, DateOnly date) => db.ExpectedMarks.AsNoTracking()
-            .Where(e => ids.Contains(e.PupilId) && e.From <= date && e.To >= date && e.WithdrawnAt == null));
-
-    // Tracked when the marks are to be saved (the POST), not when they are only shown.
-    private static readonly Func<Data.AppDbContext, List<Guid>, DateOnly, Session, IAsyncEnumerable<AttendanceMark>> FindMarksTracked = EF.CompileAsyncQuery(
-        (Data.AppDbContext db, List<Guid> ids, DateOnly date, Session session) => db.AttendanceMarks
-            .Where(m => ids.Contains(m.PupilId) && m.Date == date && m.Session == session));
-
-    private static readonly Func<Data.AppDbContext, List<Guid>, DateOnly, Session, IAsyncEnumerable<AttendanceMark>> FindMarks = EF.CompileAsyncQuery(
-        (Data.AppDbContext db, List<Guid> ids, DateOnly date, Session session) => db.AttendanceMarks.AsNoTracking()
-            .Where(m => ids.Contains(m.PupilId) && m.Date == date && m.Session == session));
+    private sealed record RegisterRead(Pupil Pupil, AttendanceMark? Mark, List<ExpectedMark> Expected);
 
     private sealed record GroupRow(RegistrationGroup Group, string? SubReasons);
-
-    private async Task<Dictionary<Guid, AttendanceMark>> MarksAsync(bool tracked)
-    {
-        var ids = _pupils.Select(p => p.Id).ToList();
-        var marks = await (tracked ? FindMarksTracked : FindMarks)(Db, ids, Date!.Value, Session).ToListAsync();
-        return marks.ToDictionary(m => m.PupilId);
-    }
 
     private async Task<bool> LoadAsync(bool trackMarks)
     {
@@ -370,9 +360,16 @@ public sealed class RegisterModel : AppPageModel
         Registers = (await SchoolRules.ProfileAsync(Db, group.SchoolId, date)).Settings.Registers;
         IsLocked = AttendanceMark.IsLocked(date, Today);
         CanSave = !IsLocked || CurrentUser.Can(Permission.AmendLockedMarks, group.SchoolId);
-        _pupils = await FindPupils(Db, group.Id, date).ToListAsync();
-        _expected = await FindExpected(Db, [.. _pupils.Select(p => p.Id)], date).ToListAsync();
-        _marks = await MarksAsync(trackMarks);
+        var rows = await FindRegister(Db, group.Id, date, Session).ToListAsync();
+        _pupils = [.. rows.Select(r => r.Pupil)];
+        _expected = [.. rows.SelectMany(r => r.Expected)];
+        _marks = rows.Where(r => r.Mark is not null).ToDictionary(r => r.Pupil.Id, r => r.Mark!);
+        if (trackMarks)
+        {
+            // Attached as read, their row versions the originals: a save in between is still caught (DbUpdateConcurrencyException).
+            Db.AttendanceMarks.AttachRange(_marks.Values);
+        }
+
         Pupils = [.. _pupils.Select(p =>
         {
             var expected = ExpectedFor(p.Id);
