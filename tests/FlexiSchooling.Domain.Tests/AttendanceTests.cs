@@ -156,6 +156,25 @@ public sealed class AttendanceTests
     }
 
     [Fact]
+    public void A_pupil_is_on_roll_from_the_admission_day_to_the_leaving_day()
+    {
+        var pupil = new Pupil(Guid.NewGuid(), Upns.Create("801200001001"), "Ada", "Lovelace", new(2015, 1, 1), 5, admissionDate: new DateOnly(2025, 2, 3));
+        Assert.False(pupil.IsOnRoll(new(2025, 2, 2)));
+        Assert.True(pupil.IsOnRoll(new(2025, 2, 3)));
+        Assert.True(pupil.IsOnRoll(new(2030, 1, 1)));
+        pupil.SetRoll(new(2025, 2, 3), new(2025, 7, 18));
+        Assert.True(pupil.IsOnRoll(new(2025, 7, 18)));
+        Assert.False(pupil.IsOnRoll(new(2025, 7, 19)));
+
+        // The query form is the same expression with the date in it: inlined, it gives the same answers.
+        var query = Pupil.OnRollOn(new(2025, 7, 18)).Compile();
+        Assert.True(query(pupil));
+        Assert.False(Pupil.OnRollOn(new(2025, 7, 19)).Compile()(pupil));
+        Assert.False(Pupil.OnRollOn(new(2025, 2, 2)).Compile()(pupil));
+        Assert.DoesNotContain("Invoke", Pupil.OnRollOn(new(2025, 7, 18)).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Expected_mark_covers_its_dates_sessions_and_weekdays()
     {
         var flexiHome = new ExpectedMark(Guid.NewGuid(), Guid.NewGuid(), Monday, Monday.AddDays(27), Sessions.Both, new HashSet<DayOfWeek> { DayOfWeek.Thursday, DayOfWeek.Friday }, "C", expectedInSchool: false, "Flexi-schooling", null);

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Tenancy;
 
@@ -87,7 +88,20 @@ public sealed class Pupil : ISchoolOwned, ITrustStampable
 
     public KeyStage KeyStage => YearGroups.KeyStageOf(YearGroup);
 
-    public bool IsOnRoll(DateOnly date) => date >= AdmissionDate && (LeavingDate is null || date <= LeavingDate);
+    /// <summary>
+    /// On roll on a date: admitted on or before it and not left before it (the leaving day is the last day on roll).
+    /// The one definition: the domain's <see cref="IsOnRoll"/> compiles it, and every query that lists the pupils on roll
+    /// on a day uses it through <see cref="OnRollOn"/>, or <see cref="Inline.Invoke{T1, T2, TResult}"/> in a compiled query.
+    /// </summary>
+    public static readonly Expression<Func<Pupil, DateOnly, bool>> OnRoll =
+        (p, date) => p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date);
+
+    private static readonly Func<Pupil, DateOnly, bool> OnRollCompiled = OnRoll.Compile();
+
+    public bool IsOnRoll(DateOnly date) => OnRollCompiled(this, date);
+
+    /// <summary>The pupils on roll on <paramref name="date"/>, as a filter a query provider translates (the date a parameter).</summary>
+    public static Expression<Func<Pupil, bool>> OnRollOn(DateOnly date) => Inline.Expand<Func<Pupil, bool>>(p => OnRoll.Invoke(p, date));
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
 

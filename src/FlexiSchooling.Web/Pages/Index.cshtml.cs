@@ -1,4 +1,5 @@
 using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Policy;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
@@ -57,7 +58,7 @@ public sealed class IndexModel : AppPageModel
 
         var visible = Me.SchoolsWhere(Permission.ViewPupils).ToList();
         var counts = await Db.Pupils.AsNoTracking()
-            .Where(p => visible.Contains(p.SchoolId) && p.AdmissionDate <= today && (p.LeavingDate == null || p.LeavingDate >= today))
+            .Where(p => visible.Contains(p.SchoolId)).Where(Pupil.OnRollOn(today))
             .GroupBy(p => p.SchoolId)
             .Select(g => new
             {

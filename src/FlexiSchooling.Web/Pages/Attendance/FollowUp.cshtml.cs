@@ -1,5 +1,6 @@
 using FlexiSchooling.Domain.Attendance;
 using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -59,7 +60,7 @@ public sealed class FollowUpModel : AppPageModel
         var settings = (await SchoolRules.ProfileAsync(db, schoolId, today)).Settings.Attendance;
         var year = AcademicYear.Containing(today);
         var from = FollowUp.RollingSchoolWeeksStart(calendar, today, settings.PenaltyNoticeRollingSchoolWeeks);
-        var pupils = await db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId && p.AdmissionDate <= today && (p.LeavingDate == null || p.LeavingDate >= today)).ToListAsync();
+        var pupils = await db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId).Where(Pupil.OnRollOn(today)).ToListAsync();
         var groups = await db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == schoolId).ToDictionaryAsync(g => g.Id, g => g.Name);
         // Sessions an arrangement or leave agreed away from school (a flexi home session, out of school on a part-time
         // timetable) are not absences to chase: only marks of sessions the pupil was expected in school count here.

@@ -1,5 +1,6 @@
 using FlexiSchooling.Domain.Attendance;
 using FlexiSchooling.Domain.Common;
+using FlexiSchooling.Domain.Pupils;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -54,7 +55,7 @@ public sealed class IndexModel : AppPageModel
             .Where(user.CanTakeRegister).ToList();
         var ids = groups.Select(g => g.Id).ToList();
         var onRoll = await db.Pupils.AsNoTracking()
-            .Where(p => p.RegistrationGroupId != null && ids.Contains(p.RegistrationGroupId.Value) && p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date))
+            .Where(p => p.RegistrationGroupId != null && ids.Contains(p.RegistrationGroupId.Value)).Where(Pupil.OnRollOn(date))
             .Select(p => new { p.Id, Group = p.RegistrationGroupId!.Value }).ToListAsync();
         var pupilIds = onRoll.Select(p => p.Id).ToList();
         var marks = await db.AttendanceMarks.AsNoTracking().Where(m => pupilIds.Contains(m.PupilId) && m.Date == date && m.Session == session)

@@ -317,13 +317,13 @@ public sealed class RegisterModel : AppPageModel
     // each a command with its own tenancy block (issue 15, the register page's load). Read without tracking; a save
     // attaches the marks it will change.
     private static readonly Func<Data.AppDbContext, Guid, DateOnly, Session, IAsyncEnumerable<RegisterRead>> FindRegister = EF.CompileAsyncQuery(
-        (Data.AppDbContext db, Guid groupId, DateOnly date, Session session) =>
+        Inline.Expand<Func<Data.AppDbContext, Guid, DateOnly, Session, IQueryable<RegisterRead>>>((db, groupId, date, session) =>
             from p in db.Pupils.AsNoTracking()
-            where p.RegistrationGroupId == groupId && p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date)
+            where p.RegistrationGroupId == groupId && Pupil.OnRoll.Invoke(p, date)
             join m in db.AttendanceMarks.Where(m => m.Date == date && m.Session == session) on p.Id equals m.PupilId into marks
             from m in marks.DefaultIfEmpty()
             orderby p.LegalSurname, p.LegalForename
-            select new RegisterRead(p, m, db.ExpectedMarks.Where(e => e.PupilId == p.Id && e.From <= date && e.To >= date && e.WithdrawnAt == null).ToList()));
+            select new RegisterRead(p, m, db.ExpectedMarks.Where(e => e.PupilId == p.Id && e.From <= date && e.To >= date && e.WithdrawnAt == null).ToList())));
 
     private sealed record RegisterRead(Pupil Pupil, AttendanceMark? Mark, List<ExpectedMark> Expected);
 

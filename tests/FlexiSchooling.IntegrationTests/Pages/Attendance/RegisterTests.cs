@@ -63,6 +63,40 @@ public sealed class RegisterTests : AppTest
     }
 
     [Fact]
+    public async Task A_register_lists_its_pupils_on_roll_from_their_admission_day_to_their_leaving_day()
+    {
+        // Pupil.OnRoll, one expression: compiled for the domain, translated into the register's compiled query and the
+        // registers page's counts (Pupil.OnRollOn). Both boundary days are on roll.
+        var group = await GroupAsync("Year 5 A");
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var before = (await RegisterForm.OpenAsync(head, group, Thursday)).Pupils;
+        var (joiner, leaver) = (before[0], before[1]);
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"""
+            UPDATE pupils SET admission_date = '{Friday:yyyy-MM-dd}' WHERE id = '{joiner}';
+            UPDATE pupils SET leaving_date = '{Thursday:yyyy-MM-dd}' WHERE id = '{leaver}';
+            """);
+
+        var thursday = (await RegisterForm.OpenAsync(head, group, Thursday)).Pupils;
+        var friday = (await RegisterForm.OpenAsync(head, group, Friday)).Pupils;
+        Assert.DoesNotContain(joiner, thursday);
+        Assert.Contains(leaver, thursday);
+        Assert.Contains(joiner, friday);
+        Assert.DoesNotContain(leaver, friday);
+        Assert.Equal(before.Count - 1, thursday.Count);
+        Assert.Equal(before.Count - 1, friday.Count);
+
+        await using var services = TestDatabase.Services(Db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        foreach (var (day, expected) in new[] { (Thursday, thursday), (Friday, friday) })
+        {
+            var listed = await system.Pupils.Where(p => p.RegistrationGroupId == group).Where(Domain.Pupils.Pupil.OnRollOn(day)).Select(p => p.Id).ToListAsync();
+            Assert.Equal(expected.Order(), listed.Order());
+            var pupils = await system.Pupils.Where(p => p.RegistrationGroupId == group).ToListAsync();
+            Assert.Equal(expected.Order(), pupils.Where(p => p.IsOnRoll(day)).Select(p => p.Id).Order());
+        }
+    }
+
+    [Fact]
     public async Task The_same_submission_twice_saves_once()
     {
         var group = await GroupAsync("Year 4 A");
