@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace FlexiSchooling.Web.Seeding;
 
 /// <summary>
-/// Realistic demo marks for every pupil since the autumn half-term up to yesterday, written with
+/// Realistic demo marks for every pupil since the autumn half-term (<see cref="DemoCalendar.MarksFrom"/>) up to yesterday, written with
 /// PostgreSQL's binary COPY (tens of thousands of rows in well under a second), each with its
 /// first history entry. Most pupils attend well; a few are persistently absent. Sessions an arrangement or
 /// leave declares (<see cref="ExpectedMark"/>) are recorded as the register records them — the declared code,
@@ -18,13 +18,10 @@ namespace FlexiSchooling.Web.Seeding;
 /// </summary>
 internal static class DemoAttendance
 {
-    /// <summary>The first day of the demo's marks: the Monday after the autumn half-term.</summary>
-    public static readonly DateOnly From = new(2026, 11, 2);
-
     public static async Task SeedMarksAsync(AppDbContext db, TimeProvider time, Random random, IReadOnlyDictionary<(Guid Pupil, DateOnly Date, Session Session), string>? planned = null)
     {
         var today = LondonClock.Today(time);
-        var from = From;
+        var from = new DemoCalendar(today).MarksFrom;
         if (today <= from)
         {
             return;

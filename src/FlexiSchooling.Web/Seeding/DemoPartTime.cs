@@ -61,7 +61,9 @@ public static class DemoPartTime
         var authority = await db.LocalAuthorities.AsNoTracking().SingleAsync(a => a.Id == school.LocalAuthorityId, cancellationToken);
         var trustName = await db.Trusts.Where(t => t.Id == school.TrustId).Select(t => t.Name).SingleAsync(cancellationToken);
         var calendar = await SchoolRules.CalendarAsync(db, school.Id);
-        var startOn = calendar.SchoolDaysBetween(startAround, startAround.AddDays(14)).First();
+        // The first school day within a fortnight of startAround; in a longer holiday (Christmas), the last school day before it.
+        var startOn = calendar.SchoolDaysBetween(startAround, startAround.AddDays(14)).Select(d => (DateOnly?)d).FirstOrDefault()
+            ?? calendar.SchoolDaysBetween(startAround.AddDays(-60), startAround.AddDays(-1)).Last();
         var proposer = await DemoSupport.UserAsync(db, "dsl", slug, cancellationToken);
         var approvedBy = await DemoSupport.UserAsync(db, approver, slug, cancellationToken);
         var head = await DemoSupport.UserAsync(db, "head", slug, cancellationToken);

@@ -53,20 +53,17 @@ internal static class DemoPlacements
         await PlaceAsync(db, "castlehill", riverside, 8, fullTime: false, start, start.AddDays(42), agreed: true,
             "Two days a week at the skills centre to improve behaviour after two suspensions this term: anger management with a mentor, and practical work that keeps them engaged.", cancellationToken, direction: true);
 
-        // Running since the first Monday of the autumn term at two schools: Castle Hill's visited at October half-term (its
+        // Running since the first Monday of the autumn term at two schools: Castle Hill's visited five weeks in (its
         // next visit due before Christmas), Ashby Lane's never visited — its half-termly QA visit overdue.
-        var autumn = new DateOnly(AcademicYear.Containing(today).StartYear, 9, 1);
-        while (autumn.DayOfWeek != DayOfWeek.Monday)
-        {
-            autumn = autumn.AddDays(1);
-        }
-
+        var autumn = new DemoCalendar(today).On(2026, 9, 7);
         if (autumn.AddDays(28) < today)
         {
+            // Visited five weeks in, or yesterday if that is still to come.
+            var visited = autumn.AddDays(35) < today ? autumn.AddDays(35) : today.AddDays(-1);
             var castleHill = await PlaceAsync(db, "castlehill", riverside, 9, fullTime: false, autumn, autumn.AddDays(200), agreed: true,
                 "Two days a week of construction skills to re-engage with learning after a year of falling attendance; English and maths stay in school.", cancellationToken);
             await CommissionAsync(db, documents, castleHill, riverside, "Thursday and Friday, 9:00 to 15:00", "Sam Okafor, centre manager", today, cancellationToken);
-            await RunAsync(db, castleHill, riverside, autumn.AddDays(35), today, cancellationToken);
+            await RunAsync(db, castleHill, riverside, visited, today, cancellationToken);
             var ashby = await PlaceAsync(db, "ashby", riverside, 5, fullTime: false, autumn, autumn.AddDays(150), agreed: true,
                 "Two days a week of nurture-based learning in a small group while the school's support plan takes effect.", cancellationToken);
             await CommissionAsync(db, documents, ashby, riverside, "Thursday and Friday, 9:00 to 14:30", "Sam Okafor, centre manager", today, cancellationToken);

@@ -17,14 +17,15 @@ internal static class DemoProviders
     {
         var today = LondonClock.Today(time);
         var now = time.GetUtcNow();
+        var dates = new DemoCalendar(today);
 
         var ashby = await DemoSupport.UserAsync(db, "apleader", "ashby", cancellationToken);
         var trustLead = await DemoSupport.UserAsync(db, "trustlead", "northfield", cancellationToken);
         var riverside = Add(db, ashby.TrustId, now, new("Riverside Skills Centre", "14 Mill Lane, Derby DE1 3AB", "Sam Okafor", "01332 555 0142", "referrals@riverside-skills.example",
-            "148372", null, ProviderRegistration.RegisteredIndependentSchool, new DateOnly(2025, 3, 12), "Good"));
+            "148372", null, ProviderRegistration.RegisteredIndependentSchool, dates.On(2025, 3, 12), "Good"));
         CheckAll(db, riverside, today.AddMonths(-2), ashby, today, now);
         var peak = Add(db, ashby.TrustId, now, new("Peak Outdoor Learning", "Hollins Barn, Hathersage S32 1BA", "Priya Nandra", "01433 555 0199", "office@peak-outdoor.example",
-            null, "10087421", ProviderRegistration.OfstedRegistered, new DateOnly(2023, 11, 8), "Requires improvement"));
+            null, "10087421", ProviderRegistration.OfstedRegistered, dates.On(2023, 11, 8), "Requires improvement"));
         CheckAll(db, peak, today.AddMonths(-14), ashby, today, now);
         var moorland = Add(db, ashby.TrustId, now, new("Moorland Farm Project", "Moorland Farm, Ashover S45 0AA", "Gareth Lowe", "01246 555 0107", null,
             null, null, ProviderRegistration.Unregistered, null, null, ApSettingType.OTH));
@@ -34,7 +35,7 @@ internal static class DemoProviders
 
         var millbrook = await DemoSupport.UserAsync(db, "apleader", "millbrook", cancellationToken);
         var college = Add(db, millbrook.TrustId, now, new("Bedford Engineering College", "Cauldwell Street, Bedford MK42 9AH", "Dr Helen Marsh", "01234 555 0123", "schools@bedford-eng.example",
-            "149905", "10004512", ProviderRegistration.RegisteredIndependentSchool, new DateOnly(2024, 6, 20), "Outstanding"));
+            "149905", "10004512", ProviderRegistration.RegisteredIndependentSchool, dates.On(2024, 6, 20), "Outstanding"));
         CheckAll(db, college, today.AddMonths(-4), millbrook, today, now);
         var harbour = Add(db, millbrook.TrustId, now, new("Harbour Arts Collective", "Unit 3, Harbour Yard, Luton LU1 2QP", "Kit Adeyemi", "01582 555 0110", "hello@harbour-arts.example",
             null, null, ProviderRegistration.Unregistered, null, null, ApSettingType.OTH));

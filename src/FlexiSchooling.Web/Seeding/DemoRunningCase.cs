@@ -28,9 +28,6 @@ public static class DemoRunningCase
 {
     public const string SchoolName = "Ashby Lane Primary School";
 
-    /// <summary>The case starts on the first school day of the demo's marks, from here.</summary>
-    private static DateOnly MarksFrom => DemoAttendance.From;
-
     private static readonly (DayOfWeek Day, Session Session)[] InSchool =
     [
         (DayOfWeek.Tuesday, Session.AM), (DayOfWeek.Tuesday, Session.PM), (DayOfWeek.Wednesday, Session.AM), (DayOfWeek.Wednesday, Session.PM),
@@ -44,11 +41,13 @@ public static class DemoRunningCase
     internal static async Task<Seeded?> SeedAsync(AppDbContext db, IServiceProvider services, TimeProvider time, CancellationToken cancellationToken = default)
     {
         var today = LondonClock.Today(time);
+        // The case starts on the first school day of the demo's marks.
+        var marksFrom = new DemoCalendar(today).MarksFrom;
         var school = await db.Schools.AsNoTracking().SingleAsync(s => s.Name == SchoolName, cancellationToken);
         var authority = await db.LocalAuthorities.AsNoTracking().SingleAsync(a => a.Id == school.LocalAuthorityId, cancellationToken);
         var trustName = await db.Trusts.Where(t => t.Id == school.TrustId).Select(t => t.Name).SingleAsync(cancellationToken);
         var calendar = await SchoolRules.CalendarAsync(db, school.Id);
-        var startOn = calendar.SchoolDaysBetween(MarksFrom, MarksFrom.AddDays(14)).First();
+        var startOn = calendar.SchoolDaysBetween(marksFrom, marksFrom.AddDays(14)).First();
         var schoolDaysSince = calendar.SchoolDaysBetween(startOn, today.AddDays(-1)).ToList();
         if (schoolDaysSince.Count < 10)
         {
@@ -60,7 +59,7 @@ public static class DemoRunningCase
         var head = await DemoSupport.UserAsync(db, "head", "ashby", cancellationToken);
         var dsl = await DemoSupport.UserAsync(db, "dsl", "ashby", cancellationToken);
         var pupil = await db.Pupils.AsNoTracking().Include(p => p.Contacts)
-            .Where(p => p.SchoolId == school.Id && !p.Flags.Ehcp && !p.Flags.HasSocialWorker && p.YearGroup >= 3 && p.YearGroup <= 5 && p.AdmissionDate < MarksFrom
+            .Where(p => p.SchoolId == school.Id && !p.Flags.Ehcp && !p.Flags.HasSocialWorker && p.YearGroup >= 3 && p.YearGroup <= 5 && p.AdmissionDate < marksFrom
                 && !db.Arrangements.Any(a => a.PupilId == p.Id))
             .OrderBy(p => p.Upn).FirstAsync(cancellationToken);
         var parent = pupil.Contacts.First(c => c.HasParentalResponsibility);
@@ -74,7 +73,7 @@ public static class DemoRunningCase
         db.Arrangements.Add(arrangement);
         db.ArrangementEvents.Add(requested);
         db.CaseDocuments.Add(new CaseDocument(school.Id, arrangement.Id, CaseDocumentKind.RequestLetter, $"Letter from {parent.Name}.pdf", "application/pdf",
-            DemoFlexi.MinimalPdf(["Dear Headteacher,", $"We would like {pupil.DisplayName} to be flexi-schooled: Mondays and Fridays at home,", "Tuesday to Thursday at school, from the start of November.", $"Yours sincerely, {parent.Name}"]),
+            DemoFlexi.MinimalPdf(["Dear Headteacher,", $"We would like {pupil.DisplayName} to be flexi-schooled: Mondays and Fridays at home,", $"Tuesday to Thursday at school, from {startOn:dddd d MMMM}.", $"Yours sincerely, {parent.Name}"]),
             head.Id, day(25)));
         var meetingOn = DemoFlexi.SchoolDaysBefore(calendar, startOn, 22);
         var settings = (await SchoolRules.ProfileAsync(db, school.Id, meetingOn)).Settings.Flexi;

@@ -17,7 +17,8 @@ public sealed record DemoLogin(string Trust, string School, string Role, string 
 /// <summary>
 /// The demo trusts, seeded once on the owner connection: two fictional trusts whose five schools
 /// follow the five source policies (the profile says which), a few hundred pupils per school with
-/// registration groups and contacts, two academic years of calendar, and one account per role per
+/// registration groups and contacts, three academic years of calendar (<see cref="DemoCalendar"/>: the seed day's,
+/// the one before and the one after), and one account per role per
 /// school. Deterministic (fixed random seed), so screenshots and tests see the same data.
 /// </summary>
 public static class DemoSeeder
@@ -106,6 +107,7 @@ public static class DemoSeeder
         var passwordHash = hasher.HashPassword(new AppUser(), DemoPassword);
         var upnSerial = 100000;
         var now = time.GetUtcNow();
+        var dates = new DemoCalendar(LondonClock.Today(time));
 
         foreach (var spec in Trusts)
         {
@@ -113,7 +115,7 @@ public static class DemoSeeder
             db.Trusts.Add(trust);
             var template = PolicyTemplates.Get(spec.DefaultTemplate);
             db.PolicyProfileVersions.Add(WithTrust(new PolicyProfileVersion(null, 1, template.Key, template.SourcePolicy, template.Settings,
-                new DateOnly(2025, 7, 10), "Trust board", new DateOnly(2025, 9, 1), new DateOnly(2026, 7, 10), "Adopted from the template."), trust.Id));
+                dates.On(2025, 7, 10), "Trust board", dates.On(2025, 9, 1), dates.On(2026, 7, 10), "Adopted from the template."), trust.Id));
 
             AddUser(db, trust.Id, null, StaffRole.TrustLead, $"trustlead@{spec.Slug}.{EmailDomain}", "Jane Trust-Lead", passwordHash, now);
             AddUser(db, trust.Id, null, StaffRole.TrustAdmin, $"trustadmin@{spec.Slug}.{EmailDomain}", "Tom Trust-Admin", passwordHash, now);
@@ -136,10 +138,10 @@ public static class DemoSeeder
                 {
                     var own = PolicyTemplates.Get(key);
                     db.PolicyProfileVersions.Add(WithTrust(new PolicyProfileVersion(school.Id, 1, own.Key, own.SourcePolicy, own.Settings,
-                        new DateOnly(2025, 7, 14), "Local governing body", new DateOnly(2025, 9, 1), new DateOnly(2026, 7, 14), "School policy differs from the trust's."), trust.Id));
+                        dates.On(2025, 7, 14), "Local governing body", dates.On(2025, 9, 1), dates.On(2026, 7, 14), "School policy differs from the trust's."), trust.Id));
                 }
 
-                SeedCalendar(db, trust.Id, school.Id);
+                SeedCalendar(db, dates, trust.Id, school.Id);
                 foreach (var role in SchoolRoles)
                 {
                     AddUser(db, trust.Id, school.Id, role, $"{RoleSlug(role)}@{s.Slug}.{EmailDomain}", $"{ParentForenames[random.Next(ParentForenames.Length)]} {Surnames[random.Next(Surnames.Length)]}", passwordHash, now);
@@ -166,7 +168,7 @@ public static class DemoSeeder
                     db.RegistrationGroups.AddRange(groups);
                     for (var i = 0; i < s.PerYear; i++)
                     {
-                        var pupil = NewPupil(random, school.Id, year, ref upnSerial);
+                        var pupil = NewPupil(random, dates, school.Id, year, ref upnSerial);
                         pupil.StampTrust(trust.Id);
                         pupil.PlaceInGroup(groups[i % groups.Count], year);
                         var parentSurname = random.Next(10) < 8 ? pupil.LegalSurname : Surnames[random.Next(Surnames.Length)];
@@ -212,12 +214,15 @@ public static class DemoSeeder
         return entity;
     }
 
-    private static Pupil NewPupil(Random random, Guid schoolId, int year, ref int serial)
+    private static Pupil NewPupil(Random random, DemoCalendar dates, Guid schoolId, int year, ref int serial)
     {
         serial++;
-        var twelve = $"8{serial % 1000:000}{2026 % 100:00}{serial:000000}"[..12];
-        var dob = new DateOnly(2026 - year - 5, 9, 1).AddDays(random.Next(0, 365));
-        var admitted = year is 0 or 7 ? new DateOnly(2026, 9, 2) : new DateOnly(2026 - year + (year >= 7 ? 7 : 0), 9, 3);
+        // Born in the academic year that puts them in this year group; joined at Reception or Year 7 (this year's intake
+        // on the autumn term's second day).
+        var thisYear = dates.Year.StartYear;
+        var twelve = $"8{serial % 1000:000}{thisYear % 100:00}{serial:000000}"[..12];
+        var dob = new DateOnly(thisYear - year - 5, 9, 1).AddDays(random.Next(0, 365));
+        var admitted = year is 0 or 7 ? dates.On(2026, 9, 2) : new DateOnly(thisYear - year + (year >= 7 ? 7 : 0), 9, 3);
         var pupil = new Pupil(schoolId, Upns.Create(twelve), Forenames[random.Next(Forenames.Length)], Surnames[random.Next(Surnames.Length)], dob, year, admitted);
         if (random.Next(15) == 0)
         {
@@ -243,25 +248,16 @@ public static class DemoSeeder
         return pupil;
     }
 
-    private static void SeedCalendar(AppDbContext db, Guid trustId, Guid schoolId)
+    private static void SeedCalendar(AppDbContext db, DemoCalendar dates, Guid trustId, Guid schoolId)
     {
-        (string Name, DateOnly Start, DateOnly End, DateOnly? HtStart, DateOnly? HtEnd)[] terms =
-        [
-            ("Autumn 2025", new(2025, 9, 1), new(2025, 12, 19), new(2025, 10, 27), new(2025, 10, 31)),
-            ("Spring 2026", new(2026, 1, 5), new(2026, 3, 27), new(2026, 2, 16), new(2026, 2, 20)),
-            ("Summer 2026", new(2026, 4, 13), new(2026, 7, 22), new(2026, 5, 25), new(2026, 5, 29)),
-            ("Autumn 2026", new(2026, 9, 1), new(2026, 12, 18), new(2026, 10, 26), new(2026, 10, 30)),
-            ("Spring 2027", new(2027, 1, 4), new(2027, 3, 25), new(2027, 2, 15), new(2027, 2, 19)),
-            ("Summer 2027", new(2027, 4, 12), new(2027, 7, 21), new(2027, 5, 31), new(2027, 6, 4)),
-        ];
-        foreach (var t in terms)
+        foreach (var t in dates.Terms())
         {
-            db.Terms.Add(WithTrust(new Term(schoolId, t.Name, t.Start, t.End, t.HtStart, t.HtEnd), trustId));
+            db.Terms.Add(WithTrust(new Term(schoolId, t.Name, t.Start, t.End, t.HalfTermStart, t.HalfTermEnd), trustId));
         }
 
-        foreach (var (date, what) in new[] { (new DateOnly(2025, 9, 1), "INSET day"), (new DateOnly(2026, 1, 5), "INSET day"), (new DateOnly(2026, 9, 1), "INSET day"), (new DateOnly(2027, 1, 4), "INSET day") })
+        foreach (var date in dates.InsetDays())
         {
-            db.ClosureDays.Add(WithTrust(new ClosureDay(schoolId, date, ClosureKind.Inset, what), trustId));
+            db.ClosureDays.Add(WithTrust(new ClosureDay(schoolId, date, ClosureKind.Inset, "INSET day"), trustId));
         }
     }
 

@@ -139,14 +139,14 @@ public sealed class FormsAndConcurrencyTests : IAsyncLifetime
         var ashby = await _records.SchoolAsync("Ashby");
         var before = await _records.CountAsync($"SELECT count(*) FROM terms WHERE school_id = '{ashby}'");
         var response = await admin.PostFormAsync($"/Admin/Schools/Calendar/{ashby}", $"/Admin/Schools/Calendar/{ashby}?handler=AddTerm",
-            ("Term.Name", "Autumn 2027"), ("Term.StartDate", "2027-09-01"), ("Term.EndDate", "2027-12-17"), ("Term.HalfTermStart", "2028-01-10"), ("Term.HalfTermEnd", "2028-01-14"));
+            ("Term.Name", "Autumn 2028"), ("Term.StartDate", "2028-09-04"), ("Term.EndDate", "2028-12-15"), ("Term.HalfTermStart", "2029-01-08"), ("Term.HalfTermEnd", "2029-01-12"));
         var html = await response.HtmlAsync();
         Assert.Contains("The half-term break must fall inside the term.", html, StringComparison.Ordinal);
-        Assert.Contains("value=\"Autumn 2027\"", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Autumn 2028\"", html, StringComparison.Ordinal);
         Assert.Equal(before, await _records.CountAsync($"SELECT count(*) FROM terms WHERE school_id = '{ashby}'"));
 
         var ok = await admin.PostFormAsync($"/Admin/Schools/Calendar/{ashby}", $"/Admin/Schools/Calendar/{ashby}?handler=AddTerm",
-            ("Term.Name", "Autumn 2027"), ("Term.StartDate", "2027-09-01"), ("Term.EndDate", "2027-12-17"), ("Term.HalfTermStart", "2027-10-25"), ("Term.HalfTermEnd", "2027-10-29"));
+            ("Term.Name", "Autumn 2028"), ("Term.StartDate", "2028-09-04"), ("Term.EndDate", "2028-12-15"), ("Term.HalfTermStart", "2028-10-23"), ("Term.HalfTermEnd", "2028-10-27"));
         Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
         Assert.Equal(before + 1, await _records.CountAsync($"SELECT count(*) FROM terms WHERE school_id = '{ashby}'"));
     }
