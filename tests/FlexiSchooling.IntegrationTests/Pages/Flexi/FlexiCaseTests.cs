@@ -415,9 +415,10 @@ public sealed partial class FlexiCaseTests : AppTest
     public async Task A_parent_ends_an_emet_agreement_four_weeks_after_their_notice_with_the_letter_and_the_register_freed()
     {
         // domain.md worked example 5, through the application: EMET (004 §10.6) gives either party four weeks.
-        var (id, pupil, head) = await RunningCaseAsync("millbrook", "Millbrook");
+        using var factory = FlexiFactory.At(Db, TestDatabase.AutumnDay, 10, 0);
+        var (id, pupil, head) = await RunningCaseAsync("millbrook", "Millbrook", factory: factory);
         var end = $"/Cases/{id}/End";
-        var today = LondonToday();
+        var today = TestDatabase.AutumnDay;
         var noReason = await (await head.PostFormAsync(end, end, ("By", "Parent"), ("NoticeGivenOn", $"{today:yyyy-MM-dd}"))).HtmlAsync();
         Assert.Contains("Give the reason for ending the arrangement", noReason, StringComparison.Ordinal);
         Assert.Equal("Running", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
@@ -439,20 +440,21 @@ public sealed partial class FlexiCaseTests : AppTest
     public async Task At_ddat_the_school_gives_two_weeks_notice_and_parents_have_no_notice_route_of_their_own()
     {
         // domain.md worked example 5, the DDAT half: 000 §7.
-        var (id, _, head) = await RunningCaseAsync("ashby", "Ashby");
+        using var factory = FlexiFactory.At(Db, TestDatabase.AutumnDay, 10, 0);
+        var (id, _, head) = await RunningCaseAsync("ashby", "Ashby", factory: factory);
         var end = $"/Cases/{id}/End";
         var form = await (await head.GetAsync(end)).HtmlAsync();
         Assert.DoesNotContain("The parents (", form, StringComparison.Ordinal);
-        var today = $"{LondonToday():yyyy-MM-dd}";
+        var today = $"{TestDatabase.AutumnDay:yyyy-MM-dd}";
         var parent = await (await head.PostFormAsync(end, end, ("By", "Parent"), ("NoticeGivenOn", today), ("Reason", "Asked by the parent."))).HtmlAsync();
         Assert.Contains("gives no notice route to parents", parent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync(end, end, ("By", "School"), ("NoticeGivenOn", today), ("Reason", "Attendance at school sessions has fallen."))).StatusCode);
-        Assert.Equal(LondonToday().AddDays(14), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT ends_on FROM arrangements WHERE id = '{id}'"));
+        Assert.Equal(TestDatabase.AutumnDay.AddDays(14), await TestDatabase.ScalarAsync<DateOnly>(TestDatabase.Super(Db), $"SELECT ends_on FROM arrangements WHERE id = '{id}'"));
         var casePage = await (await head.GetAsync($"/Cases/{id}")).HtmlAsync();
         Assert.Contains("the last day is", casePage, StringComparison.Ordinal);
         // The arrangement runs through its notice: "Ending" until the last day, not "Ended".
         Assert.Contains("govuk-tag--orange\">Ending<", casePage, StringComparison.Ordinal);
-        Assert.Contains($"Notice given: the last day is {LondonToday().AddDays(14):d MMM yyyy}", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
+        Assert.Contains($"Notice given: the last day is {TestDatabase.AutumnDay.AddDays(14):d MMM yyyy}", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
