@@ -65,25 +65,28 @@ public sealed class TodayTests : AppTest
     [Fact]
     public async Task Today_shows_the_trust_lead_each_school_off_track_with_its_overdue_reviews_and_part_time_ends_as_the_records_count_them()
     {
-        // Castle Hill's review still to come is moved into the past, unheld: with the one already overdue, two.
+        // On the template's autumn day. Castle Hill's review still to come is moved into the past, unheld: with the one
+        // already overdue, two.
+        using var autumn = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
+        var today = $"DATE '{TestDatabase.AutumnDay:yyyy-MM-dd}'";
         var castle = await Records.SchoolAsync("Castle Hill");
         var review = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"""
             SELECT r.id FROM arrangement_reviews r JOIN arrangements a ON a.id = r.arrangement_id
              WHERE a.school_id = '{castle}' AND a.stage = 'Running' AND r.kind = 'Scheduled' AND r.held_on IS NULL ORDER BY r.due_on DESC LIMIT 1
             """);
         Assert.NotEqual(Guid.Empty, review);
-        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE arrangement_reviews SET due_on = (now() AT TIME ZONE 'Europe/London')::date - 3 WHERE id = '{review}'");
-        var lead = await TodayAsync("trustlead", "northfield");
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE arrangement_reviews SET due_on = {today} - 3 WHERE id = '{review}'");
+        var lead = await TodayAsync("trustlead", "northfield", autumn);
         foreach (var school in new[] { "Ashby Lane", "Brookside", "Castle Hill" })
         {
             var id = await Records.SchoolAsync(school);
             var overdue = await Records.CountAsync($"""
                 SELECT count(*) FROM arrangement_reviews r JOIN arrangements a ON a.id = r.arrangement_id
-                 WHERE a.school_id = '{id}' AND a.stage = 'Running' AND r.kind = 'Scheduled' AND r.held_on IS NULL AND r.due_on < (now() AT TIME ZONE 'Europe/London')::date
+                 WHERE a.school_id = '{id}' AND a.stage = 'Running' AND r.kind = 'Scheduled' AND r.held_on IS NULL AND r.due_on < {today}
                 """);
             var pastEnd = await Records.CountAsync($"""
                 SELECT count(*) FROM part_time_plans p JOIN arrangements a ON a.id = p.arrangement_id
-                 WHERE a.school_id = '{id}' AND a.stage = 'Running' AND p.end_date < (now() AT TIME ZONE 'Europe/London')::date
+                 WHERE a.school_id = '{id}' AND a.stage = 'Running' AND p.end_date < {today}
                 """);
             var item = Regex.Match(Section(lead, "overdue"), $"href=\"/Dashboard\\?school={id}\">Off track: ([^<]*)<");
             Assert.Equal(overdue + pastEnd > 0, item.Success);
@@ -96,8 +99,8 @@ public sealed class TodayTests : AppTest
 
         Assert.Contains("Off track: 2 reviews overdue", Section(lead, "overdue"), StringComparison.Ordinal);
         // A school's own head is not given the trust's view of it; the other trust's lead sees none of it.
-        Assert.DoesNotContain("Off track:", await TodayAsync("head", "castlehill"), StringComparison.Ordinal);
-        Assert.DoesNotContain("Castle Hill", await TodayAsync("trustlead", "staidans"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Off track:", await TodayAsync("head", "castlehill", autumn), StringComparison.Ordinal);
+        Assert.DoesNotContain("Castle Hill", await TodayAsync("trustlead", "staidans", autumn), StringComparison.Ordinal);
     }
 
     [Fact]
