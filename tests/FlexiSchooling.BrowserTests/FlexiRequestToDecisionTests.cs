@@ -11,9 +11,10 @@ namespace FlexiSchooling.BrowserTests;
 /// assessment approved by the DSL; the parent's e-signature through the emailed link, the school's signature, the
 /// local authority's notification and the start; home sessions as C in the register; a missed school session that
 /// takes attendance below 97% and raises a formal review, agreed by the trust lead; the end with notice. Every letter and draft is produced as PDF and kept with
-/// the case. Every page is screenshotted and clean under axe-core; the PDFs are rendered to PNG to look at.
+/// the case. Every page is screenshotted and clean under axe-core; the PDFs are rendered to PNG to look at. On
+/// 1 December 2026 (<see cref="DecemberFixture"/>), so its start date is a term-time Monday whenever it runs.
 /// </summary>
-public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class FlexiRequestToDecisionTests(DecemberFixture browser) : IClassFixture<DecemberFixture>
 {
     private Task AccessibleAsync(IPage page, string screenshot) => browser.AssertAccessibleAsync(page, screenshot);
 
@@ -255,10 +256,10 @@ public sealed class FlexiRequestToDecisionTests(BrowserFixture browser) : IClass
         await browser.SavePdfAsync(page, "Termination letter", "68-flexi-termination-letter");
     }
 
-    /// <summary>A Monday a week or more ahead, outside the Christmas holiday of the demo calendar.</summary>
+    /// <summary>A Monday a week or more ahead of the server's day (<see cref="DecemberFixture"/>), outside the Christmas holiday of the demo calendar.</summary>
     private static DateOnly NextTermMonday()
     {
-        var day = DateOnly.FromDateTime(DateTime.Today).AddDays(7);
+        var day = DecemberFixture.Today.AddDays(7);
         while (day.DayOfWeek != DayOfWeek.Monday || (day.Month == 12 && day.Day > 18) || (day.Month == 1 && day.Day < 6))
         {
             day = day.AddDays(1);

@@ -65,39 +65,41 @@ public sealed class PlacementTests : AppTest
     [Fact]
     public async Task A_referral_refuses_a_closed_provider_and_bad_dates_at_their_fields_and_the_head_agrees_it_with_the_provider_checked_again()
     {
-        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        // On the template's autumn day: the providers' checks as the demo made them, Peak's over twelve months old, Riverside's not.
+        using var autumn = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
+        var ap = await autumn.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
         var pupil = await CastleHillPupilAsync("NOT p.ehcp AND NOT p.looked_after AND NOT p.has_social_worker");
         var peak = await Records.ProviderOfTrustAsync("Northfield", "Peak");
-        var closed = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, peak, fullTime: false)])).HtmlAsync();
+        var closed = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, peak, fullTime: false, TestDatabase.AutumnDay)])).HtmlAsync();
         Assert.Contains("Peak Outdoor Learning cannot take this placement. Checks due again (004 §7.9), last made more than 12 months ago: all 14.", closed, StringComparison.Ordinal);
 
         var riverside = await Records.ProviderOfTrustAsync("Northfield", "Riverside");
-        var backwards = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false).Where(f => f.Item1 != "Input.PlannedEndDate"), ("Input.PlannedEndDate", Day(10))])).HtmlAsync();
+        var backwards = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false, TestDatabase.AutumnDay).Where(f => f.Item1 != "Input.PlannedEndDate"), ("Input.PlannedEndDate", Day(10, TestDatabase.AutumnDay))])).HtmlAsync();
         Assert.Contains("id=\"Input_PlannedEndDate-error\"", backwards, StringComparison.Ordinal);
-        var allInSchool = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false).Where(f => f.Item1 != "Input.InSchool"),
+        var allInSchool = await (await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false, TestDatabase.AutumnDay).Where(f => f.Item1 != "Input.InSchool"),
             .. new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" }.SelectMany(d => new[] { ("Input.InSchool", $"{d}:AM"), ("Input.InSchool", $"{d}:PM") })])).HtmlAsync();
         Assert.Contains("Leave some sessions unticked: those are the sessions at the provider.", allInSchool, StringComparison.Ordinal);
 
-        var referred = await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false)]);
+        var referred = await ap.PostFormAsync("/AlternativeProvision/Refer", [.. Referral(pupil, riverside, fullTime: false, TestDatabase.AutumnDay)]);
         var id = Guid.Parse(referred.Headers.Location!.OriginalString.Split('/')[^1]);
 
         // Only the head agrees; the AP leader's attempt is refused as if the page were not there.
         Assert.Equal(HttpStatusCode.NotFound, (await ap.GetAsync($"/Cases/{id}/Placement")).StatusCode);
-        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "castlehill"));
+        var head = await autumn.SignInAsync(FlexiFactory.Email("head", "castlehill"));
         Assert.Contains("Agree or decline the placement", await (await head.GetAsync("/Cases")).HtmlAsync(), StringComparison.Ordinal);
-        var noReason = await (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Outcome", "Declined"), ("Input.DecidedOn", Day(0)))).HtmlAsync();
+        var noReason = await (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Outcome", "Declined"), ("Input.DecidedOn", Day(0, TestDatabase.AutumnDay)))).HtmlAsync();
         Assert.Contains("Say why the placement is not agreed", noReason, StringComparison.Ordinal);
 
         // The provider changed since the referral: agreeing checks it again and refuses, naming why.
-        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE alternative_providers SET material_change_on = current_date, material_change = 'New owner', material_change_recorded_at = now() WHERE id = '{riverside}'");
-        var changed = await (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Outcome", "Agreed"), ("Input.DecidedOn", Day(0)))).HtmlAsync();
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE alternative_providers SET material_change_on = DATE '{TestDatabase.AutumnDay:yyyy-MM-dd}', material_change = 'New owner', material_change_recorded_at = now() WHERE id = '{riverside}'");
+        var changed = await (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Outcome", "Agreed"), ("Input.DecidedOn", Day(0, TestDatabase.AutumnDay)))).HtmlAsync();
         Assert.Contains("Riverside Skills Centre cannot take this placement. Checks due again (004 §7.9), last made before the material change", changed, StringComparison.Ordinal);
         Assert.Equal("Proposed", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT stage FROM arrangements WHERE id = '{id}'"));
 
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE alternative_providers SET material_change_on = NULL, material_change = NULL, material_change_recorded_at = NULL WHERE id = '{riverside}'");
         var form = await (await head.GetAsync($"/Cases/{id}/Placement")).HtmlAsync();
         var version = System.Text.RegularExpressions.Regex.Match(form, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
-        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Version", version), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", Day(0)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostFormAsync($"/Cases/{id}/Placement", ("Input.Version", version), ("Input.Outcome", "Agreed"), ("Input.DecidedOn", Day(0, TestDatabase.AutumnDay)))).StatusCode);
         var page = await (await head.GetAsync($"/Cases/{id}")).HtmlAsync();
         Assert.Contains("Placement agreed. Next:", page, StringComparison.Ordinal);
         Assert.Contains("Agreed by the headteacher", page, StringComparison.Ordinal);

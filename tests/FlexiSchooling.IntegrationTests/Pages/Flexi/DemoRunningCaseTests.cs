@@ -181,7 +181,9 @@ public sealed class DemoRunningCaseDatabase : IAsyncLifetime
             await db.Database.MigrateAsync();
         }
 
-        Factory = new FlexiFactory(Db);
+        // Seeded and read on the template's autumn day, so the case's dates (its start on 2 November 2026) are the same
+        // whichever day the tests run: the demo's dates follow the day it is seeded (DemoCalendar).
+        Factory = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
         Records = new DemoRecords(Db);
         await DemoSeeder.SeedAsync(Factory.Services, withRunningCase: true);
     }
