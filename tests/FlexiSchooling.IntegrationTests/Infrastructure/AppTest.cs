@@ -9,10 +9,16 @@ public abstract class AppTest : IAsyncLifetime
 
     protected string Db { get; private set; } = "";
 
+    /// <summary>
+    /// A class whose steps follow the template's dates sets a day: its <see cref="Factory"/> then runs on that day from
+    /// 9:30 in England (<see cref="FlexiFactory.At"/>), so its "today" is the same whichever day the tests run.
+    /// </summary>
+    protected virtual DateOnly? ClockDay => null;
+
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        Factory = new FlexiFactory(Db);
+        Factory = ClockDay is { } day ? FlexiFactory.At(Db, day, 9, 30) : new FlexiFactory(Db);
         Records = new DemoRecords(Db);
     }
 

@@ -420,10 +420,11 @@ public sealed class PlacementTests : AppTest
     {
         // The demo's direction at Castle Hill: agreed by the head, waiting for the governing body (004 §6.4).
         var id = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT arrangement_id FROM placements WHERE off_site_direction");
-        // The template was seeded on a fixed day (TestDatabase.SeededOn), so its direction begins on a fixed Monday; the
-        // notice below is given today. The first day moves to a Monday two weeks or more after today, as the demo seeds
-        // it, so the notice is given in time (004 §6.5) whatever day the suite runs — after 3 December 2026 it was late.
-        var first = Domain.Common.LondonClock.Today(TimeProvider.System).AddDays(14);
+        // On the template's autumn day (its calendar ends with the next summer term: later, the notice's school days could
+        // not be counted; found running the tests 600 days ahead). The notice below is given that day; the first day moves
+        // to a Monday two weeks or more after it, as the demo seeds it, so the notice is in time (004 §6.5).
+        using var autumn = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
+        var first = TestDatabase.AutumnDay.AddDays(14);
         while (first.DayOfWeek != DayOfWeek.Monday)
         {
             first = first.AddDays(1);
@@ -431,22 +432,22 @@ public sealed class PlacementTests : AppTest
 
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE placements SET start_date = '{first:yyyy-MM-dd}', planned_end_date = '{first.AddDays(42):yyyy-MM-dd}' WHERE arrangement_id = '{id}'");
         var url = $"/Cases/{id}/Direction";
-        var governor = await Factory.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
+        var governor = await autumn.SignInAsync(FlexiFactory.Email("governor", "castlehill"));
         Assert.Contains("To decide", await (await governor.GetAsync("/AlternativeProvision/Directions")).HtmlAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await governor.GetAsync($"/Cases/{id}")).StatusCode); // the decision, and nothing more of the case
-        Assert.Equal(HttpStatusCode.NotFound, (await (await Factory.SignInAsync(FlexiFactory.Email("governor", "ashby"))).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await autumn.SignInAsync(FlexiFactory.Email("governor", "ashby"))).GetAsync(url)).StatusCode);
 
         // The school's staff see the decision is awaited, and cannot make it for the governors.
-        var ap = await Factory.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
+        var ap = await autumn.SignInAsync(FlexiFactory.Email("apleader", "castlehill"));
         Assert.Contains("Waiting", await (await ap.GetAsync(url)).HtmlAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await ap.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0)), ("Input.Note", "Minute 3"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ap.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0, TestDatabase.AutumnDay)), ("Input.Note", "Minute 3"))).StatusCode);
         var consents = $"/Cases/{id}/Consents";
         Assert.Contains("record their decision on the direction themselves", await (await ap.GetAsync(consents)).HtmlAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await ap.PostFormAsync(consents, consents + "?handler=Record", ("Party", "GoverningBody"), ("Answer", "Given"), ("By", "Chair"), ("On", Day(0)))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ap.PostFormAsync(consents, consents + "?handler=Record", ("Party", "GoverningBody"), ("Answer", "Given"), ("By", "Chair"), ("On", Day(0, TestDatabase.AutumnDay)))).StatusCode);
 
-        var noMinute = await (await governor.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0)))).HtmlAsync();
+        var noMinute = await (await governor.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0, TestDatabase.AutumnDay)))).HtmlAsync();
         Assert.Contains("Enter where the decision is minuted", noMinute, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await governor.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0)), ("Input.Note", "Full governing body, minute 7"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await governor.PostFormAsync(url, ("Input.Answer", "Given"), ("Input.DecidedOn", Day(0, TestDatabase.AutumnDay)), ("Input.Note", "Full governing body, minute 7"))).StatusCode);
         Assert.Contains("Approved", await (await ap.GetAsync($"/Cases/{id}")).HtmlAsync(), StringComparison.Ordinal);
 
         // The parents are told, not asked: the notice is due 2 school days before the first day, and is the letter kept.
@@ -456,7 +457,7 @@ public sealed class PlacementTests : AppTest
         using (var form = new MultipartFormDataContent
         {
             { new StringContent(HttpClientForms.AntiforgeryToken(page)), "__RequestVerificationToken" },
-            { new StringContent("Parent"), "Party" }, { new StringContent("Mr and Mrs Example"), "By" }, { new StringContent(Day(0)), "On" },
+            { new StringContent("Parent"), "Party" }, { new StringContent("Mr and Mrs Example"), "By" }, { new StringContent(Day(0, TestDatabase.AutumnDay)), "On" },
         })
         {
             Assert.Equal(HttpStatusCode.Redirect, (await ap.PostAsync(consents + "?handler=Record", form)).StatusCode);
