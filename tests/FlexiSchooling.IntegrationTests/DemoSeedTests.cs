@@ -14,14 +14,14 @@ namespace FlexiSchooling.IntegrationTests;
 public sealed class DemoSeedTests
 {
     [Theory]
-    // This year, the week a part-time plan's start (ten weeks back) fell in the Christmas holiday and the seed failed.
-    [InlineData("2027-03-03", "2026-09-01", "2026-11-02", "2027-03-02")]
-    // The spring term two years on: marks from the Monday after the autumn half-term to the day before.
+    // The spring term two years on: marks from the Monday after the autumn half-term to the day before; a part-time plan
+    // started three weeks back, in the Christmas holiday, where the seed failed (as it did seeded 11-17 January or 1-7
+    // March 2027). Two days, each seeded in full, about half a minute each; 3 March 2027 and Saturday 12 August 2028
+    // passed too and are left out for the suite's time (ADR 0038).
     [InlineData("2029-01-17", "2028-09-05", "2028-11-06", "2029-01-16")]
-    // Early in the next autumn term: marks from the Monday two weeks before the seed day's week.
+    // Early in the next autumn term: marks from the Monday two weeks before the seed day's week; a QA visit five weeks in
+    // would have been after the seed day, where the seed failed.
     [InlineData("2027-10-06", "2027-09-07", "2027-09-20", "2027-10-05")]
-    // A Saturday in the summer holiday: the year's marks since the autumn half-term, and no registers today.
-    [InlineData("2028-08-12", "2027-09-07", "2027-11-08", "2028-07-26")]
     public async Task The_demo_seeded_in_a_later_year_has_that_years_calendar_intake_marks_and_running_case(string seeded, string autumnStarts, string firstMark, string lastMark)
     {
         var day = DateOnly.Parse(seeded, System.Globalization.CultureInfo.InvariantCulture);
