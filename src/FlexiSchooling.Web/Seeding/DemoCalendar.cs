@@ -30,11 +30,6 @@ internal sealed class DemoCalendar
         ("Summer", new(2027, 4, 12), new(2027, 7, 21), new(2027, 5, 31), new(2027, 6, 4)),
     ];
 
-    /// <summary>INSET days: the first day of the autumn and spring terms.</summary>
-    private static readonly DateOnly[] InsetBefore = [new(2025, 9, 1), new(2026, 1, 5)];
-
-    private static readonly DateOnly[] InsetYear = [new(2026, 9, 1), new(2027, 1, 4)];
-
     public DemoCalendar(DateOnly seededOn)
     {
         SeededOn = seededOn;
@@ -62,10 +57,9 @@ internal sealed class DemoCalendar
             .Concat(WrittenYear.Select(t => Move(t, _shift)))
             .Concat(WrittenYear.Select(t => Move(t, _shiftAfter)));
 
+    /// <summary>INSET days: the first day of each autumn and spring term.</summary>
     public IEnumerable<DateOnly> InsetDays() =>
-        InsetBefore.Select(d => d.AddDays(_shiftBefore))
-            .Concat(InsetYear.Select(d => d.AddDays(_shift)))
-            .Concat(InsetYear.Select(d => d.AddDays(_shiftAfter)));
+        Terms().Where(t => !t.Name.StartsWith("Summer", StringComparison.Ordinal)).Select(t => t.Start);
 
     /// <summary>
     /// The first day of the demo's marks: the Monday after the autumn half-term (2 November 2026 as written) or, seeded
@@ -76,8 +70,9 @@ internal sealed class DemoCalendar
     {
         get
         {
-            var weekOfSeed = SeededOn.AddDays(-(((int)SeededOn.DayOfWeek + 6) % 7));
-            var from = On(2026, 11, 2) < weekOfSeed.AddDays(-14) ? On(2026, 11, 2) : weekOfSeed.AddDays(-14);
+            var afterHalfTerm = On(2026, 11, 2);
+            var twoWeeksBefore = Domain.Attendance.AttendanceFigures.WeekOf(SeededOn).AddDays(-14);
+            var from = afterHalfTerm < twoWeeksBefore ? afterHalfTerm : twoWeeksBefore;
             var autumn = On(2026, 9, 1);
             return from < autumn ? autumn : from;
         }
