@@ -852,17 +852,20 @@ await using (var connection = new NpgsqlConnection(app))
 }
 
 // ---- Cold start and resident memory (issue 15): the application as a process of its own ---------------------------
-// Started as scripts/run starts it (the built dll under `dotnet`, its content root, a loopback address) and timed from
-// the process start to the first answered sign-in page, against an empty Razor Pages app (bench/FlexiSchooling.EmptyRazor:
-// one page and nothing else) built the same way (Release, the same SDK and Directory.Build.props) and started the same
-// way, timed to its first answered page. One start of each first, not timed (it fills the file cache, as a deployed
+// Started as the image starts it (deploy/Dockerfile: the published dll under `dotnet`, ReadyToRun, ADR 0039; here on a
+// loopback address) and timed from the process start to the first answered sign-in page, against an empty Razor Pages app
+// (bench/FlexiSchooling.EmptyRazor: one page and nothing else) published the same way (scripts/benchmark: Release,
+// ReadyToRun, the same SDK, Directory.Build.props and Runtime.props) and started the same way, timed to its first answered
+// page. One start of each first, not timed (it fills the file cache, as a deployed
 // server's would be), then five of each in turn. Then the application once more: every officer signs in over HTTP and
 // the trust's registers of a session are saved through it as in the register session above (the afternoon of the eighth
 // day, written by nothing else), and its resident memory is read from /proc.
-var webRoot = Path.Combine(Directory.GetCurrentDirectory(), "src", "FlexiSchooling.Web");
-var webDll = Path.Combine(webRoot, "bin", "Release", "net10.0", "FlexiSchooling.Web.dll");
-var emptyRoot = Path.Combine(Directory.GetCurrentDirectory(), "bench", "FlexiSchooling.EmptyRazor");
-var emptyDll = Path.Combine(emptyRoot, "bin", "Release", "net10.0", "FlexiSchooling.EmptyRazor.dll");
+string Published(string variable) => Environment.GetEnvironmentVariable(variable)
+    ?? throw new InvalidOperationException($"{variable} is not set: run the benchmark with scripts/benchmark, which publishes what it starts");
+var webRoot = Published("BENCH_WEB_PUBLISHED");
+var webDll = Path.Combine(webRoot, "FlexiSchooling.Web.dll");
+var emptyRoot = Published("BENCH_EMPTY_PUBLISHED");
+var emptyDll = Path.Combine(emptyRoot, "FlexiSchooling.EmptyRazor.dll");
 var processData = Directory.CreateTempSubdirectory("flexi-bench-process-").FullName;
 var appStarts = new List<double>();
 var emptyStarts = new List<double>();
@@ -888,7 +891,7 @@ for (var i = 0; i < 6; i++)
 
 string Spread(List<double> xs) => $"median {xs.Order().ElementAt(xs.Count / 2):N0} ms ({xs.Min():N0}–{xs.Max():N0} over {xs.Count} starts)";
 var startRatio = appStarts.Order().ElementAt(appStarts.Count / 2) / emptyStarts.Order().ElementAt(emptyStarts.Count / 2);
-Say($"Cold start, process start to the first answered page: the application's sign-in page {Spread(appStarts)}; an empty Razor Pages app built and started the same way {Spread(emptyStarts)}; ratio of the medians {startRatio:0.0}x (target <= 2x)");
+Say($"Cold start, process start to the first answered page: the application's sign-in page {Spread(appStarts)}; an empty Razor Pages app published (ReadyToRun) and started the same way {Spread(emptyStarts)}; ratio of the medians {startRatio:0.0}x (target <= 2x)");
 var server = await StartProcessAsync(webDll, webRoot, "/Account/Login", processData);
 try
 {
@@ -988,7 +991,7 @@ async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSession
     return (times, failures, session.Elapsed);
 }
 
-// Starts a built web app as scripts/run does, on a free loopback port, and times it to the first 200 from its page. The
+// Starts a published web app as the image does, on a free loopback port, and times it to the first 200 from its page. The
 // data directory (logs, data-protection keys) is kept from start to start, as a server's is.
 static async Task<(Process Process, double Milliseconds, Uri Address)> StartProcessAsync(string dll, string contentRoot, string page, string dataDirectory)
 {
