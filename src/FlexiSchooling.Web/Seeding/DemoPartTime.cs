@@ -37,7 +37,7 @@ public static class DemoPartTime
     public static async Task SeedAsync(AppDbContext db, DocumentRenderer? documents, TimeProvider time, CancellationToken cancellationToken = default)
     {
         var today = LondonClock.Today(time);
-        var thisMonday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        var thisMonday = AttendanceFigures.WeekOf(today);
 
         // Hinckley: twelve weeks from the Monday ten weeks ago, so the plan is in its eleventh week.
         await SeedCaseAsync(db, documents, HinckleySchool, "castlehill", approver: "head", thisMonday.AddDays(-70), weeks: 12, yearGroup: 9,
