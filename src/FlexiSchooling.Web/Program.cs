@@ -42,6 +42,9 @@ builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<ImportApplier>();
 // Scoped: templates render with the request's services (Razor's view buffers are scoped).
 builder.Services.AddScoped<FlexiSchooling.Web.Documents.DocumentRenderer>();
+// One Chromium for the process's documents, kept running between them (ADR 0040).
+builder.Services.AddSingleton(sp => new FlexiSchooling.Web.Documents.ChromiumPrinter(
+    sp.GetRequiredService<IConfiguration>()["Documents:Chromium"] ?? "/usr/bin/chromium", sp.GetRequiredService<ILogger<FlexiSchooling.Web.Documents.ChromiumPrinter>>()));
 builder.Services.AddSingleton<IEmailSender, FolderEmailSender>();
 builder.Services.AddHostedService<OutboxSender>();
 builder.Services.AddSingleton<FlexiSchooling.Web.Identity.PasswordResetRequests>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -14,12 +13,11 @@ namespace FlexiSchooling.Web.Documents;
 /// template under Documents/Templates is rendered to HTML with its model, and headless Chromium
 /// prints that HTML to PDF (docs/adr/0013: QuestPDF is not on our mirror and PDFsharp is AGPL).
 /// Chromium runs with no network, no profile kept and no sandbox-escaping flags beyond --no-sandbox,
-/// on a file in a private temporary folder that is deleted afterwards.
+/// on a file in a private temporary folder that is deleted afterwards; it is kept running between
+/// documents by <see cref="ChromiumPrinter"/> (ADR 0040).
 /// </summary>
-public sealed class DocumentRenderer(IRazorViewEngine views, ITempDataProvider tempData, IServiceProvider services, IConfiguration configuration, ILogger<DocumentRenderer> log)
+public sealed class DocumentRenderer(IRazorViewEngine views, ITempDataProvider tempData, IServiceProvider services, ChromiumPrinter printer, ILogger<DocumentRenderer> log)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     public async Task<string> HtmlAsync<TModel>(string template, TModel model)
     {
         var http = new DefaultHttpContext { RequestServices = services };
@@ -42,52 +40,19 @@ public sealed class DocumentRenderer(IRazorViewEngine views, ITempDataProvider t
 
     public async Task<byte[]> PdfFromHtmlAsync(string html, CancellationToken cancellationToken = default)
     {
-        var chromium = configuration["Documents:Chromium"] ?? "/usr/bin/chromium";
         var folder = Directory.CreateTempSubdirectory("flexi-document-");
         try
         {
             var input = Path.Combine(folder.FullName, "document.html");
-            var output = Path.Combine(folder.FullName, "document.pdf");
             await File.WriteAllTextAsync(input, html, cancellationToken);
-            var start = new ProcessStartInfo(chromium)
+            var pdf = await printer.PrintAsync(input, cancellationToken);
+            if (pdf.Length == 0)
             {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[]
-            {
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-extensions", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-                $"--user-data-dir={Path.Combine(folder.FullName, "profile")}", "--no-pdf-header-footer", $"--print-to-pdf={output}",
-                new Uri(input).AbsoluteUri,
-            })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {chromium}.");
-            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Timeout);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new InvalidOperationException("Chromium did not finish the PDF within a minute.");
-            }
-
-            if (!File.Exists(output) || new FileInfo(output).Length == 0)
-            {
-                log.LogError("Chromium made no PDF (exit code {ExitCode}): {Errors}", process.ExitCode, (await errors).Split('\n').LastOrDefault(l => l.Length > 0));
+                log.LogError("Chromium made an empty PDF");
                 throw new InvalidOperationException("The document could not be produced.");
             }
 
-            return await File.ReadAllBytesAsync(output, cancellationToken);
+            return pdf;
         }
         finally
         {

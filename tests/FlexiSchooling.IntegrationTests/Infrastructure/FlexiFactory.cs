@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FlexiSchooling.Web.Documents;
 using FlexiSchooling.Web.Seeding;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlexiSchooling.IntegrationTests.Infrastructure;
 
@@ -24,6 +26,13 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
     public string LogDirectory => Path.Combine(DataDirectory, "logs");
 
     public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    /// <summary>
+    /// The test process's one Chromium for documents, shared by every factory as a server's requests share it (ADR 0040):
+    /// each test is a host of its own, and a browser started for each would be most of a letter's cost. A factory given
+    /// a Chromium of its own (<c>Documents:Chromium</c>) gets its own printer.
+    /// </summary>
+    public static ChromiumPrinter Printer { get; } = new("/usr/bin/chromium", NullLogger<ChromiumPrinter>.Instance);
 
     /// <summary>
     /// The application on a clock of its own, at a time of day in England on a given day: a test that acts "today" on the
@@ -47,6 +56,11 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (!Settings.ContainsKey("Documents:Chromium"))
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(Printer));
         }
 
         if (ConfigureServices is { } configure)
