@@ -38,15 +38,32 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        var running = await RunningAsync(timeout.Token);
+        Browser running;
+        try
+        {
+            running = await RunningAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            log.LogError("Chromium did not start for printing within {Timeout}", Timeout);
+            throw new InvalidOperationException("The document could not be produced.");
+        }
+
         try
         {
             return await running.PrintAsync(new Uri(file).AbsoluteUri, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            log.LogError("Chromium did not print a document within {Timeout}; the browser is stopped", Timeout);
             await StopAsync(running);
             throw new InvalidOperationException("Chromium did not finish the PDF within a minute.");
+        }
+        catch (InvalidOperationException e)
+        {
+            // The page says only that the document could not be produced; the reason is for the operator.
+            log.LogError(e, "Chromium could not print a document");
+            throw new InvalidOperationException("The document could not be produced.", e);
         }
         finally
         {
@@ -171,15 +188,26 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
             var folder = Directory.CreateTempSubdirectory("flexi-chromium-");
             var input = Path.Combine(folder.FullName, "commands");
             var output = Path.Combine(folder.FullName, "replies");
-            using (var fifo = Process.Start(new ProcessStartInfo("mkfifo") { ArgumentList = { "-m", "600", input, output }, UseShellExecute = false })
-                ?? throw new InvalidOperationException("Could not start mkfifo."))
+            try
             {
+                using var fifo = Process.Start(new ProcessStartInfo("mkfifo") { ArgumentList = { "-m", "600", input, output }, UseShellExecute = false })
+                    ?? throw new InvalidOperationException("Could not start mkfifo.");
                 await fifo.WaitForExitAsync(cancellationToken);
                 if (fifo.ExitCode != 0)
                 {
-                    folder.Delete(recursive: true);
-                    throw new InvalidOperationException("Could not make the pipes to Chromium.");
+                    throw new InvalidOperationException("mkfifo failed.");
                 }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                folder.Delete(recursive: true);
+                log.LogError(e, "The pipes to Chromium could not be made");
+                throw new InvalidOperationException("The document could not be produced.", e);
+            }
+            catch
+            {
+                folder.Delete(recursive: true);
+                throw;
             }
 
             // Opened for reading and writing, a named pipe never waits for its other end, and this side never sees the
@@ -213,12 +241,13 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
             {
                 process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {chromium}.");
             }
-            catch
+            catch (Exception e)
             {
                 commands.Dispose();
                 replies.Dispose();
                 folder.Delete(recursive: true);
-                throw;
+                log.LogError(e, "Chromium at {Chromium} could not be started", chromium);
+                throw new InvalidOperationException("The document could not be produced.", e);
             }
 
             var browser = new Browser(process, folder, commands, replies, log);
@@ -246,7 +275,12 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
             {
                 await browser.CallAsync("Browser.getVersion", [], null, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
+            {
+                browser.Dispose();
+                throw;
+            }
+            catch (Exception e)
             {
                 log.LogError(e, "Chromium at {Chromium} did not start for printing", chromium);
                 browser.Dispose();
