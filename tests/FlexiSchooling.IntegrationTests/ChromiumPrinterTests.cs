@@ -106,6 +106,36 @@ public sealed class ChromiumPrinterTests : IDisposable
         Assert.Equal("The document could not be produced.", failed.Message);
     }
 
+    [Fact]
+    public async Task A_folder_left_by_a_process_that_was_killed_is_cleared_by_the_next_browser()
+    {
+        int gone;
+        using (var process = Process.Start(new ProcessStartInfo("true"))!)
+        {
+            await process.WaitForExitAsync();
+            gone = process.Id;
+        }
+
+        var left = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"flexi-chromium-{gone}-left"));
+        var running = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "flexi-chromium-1-running"));
+        try
+        {
+            await using var printer = new ChromiumPrinter(Chromium, NullLogger<ChromiumPrinter>.Instance);
+            await printer.PrintAsync(Letter("letter", "A letter"));
+            Assert.False(Directory.Exists(left.FullName), "the folder of a process that has gone is still there");
+            Assert.True(Directory.Exists(running.FullName), "the folder of a running process was cleared");
+        }
+        finally
+        {
+            running.Delete(recursive: true);
+            left.Refresh();
+            if (left.Exists)
+            {
+                left.Delete(recursive: true);
+            }
+        }
+    }
+
     // The first page at 50 dots an inch, as poppler draws it: the same bytes mean the same page.
     private async Task<string> PageImageAsync(byte[] pdf)
     {

@@ -184,8 +184,10 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
 
         public static async Task<Browser> StartAsync(string chromium, ILogger log, CancellationToken cancellationToken)
         {
-            // A private folder (mode 700) for the pipes and the profile, deleted with the browser.
-            var folder = Directory.CreateTempSubdirectory("flexi-chromium-");
+            // A private folder (mode 700) for the pipes and the profile, deleted with the browser; named with this process's id,
+            // so that a later process can clear what one that was killed left (its own browser exits with it).
+            ClearLeftFolders();
+            var folder = Directory.CreateTempSubdirectory($"{FolderPrefix}{Environment.ProcessId}-");
             var input = Path.Combine(folder.FullName, "commands");
             var output = Path.Combine(folder.FullName, "replies");
             try
@@ -288,6 +290,28 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
             }
 
             return browser;
+        }
+
+        private const string FolderPrefix = "flexi-chromium-";
+
+        private static void ClearLeftFolders()
+        {
+            foreach (var left in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+            {
+                var name = Path.GetFileName(left)[FolderPrefix.Length..];
+                var dash = name.IndexOf('-', StringComparison.Ordinal);
+                if (dash > 0 && int.TryParse(name[..dash], out var owner) && owner != Environment.ProcessId && !Directory.Exists($"/proc/{owner}"))
+                {
+                    try
+                    {
+                        Directory.Delete(left, recursive: true);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // Another process's, or being cleared by one: left for it.
+                    }
+                }
+            }
         }
 
         public async Task<byte[]> PrintAsync(string url, CancellationToken cancellationToken)
