@@ -28,8 +28,6 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
     private Timer? idle;
     private bool disposed;
 
-    public string Chromium => chromium;
-
     /// <summary>The running browser's process, if one is running (for the tests of its stopping and starting again).</summary>
     internal int? BrowserProcessId => browser is { Alive: true } running ? running.ProcessId : null;
 
@@ -437,8 +435,14 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
                     message.Write(buffer, from, count - from);
                 }
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            catch (Exception e)
             {
+                // Whatever it was, on this thread it would end the whole process: the browser is given up instead.
+                if (alive)
+                {
+                    log.LogError(e, "Chromium's replies could not be read");
+                }
+
                 Fail(new InvalidOperationException("Chromium has stopped.", e));
             }
         }
