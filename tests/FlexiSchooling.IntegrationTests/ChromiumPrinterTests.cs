@@ -7,11 +7,17 @@ namespace FlexiSchooling.IntegrationTests;
 
 /// <summary>
 /// The one Chromium kept running for documents (ADR 0040): it prints what Chromium's own --print-to-pdf printed before
-/// it, starts again when it has died, keeps documents printed at once apart, and stops when there are none.
+/// it, starts again when it has died, keeps documents printed at once apart, stops when there are none, runs no script,
+/// fails a document that never loads without the others, stops a browser that does not answer, and hands over to a
+/// fresh browser after its documents.
 /// </summary>
 public sealed class ChromiumPrinterTests : IDisposable
 {
     private const string Chromium = "/usr/bin/chromium";
+
+    // Long enough for a browser's launch on a busy machine (the test run's other classes print beside these), short
+    // enough for a test that waits it out.
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(10);
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("flexi-printer-test-");
 
@@ -134,6 +140,119 @@ public sealed class ChromiumPrinterTests : IDisposable
                 left.Delete(recursive: true);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_script_in_a_document_does_not_run()
+    {
+        var file = Path.Combine(_folder.FullName, "scripted.html");
+        File.WriteAllText(file, """
+            <!DOCTYPE html><html><body><p id="said">Written in the letter</p>
+            <script>document.getElementById('said').textContent = 'Written by a script';</script></body></html>
+            """);
+        await using var printer = new ChromiumPrinter(Chromium, NullLogger<ChromiumPrinter>.Instance);
+        var text = await PdfText.OfAsync(await printer.PrintAsync(file));
+        Assert.Contains("Written in the letter", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Written by a script", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_document_that_never_loads_fails_alone_and_the_browser_goes_on_printing()
+    {
+        // An image read from a named pipe nobody writes to: the page's load never comes.
+        var pipe = Path.Combine(_folder.FullName, "never");
+        using (var fifo = Process.Start(new ProcessStartInfo("mkfifo", [pipe]))!)
+        {
+            await fifo.WaitForExitAsync();
+        }
+
+        var hanging = Path.Combine(_folder.FullName, "hanging.html");
+        File.WriteAllText(hanging, $"<!DOCTYPE html><html><body><p>Never finished</p><img src=\"{new Uri(pipe).AbsoluteUri}\"></body></html>");
+        await using var printer = new ChromiumPrinter(Chromium, NullLogger<ChromiumPrinter>.Instance, timeout: Short);
+        await printer.PrintAsync(Letter("first", "The first letter"));
+        var browser = printer.BrowserProcessId;
+
+        var waited = Stopwatch.StartNew();
+        var hung = printer.PrintAsync(hanging);
+        var beside = printer.PrintAsync(Letter("beside", "A letter printed beside it"));
+        Assert.Contains("A letter printed beside it", await PdfText.OfAsync(await beside), StringComparison.Ordinal);
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => hung);
+        Assert.Equal("The document could not be produced.", failed.Message);
+        Assert.True(waited.Elapsed >= printer.Timeout, $"the document failed after {waited.Elapsed}, before its time ran out");
+
+        var after = await printer.PrintAsync(Letter("after", "A letter after it"));
+        Assert.Contains("A letter after it", await PdfText.OfAsync(after), StringComparison.Ordinal);
+        Assert.Equal(browser, printer.BrowserProcessId);
+        // Opened both ways a named pipe does not wait; closed, it lets the browser's reader go.
+        new FileStream(pipe, FileMode.Open, FileAccess.ReadWrite).Dispose();
+    }
+
+    [Fact]
+    public async Task A_browser_that_does_not_answer_is_stopped_and_the_next_document_starts_another()
+    {
+        await using var printer = new ChromiumPrinter(Chromium, NullLogger<ChromiumPrinter>.Instance, timeout: Short);
+        await printer.PrintAsync(Letter("first", "The first letter"));
+        var hung = printer.BrowserProcessId ?? throw new InvalidOperationException("No browser after a document.");
+        await SignalAsync("STOP", hung);
+        try
+        {
+            var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => printer.PrintAsync(Letter("second", "The second letter")));
+            Assert.Equal("The document could not be produced.", failed.Message);
+            Assert.False(Directory.Exists($"/proc/{hung}"), "the browser that did not answer is still running");
+        }
+        finally
+        {
+            if (Directory.Exists($"/proc/{hung}"))
+            {
+                await SignalAsync("KILL", hung);
+            }
+        }
+
+        var third = await printer.PrintAsync(Letter("third", "The third letter"));
+        Assert.Contains("The third letter", await PdfText.OfAsync(third), StringComparison.Ordinal);
+        Assert.NotEqual(hung, printer.BrowserProcessId);
+    }
+
+    [Fact]
+    public async Task After_its_documents_a_browser_hands_over_to_a_fresh_one_and_stops_when_its_own_are_done()
+    {
+        await using var printer = new ChromiumPrinter(Chromium, NullLogger<ChromiumPrinter>.Instance, documentsPerBrowser: 2);
+        await printer.PrintAsync(Letter("first", "The first letter"));
+        var first = printer.BrowserProcessId ?? throw new InvalidOperationException("No browser after a document.");
+        await printer.PrintAsync(Letter("second", "The second letter"));
+        Assert.Equal(first, printer.BrowserProcessId);
+
+        // Six at once with two to a browser: three browsers, each stopped when its last document is done.
+        var names = Enumerable.Range(1, 6).Select(i => $"Pupil number {i}").ToArray();
+        var printed = await Task.WhenAll(names.Select((name, i) => printer.PrintAsync(Letter($"at-once{i}", name))));
+        for (var i = 0; i < names.Length; i++)
+        {
+            Assert.Contains(names[i], await PdfText.OfAsync(printed[i]), StringComparison.Ordinal);
+        }
+
+        Assert.False(Directory.Exists($"/proc/{first}"), "the browser handed over from is still running");
+        Assert.Equal(0, printer.BrowsersHandingOver);
+        Assert.NotNull(printer.BrowserProcessId);
+    }
+
+    [Fact]
+    public async Task Documents_beyond_the_tabs_at_once_wait_their_turn()
+    {
+        await using var printer = new ChromiumPrinter(Chromium, NullLogger<ChromiumPrinter>.Instance, tabsAtOnce: 2);
+        var names = Enumerable.Range(1, 6).Select(i => $"Pupil number {i}").ToArray();
+        var printed = await Task.WhenAll(names.Select((name, i) => printer.PrintAsync(Letter($"turn{i}", name))));
+        for (var i = 0; i < names.Length; i++)
+        {
+            Assert.Contains(names[i], await PdfText.OfAsync(printed[i]), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, printer.MostTabsAtOnce);
+    }
+
+    private static async Task SignalAsync(string signal, int process)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", process.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        await kill.WaitForExitAsync();
     }
 
     // The first page at 50 dots an inch, as poppler draws it: the same bytes mean the same page.

@@ -7,22 +7,48 @@ using System.Text.Json.Nodes;
 namespace FlexiSchooling.Web.Documents;
 
 /// <summary>
-/// One headless Chromium kept running to print the product's documents (ADR 0040), spoken to over the DevTools protocol
-/// on a pair of named pipes (<c>--remote-debugging-pipe</c>: no port, nothing else on the machine can reach it). Each
-/// document gets a tab of its own, opened on the HTML file, printed with the same settings Chromium's
-/// <c>--print-to-pdf</c> uses (the CSS page size, backgrounds, no header or footer) and closed. Started on the first
-/// document, stopped after <see cref="IdleFor"/> without one, and started again when it has died; a document that does
-/// not print within <see cref="Timeout"/> stops the browser. One launch of Chromium costs about 1.5 s of CPU on two
-/// cores; a document in a running one about 0.3 s.
+/// One headless Chromium kept running to print the product's documents (ADRs 0040, 0041), spoken to over the DevTools
+/// protocol on a pair of named pipes (<c>--remote-debugging-pipe</c>: no port, nothing else on the machine can reach it).
+/// Each document gets a tab of its own (at most <see cref="TabsAtOnce"/> at a time), with scripts off, opened on the HTML
+/// file, printed with the same settings Chromium's <c>--print-to-pdf</c> uses (the CSS page size, backgrounds, no header
+/// or footer) and closed. Started on the first document, stopped after <see cref="IdleFor"/> without one, started again
+/// when it has died, and replaced by a fresh one after <see cref="DocumentsPerBrowser"/> documents (the old one finishing
+/// the documents it has). A document that does not print within <see cref="Timeout"/> fails alone when the browser
+/// still answers (its tab is closed); a browser that does not answer is stopped. One launch of Chromium costs about 1.5 s of CPU on two cores; a document in a
+/// running one about 0.3 s.
 /// </summary>
-public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> log, TimeSpan? idleFor = null) : IAsyncDisposable, IDisposable
+public sealed class ChromiumPrinter(
+    string chromium, ILogger<ChromiumPrinter> log, TimeSpan? idleFor = null, TimeSpan? timeout = null, int? documentsPerBrowser = null, int? tabsAtOnce = null)
+    : IAsyncDisposable, IDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    /// <summary>How long a document may take, from asking for the browser to its PDF.</summary>
+    public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(60);
 
     /// <summary>How long the browser is kept without a document: long enough for the documents of one form's save.</summary>
     public TimeSpan IdleFor { get; } = idleFor ?? TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many documents one browser prints before a fresh one takes over: a server that is never idle for
+    /// <see cref="IdleFor"/> still starts afresh now and then (a launch per this many documents is about 1% of their
+    /// CPU), so that nothing a long-lived browser gathers outlives the 600 documents measured flat (ADR 0041).
+    /// </summary>
+    public int DocumentsPerBrowser { get; } = documentsPerBrowser ?? 500;
+
+    /// <summary>
+    /// How many documents are printed at once; the rest wait their turn (inside their <see cref="Timeout"/>). Printing is
+    /// CPU-bound, so more tabs than cores gain nothing, and each open tab holds a renderer's memory: a burst of documents
+    /// (a trust's letters at once) is kept to this many renderers.
+    /// </summary>
+    public int TabsAtOnce { get; } = TabsFor(tabsAtOnce);
+
+    /// <summary>How long a browser has to answer when a document has run out of time, before it is judged hung.</summary>
+    private static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly SemaphoreSlim tabs = new(TabsFor(tabsAtOnce));
+    private readonly ConcurrentDictionary<Browser, byte> retiring = new();
+    private int inTabs;
+    private int mostInTabs;
     private Browser? browser;
     private int printing;
     private Timer? idle;
@@ -31,46 +57,92 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
     /// <summary>The running browser's process, if one is running (for the tests of its stopping and starting again).</summary>
     internal int? BrowserProcessId => browser is { Alive: true } running ? running.ProcessId : null;
 
+    /// <summary>Browsers replaced by a fresh one and still finishing their documents (for the tests of handing over).</summary>
+    internal int BrowsersHandingOver => retiring.Count;
+
+    /// <summary>The most documents that have been printing at once (for the test of the limit).</summary>
+    internal int MostTabsAtOnce => Volatile.Read(ref mostInTabs);
+
     /// <summary>Prints the HTML file at <paramref name="file"/> to PDF.</summary>
     public async Task<byte[]> PrintAsync(string file, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        Browser running;
         try
         {
-            running = await RunningAsync(timeout.Token);
+            await tabs.WaitAsync(timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            log.LogError("Chromium did not start for printing within {Timeout}", Timeout);
-            throw new InvalidOperationException("The document could not be produced.");
+            log.LogError("A document waited {Timeout} for its turn to print", Timeout);
+            throw NotProduced();
+        }
+
+        var now = Interlocked.Increment(ref inTabs);
+        for (var most = Volatile.Read(ref mostInTabs); now > most; most = Volatile.Read(ref mostInTabs))
+        {
+            Interlocked.CompareExchange(ref mostInTabs, now, most);
         }
 
         try
         {
-            return await running.PrintAsync(new Uri(file).AbsoluteUri, timeout.Token);
+            return await PrintInTabAsync(file, timeout.Token, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inTabs);
+            tabs.Release();
+        }
+    }
+
+    private async Task<byte[]> PrintInTabAsync(string file, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        Browser running;
+        try
+        {
+            running = await RunningAsync(timeout);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            log.LogError("Chromium did not print a document within {Timeout}; the browser is stopped", Timeout);
-            await StopAsync(running);
-            throw new InvalidOperationException("Chromium did not finish the PDF within a minute.");
+            log.LogError("Chromium did not start for printing within {Timeout}", Timeout);
+            throw NotProduced();
+        }
+
+        try
+        {
+            return await running.PrintAsync(new Uri(file).AbsoluteUri, timeout);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The document's tab has been closed by now. A browser that still answers goes on with its other
+            // documents; one that does not is hung, and stopped.
+            if (await running.AnswersAsync(AnswerWithin))
+            {
+                log.LogError("A document did not print within {Timeout}; its tab was closed and the browser kept", Timeout);
+            }
+            else
+            {
+                log.LogError("Chromium did not print a document within {Timeout} and does not answer; the browser is stopped", Timeout);
+                await StopAsync(running);
+            }
+
+            throw NotProduced();
         }
         catch (InvalidOperationException e)
         {
             // The page says only that the document could not be produced; the reason is for the operator.
             log.LogError(e, "Chromium could not print a document");
-            throw new InvalidOperationException("The document could not be produced.", e);
+            throw NotProduced(e);
         }
         finally
         {
-            if (Interlocked.Decrement(ref printing) == 0)
-            {
-                idle?.Change(IdleFor, System.Threading.Timeout.InfiniteTimeSpan);
-            }
+            Finished(running);
         }
     }
+
+    private static int TabsFor(int? given) => given ?? Math.Max(2, Environment.ProcessorCount);
+
+    private static InvalidOperationException NotProduced(Exception? reason = null) => new("The document could not be produced.", reason);
 
     // The browser to print in, counted as printing before the gate opens, so the idle stop cannot take it meanwhile.
     private async Task<Browser> RunningAsync(CancellationToken cancellationToken)
@@ -79,6 +151,13 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
         try
         {
             ObjectDisposedException.ThrowIf(disposed, this);
+            if (browser is { Alive: true } full && full.Begun >= DocumentsPerBrowser)
+            {
+                log.LogInformation("Chromium has printed {Count} documents; a fresh browser takes the next", full.Begun);
+                Retire(full);
+                browser = null;
+            }
+
             if (browser is not { Alive: true })
             {
                 browser?.Dispose();
@@ -87,6 +166,7 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
                 idle ??= new Timer(_ => _ = StopWhenIdleAsync(), null, System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
             }
 
+            browser.Begin();
             Interlocked.Increment(ref printing);
             return browser;
         }
@@ -94,6 +174,37 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
         {
             gate.Release();
         }
+    }
+
+    // A browser replaced while it still prints is stopped by the last of its documents to finish. Both sides write
+    // their half (retired; one fewer printing) before reading the other's, so at least one of them stops it.
+    private void Retire(Browser old)
+    {
+        retiring[old] = 0;
+        old.Retire();
+        if (old.Printing == 0)
+        {
+            StopRetired(old);
+        }
+    }
+
+    private void Finished(Browser running)
+    {
+        if (running.Finish() == 0 && running.Retired)
+        {
+            StopRetired(running);
+        }
+
+        if (Interlocked.Decrement(ref printing) == 0)
+        {
+            idle?.Change(IdleFor, System.Threading.Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void StopRetired(Browser old)
+    {
+        retiring.TryRemove(old, out _);
+        old.Dispose();
     }
 
     private async Task StopWhenIdleAsync()
@@ -145,6 +256,10 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
             idle?.Dispose();
             browser?.Dispose();
             browser = null;
+            foreach (var old in retiring.Keys)
+            {
+                StopRetired(old);
+            }
         }
         finally
         {
@@ -166,6 +281,10 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
         private Thread? reader;
         private int lastId;
         private volatile bool alive = true;
+        private int retired;
+        private int printing;
+        private int begun;
+        private int disposed;
 
         private Browser(Process process, DirectoryInfo folder, FileStream commands, FileStream replies, ILogger log)
         {
@@ -179,6 +298,42 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
         public bool Alive => alive && !process.HasExited;
 
         public int ProcessId => process.Id;
+
+        /// <summary>Documents begun in this browser (counted under the printer's gate).</summary>
+        public int Begun => begun;
+
+        /// <summary>Documents this browser is printing now.</summary>
+        public int Printing => Volatile.Read(ref printing);
+
+        /// <summary>Replaced by a fresh browser: it takes no more documents and stops when its last one is done.</summary>
+        public bool Retired => Volatile.Read(ref retired) == 1;
+
+        /// <summary>Marks it replaced, with a full fence: the count of its documents read next is not read before.</summary>
+        public void Retire() => Interlocked.Exchange(ref retired, 1);
+
+        public void Begin()
+        {
+            begun++;
+            Interlocked.Increment(ref printing);
+        }
+
+        /// <summary>One document done; how many are left printing.</summary>
+        public int Finish() => Interlocked.Decrement(ref printing);
+
+        /// <summary>Whether the browser answers a command within <paramref name="within"/>: a document's running out of
+        /// time is then the document's, not a hung browser's.</summary>
+        public async Task<bool> AnswersAsync(TimeSpan within)
+        {
+            try
+            {
+                await CallAsync("Browser.getVersion", [], null, CancellationToken.None).WaitAsync(within);
+                return true;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+                return false;
+            }
+        }
 
         public static async Task<Browser> StartAsync(string chromium, ILogger log, CancellationToken cancellationToken)
         {
@@ -322,6 +477,9 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
                 loads[session] = loaded;
                 try
                 {
+                    // Documents are the product's own HTML with no scripts; a script that found its way into one
+                    // (typed by a user, say, past the templates' encoding) does not run.
+                    await CallAsync("Emulation.setScriptExecutionDisabled", new() { ["value"] = true }, session, cancellationToken);
                     await CallAsync("Page.enable", [], session, cancellationToken);
                     var navigated = await CallAsync("Page.navigate", new() { ["url"] = url }, session, cancellationToken);
                     if (navigated["errorText"] is JsonNode error)
@@ -498,6 +656,11 @@ public sealed class ChromiumPrinter(string chromium, ILogger<ChromiumPrinter> lo
 
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref disposed, 1) == 1)
+            {
+                return;
+            }
+
             Fail(new InvalidOperationException("Chromium was stopped."));
             try
             {
