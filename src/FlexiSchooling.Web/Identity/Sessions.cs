@@ -23,7 +23,8 @@ public sealed class SessionStore(AppDbContext db, TenantContext tenant, TimeProv
     public const string EndReasonItem = "flexi.session-end-reason";
 
     /// <summary>Last-seen is written at most this often, so a busy session costs a write a minute, not one a request.</summary>
-    private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
+    /// <summary>How often a session's last request is written: at most once a minute.</summary>
+    public static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
 
     public static Guid? SessionOf(ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(SessionClaim), out var id) ? id : null;
