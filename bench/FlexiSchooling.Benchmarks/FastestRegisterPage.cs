@@ -137,8 +137,15 @@ public sealed class FastestRegisterPage : IAsyncDisposable
          WHERE u.id = $2 AND u.trust_id = $1
         """;
 
-    private const string Rows = """
-        SELECT p.id, p.legal_surname, coalesce(p.preferred_forename, p.legal_forename), m.code, m.minutes_late, m.comment, m.xmin, e.code, e.source
+    /// <summary>
+    /// The register's rows by the fastest hand-written query known here, shared by the page load's two references (the
+    /// query alone, and this page): the group's pupils on roll that day by the group's index, each with the session's mark
+    /// by the (trust, pupil, date, session) key and the expected mark covering the day by a lateral probe, each read naming
+    /// the trust (ADR 0032). Parameters: the trust, the group, the day, the session, the session's bit, the weekday's bit.
+    /// </summary>
+    public const string RowsSql = """
+        SELECT p.id, p.legal_surname, coalesce(p.preferred_forename, p.legal_forename), m.code, m.minutes_late, m.comment, m.sub_reason, m.recorded_at, m.xmin,
+               e.code, e.source
           FROM pupils p
           LEFT JOIN attendance_marks m ON m.trust_id = p.trust_id AND m.pupil_id = p.id AND m.date = $3 AND m.session = $4
           LEFT JOIN LATERAL (SELECT x.code, x.source FROM expected_marks x
@@ -181,7 +188,7 @@ public sealed class FastestRegisterPage : IAsyncDisposable
                         new() { Value = UserSession.IdleTimeout }, new() { Value = SessionStore.SeenResolution },
                     },
                 },
-                new(Rows)
+                new(RowsSql)
                 {
                     Parameters =
                     {
@@ -212,8 +219,8 @@ public sealed class FastestRegisterPage : IAsyncDisposable
             {
                 rows.Add(new Row(
                     reader.GetGuid(0), $"{reader.GetString(1)}, {reader.GetString(2)}", reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? 0 : reader.GetFieldValue<uint>(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+                    reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(8) ? 0 : reader.GetFieldValue<uint>(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
             }
         }
 

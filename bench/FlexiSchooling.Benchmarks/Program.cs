@@ -458,23 +458,13 @@ async Task QueryRoundsAsync(int rounds, List<double>? times) => await Task.WhenA
 {
     await using var connection = new NpgsqlConnection(owner);
     await connection.OpenAsync();
-    await using var command = new NpgsqlCommand("""
-        SELECT p.id, p.legal_surname, coalesce(p.preferred_forename, p.legal_forename), m.code, m.minutes_late, m.comment, m.sub_reason, m.recorded_at, m.xmin,
-               e.code, e.source
-          FROM pupils p
-          LEFT JOIN attendance_marks m ON m.trust_id = p.trust_id AND m.pupil_id = p.id AND m.date = @d AND m.session = @s
-          LEFT JOIN LATERAL (SELECT x.code, x.source FROM expected_marks x
-                              WHERE x.trust_id = p.trust_id AND x.pupil_id = p.id AND x."from" <= @d AND x."to" >= @d AND x.withdrawn_at IS NULL
-                                AND (x.sessions & @bit) <> 0 AND (x.weekdays = 0 OR (x.weekdays & @day) <> 0) LIMIT 1) e ON true
-         WHERE p.trust_id = @t AND p.registration_group_id = @g AND p.admission_date <= @d AND (p.leaving_date IS NULL OR p.leaving_date >= @d)
-         ORDER BY p.legal_surname, p.legal_forename
-        """, connection);
-    command.Parameters.AddWithValue("t", trust.Id);
-    var g = command.Parameters.Add("g", NpgsqlDbType.Uuid);
-    var d = command.Parameters.Add("d", NpgsqlDbType.Date);
-    command.Parameters.AddWithValue("s", "PM");
-    command.Parameters.AddWithValue("bit", 2);
-    var weekday = command.Parameters.Add("day", NpgsqlDbType.Integer);
+    await using var command = new NpgsqlCommand(FastestRegisterPage.RowsSql, connection);
+    command.Parameters.Add(new NpgsqlParameter { Value = trust.Id });
+    var g = command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid });
+    var d = command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date });
+    command.Parameters.Add(new NpgsqlParameter { Value = "PM" });
+    command.Parameters.Add(new NpgsqlParameter { Value = 2 });
+    var weekday = command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer });
     await command.PrepareAsync();
     for (var round = 0; round < rounds; round++)
     {
