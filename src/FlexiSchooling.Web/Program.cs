@@ -1,4 +1,5 @@
 using FlexiSchooling.Data;
+using FlexiSchooling.Web.Documents;
 using FlexiSchooling.Web.Identity;
 using FlexiSchooling.Web.Infrastructure;
 using FlexiSchooling.Web.Seeding;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -41,10 +43,12 @@ builder.Services.AddScoped<FlexiSchooling.Web.Identity.SessionStore>();
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<ImportApplier>();
 // Scoped: templates render with the request's services (Razor's view buffers are scoped).
-builder.Services.AddScoped<FlexiSchooling.Web.Documents.DocumentRenderer>();
-// One Chromium for the process's documents, kept running between them (ADR 0040).
-builder.Services.AddSingleton(sp => new FlexiSchooling.Web.Documents.ChromiumPrinter(
-    sp.GetRequiredService<IConfiguration>()["Documents:Chromium"] ?? "/usr/bin/chromium", sp.GetRequiredService<ILogger<FlexiSchooling.Web.Documents.ChromiumPrinter>>()));
+builder.Services.AddScoped<DocumentRenderer>();
+// One Chromium for the process's documents, kept running between them (ADR 0040), bounded by the "Documents" settings
+// (ADR 0041), which are checked when the application starts.
+builder.Services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<DocumentsOptions>, DocumentsOptions.Validator>();
+builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<DocumentsOptions>>().Value.Printer(sp.GetRequiredService<ILogger<ChromiumPrinter>>()));
 builder.Services.AddSingleton<IEmailSender, FolderEmailSender>();
 builder.Services.AddHostedService<OutboxSender>();
 builder.Services.AddSingleton<FlexiSchooling.Web.Identity.PasswordResetRequests>();

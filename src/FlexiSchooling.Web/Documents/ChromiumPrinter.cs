@@ -140,7 +140,9 @@ public sealed class ChromiumPrinter(
         }
     }
 
-    private static int TabsFor(int? given) => given ?? Math.Max(2, Environment.ProcessorCount);
+    private static int TabsFor(int? given) => given is { } tabs
+        ? tabs >= 1 ? tabs : throw new ArgumentOutOfRangeException("tabsAtOnce", "At least one document must print at a time.")
+        : Math.Max(2, Environment.ProcessorCount);
 
     private static InvalidOperationException NotProduced(Exception? reason = null) => new("The document could not be produced.", reason);
 
