@@ -304,44 +304,40 @@ public sealed class RegisterModel : AppPageModel
 
     public ExpectedMark? ExpectedFor(Guid pupilId) => _expected.FirstOrDefault(e => e.PupilId == pupilId && e.Covers(Date!.Value, Session));
 
-    // The register's reads, compiled once for the process (EF.CompileAsyncQuery): every register opened or saved runs
-    // them, and a compiled query skips building, parameterising and looking up its expression tree on each request
-    // (issue 15, the register page's load; ADR 0034). Row-level security and the context's query filters apply as to any query.
-    private static readonly Func<Data.AppDbContext, Guid, Task<GroupRow?>> FindGroup = EF.CompileAsyncQuery(
-        (Data.AppDbContext db, Guid groupId) => db.RegistrationGroups.IgnoreQueryFilters(Data.AppDbContext.SchoolScopeOnly).AsNoTracking().Where(g => g.Id == groupId)
-            .Select(g => new GroupRow(g, db.Schools.Where(s => s.Id == g.SchoolId).Select(s => s.AttendanceSubReasonsText).FirstOrDefault()))
-            .SingleOrDefault());
+    // The register's read, compiled once for the process (EF.CompileAsyncQuery): every register opened or saved runs it,
+    // and a compiled query skips building, parameterising and looking up its expression tree on each request (issue 15,
+    // the register page's load; ADR 0034). Row-level security and the context's query filters apply as to any query.
+    //
+    // One round trip for the register: the group, its school's reasons behind codes, and the group's pupils on roll that
+    // day, each with the session's mark (one at most: the marks' key is the pupil, date and session) and the expected
+    // marks covering the day — all under the school scope, as any read is (a group of a school the user has no role in
+    // is not found: a 404, as the permission's refusal below is; the filters apply to the whole query, so the group is
+    // not read outside the scope any more, which the rows never were). It was two
+    // reads (the group, then the rows, which were once three), each a command with its own tenancy block; the
+    // twenty-third session made them one. Read without tracking; a save attaches the marks it will change.
+    private static readonly Func<Data.AppDbContext, Guid, DateOnly, Session, Task<RegisterRead?>> FindRegister = EF.CompileAsyncQuery(
+        Inline.Expand<Func<Data.AppDbContext, Guid, DateOnly, Session, RegisterRead?>>((db, groupId, date, session) =>
+            db.RegistrationGroups.AsNoTracking().Where(g => g.Id == groupId)
+                .Select(g => new RegisterRead(
+                    g,
+                    db.Schools.Where(s => s.Id == g.SchoolId).Select(s => s.AttendanceSubReasonsText).FirstOrDefault(),
+                    (from p in db.Pupils.AsNoTracking()
+                     // The group's id as a parameter as well as g.Id through the join: the pupils' own condition, for
+                     // their group's index (on an unanalysed test database the join alone was planned as a filter
+                     // over the trust's pupils).
+                     where p.RegistrationGroupId == groupId && p.RegistrationGroupId == g.Id && Pupil.OnRoll.Invoke(p, date)
+                     join m in db.AttendanceMarks.Where(m => m.Date == date && m.Session == session) on p.Id equals m.PupilId into marks
+                     from m in marks.DefaultIfEmpty()
+                     orderby p.LegalSurname, p.LegalForename
+                     select new RegisterPupilRead(p, m, db.ExpectedMarks.Where(e => e.PupilId == p.Id && e.From <= date && e.To >= date && e.WithdrawnAt == null).ToList())).ToList()))
+                .SingleOrDefault()));
 
-    // The register's rows in one round trip: the group's pupils on roll that day, each with the session's mark (one at
-    // most: the marks' key is the pupil, date and session) and the expected marks covering the day. It was three reads,
-    // each a command with its own tenancy block (issue 15, the register page's load). Read without tracking; a save
-    // attaches the marks it will change.
-    private static readonly Func<Data.AppDbContext, Guid, DateOnly, Session, IAsyncEnumerable<RegisterRead>> FindRegister = EF.CompileAsyncQuery(
-        Inline.Expand<Func<Data.AppDbContext, Guid, DateOnly, Session, IQueryable<RegisterRead>>>((db, groupId, date, session) =>
-            from p in db.Pupils.AsNoTracking()
-            where p.RegistrationGroupId == groupId && Pupil.OnRoll.Invoke(p, date)
-            join m in db.AttendanceMarks.Where(m => m.Date == date && m.Session == session) on p.Id equals m.PupilId into marks
-            from m in marks.DefaultIfEmpty()
-            orderby p.LegalSurname, p.LegalForename
-            select new RegisterRead(p, m, db.ExpectedMarks.Where(e => e.PupilId == p.Id && e.From <= date && e.To >= date && e.WithdrawnAt == null).ToList())));
+    private sealed record RegisterRead(RegistrationGroup Group, string? SubReasons, List<RegisterPupilRead> Rows);
 
-    private sealed record RegisterRead(Pupil Pupil, AttendanceMark? Mark, List<ExpectedMark> Expected);
-
-    private sealed record GroupRow(RegistrationGroup Group, string? SubReasons);
+    private sealed record RegisterPupilRead(Pupil Pupil, AttendanceMark? Mark, List<ExpectedMark> Expected);
 
     private async Task<bool> LoadAsync(bool trackMarks)
     {
-        var found = await FindGroup(Db, GroupId);
-        var group = found?.Group;
-        if (group is null || !await CanAsync(group.SchoolId, Permission.TakeRegister) || !CurrentUser.CanTakeRegister(group))
-        {
-            return false;
-        }
-
-        _group = group;
-        SubReasons = AttendanceSubReasons.Parse(found!.SubReasons);
-        GroupName = group.Name;
-        SchoolName = CurrentUser.Schools.FirstOrDefault(s => s.Id == group.SchoolId)?.Name ?? "";
         Date ??= Today;
         var date = Date.Value;
         try
@@ -355,12 +351,23 @@ public sealed class RegisterModel : AppPageModel
             date = Today;
         }
 
+        var found = await FindRegister(Db, GroupId, date, Session);
+        var group = found?.Group;
+        if (group is null || !await CanAsync(group.SchoolId, Permission.TakeRegister) || !CurrentUser.CanTakeRegister(group))
+        {
+            return false;
+        }
+
+        _group = group;
+        SubReasons = AttendanceSubReasons.Parse(found!.SubReasons);
+        GroupName = group.Name;
+        SchoolName = CurrentUser.Schools.FirstOrDefault(s => s.Id == group.SchoolId)?.Name ?? "";
         _calendar = await SchoolRules.CalendarAsync(Db, group.SchoolId);
         IsSchoolDay = _calendar.IsSchoolDay(date);
         Registers = (await SchoolRules.ProfileAsync(Db, group.SchoolId, date)).Settings.Registers;
         IsLocked = AttendanceMark.IsLocked(date, Today);
         CanSave = !IsLocked || CurrentUser.Can(Permission.AmendLockedMarks, group.SchoolId);
-        var rows = await FindRegister(Db, group.Id, date, Session).ToListAsync();
+        var rows = found.Rows;
         _pupils = [.. rows.Select(r => r.Pupil)];
         _expected = [.. rows.SelectMany(r => r.Expected)];
         _marks = rows.Where(r => r.Mark is not null).ToDictionary(r => r.Pupil.Id, r => r.Mark!);
