@@ -312,9 +312,9 @@ public sealed class RegisterModel : AppPageModel
     // day, each with the session's mark (one at most: the marks' key is the pupil, date and session) and the expected
     // marks covering the day — all under the school scope, as any read is (a group of a school the user has no role in
     // is not found: a 404, as the permission's refusal below is; the filters apply to the whole query, so the group is
-    // not read outside the scope any more, which the rows never were). It was two
-    // reads (the group, then the rows, which were once three), each a command with its own tenancy block; the
-    // twenty-third session made them one. Read without tracking; a save attaches the marks it will change.
+    // not read outside the scope any more, which the rows never were). It was two reads (the group, then the rows,
+    // which were once three), each a command with its own tenancy block; the twenty-third session made them one. Read
+    // without tracking; a save attaches the marks it will change.
     private static readonly Func<Data.AppDbContext, Guid, DateOnly, Session, Task<RegisterRead?>> FindRegister = EF.CompileAsyncQuery(
         Inline.Expand<Func<Data.AppDbContext, Guid, DateOnly, Session, RegisterRead?>>((db, groupId, date, session) =>
             db.RegistrationGroups.AsNoTracking().Where(g => g.Id == groupId)
