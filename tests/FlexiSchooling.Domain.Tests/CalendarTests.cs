@@ -85,6 +85,15 @@ public sealed class CalendarTests
     }
 
     [Fact]
+    public void Bank_holidays_are_known_to_the_end_of_the_last_december_a_list_reaches()
+    {
+        Assert.Equal(new DateOnly(2028, 12, 31), BankHolidayFeed.KnownUntil(BankHolidayFeed.Shipped().Select(b => b.Date)));
+        // A list that stops before December holds its last year only to its last date.
+        Assert.Equal(new DateOnly(2029, 5, 28), BankHolidayFeed.KnownUntil([new(2028, 12, 26), new(2029, 1, 1), new(2029, 5, 28)]));
+        Assert.Null(BankHolidayFeed.KnownUntil([]));
+    }
+
+    [Fact]
     public void Bank_holidays_import_from_the_govuk_format_and_reject_others()
     {
         const string json = """{"england-and-wales":{"division":"england-and-wales","events":[{"title":"Test day","date":"2029-01-01","notes":"","bunting":true}]},"scotland":{"division":"scotland","events":[{"title":"St Andrew's Day","date":"2029-11-30"}]}}""";

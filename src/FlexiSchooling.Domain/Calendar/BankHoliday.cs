@@ -36,6 +36,26 @@ public static class BankHolidayFeed
     }
 
     /// <summary>
+    /// The last day whose bank holidays are known from a list: the end of the last year it reaches into December (every
+    /// year in England and Wales ends with Christmas Day and Boxing Day, or their substitutes, so a list reaching December
+    /// holds that year whole), else its last date; none when the list is empty. A school's days after it may include bank
+    /// holidays the product does not know, and would be counted as school days until a newer gov.uk file is imported.
+    /// </summary>
+    public static DateOnly? KnownUntil(IEnumerable<DateOnly> holidays)
+    {
+        DateOnly? last = null;
+        foreach (var date in holidays)
+        {
+            if (last is null || date > last)
+            {
+                last = date;
+            }
+        }
+
+        return last is { Month: 12 } december ? new DateOnly(december.Year, 12, 31) : last;
+    }
+
+    /// <summary>
     /// Reads the gov.uk format (https://www.gov.uk/bank-holidays.json): an object keyed by division,
     /// each with "events" of title and date. Only England and Wales applies to English schools.
     /// </summary>

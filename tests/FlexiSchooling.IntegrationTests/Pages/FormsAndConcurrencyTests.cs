@@ -152,6 +152,30 @@ public sealed class FormsAndConcurrencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Terms_past_the_known_bank_holidays_are_warned_of_until_a_newer_file_is_imported()
+    {
+        var admin = await _factory.SignInAsync(FlexiFactory.Email("trustadmin", "northfield"));
+        var ashby = await _records.SchoolAsync("Ashby");
+        var url = $"/Admin/Schools/Calendar/{ashby}";
+        const string Warning = "past the bank holidays the product knows";
+        Assert.DoesNotContain(Warning, await (await admin.GetAsync(url)).HtmlAsync(), StringComparison.Ordinal);
+
+        var added = await admin.PostFormAsync(url, url + "?handler=AddTerm",
+            ("Term.Name", "Spring 2029"), ("Term.StartDate", "2029-01-08"), ("Term.EndDate", "2029-03-29"), ("Term.HalfTermStart", "2029-02-12"), ("Term.HalfTermEnd", "2029-02-16"));
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var warned = await (await admin.GetAsync(url)).HtmlAsync();
+        Assert.Contains("This school's terms run to 29 March 2029, past the bank holidays the product knows (to 31 December 2028).", warned, StringComparison.Ordinal);
+
+        // gov.uk's file with 2029 in it: the warning goes.
+        var token = HttpClientForms.AntiforgeryToken(warned);
+        using var form = new System.Net.Http.MultipartFormDataContent { { new System.Net.Http.StringContent(token), "__RequestVerificationToken" } };
+        form.Add(new System.Net.Http.ByteArrayContent("""{"england-and-wales":{"division":"england-and-wales","events":[{"title":"New Year’s Day","date":"2029-01-01"},{"title":"Good Friday","date":"2029-03-30"},{"title":"Christmas Day","date":"2029-12-25"}]}}"""u8.ToArray()), "BankHolidayFile", "bank-holidays.json");
+        var imported = await (await admin.PostAsync(url + "?handler=ImportBankHolidays", form)).HtmlAsync();
+        Assert.Contains("3 new bank holiday(s) imported.", imported, StringComparison.Ordinal);
+        Assert.DoesNotContain(Warning, imported, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_schools_reasons_behind_codes_are_checked_line_by_line_and_kept_when_refused()
     {
         var admin = await _factory.SignInAsync(FlexiFactory.Email("trustadmin", "northfield"));

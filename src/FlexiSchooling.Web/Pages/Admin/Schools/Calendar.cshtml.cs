@@ -76,6 +76,12 @@ public sealed class CalendarModel : AppPageModel
 
     public DateOnly? LastBankHoliday { get; private set; }
 
+    /// <summary>The last day whose bank holidays the product knows (<see cref="BankHolidayFeed.KnownUntil"/>).</summary>
+    public DateOnly? BankHolidaysKnownUntil { get; private set; }
+
+    /// <summary>The last day of the school's terms when they run past <see cref="BankHolidaysKnownUntil"/>; otherwise none.</summary>
+    public DateOnly? TermsBeyondKnownBankHolidays { get; private set; }
+
     public int SchoolDaysThisYear { get; private set; }
 
     public AcademicYear ThisYear { get; private set; }
@@ -222,6 +228,9 @@ public sealed class CalendarModel : AppPageModel
         var holidays = await Db.BankHolidays.AsNoTracking().Select(b => b.Date).ToListAsync();
         BankHolidayCount = holidays.Count;
         LastBankHoliday = holidays.Count == 0 ? null : holidays.Max();
+        BankHolidaysKnownUntil = BankHolidayFeed.KnownUntil(holidays);
+        var lastTermDay = Terms.Count == 0 ? (DateOnly?)null : Terms.Max(t => t.EndDate);
+        TermsBeyondKnownBankHolidays = lastTermDay > BankHolidaysKnownUntil || (lastTermDay is not null && BankHolidaysKnownUntil is null) ? lastTermDay : null;
         ThisYear = AcademicYear.Containing(Today);
         var calendar = new SchoolCalendar(Terms, Closures.Select(c => c.Date), holidays);
         SchoolDaysThisYear = calendar.SchoolDaysBetween(ThisYear.Start, ThisYear.End).Count();
