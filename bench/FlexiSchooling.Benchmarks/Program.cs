@@ -53,10 +53,7 @@ void Say(string line)
 
 var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddFlexiData(app, owner).BuildServiceProvider();
 var systemDb = services.GetRequiredService<SystemDb>();
-await using (var db = systemDb.Create())
-{
-    await db.Database.MigrateAsync();
-}
+await systemDb.MigrateAsync(); // the schema, and the shipped bank holidays
 
 // ---- Generate the trust -------------------------------------------------------------------------
 var clock = Stopwatch.StartNew();
@@ -75,11 +72,6 @@ await using (var db = systemDb.Create())
     var profile = new PolicyProfileVersion(null, 1, template.Key, template.SourcePolicy, template.Settings, new(2025, 7, 1), "Board", new(2025, 8, 1), new(2026, 7, 1), null);
     profile.StampTrust(trust.Id);
     db.PolicyProfileVersions.Add(profile);
-    foreach (var (date, title) in BankHolidayFeed.Shipped().Select(b => (b.Date, b.Title)))
-    {
-        db.BankHolidays.Add(new BankHoliday(date, title));
-    }
-
     var authority = new LocalAuthority(trust.Id, "Benchmarkshire County Council", null, LocalAuthorityNotice.OnlineForm, "https://forms.benchmarkshire.example/arrangements", 14, null);
     db.LocalAuthorities.Add(authority);
     for (var s = 0; s < schoolsCount; s++)

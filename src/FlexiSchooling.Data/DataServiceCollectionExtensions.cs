@@ -1,4 +1,5 @@
 using FlexiSchooling.Data.Tenancy;
+using FlexiSchooling.Domain.Calendar;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,23 @@ public sealed class SystemDb(string ownerConnectionString, IServiceProvider serv
         var options = new DbContextOptionsBuilder<AppDbContext>();
         DataServiceCollectionExtensions.Configure(options, ownerConnectionString, services);
         return new AppDbContext(options.Options, tenant ?? TenantContext.System());
+    }
+
+    /// <summary>
+    /// Brings the database to the current schema (ADR 0003), then adds the bank holidays shipped with the product
+    /// (<see cref="BankHolidayFeed.Shipped"/>) that it lacks: every school's calendar needs them, whether or not the demo
+    /// is seeded, and before this only the demo's seed added them, so a trust's own database began with none. Returns how
+    /// many were added (none on a database that has them). Run by <c>--migrate</c> and <c>--migrate-only</c>.
+    /// </summary>
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Create();
+        await db.Database.MigrateAsync(cancellationToken);
+        var known = (await db.BankHolidays.Select(b => b.Date).ToListAsync(cancellationToken)).ToHashSet();
+        var shipped = BankHolidayFeed.Shipped().Where(b => !known.Contains(b.Date)).ToList();
+        db.BankHolidays.AddRange(shipped);
+        await db.SaveChangesAsync(cancellationToken);
+        return shipped.Count;
     }
 }
 

@@ -107,9 +107,8 @@ var app = builder.Build();
 // Start-up tasks the run command asks for: migrate (as the owner) and seed the demo trusts once.
 if (args.Contains("--migrate") || args.Contains("--migrate-only"))
 {
-    await using var db = app.Services.GetRequiredService<SystemDb>().Create();
-    await db.Database.MigrateAsync();
-    app.Logger.LogInformation("Database migrated");
+    var added = await app.Services.GetRequiredService<SystemDb>().MigrateAsync();
+    app.Logger.LogInformation("Database migrated; {Added} shipped bank holidays added", added);
     if (args.Contains("--migrate-only"))
     {
         return;

@@ -28,10 +28,7 @@ public sealed class DemoSeedTests
         var year = Domain.Common.AcademicYear.Containing(day);
         var db = await TestDatabase.CreateEmptyAsync();
         using var factory = FlexiFactory.At(db, day, 9, 30);
-        await using (var context = factory.Services.GetRequiredService<SystemDb>().Create())
-        {
-            await context.Database.MigrateAsync();
-        }
+        await factory.Services.GetRequiredService<SystemDb>().MigrateAsync();
 
         await DemoSeeder.SeedAsync(factory.Services, withRunningCase: true);
         var super = TestDatabase.Super(db);

@@ -10,6 +10,20 @@ namespace FlexiSchooling.IntegrationTests;
 public sealed class SchemaTests
 {
     [Fact]
+    public async Task Migrating_a_new_database_adds_the_shipped_bank_holidays_once()
+    {
+        // A trust's own database is migrated and never seeded with the demo: its calendars need the bank holidays too.
+        var db = await TestDatabase.CreateEmptyAsync();
+        await using var services = TestDatabase.Services(db, pooling: false);
+        var shipped = FlexiSchooling.Domain.Calendar.BankHolidayFeed.Shipped();
+        Assert.Equal(shipped.Count, await services.GetRequiredService<SystemDb>().MigrateAsync());
+        Assert.Equal(0, await services.GetRequiredService<SystemDb>().MigrateAsync());
+        Assert.Equal(
+            string.Join(",", shipped.Select(b => b.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))),
+            await TestDatabase.ScalarAsync<string>(TestDatabase.Super(db), "SELECT string_agg(date::text, ',' ORDER BY date) FROM bank_holidays"));
+    }
+
+    [Fact]
     public async Task Migrated_schema_equals_the_model()
     {
         var migrated = await TestDatabase.CreateEmptyAsync();

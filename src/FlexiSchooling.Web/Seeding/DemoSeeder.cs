@@ -101,7 +101,6 @@ public static class DemoSeeder
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await SeedBankHolidaysAsync(db);
         var random = new Random(2026);
         var hasher = new PasswordHasher<AppUser>();
         var passwordHash = hasher.HashPassword(new AppUser(), DemoPassword);
@@ -259,12 +258,6 @@ public static class DemoSeeder
         {
             db.ClosureDays.Add(WithTrust(new ClosureDay(schoolId, date, ClosureKind.Inset, "INSET day"), trustId));
         }
-    }
-
-    public static async Task SeedBankHolidaysAsync(AppDbContext db)
-    {
-        var known = await db.BankHolidays.Select(b => b.Date).ToListAsync();
-        db.BankHolidays.AddRange(BankHolidayFeed.Shipped().Where(b => !known.Contains(b.Date)));
     }
 
     private static void AddUser(AppDbContext db, Guid trustId, Guid? schoolId, StaffRole role, string email, string name, string passwordHash, DateTimeOffset now)

@@ -156,10 +156,7 @@ public static class TestDatabase
                 await ExecuteAsync(Super(), $"CREATE DATABASE {Template} OWNER flexi_owner");
                 await using (var services = Services(Template, pooling: false, new FixedTime(SeededOn)))
                 {
-                    await using (var db = services.GetRequiredService<SystemDb>().Create())
-                    {
-                        await db.Database.MigrateAsync();
-                    }
+                    await services.GetRequiredService<SystemDb>().MigrateAsync();
 
                     await DemoSeeder.SeedAsync(services);
                 }

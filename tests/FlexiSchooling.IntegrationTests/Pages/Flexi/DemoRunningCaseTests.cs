@@ -176,9 +176,8 @@ public sealed class DemoRunningCaseDatabase : IAsyncLifetime
     {
         Db = await TestDatabase.CreateEmptyAsync();
         await using (var services = TestDatabase.Services(Db, pooling: false))
-        await using (var db = services.GetRequiredService<FlexiSchooling.Data.SystemDb>().Create())
         {
-            await db.Database.MigrateAsync();
+            await services.GetRequiredService<FlexiSchooling.Data.SystemDb>().MigrateAsync();
         }
 
         // Seeded and read on the template's autumn day, so the case's dates (its start on 2 November 2026) are the same
