@@ -69,8 +69,7 @@ public sealed class SystemDb(string ownerConnectionString, IServiceProvider serv
     {
         await using var db = Create();
         await db.Database.MigrateAsync(cancellationToken);
-        var known = (await db.BankHolidays.Select(b => b.Date).ToListAsync(cancellationToken)).ToHashSet();
-        var shipped = BankHolidayFeed.Shipped().Where(b => !known.Contains(b.Date)).ToList();
+        var shipped = BankHolidayFeed.Missing(BankHolidayFeed.Shipped(), await db.BankHolidays.Select(b => b.Date).ToListAsync(cancellationToken));
         db.BankHolidays.AddRange(shipped);
         await db.SaveChangesAsync(cancellationToken);
         return shipped.Count;

@@ -94,6 +94,18 @@ public sealed class CalendarTests
     }
 
     [Fact]
+    public void Terms_past_the_known_bank_holidays_or_with_none_known_are_found()
+    {
+        var shipped = BankHolidayFeed.Shipped().Select(b => b.Date).ToList();
+        Term[] within = [new(School, "Summer 2028", new(2028, 4, 17), new(2028, 7, 26), new(2028, 6, 5), new(2028, 6, 9))];
+        Term[] beyond = [.. within, new(School, "Spring 2029", new(2029, 1, 8), new(2029, 3, 29), null, null)];
+        Assert.Null(BankHolidayFeed.TermsBeyondKnown(within, shipped));
+        Assert.Equal(new DateOnly(2029, 3, 29), BankHolidayFeed.TermsBeyondKnown(beyond, shipped));
+        Assert.Equal(new DateOnly(2028, 7, 26), BankHolidayFeed.TermsBeyondKnown(within, []));
+        Assert.Null(BankHolidayFeed.TermsBeyondKnown([], []));
+    }
+
+    [Fact]
     public void Bank_holidays_import_from_the_govuk_format_and_reject_others()
     {
         const string json = """{"england-and-wales":{"division":"england-and-wales","events":[{"title":"Test day","date":"2029-01-01","notes":"","bunting":true}]},"scotland":{"division":"scotland","events":[{"title":"St Andrew's Day","date":"2029-11-30"}]}}""";

@@ -56,6 +56,24 @@ public static class BankHolidayFeed
     }
 
     /// <summary>
+    /// The last day of a school's terms when they run past the bank holidays known (<see cref="KnownUntil"/>), or when
+    /// none are known at all; otherwise none. Those days would count a bank holiday as a school day.
+    /// </summary>
+    public static DateOnly? TermsBeyondKnown(IEnumerable<Term> terms, IEnumerable<DateOnly> holidays)
+    {
+        var lastTermDay = terms.Select(t => (DateOnly?)t.EndDate).Max();
+        var knownUntil = KnownUntil(holidays);
+        return lastTermDay is { } last && (knownUntil is null || last > knownUntil) ? last : null;
+    }
+
+    /// <summary>The holidays of a feed (shipped or imported) whose dates are not yet among those known: what adding it adds.</summary>
+    public static List<BankHoliday> Missing(IEnumerable<BankHoliday> feed, IEnumerable<DateOnly> known)
+    {
+        var dates = known.ToHashSet();
+        return [.. feed.Where(b => !dates.Contains(b.Date))];
+    }
+
+    /// <summary>
     /// Reads the gov.uk format (https://www.gov.uk/bank-holidays.json): an object keyed by division,
     /// each with "events" of title and date. Only England and Wales applies to English schools.
     /// </summary>

@@ -79,7 +79,7 @@ public sealed class CalendarModel : AppPageModel
     /// <summary>The last day whose bank holidays the product knows (<see cref="BankHolidayFeed.KnownUntil"/>).</summary>
     public DateOnly? BankHolidaysKnownUntil { get; private set; }
 
-    /// <summary>The last day of the school's terms when they run past <see cref="BankHolidaysKnownUntil"/>; otherwise none.</summary>
+    /// <summary>The last day of the school's terms when they run past the known bank holidays (<see cref="BankHolidayFeed.TermsBeyondKnown"/>).</summary>
     public DateOnly? TermsBeyondKnownBankHolidays { get; private set; }
 
     public int SchoolDaysThisYear { get; private set; }
@@ -205,8 +205,7 @@ public sealed class CalendarModel : AppPageModel
             return Page();
         }
 
-        var known = await Db.BankHolidays.Select(b => b.Date).ToListAsync();
-        var fresh = parsed.Where(b => !known.Contains(b.Date)).ToList();
+        var fresh = BankHolidayFeed.Missing(parsed, await Db.BankHolidays.Select(b => b.Date).ToListAsync());
         Db.BankHolidays.AddRange(fresh);
         await Db.SaveChangesAsync();
         Imported = fresh.Count;
@@ -229,8 +228,7 @@ public sealed class CalendarModel : AppPageModel
         BankHolidayCount = holidays.Count;
         LastBankHoliday = holidays.Count == 0 ? null : holidays.Max();
         BankHolidaysKnownUntil = BankHolidayFeed.KnownUntil(holidays);
-        var lastTermDay = Terms.Count == 0 ? (DateOnly?)null : Terms.Max(t => t.EndDate);
-        TermsBeyondKnownBankHolidays = lastTermDay > BankHolidaysKnownUntil || (lastTermDay is not null && BankHolidaysKnownUntil is null) ? lastTermDay : null;
+        TermsBeyondKnownBankHolidays = BankHolidayFeed.TermsBeyondKnown(Terms, holidays);
         ThisYear = AcademicYear.Containing(Today);
         var calendar = new SchoolCalendar(Terms, Closures.Select(c => c.Date), holidays);
         SchoolDaysThisYear = calendar.SchoolDaysBetween(ThisYear.Start, ThisYear.End).Count();
