@@ -21,8 +21,7 @@ namespace FlexiSchooling.Data;
 /// by reflection, so a new entity is covered without anyone remembering; PostgreSQL row-level
 /// security stands behind both (Migrations/0001_initial.sql).
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantContext tenant, Reference.SchoolReferenceCache? referenceCache = null)
-    : IdentityUserContext<AppUser, Guid>(options)
+public sealed class AppDbContext : IdentityUserContext<AppUser, Guid>
 {
     public const string TenantFilter = "Tenant";
     public const string SchoolScopeFilter = "SchoolScope";
@@ -30,7 +29,55 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
     /// <summary>The school scope alone, for <c>IgnoreQueryFilters</c> in a compiled query (an expression tree cannot hold a collection expression).</summary>
     public static readonly string[] SchoolScopeOnly = [SchoolScopeFilter];
 
-    public TenantContext Tenant { get; } = tenant;
+    private TenantContext? tenant;
+
+    /// <summary>
+    /// The context pool's constructor (ADR 0042): a context made here has no tenant, and reads nothing, until the request
+    /// that rents it gives it the request's (<see cref="Rent"/>, in <see cref="DataServiceCollectionExtensions.AddFlexiData"/>).
+    /// The pool needs it to be the only public constructor taking arguments; every other context is made by <see cref="For"/>.
+    /// </summary>
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+    }
+
+    private AppDbContext(DbContextOptions<AppDbContext> options, TenantContext tenant, Reference.SchoolReferenceCache? referenceCache)
+        : base(options)
+    {
+        this.tenant = tenant;
+        ReferenceCache = referenceCache;
+    }
+
+    /// <summary>A context of its own (not pooled) for this tenant: system work, the read replica's, a sibling, tests.</summary>
+    public static AppDbContext For(DbContextOptions<AppDbContext> options, TenantContext tenant, Reference.SchoolReferenceCache? referenceCache = null) =>
+        new(options, tenant, referenceCache);
+
+    /// <summary>
+    /// Who is asking. A pooled context has the renting request's tenant from its rent to its disposal, and none in the
+    /// pool: used without one, it throws rather than read as anyone.
+    /// </summary>
+    public TenantContext Tenant => tenant ?? throw new InvalidOperationException("This context has no tenant: a pooled AppDbContext is used only as a request's, which gives it that request's tenant (ADR 0042).");
+
+    /// <summary>The pooled context given the renting request's tenant and the application's reference cache.</summary>
+    internal void Rent(TenantContext requestTenant, Reference.SchoolReferenceCache cache)
+    {
+        tenant = requestTenant;
+        ReferenceCache = cache;
+    }
+
+    /// <summary>Disposing returns a pooled context to the pool: its tenant is taken away first, so it goes back holding none.</summary>
+    public override void Dispose()
+    {
+        tenant = null;
+        base.Dispose();
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public override ValueTask DisposeAsync()
+    {
+        tenant = null;
+        return base.DisposeAsync();
+    }
 
     /// <summary>
     /// A second context for the same user and trust — the same tenancy, filters and reference cache — on its own
@@ -39,7 +86,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TenantC
     public AppDbContext Sibling() => new((DbContextOptions<AppDbContext>)Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(this), Tenant, ReferenceCache);
 
     /// <summary>The application's cache of each school's calendar and profile versions; none for system work.</summary>
-    public Reference.SchoolReferenceCache? ReferenceCache { get; } = referenceCache;
+    public Reference.SchoolReferenceCache? ReferenceCache { get; private set; }
 
     // The filters read these members of the context, which EF Core parameterises per query.
     public Guid CurrentTrustId => Tenant.TrustId;

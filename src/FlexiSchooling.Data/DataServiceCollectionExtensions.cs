@@ -31,8 +31,15 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Reference.ReferenceDataInvalidation>();
         services.AddScoped<TenantContext>();
         // The options are the same for every request (one connection string, singleton interceptors), so they are built
-        // once for the process, not per request: a request's context is still its own, with its own TenantContext.
-        services.AddDbContext<AppDbContext>((sp, options) => Configure(options, appConnectionString, sp), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        // once for the process, and the contexts are pooled (ADR 0042): a request rents one, gives it its own TenantContext,
+        // and its disposal at the end of the request takes the tenant away and returns it, reset, to the pool.
+        services.AddPooledDbContextFactory<AppDbContext>((sp, options) => Configure(options, appConnectionString, sp));
+        services.AddScoped(sp =>
+        {
+            var db = sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+            db.Rent(sp.GetRequiredService<TenantContext>(), sp.GetRequiredService<Reference.SchoolReferenceCache>());
+            return db;
+        });
         services.AddSingleton(sp => new SystemDb(ownerConnectionString, sp));
         return services;
     }
@@ -56,7 +63,7 @@ public sealed class SystemDb(string ownerConnectionString, IServiceProvider serv
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         DataServiceCollectionExtensions.Configure(options, ownerConnectionString, services);
-        return new AppDbContext(options.Options, tenant ?? TenantContext.System());
+        return AppDbContext.For(options.Options, tenant ?? TenantContext.System());
     }
 
     /// <summary>
@@ -107,7 +114,7 @@ public sealed class ReadDb(ReadConnection read, TenantContext tenant, IServicePr
         DataServiceCollectionExtensions.Configure(options, read.ConnectionString, services);
         options.AddInterceptors(ReadOnlyInterceptor.Instance);
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
-        return new AppDbContext(options.Options, tenant, cache);
+        return AppDbContext.For(options.Options, tenant, cache);
     }
 
     public void Dispose()

@@ -36,7 +36,7 @@ public sealed class PgBouncerTests : AppTest
             var trust = trusts[i % trusts.Length];
             var options = new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(pooled)
                 .AddInterceptors(new TenantCommandInterceptor(), new TenantTransactionInterceptor(), new TenantSaveChangesInterceptor(TimeProvider.System)).Options;
-            await using var db = new AppDbContext(options, TenantContext.ForTrust(trust));
+            await using var db = AppDbContext.For(options, TenantContext.ForTrust(trust));
             var seen = await db.Pupils.IgnoreQueryFilters().GroupBy(p => p.TrustId).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync();
             if (seen.Count != 1 || seen[0].Key != trust || seen[0].Count != expected[trust])
             {

@@ -94,7 +94,7 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
         foreach (var trust in trusts)
         {
             var options = new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(onePooledConnection).AddInterceptors(new TenantCommandInterceptor(), new TenantTransactionInterceptor()).Options;
-            await using var db = new AppDbContext(options, TenantContext.ForTrust(trust));
+            await using var db = AppDbContext.For(options, TenantContext.ForTrust(trust));
             var seen = await db.Pupils.IgnoreQueryFilters().Select(p => p.TrustId).Distinct().ToListAsync();
             Assert.Equal([trust], seen);
             pids.Add(await db.Database.SqlQuery<int>($"SELECT pg_backend_pid() AS \"Value\"").SingleAsync());

@@ -125,7 +125,7 @@ public sealed class TenancyTests : IAsyncLifetime
     public static IEnumerable<object[]> TenantTypes()
     {
         var options = new DbContextOptionsBuilder<AppDbContext>().UseNpgsql("Host=unused").Options;
-        using var db = new AppDbContext(options, TenantContext.System());
+        using var db = AppDbContext.For(options, TenantContext.System());
         return AppDbContext.TenantOwnedTypes(db.Model).Select(t => new object[] { t.Name });
     }
 
@@ -154,6 +154,39 @@ public sealed class TenancyTests : IAsyncLifetime
         scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustB, Guid.Empty, true, [], null, null);
         var rlsOnly = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         Assert.Equal([_trustB], await (Task<List<Guid>>)method.Invoke(null, [rlsOnly, true])!);
+    }
+
+    // ADR 0042: the request's context comes from a pool, so the same object serves one trust's request and then another's.
+    [Fact]
+    public async Task A_pooled_context_is_given_each_requests_tenant_and_goes_back_to_the_pool_without_one()
+    {
+        await using var services = TestDatabase.Services(_db);
+        AppDbContext first;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustA, Guid.Empty, true, [], null, null);
+            first = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Equal([_trustA], await first.Pupils.Select(p => p.TrustId).Distinct().ToListAsync());
+        }
+
+        // Back in the pool it holds no tenant: nothing it could read as the last request's trust.
+        Assert.Throws<InvalidOperationException>(() => first.Tenant);
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
+            tenant.SetUser(_trustB, Guid.Empty, true, [], null, null);
+            var second = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Same(first, second); // the pool's context again, which is what this test is about
+            Assert.Same(tenant, second.Tenant);
+            Assert.Equal([_trustB], await second.Pupils.Select(p => p.TrustId).Distinct().ToListAsync()); // the filters
+            Assert.Equal([_trustB], await second.Pupils.IgnoreQueryFilters().Select(p => p.TrustId).Distinct().ToListAsync()); // row-level security
+        }
+
+        // A context taken from the pool's factory itself, never given a request's tenant, refuses to read at all.
+        await using var bare = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        var refused = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => bare.Pupils.ToListAsync());
+        Assert.Contains("no tenant", refused.ToString());
     }
 
     private static async Task<List<Guid>> TrustsVisibleAsync<T>(AppDbContext db, bool ignoreFilters)
