@@ -31,9 +31,12 @@ public sealed class AppDbContext : IdentityUserContext<AppUser, Guid>
 
     private TenantContext? tenant;
 
+    // The pool a rented context came from, for its siblings; none for a context of its own.
+    private IDbContextFactory<AppDbContext>? pool;
+
     /// <summary>
     /// The context pool's constructor (ADR 0042): a context made here has no tenant, and reads nothing, until the request
-    /// that rents it gives it the request's (<see cref="Rent"/>, in <see cref="DataServiceCollectionExtensions.AddFlexiData"/>).
+    /// that rents it gives it the request's (<see cref="Rent"/>: the request's context, its read context, their siblings).
     /// The pool needs it to be the only public constructor taking arguments; every other context is made by <see cref="For"/>.
     /// </summary>
     public AppDbContext(DbContextOptions<AppDbContext> options)
@@ -58,32 +61,37 @@ public sealed class AppDbContext : IdentityUserContext<AppUser, Guid>
     /// </summary>
     public TenantContext Tenant => tenant ?? throw new InvalidOperationException("This context has no tenant: a pooled AppDbContext is used only as a request's, which gives it that request's tenant (ADR 0042).");
 
-    /// <summary>The pooled context given the renting request's tenant and the application's reference cache.</summary>
-    internal void Rent(TenantContext requestTenant, Reference.SchoolReferenceCache cache)
+    /// <summary>A context rented from a pool and given the renting request's tenant and the application's reference cache.</summary>
+    internal static AppDbContext Rent(IDbContextFactory<AppDbContext> from, TenantContext requestTenant, Reference.SchoolReferenceCache cache)
     {
-        tenant = requestTenant;
-        ReferenceCache = cache;
+        var db = from.CreateDbContext();
+        db.tenant = requestTenant;
+        db.ReferenceCache = cache;
+        db.pool = from;
+        return db;
     }
 
     /// <summary>Disposing returns a pooled context to the pool: its tenant is taken away first, so it goes back holding none.</summary>
     public override void Dispose()
     {
-        tenant = null;
+        (tenant, pool) = (null, null);
         base.Dispose();
     }
 
     /// <inheritdoc cref="Dispose"/>
     public override ValueTask DisposeAsync()
     {
-        tenant = null;
+        (tenant, pool) = (null, null);
         return base.DisposeAsync();
     }
 
     /// <summary>
     /// A second context for the same user and trust — the same tenancy, filters and reference cache — on its own
-    /// connection, for reads run alongside this context's (a context runs one command at a time). Dispose it.
+    /// connection, for reads run alongside this context's (a context runs one command at a time): from the same pool
+    /// when this one was rented. Dispose it.
     /// </summary>
-    public AppDbContext Sibling() => new((DbContextOptions<AppDbContext>)Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(this), Tenant, ReferenceCache);
+    public AppDbContext Sibling() => pool is not null ? Rent(pool, Tenant, ReferenceCache!)
+        : new((DbContextOptions<AppDbContext>)Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(this), Tenant, ReferenceCache);
 
     /// <summary>The application's cache of each school's calendar and profile versions; none for system work.</summary>
     public Reference.SchoolReferenceCache? ReferenceCache { get; private set; }

@@ -2,6 +2,7 @@ using FlexiSchooling.Data.Tenancy;
 using FlexiSchooling.Domain.Calendar;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexiSchooling.Data;
@@ -34,12 +35,9 @@ public static class DataServiceCollectionExtensions
         // once for the process, and the contexts are pooled (ADR 0042): a request rents one, gives it its own TenantContext,
         // and its disposal at the end of the request takes the tenant away and returns it, reset, to the pool.
         services.AddPooledDbContextFactory<AppDbContext>((sp, options) => Configure(options, appConnectionString, sp));
-        services.AddScoped(sp =>
-        {
-            var db = sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
-            db.Rent(sp.GetRequiredService<TenantContext>(), sp.GetRequiredService<Reference.SchoolReferenceCache>());
-            return db;
-        });
+        services.AddScoped(sp => AppDbContext.Rent(sp.GetRequiredService<IDbContextFactory<AppDbContext>>(), sp.GetRequiredService<TenantContext>(), sp.GetRequiredService<Reference.SchoolReferenceCache>()));
+        // The read connection's contexts, when it is one of its own, have a pool of their own (their options differ).
+        services.AddSingleton(sp => new ReadContextPool(readConnectionString is null ? null : new PooledDbContextFactory<AppDbContext>(ReadDb.Options(readConnectionString, sp))));
         services.AddSingleton(sp => new SystemDb(ownerConnectionString, sp));
         return services;
     }
@@ -94,7 +92,7 @@ public sealed record ReadConnection(string ConnectionString, bool Separate);
 /// show the trust's picture read here. It never saves: a replica would refuse, and the primary standing in must too.
 /// docs/adr/0028.
 /// </summary>
-public sealed class ReadDb(ReadConnection read, TenantContext tenant, IServiceProvider services, Reference.SchoolReferenceCache cache) : IAsyncDisposable, IDisposable
+public sealed class ReadDb(ReadConnection read, ReadContextPool pool, TenantContext tenant, IServiceProvider services, Reference.SchoolReferenceCache cache) : IAsyncDisposable, IDisposable
 {
     private AppDbContext? context;
 
@@ -103,19 +101,19 @@ public sealed class ReadDb(ReadConnection read, TenantContext tenant, IServicePr
 
     public AppDbContext Context => context ??= Create();
 
-    private AppDbContext Create()
+    /// <summary>The read context's options: the read connection, never a save, nothing tracked.</summary>
+    internal static DbContextOptions<AppDbContext> Options(string readConnectionString, IServiceProvider services)
     {
-        if (!read.Separate)
-        {
-            return services.GetRequiredService<AppDbContext>();
-        }
-
         var options = new DbContextOptionsBuilder<AppDbContext>();
-        DataServiceCollectionExtensions.Configure(options, read.ConnectionString, services);
+        DataServiceCollectionExtensions.Configure(options, readConnectionString, services);
         options.AddInterceptors(ReadOnlyInterceptor.Instance);
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
-        return AppDbContext.For(options.Options, tenant, cache);
+        return options.Options;
     }
+
+    private AppDbContext Create() => read.Separate
+        ? AppDbContext.Rent(pool.Factory ?? throw new InvalidOperationException("A separate read connection has its own pool of contexts"), tenant, cache)
+        : services.GetRequiredService<AppDbContext>();
 
     public void Dispose()
     {
@@ -133,6 +131,9 @@ public sealed class ReadDb(ReadConnection read, TenantContext tenant, IServicePr
         }
     }
 }
+
+/// <summary>The pool of the read connection's contexts (ADR 0042); none when reads share the request's context.</summary>
+public sealed record ReadContextPool(IDbContextFactory<AppDbContext>? Factory);
 
 /// <summary>Refuses a save on the read context: what it reads may be a moment behind, and a write belongs on the primary.</summary>
 internal sealed class ReadOnlyInterceptor : SaveChangesInterceptor

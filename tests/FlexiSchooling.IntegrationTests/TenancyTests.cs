@@ -156,31 +156,54 @@ public sealed class TenancyTests : IAsyncLifetime
         Assert.Equal([_trustB], await (Task<List<Guid>>)method.Invoke(null, [rlsOnly, true])!);
     }
 
-    // ADR 0042: the request's context comes from a pool, so the same object serves one trust's request and then another's.
+    // ADR 0042: the request's context comes from a pool, so the same object serves one trust's request and then another's;
+    // so does the read context when reads have a connection of their own (here a second string for the same database).
     [Fact]
     public async Task A_pooled_context_is_given_each_requests_tenant_and_goes_back_to_the_pool_without_one()
     {
-        await using var services = TestDatabase.Services(_db);
-        AppDbContext first;
-        await using (var scope = services.CreateAsyncScope())
+        await using var services = new ServiceCollection().AddSingleton(TimeProvider.System)
+            .AddFlexiData(TestDatabase.App(_db), TestDatabase.Owner(_db), TestDatabase.App(_db) + ";Application Name=flexi-read")
+            .BuildServiceProvider();
+        foreach (var read in new[] { false, true })
         {
-            scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustA, Guid.Empty, true, [], null, null);
-            first = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            Assert.Equal([_trustA], await first.Pupils.Select(p => p.TrustId).Distinct().ToListAsync());
-        }
+            AppDbContext Resolve(IServiceProvider sp) => read ? sp.GetRequiredService<ReadDb>().Context : sp.GetRequiredService<AppDbContext>();
+            AppDbContext first;
+            await using (var scope = services.CreateAsyncScope())
+            {
+                scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustA, Guid.Empty, true, [], null, null);
+                first = Resolve(scope.ServiceProvider);
+                Assert.Equal(read, !ReferenceEquals(first, scope.ServiceProvider.GetRequiredService<AppDbContext>()));
+                Assert.Equal([_trustA], await first.Pupils.Select(p => p.TrustId).Distinct().ToListAsync());
+            }
 
-        // Back in the pool it holds no tenant: nothing it could read as the last request's trust.
-        Assert.Throws<InvalidOperationException>(() => first.Tenant);
+            // Back in the pool it holds no tenant: nothing it could read as the last request's trust.
+            Assert.Throws<InvalidOperationException>(() => first.Tenant);
 
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
-            tenant.SetUser(_trustB, Guid.Empty, true, [], null, null);
-            var second = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            Assert.Same(first, second); // the pool's context again, which is what this test is about
-            Assert.Same(tenant, second.Tenant);
-            Assert.Equal([_trustB], await second.Pupils.Select(p => p.TrustId).Distinct().ToListAsync()); // the filters
-            Assert.Equal([_trustB], await second.Pupils.IgnoreQueryFilters().Select(p => p.TrustId).Distinct().ToListAsync()); // row-level security
+            await using (var scope = services.CreateAsyncScope())
+            {
+                var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
+                tenant.SetUser(_trustB, Guid.Empty, true, [], null, null);
+                var second = Resolve(scope.ServiceProvider);
+                Assert.Same(first, second); // the pool's context again, which is what this test is about
+                Assert.Same(tenant, second.Tenant);
+                Assert.Equal([_trustB], await second.Pupils.Select(p => p.TrustId).Distinct().ToListAsync()); // the filters
+                Assert.Equal([_trustB], await second.Pupils.IgnoreQueryFilters().Select(p => p.TrustId).Distinct().ToListAsync()); // row-level security
+
+                // Its sibling (reads alongside it) comes from the same pool with the same tenant, and goes back without it.
+                AppDbContext sibling;
+                await using (sibling = second.Sibling())
+                {
+                    Assert.Same(tenant, sibling.Tenant);
+                    Assert.Equal([_trustB], await sibling.Pupils.IgnoreQueryFilters().Select(p => p.TrustId).Distinct().ToListAsync());
+                }
+
+                Assert.Throws<InvalidOperationException>(() => sibling.Tenant);
+                await using (var again = second.Sibling())
+                {
+                    Assert.Same(sibling, again); // rented again from the pool, not made afresh
+                    Assert.Same(tenant, again.Tenant);
+                }
+            }
         }
 
         // A context taken from the pool's factory itself, never given a request's tenant, refuses to read at all.
