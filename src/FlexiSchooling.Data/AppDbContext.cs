@@ -51,7 +51,7 @@ public sealed class AppDbContext : IdentityUserContext<AppUser, Guid>
         ReferenceCache = referenceCache;
     }
 
-    /// <summary>A context of its own (not pooled) for this tenant: system work, the read replica's, a sibling, tests.</summary>
+    /// <summary>A context of its own (not pooled) for this tenant: system work on the owner connection, tests.</summary>
     public static AppDbContext For(DbContextOptions<AppDbContext> options, TenantContext tenant, Reference.SchoolReferenceCache? referenceCache = null) =>
         new(options, tenant, referenceCache);
 

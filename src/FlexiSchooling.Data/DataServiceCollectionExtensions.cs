@@ -23,7 +23,6 @@ public static class DataServiceCollectionExtensions
         // A request's statements are prepared on each connection of its own (ADR 0033); the owner's are not.
         appConnectionString = PreparedStatements.For(appConnectionString);
         readConnectionString = readConnectionString is null ? null : PreparedStatements.For(readConnectionString);
-        services.AddSingleton(new ReadConnection(readConnectionString ?? appConnectionString, readConnectionString is not null));
         services.AddScoped<ReadDb>();
         services.AddSingleton<TenantCommandInterceptor>();
         services.AddSingleton<TenantTransactionInterceptor>();
@@ -37,7 +36,7 @@ public static class DataServiceCollectionExtensions
         services.AddPooledDbContextFactory<AppDbContext>((sp, options) => Configure(options, appConnectionString, sp));
         services.AddScoped(sp => AppDbContext.Rent(sp.GetRequiredService<IDbContextFactory<AppDbContext>>(), sp.GetRequiredService<TenantContext>(), sp.GetRequiredService<Reference.SchoolReferenceCache>()));
         // The read connection's contexts, when it is one of its own, have a pool of their own (their options differ).
-        services.AddSingleton(sp => new ReadContextPool(readConnectionString is null ? null : new PooledDbContextFactory<AppDbContext>(ReadDb.Options(readConnectionString, sp))));
+        services.AddSingleton(sp => new ReadContexts(readConnectionString is null ? null : new PooledDbContextFactory<AppDbContext>(ReadDb.Options(readConnectionString, sp))));
         services.AddSingleton(sp => new SystemDb(ownerConnectionString, sp));
         return services;
     }
@@ -81,8 +80,14 @@ public sealed class SystemDb(string ownerConnectionString, IServiceProvider serv
     }
 }
 
-/// <summary>The connection string read-heavy pages read through, and whether it is one of its own.</summary>
-public sealed record ReadConnection(string ConnectionString, bool Separate);
+/// <summary>
+/// Where read-heavy pages read: the pool of the read connection's contexts (ADR 0042) when it is one of its own (a
+/// replica), or none, and they read through the request's context.
+/// </summary>
+public sealed record ReadContexts(IDbContextFactory<AppDbContext>? Pool)
+{
+    public bool Separate => Pool is not null;
+}
 
 /// <summary>
 /// The request's context for read-heavy pages (issue 15): the same user, trust, filters and row-level security as the
@@ -92,7 +97,7 @@ public sealed record ReadConnection(string ConnectionString, bool Separate);
 /// show the trust's picture read here. It never saves: a replica would refuse, and the primary standing in must too.
 /// docs/adr/0028.
 /// </summary>
-public sealed class ReadDb(ReadConnection read, ReadContextPool pool, TenantContext tenant, IServiceProvider services, Reference.SchoolReferenceCache cache) : IAsyncDisposable, IDisposable
+public sealed class ReadDb(ReadContexts read, TenantContext tenant, IServiceProvider services, Reference.SchoolReferenceCache cache) : IAsyncDisposable, IDisposable
 {
     private AppDbContext? context;
 
@@ -111,9 +116,7 @@ public sealed class ReadDb(ReadConnection read, ReadContextPool pool, TenantCont
         return options.Options;
     }
 
-    private AppDbContext Create() => read.Separate
-        ? AppDbContext.Rent(pool.Factory ?? throw new InvalidOperationException("A separate read connection has its own pool of contexts"), tenant, cache)
-        : services.GetRequiredService<AppDbContext>();
+    private AppDbContext Create() => read.Pool is { } pool ? AppDbContext.Rent(pool, tenant, cache) : services.GetRequiredService<AppDbContext>();
 
     public void Dispose()
     {
@@ -131,9 +134,6 @@ public sealed class ReadDb(ReadConnection read, ReadContextPool pool, TenantCont
         }
     }
 }
-
-/// <summary>The pool of the read connection's contexts (ADR 0042); none when reads share the request's context.</summary>
-public sealed record ReadContextPool(IDbContextFactory<AppDbContext>? Factory);
 
 /// <summary>Refuses a save on the read context: what it reads may be a moment behind, and a write belongs on the primary.</summary>
 internal sealed class ReadOnlyInterceptor : SaveChangesInterceptor
