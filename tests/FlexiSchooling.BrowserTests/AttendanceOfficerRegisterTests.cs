@@ -21,10 +21,17 @@ public sealed class AttendanceOfficerRegisterTests(DecemberFixture browser) : IC
         var page = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"attendance@ashby.{DemoSeeder.EmailDomain}");
         await BrowserFixture.Menu(page, "Registers").ClickAsync();
-        await page.GetByLabel("Date").FillAsync("2026-11-20");
+        // A Saturday has no registers; the page offers the school days either side (Friday's, which Monday's officer chases).
+        await page.GetByLabel("Date").FillAsync("2026-11-21");
         await page.GetByLabel("Session").SelectOptionAsync("AM");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show registers" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-inset-text")).ToContainTextAsync("Saturday 21 November 2026 is not a school day");
+        await page.SetViewportSizeAsync(390, 844);
+        await AccessibleAsync(page, "30m-registers-not-a-school-day-phone");
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Registers of the school day before, Friday 20 November 2026" }).ClickAsync();
         await Assertions.Expect(page.Locator("table")).ToContainTextAsync("Year 3 A");
+        await Assertions.Expect(page.Locator("table caption")).ToContainTextAsync("Friday 20 November 2026, AM");
         await AccessibleAsync(page, "30-registers");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Year 3 A", Exact = true }).ClickAsync();

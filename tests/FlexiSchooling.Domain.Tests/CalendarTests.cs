@@ -24,6 +24,27 @@ public sealed class CalendarTests
     }
 
     [Fact]
+    public void The_school_days_either_side_of_a_day_without_registers_skip_weekends_holidays_and_inset()
+    {
+        var calendar = Summer2025();
+        // A Saturday: Friday before it, Tuesday after it (Monday 5 May 2025 is a bank holiday).
+        Assert.Equal(new DateOnly(2025, 5, 2), calendar.SchoolDayBefore(new DateOnly(2025, 5, 3)));
+        Assert.Equal(new DateOnly(2025, 5, 6), calendar.SchoolDayAfter(new DateOnly(2025, 5, 3)));
+        // Half-term (26-30 May) and the INSET day after it (Monday 2 June): back to Friday 23 May, on to Tuesday 3 June.
+        Assert.Equal(new DateOnly(2025, 5, 23), calendar.SchoolDayBefore(new DateOnly(2025, 5, 28)));
+        Assert.Equal(new DateOnly(2025, 6, 3), calendar.SchoolDayAfter(new DateOnly(2025, 5, 28)));
+        // The Easter holiday between the terms: the spring term's last day, the summer term's first.
+        Assert.Equal(new DateOnly(2025, 4, 4), calendar.SchoolDayBefore(new DateOnly(2025, 4, 15)));
+        Assert.Equal(new DateOnly(2025, 4, 22), calendar.SchoolDayAfter(new DateOnly(2025, 4, 15)));
+        // A school day's neighbours are school days too, not the day itself.
+        Assert.Equal(new DateOnly(2025, 5, 6), calendar.SchoolDayBefore(new DateOnly(2025, 5, 7)));
+        // Before the first term and after the last there are none.
+        Assert.Null(calendar.SchoolDayBefore(new DateOnly(2025, 1, 6)));
+        Assert.Null(calendar.SchoolDayAfter(new DateOnly(2025, 7, 22)));
+        Assert.Null(new SchoolCalendar([], [], []).SchoolDayBefore(new DateOnly(2025, 5, 3)));
+    }
+
+    [Fact]
     public void School_days_exclude_weekends_bank_holidays_half_term_and_inset()
     {
         var calendar = Summer2025();

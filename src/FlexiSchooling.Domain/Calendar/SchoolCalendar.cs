@@ -179,6 +179,36 @@ public sealed class SchoolCalendar
         }
     }
 
+    /// <summary>The last school day before <paramref name="date"/> in the school's terms; none before its first term.</summary>
+    public DateOnly? SchoolDayBefore(DateOnly date)
+    {
+        var first = _terms.Count == 0 ? date : _terms.Min(t => t.StartDate);
+        for (var d = date.AddDays(-1); d >= first; d = d.AddDays(-1))
+        {
+            if (IsSchoolDay(d))
+            {
+                return d;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first school day after <paramref name="date"/> in the school's terms; none after its last term.</summary>
+    public DateOnly? SchoolDayAfter(DateOnly date)
+    {
+        var last = _terms.Count == 0 ? date : _terms.Max(t => t.EndDate);
+        for (var d = date.AddDays(1); d <= last; d = d.AddDays(1))
+        {
+            if (IsSchoolDay(d))
+            {
+                return d;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// The date <paramref name="days"/> working days after <paramref name="from"/> (the day itself
     /// not counted). 001: "within five working days of the meeting"; domain.md worked example 3.

@@ -27,6 +27,11 @@ public sealed class IndexModel : AppPageModel
 
     public IReadOnlyList<GroupRegisterRow> Groups { get; private set; } = [];
 
+    /// <summary>On a day without registers: the school day before it (Monday's officer chasing Friday's) and the one after, if it has come.</summary>
+    public DateOnly? SchoolDayBefore { get; private set; }
+
+    public DateOnly? SchoolDayAfter { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (CurrentUser.ActiveSchool is not { } school || !await CanAsync(school.Id, Permission.TakeRegister))
@@ -38,9 +43,12 @@ public sealed class IndexModel : AppPageModel
         Date ??= Today;
         Session ??= LondonClock.Now(Time).Hour < 12 ? Domain.Attendance.Session.AM : Domain.Attendance.Session.PM;
         var date = Date.Value;
-        IsSchoolDay = (await SchoolRules.CalendarAsync(Db, school.Id)).IsSchoolDay(date);
+        var calendar = await SchoolRules.CalendarAsync(Db, school.Id);
+        IsSchoolDay = calendar.IsSchoolDay(date);
         if (!IsSchoolDay)
         {
+            SchoolDayBefore = calendar.SchoolDayBefore(date);
+            SchoolDayAfter = calendar.SchoolDayAfter(date) is { } after && after <= Today ? after : null;
             return Page();
         }
 

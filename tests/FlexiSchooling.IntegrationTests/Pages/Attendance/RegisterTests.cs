@@ -289,6 +289,27 @@ public sealed class RegisterTests : AppTest
     }
 
     [Fact]
+    public async Task A_day_without_registers_links_to_the_school_days_either_side_that_have_come()
+    {
+        // Wednesday 25 November 2026. Saturday 21st: Friday 20th before it, Monday 23rd after it (come).
+        using var wednesday = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
+        var officer = await wednesday.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var past = await (await officer.GetAsync("/Attendance?date=2026-11-21&session=PM")).HtmlAsync();
+        Assert.Contains("Saturday 21 November 2026 is not a school day", past, StringComparison.Ordinal);
+        Assert.Contains("href=\"/Attendance?date=2026-11-20&session=PM\">Registers of the school day before, Friday 20 November 2026", past, StringComparison.Ordinal);
+        Assert.Contains("href=\"/Attendance?date=2026-11-23&session=PM\">Registers of the school day after, Monday 23 November 2026", past, StringComparison.Ordinal);
+
+        // Saturday 28th: Friday 27th before it; Monday 30th has not come, so no link to registers not yet taken.
+        var coming = await (await officer.GetAsync("/Attendance?date=2026-11-28&session=AM")).HtmlAsync();
+        Assert.Contains("Registers of the school day before, Friday 27 November 2026", coming, StringComparison.Ordinal);
+        Assert.DoesNotContain("school day after", coming, StringComparison.Ordinal);
+
+        // Followed, the link is that day's registers.
+        var friday = await (await officer.GetAsync("/Attendance?date=2026-11-20&session=PM")).HtmlAsync();
+        Assert.Contains("Ashby Lane Primary School, Friday 20 November 2026, PM", friday, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Approved_leave_is_prefilled_and_not_counted_as_a_session_expected_in_school()
     {
         var group = await GroupAsync("Year 2 A");
