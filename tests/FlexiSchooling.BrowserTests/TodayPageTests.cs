@@ -35,6 +35,18 @@ public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(officer.Locator("#today")).ToBeVisibleAsync();
         await browser.AssertAccessibleAsync(officer, "d3-today-attendance-officer");
 
+        // The school day before's registers left incomplete (003 §7; the template's marks end on 20 November 2026, before any
+        // day these tests run): overdue, read at a phone's width too, and leading to that session's registers.
+        var incomplete = officer.Locator("#overdue").GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Complete the morning registers? of") });
+        await Assertions.Expect(incomplete).ToBeVisibleAsync();
+        await officer.SetViewportSizeAsync(390, 844);
+        Assert.True(await officer.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
+        await browser.AssertAccessibleAsync(officer, "d3m-today-attendance-officer-phone");
+        await officer.SetViewportSizeAsync(1280, 900);
+        await incomplete.ClickAsync();
+        await Assertions.Expect(officer.Locator("h1")).ToHaveTextAsync("Registers");
+        await Assertions.Expect(officer.Locator("table caption")).ToContainTextAsync(", AM");
+
         // The provider's daily reports on the placed pupil's case (002 §4.4), where the officer records the call: a report
         // with nothing chosen is refused at its fields, the day and time kept.
         await officer.GotoAsync(visits!.Replace("/Visits", "", StringComparison.Ordinal));

@@ -155,6 +155,29 @@ public sealed class AttendanceTests
         Assert.Equal("register-on-roll-only", Assert.Throws<DomainRuleException>(() => SessionRules.CheckMarkable(calendar, pupil, new DateOnly(2025, 1, 31))).Rule);
     }
 
+
+    [Fact]
+    public void Registers_to_complete_are_the_school_day_befores_both_and_this_mornings_in_the_afternoon()
+    {
+        // 003 §3 and §7: an entry for every pupil on roll in every session, all registers up to date by the end of each day.
+        // Spring 2025: half-term 17–21 February.
+        var school = Guid.NewGuid();
+        var calendar = new SchoolCalendar([new Term(school, "Spring 2025", new(2025, 1, 6), new(2025, 4, 4), new(2025, 2, 17), new(2025, 2, 21))], [], BankHolidayFeed.Shipped().Select(b => b.Date));
+        var wednesday = new DateOnly(2025, 1, 8);
+        var tuesday = new DateOnly(2025, 1, 7);
+        Assert.Equal([(tuesday, Session.AM), (tuesday, Session.PM)], RegisterRules.EarlierSessionsToComplete(calendar, wednesday, Session.AM));
+        // In the afternoon this morning's register is earlier too, after the day before's.
+        Assert.Equal([(tuesday, Session.AM), (tuesday, Session.PM), (wednesday, Session.AM)], RegisterRules.EarlierSessionsToComplete(calendar, wednesday, Session.PM));
+        // On Monday Friday's; on a Saturday afternoon Friday's and no morning of its own; after half-term the Friday before it.
+        var friday = new DateOnly(2025, 1, 10);
+        Assert.Equal([(friday, Session.AM), (friday, Session.PM)], RegisterRules.EarlierSessionsToComplete(calendar, new DateOnly(2025, 1, 13), Session.AM));
+        Assert.Equal([(friday, Session.AM), (friday, Session.PM)], RegisterRules.EarlierSessionsToComplete(calendar, new DateOnly(2025, 1, 11), Session.PM));
+        var beforeHalfTerm = new DateOnly(2025, 2, 14);
+        Assert.Equal([(beforeHalfTerm, Session.AM), (beforeHalfTerm, Session.PM)], RegisterRules.EarlierSessionsToComplete(calendar, new DateOnly(2025, 2, 24), Session.AM));
+        // The first morning of the first term has nothing before it; its afternoon has its morning.
+        Assert.Empty(RegisterRules.EarlierSessionsToComplete(calendar, new DateOnly(2025, 1, 6), Session.AM));
+        Assert.Equal([(new DateOnly(2025, 1, 6), Session.AM)], RegisterRules.EarlierSessionsToComplete(calendar, new DateOnly(2025, 1, 6), Session.PM));
+    }
     [Fact]
     public void A_pupil_is_on_roll_from_the_admission_day_to_the_leaving_day()
     {

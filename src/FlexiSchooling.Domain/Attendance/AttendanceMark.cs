@@ -260,6 +260,31 @@ public static class RegisterRules
             throw new DomainRuleException("late-after-close", $"The register was still open {minutesLate} minutes after it opened: the pupil is L, not U.", nameof(MarkEntry.Code));
         }
     }
+
+    /// <summary>
+    /// The earlier sessions whose registers should be complete by now, oldest first: both of the school day before today's,
+    /// and this morning's once it is the afternoon of a school day. Every pupil on roll has an entry in every session's
+    /// register (003 §3, "Procedures": "An entry must be made on the attendance register for all students who are on the
+    /// school's admission roll"; Regulations 2024), and the registers are up to date by the end of every day (003 §7, Year
+    /// and Pastoral Leaders), so a register still incomplete is overdue from the next session on. Older days are left to
+    /// the registers page, day by day: the list chases the school day just gone, as an officer does each morning.
+    /// </summary>
+    public static IReadOnlyList<(DateOnly Date, Session Session)> EarlierSessionsToComplete(Calendar.SchoolCalendar calendar, DateOnly today, Session now)
+    {
+        var sessions = new List<(DateOnly, Session)>();
+        if (calendar.SchoolDayBefore(today) is { } before)
+        {
+            sessions.Add((before, Session.AM));
+            sessions.Add((before, Session.PM));
+        }
+
+        if (now == Session.PM && calendar.IsSchoolDay(today))
+        {
+            sessions.Add((today, Session.AM));
+        }
+
+        return sessions;
+    }
 }
 
 public static class SessionRules

@@ -135,4 +135,42 @@ public sealed class TodayTests : AppTest
         Assert.DoesNotContain("Take the", weekend, StringComparison.Ordinal);
         Assert.DoesNotContain("Work the absence follow-up list", weekend, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Today_lists_the_registers_left_incomplete_from_the_school_day_before_and_this_morning_until_they_are_complete()
+    {
+        // RegisterRules.EarlierSessionsToComplete (003 §3, §7), on the test's own clocks: the template's marks end on Friday 20
+        // November 2026, so Monday 23's and Tuesday 24's registers were never taken.
+        static async Task<string> OverdueAsync(HttpClient who) => Section(await (await who.GetAsync("/")).HtmlAsync(), "overdue");
+        var groups = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db),
+            "SELECT count(DISTINCT g.id) FROM registration_groups g JOIN schools s ON s.id = g.school_id JOIN pupils p ON p.registration_group_id = g.id WHERE s.name LIKE 'Ashby%' AND p.admission_date <= '2026-11-24' AND (p.leaving_date IS NULL OR p.leaving_date >= '2026-11-24')");
+        var tutorGroup = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), "SELECT g.id FROM registration_groups g JOIN users u ON u.id = g.tutor_user_id WHERE u.email LIKE 'teacher@ashby%'");
+
+        // Wednesday morning: the officer is given both of Tuesday's sessions, each naming how many registers and linking to that
+        // session's registers; a teacher is given neither (Tuesday's are locked: completing them is the officer's).
+        using var wednesday = FlexiFactory.At(Db, TestDatabase.AutumnDay, 9, 30);
+        var officer = await OverdueAsync(await wednesday.SignInAsync(FlexiFactory.Email("attendance", "ashby")));
+        Assert.Contains($"{groups} registers", officer, StringComparison.Ordinal);
+        Assert.Contains($"Complete the morning registers of Tuesday 24 November: all {groups} are incomplete", officer, StringComparison.Ordinal);
+        Assert.Contains($"Complete the afternoon registers of Tuesday 24 November: all {groups} are incomplete", officer, StringComparison.Ordinal);
+        Assert.Contains("href=\"/Attendance?date=2026-11-24&session=AM\"", officer, StringComparison.Ordinal);
+        Assert.Contains("href=\"/Attendance?date=2026-11-24&session=PM\"", officer, StringComparison.Ordinal);
+        Assert.DoesNotContain("Monday 23 November", officer, StringComparison.Ordinal); // only the school day before
+        Assert.DoesNotContain("Complete the", await OverdueAsync(await wednesday.SignInAsync(FlexiFactory.Email("teacher", "ashby"))), StringComparison.Ordinal);
+
+        // Monday morning: Friday's registers were all taken, so nothing earlier is listed.
+        using var monday = FlexiFactory.At(Db, new DateOnly(2026, 11, 23), 9, 30);
+        Assert.DoesNotContain("Complete the", await OverdueAsync(await monday.SignInAsync(FlexiFactory.Email("attendance", "ashby"))), StringComparison.Ordinal);
+
+        // Monday afternoon: the teacher's own morning register, not yet locked, is theirs to complete, and links to it; once
+        // taken it goes from the list.
+        using var afternoon = FlexiFactory.At(Db, new DateOnly(2026, 11, 23), 14, 0);
+        var teacher = await afternoon.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
+        var before = await OverdueAsync(teacher);
+        Assert.Matches("Complete the morning register of Monday 23 November: 0 of \\d+ marked", before);
+        Assert.Contains($"href=\"/Attendance/Register/{tutorGroup}?date=2026-11-23&session=AM\"", before, StringComparison.Ordinal);
+        var form = await RegisterForm.OpenAsync(teacher, tutorGroup, new DateOnly(2026, 11, 23));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await form.PostAsync(teacher)).StatusCode);
+        Assert.DoesNotContain("Complete the", await OverdueAsync(teacher), StringComparison.Ordinal);
+    }
 }

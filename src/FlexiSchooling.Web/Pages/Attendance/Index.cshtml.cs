@@ -56,23 +56,44 @@ public sealed class IndexModel : AppPageModel
         return Page();
     }
 
-    /// <summary>The registers of a day and session at a school that this person takes, each with how many pupils are marked (the registers page and Today).</summary>
-    public static async Task<IReadOnlyList<GroupRegisterRow>> RegistersAsync(Data.AppDbContext db, CurrentUser user, Guid schoolId, DateOnly date, Session session)
+    /// <summary>The registers of a day and session at a school that this person takes, each with how many pupils are marked (the registers page).</summary>
+    public static async Task<IReadOnlyList<GroupRegisterRow>> RegistersAsync(Data.AppDbContext db, CurrentUser user, Guid schoolId, DateOnly date, Session session) =>
+        (await RegistersAsync(db, user, schoolId, [(date, session)]))[(date, session)];
+
+    /// <summary>
+    /// The registers of several sessions at a school that this person takes, each with how many of the pupils on roll that day
+    /// are marked (Today: the session now and the earlier ones still to complete): the groups and the marks read once, the
+    /// pupils on roll once a day.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<(DateOnly Date, Session Session), IReadOnlyList<GroupRegisterRow>>> RegistersAsync(
+        Data.AppDbContext db, CurrentUser user, Guid schoolId, IReadOnlyCollection<(DateOnly Date, Session Session)> sessions)
     {
+        if (sessions.Count == 0)
+        {
+            return new Dictionary<(DateOnly, Session), IReadOnlyList<GroupRegisterRow>>();
+        }
+
         var groups = (await db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == schoolId).OrderBy(g => g.YearGroup).ThenBy(g => g.Name).ToListAsync())
             .Where(user.CanTakeRegister).ToList();
         var ids = groups.Select(g => g.Id).ToList();
-        var onRoll = await db.Pupils.AsNoTracking()
-            .Where(p => p.RegistrationGroupId != null && ids.Contains(p.RegistrationGroupId.Value)).Where(Pupil.OnRollOn(date))
-            .Select(p => new { p.Id, Group = p.RegistrationGroupId!.Value }).ToListAsync();
-        var pupilIds = onRoll.Select(p => p.Id).ToList();
-        var marks = await db.AttendanceMarks.AsNoTracking().Where(m => pupilIds.Contains(m.PupilId) && m.Date == date && m.Session == session)
-            .Select(m => new { m.PupilId, m.Code }).ToListAsync();
-        var byPupil = marks.ToDictionary(m => m.PupilId, m => m.Code);
-        return [.. groups.Select(g =>
+        var onRoll = new Dictionary<DateOnly, ILookup<Guid, Guid>>();
+        foreach (var date in sessions.Select(s => s.Date).Distinct())
         {
-            var members = onRoll.Where(p => p.Group == g.Id).Select(p => p.Id).ToList();
-            return new GroupRegisterRow(g.Id, g.Name, members.Count, members.Count(byPupil.ContainsKey), members.Count(p => byPupil.GetValueOrDefault(p) == AttendanceCodeSet.NoReasonYet));
-        })];
+            onRoll[date] = (await db.Pupils.AsNoTracking()
+                .Where(p => p.RegistrationGroupId != null && ids.Contains(p.RegistrationGroupId.Value)).Where(Pupil.OnRollOn(date))
+                .Select(p => new { p.Id, Group = p.RegistrationGroupId!.Value }).ToListAsync()).ToLookup(p => p.Group, p => p.Id);
+        }
+
+        var pupilIds = onRoll.Values.SelectMany(l => l.SelectMany(g => g)).Distinct().ToList();
+        var dates = onRoll.Keys.ToList();
+        var marks = (await db.AttendanceMarks.AsNoTracking().Where(m => pupilIds.Contains(m.PupilId) && dates.Contains(m.Date))
+            .Select(m => new { m.PupilId, m.Date, m.Session, m.Code }).ToListAsync())
+            .ToDictionary(m => (m.PupilId, m.Date, m.Session), m => m.Code);
+        return sessions.Distinct().ToDictionary(s => s, s => (IReadOnlyList<GroupRegisterRow>)[.. groups.Select(g =>
+        {
+            var members = onRoll[s.Date][g.Id].ToList();
+            return new GroupRegisterRow(g.Id, g.Name, members.Count, members.Count(p => marks.ContainsKey((p, s.Date, s.Session))),
+                members.Count(p => marks.GetValueOrDefault((p, s.Date, s.Session)) == AttendanceCodeSet.NoReasonYet));
+        })]);
     }
 }

@@ -14,6 +14,8 @@ namespace FlexiSchooling.Web.Pages.Cases;
 /// </summary>
 public static class CaseActions
 {
+    private static string SessionName(Domain.Attendance.Session session) => session == Domain.Attendance.Session.AM ? "morning" : "afternoon";
+
     private static string Plural(int n, string one, string many) => n switch { 0 => "", 1 => $"1 {one}", _ => $"{n} {many}" };
 
     /// <summary>The cases at these schools (all kinds, or one), as the lists and the actions read them.</summary>
@@ -116,22 +118,58 @@ public static class CaseActions
             }
         }
 
-        // The active school's day for those who take registers and chase absence: registers not yet taken this session (overdue
-        // once the register has closed, 2024 regulations: taken at the start of each session), and the follow-up list.
-        if (user.ActiveSchool is { } school && (await SchoolRules.CalendarAsync(db, school.Id)).IsSchoolDay(today))
+        // The active school's registers for those who take them: the earlier sessions' left incomplete (RegisterRules: the school
+        // day before's, and this morning's in the afternoon; overdue), whatever day today is; and on a school day the registers not
+        // yet taken this session (overdue once the register has closed, 2024 regulations: taken at the start of each session).
+        if (user.ActiveSchool is { } active && user.Can(Permission.TakeRegister, active.Id))
         {
+            var calendar = await SchoolRules.CalendarAsync(db, active.Id);
             var session = londonNow.Hour < 12 ? Domain.Attendance.Session.AM : Domain.Attendance.Session.PM;
-            var registers = (await SchoolRules.ProfileAsync(db, school.Id, today)).Settings.Registers;
-            var closes = (session == Domain.Attendance.Session.AM ? registers.AmOpens : registers.PmOpens).AddMinutes(registers.OpenMinutes);
-            if (user.Can(Permission.TakeRegister, school.Id))
+            var earlier = Domain.Attendance.RegisterRules.EarlierSessionsToComplete(calendar, today, session);
+            var current = calendar.IsSchoolDay(today) ? [(today, session)] : Array.Empty<(DateOnly, Domain.Attendance.Session)>();
+            var registers = await Attendance.IndexModel.RegistersAsync(db, user, active.Id, [.. earlier, .. current]);
+            foreach (var (date, earlierSession) in earlier)
             {
-                foreach (var group in (await Attendance.IndexModel.RegistersAsync(db, user, school.Id, today, session)).Where(g => g.Pupils > 0 && g.Marked < g.Pupils))
+                // A register of a day gone is locked: completing it is for those who may amend locked marks (a teacher who missed
+                // yesterday's asks the officer), this morning's for whoever takes it.
+                if (Domain.Attendance.AttendanceMark.IsLocked(date, today) && !user.Can(Permission.AmendLockedMarks, active.Id))
                 {
-                    actions.Add(new ActionRow(null, group.Name, $"Take the {(session == Domain.Attendance.Session.AM ? "morning" : "afternoon")} register ({group.Marked} of {group.Pupils} marked)",
-                        $"/Attendance/Register/{group.Id}?date={today:yyyy-MM-dd}&session={session}", today, TimeOnly.FromDateTime(londonNow) > closes, School: school.Name));
+                    continue;
+                }
+
+                var withPupils = registers[(date, earlierSession)].Where(g => g.Pupils > 0).ToList();
+                var incomplete = withPupils.Where(g => g.Marked < g.Pupils).ToList();
+                var label = $"{SessionName(earlierSession)} register{(incomplete.Count == 1 ? "" : "s")} of {date:dddd d MMMM}";
+                if (incomplete.Count == 1)
+                {
+                    var group = incomplete[0];
+                    actions.Add(new ActionRow(null, group.Name, $"Complete the {label}: {group.Marked} of {group.Pupils} marked (003 §7: registers up to date by the end of each day)",
+                        $"/Attendance/Register/{group.Id}?date={date:yyyy-MM-dd}&session={earlierSession}", date, true, School: active.Name));
+                }
+                else if (incomplete.Count > 1)
+                {
+                    var which = incomplete.Count == withPupils.Count ? $"all {withPupils.Count} are incomplete"
+                        : $"{string.Join(", ", incomplete.Take(3).Select(g => g.Name))}{(incomplete.Count > 3 ? $" and {incomplete.Count - 3} more" : "")} are incomplete";
+                    actions.Add(new ActionRow(null, $"{incomplete.Count} registers", $"Complete the {label}: {which} (003 §7: registers up to date by the end of each day)",
+                        $"/Attendance?date={date:yyyy-MM-dd}&session={earlierSession}", date, true, School: active.Name));
                 }
             }
 
+            foreach (var (date, now) in current)
+            {
+                var times = (await SchoolRules.ProfileAsync(db, active.Id, today)).Settings.Registers;
+                var closes = now == Domain.Attendance.Session.AM ? times.AmCloses : times.PmCloses;
+                foreach (var group in registers[(date, now)].Where(g => g.Marked < g.Pupils))
+                {
+                    actions.Add(new ActionRow(null, group.Name, $"Take the {SessionName(now)} register ({group.Marked} of {group.Pupils} marked)",
+                        $"/Attendance/Register/{group.Id}?date={today:yyyy-MM-dd}&session={now}", today, TimeOnly.FromDateTime(londonNow) > closes, School: active.Name));
+                }
+            }
+        }
+
+        // The active school's absence to chase on a school day: the providers' daily reports and the follow-up list.
+        if (user.ActiveSchool is { } school && (await SchoolRules.CalendarAsync(db, school.Id)).IsSchoolDay(today))
+        {
             // Providers' daily reports not in by the policy's time (002 §4.4: by 10:00), for whoever chases absence: one item per
             // placed pupil due at the provider today, linking to where the report is recorded. Before that time it waits on the
             // provider and is not listed.
