@@ -46,6 +46,7 @@ public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<Brows
         await incomplete.ClickAsync();
         await Assertions.Expect(officer.Locator("h1")).ToHaveTextAsync("Registers");
         await Assertions.Expect(officer.Locator("table caption")).ToContainTextAsync(", AM");
+        await browser.AssertAccessibleAsync(officer, "d3c-registers-left-incomplete");
 
         // The provider's daily reports on the placed pupil's case (002 §4.4), where the officer records the call: a report
         // with nothing chosen is refused at its fields, the day and time kept.
