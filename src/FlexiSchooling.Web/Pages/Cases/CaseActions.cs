@@ -125,18 +125,14 @@ public static class CaseActions
         {
             var calendar = await SchoolRules.CalendarAsync(db, active.Id);
             var session = londonNow.Hour < 12 ? Domain.Attendance.Session.AM : Domain.Attendance.Session.PM;
-            var earlier = Domain.Attendance.RegisterRules.EarlierSessionsToComplete(calendar, today, session);
+            // A register of a day gone is locked: completing it is for those who may amend locked marks (a teacher who missed
+            // yesterday's asks the officer), this morning's for whoever takes it.
+            var earlier = Domain.Attendance.RegisterRules.EarlierSessionsToComplete(calendar, today, session)
+                .Where(s => !Domain.Attendance.AttendanceMark.IsLocked(s.Date, today) || user.Can(Permission.AmendLockedMarks, active.Id)).ToList();
             var current = calendar.IsSchoolDay(today) ? [(today, session)] : Array.Empty<(DateOnly, Domain.Attendance.Session)>();
             var registers = await Attendance.IndexModel.RegistersAsync(db, user, active.Id, [.. earlier, .. current]);
             foreach (var (date, earlierSession) in earlier)
             {
-                // A register of a day gone is locked: completing it is for those who may amend locked marks (a teacher who missed
-                // yesterday's asks the officer), this morning's for whoever takes it.
-                if (Domain.Attendance.AttendanceMark.IsLocked(date, today) && !user.Can(Permission.AmendLockedMarks, active.Id))
-                {
-                    continue;
-                }
-
                 var withPupils = registers[(date, earlierSession)].Where(g => g.Pupils > 0).ToList();
                 var incomplete = withPupils.Where(g => g.Marked < g.Pupils).ToList();
                 var label = $"{SessionName(earlierSession)} register{(incomplete.Count == 1 ? "" : "s")} of {date:dddd d MMMM}";
