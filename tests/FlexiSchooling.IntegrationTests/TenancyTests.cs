@@ -1,5 +1,6 @@
 using System.Reflection;
 using FlexiSchooling.Data;
+using FlexiSchooling.Data.Attendance;
 using FlexiSchooling.Data.Identity;
 using FlexiSchooling.Data.Outbox;
 using FlexiSchooling.Data.Tenancy;
@@ -271,6 +272,37 @@ public sealed class TenancyTests : IAsyncLifetime
         db.RegistrationGroups.Add(group);
         await db.SaveChangesAsync();
         Assert.Equal(_trustA, group.TrustId);
+    }
+
+    [Fact]
+    public async Task A_save_inside_a_begun_transaction_sets_no_savepoint_so_a_refused_save_abandons_the_whole_transaction()
+    {
+        // ADR 0043: the save interceptor turns Entity Framework's automatic savepoints off. With one, a save that PostgreSQL
+        // refuses is rolled back to it and the transaction goes on; without, the transaction is refused whole — which is how
+        // every transaction here is used (a failed save rolls it all back), one round trip and one subtransaction a save fewer.
+        await using var services = TestDatabase.Services(_db);
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(_trustA, Guid.Empty, true, [], null, null);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var group = await db.RegistrationGroups.AsNoTracking().FirstAsync();
+        var key = Guid.NewGuid();
+        RegisterSubmission Submission() => new(key, group.SchoolId, group.Id, new DateOnly(2026, 11, 23), Domain.Attendance.Session.AM, null, DateTimeOffset.UtcNow);
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            db.RegisterSubmissions.Add(Submission());
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+            db.RegisterSubmissions.Add(Submission()); // the same key again: refused by its primary key
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+            var aborted = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Schools.CountAsync());
+            Assert.Equal(Npgsql.PostgresErrorCodes.InFailedSqlTransaction, aborted.SqlState);
+        }
+
+        // Nothing of the transaction was kept, the first save included.
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        Assert.False(await system.RegisterSubmissions.AnyAsync(s => s.Id == key));
     }
 
     [Fact]

@@ -139,6 +139,10 @@ public sealed class TenantSaveChangesInterceptor(TimeProvider time) : SaveChange
             return;
         }
 
+        // No savepoint around a save inside a transaction the code began (ADR 0043): every such transaction is abandoned
+        // whole when a save in it fails, so the savepoint EF Core would set bought nothing, and cost each save a subtransaction
+        // and a round trip of its own to release it.
+        db.Database.AutoSavepointsEnabled = false;
         var tenant = db.Tenant;
         if (!tenant.IsSystem)
         {
