@@ -155,7 +155,6 @@ public sealed class AttendanceTests
         Assert.Equal("register-on-roll-only", Assert.Throws<DomainRuleException>(() => SessionRules.CheckMarkable(calendar, pupil, new DateOnly(2025, 1, 31))).Rule);
     }
 
-
     [Fact]
     public void Registers_to_complete_are_the_school_day_befores_both_and_this_mornings_in_the_afternoon()
     {
@@ -178,6 +177,7 @@ public sealed class AttendanceTests
         Assert.Empty(RegisterRules.EarlierSessionsToComplete(calendar, new DateOnly(2025, 1, 6), Session.AM));
         Assert.Equal([(new DateOnly(2025, 1, 6), Session.AM)], RegisterRules.EarlierSessionsToComplete(calendar, new DateOnly(2025, 1, 6), Session.PM));
     }
+
     [Fact]
     public void A_pupil_is_on_roll_from_the_admission_day_to_the_leaving_day()
     {
