@@ -129,8 +129,9 @@ public static class CaseActions
             // yesterday's asks the officer), this morning's for whoever takes it.
             var earlier = Domain.Attendance.RegisterRules.EarlierSessionsToComplete(calendar, today, session)
                 .Where(s => !Domain.Attendance.AttendanceMark.IsLocked(s.Date, today) || user.Can(Permission.AmendLockedMarks, active.Id)).ToList();
-            var current = calendar.IsSchoolDay(today) ? [(today, session)] : Array.Empty<(DateOnly, Domain.Attendance.Session)>();
-            var registers = await Attendance.IndexModel.RegistersAsync(db, user, active.Id, [.. earlier, .. current]);
+            var schoolDay = calendar.IsSchoolDay(today);
+            var registers = await Attendance.IndexModel.RegistersAsync(db, user, active.Id, schoolDay ? [.. earlier, (today, session)] : earlier);
+            const string UpToDate = "(003 §7: registers up to date by the end of each day)";
             foreach (var (date, earlierSession) in earlier)
             {
                 var withPupils = registers[(date, earlierSession)].Where(g => g.Pupils > 0).ToList();
@@ -139,26 +140,26 @@ public static class CaseActions
                 if (incomplete.Count == 1)
                 {
                     var group = incomplete[0];
-                    actions.Add(new ActionRow(null, group.Name, $"Complete the {label}: {group.Marked} of {group.Pupils} marked (003 §7: registers up to date by the end of each day)",
+                    actions.Add(new ActionRow(null, group.Name, $"Complete the {label}: {group.Marked} of {group.Pupils} marked {UpToDate}",
                         $"/Attendance/Register/{group.Id}?date={date:yyyy-MM-dd}&session={earlierSession}", date, true, School: active.Name));
                 }
                 else if (incomplete.Count > 1)
                 {
                     var which = incomplete.Count == withPupils.Count ? $"all {withPupils.Count} are incomplete"
                         : $"{string.Join(", ", incomplete.Take(3).Select(g => g.Name))}{(incomplete.Count > 3 ? $" and {incomplete.Count - 3} more" : "")} are incomplete";
-                    actions.Add(new ActionRow(null, $"{incomplete.Count} registers", $"Complete the {label}: {which} (003 §7: registers up to date by the end of each day)",
+                    actions.Add(new ActionRow(null, $"{incomplete.Count} registers", $"Complete the {label}: {which} {UpToDate}",
                         $"/Attendance?date={date:yyyy-MM-dd}&session={earlierSession}", date, true, School: active.Name));
                 }
             }
 
-            foreach (var (date, now) in current)
+            if (schoolDay)
             {
                 var times = (await SchoolRules.ProfileAsync(db, active.Id, today)).Settings.Registers;
-                var closes = now == Domain.Attendance.Session.AM ? times.AmCloses : times.PmCloses;
-                foreach (var group in registers[(date, now)].Where(g => g.Marked < g.Pupils))
+                var closes = session == Domain.Attendance.Session.AM ? times.AmCloses : times.PmCloses;
+                foreach (var group in registers[(today, session)].Where(g => g.Marked < g.Pupils))
                 {
-                    actions.Add(new ActionRow(null, group.Name, $"Take the {SessionName(now)} register ({group.Marked} of {group.Pupils} marked)",
-                        $"/Attendance/Register/{group.Id}?date={today:yyyy-MM-dd}&session={now}", today, TimeOnly.FromDateTime(londonNow) > closes, School: active.Name));
+                    actions.Add(new ActionRow(null, group.Name, $"Take the {SessionName(session)} register ({group.Marked} of {group.Pupils} marked)",
+                        $"/Attendance/Register/{group.Id}?date={today:yyyy-MM-dd}&session={session}", today, TimeOnly.FromDateTime(londonNow) > closes, School: active.Name));
                 }
             }
         }
