@@ -179,6 +179,21 @@ public sealed class AttendanceTests
     }
 
     [Fact]
+    public void The_session_in_progress_is_the_afternoon_from_when_the_schools_afternoon_register_opens()
+    {
+        // 003 §3: registers at the start of the morning session and during the afternoon session; the afternoon opens when the
+        // school's profile says, not at noon.
+        var registers = new RegisterSettings(new TimeOnly(8, 30), new TimeOnly(13, 15), 20);
+        Assert.Equal(Session.AM, RegisterRules.SessionAt(new TimeOnly(7, 0), registers));
+        Assert.Equal(Session.AM, RegisterRules.SessionAt(new TimeOnly(12, 0), registers));
+        Assert.Equal(Session.AM, RegisterRules.SessionAt(new TimeOnly(13, 14, 59), registers));
+        Assert.Equal(Session.PM, RegisterRules.SessionAt(new TimeOnly(13, 15), registers));
+        Assert.Equal(Session.PM, RegisterRules.SessionAt(new TimeOnly(23, 59), registers));
+        // A profile whose afternoon register opens before noon is in its afternoon before noon.
+        Assert.Equal(Session.PM, RegisterRules.SessionAt(new TimeOnly(11, 50), registers with { PmOpens = new TimeOnly(11, 45) }));
+    }
+
+    [Fact]
     public void A_pupil_is_on_roll_from_the_admission_day_to_the_leaving_day()
     {
         var pupil = new Pupil(Guid.NewGuid(), Upns.Create("801200001001"), "Ada", "Lovelace", new(2015, 1, 1), 5, admissionDate: new DateOnly(2025, 2, 3));

@@ -262,6 +262,16 @@ public static class RegisterRules
     }
 
     /// <summary>
+    /// The session in progress at a time of the school's day: the afternoon from when its afternoon register opens (the
+    /// profile's <see cref="Policy.RegisterSettings.PmOpens"/>), the morning before that, lunchtime included. Registers are
+    /// taken "once at the start of the morning session and once during the afternoon session" (003 §3, "Procedures"), and
+    /// schools' afternoons start at different times, so noon is nobody's rule: until the afternoon register opens, the
+    /// morning's is the one being taken and chased, and the afternoon's cannot have been taken yet.
+    /// </summary>
+    public static Session SessionAt(TimeOnly time, Policy.RegisterSettings registers) =>
+        time >= registers.PmOpens ? Session.PM : Session.AM;
+
+    /// <summary>
     /// The earlier sessions whose registers should be complete by now, oldest first: both of the school day before today's,
     /// and this morning's once it is the afternoon of a school day. Every pupil on roll has an entry in every session's
     /// register (003 §3, "Procedures": "An entry must be made on the attendance register for all students who are on the

@@ -173,4 +173,41 @@ public sealed class TodayTests : AppTest
         Assert.Equal(System.Net.HttpStatusCode.Redirect, (await form.PostAsync(teacher)).StatusCode);
         Assert.DoesNotContain("Complete the", await OverdueAsync(teacher), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Until_the_schools_afternoon_register_opens_Today_and_the_registers_page_are_in_the_morning_session()
+    {
+        // RegisterRules.SessionAt (003 §3): the afternoon begins when the profile's afternoon register opens, not at noon. On
+        // Monday 23 November 2026 nobody has taken the teacher's morning register.
+        var school = await Records.SchoolAsync("Ashby");
+        Domain.Policy.RegisterSettings times;
+        await using (var system = Factory.Services.GetRequiredService<FlexiSchooling.Data.SystemDb>().Create())
+        {
+            times = (await FlexiSchooling.Web.Infrastructure.SchoolRules.ProfileAsync(system, school, new DateOnly(2026, 11, 23))).Settings.Registers;
+        }
+
+        Assert.True(times.PmOpens > new TimeOnly(12, 0), "the test needs an afternoon that opens after noon");
+        var monday = new DateOnly(2026, 11, 23);
+        var minuteBefore = times.PmOpens.AddMinutes(-1);
+
+        // A minute before: the morning register is the one to take (overdue, its register closed hours ago), the afternoon's
+        // is not offered, and the registers page opens on the morning's.
+        using (var lunchtime = FlexiFactory.At(Db, monday, minuteBefore.Hour, minuteBefore.Minute))
+        {
+            var teacher = await lunchtime.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
+            var overdue = Section(await (await teacher.GetAsync("/")).HtmlAsync(), "overdue");
+            Assert.Matches("Take the morning register \\(0 of \\d+ marked\\)", overdue);
+            Assert.DoesNotContain("afternoon", overdue, StringComparison.Ordinal);
+            Assert.DoesNotContain("Complete the morning register", overdue, StringComparison.Ordinal);
+            Assert.Contains("Monday 23 November 2026, AM</caption>", await (await teacher.GetAsync("/Attendance")).HtmlAsync(), StringComparison.Ordinal);
+        }
+
+        // From the minute it opens: the afternoon register to take, and this morning's to complete.
+        using var afternoon = FlexiFactory.At(Db, monday, times.PmOpens.Hour, times.PmOpens.Minute);
+        var after = await afternoon.SignInAsync(FlexiFactory.Email("teacher", "ashby"));
+        var home = await (await after.GetAsync("/")).HtmlAsync();
+        Assert.Matches("Take the afternoon register \\(0 of \\d+ marked\\)", home);
+        Assert.Matches("Complete the morning register of Monday 23 November: 0 of \\d+ marked", Section(home, "overdue"));
+        Assert.Contains("Monday 23 November 2026, PM</caption>", await (await after.GetAsync("/Attendance")).HtmlAsync(), StringComparison.Ordinal);
+    }
 }

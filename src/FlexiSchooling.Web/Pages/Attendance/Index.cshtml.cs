@@ -41,7 +41,13 @@ public sealed class IndexModel : AppPageModel
 
         SchoolName = school.Name;
         Date ??= Today;
-        Session ??= LondonClock.Now(Time).Hour < 12 ? Domain.Attendance.Session.AM : Domain.Attendance.Session.PM;
+        if (Session is null)
+        {
+            var now = LondonClock.Now(Time);
+            var registers = (await SchoolRules.ProfileAsync(Db, school.Id, Today)).Settings.Registers;
+            Session = RegisterRules.SessionAt(TimeOnly.FromDateTime(now), registers);
+        }
+
         var date = Date.Value;
         var calendar = await SchoolRules.CalendarAsync(Db, school.Id);
         IsSchoolDay = calendar.IsSchoolDay(date);

@@ -124,7 +124,8 @@ public static class CaseActions
         if (user.ActiveSchool is { } active && user.Can(Permission.TakeRegister, active.Id))
         {
             var calendar = await SchoolRules.CalendarAsync(db, active.Id);
-            var session = londonNow.Hour < 12 ? Domain.Attendance.Session.AM : Domain.Attendance.Session.PM;
+            var times = (await SchoolRules.ProfileAsync(db, active.Id, today)).Settings.Registers;
+            var session = Domain.Attendance.RegisterRules.SessionAt(TimeOnly.FromDateTime(londonNow), times);
             // A register of a day gone is locked: completing it is for those who may amend locked marks (a teacher who missed
             // yesterday's asks the officer), this morning's for whoever takes it.
             var earlier = Domain.Attendance.RegisterRules.EarlierSessionsToComplete(calendar, today, session)
@@ -154,7 +155,6 @@ public static class CaseActions
 
             if (schoolDay)
             {
-                var times = (await SchoolRules.ProfileAsync(db, active.Id, today)).Settings.Registers;
                 var closes = session == Domain.Attendance.Session.AM ? times.AmCloses : times.PmCloses;
                 foreach (var group in registers[(today, session)].Where(g => g.Marked < g.Pupils))
                 {
