@@ -27,13 +27,12 @@ public sealed class LoginInputValidator : AbstractValidator<LoginInput>
     }
 }
 
-public sealed class LoginModel(
-    SignInManager<AppUser> signIn,
-    UserManager<AppUser> users,
-    AppDbContext db,
-    TenantContext tenant,
-    AuditTrail audit,
-    IOptions<SecurityOptions> security) : AppPageModel
+/// <remarks>
+/// What only signing in needs (Identity's managers, the audit trail, the database) is asked for by the POST, not the page:
+/// showing the form reads nothing, so the sign-in page (a new user's first page, and the cold start's, issue 15) does not
+/// build Entity Framework's services for a context it never uses.
+/// </remarks>
+public sealed class LoginModel(TenantContext tenant, IOptions<SecurityOptions> security) : AppPageModel
 {
     public const string WrongCredentials = "Enter a correct email address and password";
 
@@ -52,22 +51,23 @@ public sealed class LoginModel(
         _ => null,
     };
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] SignInManager<AppUser> signIn, [FromServices] AuditTrail audit)
     {
+        var users = signIn.UserManager;
         if (!await ValidateAsync(Input))
         {
             return Page();
         }
 
         var normalized = users.NormalizeEmail(Input.Email.Trim());
-        var trustId = await PreSignIn.TrustForLoginAsync(db, normalized);
+        var trustId = await PreSignIn.TrustForLoginAsync(Db, normalized);
         if (trustId is null)
         {
             // Same answer, and a similar amount of work, whether or not the account exists — the fifth wrong password
             // included, which locks an address without an account out just as it locks an account (issue 14, item 4).
             new PasswordHasher<AppUser>().HashPassword(new AppUser(), Input.Password);
             await audit.SecurityAsync(AuditActions.SignInFailed, null, null, "unknown-account");
-            return await FailWithoutAccountAsync(normalized);
+            return await FailWithoutAccountAsync(signIn, normalized);
         }
 
         tenant.SetTrust(trustId.Value);
@@ -75,7 +75,7 @@ public sealed class LoginModel(
         if (user is null || user.IsDisabled || user.PasswordHash is null)
         {
             await audit.SecurityAsync(AuditActions.SignInFailed, trustId, user?.Id);
-            return await FailWithoutAccountAsync(normalized); // a disabled account answers as one that does not exist
+            return await FailWithoutAccountAsync(signIn, normalized); // a disabled account answers as one that does not exist
         }
 
         var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: false, lockoutOnFailure: true);
@@ -106,10 +106,10 @@ public sealed class LoginModel(
     }
 
     /// <summary>A failure for an address that cannot sign in: counted as Identity counts an account's, the same lockout page at the fifth.</summary>
-    private async Task<IActionResult> FailWithoutAccountAsync(string normalizedEmail)
+    private async Task<IActionResult> FailWithoutAccountAsync(SignInManager<AppUser> signIn, string normalizedEmail)
     {
         var lockout = signIn.Options.Lockout;
-        return await SignInFailure.FailAsync(db, normalizedEmail, lockout.MaxFailedAccessAttempts, lockout.DefaultLockoutTimeSpan, Time.GetUtcNow())
+        return await SignInFailure.FailAsync(Db, normalizedEmail, lockout.MaxFailedAccessAttempts, lockout.DefaultLockoutTimeSpan, Time.GetUtcNow())
             ? RedirectToPage("Lockout")
             : Fail();
     }
