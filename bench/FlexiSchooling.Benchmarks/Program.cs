@@ -959,7 +959,8 @@ Say($"    of which the weekly trend's read (8 school weeks, every school, read w
 Say($"    the page's reads in the steady views, median ms: {string.Join(", ", dashboardPhases.Select(p => $"{p.Key} {p.Value.Order().ElementAt(p.Value.Count / 2):0.0}"))}");
 Say($"    its first views (6 to 35 after the page was first served, its code not yet optimised by the JIT): p95 {P95(dashboardStartTimes):0.0} ms, median {Median(dashboardStartTimes):0.0} ms; then {dashboardWarmViews} views not timed before the 100 timed");
 Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms, median {Median(dashboardTimes):0.0} ms, over 100 views of the steady page (target p95 < 100 ms; the first view, which sums and keeps the weeks and years, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
-// What setting the trust for each command costs (ADR 0029): 2,000 bare commands against the same with the trust's DO block.
+// What setting the trust for each command costs (ADR 0029, 0044): 2,000 bare commands against the same beginning with the
+// statement every command of a user's context begins with (TenantSql.SetForTransaction: a CALL of app_set_trust).
 await using (var connection = new NpgsqlConnection(app))
 {
     await connection.OpenAsync();
@@ -978,7 +979,7 @@ await using (var connection = new NpgsqlConnection(app))
     PerCommand("SELECT 1"); // warm-up
     var bare = PerCommand("SELECT 1");
     var scoped = PerCommand(FlexiSchooling.Data.Tenancy.TenantSql.SetForTransaction(FlexiSchooling.Data.Tenancy.TenantContext.ForTrust(trust.Id)) + "SELECT 1");
-    Say($"    the trust's DO block (ADR 0029): a bare command {bare:0} µs, with the trust set for its transaction {scoped:0} µs");
+    Say($"    the trust's setting for each command (ADR 0029, 0044): a bare command {bare:0} µs, with the trust set for its transaction {scoped:0} µs");
 }
 
 // ---- Cold start and resident memory (issue 15): the application as a process of its own ---------------------------
