@@ -959,27 +959,50 @@ Say($"    of which the weekly trend's read (8 school weeks, every school, read w
 Say($"    the page's reads in the steady views, median ms: {string.Join(", ", dashboardPhases.Select(p => $"{p.Key} {p.Value.Order().ElementAt(p.Value.Count / 2):0.0}"))}");
 Say($"    its first views (6 to 35 after the page was first served, its code not yet optimised by the JIT): p95 {P95(dashboardStartTimes):0.0} ms, median {Median(dashboardStartTimes):0.0} ms; then {dashboardWarmViews} views not timed before the 100 timed");
 Say($"(d) Trust dashboard, {arrangementCount:N0} arrangements and {reviewCount:N0} reviews over {schools.Count} schools: page p95 {P95(dashboardTimes):0.0} ms, median {Median(dashboardTimes):0.0} ms, over 100 views of the steady page (target p95 < 100 ms; the first view, which sums and keeps the weeks and years, {dashboardCold:0} ms); its attendance from raw marks alone p95 {P95(dashboardRawTimes):0} ms; ratio {P95(dashboardRawTimes) / P95(dashboardTimes):0.0}x (target >= 20x)");
-// What setting the trust for each command costs (ADR 0029, 0044): 2,000 bare commands against the same beginning with the
-// statement every command of a user's context begins with (TenantSql.SetForTransaction: a CALL of app_set_trust).
-await using (var connection = new NpgsqlConnection(app))
+// What setting the trust for each command costs (ADR 0029, 0044): bare commands against the same beginning with the
+// statement every command of a user's context begins with (TenantSql.SetForTransaction: a CALL of app_set_trust), and with
+// the DO block it replaced, 20,000 of each in turn over three rounds on one connection with its statements prepared (as the
+// application's are, ADR 0033): the time at the client and the server's CPU a command (PostgresCpu, from /proc).
+await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(app) { MaxAutoPrepare = 20, AutoPrepareMinUsages = 2 }.ConnectionString))
 {
     await connection.OpenAsync();
-    double PerCommand(string sql)
+    var trustStatement = FlexiSchooling.Data.Tenancy.TenantSql.SetForTransaction(FlexiSchooling.Data.Tenancy.TenantContext.ForTrust(trust.Id));
+    var forms = new (string Name, string Sql)[]
     {
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < 2000; i++)
+        ("bare", "SELECT 1"),
+        ("app", trustStatement + "SELECT 1"),
+        ("do", $"DO $trust$BEGIN PERFORM set_config('app.trust_id', '{trust.Id:D}', true); END$trust$;\nSELECT 1"),
+    };
+    var clientUs = forms.ToDictionary(f => f.Name, _ => 0.0);
+    var serverUs = forms.ToDictionary(f => f.Name, _ => 0.0);
+    const int PerRound = 20_000, Rounds = 3;
+    async Task RunAsync(string sql, int count)
+    {
+        for (var i = 0; i < count; i++)
         {
-            using var command = new NpgsqlCommand(sql, connection);
-            command.ExecuteScalar();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteScalarAsync();
         }
-
-        return watch.Elapsed.TotalMilliseconds * 1000 / 2000;
     }
 
-    PerCommand("SELECT 1"); // warm-up
-    var bare = PerCommand("SELECT 1");
-    var scoped = PerCommand(FlexiSchooling.Data.Tenancy.TenantSql.SetForTransaction(FlexiSchooling.Data.Tenancy.TenantContext.ForTrust(trust.Id)) + "SELECT 1");
-    Say($"    the trust's setting for each command (ADR 0029, 0044): a bare command {bare:0} µs, with the trust set for its transaction {scoped:0} µs");
+    foreach (var form in forms)
+    {
+        await RunAsync(form.Sql, 500); // prepared and warm
+    }
+
+    for (var round = 0; round < Rounds; round++)
+    {
+        foreach (var form in forms)
+        {
+            var cpu = await PostgresCpu.StartAsync(owner);
+            var watch = Stopwatch.StartNew();
+            await RunAsync(form.Sql, PerRound);
+            clientUs[form.Name] += watch.Elapsed.TotalMilliseconds * 1000 / (PerRound * Rounds);
+            serverUs[form.Name] += await cpu.MillisecondsAsync() * 1000 / (PerRound * Rounds);
+        }
+    }
+
+    Say($"    the trust's setting for each command (ADR 0029, 0044; {Rounds} x {PerRound:N0} of each, prepared): a bare command {clientUs["bare"]:0} µs, the server's CPU {serverUs["bare"]:0.0} µs; with the trust set as the application sets it {clientUs["app"]:0} µs, {serverUs["app"]:0.0} µs; with the DO block that did it before {clientUs["do"]:0} µs, {serverUs["do"]:0.0} µs");
 }
 
 // ---- Cold start and resident memory (issue 15): the application as a process of its own ---------------------------
