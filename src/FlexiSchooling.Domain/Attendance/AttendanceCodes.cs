@@ -20,6 +20,12 @@ public enum Session
     PM,
 }
 
+public static class SessionNames
+{
+    /// <summary>The session as people say it: "morning" or "afternoon" (registers, Today, placements, session patterns).</summary>
+    public static string Of(Session session) => session == Session.AM ? "morning" : "afternoon";
+}
+
 /// <summary>One register code of a code set.</summary>
 public sealed record AttendanceCode(string Code, string Meaning, AttendanceCategory Category)
 {

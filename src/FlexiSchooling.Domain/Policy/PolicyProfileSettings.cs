@@ -131,6 +131,12 @@ public sealed record RegisterSettings(TimeOnly AmOpens, TimeOnly PmOpens, int Op
     public TimeOnly AmCloses => AmOpens.AddMinutes(OpenMinutes);
 
     public TimeOnly PmCloses => PmOpens.AddMinutes(OpenMinutes);
+
+    /// <summary>When the session's register opens.</summary>
+    public TimeOnly Opens(Attendance.Session session) => session == Attendance.Session.AM ? AmOpens : PmOpens;
+
+    /// <summary>When the session's register closes (a pupil arriving after it is U, not L).</summary>
+    public TimeOnly Closes(Attendance.Session session) => session == Attendance.Session.AM ? AmCloses : PmCloses;
 }
 
 /// <summary>Weekly hours that count as full time, by key stage (003, Reduced Timetable Protocol).</summary>

@@ -1,4 +1,3 @@
-using FlexiSchooling.Data;
 using FlexiSchooling.Data.Audit;
 using FlexiSchooling.Data.Identity;
 using FlexiSchooling.Data.Tenancy;

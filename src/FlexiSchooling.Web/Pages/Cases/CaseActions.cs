@@ -14,8 +14,6 @@ namespace FlexiSchooling.Web.Pages.Cases;
 /// </summary>
 public static class CaseActions
 {
-    private static string SessionName(Domain.Attendance.Session session) => session == Domain.Attendance.Session.AM ? "morning" : "afternoon";
-
     private static string Plural(int n, string one, string many) => n switch { 0 => "", 1 => $"1 {one}", _ => $"{n} {many}" };
 
     /// <summary>The cases at these schools (all kinds, or one), as the lists and the actions read them.</summary>
@@ -137,7 +135,7 @@ public static class CaseActions
             {
                 var withPupils = registers[(date, earlierSession)].Where(g => g.Pupils > 0).ToList();
                 var incomplete = withPupils.Where(g => g.Marked < g.Pupils).ToList();
-                var label = $"{SessionName(earlierSession)} register{(incomplete.Count == 1 ? "" : "s")} of {date:dddd d MMMM}";
+                var label = $"{Domain.Attendance.SessionNames.Of(earlierSession)} register{(incomplete.Count == 1 ? "" : "s")} of {date:dddd d MMMM}";
                 if (incomplete.Count == 1)
                 {
                     var group = incomplete[0];
@@ -155,10 +153,10 @@ public static class CaseActions
 
             if (schoolDay)
             {
-                var closes = session == Domain.Attendance.Session.AM ? times.AmCloses : times.PmCloses;
+                var closes = times.Closes(session);
                 foreach (var group in registers[(today, session)].Where(g => g.Marked < g.Pupils))
                 {
-                    actions.Add(new ActionRow(null, group.Name, $"Take the {SessionName(session)} register ({group.Marked} of {group.Pupils} marked)",
+                    actions.Add(new ActionRow(null, group.Name, $"Take the {Domain.Attendance.SessionNames.Of(session)} register ({group.Marked} of {group.Pupils} marked)",
                         $"/Attendance/Register/{group.Id}?date={today:yyyy-MM-dd}&session={session}", today, TimeOnly.FromDateTime(londonNow) > closes, School: active.Name));
                 }
             }
