@@ -720,8 +720,8 @@ Say($"COPY of the same {importRows:N0} marks into the full table: {clock.Elapsed
 await TakeAwayAsync($"DELETE FROM attendance_marks WHERE date >= '{openDays[8]:yyyy-MM-dd}';");
 await VacuumAsync("attendance_marks");
 
-// Each file as the import page takes it: checked first (the upload's preview, `save: false`, which the officer reads
-// before confirming), then applied in its own transaction (the confirm). The applies are (c), timed file by file; the
+// Each file as the import page takes it: checked first (the upload's preview, which the officer reads before
+// confirming, and the batch it keeps), then applied in its own transaction (the confirm). The applies are (c), timed file by file; the
 // previews are timed apart and reported beside them. The first file's apply is also the first time this process saves an
 // import (the bulk write and the summaries' code compiled then): it is reported on its own line as well, so a small
 // trust's few files show what that costs.
@@ -737,32 +737,27 @@ foreach (var file in files)
         return scope;
     }
 
+    Guid batchId;
     using (var previewScope = OfficerScope())
     {
         clock.Restart();
-        var preview = await previewScope.ServiceProvider.GetRequiredService<ImportApplier>().ApplyAsync(file.School.Id, ImportKind.Marks, file.Csv, "bench.csv", save: false);
+        var (preview, checkedBatch) = await previewScope.ServiceProvider.GetRequiredService<ImportApplier>().CheckAsync(file.School.Id, ImportKind.Marks, file.Csv, "bench.csv");
         previewTimes.Add(clock.Elapsed.TotalMilliseconds);
-        if (!preview.Valid)
-        {
-            throw new InvalidOperationException(string.Join("; ", preview.Errors.Take(5)));
-        }
+        batchId = checkedBatch?.Id ?? throw new InvalidOperationException(string.Join("; ", preview.Errors.Take(5)));
     }
 
+    // The confirm as the page makes it, from finding the checked batch to the commit (ImportApplier.ConfirmAsync: the
+    // apply, the batch marked imported, the summaries, the formal reviews the marks call for).
     using var confirmScope = OfficerScope();
-    var db = confirmScope.ServiceProvider.GetRequiredService<AppDbContext>();
     var applier = confirmScope.ServiceProvider.GetRequiredService<ImportApplier>();
     clock.Restart();
-    await using var transaction = await db.Database.BeginTransactionAsync();
-    var result = await applier.ApplyAsync(file.School.Id, ImportKind.Marks, file.Csv, "bench.csv", save: true);
-    if (!result.Valid)
-    {
-        throw new InvalidOperationException(string.Join("; ", result.Errors.Take(5)));
-    }
-
-    await db.SaveChangesAsync();
-    await applier.RefreshSummariesAsync();
-    await transaction.CommitAsync();
+    var batch = await applier.BatchAsync(file.School.Id, batchId) ?? throw new InvalidOperationException("The checked batch is gone.");
+    var result = await applier.ConfirmAsync(batch);
     applyTimes.Add(clock.Elapsed.TotalMilliseconds);
+    if (!result.Valid || result.Created != file.Csv.Count(c => c == '\n') - 1)
+    {
+        throw new InvalidOperationException($"{result.Created} new, {result.Changed} changed: " + string.Join("; ", result.Errors.Take(5)));
+    }
 }
 
 var importRate = importRows / (applyTimes.Sum() / 1000);

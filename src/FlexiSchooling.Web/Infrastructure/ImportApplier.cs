@@ -14,11 +14,11 @@ public sealed record ImportResult(int Created, int Changed, int Unchanged, IRead
 }
 
 /// <summary>
-/// Applies a parsed MIS file to one school through the domain (so every rule that guards a page guards
-/// an import too), matching pupils by UPN and marks by pupil, date and session, so the same file twice
-/// changes nothing. The preview runs the same code and throws its changes away. With
-/// <c>save</c>, new marks are written set-based at once (<see cref="AttendanceBulkWrites"/>, inside the
-/// caller's transaction); everything else is left in the context for the caller's SaveChanges.
+/// The MIS import's two steps, once for the import page, the benchmark and the tests: <see cref="CheckAsync"/> (the
+/// upload) and <see cref="ConfirmAsync"/> (the officer's confirm). Both apply the parsed file to one school through the
+/// domain (so every rule that guards a page guards an import too), matching pupils by UPN and marks by pupil, date and
+/// session, so the same file twice changes nothing. The check throws its changes away; the confirm writes new marks
+/// set-based (<see cref="AttendanceBulkWrites"/>) and everything else through the context, in one transaction.
 /// </summary>
 public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvider time)
 {
@@ -26,7 +26,58 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
     private readonly HashSet<Guid> _changedPupils = [];
     private readonly HashSet<DateOnly> _changedDates = [];
 
-    public async Task<ImportResult> ApplyAsync(Guid schoolId, ImportKind kind, string content, string fileName, bool save)
+    /// <summary>
+    /// The upload: every row checked through the domain and nothing of it saved; a clean file is kept as a batch for the
+    /// officer to confirm (none is kept for a file with problems).
+    /// </summary>
+    public async Task<(ImportResult Result, ImportBatch? Batch)> CheckAsync(Guid schoolId, ImportKind kind, string content, string fileName)
+    {
+        var result = await ApplyAsync(schoolId, kind, content, fileName, save: false);
+        if (!result.Valid)
+        {
+            return (result, null);
+        }
+
+        var rows = Math.Max(0, Csv.Read(content).Count() - 1);
+        var batch = new ImportBatch(schoolId, kind, Path.GetFileName(fileName), content, rows, user.UserId, time.GetUtcNow());
+        db.ImportBatches.Add(batch);
+        await db.SaveChangesAsync();
+        return (result, batch);
+    }
+
+    /// <summary>A checked batch of the school's (imported or not); none when the school has no batch of that id.</summary>
+    public Task<ImportBatch?> BatchAsync(Guid schoolId, Guid batchId) =>
+        db.ImportBatches.SingleOrDefaultAsync(b => b.Id == batchId && b.SchoolId == schoolId);
+
+    /// <summary>
+    /// The confirm, in one transaction: the checked batch applied again (the data may have changed since the check, and
+    /// then nothing is saved and the problems are returned), the batch marked imported with its outcome, and for marks the
+    /// summaries of the marks it changed recomputed and the formal reviews their attendance now calls for raised.
+    /// </summary>
+    public async Task<ImportResult> ConfirmAsync(ImportBatch batch)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var result = await ApplyAsync(batch.SchoolId, batch.Kind, batch.Content, batch.FileName, save: true);
+        if (!result.Valid)
+        {
+            return result;
+        }
+
+        var now = time.GetUtcNow();
+        batch.MarkImported(now, $"{result.Created} new, {result.Changed} changed, {result.Unchanged} unchanged.");
+        await db.SaveChangesAsync();
+        if (batch.Kind == ImportKind.Marks)
+        {
+            // New marks were added to their summaries as they were written; the weeks of marks it changed are recomputed.
+            await AttendanceSummaries.RefreshAsync(db, _changedPupils, _changedDates);
+            await FlexiReviews.RaiseOnAttendanceAsync(db, _touchedPupils, LondonClock.Today(time), user.UserId, now);
+        }
+
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    private async Task<ImportResult> ApplyAsync(Guid schoolId, ImportKind kind, string content, string fileName, bool save)
     {
         _touchedPupils.Clear();
         _changedPupils.Clear();
@@ -187,19 +238,12 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
 
         if (save && problems.Count == 0)
         {
-            // New marks are added to their summaries in the same round trip; changed ones are recomputed after the save.
+            // New marks are added to their summaries in the same round trip; changed ones are recomputed after the save
+            // (ConfirmAsync).
             await AttendanceBulkWrites.InsertAsync(db, newMarks, [], addToSummaries: true);
         }
 
         return new ImportResult(created, changed, unchanged, problems, []);
     }
 
-    /// <summary>The pupils whose marks the last apply created or changed.</summary>
-    public IReadOnlyCollection<Guid> TouchedPupils => _touchedPupils;
-
-    /// <summary>
-    /// After a saved mark import (and the caller's SaveChanges): the summaries of the pupils and weeks whose existing
-    /// marks it changed, recomputed from their marks (its new marks were added to the summaries as they were written).
-    /// </summary>
-    public Task RefreshSummariesAsync() => AttendanceSummaries.RefreshAsync(db, _changedPupils, _changedDates);
 }

@@ -4,7 +4,6 @@ using FlexiSchooling.Domain.Imports;
 using FlexiSchooling.Domain.Security;
 using FlexiSchooling.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Pages.Attendance;
 
@@ -85,20 +84,15 @@ public sealed class ImportModel(ImportApplier applier) : AppPageModel
             return Page();
         }
 
-        var school = CurrentUser.ActiveSchool!.Id;
-        var result = await applier.ApplyAsync(school, Kind, content, Upload.FileName, save: false);
-        if (!result.Valid)
+        var (result, batch) = await applier.CheckAsync(CurrentUser.ActiveSchool!.Id, Kind, content, Upload.FileName);
+        if (batch is null)
         {
             Errors = result.Errors.OrderBy(e => e.Line).ToList();
             ModelState.AddModelError(nameof(Upload), $"The file has {Errors.Count} problem(s): nothing has been saved");
             return Page();
         }
 
-        var rows = Math.Max(0, Csv.Read(content).Count() - 1);
-        var batch = new ImportBatch(school, Kind, Path.GetFileName(Upload.FileName), content, rows, CurrentUser.UserId, Time.GetUtcNow());
-        Db.ImportBatches.Add(batch);
-        await Db.SaveChangesAsync();
-        (Preview, BatchId, FileName, RowCount) = (result, batch.Id, batch.FileName, rows);
+        (Preview, BatchId, FileName, RowCount) = (result, batch.Id, batch.FileName, batch.RowCount);
         return Page();
     }
 
@@ -109,7 +103,7 @@ public sealed class ImportModel(ImportApplier applier) : AppPageModel
             return NotFound();
         }
 
-        var batch = await Db.ImportBatches.SingleOrDefaultAsync(b => b.Id == batchId && b.SchoolId == CurrentUser.ActiveSchool!.Id);
+        var batch = await applier.BatchAsync(CurrentUser.ActiveSchool!.Id, batchId);
         if (batch is null)
         {
             return NotFound();
@@ -120,8 +114,7 @@ public sealed class ImportModel(ImportApplier applier) : AppPageModel
             return RedirectToPage(new { message = $"{batch.FileName} was already imported: {batch.Outcome}" });
         }
 
-        await using var transaction = await Db.Database.BeginTransactionAsync();
-        var result = await applier.ApplyAsync(batch.SchoolId, batch.Kind, batch.Content, batch.FileName, save: true);
+        var result = await applier.ConfirmAsync(batch);
         if (!result.Valid)
         {
             // The data changed since the check (someone else's edit): nothing is saved.
@@ -130,17 +123,7 @@ public sealed class ImportModel(ImportApplier applier) : AppPageModel
             return Page();
         }
 
-        var outcome = $"{result.Created} new, {result.Changed} changed, {result.Unchanged} unchanged.";
-        batch.MarkImported(Time.GetUtcNow(), outcome);
-        await Db.SaveChangesAsync();
-        if (batch.Kind == ImportKind.Marks)
-        {
-            await applier.RefreshSummariesAsync();
-            await FlexiReviews.RaiseOnAttendanceAsync(Db, applier.TouchedPupils, Today, CurrentUser.UserId, Time.GetUtcNow());
-        }
-
-        await transaction.CommitAsync();
-        return RedirectToPage(new { message = $"Imported {batch.FileName}: {outcome}" });
+        return RedirectToPage(new { message = $"Imported {batch.FileName}: {batch.Outcome}" });
     }
 
     private async Task<bool> AllowedAsync()
