@@ -8,7 +8,7 @@ namespace FlexiSchooling.Data.Attendance;
 
 /// <summary>
 /// Writes new marks and their first history rows (an import's marks have none, ADR 0017) set-based — one
-/// INSERT … SELECT FROM unnest(arrays) per table per 50,000 rows — for imports of a term or a year of marks, where EF Core's row-by-row
+/// INSERT … SELECT FROM unnest(arrays) per table per 50,000 rows (per school, time, user and reason for marks) — for imports of a term or a year of marks, where EF Core's row-by-row
 /// change tracking is twenty times too slow (docs/performance.md). The marks are made and checked by
 /// the domain first (<see cref="AttendanceMark.Record"/>), exactly as on the register page; this only
 /// writes them. It keeps the save interceptor's tenancy rules (stamps the trust, refuses another
@@ -19,11 +19,14 @@ public static class AttendanceBulkWrites
 {
     private const int Chunk = 50_000;
 
+    // The school, the time, the user and the reason are the same for every mark of a save or an import file, so each is
+    // sent once, not as an array of one value repeated: PostgreSQL decoding four arrays of a file's 2,500 values took
+    // about 7% of the insert (docs/performance.md, twenty-eighth session). Marks that differ in them go in commands of their own.
     private const string InsertMarks = """
         INSERT INTO attendance_marks (id, trust_id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by, first_entry_reason)
-        SELECT u.id, @trust, u.school_id, u.pupil_id, u.date, u.session, u.code, u.category, u.minutes_late, u.comment, u.sub_reason, u.expected_in_school, u.expected_mark_id, u.recorded_at, u.recorded_by, u.first_entry_reason
-          FROM unnest(@id, @school, @pupil, @date, @session, @code, @category, @minutes, @comment, @subReason, @expected, @expectedMark, @at, @by, @firstEntry)
-            AS u(id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by, first_entry_reason)
+        SELECT u.id, @trust, @school, u.pupil_id, u.date, u.session, u.code, u.category, u.minutes_late, u.comment, u.sub_reason, u.expected_in_school, u.expected_mark_id, @at, @by, @firstEntry
+          FROM unnest(@id, @pupil, @date, @session, @code, @category, @minutes, @comment, @subReason, @expected, @expectedMark)
+            AS u(id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id)
         """;
 
     private const string InsertChanges = """
@@ -64,17 +67,21 @@ public static class AttendanceBulkWrites
         }
 
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
-        foreach (var chunk in marks.Chunk(Chunk))
+        foreach (var chunk in marks.GroupBy(m => (m.SchoolId, m.RecordedAt, m.RecordedBy, m.FirstEntryReason)).SelectMany(g => g.Chunk(Chunk)))
         {
             foreach (var mark in chunk)
             {
                 mark.StampTrust(tenant.TrustId);
             }
 
+            var first = chunk[0];
             var command = new NpgsqlBatchCommand(InsertMarks);
             command.Parameters.AddWithValue("trust", tenant.TrustId);
+            command.Parameters.AddWithValue("school", first.SchoolId);
+            command.Parameters.AddWithValue("at", first.RecordedAt);
+            command.Parameters.Add(new NpgsqlParameter("by", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)first.RecordedBy ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("firstEntry", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)first.FirstEntryReason ?? DBNull.Value });
             command.Parameters.AddWithValue("id", chunk.Select(m => m.Id).ToArray());
-            command.Parameters.AddWithValue("school", chunk.Select(m => m.SchoolId).ToArray());
             command.Parameters.AddWithValue("pupil", chunk.Select(m => m.PupilId).ToArray());
             command.Parameters.AddWithValue("date", chunk.Select(m => m.Date).ToArray());
             command.Parameters.AddWithValue("session", chunk.Select(m => m.Session.ToString()).ToArray());
@@ -85,9 +92,6 @@ public static class AttendanceBulkWrites
             command.Parameters.AddWithValue("subReason", chunk.Select(m => m.SubReason).ToArray());
             command.Parameters.AddWithValue("expected", chunk.Select(m => m.ExpectedInSchool).ToArray());
             command.Parameters.AddWithValue("expectedMark", chunk.Select(m => m.ExpectedMarkId).ToArray());
-            command.Parameters.AddWithValue("at", chunk.Select(m => m.RecordedAt).ToArray());
-            command.Parameters.AddWithValue("by", chunk.Select(m => m.RecordedBy).ToArray());
-            command.Parameters.AddWithValue("firstEntry", chunk.Select(m => m.FirstEntryReason).ToArray());
             batch.BatchCommands.Add(command);
         }
 
