@@ -721,10 +721,10 @@ await TakeAwayAsync($"DELETE FROM attendance_marks WHERE date >= '{openDays[8]:y
 await VacuumAsync("attendance_marks");
 
 // Each file as the import page takes it: checked first (the upload's preview, which the officer reads before
-// confirming, and the batch it keeps), then applied in its own transaction (the confirm). The applies are (c), timed file by file; the
-// previews are timed apart and reported beside them. The first file's apply is also the first time this process saves an
-// import (the bulk write and the summaries' code compiled then): it is reported on its own line as well, so a small
-// trust's few files show what that costs.
+// confirming, and the batch it keeps), then applied in its own transaction (the confirm). The applies are (c), timed
+// file by file; the previews are timed apart and reported beside them. The first file's apply is also the first time
+// this process saves an import (the bulk write and the summaries' code compiled then): it is reported on its own line
+// as well, so a small trust's few files show what that costs.
 var applyTimes = new List<double>();
 var previewTimes = new List<double>();
 foreach (var file in files)

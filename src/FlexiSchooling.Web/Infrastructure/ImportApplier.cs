@@ -245,5 +245,4 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
 
         return new ImportResult(created, changed, unchanged, problems, []);
     }
-
 }
