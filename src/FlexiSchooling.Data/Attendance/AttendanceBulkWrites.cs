@@ -8,8 +8,9 @@ namespace FlexiSchooling.Data.Attendance;
 
 /// <summary>
 /// Writes new marks and their first history rows (an import's marks have none, ADR 0017) set-based — one
-/// INSERT … SELECT FROM unnest(arrays) per table per 50,000 rows (per school, time, user and reason for marks) — for imports of a term or a year of marks, where EF Core's row-by-row
-/// change tracking is twenty times too slow (docs/performance.md). The marks are made and checked by
+/// INSERT … SELECT FROM unnest(arrays) per table per 50,000 rows (and, for marks, per school, time, user and reason) —
+/// for imports of a term or a year of marks, where EF Core's row-by-row change tracking is twenty times too slow
+/// (docs/performance.md). The marks are made and checked by
 /// the domain first (<see cref="AttendanceMark.Record"/>), exactly as on the register page; this only
 /// writes them. It keeps the save interceptor's tenancy rules (stamps the trust, refuses another
 /// school) and PostgreSQL row-level security checks every row. COPY is not used because PostgreSQL
@@ -21,7 +22,8 @@ public static class AttendanceBulkWrites
 
     // The school, the time, the user and the reason are the same for every mark of a save or an import file, so each is
     // sent once, not as an array of one value repeated: PostgreSQL decoding four arrays of a file's 2,500 values took
-    // about 7% of the insert (docs/performance.md, twenty-eighth session). Marks that differ in them go in commands of their own.
+    // about 7% of the insert (docs/performance.md, twenty-eighth session). Marks that differ in them go in commands of
+    // their own.
     private const string InsertMarks = """
         INSERT INTO attendance_marks (id, trust_id, school_id, pupil_id, date, session, code, category, minutes_late, comment, sub_reason, expected_in_school, expected_mark_id, recorded_at, recorded_by, first_entry_reason)
         SELECT u.id, @trust, @school, u.pupil_id, u.date, u.session, u.code, u.category, u.minutes_late, u.comment, u.sub_reason, u.expected_in_school, u.expected_mark_id, @at, @by, @firstEntry
