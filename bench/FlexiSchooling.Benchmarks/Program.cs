@@ -191,9 +191,9 @@ await using (var db = systemDb.Create())
     db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
     await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE)");
     // And checkpoint it. The load's WAL starts a checkpoint as the load ends, which PostgreSQL spreads over minutes
-    // and ends by syncing the gigabytes of files the load wrote; left alone it ran through (a), the page and the first of
-    // (c)'s copies, and a sync falling on one side of a ratio timed in turn moved it (docs/performance.md, twenty-ninth
-    // session). A running server's checkpoints carry minutes of registers, not a year loaded at once.
+    // and ends by syncing the files the load wrote; left alone it ran on into (b), (a) and the page, and the writes and
+    // the sync fell on whichever side of a ratio was being timed (docs/performance.md, twenty-ninth session). A running
+    // server's checkpoints carry minutes of registers, not a year loaded at once.
     await db.Database.ExecuteSqlRawAsync("CHECKPOINT");
 }
 
