@@ -117,13 +117,49 @@ pg_replica_start() {
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c hot_standby=on -c max_connections=500 -c archive_mode=off" start >/dev/null
 }
 
+# pgbouncer_prepared_build — prints the path of a PgBouncer that keeps prepared statements in transaction pooling
+# (1.21 and later, `max_prepared_statements`; ADR 0045). Debian 12's package is 1.18, which cannot, and Debian 13's binary
+# needs a newer C library, so this builds Debian 13's source package (its patches applied) once: apt fetches it from
+# deb.debian.org and checks it against the archive's signed index (debian-archive-keyring), as it checks any package.
+# Kept under /opt/flexischooling as root (the postgres user runs it), else under ~/.cache/flexischooling; delete that
+# folder to build the newest again.
+pgbouncer_prepared_build() {
+  local home
+  if [ "$(id -u)" -eq 0 ]; then home=/opt/flexischooling; else home="${XDG_CACHE_HOME:-$HOME/.cache}/flexischooling"; fi
+  local prefix="$home/pgbouncer-prepared"
+  if [ -x "$prefix/bin/pgbouncer" ]; then echo "$prefix/bin/pgbouncer"; return 0; fi
+  apt_install debian-archive-keyring dpkg-dev gcc make pkg-config libevent-dev libssl-dev >&2
+  local apt="$home/pgbouncer-source" keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  rm -rf "$apt"; mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/src"
+  printf 'deb-src [signed-by=%s] http://deb.debian.org/debian trixie main\ndeb-src [signed-by=%s] http://deb.debian.org/debian-security trixie-security main\n' \
+    "$keyring" "$keyring" > "$apt/sources.list"
+  local opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$apt/lists"
+    -o "Dir::Cache=$apt/cache")
+  [ "$(id -u)" -eq 0 ] && opts+=(-o APT::Sandbox::User=root)
+  echo "Building PgBouncer from Debian 13's source package (once; ADR 0045)…" >&2
+  apt-get "${opts[@]}" -qq update >&2 || return 1
+  (cd "$apt/src" && apt-get "${opts[@]}" -qq source pgbouncer >/dev/null) || return 1
+  local src; src=$(ls -d "$apt"/src/pgbouncer-*/ | head -1)
+  (cd "$src" && ./configure --prefix="$prefix" --without-cares --without-systemd --without-pam --without-ldap >/dev/null \
+    && make -j"$(nproc)" >/dev/null && make install >/dev/null) >&2 || return 1
+  chmod -R a+rX "$home"
+  rm -rf "$apt"
+  "$prefix/bin/pgbouncer" --version | head -1 >&2
+  echo "$prefix/bin/pgbouncer"
+}
+
 # pgbouncer_start PG_PORT DIR PORT APP_PASSWORD OWNER_PASSWORD — PgBouncer (Debian's package) in transaction pooling
 # mode in front of the cluster on PG_PORT, on 127.0.0.1:PORT, for the application's and the owner's roles (issue 15,
 # ADR 0029). Each database gets PGBOUNCER_POOL_SIZE (default 20) server connections per role, shared by every client
-# one transaction at a time. Stop it with pgbouncer_stop DIR.
+# one transaction at a time. With PGBOUNCER_MAX_PREPARED=N it is instead the PgBouncer pgbouncer_prepared_build makes,
+# keeping up to N prepared statements a client (ADR 0045). Stop it with pgbouncer_stop DIR.
 pgbouncer_start() {
-  local pg_port=$1 dir port=$3 app=$4 owner=$5
-  [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
+  local pg_port=$1 dir port=$3 app=$4 owner=$5 bin=/usr/sbin/pgbouncer prepared=${PGBOUNCER_MAX_PREPARED:-0}
+  if [ "$prepared" -gt 0 ]; then
+    bin=$(pgbouncer_prepared_build) || { echo "PgBouncer could not be built" >&2; return 1; }
+  else
+    [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
+  fi
   dir=$(pg_reachable "$2")
   ( umask 077
     printf '"flexi_app" "%s"\n"flexi_owner" "%s"\n' "$app" "$owner" > "$dir/userlist.txt" )
@@ -140,13 +176,14 @@ pool_mode = transaction
 default_pool_size = ${PGBOUNCER_POOL_SIZE:-20}
 max_client_conn = 2000
 ignore_startup_parameters = extra_float_digits
+$([ "$prepared" -gt 0 ] && echo "max_prepared_statements = $prepared" || true)
 log_connections = 0
 log_disconnections = 0
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
-  pg_user_run /usr/sbin/pgbouncer -q -d "$dir/pgbouncer.ini"
+  pg_user_run "$bin" -q -d "$dir/pgbouncer.ini"
   local i
   for i in $(seq 1 50); do (echo >/dev/tcp/127.0.0.1/$port) >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "PgBouncer did not start:" >&2; cat "$dir/pgbouncer.log" >&2; return 1

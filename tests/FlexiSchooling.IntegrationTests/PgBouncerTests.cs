@@ -11,12 +11,16 @@ namespace FlexiSchooling.IntegrationTests;
 /// <summary>
 /// Issue 15, "PgBouncer in transaction pooling mode": the tenancy context is set per transaction (TenantSql), so clients of
 /// two trusts sharing PgBouncer's two server connections never see each other's rows, and nothing is left on a server
-/// connection for the next client. scripts/test starts PgBouncer (pool size 2) in front of the test cluster. ADR 0029.
+/// connection for the next client. scripts/test starts two PgBouncers (pool size 2) in front of the test cluster, and each
+/// test runs through both: Debian 12's, through which nothing is prepared (ADR 0029, 0033), and one that keeps the
+/// clients' prepared statements on its server connections, the application's statements prepared through it (ADR 0045).
 /// </summary>
 public sealed class PgBouncerTests : AppTest
 {
-    [Fact]
-    public async Task PgBouncer_shared_by_two_trusts_hammering_one_pool_never_crosses_a_row()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PgBouncer_shared_by_two_trusts_hammering_one_pool_never_crosses_a_row(bool prepared)
     {
         var trusts = await TestDatabase.ScalarAsync<Guid[]>(TestDatabase.Super(Db), "SELECT array_agg(id ORDER BY name) FROM trusts");
         var expected = new Dictionary<Guid, long>();
@@ -26,7 +30,7 @@ public sealed class PgBouncerTests : AppTest
             Assert.True(expected[trust] > 0);
         }
 
-        var pooled = TestDatabase.ViaPgBouncer(Db);
+        var pooled = TestDatabase.ViaPgBouncer(Db, prepared);
         var backends = new ConcurrentDictionary<int, ConcurrentBag<Guid>>();
         var failures = new ConcurrentBag<string>();
         // Sixteen clients at once, alternating trusts, 400 units of work in all: a query, a save in a transaction for every
@@ -68,12 +72,17 @@ public sealed class PgBouncerTests : AppTest
             await using var command = new NpgsqlCommand("SELECT count(*) FROM pupils", connection);
             Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
         }
+
+        await AssertPreparedOnServersAsync(pooled, prepared);
     }
 
-    [Fact]
-    public async Task PgBouncer_serves_the_application_to_both_trusts_at_once_each_seeing_only_its_own()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PgBouncer_serves_the_application_to_both_trusts_at_once_each_seeing_only_its_own(bool prepared)
     {
-        using var pooled = new FlexiFactory(Db) { Settings = new Dictionary<string, string> { ["ConnectionStrings:App"] = TestDatabase.ViaPgBouncer(Db) } };
+        var app = TestDatabase.ViaPgBouncer(Db, prepared);
+        using var pooled = new FlexiFactory(Db) { Settings = new Dictionary<string, string> { ["ConnectionStrings:App"] = app } };
         var northfield = await pooled.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
         var staidans = await pooled.SignInAsync(FlexiFactory.Email("trustlead", "staidans"));
         var pages = new[] { "/", "/Dashboard", "/Attendance/Overview", "/Cases" };
@@ -91,5 +100,31 @@ public sealed class PgBouncerTests : AppTest
         }
 
         Assert.Contains(answers, a => a.Html.Contains(a.own, StringComparison.Ordinal));
+        await AssertPreparedOnServersAsync(app, prepared);
+    }
+
+    // What PgBouncer's server connections hold once the clients are done: the statements it prepared there for them
+    // (named PGBOUNCER_n, each client's own names mapped onto them) through the pooler that keeps them, and nothing through
+    // Debian 12's. Asked by a client that prepares nothing itself, on whichever server connection PgBouncer gives it.
+    private static async Task AssertPreparedOnServersAsync(string pooled, bool prepared)
+    {
+        var asking = new NpgsqlConnectionStringBuilder(pooled) { MaxAutoPrepare = 0 }.ConnectionString;
+        var most = 0L;
+        for (var i = 0; i < 10; i++)
+        {
+            await using var connection = new NpgsqlConnection(asking);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement NOT LIKE '%pg_prepared_statements%'", connection);
+            most = Math.Max(most, (long)(await command.ExecuteScalarAsync())!);
+        }
+
+        if (prepared)
+        {
+            Assert.True(most > 0, "no statement of the clients was kept prepared on PgBouncer's server connections");
+        }
+        else
+        {
+            Assert.Equal(0L, most);
+        }
     }
 }

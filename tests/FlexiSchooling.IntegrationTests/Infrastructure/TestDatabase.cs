@@ -50,11 +50,16 @@ public static class TestDatabase
         $"Host=127.0.0.1:{Env("FLEXI_TEST_PG_REPLICA_PORT")},127.0.0.1:{Env("FLEXI_TEST_PG_PORT")};Target Session Attributes=prefer-standby;Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")};Connection Idle Lifetime=20;Connection Pruning Interval=5";
 
     /// <summary>
-    /// The application's role through the PgBouncer scripts/test starts (transaction pooling, two server connections per
-    /// database and role). No Reset On Close: a pooled server connection is not the client's to reset.
+    /// The application's role through one of the two PgBouncers scripts/test starts (transaction pooling, two server
+    /// connections per database and role). No Reset On Close: a pooled server connection is not the client's to reset.
+    /// Debian 12's (1.18) cannot keep a statement prepared, so nothing is prepared through it (ADR 0033). The other, built
+    /// from Debian 13's source, keeps each client's prepared statements (ADR 0045): its string turns Npgsql's automatic
+    /// preparation on, as an operator's would, and after two runs of a statement rather than five, so that a test's few
+    /// requests prepare too.
     /// </summary>
-    public static string ViaPgBouncer(string database) =>
-        $"Host=127.0.0.1;Port={Env("FLEXI_TEST_PGBOUNCER_PORT")};Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")};No Reset On Close=true;Connection Idle Lifetime=20;Connection Pruning Interval=5;Include Error Detail=true";
+    public static string ViaPgBouncer(string database, bool prepared = false) => prepared
+        ? $"Host=127.0.0.1;Port={Env("FLEXI_TEST_PGBOUNCER_PREPARED_PORT")};Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")};No Reset On Close=true;Max Auto Prepare=100;Auto Prepare Min Usages=2;Connection Idle Lifetime=20;Connection Pruning Interval=5;Include Error Detail=true"
+        : $"Host=127.0.0.1;Port={Env("FLEXI_TEST_PGBOUNCER_PORT")};Database={database};Username=flexi_app;Password={Env("FLEXI_TEST_PG_APP")};No Reset On Close=true;Connection Idle Lifetime=20;Connection Pruning Interval=5;Include Error Detail=true";
 
     /// <summary>Waits until the replica has replayed everything the primary has written so far.</summary>
     public static async Task WaitForReplicaAsync()
