@@ -536,31 +536,105 @@ Say($"    This process's CPU a page: the application's (with its in-process clie
 
 Say($"    against the fastest honest page (the same page for the same signed-in user: one prepared batch under row-level security, the rows written by hand; {fastestWarmRounds} untimed rounds first; timed in turn with the application's): its p95 {P95(fastestLoads):0.0} ms; the application's {P95(pageLoads):0.0} ms: ratio {P95(pageLoads) / P95(fastestLoads):0.0}x; CPU a page in all {fastestProcessMs + fastestPostgresMs:0.00} ms ({fastestProcessMs:0.00} this process's, {fastestPostgresMs:0.00} PostgreSQL's) against the application's {pageProcessMs + pagePostgresMs:0.00} ms ({(pageProcessMs + pagePostgresMs) / (fastestProcessMs + fastestPostgresMs):0.0}x)");
 
-// The same saves through PgBouncer in transaction pooling (issue 15, ADR 0029): the application's App connection to it,
-// twenty server connections; the afternoon registers of the next four days (the mornings are taken above).
-var pooledApp = Environment.GetEnvironmentVariable("BENCH_PGBOUNCER_APP");
-if (pooledApp is not null)
+// ---- Through PgBouncer (issue 15; ADR 0029, 0045) ------------------------------------------------------------------
+// The register page and (a)'s saves again, the application's App connection through PgBouncer in transaction pooling with
+// twenty server connections: Debian 12's PgBouncer 1.18, through which nothing is prepared (ADR 0033), and PgBouncer 1.24
+// (Debian 13's source, built by scripts/lib/common.sh) keeping each client's prepared statements on its server
+// connections, the application preparing through it as on its own connections. Its string prepares a statement after
+// two runs rather than Npgsql's five, so that the short warm-up below leaves the saves' statements prepared, as a server's
+// are after its first minutes. Besides PostgreSQL's CPU, PgBouncer's own (one single-threaded process each), from /proc.
+var pooledApps = new[] { Environment.GetEnvironmentVariable("BENCH_PGBOUNCER_APP"), Environment.GetEnvironmentVariable("BENCH_PGBOUNCER_PREPARED_APP") };
+var bouncerPidFiles = (Environment.GetEnvironmentVariable("BENCH_PGBOUNCER_PIDS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+if (pooledApps.All(a => a is not null) && bouncerPidFiles.Length == 2)
 {
-    using var pooledFactory = factory.WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:App", pooledApp));
-    var pooledTimes = new List<double>();
-    await Task.WhenAll(users.Select(async officer =>
+    var poolers = new List<(string Name, int Pid, WebApplicationFactory<CurrentUser> Factory, ((string Email, Guid School) Officer, HttpClient Client)[] Clients)>();
+    foreach (var (pooledApp, index) in pooledApps.Select((a, i) => (a!, i)))
     {
-        var client = await SignInAsync(pooledFactory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), officer.Email);
-        var schoolGroups = groups.Where(g => g.SchoolId == officer.School).ToList();
-        await SaveRegisterAsync(client, schoolGroups[6 % schoolGroups.Count], openDays[1], "PM"); // warm-up, not measured
-        foreach (var day in openDays.Skip(1).Take(4))
+        var pooledFactory = factory.WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:App", pooledApp));
+        var clients = await Task.WhenAll(users.Select(async officer =>
+            (Officer: officer, Client: await SignInAsync(pooledFactory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), officer.Email))));
+        poolers.Add((index == 0 ? "Debian 12's PgBouncer 1.18, nothing prepared" : "PgBouncer 1.24 keeping prepared statements", int.Parse(File.ReadAllText(bouncerPidFiles[index]).Trim(), CultureInfo.InvariantCulture), pooledFactory, clients));
+
+        // Warm-up, not measured: two rounds of the register pages, and three saves for each user of registers nothing else
+        // writes (the first day's, beyond the six each school's users save elsewhere; the morning for one pooler, the
+        // afternoon for the other).
+        await PageRoundAsync(clients);
+        await PageRoundAsync(clients);
+        await Task.WhenAll(clients.Select(async user =>
         {
-            foreach (var group in schoolGroups.Take(6))
+            foreach (var group in SchoolGroups(user.Officer).Skip(6).Take(3))
             {
-                var elapsed = await SaveRegisterAsync(client, group, day, "PM");
-                lock (pooledTimes)
+                await SaveRegisterAsync(user.Client, group, openDays[0], index == 0 ? "AM" : "PM");
+            }
+        }));
+    }
+
+    // The register page: the application direct, then through each pooler, in turn, three rounds of the same 192 pages.
+    var pooledPages = poolers.Select(_ => (Times: new List<double>(), PostgresMs: 0.0, BouncerMs: 0.0)).ToArray();
+    var directPages = (Times: new List<double>(), PostgresMs: 0.0);
+    for (var round = 0; round < pageRounds; round++)
+    {
+        var postgres = await PostgresCpu.StartAsync(owner);
+        directPages.Times.AddRange(await PageRoundAsync());
+        directPages.PostgresMs += await postgres.MillisecondsAsync();
+        foreach (var (pooler, index) in poolers.Select((p, i) => (p, i)))
+        {
+            postgres = await PostgresCpu.StartAsync(owner);
+            var bouncer = ProcessCpu.Of(pooler.Pid);
+            pooledPages[index].Times.AddRange(await PageRoundAsync(pooler.Clients));
+            pooledPages[index].BouncerMs += (ProcessCpu.Of(pooler.Pid) - bouncer).TotalMilliseconds;
+            pooledPages[index].PostgresMs += await postgres.MillisecondsAsync();
+        }
+    }
+
+    Say($"Through PgBouncer (transaction pooling, 20 server connections), the register page, {concurrentUsers} users, {pageRounds} rounds of {directPages.Times.Count / pageRounds} pages in turn: direct p95 {P95(directPages.Times):0.0} ms, PostgreSQL's CPU a page {directPages.PostgresMs / directPages.Times.Count:0.00} ms");
+    foreach (var (pooler, index) in poolers.Select((p, i) => (p, i)))
+    {
+        var (times, postgresMs, bouncerMs) = pooledPages[index];
+        Say($"    {pooler.Name}: p95 {P95(times):0.0} ms ({P95(times) / P95(directPages.Times):0.0}x direct); PostgreSQL's CPU a page {postgresMs / times.Count:0.00} ms ({postgresMs / times.Count / (directPages.PostgresMs / directPages.Times.Count):0.0}x direct); PgBouncer's {bouncerMs / times.Count:0.000} ms");
+    }
+
+    // (a)'s saves through each, a day a pooler in turn: the afternoon registers of the next four days (the mornings are
+    // (a)'s own), each user six of its school's, the days alternating between the two poolers.
+    var pooledSaves = poolers.Select(_ => (Times: new List<double>(), PostgresMs: 0.0, BouncerMs: 0.0)).ToArray();
+    foreach (var (day, dayIndex) in openDays.Skip(1).Take(4).Select((d, i) => (d, i)))
+    {
+        var index = dayIndex % poolers.Count;
+        var pooler = poolers[index];
+        var postgres = await PostgresCpu.StartAsync(owner);
+        var bouncer = ProcessCpu.Of(pooler.Pid);
+        var times = new List<double>();
+        await Task.WhenAll(pooler.Clients.Select(async user =>
+        {
+            foreach (var group in SchoolGroups(user.Officer).Take(6))
+            {
+                var elapsed = await SaveRegisterAsync(user.Client, group, day, "PM");
+                lock (times)
                 {
-                    pooledTimes.Add(elapsed);
+                    times.Add(elapsed);
                 }
             }
+        }));
+        pooledSaves[index].Times.AddRange(times);
+        pooledSaves[index].BouncerMs += (ProcessCpu.Of(pooler.Pid) - bouncer).TotalMilliseconds;
+        pooledSaves[index].PostgresMs += await postgres.MillisecondsAsync();
+    }
+
+    foreach (var (pooler, index) in poolers.Select((p, i) => (p, i)))
+    {
+        var (times, postgresMs, bouncerMs) = pooledSaves[index];
+        Say($"    (a) through {pooler.Name}: application p95 {P95(times):0.0} ms ({concurrentUsers * 1000 / times.Average():0} saves/s; {times.Count} saves); ratio to the hand-written SQL {P95(times) / P95(sqlTimes):0.0}x; a register opened and saved: PostgreSQL's CPU {postgresMs / times.Count:0.00} ms, PgBouncer's {bouncerMs / times.Count:0.000} ms");
+    }
+
+    foreach (var pooler in poolers)
+    {
+        foreach (var (_, client) in pooler.Clients)
+        {
+            client.Dispose();
         }
-    }));
-    Say($"    through PgBouncer (transaction pooling, 20 server connections): application p95 {P95(pooledTimes):0.0} ms ({concurrentUsers * 1000 / pooledTimes.Average():0} saves/s); ratio to the hand-written SQL {P95(pooledTimes) / P95(sqlTimes):0.0}x");
+
+        await pooler.Factory.DisposeAsync();
+    }
 }
 
 // ---- A register session (issue 15, "A register morning"): every registration group of the trust, 32 at once ----------
@@ -1324,6 +1398,14 @@ static class ProcessCpu
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime;
+    }
+
+    /// <summary>Another process's CPU so far (user and system time from /proc/PID/stat, in Linux's USER_HZ ticks of 1/100 s).</summary>
+    public static TimeSpan Of(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0);
     }
 }
 
