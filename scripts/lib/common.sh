@@ -140,7 +140,7 @@ pgbouncer_prepared_build() {
   apt-get "${opts[@]}" -qq update >&2 || return 1
   (cd "$apt/src" && apt-get "${opts[@]}" -qq source pgbouncer >/dev/null) || return 1
   local src; src=$(ls -d "$apt"/src/pgbouncer-*/ | head -1)
-  (cd "$src" && ./configure --prefix="$prefix" --without-cares --without-systemd --without-pam --without-ldap >/dev/null \
+  (cd "$src" && ./configure --prefix="$prefix" --without-cares --without-systemd --without-pam >/dev/null \
     && make -j"$(nproc)" >/dev/null && make install >/dev/null) >&2 || return 1
   chmod -R a+rX "$home"
   rm -rf "$apt"
