@@ -574,16 +574,16 @@ if (pooledApps.All(a => a is not null) && bouncerPidFiles.Length == 2)
     var directPages = (Times: new List<double>(), PostgresMs: 0.0);
     for (var round = 0; round < pageRounds; round++)
     {
-        var postgres = await PostgresCpu.StartAsync(owner);
-        directPages.Times.AddRange(await PageRoundAsync());
-        directPages.PostgresMs += await postgres.MillisecondsAsync();
+        var (times, _, postgresMs) = await TimedPageRoundAsync(null);
+        directPages.Times.AddRange(times);
+        directPages.PostgresMs += postgresMs;
         foreach (var (pooler, index) in poolers.Select((p, i) => (p, i)))
         {
-            postgres = await PostgresCpu.StartAsync(owner);
             var bouncer = ProcessCpu.Of(pooler.Pid);
-            pooledPages[index].Times.AddRange(await PageRoundAsync(pooler.Clients));
+            (times, _, postgresMs) = await TimedPageRoundAsync(pooler.Clients);
             pooledPages[index].BouncerMs += (ProcessCpu.Of(pooler.Pid) - bouncer).TotalMilliseconds;
-            pooledPages[index].PostgresMs += await postgres.MillisecondsAsync();
+            pooledPages[index].Times.AddRange(times);
+            pooledPages[index].PostgresMs += postgresMs;
         }
     }
 
@@ -1400,12 +1400,18 @@ static class ProcessCpu
         return process.TotalProcessorTime;
     }
 
-    /// <summary>Another process's CPU so far (user and system time from /proc/PID/stat, in Linux's USER_HZ ticks of 1/100 s).</summary>
-    public static TimeSpan Of(int pid)
+    /// <summary>Another process's CPU so far (user and system time from /proc/PID/stat).</summary>
+    public static TimeSpan Of(int pid) => TimeSpan.FromMilliseconds(Ticks(pid) * 10.0);
+
+    /// <summary>
+    /// A process's user and system time from /proc/PID/stat, in Linux's USER_HZ ticks of 1/100 s: the fields after the
+    /// command's name, which is in parentheses, utime and stime the 12th and 13th of them.
+    /// </summary>
+    public static long Ticks(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0);
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 }
 
@@ -1450,10 +1456,7 @@ sealed class PostgresCpu
         {
             try
             {
-                // Fields after the command's name, which is in parentheses: utime and stime are the 12th and 13th.
-                var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks[pid] = ProcessCpu.Ticks(pid);
             }
             catch (IOException)
             {
