@@ -31,7 +31,7 @@ public sealed class AppDbContext : IdentityUserContext<AppUser, Guid>
 
     private TenantContext? tenant;
 
-    // The pool a rented context came from, for its siblings; none for a context of its own.
+    // The pool a rented context's siblings come from; none for a context of its own.
     private IDbContextFactory<AppDbContext>? pool;
 
     /// <summary>
@@ -61,13 +61,17 @@ public sealed class AppDbContext : IdentityUserContext<AppUser, Guid>
     /// </summary>
     public TenantContext Tenant => tenant ?? throw new InvalidOperationException("This context has no tenant: a pooled AppDbContext is used only as a request's, which gives it that request's tenant (ADR 0042).");
 
-    /// <summary>A context rented from a pool and given the renting request's tenant and the application's reference cache.</summary>
-    internal static AppDbContext Rent(IDbContextFactory<AppDbContext> from, TenantContext requestTenant, Reference.SchoolReferenceCache cache)
+    /// <summary>
+    /// A context rented from a pool and given the renting request's tenant and the application's reference cache; its
+    /// siblings come from <paramref name="siblings"/> (the request's context: a pool on connections of their own, ADR 0046),
+    /// else from the same pool.
+    /// </summary>
+    internal static AppDbContext Rent(IDbContextFactory<AppDbContext> from, TenantContext requestTenant, Reference.SchoolReferenceCache cache, IDbContextFactory<AppDbContext>? siblings = null)
     {
         var db = from.CreateDbContext();
         db.tenant = requestTenant;
         db.ReferenceCache = cache;
-        db.pool = from;
+        db.pool = siblings ?? from;
         return db;
     }
 
@@ -87,8 +91,8 @@ public sealed class AppDbContext : IdentityUserContext<AppUser, Guid>
 
     /// <summary>
     /// A second context for the same user and trust — the same tenancy, filters and reference cache — on its own
-    /// connection, for reads run alongside this context's (a context runs one command at a time): from the same pool
-    /// when this one was rented. Dispose it.
+    /// connection, for reads run alongside this context's (a context runs one command at a time): for a request's context,
+    /// from the siblings' pool on connections of their own (ADR 0046); for a read context, from its pool. Dispose it.
     /// </summary>
     public AppDbContext Sibling() => pool is not null ? Rent(pool, Tenant, ReferenceCache!)
         : new((DbContextOptions<AppDbContext>)Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(this), Tenant, ReferenceCache);

@@ -20,9 +20,10 @@ public static class DataServiceCollectionExtensions
     /// </param>
     public static IServiceCollection AddFlexiData(this IServiceCollection services, string appConnectionString, string ownerConnectionString, string? readConnectionString = null)
     {
-        // A request's statements are prepared on each connection of its own (ADR 0033); the owner's are not.
-        appConnectionString = PreparedStatements.For(appConnectionString);
-        readConnectionString = readConnectionString is null ? null : PreparedStatements.For(readConnectionString);
+        // A request's statements are prepared on each connection of its own (ADR 0033), and an instance keeps a bounded
+        // number of connections (ADR 0046); the owner's string is used as given.
+        appConnectionString = ConnectionPool.Bounded(PreparedStatements.For(appConnectionString));
+        readConnectionString = readConnectionString is null ? null : ConnectionPool.Bounded(PreparedStatements.For(readConnectionString));
         services.AddScoped<ReadDb>();
         services.AddSingleton<TenantCommandInterceptor>();
         services.AddSingleton<TenantTransactionInterceptor>();
@@ -34,11 +35,20 @@ public static class DataServiceCollectionExtensions
         // once for the process, and the contexts are pooled (ADR 0042): a request rents one, gives it its own TenantContext,
         // and its disposal at the end of the request takes the tenant away and returns it, reset, to the pool.
         services.AddPooledDbContextFactory<AppDbContext>((sp, options) => Configure(options, appConnectionString, sp));
-        services.AddScoped(sp => AppDbContext.Rent(sp.GetRequiredService<IDbContextFactory<AppDbContext>>(), sp.GetRequiredService<TenantContext>(), sp.GetRequiredService<Reference.SchoolReferenceCache>()));
+        // Their siblings (reads beside the request's own) come from a pool of their own (ConnectionPool.ForSiblings).
+        services.AddSingleton(sp => new SiblingContexts(new PooledDbContextFactory<AppDbContext>(SiblingOptions(ConnectionPool.ForSiblings(appConnectionString), sp))));
+        services.AddScoped(sp => AppDbContext.Rent(sp.GetRequiredService<IDbContextFactory<AppDbContext>>(), sp.GetRequiredService<TenantContext>(), sp.GetRequiredService<Reference.SchoolReferenceCache>(), sp.GetRequiredService<SiblingContexts>().Pool));
         // The read connection's contexts, when it is one of its own, have a pool of their own (their options differ).
         services.AddSingleton(sp => new ReadContexts(readConnectionString is null ? null : new PooledDbContextFactory<AppDbContext>(ReadDb.Options(readConnectionString, sp))));
         services.AddSingleton(sp => new SystemDb(ownerConnectionString, sp));
         return services;
+    }
+
+    private static DbContextOptions<AppDbContext> SiblingOptions(string connectionString, IServiceProvider sp)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        Configure(options, connectionString, sp);
+        return options.Options;
     }
 
     internal static void Configure(DbContextOptionsBuilder options, string connectionString, IServiceProvider sp)
@@ -84,6 +94,9 @@ public sealed class SystemDb(string ownerConnectionString, IServiceProvider serv
 /// Where read-heavy pages read: the pool of the read connection's contexts (ADR 0042) when it is one of its own (a
 /// replica), or none, and they read through the request's context.
 /// </summary>
+/// <summary>The pool of the request contexts' siblings (<see cref="AppDbContext.Sibling"/>), on a connection pool of their own.</summary>
+public sealed record SiblingContexts(IDbContextFactory<AppDbContext> Pool);
+
 public sealed record ReadContexts(IDbContextFactory<AppDbContext>? Pool)
 {
     public bool Separate => Pool is not null;

@@ -1,3 +1,5 @@
+using System.Data;
+using FlexiSchooling.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -5,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Razor;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 
 namespace FlexiSchooling.Web.Documents;
 
@@ -45,7 +48,7 @@ public sealed class DocumentRenderer(IRazorViewEngine views, ITempDataProvider t
         {
             var input = Path.Combine(folder.FullName, "document.html");
             await File.WriteAllTextAsync(input, html, cancellationToken);
-            var pdf = await printer.PrintAsync(input, cancellationToken);
+            var pdf = await PrintAsync(input, cancellationToken);
             if (pdf.Length == 0)
             {
                 log.LogError("Chromium made an empty PDF");
@@ -57,6 +60,29 @@ public sealed class DocumentRenderer(IRazorViewEngine views, ITempDataProvider t
         finally
         {
             folder.Delete(recursive: true);
+        }
+    }
+
+    // A document may wait for a free tab, and prints for a second or so (for its whole timeout when its page never loads):
+    // meanwhile the request's connection, opened for the whole request, goes back to the application's bounded pool
+    // (ADR 0046), so that a burst of documents cannot hold every connection while other pages wait for one. Not when a
+    // transaction holds it; the trust is set by each command (TenantSql), so nothing is lost with the connection.
+    private async Task<byte[]> PrintAsync(string input, CancellationToken cancellationToken)
+    {
+        var db = services.GetService<AppDbContext>();
+        if (db is null || db.Database.CurrentTransaction is not null || db.Database.GetDbConnection().State != ConnectionState.Open)
+        {
+            return await printer.PrintAsync(input, cancellationToken);
+        }
+
+        await db.Database.CloseConnectionAsync();
+        try
+        {
+            return await printer.PrintAsync(input, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.OpenConnectionAsync(CancellationToken.None);
         }
     }
 }

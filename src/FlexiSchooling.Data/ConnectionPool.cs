@@ -1,0 +1,46 @@
+using System.Data.Common;
+
+namespace FlexiSchooling.Data;
+
+/// <summary>
+/// How many connections to PostgreSQL one instance of the application keeps at most (docs/adr/0046). Npgsql's own default
+/// is a hundred; the application holds its connection for the whole request, so a burst of requests became as many
+/// PostgreSQL processes contending for the same cores — on two cores, 32 officers saving at once took 2.1–2.3 s for a
+/// small trust's 72 registers where six connections took 0.6 s (docs/performance.md, thirty-first session). Beyond that
+/// bound a request waits its turn for a connection inside the application (up to Npgsql's <c>Timeout</c>, 15 s).
+/// </summary>
+public static class ConnectionPool
+{
+    /// <summary>
+    /// The bound when the connection string names none: twice the machine's cores and two, PostgreSQL's own rule of thumb
+    /// for the connections a server's cores keep busy. It is this machine's cores, which are the database's when both run
+    /// on one machine (the README's two commands, docker-compose); an operator whose database has cores of its own names
+    /// <c>Maximum Pool Size</c> in the string (docs/operations.md).
+    /// </summary>
+    public static int DefaultSize => (2 * Environment.ProcessorCount) + 2;
+
+    /// <summary>The "App" or "Read" connection string with its pool bounded, unless the string names a bound itself.</summary>
+    public static string Bounded(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (new[] { "Maximum Pool Size", "MaxPoolSize" }.Any(given.ContainsKey))
+        {
+            return connectionString;
+        }
+
+        return $"{connectionString.TrimEnd().TrimEnd(';')};Maximum Pool Size={DefaultSize}";
+    }
+
+    /// <summary>
+    /// The string for a request's reads run beside its own (<see cref="AppDbContext.Sibling"/>: the dashboard's): the same
+    /// database, role and bound under another application name, which makes it a pool of its own. A request holds its own
+    /// connection open while it waits for its siblings'; from the same bounded pool, as many requests as the bound would each
+    /// hold one and wait for another that none gives back. A sibling holds nothing while it waits, so its pool only queues.
+    /// </summary>
+    public static string ForSiblings(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        builder.ApplicationName = $"{builder.ApplicationName ?? "FlexiSchooling"} (reads beside a request)";
+        return builder.ConnectionString;
+    }
+}
