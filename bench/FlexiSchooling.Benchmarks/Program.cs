@@ -658,10 +658,27 @@ Say($"A register session: {queue.Count:N0} registers by {MorningUsers} concurren
 // of 72 saves, whose p95 from one round was its fourth slowest save and moved 1.6-3.8x between runs of the same code; four
 // rounds give each side four times the saves. Those three days are the import's last, written by nothing else before it:
 // the rounds' writes are taken away again after them (below).
+//
+// The reference's connections in two forms, as (a) at 8 users has two (thirty-first session): a connection for each save
+// from Npgsql's default pool (up to a hundred, so 32 at once), and from a pool bounded as the application's is
+// (ConnectionPool, ADR 0046), where a save waits for one of fewer connections. Both take the first round, the bounded on
+// the next day's afternoon and the other on the afternoon of the import's first day (taken away with the rounds' writes);
+// the faster is the reference for the rounds after it.
 var morningApp = new List<double>(morningTimes);
 var morningSql = new List<double>();
+var morningSqlOwnConnections = new List<double>();
 var roundFailures = 0;
-await ReferenceSessionAsync(queue, openDays[6], "PM", morningSql);
+var boundedOwner = ConnectionPool.Bounded(owner);
+await ReferenceSessionAsync(queue, openDays[6], "PM", morningSql, boundedOwner);
+await ReferenceSessionAsync(queue, openDays[8], "PM", morningSqlOwnConnections, owner);
+var referenceBounded = P95(morningSql) <= P95(morningSqlOwnConnections);
+var referenceConnections = referenceBounded ? boundedOwner : owner;
+var morningSqlOther = referenceBounded ? morningSqlOwnConnections : morningSql;
+if (!referenceBounded)
+{
+    morningSql = morningSqlOwnConnections;
+}
+
 var roundDays = openDays.Skip(10).ToList();
 if (roundDays.Count != 3 || AttendanceFigures.SummaryWeekOf(roundDays[0]) <= openDays[9] || AttendanceFigures.SummaryWeekOf(roundDays[^1]) != roundDays[0])
 {
@@ -674,26 +691,28 @@ foreach (var (day, round) in roundDays.Select((d, i) => (d, i)))
     var (times, failures, _) = await RegisterSessionAsync(morningClients.ToDictionary(c => c.School, c => c.Client), queue, day, appSession);
     morningApp.AddRange(times);
     roundFailures += failures;
-    await ReferenceSessionAsync(queue, day, referenceSession, morningSql);
+    await ReferenceSessionAsync(queue, day, referenceSession, morningSql, referenceConnections);
 }
 
-// The rounds' writes taken away again — marks, history, submissions and the pupils' week — and the pupils' years counted
-// again from their weeks by the application's own refresh, so the import below finds its days as it always has.
+// The rounds' writes taken away again — marks, history, submissions and the pupils' weeks — with the reference's afternoon
+// on the import's first day; the weeks from that day's on and the pupils' years counted again from the marks left by the
+// application's own refresh, so the import below finds its days as it always has.
 await TakeAwayAsync($"""
-    DELETE FROM attendance_marks WHERE date >= '{roundDays[0]:yyyy-MM-dd}';
-    DELETE FROM attendance_mark_changes WHERE date >= '{roundDays[0]:yyyy-MM-dd}';
-    DELETE FROM register_submissions WHERE date >= '{roundDays[0]:yyyy-MM-dd}';
-    DELETE FROM attendance_pupil_weeks WHERE week_start >= '{roundDays[0]:yyyy-MM-dd}';
+    DELETE FROM attendance_marks WHERE date >= '{openDays[8]:yyyy-MM-dd}';
+    DELETE FROM attendance_mark_changes WHERE date >= '{openDays[8]:yyyy-MM-dd}';
+    DELETE FROM register_submissions WHERE date >= '{openDays[8]:yyyy-MM-dd}';
+    DELETE FROM attendance_pupil_weeks WHERE week_start >= '{AttendanceFigures.SummaryWeekOf(openDays[8]):yyyy-MM-dd}';
     """);
 await using (var db = systemDb.Create())
 {
     db.Database.SetCommandTimeout(1800);
-    await AttendanceSummaries.RefreshAsync(db, [.. pupils.Select(p => p.Id)], roundDays);
+    await AttendanceSummaries.RefreshAsync(db, [.. pupils.Select(p => p.Id)], [openDays[8], .. roundDays]);
 }
 
 await VacuumAsync("attendance_marks, attendance_mark_changes, register_submissions, attendance_pupil_weeks, attendance_pupil_years");
 
 Say($"(a) at {MorningUsers} concurrent users (the register session above and three rounds more, timed in turn): application p95 {P95(morningApp):0.0} ms ({morningApp.Count:N0} saves, {roundFailures} failed in the rounds); hand-written SQL p95 {P95(morningSql):0.0} ms ({morningSql.Count:N0} saves, {MorningUsers * 1000 / morningSql.Average():0} saves/s); ratio {P95(morningApp) / P95(morningSql):0.0}x (target <= 2x); the first round alone {P95(morningTimes) / P95(morningSql.Take(queue.Count).ToList()):0.0}x");
+Say($"    the reference's connections in its first round: bounded as the application's ({ConnectionPool.DefaultSize}) p95 {P95(referenceBounded ? morningSql.Take(queue.Count).ToList() : morningSqlOther):0.0} ms; one for each of the 32 at once p95 {P95(referenceBounded ? morningSqlOther : morningSql.Take(queue.Count).ToList()):0.0} ms; the {(referenceBounded ? "bounded" : "unbounded")} form is the reference");
 
 // Takes away what the benchmark wrote to measure, in one transaction as the owner. Marks are never deleted and their history
 // never changed (triggers, ADR 0012 and migration 0023): the owner lifts those two triggers for these statements only.
@@ -722,7 +741,7 @@ async Task VacuumAsync(string tables)
 }
 
 // The reference's session: the queue's registers by the hand-written SQL of (a), 32 connections at once.
-async Task ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day, string session, List<double> times)
+async Task ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day, string session, List<double> times, string connectionString)
 {
     using var gate = new SemaphoreSlim(MorningUsers);
     await Task.WhenAll(registers.Select(async group =>
@@ -730,7 +749,7 @@ async Task ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day
         await gate.WaitAsync();
         try
         {
-            await using var connection = new NpgsqlConnection(owner);
+            await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var command = await ReferenceCommandAsync(connection, group, day, session, referencePrepared);
             var watch = Stopwatch.StartNew();
