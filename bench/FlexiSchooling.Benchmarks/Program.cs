@@ -668,9 +668,14 @@ var morningApp = new List<double>(morningTimes);
 var morningSql = new List<double>();
 var morningSqlOwnConnections = new List<double>();
 var roundFailures = 0;
-var boundedOwner = ConnectionPool.Bounded(owner);
+// Neither form resets a connection it takes from its pool: the reference keeps nothing on a connection for the next save
+// to find, and Npgsql's reset of a connection with nothing prepared is DISCARD ALL, which throws away every plan the
+// connection had cached, the summaries' triggers' among them (the application's connections keep prepared statements, so
+// theirs is the reset that keeps them, ADR 0033).
+var ownConnectionsOwner = owner + ";No Reset On Close=true";
+var boundedOwner = ConnectionPool.Bounded(ownConnectionsOwner);
 // Each pool first opened as far as the session will take it, as the application's pool already was by the pages before.
-foreach (var (connectionString, most) in new[] { (boundedOwner, ConnectionPool.DefaultSize), (owner, MorningUsers) })
+foreach (var (connectionString, most) in new[] { (boundedOwner, ConnectionPool.DefaultSize), (ownConnectionsOwner, MorningUsers) })
 {
     var opened = await Task.WhenAll(Enumerable.Range(0, most).Select(_ => OpenAsync(connectionString)));
     foreach (var connection in opened)
@@ -680,9 +685,9 @@ foreach (var (connectionString, most) in new[] { (boundedOwner, ConnectionPool.D
 }
 
 await ReferenceSessionAsync(queue, openDays[6], "PM", morningSql, boundedOwner);
-await ReferenceSessionAsync(queue, openDays[8], "PM", morningSqlOwnConnections, owner);
+await ReferenceSessionAsync(queue, openDays[8], "PM", morningSqlOwnConnections, ownConnectionsOwner);
 var referenceBounded = P95(morningSql) <= P95(morningSqlOwnConnections);
-var referenceConnections = referenceBounded ? boundedOwner : owner;
+var referenceConnections = referenceBounded ? boundedOwner : ownConnectionsOwner;
 var morningSqlOther = referenceBounded ? morningSqlOwnConnections : morningSql;
 if (!referenceBounded)
 {
