@@ -90,13 +90,13 @@ public sealed class SystemDb(string ownerConnectionString, IServiceProvider serv
     }
 }
 
+/// <summary>The pool of the request contexts' siblings (<see cref="AppDbContext.Sibling"/>), on a connection pool of their own.</summary>
+public sealed record SiblingContexts(IDbContextFactory<AppDbContext> Pool);
+
 /// <summary>
 /// Where read-heavy pages read: the pool of the read connection's contexts (ADR 0042) when it is one of its own (a
 /// replica), or none, and they read through the request's context.
 /// </summary>
-/// <summary>The pool of the request contexts' siblings (<see cref="AppDbContext.Sibling"/>), on a connection pool of their own.</summary>
-public sealed record SiblingContexts(IDbContextFactory<AppDbContext> Pool);
-
 public sealed record ReadContexts(IDbContextFactory<AppDbContext>? Pool)
 {
     public bool Separate => Pool is not null;
