@@ -710,8 +710,8 @@ foreach (var (day, round) in roundDays.Select((d, i) => (d, i)))
 }
 
 // The rounds' writes taken away again — marks, history, submissions and the pupils' weeks — with the reference's afternoon
-// on the import's first day; the weeks from that day's on and the pupils' years counted again from the marks left by the
-// application's own refresh, so the import below finds its days as it always has.
+// on the import's first day; the pupils' weeks from that day's week on, and their years, counted again from the marks
+// left by the application's own refresh, so the import below finds its days as it always has.
 await TakeAwayAsync($"""
     DELETE FROM attendance_marks WHERE date >= '{openDays[8]:yyyy-MM-dd}';
     DELETE FROM attendance_mark_changes WHERE date >= '{openDays[8]:yyyy-MM-dd}';
@@ -755,7 +755,7 @@ async Task VacuumAsync(string tables)
     await command.ExecuteNonQueryAsync();
 }
 
-// The reference's session: the queue's registers by the hand-written SQL of (a), 32 connections at once.
+// The reference's session: the queue's registers by the hand-written SQL of (a), 32 users at once, on the connections given.
 async Task ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day, string session, List<double> times, string connectionString)
 {
     using var gate = new SemaphoreSlim(MorningUsers);
