@@ -155,6 +155,16 @@ public sealed class FastestRegisterPage : IAsyncDisposable
          ORDER BY p.legal_surname, p.legal_forename
         """;
 
+    /// <summary><see cref="RowsSql"/> for one register, its six parameters given.</summary>
+    public static NpgsqlBatchCommand RowsCommand(Guid trust, Guid groupId, DateOnly date, Session session) => new(RowsSql)
+    {
+        Parameters =
+        {
+            new() { Value = trust }, new() { Value = groupId }, new() { Value = date }, new() { Value = session.ToString() },
+            new() { Value = session == Session.AM ? 1 : 2 }, new() { Value = 1 << (int)date.DayOfWeek },
+        },
+    };
+
     private sealed record Row(Guid Id, string Name, string? Code, int? MinutesLate, string? Comment, uint Version, string? ExpectedCode, string? ExpectedSource);
 
     private async Task AnswerAsync(HttpContext http, Guid groupId)
@@ -188,14 +198,7 @@ public sealed class FastestRegisterPage : IAsyncDisposable
                         new() { Value = UserSession.IdleTimeout }, new() { Value = SessionStore.SeenResolution },
                     },
                 },
-                new(RowsSql)
-                {
-                    Parameters =
-                    {
-                        new() { Value = trust }, new() { Value = groupId }, new() { Value = date }, new() { Value = session.ToString() },
-                        new() { Value = session == Session.AM ? 1 : 2 }, new() { Value = 1 << (int)date.DayOfWeek },
-                    },
-                },
+                RowsCommand(trust, groupId, date, session),
             },
         };
         bool mayTake, mayAmend, seenLongAgo;
