@@ -673,9 +673,12 @@ var roundFailures = 0;
 // connection had cached, the summaries' triggers' among them (the application's connections keep prepared statements, so
 // theirs is the reset that keeps them, ADR 0033).
 var ownConnectionsOwner = owner + ";No Reset On Close=true";
-var boundedOwner = ConnectionPool.Bounded(ownConnectionsOwner);
+// Bounded as the application's App string is: ConnectionPool's bound, or the one the run names (BENCH_POOL_SIZE in
+// scripts/benchmark, for a run that tries another).
+var appPoolSize = new NpgsqlConnectionStringBuilder(ConnectionPool.Bounded(app)).MaxPoolSize;
+var boundedOwner = $"{ownConnectionsOwner};Maximum Pool Size={appPoolSize}";
 // Each pool first opened as far as the session will take it, as the application's pool already was by the pages before.
-foreach (var (connectionString, most) in new[] { (boundedOwner, ConnectionPool.DefaultSize), (ownConnectionsOwner, MorningUsers) })
+foreach (var (connectionString, most) in new[] { (boundedOwner, appPoolSize), (ownConnectionsOwner, MorningUsers) })
 {
     var opened = await Task.WhenAll(Enumerable.Range(0, most).Select(_ => OpenAsync(connectionString)));
     foreach (var connection in opened)
@@ -684,11 +687,18 @@ foreach (var (connectionString, most) in new[] { (boundedOwner, ConnectionPool.D
     }
 }
 
-await ReferenceSessionAsync(queue, openDays[6], "PM", firstBounded, boundedOwner);
-await ReferenceSessionAsync(queue, openDays[8], "PM", firstOwnConnections, ownConnectionsOwner);
+var (firstBoundedWaits, firstOwnConnectionsWaits) = (new List<double>(), new List<double>());
+var firstBoundedElapsed = await ReferenceSessionAsync(queue, openDays[6], "PM", firstBounded, firstBoundedWaits, boundedOwner);
+var firstOwnConnectionsElapsed = await ReferenceSessionAsync(queue, openDays[8], "PM", firstOwnConnections, firstOwnConnectionsWaits, ownConnectionsOwner);
 var referenceBounded = P95(firstBounded) <= P95(firstOwnConnections);
 var referenceConnections = referenceBounded ? boundedOwner : ownConnectionsOwner;
 var morningSql = new List<double>(referenceBounded ? firstBounded : firstOwnConnections);
+var morningSqlWaits = new List<double>(referenceBounded ? firstBoundedWaits : firstOwnConnectionsWaits);
+
+// Each side's rate is its registers opened and saved over its sessions' time (thirty-second session): every user of either
+// side opens a register before saving it, so the mean save alone (32 users over it) counts a rate neither side reaches.
+var morningAppElapsed = morningElapsed;
+var morningSqlElapsed = referenceBounded ? firstBoundedElapsed : firstOwnConnectionsElapsed;
 
 var roundDays = openDays.Skip(10).ToList();
 if (roundDays.Count != 3 || AttendanceFigures.SummaryWeekOf(roundDays[0]) <= openDays[9] || AttendanceFigures.SummaryWeekOf(roundDays[^1]) != roundDays[0])
@@ -699,10 +709,11 @@ if (roundDays.Count != 3 || AttendanceFigures.SummaryWeekOf(roundDays[0]) <= ope
 foreach (var (day, round) in roundDays.Select((d, i) => (d, i)))
 {
     var (appSession, referenceSession) = round % 2 == 0 ? ("AM", "PM") : ("PM", "AM");
-    var (times, failures, _) = await RegisterSessionAsync(morningClients.ToDictionary(c => c.School, c => c.Client), queue, day, appSession);
+    var (times, failures, elapsed) = await RegisterSessionAsync(morningClients.ToDictionary(c => c.School, c => c.Client), queue, day, appSession);
     morningApp.AddRange(times);
+    morningAppElapsed += elapsed;
     roundFailures += failures;
-    await ReferenceSessionAsync(queue, day, referenceSession, morningSql, referenceConnections);
+    morningSqlElapsed += await ReferenceSessionAsync(queue, day, referenceSession, morningSql, morningSqlWaits, referenceConnections);
 }
 
 // The rounds' writes taken away again — marks, history, submissions and the pupils' weeks — with the reference's afternoon
@@ -722,8 +733,9 @@ await using (var db = systemDb.Create())
 
 await VacuumAsync("attendance_marks, attendance_mark_changes, register_submissions, attendance_pupil_weeks, attendance_pupil_years");
 
-Say($"(a) at {MorningUsers} concurrent users (the register session above and three rounds more, timed in turn): application p95 {P95(morningApp):0.0} ms ({morningApp.Count:N0} saves, {roundFailures} failed in the rounds); hand-written SQL p95 {P95(morningSql):0.0} ms ({morningSql.Count:N0} saves, {MorningUsers * 1000 / morningSql.Average():0} saves/s); ratio {P95(morningApp) / P95(morningSql):0.0}x (target <= 2x); the first round alone {P95(morningTimes) / P95(morningSql.Take(queue.Count).ToList()):0.0}x");
-Say($"    the reference's connections in its first round: bounded as the application's ({ConnectionPool.DefaultSize}) p95 {P95(firstBounded):0.0} ms; one for each of the 32 at once p95 {P95(firstOwnConnections):0.0} ms; the {(referenceBounded ? "bounded" : "unbounded")} form is the reference");
+Say($"(a) at {MorningUsers} concurrent users (the register session above and three rounds more, timed in turn): application p95 {P95(morningApp):0.0} ms ({morningApp.Count:N0} saves, {roundFailures} failed in the rounds; {morningApp.Count / morningAppElapsed.TotalSeconds:0} registers opened and saved a second); hand-written SQL p95 {P95(morningSql):0.0} ms ({morningSql.Count:N0} saves; {morningSql.Count / morningSqlElapsed.TotalSeconds:0} a second); ratio {P95(morningApp) / P95(morningSql):0.0}x (target <= 2x); the first round alone {P95(morningTimes) / P95(morningSql.Take(queue.Count).ToList()):0.0}x");
+Say($"    the reference's connections in its first round: bounded as the application's ({appPoolSize}) p95 {P95(firstBounded):0.0} ms, {queue.Count / firstBoundedElapsed.TotalSeconds:0} registers a second; one for each of the 32 at once p95 {P95(firstOwnConnections):0.0} ms, {queue.Count / firstOwnConnectionsElapsed.TotalSeconds:0} a second; the {(referenceBounded ? "bounded" : "unbounded")} form is the reference");
+Say($"    the reference's saves: waiting for a connection median {Median(morningSqlWaits):0.0} ms, p95 {P95(morningSqlWaits):0.0}; its statements median {Median(morningSql.Zip(morningSqlWaits, (t, w) => t - w)):0.0} ms, p95 {P95([.. morningSql.Zip(morningSqlWaits, (t, w) => t - w)]):0.0}");
 
 // Takes away what the benchmark wrote to measure, in one transaction as the owner. Marks are never deleted and their history
 // never changed (triggers, ADR 0012 and migration 0023): the owner lifts those two triggers for these statements only.
@@ -752,9 +764,10 @@ async Task VacuumAsync(string tables)
 }
 
 // The reference's session: the queue's registers by the hand-written SQL of (a), 32 users at once, on the connections given.
-async Task ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day, string session, List<double> times, string connectionString)
+async Task<TimeSpan> ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day, string session, List<double> times, List<double> waits, string connectionString)
 {
     using var gate = new SemaphoreSlim(MorningUsers);
+    var sessionWatch = Stopwatch.StartNew();
     await Task.WhenAll(registers.Select(async group =>
     {
         await gate.WaitAsync();
@@ -778,11 +791,13 @@ async Task ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day
             var watch = Stopwatch.StartNew();
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
+            var waited = watch.Elapsed.TotalMilliseconds;
             await using var command = await ReferenceCommandAsync(connection, group, day, session, referencePrepared);
             await command.ExecuteNonQueryAsync();
             lock (times)
             {
                 times.Add(watch.Elapsed.TotalMilliseconds);
+                waits.Add(waited);
             }
         }
         finally
@@ -790,6 +805,7 @@ async Task ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day
             gate.Release();
         }
     }));
+    return sessionWatch.Elapsed;
 }
 
 // ---- (c) Import through the application vs raw COPY ----------------------------------------------
