@@ -85,7 +85,6 @@ builder.Services.AddRazorPages(o =>
     .AddMvcOptions(o =>
     {
         o.Filters.Add<DomainErrorPageFilter>();
-        o.Filters.Add(new RequestConnection()); // the request's connection back to the pool before its page is written (ADR 0046)
         // FluentValidation validators own the messages about missing input (one message per field, in plain English).
         o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
         o.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((value, _) => $"'{value}' is not valid here: check the format");

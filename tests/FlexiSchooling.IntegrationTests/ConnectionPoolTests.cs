@@ -4,13 +4,6 @@ using FlexiSchooling.Data;
 using FlexiSchooling.Data.Tenancy;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.Web.Documents;
-using FlexiSchooling.Web.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Abstractions;
-using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -20,8 +13,7 @@ namespace FlexiSchooling.IntegrationTests;
 /// <summary>
 /// ADR 0046: an instance of the application keeps a bounded number of connections to PostgreSQL, unless its string names
 /// its own bound, and a request printing a document gives its connection back to the pool while it prints, so that a
-/// burst of documents cannot hold every connection while other pages wait for one, and a page gives it back before it is
-/// written.
+/// burst of documents cannot hold every connection while other pages wait for one.
 /// </summary>
 public sealed class ConnectionPoolTests : IAsyncLifetime
 {
@@ -144,71 +136,6 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
         Assert.Equal(ConnectionState.Open, connection.State);
         Assert.Same(transaction, db.Database.CurrentTransaction);
         Assert.True(await db.Schools.IgnoreQueryFilters().CountAsync() > 0);
-    }
-
-    [Fact]
-    public async Task Connection_pool_a_page_gives_its_requests_connection_back_before_it_is_written()
-    {
-        // A signed-in request's connection, opened for the whole request as CurrentUserMiddleware opens it, goes back to the
-        // pool when the handler has chosen its page, before the page is written: no view reads the database.
-        var (factory, scope, db, http) = await RequestWithItsConnectionAsync();
-        using (factory)
-        await using (scope)
-        {
-            var connection = db.Database.GetDbConnection();
-            var whileWritten = await WriteAsync(http, new PageResult(), () => connection.State);
-            Assert.Equal(ConnectionState.Closed, whileWritten);
-
-            // Were a view to read after all, the read opens a connection of its own and finds the trust's rows.
-            Assert.True(await db.Schools.IgnoreQueryFilters().CountAsync() > 0);
-            Assert.Equal(ConnectionState.Closed, connection.State);
-        }
-    }
-
-    [Fact]
-    public async Task Connection_pool_a_file_or_a_page_inside_a_transaction_keeps_its_requests_connection()
-    {
-        // Only a page is written without the connection: a download may read as it is sent, and a transaction keeps its own.
-        var (factory, scope, db, http) = await RequestWithItsConnectionAsync();
-        using (factory)
-        await using (scope)
-        {
-            var connection = db.Database.GetDbConnection();
-            Assert.Equal(ConnectionState.Open, await WriteAsync(http, new FileContentResult([1], "text/csv"), () => connection.State));
-
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            Assert.Equal(ConnectionState.Open, await WriteAsync(http, new PageResult(), () => connection.State));
-            Assert.Same(transaction, db.Database.CurrentTransaction);
-        }
-    }
-
-    // The application's context for a request of the first trust, its connection opened and marked as the request's.
-    private async Task<(FlexiFactory Factory, AsyncServiceScope Scope, AppDbContext Db, HttpContext Http)> RequestWithItsConnectionAsync()
-    {
-        var factory = new FlexiFactory(_db);
-        factory.CreateClient().Dispose();
-        var trust = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(_db), "SELECT id FROM trusts ORDER BY name LIMIT 1");
-        var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().SetTrust(trust);
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.OpenConnectionAsync();
-        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        RequestConnection.Opened(http, db);
-        return (factory, scope, db, http);
-    }
-
-    // Runs the application's filter on a result, as MVC does before writing it; what the writing saw is returned.
-    private static async Task<T> WriteAsync<T>(HttpContext http, IActionResult result, Func<T> whileWriting)
-    {
-        var action = new ActionContext(http, new RouteData(), new ActionDescriptor());
-        var filters = new List<IFilterMetadata>();
-        var seen = default(T)!;
-        await new RequestConnection().OnResultExecutionAsync(new ResultExecutingContext(action, filters, result, new object()), () =>
-        {
-            seen = whileWriting();
-            return Task.FromResult(new ResultExecutedContext(action, filters, result, new object()));
-        });
-        return seen;
     }
 
     // A page with an image read from a named pipe nobody writes to: its load never comes (as ChromiumPrinterTests).

@@ -125,7 +125,6 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             // One connection for the whole request, opened once instead of on every query; each command carries
             // the trust for its own transaction (TenantSql), so behind PgBouncer nothing stays on it. Closed with the context.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
-            RequestConnection.Opened(http, db); // given back before the page is written (ADR 0046)
             // The user, the cookie's session, the trust's name, the user's roles and their schools in one round trip. Every
             // page pays this, so it was five reads, then two (issue 15, the register page's load).
             var sessionId = SessionStore.SessionOf(principal);
