@@ -665,8 +665,6 @@ Say($"A register session: {queue.Count:N0} registers by {MorningUsers} concurren
 // the next day's afternoon and the other on the afternoon of the import's first day (taken away with the rounds' writes);
 // the faster is the reference for the rounds after it.
 var morningApp = new List<double>(morningTimes);
-var firstBounded = new List<double>();
-var firstOwnConnections = new List<double>();
 var roundFailures = 0;
 // Neither form resets a connection it takes from its pool: the reference keeps nothing on a connection for the next save
 // to find, and Npgsql's reset of a connection with nothing prepared is DISCARD ALL, which throws away every plan the
@@ -687,18 +685,18 @@ foreach (var (connectionString, most) in new[] { (boundedOwner, appPoolSize), (o
     }
 }
 
-var (firstBoundedWaits, firstOwnConnectionsWaits) = (new List<double>(), new List<double>());
-var firstBoundedElapsed = await ReferenceSessionAsync(queue, openDays[6], "PM", firstBounded, firstBoundedWaits, boundedOwner);
-var firstOwnConnectionsElapsed = await ReferenceSessionAsync(queue, openDays[8], "PM", firstOwnConnections, firstOwnConnectionsWaits, ownConnectionsOwner);
-var referenceBounded = P95(firstBounded) <= P95(firstOwnConnections);
+var firstBounded = await ReferenceSessionAsync(queue, openDays[6], "PM", boundedOwner);
+var firstOwnConnections = await ReferenceSessionAsync(queue, openDays[8], "PM", ownConnectionsOwner);
+var referenceBounded = P95(firstBounded.Times) <= P95(firstOwnConnections.Times);
 var referenceConnections = referenceBounded ? boundedOwner : ownConnectionsOwner;
-var morningSql = new List<double>(referenceBounded ? firstBounded : firstOwnConnections);
-var morningSqlWaits = new List<double>(referenceBounded ? firstBoundedWaits : firstOwnConnectionsWaits);
+var first = referenceBounded ? firstBounded : firstOwnConnections;
+var morningSql = new List<double>(first.Times);
+var morningSqlWaits = new List<double>(first.Waits);
 
 // Each side's rate is its registers opened and saved over its sessions' time (thirty-second session): every user of either
 // side opens a register before saving it, so the mean save alone (32 users over it) counts a rate neither side reaches.
 var morningAppElapsed = morningElapsed;
-var morningSqlElapsed = referenceBounded ? firstBoundedElapsed : firstOwnConnectionsElapsed;
+var morningSqlElapsed = first.Elapsed;
 
 var roundDays = openDays.Skip(10).ToList();
 if (roundDays.Count != 3 || AttendanceFigures.SummaryWeekOf(roundDays[0]) <= openDays[9] || AttendanceFigures.SummaryWeekOf(roundDays[^1]) != roundDays[0])
@@ -713,7 +711,10 @@ foreach (var (day, round) in roundDays.Select((d, i) => (d, i)))
     morningApp.AddRange(times);
     morningAppElapsed += elapsed;
     roundFailures += failures;
-    morningSqlElapsed += await ReferenceSessionAsync(queue, day, referenceSession, morningSql, morningSqlWaits, referenceConnections);
+    var reference = await ReferenceSessionAsync(queue, day, referenceSession, referenceConnections);
+    morningSql.AddRange(reference.Times);
+    morningSqlWaits.AddRange(reference.Waits);
+    morningSqlElapsed += reference.Elapsed;
 }
 
 // The rounds' writes taken away again — marks, history, submissions and the pupils' weeks — with the reference's afternoon
@@ -734,8 +735,9 @@ await using (var db = systemDb.Create())
 await VacuumAsync("attendance_marks, attendance_mark_changes, register_submissions, attendance_pupil_weeks, attendance_pupil_years");
 
 Say($"(a) at {MorningUsers} concurrent users (the register session above and three rounds more, timed in turn): application p95 {P95(morningApp):0.0} ms ({morningApp.Count:N0} saves, {roundFailures} failed in the rounds; {morningApp.Count / morningAppElapsed.TotalSeconds:0} registers opened and saved a second); hand-written SQL p95 {P95(morningSql):0.0} ms ({morningSql.Count:N0} saves; {morningSql.Count / morningSqlElapsed.TotalSeconds:0} a second); ratio {P95(morningApp) / P95(morningSql):0.0}x (target <= 2x); the first round alone {P95(morningTimes) / P95(morningSql.Take(queue.Count).ToList()):0.0}x");
-Say($"    the reference's connections in its first round: bounded as the application's ({appPoolSize}) p95 {P95(firstBounded):0.0} ms, {queue.Count / firstBoundedElapsed.TotalSeconds:0} registers a second; one for each of the 32 at once p95 {P95(firstOwnConnections):0.0} ms, {queue.Count / firstOwnConnectionsElapsed.TotalSeconds:0} a second; the {(referenceBounded ? "bounded" : "unbounded")} form is the reference");
-Say($"    the reference's saves: waiting for a connection median {Median(morningSqlWaits):0.0} ms, p95 {P95(morningSqlWaits):0.0}; its statements median {Median(morningSql.Zip(morningSqlWaits, (t, w) => t - w)):0.0} ms, p95 {P95([.. morningSql.Zip(morningSqlWaits, (t, w) => t - w)]):0.0}");
+Say($"    the reference's connections in its first round: bounded as the application's ({appPoolSize}) p95 {P95(firstBounded.Times):0.0} ms, {queue.Count / firstBounded.Elapsed.TotalSeconds:0} registers a second; one for each of the 32 at once p95 {P95(firstOwnConnections.Times):0.0} ms, {queue.Count / firstOwnConnections.Elapsed.TotalSeconds:0} a second; the {(referenceBounded ? "bounded" : "unbounded")} form is the reference");
+List<double> morningSqlStatements = [.. morningSql.Zip(morningSqlWaits, (save, wait) => save - wait)];
+Say($"    the reference's saves: waiting for a connection median {Median(morningSqlWaits):0.0} ms, p95 {P95(morningSqlWaits):0.0}; its statements median {Median(morningSqlStatements):0.0} ms, p95 {P95(morningSqlStatements):0.0}");
 
 // Takes away what the benchmark wrote to measure, in one transaction as the owner. Marks are never deleted and their history
 // never changed (triggers, ADR 0012 and migration 0023): the owner lifts those two triggers for these statements only.
@@ -763,9 +765,11 @@ async Task VacuumAsync(string tables)
     await command.ExecuteNonQueryAsync();
 }
 
-// The reference's session: the queue's registers by the hand-written SQL of (a), 32 users at once, on the connections given.
-async Task<TimeSpan> ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day, string session, List<double> times, List<double> waits, string connectionString)
+// The reference's session: the queue's registers by the hand-written SQL of (a), 32 users at once, on the connections given;
+// each save's time, the part of it spent waiting for a connection, and the whole session's time.
+async Task<(List<double> Times, List<double> Waits, TimeSpan Elapsed)> ReferenceSessionAsync(List<RegistrationGroup> registers, DateOnly day, string session, string connectionString)
 {
+    var (times, waits) = (new List<double>(), new List<double>());
     using var gate = new SemaphoreSlim(MorningUsers);
     var sessionWatch = Stopwatch.StartNew();
     await Task.WhenAll(registers.Select(async group =>
@@ -805,7 +809,7 @@ async Task<TimeSpan> ReferenceSessionAsync(List<RegistrationGroup> registers, Da
             gate.Release();
         }
     }));
-    return sessionWatch.Elapsed;
+    return (times, waits, sessionWatch.Elapsed);
 }
 
 // ---- (c) Import through the application vs raw COPY ----------------------------------------------
