@@ -92,6 +92,8 @@ builder.Services.AddRazorPages(o =>
         o.ModelBindingMessageProvider.SetValueMustNotBeNullAccessor(_ => "Enter a value");
         o.ModelBindingMessageProvider.SetNonPropertyAttemptedValueIsInvalidAccessor(value => $"'{value}' is not valid here: check the format");
     });
+// Each page described on its first request, not all of them before the server listens (ADR 0047).
+builder.Services.DescribePagesOnFirstUse();
 builder.Services.AddAntiforgery(o =>
 {
     o.Cookie.Name = "__Host-flexi-af";
