@@ -14,8 +14,11 @@ apt_install() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing ${missing[*]} (Debian packages)…"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # On a machine just started, unattended-upgrades (or another apt) may hold the package locks for a few minutes: wait
+  # for them, rather than fail the first command at once.
+  local wait=(-o DPkg::Lock::Timeout=600)
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" install -y -qq "${missing[@]}" >/dev/null
 }
 
 find_pg_bin() {
