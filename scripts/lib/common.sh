@@ -105,7 +105,8 @@ pg_cluster_start() {
 
 # pg_replica_start PRIMARY_PORT SUPERUSER_PASSWORD DIR PORT — a streaming read replica of the cluster on PRIMARY_PORT
 # (issue 15, ADR 0028): a base backup taken over the replication protocol into DIR (once), started as a hot standby on
-# PORT that follows the primary's WAL; returns when it accepts reads. Stop it with pg_cluster_stop DIR.
+# PORT that follows the primary's WAL; returns when it accepts reads. Stop it with pg_cluster_stop DIR. PG_FSYNC=off as
+# for pg_cluster_start (the tests' replica: it replays every test database the primary creates).
 pg_replica_start() {
   local primary=$1 password=$2 dir port=$4
   find_pg_bin
@@ -117,7 +118,7 @@ pg_replica_start() {
       -D "$dir/data" -R -X stream -c fast >/dev/null
   fi
   pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t "${PG_START_TIMEOUT:-30}" \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c hot_standby=on -c max_connections=500 -c archive_mode=off" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c hot_standby=on -c fsync=${PG_FSYNC:-on} -c max_connections=500 -c archive_mode=off" start >/dev/null
 }
 
 # pgbouncer_prepared_build — prints the path of a PgBouncer that keeps prepared statements in transaction pooling

@@ -78,12 +78,17 @@ public static class TestDatabase
         throw new TimeoutException($"The replica did not replay up to {target} in 30 s.");
     }
 
-    /// <summary>A fresh database copied from the migrated, seeded template.</summary>
+    /// <summary>
+    /// A fresh database copied from the migrated, seeded template. Copied as files (<c>STRATEGY FILE_COPY</c>), not
+    /// PostgreSQL 15's default of writing every block of the copy to the WAL: a test run makes about two hundred of these
+    /// 30 MB copies, and the WAL's way sent each to the replica scripts/test keeps beside the cluster as well. Measured
+    /// with that replica, 60 copies: 23–24 s the WAL's way, 9–11 s as files, the replica caught up 1–2 s after.
+    /// </summary>
     public static async Task<string> CreateAsync()
     {
         await EnsureTemplateAsync();
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
-        await ExecuteAsync(Super(), $"CREATE DATABASE {name} TEMPLATE {Template} OWNER flexi_owner");
+        await ExecuteAsync(Super(), $"CREATE DATABASE {name} TEMPLATE {Template} STRATEGY FILE_COPY OWNER flexi_owner");
         return name;
     }
 
