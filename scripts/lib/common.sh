@@ -14,11 +14,22 @@ apt_install() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing ${missing[*]} (Debian packages)…"
-  # On a machine just started, unattended-upgrades (or another apt) may hold the package locks for a few minutes: wait
-  # for them, rather than fail the first command at once.
-  local wait=(-o DPkg::Lock::Timeout=600)
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" install -y -qq "${missing[@]}" >/dev/null
+  apt_get update -qq && apt_get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# apt_get ARGUMENTS... — apt-get as root, waiting up to ten minutes for another apt to finish (on a machine just started,
+# unattended-upgrades; or a second script installing at the same time). DPkg::Lock::Timeout makes it wait for dpkg's
+# lock only: the lists' lock (update) and the archives' lock (the download) are refused at once ("Could not get lock"),
+# checked by hand with each lock held, so a refusal is tried again every three seconds. Its output is shown once it ends.
+apt_get() {
+  local out rc deadline=$((SECONDS + 600))
+  while :; do
+    out=$(as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@" 2>&1); rc=$?
+    if [ "$rc" -eq 0 ]; then [ -n "$out" ] && printf '%s\n' "$out"; return 0; fi
+    if grep -q "Could not get lock" <<<"$out" && [ "$SECONDS" -lt "$deadline" ]; then sleep 3; continue; fi
+    printf '%s\n' "$out" >&2
+    return "$rc"
+  done
 }
 
 find_pg_bin() {
