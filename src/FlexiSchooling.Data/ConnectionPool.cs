@@ -15,7 +15,7 @@ public static class ConnectionPool
     /// The bound when the connection string names none: the machine's cores and two. PostgreSQL's rule of thumb (twice a
     /// server's cores, and its disks) is for a database with its cores to itself; here the application's own work runs on
     /// them too, and the benchmark found fewer faster on two cores: the bound at 6 beat 10 and a hundred, 4 beat 6, and 3
-    /// was no better than 4 at a trust's full scale; on one core, 3 beat 4, and 2 as a server of its own
+    /// was no better than 4 at a trust's full scale; on one core, 3 beat 4, and beat 2 as a server of its own
     /// (docs/performance.md, thirty-first to thirty-fourth sessions). It is this machine's cores, which are the database's
     /// when both run on one machine (the README's two commands, docker-compose); an operator whose database has cores of
     /// its own names <c>Maximum Pool Size</c> in the string (docs/operations.md).
