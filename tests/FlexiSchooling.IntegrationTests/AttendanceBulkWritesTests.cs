@@ -19,7 +19,7 @@ public sealed class AttendanceBulkWritesTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     [Fact]
     public async Task Marks_that_differ_in_school_time_user_or_first_entry_reason_are_each_written_with_their_own()

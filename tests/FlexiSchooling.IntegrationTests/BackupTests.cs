@@ -38,6 +38,7 @@ public sealed class BackupTests(ITestOutputHelper output) : IAsyncLifetime
         await BashAsync($". scripts/lib/common.sh && local_cluster_up '{_data}'");
         _env = File.ReadAllLines(Path.Combine(_data, "local.env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         var source = await TestDatabase.CreateAsync();
+        await using var dropped = TestDatabase.DroppedAtEnd(source);
         await BashAsync($"PGPASSWORD='{Environment.GetEnvironmentVariable("FLEXI_TEST_PG_SUPER")}' pg_dump -h 127.0.0.1 -p {Environment.GetEnvironmentVariable("FLEXI_TEST_PG_PORT")} -U postgres -d {source} "
             + $"| PGPASSWORD='{_env["PG_SUPER"]}' psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p {_env["PG_PORT"]} -U postgres -d flexischooling >/dev/null");
         var pupils = await ScalarAsync<long>("SELECT count(*) FROM pupils");

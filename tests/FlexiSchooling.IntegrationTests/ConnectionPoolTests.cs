@@ -25,7 +25,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     public Task DisposeAsync()
     {
         _folder.Delete(recursive: true);
-        return Task.CompletedTask;
+        return TestDatabase.DropAsync(_db);
     }
 
     [Fact]

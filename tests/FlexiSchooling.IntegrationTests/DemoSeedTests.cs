@@ -27,6 +27,7 @@ public sealed class DemoSeedTests
         var day = DateOnly.Parse(seeded, System.Globalization.CultureInfo.InvariantCulture);
         var year = Domain.Common.AcademicYear.Containing(day);
         var db = await TestDatabase.CreateEmptyAsync();
+        await using var dropped = TestDatabase.DroppedAtEnd(db);
         using var factory = FlexiFactory.At(db, day, 9, 30);
         await factory.Services.GetRequiredService<SystemDb>().MigrateAsync();
 

@@ -15,7 +15,7 @@ public sealed class DocumentsSettingsTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     // A factory given Documents:Chromium uses the application's own printer, not the test run's shared one.
     private FlexiFactory With(params (string Key, string Value)[] settings) => new(_db)

@@ -35,7 +35,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     {
         factory.Dispose();
         Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(TestDatabase.ReadPreferringReplica(db)));
-        return Task.CompletedTask;
+        return TestDatabase.DropAsync(db);
     }
 
     [Fact]

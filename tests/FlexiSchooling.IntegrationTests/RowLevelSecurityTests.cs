@@ -35,7 +35,7 @@ public sealed class RowLevelSecurityTests : IAsyncLifetime
             """);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     private async Task<List<string>> TenantTablesAsync()
     {

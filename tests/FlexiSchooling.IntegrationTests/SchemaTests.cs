@@ -14,6 +14,7 @@ public sealed class SchemaTests
     {
         // A trust's own database is migrated and never seeded with the demo: its calendars need the bank holidays too.
         var db = await TestDatabase.CreateEmptyAsync();
+        await using var dropped = TestDatabase.DroppedAtEnd(db);
         await using var services = TestDatabase.Services(db, pooling: false);
         var shipped = FlexiSchooling.Domain.Calendar.BankHolidayFeed.Shipped();
         Assert.Equal(shipped.Count, await services.GetRequiredService<SystemDb>().MigrateAsync());
@@ -28,6 +29,8 @@ public sealed class SchemaTests
     {
         var migrated = await TestDatabase.CreateEmptyAsync();
         var created = await TestDatabase.CreateEmptyAsync();
+        await using var droppedMigrated = TestDatabase.DroppedAtEnd(migrated);
+        await using var droppedCreated = TestDatabase.DroppedAtEnd(created);
         await using (var services = TestDatabase.Services(migrated, pooling: false))
         await using (var db = services.GetRequiredService<SystemDb>().Create())
         {
@@ -51,6 +54,7 @@ public sealed class SchemaTests
     public async Task Migrations_are_all_applied_to_the_template()
     {
         var database = await TestDatabase.CreateAsync();
+        await using var dropped = TestDatabase.DroppedAtEnd(database);
         await using var services = TestDatabase.Services(database);
         await using var db = services.GetRequiredService<SystemDb>().Create();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());

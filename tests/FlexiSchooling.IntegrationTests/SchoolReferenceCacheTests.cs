@@ -16,7 +16,7 @@ public sealed class SchoolReferenceCacheTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     [Fact]
     public async Task A_closure_saved_through_the_application_is_seen_at_once_and_another_trust_never_gets_a_cached_calendar()

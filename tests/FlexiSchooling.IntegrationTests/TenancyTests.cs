@@ -121,7 +121,7 @@ public sealed class TenancyTests : IAsyncLifetime
         await system.SaveChangesAsync();
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     public static IEnumerable<object[]> TenantTypes()
     {

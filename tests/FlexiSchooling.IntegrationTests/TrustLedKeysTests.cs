@@ -20,7 +20,7 @@ public sealed class TrustLedKeysTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     [Fact]
     public async Task Every_key_of_a_trust_table_is_led_by_trust_id()

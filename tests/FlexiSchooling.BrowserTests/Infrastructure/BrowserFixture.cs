@@ -100,6 +100,8 @@ public class BrowserFixture : IAsyncLifetime
             _server.Kill(entireProcessTree: true);
             await _server.WaitForExitAsync();
         }
+
+        await TestDatabase.DropAsync(Database);
     }
 
     public string ServerOutput

@@ -25,6 +25,6 @@ public abstract class AppTest : IAsyncLifetime
     public Task DisposeAsync()
     {
         Factory.Dispose();
-        return Task.CompletedTask;
+        return TestDatabase.DropAsync(Db);
     }
 }

@@ -92,6 +92,32 @@ public static class TestDatabase
         return name;
     }
 
+    /// <summary>
+    /// Drops a test's database as its test ends, its connections (the application's pools, PgBouncer's) closed by
+    /// <c>WITH (FORCE)</c>. Kept instead when <c>FLEXI_TEST_KEEP_DATABASES=1</c>, to look inside after a run. Left to the
+    /// end, a run's two hundred 30 MB copies held about 12 GB, on the cluster and again on its replica.
+    /// </summary>
+    public static async Task DropAsync(string database)
+    {
+        if (database.Length == 0 || Environment.GetEnvironmentVariable("FLEXI_TEST_KEEP_DATABASES") == "1")
+        {
+            return;
+        }
+
+        await ExecuteAsync(Super(), $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+    }
+
+    /// <summary>
+    /// For a database a test method makes itself: <c>await using var _ = TestDatabase.DroppedAtEnd(db);</c> declared
+    /// before what uses it, so it is dropped after they are disposed.
+    /// </summary>
+    public static IAsyncDisposable DroppedAtEnd(string database) => new Dropping(database);
+
+    private sealed class Dropping(string database) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => new(DropAsync(database));
+    }
+
     /// <summary>An empty database owned by flexi_owner (for the schema test).</summary>
     public static async Task<string> CreateEmptyAsync()
     {

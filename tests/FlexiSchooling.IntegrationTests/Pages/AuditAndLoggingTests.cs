@@ -15,7 +15,7 @@ public sealed class AuditAndLoggingTests : IAsyncLifetime
         _records = new DemoRecords(_db);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     [Fact]
     public async Task Viewing_and_changing_a_pupil_is_audited_with_who_role_school_and_correlation_id_but_no_content()

@@ -22,7 +22,7 @@ public sealed class FormsAndConcurrencyTests : IAsyncLifetime
     public Task DisposeAsync()
     {
         _factory.Dispose();
-        return Task.CompletedTask;
+        return TestDatabase.DropAsync(_db);
     }
 
     private static string Version(string html) => Regex.Match(html, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;

@@ -20,7 +20,7 @@ public sealed class PagesOnFirstUseTests : IAsyncLifetime
     public Task DisposeAsync()
     {
         _factory.Dispose();
-        return Task.CompletedTask;
+        return TestDatabase.DropAsync(_factory.Database);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class RetentionTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     private Task<long> CountAsync(string sql) => TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), sql);
 

@@ -36,7 +36,7 @@ public sealed class RouteMatrixTests : IAsyncLifetime
     public Task DisposeAsync()
     {
         _factory.Dispose();
-        return Task.CompletedTask;
+        return TestDatabase.DropAsync(_factory.Database);
     }
 
     /// <summary>Each page route with a record id, and which record kind the id names. A new page must be added here.</summary>

@@ -23,7 +23,7 @@ public sealed class SecurityTests : IAsyncLifetime
         _records = new DemoRecords(_db);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     [Fact]
     public async Task Every_response_carries_the_security_headers_and_pupil_pages_are_not_cached()

@@ -19,7 +19,7 @@ public sealed class SessionTests : IAsyncLifetime
         _records = new DemoRecords(_db);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     private static readonly Uri Site = new("https://localhost");
 

@@ -21,7 +21,7 @@ public sealed class SubjectAccessTests : IAsyncLifetime
         _records = new DemoRecords(_db);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     private async Task<(Guid Pupil, string Upn)> PupilWithACaseAsync()
     {

@@ -19,7 +19,7 @@ public sealed class ProviderReportTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => TestDatabase.DropAsync(_db);
 
     /// <summary>The demo's running placement at a school, and the next school day from the autumn day its pupil is due at the provider — by the rule the product uses.</summary>
     private async Task<(Guid Case, string Pupil, DateOnly Day)> NextDueAsync(string school)

@@ -190,6 +190,6 @@ public sealed class DemoRunningCaseDatabase : IAsyncLifetime
     public Task DisposeAsync()
     {
         Factory.Dispose();
-        return Task.CompletedTask;
+        return TestDatabase.DropAsync(Db);
     }
 }
