@@ -75,7 +75,15 @@ public static class TestDatabase
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"The replica did not replay up to {target} in 30 s.");
+        // What the replica was doing, for the failure's message: received against replayed, paused or not, its WAL
+        // receiver's state and what its startup process waits on (its log is kept in artifacts/test-logs).
+        var state = await ScalarAsync<string>(ReplicaSuper(), """
+            SELECT format('received %s, replayed %s, paused %s, receiver %s, replay waiting on %s',
+                pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), pg_is_wal_replay_paused(),
+                coalesce((SELECT status FROM pg_stat_wal_receiver), 'none'),
+                coalesce((SELECT wait_event_type || '/' || wait_event FROM pg_stat_activity WHERE backend_type = 'startup'), 'nothing'))
+            """);
+        throw new TimeoutException($"The replica did not replay up to {target} in 30 s: {state}.");
     }
 
     /// <summary>
