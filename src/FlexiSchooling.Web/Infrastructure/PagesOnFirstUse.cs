@@ -47,8 +47,7 @@ public static class PagesOnFirstUse
     {
         public override int Order => int.MinValue + 100;
 
-        public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) =>
-            endpoints.Any(e => e.Metadata.GetMetadata<PageActionDescriptor>() is { } page && page is not CompiledPageActionDescriptor);
+        public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) => endpoints.Any(e => Undescribed(e) is not null);
 
         public async Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
         {
@@ -60,12 +59,16 @@ public static class PagesOnFirstUse
                 }
 
                 var endpoint = candidates[i].Endpoint;
-                if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is { } page && page is not CompiledPageActionDescriptor)
+                if (Undescribed(endpoint) is { } page)
                 {
                     var compiled = await loader.LoadAsync(page, endpoint.Metadata);
                     candidates.ReplaceEndpoint(i, compiled.Endpoint, candidates[i].Values);
                 }
             }
         }
+
+        /// <summary>A page's endpoint as routing first has it: its route only, not yet described.</summary>
+        private static PageActionDescriptor? Undescribed(Endpoint endpoint) =>
+            endpoint.Metadata.GetMetadata<PageActionDescriptor>() is { } page && page is not CompiledPageActionDescriptor ? page : null;
     }
 }
