@@ -11,7 +11,7 @@ namespace FlexiSchooling.IntegrationTests.Infrastructure;
 /// developer's machine) and a Docker engine answers, one PostgreSQL container started by Testcontainers
 /// (<see cref="ContainerServer"/>). One template database is migrated and seeded with
 /// the demo trusts once (guarded by an advisory lock across test processes); every test class gets
-/// its own copy with CREATE DATABASE … TEMPLATE, which takes well under a second.
+/// its own copy with CREATE DATABASE … TEMPLATE, which takes well under a second, and drops it as it ends (<see cref="DropAsync"/>).
 /// </summary>
 public static class TestDatabase
 {
