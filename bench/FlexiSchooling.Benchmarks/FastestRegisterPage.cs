@@ -73,7 +73,7 @@ public sealed class FastestRegisterPage : IAsyncDisposable
             o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
-        builder.Services.AddSingleton(NpgsqlDataSource.Create(ConnectionPool.Bounded(PreparedStatements.For(appConnectionString))));
+        builder.Services.AddSingleton(NpgsqlDataSource.Create(ConnectionPool.AsUsed(appConnectionString)));
         var app = builder.Build();
         var page = new FastestRegisterPage(app);
         app.UseAuthentication();

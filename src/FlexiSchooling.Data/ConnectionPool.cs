@@ -22,6 +22,13 @@ public static class ConnectionPool
     /// </summary>
     public static int DefaultSize => Environment.ProcessorCount + 2;
 
+    /// <summary>
+    /// The "App" or "Read" string as the application connects with it: its statements prepared (<see cref="PreparedStatements.For"/>)
+    /// and its pool bounded. Npgsql finds a pool by its exact string, so this is also the name of the application's pool
+    /// for that string (the tests close a host's pools by it when the host ends).
+    /// </summary>
+    public static string AsUsed(string connectionString) => Bounded(PreparedStatements.For(connectionString));
+
     /// <summary>The "App" or "Read" connection string with its pool bounded, unless the string names a bound itself.</summary>
     public static string Bounded(string connectionString)
     {

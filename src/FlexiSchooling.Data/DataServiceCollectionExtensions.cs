@@ -22,8 +22,8 @@ public static class DataServiceCollectionExtensions
     {
         // A request's statements are prepared on each connection of its own (ADR 0033), and an instance keeps a bounded
         // number of connections (ADR 0046); the owner's string is used as given.
-        appConnectionString = ConnectionPool.Bounded(PreparedStatements.For(appConnectionString));
-        readConnectionString = readConnectionString is null ? null : ConnectionPool.Bounded(PreparedStatements.For(readConnectionString));
+        appConnectionString = ConnectionPool.AsUsed(appConnectionString);
+        readConnectionString = readConnectionString is null ? null : ConnectionPool.AsUsed(readConnectionString);
         services.AddScoped<ReadDb>();
         services.AddSingleton<TenantCommandInterceptor>();
         services.AddSingleton<TenantTransactionInterceptor>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FlexiSchooling.Data;
 using FlexiSchooling.Web.Documents;
 using FlexiSchooling.Web.Seeding;
 using Microsoft.AspNetCore.Hosting;
@@ -71,15 +72,27 @@ public sealed partial class FlexiFactory(string database, bool requireTwoFactor 
 
     /// <summary>
     /// Each test has its own database, so its pooled connections serve no other test; left idle (Npgsql keeps them five
-    /// minutes) two hundred tests' pools filled the cluster's 500 slots. They are closed with the factory.
+    /// minutes) two hundred tests' pools filled the cluster's 500 slots. They are closed with the factory: the pools of the
+    /// strings as the application uses them (<see cref="ConnectionPool.AsUsed"/>, the requests' siblings', a replica's),
+    /// since Npgsql finds a pool by its exact string — until the thirty-seventh session this named the strings as given,
+    /// pools the application never used, and its connections were left for their 20 s idle lifetime or the drop's force.
     /// </summary>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         if (disposing)
         {
-            Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(TestDatabase.App(Database)));
-            Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(TestDatabase.Owner(Database)));
+            var app = ConnectionPool.AsUsed(Settings.GetValueOrDefault("ConnectionStrings:App") ?? TestDatabase.App(Database));
+            var pools = new List<string> { app, ConnectionPool.ForSiblings(app), TestDatabase.Owner(Database) };
+            if (Settings.GetValueOrDefault("ConnectionStrings:Read") is { } read)
+            {
+                pools.Add(ConnectionPool.AsUsed(read));
+            }
+
+            foreach (var pool in pools)
+            {
+                Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(pool));
+            }
         }
     }
 
