@@ -76,14 +76,31 @@ public static class TestDatabase
         }
 
         // What the replica was doing, for the failure's message: received against replayed, paused or not, its WAL
-        // receiver's state and what its startup process waits on (its log is kept in artifacts/test-logs).
-        var state = await ScalarAsync<string>(ReplicaSuper(), """
+        // receiver's state and what its startup process waits on; and the primary's slot for it (its log, and the
+        // replica's, are kept in artifacts/test-logs). Either may not answer: that is said instead.
+        async Task<string> StateAsync(string connectionString, string sql)
+        {
+            try
+            {
+                return await ScalarAsync<string>(connectionString, sql) ?? "nothing";
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                return $"no answer ({e.Message})";
+            }
+        }
+
+        var replica = await StateAsync(ReplicaSuper(), """
             SELECT format('received %s, replayed %s, paused %s, receiver %s, replay waiting on %s',
                 pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), pg_is_wal_replay_paused(),
                 coalesce((SELECT status FROM pg_stat_wal_receiver), 'none'),
                 coalesce((SELECT wait_event_type || '/' || wait_event FROM pg_stat_activity WHERE backend_type = 'startup'), 'nothing'))
             """);
-        throw new TimeoutException($"The replica did not replay up to {target} in 30 s: {state}.");
+        var slot = await StateAsync(Super(), """
+            SELECT coalesce((SELECT format('active %s, keeping WAL from %s (%s)', active, restart_lsn, wal_status)
+                FROM pg_replication_slots WHERE slot_name = 'flexi_replica'), 'none')
+            """);
+        throw new TimeoutException($"The replica did not replay up to {target} in 30 s: {replica}; the primary's slot for it: {slot}.");
     }
 
     /// <summary>
