@@ -18,7 +18,11 @@ public static class DataServiceCollectionExtensions
     /// "Read": where read-heavy pages read (the dashboard, the attendance overview, the governors' report) — a streaming
     /// replica, usually as a multi-host string preferring a standby; none, and they read where everything else does.
     /// </param>
-    public static IServiceCollection AddFlexiData(this IServiceCollection services, string appConnectionString, string ownerConnectionString, string? readConnectionString = null)
+    /// <param name="replicaMaxLag">
+    /// How far behind its primary the "Read" connection may be before the read-heavy pages read the primary instead
+    /// (<see cref="ReplicaLag"/>); 30 s unless given.
+    /// </param>
+    public static IServiceCollection AddFlexiData(this IServiceCollection services, string appConnectionString, string ownerConnectionString, string? readConnectionString = null, TimeSpan? replicaMaxLag = null)
     {
         // A request's statements are prepared on each connection of its own (ADR 0033), and an instance keeps a bounded
         // number of connections (ADR 0046); the owner's string is used as given.
@@ -39,7 +43,13 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => new SiblingContexts(new PooledDbContextFactory<AppDbContext>(SiblingOptions(ConnectionPool.ForSiblings(appConnectionString), sp))));
         services.AddScoped(sp => AppDbContext.Rent(sp.GetRequiredService<IDbContextFactory<AppDbContext>>(), sp.GetRequiredService<TenantContext>(), sp.GetRequiredService<Reference.SchoolReferenceCache>(), sp.GetRequiredService<SiblingContexts>().Pool));
         // The read connection's contexts, when it is one of its own, have a pool of their own (their options differ).
-        services.AddSingleton(sp => new ReadContexts(readConnectionString is null ? null : new PooledDbContextFactory<AppDbContext>(ReadDb.Options(readConnectionString, sp))));
+        // With it, a pool of read contexts on the primary, standing in while the replica is too far behind (ADR 0048): read-only
+        // as the replica's, on the siblings' connections (a request holds its own; a second from that bounded pool could wait
+        // for ever, ADR 0046).
+        services.AddSingleton(sp => readConnectionString is null ? new ReadContexts(null, null) : new ReadContexts(
+            new PooledDbContextFactory<AppDbContext>(ReadDb.Options(readConnectionString, sp)),
+            new PooledDbContextFactory<AppDbContext>(ReadDb.Options(ConnectionPool.ForSiblings(appConnectionString), sp))));
+        services.AddSingleton(sp => new ReplicaLag(appConnectionString, readConnectionString, sp.GetService<TimeProvider>() ?? TimeProvider.System, replicaMaxLag ?? ReplicaLag.DefaultMaxLag));
         services.AddSingleton(sp => new SystemDb(ownerConnectionString, sp));
         return services;
     }
@@ -95,9 +105,10 @@ public sealed record SiblingContexts(IDbContextFactory<AppDbContext> Pool);
 
 /// <summary>
 /// Where read-heavy pages read: the pool of the read connection's contexts (ADR 0042) when it is one of its own (a
-/// replica), or none, and they read through the request's context.
+/// replica), or none, and they read through the request's context; and with it <paramref name="StandIn"/>, read contexts
+/// on the primary for while the replica is too far behind (<see cref="ReplicaLag"/>).
 /// </summary>
-public sealed record ReadContexts(IDbContextFactory<AppDbContext>? Pool)
+public sealed record ReadContexts(IDbContextFactory<AppDbContext>? Pool, IDbContextFactory<AppDbContext>? StandIn)
 {
     public bool Separate => Pool is not null;
 }
@@ -107,12 +118,14 @@ public sealed record ReadContexts(IDbContextFactory<AppDbContext>? Pool)
 /// request's <see cref="AppDbContext"/>, on the "Read" connection — a streaming replica, where PostgreSQL applies the same
 /// policies (they are replicated with the schema). A replica lags its primary by a moment, so a page that must see its own
 /// write (every form, every page a form returns to) reads the primary through <see cref="AppDbContext"/>; only pages that
-/// show the trust's picture read here. It never saves: a replica would refuse, and the primary standing in must too.
-/// docs/adr/0028.
+/// show the trust's picture read here. It never saves: a replica would refuse, and the primary standing in must too —
+/// for a replica that is down (Npgsql's multi-host string), or one further behind than <see cref="ReplicaLag.MaxLag"/>,
+/// which is passed over for a read context on the primary (<see cref="ReadContexts.StandIn"/>, ADR 0048). docs/adr/0028.
 /// </summary>
-public sealed class ReadDb(ReadContexts read, TenantContext tenant, IServiceProvider services, Reference.SchoolReferenceCache cache) : IAsyncDisposable, IDisposable
+public sealed class ReadDb(ReadContexts read, ReplicaLag lag, TenantContext tenant, IServiceProvider services, Reference.SchoolReferenceCache cache) : IAsyncDisposable, IDisposable
 {
     private AppDbContext? context;
+    private bool rented;
 
     /// <summary>True when reads go to a connection of their own (a replica), not the primary's.</summary>
     public bool Separate => read.Separate;
@@ -129,11 +142,24 @@ public sealed class ReadDb(ReadContexts read, TenantContext tenant, IServiceProv
         return options.Options;
     }
 
-    private AppDbContext Create() => read.Pool is { } pool ? AppDbContext.Rent(pool, tenant, cache) : services.GetRequiredService<AppDbContext>();
+    /// <summary>
+    /// The read connection's context; while the replica is further behind than <see cref="ReplicaLag.MaxLag"/>, a read
+    /// context on the primary; with no read connection of its own, the request's context.
+    /// </summary>
+    private AppDbContext Create()
+    {
+        if ((lag.TooFarBehind ? read.StandIn : read.Pool) is { } pool)
+        {
+            rented = true;
+            return AppDbContext.Rent(pool, tenant, cache);
+        }
+
+        return services.GetRequiredService<AppDbContext>();
+    }
 
     public void Dispose()
     {
-        if (read.Separate)
+        if (rented)
         {
             context?.Dispose();
         }
@@ -141,7 +167,7 @@ public sealed class ReadDb(ReadContexts read, TenantContext tenant, IServiceProv
 
     public async ValueTask DisposeAsync()
     {
-        if (read.Separate && context is not null)
+        if (rented && context is not null)
         {
             await context.DisposeAsync();
         }

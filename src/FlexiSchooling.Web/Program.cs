@@ -32,7 +32,20 @@ builder.Services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringO
 builder.Services.AddSingleton(StartedAtClock.For(builder.Environment, builder.Configuration));
 builder.Services.AddSingleton<EmailLinks>();
 // "Read" (optional): a streaming replica for the read-heavy pages, e.g. a multi-host string preferring a standby (ADR 0028).
-builder.Services.AddFlexiData(appConnection, ownerConnection, builder.Configuration.GetConnectionString("Read"));
+// A replica further behind than "Replica:MaxLag" (30 s unless set) is passed over for the primary (ADR 0048).
+var readConnection = builder.Configuration.GetConnectionString("Read");
+var replicaMaxLag = builder.Configuration.GetValue<TimeSpan?>("Replica:MaxLag");
+if (replicaMaxLag <= TimeSpan.Zero || ReplicaLagJob.Every(builder.Configuration) <= TimeSpan.Zero)
+{
+    throw new InvalidOperationException($"Replica:{(replicaMaxLag <= TimeSpan.Zero ? "MaxLag" : "CheckEvery")} must be more than zero (docs/operations.md).");
+}
+
+builder.Services.AddFlexiData(appConnection, ownerConnection, readConnection, replicaMaxLag);
+if (readConnection is not null)
+{
+    builder.Services.AddHostedService<ReplicaLagJob>();
+}
+
 builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Security"));
 builder.Services.PostConfigure<SecurityOptions>(o => o.MailDirectory ??= Path.Combine(dataDirectory, "mail"));
 builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("FlexiSchooling");
@@ -102,7 +115,7 @@ builder.Services.AddAntiforgery(o =>
     o.HeaderName = "X-CSRF-TOKEN";
 });
 builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
-builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]).AddCheck<ReplicaLagCheck>("replica", tags: ["ready"]);
 
 var app = builder.Build();
 

@@ -110,6 +110,93 @@ public sealed class ReplicaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replica_further_behind_than_its_bound_is_passed_over_for_the_primary_until_it_catches_up()
+    {
+        // ADR 0048. A bound of a second, measured every fifth of a second, so that a test can cross it (30 s and 5 s unless set).
+        using var bounded = new FlexiFactory(db)
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["ConnectionStrings:Read"] = TestDatabase.ReadPreferringReplica(db),
+                ["Replica:MaxLag"] = "00:00:01",
+                ["Replica:CheckEvery"] = "00:00:00.2",
+            },
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(TestDatabase.AutumnDay, 9, 30)),
+        };
+        var ashby = await new DemoRecords(db).SchoolAsync("Ashby Lane");
+        var northfield = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(db), "SELECT id FROM trusts WHERE name LIKE 'Northfield%'");
+        var pupil = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(db),
+            $"SELECT a.pupil_id FROM arrangements a WHERE a.school_id = '{ashby}' AND a.stage = 'Running' ORDER BY a.pupil_id LIMIT 1");
+        var lead = await bounded.SignInAsync(FlexiFactory.Email("trustlead", "northfield"));
+        var list = $"/Dashboard/List?measure=Running&school={ashby}";
+        var lag = bounded.Services.GetRequiredService<ReplicaLag>();
+        var anonymous = bounded.NewClient();
+
+        async Task<bool> ReadsTheReplicaAsync()
+        {
+            await using var scope = bounded.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().SetTrust(northfield);
+            var read = scope.ServiceProvider.GetRequiredService<ReadDb>();
+            return await read.Context.Database.SqlQueryRaw<bool>("SELECT pg_is_in_recovery() AS \"Value\"").SingleAsync();
+        }
+
+        async Task<string> ReadyAsync()
+        {
+            using var response = await anonymous.GetAsync("/health/ready");
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode); // a replica behind never makes the server unready
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        static async Task UntilAsync(Func<Task<bool>> condition, string what)
+        {
+            for (var i = 0; i < 150 && !await condition(); i++)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.True(await condition(), what);
+        }
+
+        Task<bool> Within() => Task.FromResult(lag.Last is { OnStandby: true } && !lag.TooFarBehind);
+
+        await UntilAsync(Within, "the replica measured and within its bound");
+        Assert.True(await ReadsTheReplicaAsync());
+        Assert.Equal("Healthy", await ReadyAsync());
+
+        // The replica stops replaying; a change lands on the primary, and more than the bound passes.
+        await TestDatabase.ExecuteAsync(TestDatabase.ReplicaSuper(), "SELECT pg_wal_replay_pause()");
+        try
+        {
+            await UntilAsync(async () => await TestDatabase.ScalarAsync<string>(TestDatabase.ReplicaSuper(), "SELECT pg_get_wal_replay_pause_state()") == "paused", "replay paused");
+            await TestDatabase.ExecuteAsync(TestDatabase.Super(db), $"UPDATE pupils SET preferred_forename = 'Laggard' WHERE id = '{pupil}'");
+            await UntilAsync(() => Task.FromResult(lag.TooFarBehind), "the replica measured as further behind than a second");
+
+            // The dashboard's list reads the primary, which has the change; so does every read-heavy page's context.
+            Assert.Contains("Laggard", await (await lead.GetAsync(list)).HtmlAsync(), StringComparison.Ordinal);
+            Assert.False(await ReadsTheReplicaAsync());
+            Assert.Equal("Degraded", await ReadyAsync());
+            await using (var scope = bounded.Services.CreateAsyncScope())
+            {
+                // Read-only as the replica's (ADR 0028): the primary standing in must refuse a save too.
+                scope.ServiceProvider.GetRequiredService<TenantContext>().SetTrust(northfield);
+                var read = scope.ServiceProvider.GetRequiredService<ReadDb>().Context;
+                read.AuditEvents.Add(new Data.Audit.AuditEvent(northfield, null, null, null, "Test", "1", "Created", DateTimeOffset.UtcNow, null));
+                await Assert.ThrowsAsync<InvalidOperationException>(() => read.SaveChangesAsync());
+            }
+        }
+        finally
+        {
+            await TestDatabase.ExecuteAsync(TestDatabase.ReplicaSuper(), "SELECT pg_wal_replay_resume()");
+        }
+
+        // It catches up, and is read again.
+        await TestDatabase.WaitForReplicaAsync();
+        await UntilAsync(Within, "the replica measured within its bound again");
+        Assert.True(await ReadsTheReplicaAsync());
+        Assert.Equal("Healthy", await ReadyAsync());
+    }
+
+    [Fact]
     public async Task Replica_catches_up_after_checkpoints_that_passed_while_it_was_away()
     {
         // The replica's WAL receiver stopped (no primary to stream from), as when it restarts, or when its WAL sender,
