@@ -33,7 +33,13 @@ public sealed class FolderEmailSender(IOptions<SecurityOptions> options, IHostEn
     }
 }
 
-/// <summary>Delivers queued messages for every trust (system context on the owner connection); retries up to five times.</summary>
+/// <summary>
+/// Delivers queued messages for every trust (system context on the owner connection); retries up to five times. Every
+/// instance of the application runs one (docs/scaling.md runs three), so a pass claims what it sends: the messages are
+/// read <c>FOR UPDATE SKIP LOCKED</c> in a transaction held until their outcomes are saved, and another instance's pass
+/// skips them rather than send them too. An instance stopped half-way leaves its messages unsent and unlocked, to be sent
+/// by the next pass — at least once, and never by two at once.
+/// </summary>
 public sealed class OutboxSender(SystemDb systemDb, IEmailSender sender, TimeProvider time, ILogger<OutboxSender> logger)
     // Every five seconds, the first five seconds after start, not while the server is starting (PeriodicJob).
     : PeriodicJob(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), time, logger)
@@ -45,7 +51,11 @@ public sealed class OutboxSender(SystemDb systemDb, IEmailSender sender, TimePro
     public async Task<int> SendPendingAsync(CancellationToken cancellationToken)
     {
         await using var db = systemDb.Create();
-        var pending = await db.OutboxMessages.Where(m => m.SentAt == null && m.Attempts < MaxAttempts).OrderBy(m => m.CreatedAt).Take(50).ToListAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var pending = await db.OutboxMessages.FromSql($"""
+            SELECT * FROM outbox_messages WHERE sent_at IS NULL AND attempts < {MaxAttempts}
+            ORDER BY created_at LIMIT 50 FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
         foreach (var message in pending)
         {
             try
@@ -60,6 +70,7 @@ public sealed class OutboxSender(SystemDb systemDb, IEmailSender sender, TimePro
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return pending.Count;
     }
 }
