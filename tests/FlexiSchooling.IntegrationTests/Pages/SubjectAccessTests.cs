@@ -57,6 +57,43 @@ public sealed class SubjectAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_subject_access_export_is_marked_interrupted_only_when_no_instance_is_still_running_it()
+    {
+        // Two requests, recorded through the pages; then the application stopped, so that no background pass of its own
+        // takes them while the test plays two instances of the exporter.
+        Guid running, cutOff;
+        using (var factory = new FlexiFactory(_db))
+        {
+            var lead = await factory.SignInAsync(Lead);
+            var (_, upn) = await PupilWithACaseAsync();
+            (running, cutOff) = (await RecordAsync(lead, upn), await RecordAsync(lead, upn));
+        }
+
+        await using var services = TestDatabase.Services(_db);
+        var exporter = new SubjectAccessExporter(services.GetRequiredService<FlexiSchooling.Data.SystemDb>(), services.GetRequiredService<IServiceScopeFactory>(),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SubjectAccessExporter>.Instance);
+        Task<string> StatusAsync(Guid id) => TestDatabase.ScalarAsync<string>(TestDatabase.Super(_db), $"SELECT export_status || ': ' || coalesce(export_step, '') FROM subject_access_requests WHERE id = '{id}'");
+        Task SetAsync(string status) => TestDatabase.ExecuteAsync(TestDatabase.Super(_db), $"UPDATE subject_access_requests SET export_status = '{status}' WHERE id IN ('{running}', '{cutOff}')");
+
+        await SetAsync("Queued");
+        await using (var hold = await ExportHold.TakeAsync(TestDatabase.Owner(_db), running, CancellationToken.None))
+        {
+            // One instance runs the first (held since before its claim); the second's instance stopped half-way, its hold gone.
+            Assert.NotNull(hold);
+            await SetAsync("Running");
+            Assert.Null(await ExportHold.TakeAsync(TestDatabase.Owner(_db), cutOff, CancellationToken.None)); // only a queued export is held
+
+            Assert.Equal(1, await exporter.MarkInterruptedAsync(CancellationToken.None)); // another instance's pass
+            Assert.Equal("Running: ", await StatusAsync(running));
+            Assert.Equal($"Failed: {SubjectAccessExporter.Interrupted}", await StatusAsync(cutOff));
+        }
+
+        // Its instance stopped too: the next pass finds it.
+        Assert.Equal(1, await exporter.MarkInterruptedAsync(CancellationToken.None));
+        Assert.Equal($"Failed: {SubjectAccessExporter.Interrupted}", await StatusAsync(running));
+    }
+
+    [Fact]
     public async Task A_subject_access_export_holds_every_record_about_the_pupil_and_marks_other_peoples_information_for_review()
     {
         using var factory = new FlexiFactory(_db);
