@@ -64,7 +64,13 @@ public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<R
 
     protected override Task PassAsync(CancellationToken cancellationToken) => ReportAllAsync(cancellationToken);
 
-    /// <summary>Today's report for every trust that has none yet.</summary>
+    /// <summary>
+    /// Today's report for every trust that has none yet. Every instance runs this job, and instances started together run
+    /// their first pass together: each trust is reported under a lock of its own (a transaction-level advisory lock, held
+    /// until the report is saved), which another instance's pass does not wait for but passes the trust over; a later
+    /// pass finds the day's report made. Without it each instance found no report and made one, the later superseding
+    /// the earlier (thirty-seventh session).
+    /// </summary>
     public async Task ReportAllAsync(CancellationToken cancellationToken)
     {
         var today = LondonClock.Today(Time);
@@ -72,7 +78,10 @@ public sealed class RetentionJob(SystemDb systemDb, TimeProvider time, ILogger<R
         var trusts = await db.Trusts.Select(t => t.Id).ToListAsync(cancellationToken);
         foreach (var trust in trusts)
         {
-            if (!await db.RetentionRuns.AnyAsync(r => r.TrustId == trust && r.AsOf == today, cancellationToken))
+            await using var locked = systemDb.Create();
+            await using var transaction = await locked.Database.BeginTransactionAsync(cancellationToken);
+            var mine = await locked.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtextextended('retention-report ' || {trust}::text, 0)) AS \"Value\"").SingleAsync(cancellationToken);
+            if (mine && !await db.RetentionRuns.AnyAsync(r => r.TrustId == trust && r.AsOf == today, cancellationToken))
             {
                 await ReportAsync(trust, cancellationToken);
             }

@@ -18,6 +18,22 @@ public sealed class RetentionTests : IAsyncLifetime
 
     private Task<long> CountAsync(string sql) => TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), sql);
 
+    [Fact]
+    public async Task Retention_report_of_the_day_is_made_once_when_two_instances_jobs_run_at_once()
+    {
+        // Instances started together run their first pass together (a minute after start): each found no report for the day
+        // and made one, the later superseding the earlier. Two jobs here, on a database with no report yet today.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(_db), "DELETE FROM retention_runs");
+        await using var services = TestDatabase.Services(_db);
+        RetentionJob Job() => new(services.GetRequiredService<FlexiSchooling.Data.SystemDb>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionJob>.Instance);
+
+        await Task.WhenAll(Job().ReportAllAsync(CancellationToken.None), Job().ReportAllAsync(CancellationToken.None));
+
+        var trusts = await CountAsync("SELECT count(*) FROM trusts");
+        Assert.Equal(trusts, await CountAsync("SELECT count(*) FROM retention_runs"));
+        Assert.Equal(trusts, await CountAsync("SELECT count(DISTINCT trust_id) FROM retention_runs WHERE status = 'Reported'"));
+    }
+
     /// <summary>
     /// Old records made as they would have been years ago: register entries from 2015 for two Ashby pupils (one will be
     /// under a legal hold) and one St Bede's pupil (another trust), an Ashby pupil born in 1990 whose flexi case is due,
