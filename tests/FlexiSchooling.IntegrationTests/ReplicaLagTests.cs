@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using FlexiSchooling.Data;
 using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Web.Infrastructure;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NpgsqlTypes;
 
 namespace FlexiSchooling.IntegrationTests;
@@ -30,7 +32,7 @@ public sealed class ReplicaLagTests
     }
 
     [Fact]
-    public void Replica_lag_is_the_time_since_the_latest_noted_position_it_has_replayed()
+    public async Task Replica_lag_is_the_time_since_the_latest_noted_position_it_has_replayed()
     {
         var lag = new ReplicaLag("primary", "read", TimeProvider.System, TimeSpan.FromSeconds(8));
         lag.Record(Note(0, 100), Position(100), At(0.1));
@@ -44,6 +46,8 @@ public sealed class ReplicaLagTests
         measured = lag.Record(Note(15, 400), Position(250), At(15.1));
         Assert.Equal(10.1, measured.Behind.TotalSeconds, 3);
         Assert.True(lag.TooFarBehind);
+        Assert.Equal("The read replica is up to 10.1 s behind its primary, more than the 8 s allowed: the read-heavy pages read the primary.",
+            (await new ReplicaLagCheck(lag).CheckHealthAsync(new HealthCheckContext())).Description);
 
         // It catches up.
         lag.Record(Note(20, 500), Position(500), At(20.1));
@@ -62,7 +66,7 @@ public sealed class ReplicaLagTests
     }
 
     [Fact]
-    public void Replica_lag_through_the_primary_standing_in_is_none()
+    public async Task Replica_lag_through_the_primary_standing_in_is_none()
     {
         // The replica down: the multi-host "Read" string reached the primary, which is never behind itself.
         var lag = new ReplicaLag("primary", "read", TimeProvider.System, TimeSpan.FromSeconds(8));
@@ -71,6 +75,11 @@ public sealed class ReplicaLagTests
         Assert.Equal(TimeSpan.Zero, measured.Behind);
         Assert.False(measured.OnStandby);
         Assert.False(lag.TooFarBehind);
+
+        // The pages are served from the primary, and the readiness check says the replica does not answer.
+        var health = await new ReplicaLagCheck(lag).CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Equal("The read connection reached the primary: the replica does not answer.", health.Description);
     }
 
     [Theory]
