@@ -112,13 +112,14 @@ public sealed class ReplicaTests : IAsyncLifetime
     [Fact]
     public async Task Replica_further_behind_than_its_bound_is_passed_over_for_the_primary_until_it_catches_up()
     {
-        // ADR 0048. A bound of a second, measured every fifth of a second, so that a test can cross it (30 s and 5 s unless set).
+        // ADR 0048. A bound of three seconds, measured every fifth of a second, so that a test can cross it (30 s and 5 s unless
+        // set); not less, since a replica beside two busy cores' test run can fall a second behind and come back.
         using var bounded = new FlexiFactory(db)
         {
             Settings = new Dictionary<string, string>
             {
                 ["ConnectionStrings:Read"] = TestDatabase.ReadPreferringReplica(db),
-                ["Replica:MaxLag"] = "00:00:01",
+                ["Replica:MaxLag"] = "00:00:03",
                 ["Replica:CheckEvery"] = "00:00:00.2",
             },
             ConfigureServices = services => services.AddSingleton<TimeProvider>(AdjustableTime.AtLondon(TestDatabase.AutumnDay, 9, 30)),
@@ -169,7 +170,7 @@ public sealed class ReplicaTests : IAsyncLifetime
         {
             await UntilAsync(async () => await TestDatabase.ScalarAsync<string>(TestDatabase.ReplicaSuper(), "SELECT pg_get_wal_replay_pause_state()") == "paused", "replay paused");
             await TestDatabase.ExecuteAsync(TestDatabase.Super(db), $"UPDATE pupils SET preferred_forename = 'Laggard' WHERE id = '{pupil}'");
-            await UntilAsync(() => Task.FromResult(lag.TooFarBehind), "the replica measured as further behind than a second");
+            await UntilAsync(() => Task.FromResult(lag.TooFarBehind), "the replica measured as further behind than three seconds");
 
             // The dashboard's list reads the primary, which has the change; so does every read-heavy page's context.
             Assert.Contains("Laggard", await (await lead.GetAsync(list)).HtmlAsync(), StringComparison.Ordinal);
