@@ -49,7 +49,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => readConnectionString is null ? new ReadContexts(null, null) : new ReadContexts(
             new PooledDbContextFactory<AppDbContext>(ReadDb.Options(readConnectionString, sp)),
             new PooledDbContextFactory<AppDbContext>(ReadDb.Options(ConnectionPool.ForSiblings(appConnectionString), sp))));
-        services.AddSingleton(sp => new ReplicaLag(appConnectionString, readConnectionString, sp.GetService<TimeProvider>() ?? TimeProvider.System, replicaMaxLag ?? ReplicaLag.DefaultMaxLag));
+        services.AddSingleton(sp => new ReplicaLag(appConnectionString, readConnectionString, sp.GetRequiredService<TimeProvider>(), replicaMaxLag ?? ReplicaLag.DefaultMaxLag));
         services.AddSingleton(sp => new SystemDb(ownerConnectionString, sp));
         return services;
     }
