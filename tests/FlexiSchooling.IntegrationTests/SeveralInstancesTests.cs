@@ -1,0 +1,63 @@
+using System.Net;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+
+namespace FlexiSchooling.IntegrationTests;
+
+/// <summary>
+/// Issue 15, "past one machine": docs/scaling.md runs three instances behind a load balancer, each running every
+/// background job. Two instances here — two hosts of the application on one database and one data folder (its keys shared,
+/// as docs/operations.md asks) — with a person's requests going to either, as a balancer would send them.
+/// </summary>
+public sealed class SeveralInstancesTests : IAsyncLifetime
+{
+    private string _db = "";
+    private readonly DirectoryInfo _shared = Directory.CreateTempSubdirectory("flexi-two-instances-");
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync()
+    {
+        await TestDatabase.DropAsync(_db);
+        _shared.Delete(recursive: true);
+    }
+
+    private FlexiFactory Instance() => new(_db) { Settings = new Dictionary<string, string> { ["FlexiSchooling:DataDirectory"] = _shared.FullName } };
+
+    [Fact]
+    public async Task Several_instances_share_a_sign_in_and_a_form_and_send_each_email_once()
+    {
+        using var first = Instance();
+        using var second = Instance();
+
+        // Signed in on one, the next request reaches the other: the same cookie, the session in the database.
+        var lead = new CookieContainer();
+        await first.SignInAsync(FlexiFactory.Email("trustlead", "northfield"), cookies: lead);
+        using var home = await second.NewClient(lead).GetAsync("/Dashboard");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Contains("Ashby Lane", await home.HtmlAsync(), StringComparison.Ordinal);
+
+        // A form from one posted to the other (the antiforgery token and cookie made with the shared keys), asking for a
+        // password reset; the instance that took it queues the email, and both instances' senders poll the outbox. Here
+        // the two senders' passes fall as their timers do (this passed against the sender before it claimed its messages,
+        // three runs of three): OutboxTests makes two passes overlap and shows that a message goes once all the same.
+        var email = FlexiFactory.Email("senco", "brookside");
+        var visitor = new CookieContainer();
+        var form = await (await first.NewClient(visitor).GetAsync("/Account/ForgotPassword")).Content.ReadAsStringAsync();
+        using var asked = await second.NewClient(visitor).PostAsync("/Account/ForgotPassword", new FormUrlEncodedContent(
+            [new("Input.Email", email), new("__RequestVerificationToken", HttpClientForms.AntiforgeryToken(form))]));
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Contains("id=\"forgot-confirmation\"", await asked.HtmlAsync(), StringComparison.Ordinal); // taken, not refused
+
+        var sent = $"SELECT count(*) FROM outbox_messages WHERE \"to\" = '{email}' AND sent_at IS NOT NULL";
+        for (var waited = 0; waited < 200 && await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), sent) == 0; waited++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), sent));
+        await Task.Delay(TimeSpan.FromSeconds(6)); // a pass more of each instance's sender (every five seconds)
+        var mails = Directory.GetFiles(Path.Combine(_shared.FullName, "mail"), "*.eml").Where(f => File.ReadAllText(f).Contains($"To: {email}", StringComparison.Ordinal)).ToList();
+        Assert.Single(mails);
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), $"SELECT count(*) FROM outbox_messages WHERE \"to\" = '{email}' AND attempts = 1"));
+    }
+}
