@@ -150,11 +150,7 @@ public sealed class ReplicaTests : IAsyncLifetime
 
         static async Task UntilAsync(Func<Task<bool>> condition, string what)
         {
-            for (var i = 0; i < 150 && !await condition(); i++)
-            {
-                await Task.Delay(100);
-            }
-
+            await Eventually.WaitAsync(condition, TimeSpan.FromSeconds(15));
             Assert.True(await condition(), what);
         }
 
@@ -211,11 +207,7 @@ public sealed class ReplicaTests : IAsyncLifetime
         try
         {
             await TestDatabase.ExecuteAsync(TestDatabase.ReplicaSuper(), "SELECT pg_reload_conf()");
-            for (var i = 0; i < 100 && await TestDatabase.ScalarAsync<long>(TestDatabase.ReplicaSuper(), "SELECT count(*) FROM pg_stat_wal_receiver") > 0; i++)
-            {
-                await Task.Delay(100);
-            }
-
+            await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(TestDatabase.ReplicaSuper(), "SELECT count(*) FROM pg_stat_wal_receiver") == 0, TimeSpan.FromSeconds(10));
             Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(TestDatabase.ReplicaSuper(), "SELECT count(*) FROM pg_stat_wal_receiver"));
             for (var segment = 0; segment < 2; segment++)
             {

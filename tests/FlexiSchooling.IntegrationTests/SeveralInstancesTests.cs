@@ -49,11 +49,7 @@ public sealed class SeveralInstancesTests : IAsyncLifetime
         Assert.Contains("id=\"forgot-confirmation\"", await asked.HtmlAsync(), StringComparison.Ordinal); // taken, not refused
 
         var sent = $"SELECT count(*) FROM outbox_messages WHERE \"to\" = '{email}' AND sent_at IS NOT NULL";
-        for (var waited = 0; waited < 200 && await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), sent) == 0; waited++)
-        {
-            await Task.Delay(100);
-        }
-
+        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), sent) > 0, TimeSpan.FromSeconds(20));
         Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(_db), sent));
         await Task.Delay(TimeSpan.FromSeconds(6)); // a pass more of each instance's sender (every five seconds)
         var mails = Directory.GetFiles(Path.Combine(_shared.FullName, "mail"), "*.eml").Where(f => File.ReadAllText(f).Contains($"To: {email}", StringComparison.Ordinal)).ToList();

@@ -46,13 +46,7 @@ public sealed class TestDatabaseTests
 
         // Closing a pool's idle connections is at once on the client's side; each server process leaves pg_stat_activity
         // a moment after its socket closes. Well inside the 20 s after which the pools would have closed them idle anyway.
-        var left = await ConnectionsToAsync(db);
-        for (var i = 0; i < 50 && left > 0; i++)
-        {
-            await Task.Delay(100);
-            left = await ConnectionsToAsync(db);
-        }
-
-        Assert.Equal(0L, left);
+        await Eventually.WaitAsync(async () => await ConnectionsToAsync(db) == 0, TimeSpan.FromSeconds(5));
+        Assert.Equal(0L, await ConnectionsToAsync(db));
     }
 }
