@@ -14,7 +14,12 @@ public abstract class PeriodicJob(TimeSpan interval, TimeSpan firstPassAfter, Ti
 
     protected ILogger Logger { get; } = logger;
 
-    /// <summary>Once, before the first pass (marking work a restart cut off, say).</summary>
+    /// <summary>
+    /// Once, before the first pass. It runs at every instance's start, while other instances carry on: it must not undo
+    /// their work in progress (marking "cut off" the exports another instance was running did, until the thirty-seventh
+    /// session; what a stopped instance left is found by what it no longer holds, <c>SubjectAccessExporter</c>). No job
+    /// uses it now.
+    /// </summary>
     protected virtual Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected abstract Task PassAsync(CancellationToken cancellationToken);
