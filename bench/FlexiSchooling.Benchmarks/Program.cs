@@ -1387,7 +1387,7 @@ async Task<double> SaveRegisterAsync(HttpClient client, RegistrationGroup group,
     var url = $"/Attendance/Register/{group.Id}?date={day:yyyy-MM-dd}&session={session}&present=all"; // everyone present, chosen as a person would
     var form = await client.GetStringAsync(url);
 
-    var fields = Regex.Matches(form[form.IndexOf("<form method=\"post\" novalidate>", StringComparison.Ordinal)..], "name=\"([^\"]+)\"[^>]*?value=\"([^\"]*)\"")
+    var fields = Regex.Matches(form[form.IndexOf($"<form method=\"post\" action=\"/Attendance/Register/{group.Id}", StringComparison.Ordinal)..], "name=\"([^\"]+)\"[^>]*?value=\"([^\"]*)\"")
         .Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
     var watch = Stopwatch.StartNew();
     var response = await client.PostAsync(url, new FormUrlEncodedContent(fields));
