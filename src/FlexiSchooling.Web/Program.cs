@@ -31,6 +31,8 @@ var ownerConnection = builder.Configuration.GetConnectionString("Owner")
 builder.Services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = AllowedHostNames.For(o.AllowedHosts, builder.Configuration));
 builder.Services.AddSingleton(StartedAtClock.For(builder.Environment, builder.Configuration));
 builder.Services.AddSingleton<EmailLinks>();
+// Behind a load balancer, the proxies it connects from (ADR 0049); a setting that cannot be used stops the start here.
+var forwardedHeaders = ProxyTrust.Options(builder.Configuration);
 // "Read" (optional): a streaming replica for the read-heavy pages, e.g. a multi-host string preferring a standby (ADR 0028).
 // A replica further behind than "Replica:MaxLag" (30 s unless set) is passed over for the primary (ADR 0048).
 var readConnection = builder.Configuration.GetConnectionString("Read");
@@ -149,13 +151,10 @@ if (!app.Services.GetRequiredService<EmailLinks>().Configured && app.Environment
     app.Logger.LogWarning("Hosting:PublicUrl is not set: emailed links (password resets, invitations, signing links) will use each request's Host header, and every Host is answered unless AllowedHosts lists them. Set it to the address people use.");
 }
 
-if (builder.Configuration.GetValue<bool>("Hosting:BehindProxy"))
+// TLS ends at the load balancer (deploy/haproxy.cfg): its X-Forwarded-For/Proto are taken from the proxies listed only.
+if (forwardedHeaders is not null)
 {
-    // TLS ends at the reverse proxy (deploy/): trust its X-Forwarded-Proto/For headers.
-    var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-    forwarded.KnownIPNetworks.Clear();
-    forwarded.KnownProxies.Clear();
-    app.UseForwardedHeaders(forwarded);
+    app.UseForwardedHeaders(forwardedHeaders);
 }
 
 if (builder.Configuration.GetValue<bool>("Security:TreatLoopbackAsSecure"))
