@@ -14,7 +14,7 @@ namespace FlexiSchooling.BrowserTests.Infrastructure;
 /// </summary>
 public class BrowserFixture : IAsyncLifetime
 {
-    private Process? _server;
+    private readonly List<AppServer> _servers = [];
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -25,7 +25,8 @@ public class BrowserFixture : IAsyncLifetime
 
     public string Artifacts { get; } = Path.Combine(Environment.GetEnvironmentVariable("FLEXI_ARTIFACTS") ?? Path.GetTempPath(), "screenshots");
 
-    private readonly System.Text.StringBuilder _serverOutput = new();
+    /// <summary>The application's processes this fixture started, in the order started.</summary>
+    public IReadOnlyList<AppServer> Servers => _servers;
 
     public async Task InitializeAsync()
     {
@@ -34,37 +35,7 @@ public class BrowserFixture : IAsyncLifetime
         // a page that renders a PDF or saves a register can take longer than Playwright's 5-second default.
         Assertions.SetDefaultExpectTimeout(15_000);
         Database = await CreateDatabaseAsync();
-        var port = FreePort();
-        BaseUrl = $"http://localhost:{port}";
-        var webDll = typeof(Program).Assembly.Location;
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { webDll, "--contentRoot", WebProjectDirectory(), "--urls", BaseUrl },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in StartUpArguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        info.Environment["ConnectionStrings__App"] = TestDatabase.App(Database);
-        info.Environment["ConnectionStrings__Owner"] = TestDatabase.Owner(Database);
-        info.Environment["FlexiSchooling__DataDirectory"] = Directory.CreateTempSubdirectory("flexi-browser-").FullName;
-        info.Environment["Security__RequireTwoFactor"] = "true";
-        info.Environment["Security__TreatLoopbackAsSecure"] = "true";
-        if (ServerClock is { } clock)
-        {
-            info.Environment["Testing__Clock"] = clock.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        }
-        _server = Process.Start(info)!;
-        _server.OutputDataReceived += (_, e) => { lock (_serverOutput) { _serverOutput.AppendLine(e.Data); } };
-        _server.ErrorDataReceived += (_, e) => { lock (_serverOutput) { _serverOutput.AppendLine(e.Data); } };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        await WaitUntilReadyAsync();
+        BaseUrl = await StartServersAsync();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -73,6 +44,47 @@ public class BrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
+    }
+
+    /// <summary>Starts what the browser talks to and returns its address: here one server, as scripts/run does.</summary>
+    protected virtual async Task<string> StartServersAsync()
+    {
+        var url = $"http://localhost:{FreePort()}";
+        var settings = ServerSettings(Directory.CreateTempSubdirectory("flexi-browser-").FullName);
+        settings["Security__TreatLoopbackAsSecure"] = "true";
+        await StartServerAsync(url, settings);
+        return url;
+    }
+
+    /// <summary>
+    /// What every server of this fixture is started with: the test database, the data folder given (the data-protection
+    /// keys among what it holds), two-factor required and the fixture's clock.
+    /// </summary>
+    protected Dictionary<string, string> ServerSettings(string dataDirectory)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["ConnectionStrings__App"] = TestDatabase.App(Database),
+            ["ConnectionStrings__Owner"] = TestDatabase.Owner(Database),
+            ["FlexiSchooling__DataDirectory"] = dataDirectory,
+            ["Security__RequireTwoFactor"] = "true",
+        };
+        if (ServerClock is { } clock)
+        {
+            settings["Testing__Clock"] = clock.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
+
+    /// <summary>Starts the built application as its own process listening on <paramref name="url"/> and waits until it is ready.</summary>
+    protected async Task<AppServer> StartServerAsync(string url, IReadOnlyDictionary<string, string> settings)
+    {
+        var server = AppServer.Start(url, WebProjectDirectory(), settings, StartUpArguments);
+        _servers.Add(server);
+        await server.WaitUntilReadyAsync();
+        return server;
     }
 
     /// <summary>The database the server runs on: a copy of the tests' demo template.</summary>
@@ -87,7 +99,7 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>What the server is asked to do as it starts (scripts/run passes --migrate --seed-demo).</summary>
     protected virtual IReadOnlyList<string> StartUpArguments => [];
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -95,29 +107,20 @@ public class BrowserFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (_server is { HasExited: false })
+        foreach (var server in _servers)
         {
-            _server.Kill(entireProcessTree: true);
-            await _server.WaitForExitAsync();
+            await server.DisposeAsync();
         }
 
         await TestDatabase.DropAsync(Database);
     }
 
-    public string ServerOutput
-    {
-        get
-        {
-            lock (_serverOutput)
-            {
-                return _serverOutput.ToString();
-            }
-        }
-    }
+    /// <summary>Everything the fixture's servers wrote, each under its address.</summary>
+    public string ServerOutput => string.Join("\n", _servers.Select(s => $"--- {s.Url}\n{s.Output}"));
 
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = "en-GB", TimezoneId = "Europe/London", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, IgnoreHTTPSErrors = BaseUrl.StartsWith("https:", StringComparison.Ordinal), Locale = "en-GB", TimezoneId = "Europe/London", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         return await context.NewPageAsync();
     }
 
@@ -172,44 +175,14 @@ public class BrowserFixture : IAsyncLifetime
         return [.. json.EnumerateArray().Select(e => e.GetString()!)];
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        using var http = new HttpClient();
-        // Four minutes: a server that migrates and seeds the demo first took over two once on two cores shared with the other
-        // fixtures' servers and browsers (its demo seeded, it was starting Kestrel when two minutes ran out). A ready server
-        // answers at once, so only a hung one waits this long.
-        for (var i = 0; i < 960; i++)
-        {
-            if (_server!.HasExited)
-            {
-                throw new InvalidOperationException("The application exited:\n" + ServerOutput);
-            }
-
-            try
-            {
-                if ((await http.GetAsync(BaseUrl + "/health/ready")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("The application did not become ready:\n" + ServerOutput);
-    }
-
-    private static int FreePort()
+    protected static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string WebProjectDirectory()
+    protected static string WebProjectDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

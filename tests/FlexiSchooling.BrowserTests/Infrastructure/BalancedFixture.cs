@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+
+namespace FlexiSchooling.BrowserTests.Infrastructure;
+
+/// <summary>
+/// Two instances of the application, each its own process, behind HAProxy configured by the repository's own
+/// deploy/haproxy.cfg (ADR 0049): TLS ends at the balancer (a certificate made here for localhost), the instances share
+/// the database and the data folder (the data-protection keys) and trust forwarded headers from the balancer's address
+/// alone — it connects to them from 127.0.0.2, so a request from 127.0.0.1 straight to an instance is not the balancer's.
+/// The servers file is this test's: beside the two servers it names which served each response and lets a request ask
+/// for one (<see cref="InstanceHeader"/>), so a journey can send a form from one instance to the other on purpose.
+/// Debian's <c>haproxy</c>, which scripts/test installs (<c>FLEXI_HAPROXY</c> names another).
+/// </summary>
+public sealed class BalancedFixture : BrowserFixture
+{
+    public const string InstanceHeader = "X-Flexi-Instance";
+    public const string ServedByHeader = "x-served-by";
+
+    private readonly Dictionary<string, AppServer> _instances = [];
+    private Process? _balancer;
+    private readonly StringBuilder _balancerOutput = new();
+    private DirectoryInfo? _work;
+
+    protected override DateTimeOffset? ServerClock => new DateTimeOffset(DecemberFixture.Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+
+    public AppServer Instance(string name) => _instances[name];
+
+    public string BalancerOutput
+    {
+        get
+        {
+            lock (_balancerOutput)
+            {
+                return _balancerOutput.ToString();
+            }
+        }
+    }
+
+    protected override async Task<string> StartServersAsync()
+    {
+        var haproxy = Environment.GetEnvironmentVariable("FLEXI_HAPROXY") ?? "/usr/sbin/haproxy";
+        if (!File.Exists(haproxy))
+        {
+            throw new InvalidOperationException($"HAProxy is not at {haproxy}: scripts/test installs Debian's haproxy (FLEXI_HAPROXY names another).");
+        }
+
+        var port = FreePort();
+        var url = $"https://localhost:{port}";
+        _work = Directory.CreateTempSubdirectory("flexi-balanced-");
+        var data = Directory.CreateDirectory(Path.Combine(_work.FullName, "data")).FullName; // one folder for both: the keys
+        var servers = new StringBuilder("""
+            backend flexi
+                source 127.0.0.2
+                use-server a if { req.hdr(x-flexi-instance) -m str a }
+                use-server b if { req.hdr(x-flexi-instance) -m str b }
+                http-response set-header X-Served-By %s
+
+            """);
+        foreach (var name in new[] { "a", "b" })
+        {
+            var settings = ServerSettings(data);
+            settings["Hosting__BehindProxy"] = "true";
+            settings["Hosting__KnownProxies"] = "127.0.0.2";
+            settings["Hosting__PublicUrl"] = url;
+            var instancePort = FreePort();
+            // Asked for by "localhost", the one host it answers (its public address's): the readiness check here, and the
+            // balancer, which passes the browser's Host on. Its own checks send none, which is answered too.
+            _instances[name] = await StartServerAsync($"http://localhost:{instancePort}", settings);
+            servers.AppendLine($"    server {name} 127.0.0.1:{instancePort} check");
+        }
+
+        var serversFile = Path.Combine(_work.FullName, "servers.cfg");
+        await File.WriteAllTextAsync(serversFile, servers.ToString());
+        var certificate = Path.Combine(_work.FullName, "localhost.pem");
+        await File.WriteAllTextAsync(certificate, SelfSignedPem("localhost"));
+
+        var info = new ProcessStartInfo(haproxy, ["-db", "-f", Path.Combine(WebProjectDirectory(), "..", "..", "deploy", "haproxy.cfg"), "-f", serversFile])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["FLEXI_LB_BIND"] = $"127.0.0.1:{port}";
+        info.Environment["FLEXI_LB_CERT"] = certificate;
+        _balancer = Process.Start(info)!;
+        _balancer.OutputDataReceived += (_, e) => { lock (_balancerOutput) { _balancerOutput.AppendLine(e.Data); } };
+        _balancer.ErrorDataReceived += (_, e) => { lock (_balancerOutput) { _balancerOutput.AppendLine(e.Data); } };
+        _balancer.BeginOutputReadLine();
+        _balancer.BeginErrorReadLine();
+
+        // Ready when each instance answers through it.
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
+        async Task<bool> AnswersAsync(string name)
+        {
+            if (_balancer.HasExited)
+            {
+                throw new InvalidOperationException("HAProxy exited:\n" + BalancerOutput);
+            }
+
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url + "/health/ready");
+                request.Headers.Add(InstanceHeader, name);
+                using var response = await http.SendAsync(request);
+                return response.IsSuccessStatusCode && response.Headers.TryGetValues(ServedByHeader, out var by) && by.Single() == name;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }
+
+        foreach (var name in _instances.Keys)
+        {
+            var answers = false;
+            await Eventually.WaitAsync(async () => answers = await AnswersAsync(name), TimeSpan.FromSeconds(30));
+            if (!answers)
+            {
+                throw new TimeoutException($"Instance {name} did not answer through HAProxy:\n{BalancerOutput}\n{ServerOutput}");
+            }
+        }
+
+        return url;
+    }
+
+    private static string SelfSignedPem(string host)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(host);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        return certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n";
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_balancer is { HasExited: false })
+        {
+            _balancer.Kill();
+            await _balancer.WaitForExitAsync();
+        }
+
+        _balancer?.Dispose();
+        // The balancer's log (each request: the instance, the retries, the status), kept where CI keeps the tests' logs,
+        // and the instances' own beside it.
+        var logs = Directory.CreateDirectory(Path.Combine(Environment.GetEnvironmentVariable("FLEXI_ARTIFACTS") ?? Path.GetTempPath(), "test-logs")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(logs, "balanced-haproxy.log"), BalancerOutput);
+        await File.WriteAllTextAsync(Path.Combine(logs, "balanced-instances.log"), ServerOutput);
+        await base.DisposeAsync();
+        _work?.Delete(recursive: true);
+    }
+}
