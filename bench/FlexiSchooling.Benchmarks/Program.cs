@@ -1303,7 +1303,8 @@ async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSession
 }
 
 // Starts a published web app as the image does, on a free loopback port, and times it to the first 200 from its page. The
-// data directory (logs, data-protection keys) is kept from start to start, as a server's is.
+// data directory (logs; the empty app's data-protection keys, the application's being the database's, ADR 0050) is kept
+// from start to start, as a server's is.
 static async Task<(Process Process, double Milliseconds, Uri Address)> StartProcessAsync(string dll, string contentRoot, string page, string dataDirectory)
 {
     int port;

@@ -6,6 +6,7 @@ using FlexiSchooling.Web.Seeding;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -50,7 +51,11 @@ if (readConnection is not null)
 
 builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Security"));
 builder.Services.PostConfigure<SecurityOptions>(o => o.MailDirectory ??= Path.Combine(dataDirectory, "mail"));
-builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("FlexiSchooling");
+// One key ring for every instance, in the database where only the owner reads it; a data folder's keys from before are
+// added to it (ADR 0050).
+builder.Services.AddDataProtection().SetApplicationName("FlexiSchooling");
+builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+    o.XmlRepository = new DatabaseKeyRepository(ownerConnection, Path.Combine(dataDirectory, "keys"), sp.GetRequiredService<ILogger<DatabaseKeyRepository>>())));
 builder.Services.AddFlexiIdentity();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<AuditTrail>();
@@ -125,6 +130,7 @@ var app = builder.Build();
 if (args.Contains("--migrate") || args.Contains("--migrate-only"))
 {
     var added = await app.Services.GetRequiredService<SystemDb>().MigrateAsync();
+    DatabaseKeyRepository.MakeFirstKeyIfNone(app.Services);
     app.Logger.LogInformation("Database migrated; {Added} shipped bank holidays added", added);
     if (args.Contains("--migrate-only"))
     {

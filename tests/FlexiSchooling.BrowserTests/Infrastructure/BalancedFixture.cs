@@ -9,7 +9,8 @@ namespace FlexiSchooling.BrowserTests.Infrastructure;
 /// <summary>
 /// Two instances of the application, each its own process, behind HAProxy configured by the repository's own
 /// deploy/haproxy.cfg (ADR 0049): TLS ends at the balancer (a certificate made here for localhost), the instances share
-/// the database and the data folder (the data-protection keys) and trust forwarded headers from the balancer's address
+/// the database and nothing else — each has a data folder of its own, as on machines of their own, and the
+/// data-protection keys are the database's (ADR 0050) — and trust forwarded headers from the balancer's address
 /// alone — it connects to them from 127.0.0.2, so a request from 127.0.0.1 straight to an instance is not the balancer's.
 /// The servers file is this test's: beside the two servers it names which served each response and lets a request ask
 /// for one (<see cref="InstanceHeader"/>), so a journey can send a form from one instance to the other on purpose.
@@ -51,7 +52,6 @@ public sealed class BalancedFixture : BrowserFixture
         var port = FreePort();
         var url = $"https://localhost:{port}";
         _work = Directory.CreateTempSubdirectory("flexi-balanced-");
-        var data = Directory.CreateDirectory(Path.Combine(_work.FullName, "data")).FullName; // one folder for both: the keys
         var servers = new StringBuilder("""
             backend flexi
                 source 127.0.0.2
@@ -62,7 +62,7 @@ public sealed class BalancedFixture : BrowserFixture
             """);
         foreach (var name in new[] { "a", "b" })
         {
-            var settings = ServerSettings(data);
+            var settings = ServerSettings(Directory.CreateDirectory(Path.Combine(_work.FullName, "data-" + name)).FullName);
             settings["Hosting__BehindProxy"] = "true";
             settings["Hosting__KnownProxies"] = "127.0.0.2";
             settings["Hosting__PublicUrl"] = url;
