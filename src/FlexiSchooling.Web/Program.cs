@@ -7,7 +7,6 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -27,6 +26,7 @@ var appConnection = builder.Configuration.GetConnectionString("App")
     ?? throw new InvalidOperationException("ConnectionStrings:App is not configured (scripts/run sets it for local use).");
 var ownerConnection = builder.Configuration.GetConnectionString("Owner")
     ?? throw new InvalidOperationException("ConnectionStrings:Owner is not configured (scripts/run sets it for local use).");
+DatabaseKeyRepository.OpenEarly(ownerConnection); // the key ring is read before the server listens (ADR 0050)
 
 // A forged Host header gets 400 in every environment (issue 14): only the hosts the product answers to pass.
 builder.Services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = AllowedHostNames.For(o.AllowedHosts, builder.Configuration));

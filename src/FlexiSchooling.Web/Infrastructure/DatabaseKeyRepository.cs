@@ -74,6 +74,25 @@ public sealed class DatabaseKeyRepository(string ownerConnection, string? legacy
     }
 
     /// <summary>
+    /// Opens the owner's first connection in the background as the process starts, while the host is built: the framework
+    /// reads the key ring before the server listens (its hosted service), and a process's first connection — the driver's
+    /// first use, the sign-in, the types read — took about 200 ms of the start on this machine when it waited for it
+    /// (docs/performance.md). A failure here is left to that read, which reports it.
+    /// </summary>
+    public static void OpenEarly(string ownerConnection) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(ownerConnection);
+            await connection.OpenAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
+        {
+            // The key ring's own read opens a connection again and fails there, with the error where it is needed.
+        }
+    });
+
+    /// <summary>
     /// Makes the ring's first key if it has none, as the database is migrated (by protecting a byte: the framework makes a
     /// key only when it has no usable one, on its own clock): instances then started together each find that key, rather
     /// than each making its own at its first request and reading another's cookies only once it looks at the ring again.
