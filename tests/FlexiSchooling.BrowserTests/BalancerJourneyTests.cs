@@ -7,8 +7,9 @@ namespace FlexiSchooling.BrowserTests;
 /// <summary>
 /// Issue 15, past one machine: an attendance officer's morning through the load balancer (deploy/haproxy.cfg, ADR 0049)
 /// in front of two instances, each its own process — each step sent on purpose to the instance the last one did not
-/// reach, and one instance stopped at once while a form from it is on the screen. The browser sends its own
-/// X-Forwarded-For and X-Forwarded-Proto throughout, as anyone can; they must change nothing.
+/// reach, one instance stopped at once while a form from it is on the screen, then its machine replaced and the other
+/// stopped as a deploy stops it. The browser sends its own X-Forwarded-For and X-Forwarded-Proto throughout, as anyone
+/// can; they must change nothing.
 /// </summary>
 public sealed class BalancerJourneyTests(BalancedFixture browser) : IClassFixture<BalancedFixture>
 {
@@ -87,11 +88,17 @@ public sealed class BalancerJourneyTests(BalancedFixture browser) : IClassFixtur
         await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Register saved");
         Assert.Equal("a", LastServedBy());
         var count = await codes.CountAsync();
-        await page.ReloadAsync();
-        for (var i = 0; i < count; i++)
+        var register = page.Url;
+        async Task AllMarkedAsync()
         {
-            await Assertions.Expect(codes.Nth(i)).Not.ToHaveValueAsync("");
+            for (var i = 0; i < count; i++)
+            {
+                await Assertions.Expect(codes.Nth(i)).Not.ToHaveValueAsync("");
+            }
         }
+
+        await page.ReloadAsync();
+        await AllMarkedAsync();
 
         await browser.ScreenshotAsync(page, "95-balancer-register-saved-with-one-instance-stopped");
 
@@ -105,11 +112,27 @@ public sealed class BalancerJourneyTests(BalancedFixture browser) : IClassFixtur
         Assert.Equal("a", LastServedBy());
         await browser.AssertAccessibleAsync(page, "96-balancer-sessions");
 
+        // b's machine replaced — a new process on its address, with an empty data folder — while the person works on: the
+        // balancer takes it back once its checks pass, and it reads their cookie and shows the register a saved, with keys
+        // it has only from the database (ADR 0050).
+        await browser.ReplaceAsync("b");
+        await On("b");
+        await page.GotoAsync(register);
+        await AllMarkedAsync();
+        Assert.Equal("b", LastServedBy());
+
+        // Then a is stopped as a deploy stops an instance (SIGTERM): what asks for it is served by b.
+        await browser.Instance("a").StopAsync();
+        await On("a");
+        await page.GotoAsync("/Account/Sessions");
+        await Assertions.Expect(sessions).ToContainTextAsync("(127.0.0.1)");
+        Assert.Equal("b", LastServedBy());
+
         lock (served)
         {
             Assert.All(served, s => Assert.NotEqual("none", s.By));
         }
 
-        Assert.True(browser.Instance("a").Running, browser.ServerOutput);
+        Assert.True(browser.Instance("b").Running, browser.ServerOutput);
     }
 }

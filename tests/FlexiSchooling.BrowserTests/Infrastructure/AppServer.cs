@@ -103,6 +103,21 @@ public sealed class AppServer : IAsyncDisposable
         throw new TimeoutException($"The application at {Url} did not become ready:\n{Output}");
     }
 
+    /// <summary>Stops it as a deploy does (SIGTERM): it stops listening, finishes the requests it has and exits.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!)
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var within = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await _process.WaitForExitAsync(within.Token);
+        }
+    }
+
     /// <summary>Stops it at once, as a machine that fails does: no graceful shutdown, requests in progress cut off.</summary>
     public async Task KillAsync()
     {

@@ -22,6 +22,7 @@ public sealed class BalancedFixture : BrowserFixture
     public const string ServedByHeader = "x-served-by";
 
     private readonly Dictionary<string, AppServer> _instances = [];
+    private readonly Dictionary<string, Dictionary<string, string>> _settings = [];
     private Process? _balancer;
     private readonly StringBuilder _balancerOutput = new();
     private DirectoryInfo? _work;
@@ -69,6 +70,7 @@ public sealed class BalancedFixture : BrowserFixture
             var instancePort = FreePort();
             // Asked for by "localhost", the one host it answers (its public address's): the readiness check here, and the
             // balancer, which passes the browser's Host on. Its own checks send none, which is answered too.
+            _settings[name] = settings;
             _instances[name] = await StartServerAsync($"http://localhost:{instancePort}", settings);
             servers.AppendLine($"    server {name} 127.0.0.1:{instancePort} check");
         }
@@ -93,10 +95,21 @@ public sealed class BalancedFixture : BrowserFixture
         _balancer.BeginErrorReadLine();
 
         // Ready when each instance answers through it.
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
-        async Task<bool> AnswersAsync(string name)
+        foreach (var name in _instances.Keys)
         {
-            if (_balancer.HasExited)
+            await ThroughBalancerAsync(url, name);
+        }
+
+        return url;
+    }
+
+    /// <summary>Waits until the balancer sends a request asking for <paramref name="name"/> to that instance.</summary>
+    private async Task ThroughBalancerAsync(string url, string name)
+    {
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
+        async Task<bool> AnswersAsync()
+        {
+            if (_balancer!.HasExited)
             {
                 throw new InvalidOperationException("HAProxy exited:\n" + BalancerOutput);
             }
@@ -114,17 +127,27 @@ public sealed class BalancedFixture : BrowserFixture
             }
         }
 
-        foreach (var name in _instances.Keys)
+        var answers = false;
+        await Eventually.WaitAsync(async () => answers = await AnswersAsync(), TimeSpan.FromSeconds(30));
+        if (!answers)
         {
-            var answers = false;
-            await Eventually.WaitAsync(async () => answers = await AnswersAsync(name), TimeSpan.FromSeconds(30));
-            if (!answers)
-            {
-                throw new TimeoutException($"Instance {name} did not answer through HAProxy:\n{BalancerOutput}\n{ServerOutput}");
-            }
+            throw new TimeoutException($"Instance {name} did not answer through HAProxy:\n{BalancerOutput}\n{ServerOutput}");
         }
+    }
 
-        return url;
+    /// <summary>
+    /// The instance's machine replaced: a new process on its address with a new, empty data folder; returns once the
+    /// balancer's checks have taken it back and it serves requests again.
+    /// </summary>
+    public async Task ReplaceAsync(string name)
+    {
+        await _instances[name].KillAsync();
+        var settings = new Dictionary<string, string>(_settings[name])
+        {
+            ["FlexiSchooling__DataDirectory"] = Directory.CreateDirectory(Path.Combine(_work!.FullName, $"data-{name}-replaced")).FullName,
+        };
+        _instances[name] = await StartServerAsync(_instances[name].Url, settings);
+        await ThroughBalancerAsync(BaseUrl, name);
     }
 
     private static string SelfSignedPem(string host)
