@@ -8,10 +8,10 @@ namespace FlexiSchooling.BrowserTests.Infrastructure;
 
 /// <summary>
 /// Two instances of the application, each its own process, behind HAProxy configured by the repository's own
-/// deploy/haproxy.cfg (ADR 0049): TLS ends at the balancer (a certificate made here for localhost), the instances share
-/// the database and nothing else — each has a data folder of its own, as on machines of their own, and the
-/// data-protection keys are the database's (ADR 0050) — and trust forwarded headers from the balancer's address
-/// alone — it connects to them from 127.0.0.2, so a request from 127.0.0.1 straight to an instance is not the balancer's.
+/// deploy/haproxy.cfg (ADR 0049). TLS ends at the balancer (a certificate made here for localhost). The instances share
+/// the database and nothing else: each has a data folder of its own, as on machines of their own (the data-protection
+/// keys are the database's, ADR 0050). They take forwarded headers from the balancer's address alone: it connects to
+/// them from 127.0.0.2, so a request from 127.0.0.1 straight to an instance is not the balancer's.
 /// The servers file is this test's: beside the two servers it names which served each response and lets a request ask
 /// for one (<see cref="InstanceHeader"/>), so a journey can send a form from one instance to the other on purpose.
 /// Debian's <c>haproxy</c>, which scripts/test installs (<c>FLEXI_HAPROXY</c> names another).
@@ -27,6 +27,7 @@ public sealed class BalancedFixture : BrowserFixture
     private readonly StringBuilder _balancerOutput = new();
     private DirectoryInfo? _work;
 
+    // Tuesday 1 December 2026 at 10:00, as DecemberFixture: the journey takes that morning's register.
     protected override DateTimeOffset? ServerClock => new DateTimeOffset(DecemberFixture.Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
 
     public AppServer Instance(string name) => _instances[name];
@@ -68,9 +69,9 @@ public sealed class BalancedFixture : BrowserFixture
             settings["Hosting__KnownProxies"] = "127.0.0.2";
             settings["Hosting__PublicUrl"] = url;
             var instancePort = FreePort();
+            _settings[name] = settings;
             // Asked for by "localhost", the one host it answers (its public address's): the readiness check here, and the
             // balancer, which passes the browser's Host on. Its own checks send none, which is answered too.
-            _settings[name] = settings;
             _instances[name] = await StartServerAsync($"http://localhost:{instancePort}", settings);
             servers.AppendLine($"    server {name} 127.0.0.1:{instancePort} check");
         }

@@ -25,9 +25,6 @@ public class BrowserFixture : IAsyncLifetime
 
     public string Artifacts { get; } = Path.Combine(Environment.GetEnvironmentVariable("FLEXI_ARTIFACTS") ?? Path.GetTempPath(), "screenshots");
 
-    /// <summary>The application's processes this fixture started, in the order started.</summary>
-    public IReadOnlyList<AppServer> Servers => _servers;
-
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Artifacts);
@@ -57,8 +54,8 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// What every server of this fixture is started with: the test database, the data folder given (the data-protection
-    /// keys among what it holds), two-factor required and the fixture's clock.
+    /// What every server of this fixture is started with: the test database, the data folder given (its logs and mail;
+    /// the data-protection keys are the database's), two-factor required and the fixture's clock.
     /// </summary>
     protected Dictionary<string, string> ServerSettings(string dataDirectory)
     {
