@@ -52,8 +52,8 @@ if (readConnection is not null)
 builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection("Security"));
 builder.Services.PostConfigure<SecurityOptions>(o => o.MailDirectory ??= Path.Combine(dataDirectory, "mail"));
 // One key ring for every instance, in the database where only the owner reads it; a data folder's keys from before are
-// added to it (ADR 0050).
-builder.Services.AddDataProtection().SetApplicationName("FlexiSchooling");
+// added to it; encrypted with DataProtection:Certificate where one is given (ADR 0050).
+builder.Services.AddDataProtection().SetApplicationName("FlexiSchooling").ProtectKeys(builder.Configuration);
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
     o.XmlRepository = new DatabaseKeyRepository(ownerConnection, Path.Combine(dataDirectory, "keys"), sp.GetRequiredService<ILogger<DatabaseKeyRepository>>())));
 builder.Services.AddFlexiIdentity();
