@@ -9,7 +9,8 @@ namespace FlexiSchooling.Web.Infrastructure;
 /// The data-protection key ring in the database (ADR 0050, migration 0040): every instance reads and adds to one ring,
 /// wherever it runs, and a backup of the database holds it. Through the owner's connection: the application's role
 /// cannot read the schema. A data folder's <c>keys/</c> from before (files the framework wrote, one per element) is
-/// added to the ring the first time an instance reads it, so cookies and forms made with those keys still read.
+/// added to the ring the first time each process reads it (an element already there is left as it is), so cookies and
+/// forms made with those keys still read.
 /// </summary>
 public sealed class DatabaseKeyRepository(string ownerConnection, string? legacyFolder, ILogger<DatabaseKeyRepository> logger) : IXmlRepository
 {
@@ -65,7 +66,7 @@ public sealed class DatabaseKeyRepository(string ownerConnection, string? legacy
 
                 if (files.Length > 0)
                 {
-                    logger.LogInformation("Data-protection keys from {Folder} added to the database's key ring ({Count} elements; the folder is no longer read and can be deleted once every instance runs this version)", legacyFolder, files.Length);
+                    logger.LogInformation("Data-protection keys from {Folder} are in the database's key ring ({Count} elements, each stored once); delete the folder once every instance runs this version", legacyFolder, files.Length);
                 }
             }
 
