@@ -12,7 +12,8 @@ namespace FlexiSchooling.IntegrationTests;
 
 /// <summary>
 /// ADR 0050: the data-protection key ring (the keys of the sign-in cookie, the forms' antiforgery tokens, the two-factor
-/// steps) in the database, where the application's role cannot read it; a data folder's keys from before added to it.
+/// steps) in the database, where the application's role cannot read it; a data folder's keys from before added to it;
+/// each key encrypted at rest with the operator's certificate where one is given (KeyRingProtection).
 /// Instances with folders of their own reading each other's cookies is SeveralInstancesTests.
 /// </summary>
 public sealed class DataProtectionKeysTests : IAsyncLifetime
