@@ -1203,7 +1203,14 @@ for (var i = 0; i < 6; i++)
 string Spread(List<double> xs) => $"median {xs.Order().ElementAt(xs.Count / 2):N0} ms ({xs.Min():N0}–{xs.Max():N0} over {xs.Count} starts)";
 var startRatio = appStarts.Order().ElementAt(appStarts.Count / 2) / emptyStarts.Order().ElementAt(emptyStarts.Count / 2);
 Say($"Cold start, process start to the first answered page: the application's sign-in page {Spread(appStarts)}; an empty Razor Pages app published (ReadyToRun) and started the same way {Spread(emptyStarts)}; ratio of the medians {startRatio:0.0}x (target <= 2x)");
-var server = await StartProcessAsync(webDll, webRoot, "/Account/Login", processData);
+// Started as an instance behind the load balancer runs (ADR 0049), for the balancer's part below: forwarded headers taken
+// from 127.0.0.2 alone, the address the balancer connects from. Its direct clients connect from 127.0.0.1, so they are
+// served as they were before the setting (the middleware passes their requests over).
+var server = await StartProcessAsync(webDll, webRoot, "/Account/Login", processData, new Dictionary<string, string>
+{
+    ["Hosting__BehindProxy"] = "true",
+    ["Hosting__KnownProxies"] = "127.0.0.2",
+});
 try
 {
     var atStart = ResidentMegabytes(server.Process).Current;
@@ -1217,6 +1224,7 @@ try
     var (resident, peak) = ResidentMegabytes(server.Process);
     Say($"    the application's own process over HTTP: a register session of {queue.Count:N0} registers by {MorningUsers} concurrent users, {serverTimes.Count:N0} saved, {serverFailures} failed, in {serverElapsed.TotalSeconds:0.0} s; save p95 {P95(serverTimes):0.0} ms");
     Say($"Resident memory after that register session: {resident} MB (peak {peak} MB; {atStart} MB after its first page; the empty app {emptyResident} MB) (target <= 320 MB)");
+    await BalancerAsync(server.Process, server.Address, serverClients);
 }
 finally
 {
@@ -1228,6 +1236,149 @@ var output = Environment.GetEnvironmentVariable("BENCH_REPORT");
 if (output is not null)
 {
     await File.WriteAllTextAsync(output, report.ToString());
+}
+
+// ---- The load balancer's own cost (issue 15, "past one machine"; ADR 0049) ------------------------------------------
+// The process above behind HAProxy configured by the shipped deploy/haproxy.cfg (TLS ended there, HTTP/2 from the
+// client as a browser speaks it through ALPN, the instance reached over kept HTTP/1.1 connections), against the same
+// process reached directly: the reference is the same request without the balancer, the fastest way to the same page.
+// 1. The register page, the same users and registers as the page load above, each user signed in both ways: rounds in
+//    turn, direct then through the balancer, the balancer's CPU (one process, its threads summed, from /proc), the
+//    instance's and this process's (the clients': the browser's share, TLS's client side among it) around each round.
+// 2. A request on a connection of its own, as a browser's first: /health/live (no database) by a new client each time,
+//    one at a time, directly and through two balancers, one with an RSA 2048 certificate and one with ECDSA P-256 — the
+//    TLS handshake is the balancer's costliest work and the key's kind decides it.
+// 3. A register session through it: the trust's registers of the afternoon the process's session saved, taken away
+//    and saved again, every other register through the balancer and the rest directly, 16 users each way at once (32 in
+//    all), so that both share the same moments of the machine; the balancer's CPU a register opened and saved.
+async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid, HttpClient> directClients)
+{
+    var haproxy = Environment.GetEnvironmentVariable("BENCH_HAPROXY") ?? "/usr/sbin/haproxy";
+    var configuration = Path.Combine(Directory.GetCurrentDirectory(), "deploy", "haproxy.cfg");
+    await using var rsa = await Balancer.StartAsync(haproxy, configuration, direct, "rsa2048");
+    await using var ecdsa = await Balancer.StartAsync(haproxy, configuration, direct, "p256");
+    var balancedClients = new Dictionary<Guid, HttpClient>();
+    foreach (var officer in officers)
+    {
+        balancedClients[officer.School] = await SignInAsync(rsa.Client(), officer.Email);
+    }
+
+    List<((string Email, Guid School) Officer, HttpClient Client)> Each(IReadOnlyDictionary<Guid, HttpClient> clients) => [.. users.Select(o => (o, clients[o.School]))];
+    await PageRoundAsync(Each(directClients));
+    await PageRoundAsync(Each(balancedClients));
+    const int BalancerRounds = 5;
+    var directPages = new List<double>();
+    var balancedPages = new List<double>();
+    double directInstanceMs = 0, balancedInstanceMs = 0, directClientMs = 0, balancedClientMs = 0, balancerMs = 0;
+    for (var round = 0; round < BalancerRounds; round++)
+    {
+        var (instanceCpu, clientCpu) = (ProcessCpu.Of(instance.Id), ProcessCpu.Now());
+        directPages.AddRange(await PageRoundAsync(Each(directClients)));
+        directInstanceMs += (ProcessCpu.Of(instance.Id) - instanceCpu).TotalMilliseconds;
+        directClientMs += (ProcessCpu.Now() - clientCpu).TotalMilliseconds;
+        (instanceCpu, clientCpu) = (ProcessCpu.Of(instance.Id), ProcessCpu.Now());
+        var balancerCpu = ProcessCpu.Of(rsa.Pid);
+        balancedPages.AddRange(await PageRoundAsync(Each(balancedClients)));
+        balancerMs += (ProcessCpu.Of(rsa.Pid) - balancerCpu).TotalMilliseconds;
+        balancedInstanceMs += (ProcessCpu.Of(instance.Id) - instanceCpu).TotalMilliseconds;
+        balancedClientMs += (ProcessCpu.Now() - clientCpu).TotalMilliseconds;
+    }
+
+    var (directCount, balancedCount) = ((double)directPages.Count, (double)balancedPages.Count);
+    Say($"Through the load balancer (HAProxy {HaproxyVersion(haproxy)}, deploy/haproxy.cfg, TLS there; ADR 0049), the register page, {users.Count} users, {BalancerRounds} rounds of {directPages.Count / BalancerRounds} pages in turn: direct p95 {P95(directPages):0.0} ms, through the balancer {P95(balancedPages):0.0} ms ({P95(balancedPages) / P95(directPages):0.00}x); the balancer's CPU a page {balancerMs / balancedCount:0.000} ms; the instance's {directInstanceMs / directCount:0.00} ms direct, {balancedInstanceMs / balancedCount:0.00} ms through it; the clients' {directClientMs / directCount:0.00} and {balancedClientMs / balancedCount:0.00} ms");
+
+    // 2. Handshakes: a new client for each request, one request at a time, three rounds of each in turn, the two
+    //    balancers' order swapped from round to round.
+    const int HandshakesARound = 100, HandshakeRounds = 3;
+    var firstRequests = new Dictionary<string, (List<double> Times, double BalancerMs)> { ["direct"] = ([], 0), ["rsa"] = ([], 0), ["ecdsa"] = ([], 0) };
+    async Task HandshakesAsync(string name, Func<HttpClient> newClient, int? balancerPid, bool timed)
+    {
+        var before = balancerPid is { } pid ? ProcessCpu.Of(pid) : TimeSpan.Zero;
+        var times = new List<double>();
+        for (var i = 0; i < HandshakesARound; i++)
+        {
+            using var client = newClient();
+            var watch = Stopwatch.StartNew();
+            using var response = await client.GetAsync("/health/live");
+            await response.Content.ReadAsByteArrayAsync();
+            watch.Stop();
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"/health/live answered {(int)response.StatusCode} ({name})");
+            }
+
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        if (timed)
+        {
+            var spent = balancerPid is { } again ? (ProcessCpu.Of(again) - before).TotalMilliseconds : 0;
+            firstRequests[name] = ([.. firstRequests[name].Times, .. times], firstRequests[name].BalancerMs + spent);
+        }
+    }
+
+    HttpClient DirectClient() => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = direct };
+    for (var round = 0; round <= HandshakeRounds; round++)
+    {
+        var timed = round > 0; // the first round warms each side's code, not timed
+        await HandshakesAsync("direct", DirectClient, null, timed);
+        foreach (var (name, balancer) in round % 2 == 0 ? [("rsa", rsa), ("ecdsa", ecdsa)] : new[] { ("ecdsa", ecdsa), ("rsa", rsa) })
+        {
+            await HandshakesAsync(name, balancer.Client, balancer.Pid, timed);
+        }
+    }
+
+    string FirstRequest(string name) => $"median {Median(firstRequests[name].Times):0.0} ms, p95 {P95(firstRequests[name].Times):0.0}";
+    var handshakes = (double)HandshakesARound * HandshakeRounds;
+    Say($"    a request on a connection of its own ({handshakes:0} of each, one at a time, /health/live): direct {FirstRequest("direct")}; through the balancer, an RSA 2048 certificate {FirstRequest("rsa")}, its CPU a request {firstRequests["rsa"].BalancerMs / handshakes:0.00} ms; an ECDSA P-256 certificate {FirstRequest("ecdsa")}, {firstRequests["ecdsa"].BalancerMs / handshakes:0.00} ms");
+
+    // 3. A register session, half of it through the balancer. Every afternoon of the measured days is written by then, so
+    //    the process's own session above is taken away first, as (a) at 32 users' rounds are (marks, history and
+    //    submissions deleted, the pupils' weeks and years counted again from the marks left, the tables vacuumed), and
+    //    its afternoon saved again: the same writes, each register new again.
+    var day = openDays[7];
+    await TakeAwayAsync($"""
+        DELETE FROM attendance_marks WHERE date = '{day:yyyy-MM-dd}' AND session = 'PM';
+        DELETE FROM attendance_mark_changes WHERE date = '{day:yyyy-MM-dd}' AND session = 'PM';
+        DELETE FROM register_submissions WHERE date = '{day:yyyy-MM-dd}' AND session = 'PM';
+        """);
+    await using (var db = systemDb.Create())
+    {
+        db.Database.SetCommandTimeout(1800);
+        await AttendanceSummaries.RefreshAsync(db, [.. pupils.Select(p => p.Id)], [day]);
+    }
+
+    await VacuumAsync("attendance_marks, attendance_mark_changes, register_submissions, attendance_pupil_weeks, attendance_pupil_years");
+    await using (var connection = new NpgsqlConnection(owner))
+    {
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM attendance_marks WHERE date = @d AND session = 'PM'", connection);
+        command.Parameters.AddWithValue("d", day);
+        if ((long)(await command.ExecuteScalarAsync())! != 0)
+        {
+            throw new InvalidOperationException($"The balancer's register session needs the afternoon of {day} unwritten");
+        }
+    }
+
+    var sessionBalancerCpu = ProcessCpu.Of(rsa.Pid);
+    var halves = await Task.WhenAll(
+        RegisterSessionAsync(directClients, [.. queue.Where((_, i) => i % 2 == 0)], day, "PM", MorningUsers / 2),
+        RegisterSessionAsync(balancedClients, [.. queue.Where((_, i) => i % 2 == 1)], day, "PM", MorningUsers / 2));
+    var sessionBalancerMs = (ProcessCpu.Of(rsa.Pid) - sessionBalancerCpu).TotalMilliseconds;
+    var (directHalf, balancedHalf) = (halves[0], halves[1]);
+    Say($"    a register session of {queue.Count:N0} registers, every other one through the balancer, {MorningUsers / 2} users each way at once: {directHalf.Times.Count + balancedHalf.Times.Count:N0} saved, {directHalf.Failures + balancedHalf.Failures} failed, in {(directHalf.Elapsed > balancedHalf.Elapsed ? directHalf.Elapsed : balancedHalf.Elapsed).TotalSeconds:0.0} s; save p95 direct {P95(directHalf.Times):0.0} ms, through the balancer {P95(balancedHalf.Times):0.0} ms ({P95(balancedHalf.Times) / P95(directHalf.Times):0.00}x); the balancer's CPU a register opened and saved {sessionBalancerMs / balancedHalf.Times.Count:0.000} ms");
+    foreach (var client in balancedClients.Values)
+    {
+        client.Dispose();
+    }
+}
+
+static string HaproxyVersion(string haproxy)
+{
+    using var process = Process.Start(new ProcessStartInfo(haproxy, ["-v"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+    var first = process.StandardOutput.ReadLine() ?? "";
+    process.WaitForExit();
+    return Regex.Match(first, @"version (\S+)").Groups[1].Value;
 }
 
 // The hand-written SQL of (a) for one register: everyone present in the session, with its parameters.
@@ -1272,12 +1423,12 @@ async Task<HttpClient> SignInAsync(HttpClient client, string email)
 }
 
 // A register session: every register in the queue (school by school in turn) saved by its school's signed-in officer,
-// at most 32 in flight; each save's time, the saves that failed, and the whole session's time.
-async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSessionAsync(IReadOnlyDictionary<Guid, HttpClient> clients, List<RegistrationGroup> registers, DateOnly day, string session)
+// at most 32 in flight (or as many as `concurrent` says); each save's time, the saves that failed, and the whole session's time.
+async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSessionAsync(IReadOnlyDictionary<Guid, HttpClient> clients, List<RegistrationGroup> registers, DateOnly day, string session, int concurrent = MorningUsers)
 {
     var times = new List<double>();
     var failures = 0;
-    using var gate = new SemaphoreSlim(MorningUsers);
+    using var gate = new SemaphoreSlim(concurrent);
     var sessionWatch = Stopwatch.StartNew();
     await Task.WhenAll(registers.Select(async group =>
     {
@@ -1305,7 +1456,7 @@ async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSession
 // Starts a published web app as the image does, on a free loopback port, and times it to the first 200 from its page. The
 // data directory (logs; the empty app's data-protection keys, the application's being the database's, ADR 0050) is kept
 // from start to start, as a server's is.
-static async Task<(Process Process, double Milliseconds, Uri Address)> StartProcessAsync(string dll, string contentRoot, string page, string dataDirectory)
+static async Task<(Process Process, double Milliseconds, Uri Address)> StartProcessAsync(string dll, string contentRoot, string page, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
 {
     int port;
     using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
@@ -1325,6 +1476,11 @@ static async Task<(Process Process, double Milliseconds, Uri Address)> StartProc
     start.Environment["Security__RequireTwoFactor"] = "false";
     start.Environment["Security__TreatLoopbackAsSecure"] = "true"; // http://localhost as a secure context, as scripts/run serves it (ADR 0006)
     start.Environment["FlexiSchooling__DataDirectory"] = dataDirectory;
+    foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+    {
+        start.Environment[name] = value;
+    }
+
     var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
     var process = new Process { StartInfo = start }; // not disposed here: its output is read until it is stopped
     process.OutputDataReceived += (_, e) => Keep(e.Data);

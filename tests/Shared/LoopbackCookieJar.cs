@@ -16,6 +16,12 @@ public sealed class LoopbackCookieJar : DelegatingHandler
     {
     }
 
+    /// <summary>A jar over a handler of the caller's, which must neither keep cookies nor follow redirects.</summary>
+    public LoopbackCookieJar(HttpMessageHandler inner)
+        : base(inner)
+    {
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         lock (_cookies)

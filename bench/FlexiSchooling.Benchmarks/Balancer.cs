@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using FlexiSchooling.Testing;
+
+namespace FlexiSchooling.Benchmarks;
+
+/// <summary>
+/// HAProxy in front of one instance of the application, configured by the repository's own deploy/haproxy.cfg (ADR 0049),
+/// as <c>BalancerJourneyTests</c> starts it: TLS ended here with a certificate made for localhost, the instance reached
+/// over kept HTTP/1.1 connections from 127.0.0.2 (the address the instance lists in <c>Hosting:KnownProxies</c>). Its
+/// log (a line a request, as the shipped file writes it) goes to a file, as a deployed balancer's goes to the journal, so
+/// the cost of writing it is the balancer's own. Its process id lets the benchmark read its CPU from /proc.
+/// </summary>
+public sealed class Balancer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _work;
+    private readonly X509Certificate2 _certificate;
+
+    private Balancer(Process process, DirectoryInfo work, X509Certificate2 certificate, Uri address) =>
+        (_process, _work, _certificate, Address) = (process, work, certificate, address);
+
+    public Uri Address { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>
+    /// Starts HAProxy before <paramref name="instance"/>, its certificate's key <paramref name="key"/> ("rsa2048", the
+    /// usual certificate, or "p256", an ECDSA one), and returns once a request through it is answered.
+    /// </summary>
+    public static async Task<Balancer> StartAsync(string haproxy, string configuration, Uri instance, string key)
+    {
+        var work = Directory.CreateTempSubdirectory("flexi-bench-balancer-");
+        var port = FreePort();
+        var servers = Path.Combine(work.FullName, "servers.cfg");
+        await File.WriteAllTextAsync(servers, $"""
+            backend flexi
+                source 127.0.0.2
+                server web1 127.0.0.1:{instance.Port} check
+
+            """);
+        var (pem, certificate) = SelfSigned(key);
+        var pemFile = Path.Combine(work.FullName, "localhost.pem");
+        await File.WriteAllTextAsync(pemFile, pem);
+        // Through the shell only to send its output to a file: `exec` leaves HAProxy itself as the process started.
+        var info = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" -db -f \"$1\" -f \"$2\" >\"$3\" 2>&1", haproxy, configuration, servers, Path.Combine(work.FullName, "haproxy.log")])
+        {
+            UseShellExecute = false,
+        };
+        info.Environment["FLEXI_LB_BIND"] = $"127.0.0.1:{port}";
+        info.Environment["FLEXI_LB_CERT"] = pemFile;
+        var balancer = new Balancer(Process.Start(info)!, work, certificate, new Uri($"https://localhost:{port}"));
+        using var probe = balancer.Client();
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (balancer._process.HasExited || watch.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                var log = File.ReadAllText(Path.Combine(work.FullName, "haproxy.log"));
+                await balancer.DisposeAsync();
+                throw new InvalidOperationException($"HAProxy did not pass a request to {instance}: {log}");
+            }
+
+            try
+            {
+                using var response = await probe.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return balancer;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
+    /// A client of the balancer that trusts its certificate alone, speaks HTTP/2 as a browser does through it (ALPN), and
+    /// keeps its cookies as the benchmark's other clients do. Its connection is kept from request to request, as a
+    /// browser keeps it; a client used once and disposed makes a TLS handshake of its own, as a browser's first request.
+    /// </summary>
+    public HttpClient Client()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == _certificate.GetCertHashString() },
+        };
+        return new HttpClient(new LoopbackCookieJar(handler))
+        {
+            BaseAddress = Address,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+    }
+
+    private static (string Pem, X509Certificate2 Certificate) SelfSigned(string key)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        CertificateRequest request;
+        string privateKey;
+        if (key == "p256")
+        {
+            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            request = new CertificateRequest("CN=localhost", ecdsa, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(names.Build());
+            privateKey = ecdsa.ExportPkcs8PrivateKeyPem();
+            return Made(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1)), privateKey);
+        }
+
+        using var rsa = RSA.Create(2048);
+        request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(names.Build());
+        privateKey = rsa.ExportPkcs8PrivateKeyPem();
+        return Made(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1)), privateKey);
+
+        static (string, X509Certificate2) Made(X509Certificate2 certificate, string privateKey) =>
+            (certificate.ExportCertificatePem() + "\n" + privateKey + "\n", certificate);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _certificate.Dispose();
+        _work.Delete(recursive: true);
+    }
+}
