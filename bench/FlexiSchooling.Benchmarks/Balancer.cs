@@ -83,15 +83,21 @@ public sealed class Balancer : IAsyncDisposable
     /// <summary>
     /// A client of the balancer that trusts its certificate alone, speaks HTTP/2 as a browser does through it (ALPN), and
     /// keeps its cookies as the benchmark's other clients do. Its connection is kept from request to request, as a
-    /// browser keeps it; a client used once and disposed makes a TLS handshake of its own, as a browser's first request.
+    /// browser keeps it; a client used once and disposed makes a TLS handshake of its own. Without
+    /// <paramref name="resumeTls"/> that handshake is a full one, as a browser's first of the day: .NET otherwise resumes
+    /// a TLS session this process made before with the same balancer, which costs the balancer less.
     /// </summary>
-    public HttpClient Client()
+    public HttpClient Client(bool resumeTls = true)
     {
         var handler = new SocketsHttpHandler
         {
             UseCookies = false,
             AllowAutoRedirect = false,
-            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == _certificate.GetCertHashString() },
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == _certificate.GetCertHashString(),
+                AllowTlsResume = resumeTls,
+            },
         };
         return new HttpClient(new LoopbackCookieJar(handler))
         {
