@@ -1247,8 +1247,8 @@ if (output is not null)
 //    instance's and this process's (the clients': the browser's share, TLS's client side among it) around each round.
 // 2. A request on a connection of its own, as a browser's first of the day: /health/live (no database) by a new client
 //    each time, one at a time, with a full TLS handshake (no session resumed), directly and through two balancers, one
-//    with an RSA 2048 certificate and one with ECDSA P-256 — the handshake is the balancer's costliest work, and the
-//    key's kind is its signature's cost.
+//    with an RSA 2048 certificate and one with ECDSA P-256 — the handshake is the balancer's costliest work, and its
+//    signature's cost depends on the key's kind.
 // 3. A register session through it: the trust's registers of the afternoon the process's session saved, taken away
 //    and saved again, every other register through the balancer and the rest directly, 16 users each way at once (32 in
 //    all), so that both share the same moments of the machine; the balancer's CPU a register opened and saved.
@@ -1424,7 +1424,8 @@ async Task<HttpClient> SignInAsync(HttpClient client, string email)
 }
 
 // A register session: every register in the queue (school by school in turn) saved by its school's signed-in officer,
-// at most 32 in flight (or as many as `concurrent` says); each save's time, the saves that failed, and the whole session's time.
+// at most 32 in flight (or as many as `concurrent` says); each save's time, the saves that failed, and the whole
+// session's time.
 async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSessionAsync(IReadOnlyDictionary<Guid, HttpClient> clients, List<RegistrationGroup> registers, DateOnly day, string session, int concurrent = MorningUsers)
 {
     var times = new List<double>();
