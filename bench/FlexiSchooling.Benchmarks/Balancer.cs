@@ -12,7 +12,8 @@ namespace FlexiSchooling.Benchmarks;
 /// as <c>BalancerJourneyTests</c> starts it: TLS ended here with a certificate made for localhost, the instance reached
 /// over kept HTTP/1.1 connections from 127.0.0.2 (the address the instance lists in <c>Hosting:KnownProxies</c>). Its
 /// log (a line a request, as the shipped file writes it) goes to a file, as a deployed balancer's goes to the journal, so
-/// the cost of writing it is the balancer's own. Its process id lets the benchmark read its CPU from /proc.
+/// the cost of writing it is the balancer's own. Its process id lets the benchmark read its CPU from /proc, and a stats
+/// socket of its own (a third file, the benchmark's, not the shipped one's) its TLS counters.
 /// </summary>
 public sealed class Balancer : IAsyncDisposable
 {
@@ -20,8 +21,10 @@ public sealed class Balancer : IAsyncDisposable
     private readonly DirectoryInfo _work;
     private readonly X509Certificate2 _certificate;
 
-    private Balancer(Process process, DirectoryInfo work, X509Certificate2 certificate, Uri address) =>
-        (_process, _work, _certificate, Address) = (process, work, certificate, address);
+    private readonly string _stats;
+
+    private Balancer(Process process, DirectoryInfo work, X509Certificate2 certificate, Uri address, string stats) =>
+        (_process, _work, _certificate, Address, _stats) = (process, work, certificate, address, stats);
 
     public Uri Address { get; }
 
@@ -42,17 +45,24 @@ public sealed class Balancer : IAsyncDisposable
                 server web1 127.0.0.1:{instance.Port} check
 
             """);
+        var stats = Path.Combine(work.FullName, "stats.sock");
+        var statsFile = Path.Combine(work.FullName, "stats.cfg");
+        await File.WriteAllTextAsync(statsFile, $"""
+            global
+                stats socket {stats} mode 600 level user
+
+            """);
         var (pem, certificate) = SelfSigned(key);
         var pemFile = Path.Combine(work.FullName, "localhost.pem");
         await File.WriteAllTextAsync(pemFile, pem);
         // Through the shell only to send its output to a file: `exec` leaves HAProxy itself as the process started.
-        var info = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" -db -f \"$1\" -f \"$2\" >\"$3\" 2>&1", haproxy, configuration, servers, Path.Combine(work.FullName, "haproxy.log")])
+        var info = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" -db -f \"$1\" -f \"$2\" -f \"$3\" >\"$4\" 2>&1", haproxy, configuration, servers, statsFile, Path.Combine(work.FullName, "haproxy.log")])
         {
             UseShellExecute = false,
         };
         info.Environment["FLEXI_LB_BIND"] = $"127.0.0.1:{port}";
         info.Environment["FLEXI_LB_CERT"] = pemFile;
-        var balancer = new Balancer(Process.Start(info)!, work, certificate, new Uri($"https://localhost:{port}"));
+        var balancer = new Balancer(Process.Start(info)!, work, certificate, new Uri($"https://localhost:{port}"), stats);
         using var probe = balancer.Client();
         var watch = Stopwatch.StartNew();
         while (true)
@@ -105,6 +115,23 @@ public sealed class Balancer : IAsyncDisposable
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
+    }
+
+    /// <summary>
+    /// HAProxy's TLS counters so far (<c>show info</c> on its stats socket): the client connections it has taken over TLS,
+    /// and its session cache's lookups and misses — a lookup that did not miss is a session resumed.
+    /// </summary>
+    public async Task<(long Connections, long Resumed)> TlsCountersAsync()
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_stats));
+        await socket.SendAsync("show info\n"u8.ToArray());
+        using var stream = new NetworkStream(socket);
+        using var reader = new StreamReader(stream);
+        var fields = (await reader.ReadToEndAsync()).Split('\n').Select(l => l.Split(':', 2)).Where(f => f.Length == 2)
+            .ToDictionary(f => f[0].Trim(), f => f[1].Trim());
+        long Field(string name) => long.Parse(fields[name], System.Globalization.CultureInfo.InvariantCulture);
+        return (Field("CumSslConns"), Field("SslCacheLookups") - Field("SslCacheMisses"));
     }
 
     private static (string Pem, X509Certificate2 Certificate) SelfSigned(string key)

@@ -1248,7 +1248,8 @@ if (output is not null)
 // 2. A request on a connection of its own, as a browser's first of the day: /health/live (no database) by a new client
 //    each time, one at a time, with a full TLS handshake (no session resumed), directly and through two balancers, one
 //    with an RSA 2048 certificate and one with ECDSA P-256 — the handshake is the balancer's costliest work, and its
-//    signature's cost depends on the key's kind.
+//    signature's cost depends on the key's kind; then through the RSA one with sessions resumed, as a browser back
+//    within the session's lifetime.
 // 3. A register session through it: the trust's registers of the afternoon the process's session saved, taken away
 //    and saved again, every other register through the balancer and the rest directly, 16 users each way at once (32 in
 //    all), so that both share the same moments of the machine; the balancer's CPU a register opened and saved.
@@ -1288,13 +1289,27 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
     var (directCount, balancedCount) = ((double)directPages.Count, (double)balancedPages.Count);
     Say($"Through the load balancer (HAProxy {HaproxyVersion(haproxy)}, deploy/haproxy.cfg, TLS there; ADR 0049), the register page, {users.Count} users, {BalancerRounds} rounds of {directPages.Count / BalancerRounds} pages in turn: direct p95 {P95(directPages):0.0} ms, through the balancer {P95(balancedPages):0.0} ms ({P95(balancedPages) / P95(directPages):0.00}x); the balancer's CPU a page {balancerMs / balancedCount:0.000} ms; the instance's {directInstanceMs / directCount:0.00} ms direct, {balancedInstanceMs / balancedCount:0.00} ms through it; the clients' {directClientMs / directCount:0.00} and {balancedClientMs / balancedCount:0.00} ms");
 
-    // 2. Handshakes: a new client for each request, one request at a time, three rounds of each in turn, the two
-    //    balancers' order swapped from round to round.
+    // 2. Handshakes: a new client for each request, one request at a time, three rounds of each in turn, the balancers'
+    //    order turned from round to round. Besides the full handshakes, the RSA balancer's again with resumption allowed,
+    //    as a browser back within HAProxy's session lifetime makes it; HAProxy's own counters (its stats socket) say how
+    //    many of each series' connections were resumed from its session cache.
     const int HandshakesARound = 200, HandshakeRounds = 3;
-    var firstRequests = new Dictionary<string, (List<double> Times, double BalancerMs)> { ["direct"] = ([], 0), ["rsa"] = ([], 0), ["ecdsa"] = ([], 0) };
-    async Task HandshakesAsync(string name, Func<HttpClient> newClient, int? balancerPid, bool timed)
+    var series = new (string Name, string Label, Func<HttpClient> NewClient, Balancer? Balancer)[]
     {
-        var before = balancerPid is { } pid ? ProcessCpu.Of(pid) : TimeSpan.Zero;
+        ("rsa", "an RSA 2048 certificate", () => rsa.Client(resumeTls: false), rsa),
+        ("ecdsa", "an ECDSA P-256 certificate", () => ecdsa.Client(resumeTls: false), ecdsa),
+        ("resumed", "the RSA certificate, sessions resumed where the client can", () => rsa.Client(resumeTls: true), rsa),
+    };
+    var firstRequests = new Dictionary<string, (List<double> Times, double BalancerMs, long Connections, long Resumed)> { ["direct"] = ([], 0, 0, 0) };
+    foreach (var one in series)
+    {
+        firstRequests[one.Name] = ([], 0, 0, 0);
+    }
+
+    async Task HandshakesAsync(string name, Func<HttpClient> newClient, Balancer? balancer, bool timed)
+    {
+        var before = balancer is null ? TimeSpan.Zero : ProcessCpu.Of(balancer.Pid);
+        var counters = balancer is null ? (0L, 0L) : await balancer.TlsCountersAsync();
         var times = new List<double>();
         for (var i = 0; i < HandshakesARound; i++)
         {
@@ -1313,8 +1328,10 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
 
         if (timed)
         {
-            var spent = balancerPid is { } again ? (ProcessCpu.Of(again) - before).TotalMilliseconds : 0;
-            firstRequests[name] = ([.. firstRequests[name].Times, .. times], firstRequests[name].BalancerMs + spent);
+            var spent = balancer is null ? 0 : (ProcessCpu.Of(balancer.Pid) - before).TotalMilliseconds;
+            var after = balancer is null ? (0L, 0L) : await balancer.TlsCountersAsync();
+            var sofar = firstRequests[name];
+            firstRequests[name] = ([.. sofar.Times, .. times], sofar.BalancerMs + spent, sofar.Connections + after.Item1 - counters.Item1, sofar.Resumed + after.Item2 - counters.Item2);
         }
     }
 
@@ -1323,15 +1340,20 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
     {
         var timed = round > 0; // the first round warms each side's code, not timed
         await HandshakesAsync("direct", DirectClient, null, timed);
-        foreach (var (name, balancer) in round % 2 == 0 ? [("rsa", rsa), ("ecdsa", ecdsa)] : new[] { ("ecdsa", ecdsa), ("rsa", rsa) })
+        foreach (var one in round % 2 == 0 ? series : series.Reverse())
         {
-            await HandshakesAsync(name, () => balancer.Client(resumeTls: false), balancer.Pid, timed);
+            await HandshakesAsync(one.Name, one.NewClient, one.Balancer, timed);
         }
     }
 
-    string FirstRequest(string name) => $"median {Median(firstRequests[name].Times):0.0} ms, p95 {P95(firstRequests[name].Times):0.0}";
     var handshakes = (double)HandshakesARound * HandshakeRounds;
-    Say($"    a request on a connection of its own, a full TLS handshake each ({handshakes:0} of each, one at a time, /health/live): direct {FirstRequest("direct")}; through the balancer, an RSA 2048 certificate {FirstRequest("rsa")}, its CPU a request {firstRequests["rsa"].BalancerMs / handshakes:0.00} ms; an ECDSA P-256 certificate {FirstRequest("ecdsa")}, {firstRequests["ecdsa"].BalancerMs / handshakes:0.00} ms");
+    string FirstRequest(string name)
+    {
+        var (times, balancerMs, connections, resumed) = firstRequests[name];
+        return $"median {Median(times):0.0} ms, p95 {P95(times):0.0}" + (name == "direct" ? "" : $", the balancer's CPU a request {balancerMs / handshakes:0.00} ms, {resumed:N0} of its {connections:N0} TLS connections resumed");
+    }
+
+    Say($"    a request on a connection of its own ({handshakes:0} of each, one at a time, /health/live): direct {FirstRequest("direct")}; through the balancer with a full TLS handshake each, {string.Join("; ", series.Where(x => x.Name != "resumed").Select(x => $"{x.Label} {FirstRequest(x.Name)}"))}; with {series.Single(x => x.Name == "resumed").Label}, {FirstRequest("resumed")}");
 
     // 3. A register session, half of it through the balancer. Every afternoon of the measured days is written by then, so
     //    the process's own session above is taken away first, as (a) at 32 users' rounds are (marks, history and
