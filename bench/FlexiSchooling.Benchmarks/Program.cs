@@ -1243,8 +1243,9 @@ if (output is not null)
 // client as a browser speaks it through ALPN, the instance reached over kept HTTP/1.1 connections), against the same
 // process reached directly: the reference is the same request without the balancer, the fastest way to the same page.
 // 1. The register page, the same users and registers as the page load above, each user signed in both ways: rounds in
-//    turn, direct then through the balancer, the balancer's CPU (one process, its threads summed, from /proc), the
-//    instance's and this process's (the clients': the browser's share, TLS's client side among it) around each round.
+//    turn, direct and through the balancer, the first of the two turned from round to round; the balancer's CPU (one
+//    process, its threads summed, from /proc), the instance's and this process's (the clients': the browser's share,
+//    TLS's client side among it) around each round.
 // 2. A request on a connection of its own, as a browser's first of the day: /health/live (no database) by a new client
 //    each time, one at a time, with a full TLS handshake (no session resumed), directly and through two balancers, one
 //    with an RSA 2048 certificate and one with ECDSA P-256 — the handshake is the balancer's costliest work, and its
@@ -1272,18 +1273,31 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
     var directPages = new List<double>();
     var balancedPages = new List<double>();
     double directInstanceMs = 0, balancedInstanceMs = 0, directClientMs = 0, balancedClientMs = 0, balancerMs = 0;
-    for (var round = 0; round < BalancerRounds; round++)
+    // Each round's two halves in turn, and which goes first turned from round to round, so that neither is always the one
+    // after the other (a collection or a compilation the first set off falls on the second).
+    async Task DirectRoundAsync()
     {
         var (instanceCpu, clientCpu) = (ProcessCpu.Of(instance.Id), ProcessCpu.Now());
         directPages.AddRange(await PageRoundAsync(Each(directClients)));
         directInstanceMs += (ProcessCpu.Of(instance.Id) - instanceCpu).TotalMilliseconds;
         directClientMs += (ProcessCpu.Now() - clientCpu).TotalMilliseconds;
-        (instanceCpu, clientCpu) = (ProcessCpu.Of(instance.Id), ProcessCpu.Now());
-        var balancerCpu = ProcessCpu.Of(rsa.Pid);
+    }
+
+    async Task BalancedRoundAsync()
+    {
+        var (instanceCpu, clientCpu, balancerCpu) = (ProcessCpu.Of(instance.Id), ProcessCpu.Now(), ProcessCpu.Of(rsa.Pid));
         balancedPages.AddRange(await PageRoundAsync(Each(balancedClients)));
         balancerMs += (ProcessCpu.Of(rsa.Pid) - balancerCpu).TotalMilliseconds;
         balancedInstanceMs += (ProcessCpu.Of(instance.Id) - instanceCpu).TotalMilliseconds;
         balancedClientMs += (ProcessCpu.Now() - clientCpu).TotalMilliseconds;
+    }
+
+    for (var round = 0; round < BalancerRounds; round++)
+    {
+        foreach (var half in round % 2 == 0 ? [DirectRoundAsync, BalancedRoundAsync] : new Func<Task>[] { BalancedRoundAsync, DirectRoundAsync })
+        {
+            await half();
+        }
     }
 
     var (directCount, balancedCount) = ((double)directPages.Count, (double)balancedPages.Count);
