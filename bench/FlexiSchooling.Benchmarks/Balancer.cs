@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FlexiSchooling.Testing;
 
@@ -31,10 +30,10 @@ public sealed class Balancer : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <summary>
-    /// Starts HAProxy before <paramref name="instance"/>, its certificate's key <paramref name="key"/> ("rsa2048", the
-    /// usual certificate, or "p256", an ECDSA one), and returns once a request through it is answered.
+    /// Starts HAProxy before <paramref name="instance"/>, with an RSA 2048 certificate (the usual one) or, with
+    /// <paramref name="ecdsa"/>, an ECDSA P-256 one, and returns once a request through it is answered.
     /// </summary>
-    public static async Task<Balancer> StartAsync(string haproxy, string configuration, Uri instance, string key)
+    public static async Task<Balancer> StartAsync(string haproxy, string configuration, Uri instance, bool ecdsa = false)
     {
         var work = Directory.CreateTempSubdirectory("flexi-bench-balancer-");
         var port = FreePort();
@@ -52,7 +51,7 @@ public sealed class Balancer : IAsyncDisposable
                 stats socket {stats} mode 600 level user
 
             """);
-        var (pem, certificate) = SelfSigned(key);
+        var (pem, certificate) = LocalhostCertificate.Make(ecdsa);
         var pemFile = Path.Combine(work.FullName, "localhost.pem");
         await File.WriteAllTextAsync(pemFile, pem);
         // Through the shell only to send its output to a file: `exec` leaves HAProxy itself as the process started.
@@ -132,31 +131,6 @@ public sealed class Balancer : IAsyncDisposable
             .ToDictionary(f => f[0].Trim(), f => f[1].Trim());
         long Field(string name) => long.Parse(fields[name], System.Globalization.CultureInfo.InvariantCulture);
         return (Field("CumSslConns"), Field("SslCacheLookups") - Field("SslCacheMisses"));
-    }
-
-    private static (string Pem, X509Certificate2 Certificate) SelfSigned(string key)
-    {
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        CertificateRequest request;
-        string privateKey;
-        if (key == "p256")
-        {
-            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            request = new CertificateRequest("CN=localhost", ecdsa, HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(names.Build());
-            privateKey = ecdsa.ExportPkcs8PrivateKeyPem();
-            return Made(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1)), privateKey);
-        }
-
-        using var rsa = RSA.Create(2048);
-        request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(names.Build());
-        privateKey = rsa.ExportPkcs8PrivateKeyPem();
-        return Made(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1)), privateKey);
-
-        static (string, X509Certificate2) Made(X509Certificate2 certificate, string privateKey) =>
-            (certificate.ExportCertificatePem() + "\n" + privateKey + "\n", certificate);
     }
 
     private static int FreePort()

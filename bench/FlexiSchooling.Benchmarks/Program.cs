@@ -1258,8 +1258,8 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
 {
     var haproxy = Environment.GetEnvironmentVariable("BENCH_HAPROXY") ?? "/usr/sbin/haproxy";
     var configuration = Path.Combine(Directory.GetCurrentDirectory(), "deploy", "haproxy.cfg");
-    await using var rsa = await Balancer.StartAsync(haproxy, configuration, direct, "rsa2048");
-    await using var ecdsa = await Balancer.StartAsync(haproxy, configuration, direct, "p256");
+    await using var rsa = await Balancer.StartAsync(haproxy, configuration, direct);
+    await using var ecdsa = await Balancer.StartAsync(haproxy, configuration, direct, ecdsa: true);
     var balancedClients = new Dictionary<Guid, HttpClient>();
     foreach (var officer in officers)
     {
@@ -1323,7 +1323,7 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
     async Task HandshakesAsync(string name, Func<HttpClient> newClient, Balancer? balancer, bool timed)
     {
         var before = balancer is null ? TimeSpan.Zero : ProcessCpu.Of(balancer.Pid);
-        var counters = balancer is null ? (0L, 0L) : await balancer.TlsCountersAsync();
+        (long Connections, long Resumed) counters = balancer is null ? default : await balancer.TlsCountersAsync();
         var times = new List<double>();
         for (var i = 0; i < HandshakesARound; i++)
         {
@@ -1343,9 +1343,9 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
         if (timed)
         {
             var spent = balancer is null ? 0 : (ProcessCpu.Of(balancer.Pid) - before).TotalMilliseconds;
-            var after = balancer is null ? (0L, 0L) : await balancer.TlsCountersAsync();
+            (long Connections, long Resumed) after = balancer is null ? default : await balancer.TlsCountersAsync();
             var sofar = firstRequests[name];
-            firstRequests[name] = ([.. sofar.Times, .. times], sofar.BalancerMs + spent, sofar.Connections + after.Item1 - counters.Item1, sofar.Resumed + after.Item2 - counters.Item2);
+            firstRequests[name] = ([.. sofar.Times, .. times], sofar.BalancerMs + spent, sofar.Connections + after.Connections - counters.Connections, sofar.Resumed + after.Resumed - counters.Resumed);
         }
     }
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Testing;
 
 namespace FlexiSchooling.BrowserTests.Infrastructure;
 
@@ -79,7 +78,9 @@ public sealed class BalancedFixture : BrowserFixture
         var serversFile = Path.Combine(_work.FullName, "servers.cfg");
         await File.WriteAllTextAsync(serversFile, servers.ToString());
         var certificate = Path.Combine(_work.FullName, "localhost.pem");
-        await File.WriteAllTextAsync(certificate, SelfSignedPem("localhost"));
+        var (pem, made) = LocalhostCertificate.Make();
+        made.Dispose();
+        await File.WriteAllTextAsync(certificate, pem);
 
         var info = new ProcessStartInfo(haproxy, ["-db", "-f", Path.Combine(WebProjectDirectory(), "..", "..", "deploy", "haproxy.cfg"), "-f", serversFile])
         {
@@ -149,17 +150,6 @@ public sealed class BalancedFixture : BrowserFixture
         };
         _instances[name] = await StartServerAsync(_instances[name].Url, settings);
         await ThroughBalancerAsync(BaseUrl, name);
-    }
-
-    private static string SelfSignedPem(string host)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(host);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        return certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n";
     }
 
     public override async Task DisposeAsync()
