@@ -36,7 +36,7 @@ public sealed class Balancer : IAsyncDisposable
     public static async Task<Balancer> StartAsync(string haproxy, string configuration, Uri instance, bool ecdsa = false)
     {
         var work = Directory.CreateTempSubdirectory("flexi-bench-balancer-");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var servers = Path.Combine(work.FullName, "servers.cfg");
         await File.WriteAllTextAsync(servers, $"""
             backend flexi
@@ -131,13 +131,6 @@ public sealed class Balancer : IAsyncDisposable
             .ToDictionary(f => f[0].Trim(), f => f[1].Trim());
         long Field(string name) => long.Parse(fields[name], System.Globalization.CultureInfo.InvariantCulture);
         return (Field("CumSslConns"), Field("SslCacheLookups") - Field("SslCacheMisses"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1496,13 +1496,7 @@ async Task<(List<double> Times, int Failures, TimeSpan Elapsed)> RegisterSession
 // from start to start, as a server's is.
 static async Task<(Process Process, double Milliseconds, Uri Address)> StartProcessAsync(string dll, string contentRoot, string page, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
 {
-    int port;
-    using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-    {
-        probe.Start();
-        port = ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
+    var port = LoopbackPort.Free();
     var address = new Uri($"http://localhost:{port}");
     var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
     foreach (var argument in new[] { dll, "--contentRoot", contentRoot, "--urls", $"http://localhost:{port}" })

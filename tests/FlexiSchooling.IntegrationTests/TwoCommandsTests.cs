@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Testing;
 using Xunit.Abstractions;
 
 namespace FlexiSchooling.IntegrationTests;
@@ -22,7 +22,7 @@ public sealed class TwoCommandsTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Scripts_run_serves_the_demo_from_a_folder_only_its_owner_can_enter()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var info = new ProcessStartInfo("setsid", ["bash", "scripts/run", "--no-build"])
         {
             WorkingDirectory = Scripts.RepositoryRoot,
@@ -85,12 +85,5 @@ public sealed class TwoCommandsTests(ITestOutputHelper output) : IDisposable
 
         // The trap stopped the cluster with the app.
         Assert.False(File.Exists(Path.Combine(_data, "postgres", "data", "postmaster.pid")), "the cluster is still running after Ctrl+C");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -50,7 +50,7 @@ public sealed class BalancedFixture : BrowserFixture
             throw new InvalidOperationException($"HAProxy is not at {haproxy}: scripts/test installs Debian's haproxy (FLEXI_HAPROXY names another).");
         }
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var url = $"https://localhost:{port}";
         _work = Directory.CreateTempSubdirectory("flexi-balanced-");
         var servers = new StringBuilder("""
@@ -67,7 +67,7 @@ public sealed class BalancedFixture : BrowserFixture
             settings["Hosting__BehindProxy"] = "true";
             settings["Hosting__KnownProxies"] = "127.0.0.2";
             settings["Hosting__PublicUrl"] = url;
-            var instancePort = FreePort();
+            var instancePort = LoopbackPort.Free();
             _settings[name] = settings;
             // Asked for by "localhost", the one host it answers (its public address's): the readiness check here, and the
             // balancer, which passes the browser's Host on. Its own checks send none, which is answered too.

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Testing;
 using Microsoft.Playwright;
 
 namespace FlexiSchooling.BrowserTests.Infrastructure;
@@ -46,7 +45,7 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>Starts what the browser talks to and returns its address: here one server, as scripts/run does.</summary>
     protected virtual async Task<string> StartServersAsync()
     {
-        var url = $"http://localhost:{FreePort()}";
+        var url = $"http://localhost:{LoopbackPort.Free()}";
         var settings = ServerSettings(Directory.CreateTempSubdirectory("flexi-browser-").FullName);
         settings["Security__TreatLoopbackAsSecure"] = "true";
         await StartServerAsync(url, settings);
@@ -170,13 +169,6 @@ public class BrowserFixture : IAsyncLifetime
         var json = await page.EvaluateAsync<JsonElement>(
             "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')");
         return [.. json.EnumerateArray().Select(e => e.GetString()!)];
-    }
-
-    protected static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     protected static string WebProjectDirectory()
