@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using System.Net.NetworkInformation;
+using System.Text;
+using FlexiSchooling.IntegrationTests.Infrastructure;
+using FlexiSchooling.Testing;
+
+namespace FlexiSchooling.BrowserTests.Infrastructure;
+
+/// <summary>
+/// Two load balancers, one the other's standby, each on a machine of its own: HAProxy with deploy/haproxy.cfg and
+/// keepalived with deploy/keepalived.conf, as written (ADR 0051). Each "machine" is a network namespace joined to a
+/// bridge that stands for the network; the browser, the test and the application's instance are on the bridge's own
+/// address. The address the browser uses is the virtual address the two balancers' keepalived hand between them (VRRP).
+/// Each balancer names itself in an <c>X-Balancer</c> response header (its servers file is this test's), so the test
+/// knows which served a page. Needs root (namespaces, a bridge) and Debian's <c>haproxy</c> and <c>keepalived</c>,
+/// which scripts/test installs (<c>FLEXI_HAPROXY</c>, <c>FLEXI_KEEPALIVED</c> name others).
+/// </summary>
+public sealed class StandbyFixture : BrowserFixture
+{
+    public const string BalancerHeader = "x-balancer";
+    private static readonly string[] Names = ["a", "b"];
+
+    private readonly string _haproxy = Environment.GetEnvironmentVariable("FLEXI_HAPROXY") ?? "/usr/sbin/haproxy";
+    private readonly string _keepalived = Environment.GetEnvironmentVariable("FLEXI_KEEPALIVED") ?? "/usr/sbin/keepalived";
+    private readonly string _tag = "fx" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3]);
+    private readonly Dictionary<string, Process> _balancers = [];
+    private readonly Dictionary<string, Process> _keepaliveds = [];
+    private readonly StringBuilder _output = new();
+    private string _subnet = "";
+    private string _certificate = "";
+    private string _deploy = "";
+    private bool _network;
+    private DirectoryInfo? _work;
+
+    // Tuesday 1 December 2026 at 10:00, as DecemberFixture: the journey takes that morning's register.
+    protected override DateTimeOffset? ServerClock => new DateTimeOffset(DecemberFixture.Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+
+    /// <summary>The browser's, the test's and the instance's address, as the balancers see it.</summary>
+    public string ClientAddress => _subnet + ".1";
+
+    /// <summary>What the balancers and their keepalived wrote, each line under its name.</summary>
+    public string BalancersOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private string Namespace(string name) => $"{_tag}-{name}";
+
+    private string Address(string name) => $"{_subnet}.{(name == "a" ? 2 : 3)}";
+
+    private string VirtualAddress => _subnet + ".10";
+
+    protected override async Task<string> StartServersAsync()
+    {
+        foreach (var program in new[] { _haproxy, _keepalived })
+        {
+            if (!File.Exists(program))
+            {
+                throw new InvalidOperationException($"{program} is missing: scripts/test installs Debian's haproxy and keepalived (FLEXI_HAPROXY, FLEXI_KEEPALIVED name others).");
+            }
+        }
+
+        _work = Directory.CreateTempSubdirectory("flexi-standby-");
+        await CreateNetworkAsync();
+
+        // The instance, on the network's side of the host: it takes forwarded headers from the two balancers only, and
+        // answers the virtual address (the public one) and its own (its readiness check).
+        var settings = ServerSettings(Directory.CreateDirectory(Path.Combine(_work.FullName, "data")).FullName);
+        settings["Hosting__BehindProxy"] = "true";
+        settings["Hosting__KnownProxies"] = $"{Address("a")},{Address("b")}";
+        settings["Hosting__PublicUrl"] = $"https://{VirtualAddress}";
+        settings["AllowedHosts"] = $"{VirtualAddress};{ClientAddress}";
+        var instance = await StartServerAsync($"http://{ClientAddress}:{LoopbackPort.Free()}", settings);
+
+        _certificate = Path.Combine(_work.FullName, "balancer.pem");
+        var (pem, made) = LocalhostCertificate.Make();
+        made.Dispose();
+        await File.WriteAllTextAsync(_certificate, pem);
+        _deploy = Path.GetFullPath(Path.Combine(WebProjectDirectory(), "..", "..", "deploy"));
+        foreach (var name in Names)
+        {
+            await File.WriteAllTextAsync(ServersFile(name), $"""
+                backend flexi
+                    http-response set-header X-Balancer {name}
+                    server web1 {new Uri(instance.Url).Authority} check
+
+                """);
+            await File.WriteAllTextAsync(KeepalivedFile(name), $"""
+                $FLEXI_INTERFACE=eth0
+                $FLEXI_ADDRESS={Address(name)}
+                $FLEXI_PEER={Address(name == "a" ? "b" : "a")}
+                $FLEXI_PRIORITY={(name == "a" ? 150 : 100)}
+                $FLEXI_ROUTER_ID=51
+                $FLEXI_VIRTUAL_ADDRESS={VirtualAddress}/24 dev eth0
+                $FLEXI_HAPROXY_PIDFILE={PidFile(name)}
+                include {Path.Combine(_deploy, "keepalived.conf")}
+
+                """);
+            StartBalancer(name);
+            var state = Path.Combine(_work.FullName, "keepalived-" + name);
+            _keepaliveds[name] = StartIn(name, _keepalived,
+                ["--dont-fork", "--log-console", "--log-detail", "--use-file", KeepalivedFile(name), "--pid", state + ".pid", "--vrrp_pid", state + "-vrrp.pid", "--checkers_pid", state + "-checkers.pid"]);
+        }
+
+        // Ready when the virtual address answers, through a (the higher priority).
+        await WaitUntilActiveAsync("a", TimeSpan.FromSeconds(60));
+        return $"https://{VirtualAddress}";
+    }
+
+    private string ServersFile(string name) => Path.Combine(_work!.FullName, $"servers-{name}.cfg");
+
+    private string KeepalivedFile(string name) => Path.Combine(_work!.FullName, $"keepalived-{name}.conf");
+
+    private string PidFile(string name) => Path.Combine(_work!.FullName, $"haproxy-{name}.pid");
+
+    // A bridge for the network, on a /24 of 10.231.0.0/16 no interface of this machine is on, and a namespace for each
+    // balancer's machine joined to it by a veth pair.
+    private async Task CreateNetworkAsync()
+    {
+        var used = NetworkInterface.GetAllNetworkInterfaces().SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address.ToString()).ToList();
+        var third = Enumerable.Range(0, 256).OrderBy(_ => Random.Shared.Next()).First(n => !used.Any(a => a.StartsWith($"10.231.{n}.", StringComparison.Ordinal)));
+        _subnet = $"10.231.{third}";
+        _network = true;
+        await RunAsync("ip", "link", "add", _tag, "type", "bridge");
+        await RunAsync("ip", "addr", "add", ClientAddress + "/24", "dev", _tag);
+        await RunAsync("ip", "link", "set", _tag, "up");
+        foreach (var name in Names)
+        {
+            var ns = Namespace(name);
+            await RunAsync("ip", "netns", "add", ns);
+            await RunAsync("ip", "link", "add", $"{_tag}{name}", "type", "veth", "peer", "name", "eth0", "netns", ns);
+            await RunAsync("ip", "link", "set", $"{_tag}{name}", "master", _tag, "up");
+            await RunAsync("ip", "-n", ns, "link", "set", "lo", "up");
+            await RunAsync("ip", "-n", ns, "addr", "add", Address(name) + "/24", "dev", "eth0");
+            await RunAsync("ip", "-n", ns, "link", "set", "eth0", "up");
+        }
+    }
+
+    private void StartBalancer(string name)
+    {
+        // Master and worker, with the pid file keepalived's check reads, as Debian's haproxy service runs it (-Ws).
+        _balancers[name] = StartIn(name, _haproxy, ["-W", "-db", "-p", PidFile(name), "-f", Path.Combine(_deploy, "haproxy.cfg"), "-f", ServersFile(name)],
+            new() { ["FLEXI_LB_BIND"] = ":443", ["FLEXI_LB_CERT"] = _certificate });
+    }
+
+    private Process StartIn(string name, string program, IEnumerable<string> arguments, Dictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("ip", ["netns", "exec", Namespace(name), program, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment ?? [])
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info)!;
+        var label = $"{name} {Path.GetFileName(program)}: ";
+        process.OutputDataReceived += (_, e) => Append(label, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(label, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private void Append(string label, string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Append(label).AppendLine(line);
+            }
+        }
+    }
+
+    /// <summary>The balancer that answers the virtual address now, or null when none does.</summary>
+    public async Task<string?> ActiveAsync()
+    {
+        // A new connection each time, as a browser's first request after its old one was cut.
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
+        {
+            Timeout = TimeSpan.FromSeconds(2),
+        };
+        try
+        {
+            using var response = await http.GetAsync($"https://{VirtualAddress}/health/live");
+            return response.IsSuccessStatusCode && response.Headers.TryGetValues(BalancerHeader, out var by) ? by.Single() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="name"/> answers the virtual address; returns how long that took.</summary>
+    public async Task<TimeSpan> WaitUntilActiveAsync(string name, TimeSpan within)
+    {
+        var watch = Stopwatch.StartNew();
+        var active = false;
+        await Eventually.WaitAsync(async () => active = await ActiveAsync() == name, within);
+        return active ? watch.Elapsed : throw new TimeoutException($"Balancer {name} did not take the virtual address within {within}:\n{BalancersOutput}");
+    }
+
+    /// <summary>The balancer's HAProxy fails (master and worker killed at once); its machine and its keepalived run on.</summary>
+    public async Task FailBalancerAsync(string name)
+    {
+        _balancers[name].Kill(entireProcessTree: true);
+        await _balancers[name].WaitForExitAsync();
+    }
+
+    /// <summary>The balancer's HAProxy started again, as its service restarts it.</summary>
+    public void RestartBalancer(string name) => StartBalancer(name);
+
+    /// <summary>Whether keepalived on <paramref name="name"/> has said it entered <paramref name="state"/> (BACKUP, MASTER, FAULT) since the output's <paramref name="from"/>th character.</summary>
+    public bool Entered(string name, string state, int from = 0) =>
+        BalancersOutput[from..].Split('\n').Any(l => l.StartsWith($"{name} keepalived: ", StringComparison.Ordinal) && l.Contains($"Entering {state} STATE", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The balancer's machine lost: off the network first (so nothing it does as it goes reaches the other), then every
+    /// process on it killed. The other hears no advertisement and takes the address after three seconds or so.
+    /// </summary>
+    public async Task LoseMachineAsync(string name)
+    {
+        await RunAsync("ip", "-n", Namespace(name), "link", "set", "eth0", "down");
+        await KillEverythingInAsync(name);
+    }
+
+    private async Task KillEverythingInAsync(string name)
+    {
+        var pids = (await RunAsync("ip", "netns", "pids", Namespace(name))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (pids.Length > 0)
+        {
+            await RunAsync("kill", ["-KILL", .. pids]);
+        }
+
+        foreach (var process in new[] { _balancers.GetValueOrDefault(name), _keepaliveds.GetValueOrDefault(name) }.OfType<Process>())
+        {
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode} (the standby's network needs root): {await error}");
+        }
+
+        return await output;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_network)
+        {
+            foreach (var name in Names)
+            {
+                try
+                {
+                    await KillEverythingInAsync(name);
+                    await RunAsync("ip", "netns", "del", Namespace(name));
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not made (the start failed before it): nothing to take away.
+                }
+            }
+
+            // The host's ends of the machines' links and the bridge. A lost machine's namespace outlives its deletion
+            // while its connections cut off by the lost link time out (its veth was seen left a minute later); deleting
+            // the host's end takes both ends.
+            foreach (var link in Names.Select(n => _tag + n).Append(_tag))
+            {
+                try
+                {
+                    await RunAsync("ip", "link", "del", link);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Gone with its namespace already.
+                }
+            }
+        }
+
+        foreach (var process in _balancers.Values.Concat(_keepaliveds.Values))
+        {
+            process.Dispose();
+        }
+
+        // Each balancer's log and its keepalived's state changes, kept where CI keeps the tests' logs.
+        var logs = Directory.CreateDirectory(Path.Combine(Environment.GetEnvironmentVariable("FLEXI_ARTIFACTS") ?? Path.GetTempPath(), "test-logs")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(logs, "standby-balancers.log"), BalancersOutput);
+        await File.WriteAllTextAsync(Path.Combine(logs, "standby-instance.log"), ServerOutput);
+        await base.DisposeAsync();
+        _work?.Delete(recursive: true);
+    }
+}
