@@ -103,14 +103,24 @@ public sealed class StandbyFixture : BrowserFixture
 
                 """);
             StartBalancer(name);
-            var state = Path.Combine(_work.FullName, "keepalived-" + name);
-            _keepaliveds[name] = StartIn(name, _keepalived,
-                ["--dont-fork", "--log-console", "--log-detail", "--use-file", KeepalivedFile(name), "--pid", state + ".pid", "--vrrp_pid", state + "-vrrp.pid", "--checkers_pid", state + "-checkers.pid"]);
         }
 
-        // Ready when the virtual address answers, through a (the higher priority).
+        // The pair brought up one after the other, as an operator brings up a balancer and then its standby. Started at
+        // once, whichever passed its check first held the address and, with nopreempt, kept it: a's keepalived once
+        // checked before a's HAProxy had written its pid file, and b took the address. Each HAProxy is running first.
+        var running = false;
+        await Eventually.WaitAsync(() => Task.FromResult(running = Names.All(n => File.Exists(PidFile(n)))), TimeSpan.FromSeconds(30));
+        if (!running)
+        {
+            throw new TimeoutException($"HAProxy did not start on both balancers:\n{BalancersOutput}");
+        }
+
+        StartKeepalived("a");
         await WaitUntilActiveAsync("a", TimeSpan.FromSeconds(60));
-        return $"https://{VirtualAddress}";
+        StartKeepalived("b");
+        var standing = false;
+        await Eventually.WaitAsync(() => Task.FromResult(standing = Entered("b", "BACKUP")), TimeSpan.FromSeconds(30));
+        return standing ? $"https://{VirtualAddress}" : throw new TimeoutException($"b did not become the standby:\n{BalancersOutput}");
     }
 
     private string ServersFile(string name) => Path.Combine(_work!.FullName, $"servers-{name}.cfg");
@@ -149,6 +159,13 @@ public sealed class StandbyFixture : BrowserFixture
             new() { ["FLEXI_LB_BIND"] = ":443", ["FLEXI_LB_CERT"] = _certificate });
     }
 
+    private void StartKeepalived(string name)
+    {
+        var state = Path.Combine(_work!.FullName, "keepalived-" + name);
+        _keepaliveds[name] = StartIn(name, _keepalived,
+            ["--dont-fork", "--log-console", "--log-detail", "--use-file", KeepalivedFile(name), "--pid", state + ".pid", "--vrrp_pid", state + "-vrrp.pid", "--checkers_pid", state + "-checkers.pid"]);
+    }
+
     private Process StartIn(string name, string program, IEnumerable<string> arguments, Dictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("ip", ["netns", "exec", Namespace(name), program, .. arguments])
@@ -185,8 +202,9 @@ public sealed class StandbyFixture : BrowserFixture
     /// <summary>The balancer that answers the virtual address now, or null when none does.</summary>
     public async Task<string?> ActiveAsync()
     {
-        // A new connection each time, as a browser's first request after its old one was cut.
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
+        // A new connection each time, as a browser's first request after its old one was cut; straight to the address,
+        // never through a proxy the environment names.
+        using var http = new HttpClient(new HttpClientHandler { UseProxy = false, ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
         {
             Timeout = TimeSpan.FromSeconds(2),
         };
@@ -236,10 +254,18 @@ public sealed class StandbyFixture : BrowserFixture
 
     private async Task KillEverythingInAsync(string name)
     {
-        var pids = (await RunAsync("ip", "netns", "pids", Namespace(name))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (pids.Length > 0)
+        // keepalived runs its check's shell every second: a process listed may have ended by the kill (which then fails
+        // for it alone) and a new one begun, so the namespace is listed again until nothing is left in it.
+        for (var round = 0; round < 20; round++)
         {
-            await RunAsync("kill", ["-KILL", .. pids]);
+            var pids = (await RunAsync("ip", "netns", "pids", Namespace(name))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (pids.Length == 0)
+            {
+                break;
+            }
+
+            _ = await RunCoreAsync("kill", ["-KILL", .. pids]);
+            await Task.Delay(50);
         }
 
         foreach (var process in new[] { _balancers.GetValueOrDefault(name), _keepaliveds.GetValueOrDefault(name) }.OfType<Process>())
@@ -250,16 +276,19 @@ public sealed class StandbyFixture : BrowserFixture
 
     private static async Task<string> RunAsync(string program, params string[] arguments)
     {
+        var (code, output, error) = await RunCoreAsync(program, arguments);
+        return code == 0
+            ? output
+            : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {code} (the standby's network needs root): {error}");
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunCoreAsync(string program, string[] arguments)
+    {
         using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode} (the standby's network needs root): {await error}");
-        }
-
-        return await output;
+        return (process.ExitCode, await output, await error);
     }
 
     public override async Task DisposeAsync()
