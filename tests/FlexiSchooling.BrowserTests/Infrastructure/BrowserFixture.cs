@@ -24,7 +24,7 @@ public class BrowserFixture : IAsyncLifetime
 
     public string Artifacts { get; } = Path.Combine(Environment.GetEnvironmentVariable("FLEXI_ARTIFACTS") ?? Path.GetTempPath(), "screenshots");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(Artifacts);
         // The browser test classes run in parallel, each with its own server and Chromium, on a two-core machine:
