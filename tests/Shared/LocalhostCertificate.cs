@@ -23,4 +23,12 @@ public static class LocalhostCertificate
         var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         return (certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n", certificate);
     }
+
+    /// <summary>Makes one and writes its PEM file to <paramref name="path"/>, for a balancer whose client trusts any certificate.</summary>
+    public static async Task WriteAsync(string path, bool ecdsa = false)
+    {
+        var (pem, certificate) = Make(ecdsa);
+        certificate.Dispose();
+        await File.WriteAllTextAsync(path, pem);
+    }
 }

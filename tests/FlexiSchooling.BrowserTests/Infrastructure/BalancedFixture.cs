@@ -44,11 +44,7 @@ public sealed class BalancedFixture : BrowserFixture
 
     protected override async Task<string> StartServersAsync()
     {
-        var haproxy = Environment.GetEnvironmentVariable("FLEXI_HAPROXY") ?? "/usr/sbin/haproxy";
-        if (!File.Exists(haproxy))
-        {
-            throw new InvalidOperationException($"HAProxy is not at {haproxy}: scripts/test installs Debian's haproxy (FLEXI_HAPROXY names another).");
-        }
+        var haproxy = Installed("FLEXI_HAPROXY", "/usr/sbin/haproxy", "haproxy");
 
         var port = LoopbackPort.Free();
         var url = $"https://localhost:{port}";
@@ -78,11 +74,9 @@ public sealed class BalancedFixture : BrowserFixture
         var serversFile = Path.Combine(_work.FullName, "servers.cfg");
         await File.WriteAllTextAsync(serversFile, servers.ToString());
         var certificate = Path.Combine(_work.FullName, "localhost.pem");
-        var (pem, made) = LocalhostCertificate.Make();
-        made.Dispose();
-        await File.WriteAllTextAsync(certificate, pem);
+        await LocalhostCertificate.WriteAsync(certificate);
 
-        var info = new ProcessStartInfo(haproxy, ["-db", "-f", Path.Combine(WebProjectDirectory(), "..", "..", "deploy", "haproxy.cfg"), "-f", serversFile])
+        var info = new ProcessStartInfo(haproxy, ["-db", "-f", DeployFile("haproxy.cfg"), "-f", serversFile])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

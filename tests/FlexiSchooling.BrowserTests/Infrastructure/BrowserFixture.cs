@@ -184,4 +184,19 @@ public class BrowserFixture : IAsyncLifetime
 
         throw new DirectoryNotFoundException("src/FlexiSchooling.Web not found above the test output.");
     }
+
+    /// <summary>A file the repository ships in deploy/ (the balancer's configuration, keepalived's), as shipped.</summary>
+    protected static string DeployFile(string name) => Path.GetFullPath(Path.Combine(WebProjectDirectory(), "..", "..", "deploy", name));
+
+    /// <summary>
+    /// Where a program scripts/test installs from Debian is (<paramref name="variable"/> names another), or a failure
+    /// that says so.
+    /// </summary>
+    protected static string Installed(string variable, string path, string package)
+    {
+        var program = Environment.GetEnvironmentVariable(variable) ?? path;
+        return File.Exists(program)
+            ? program
+            : throw new InvalidOperationException($"{program} is missing: scripts/test installs Debian's {package} ({variable} names another).");
+    }
 }

@@ -20,15 +20,14 @@ public sealed class StandbyFixture : BrowserFixture
     public const string BalancerHeader = "x-balancer";
     private static readonly string[] Names = ["a", "b"];
 
-    private readonly string _haproxy = Environment.GetEnvironmentVariable("FLEXI_HAPROXY") ?? "/usr/sbin/haproxy";
-    private readonly string _keepalived = Environment.GetEnvironmentVariable("FLEXI_KEEPALIVED") ?? "/usr/sbin/keepalived";
+    private string _haproxy = "";
+    private string _keepalived = "";
     private readonly string _tag = "fx" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3]);
     private readonly Dictionary<string, Process> _balancers = [];
     private readonly Dictionary<string, Process> _keepaliveds = [];
     private readonly StringBuilder _output = new();
     private string _subnet = "";
     private string _certificate = "";
-    private string _deploy = "";
     private bool _network;
     private DirectoryInfo? _work;
 
@@ -66,13 +65,8 @@ public sealed class StandbyFixture : BrowserFixture
 
     protected override async Task<string> StartServersAsync()
     {
-        foreach (var program in new[] { _haproxy, _keepalived })
-        {
-            if (!File.Exists(program))
-            {
-                throw new InvalidOperationException($"{program} is missing: scripts/test installs Debian's haproxy and keepalived (FLEXI_HAPROXY, FLEXI_KEEPALIVED name others).");
-            }
-        }
+        _haproxy = Installed("FLEXI_HAPROXY", "/usr/sbin/haproxy", "haproxy");
+        _keepalived = Installed("FLEXI_KEEPALIVED", "/usr/sbin/keepalived", "keepalived");
 
         _work = Directory.CreateTempSubdirectory("flexi-standby-");
         await CreateNetworkAsync();
@@ -87,10 +81,7 @@ public sealed class StandbyFixture : BrowserFixture
         var instance = await StartServerAsync($"http://{ClientAddress}:{LoopbackPort.Free()}", settings);
 
         _certificate = Path.Combine(_work.FullName, "balancer.pem");
-        var (pem, made) = LocalhostCertificate.Make();
-        made.Dispose();
-        await File.WriteAllTextAsync(_certificate, pem);
-        _deploy = Path.GetFullPath(Path.Combine(WebProjectDirectory(), "..", "..", "deploy"));
+        await LocalhostCertificate.WriteAsync(_certificate);
         foreach (var name in Names)
         {
             await File.WriteAllTextAsync(ServersFile(name), $"""
@@ -107,7 +98,7 @@ public sealed class StandbyFixture : BrowserFixture
                 $FLEXI_ROUTER_ID=51
                 $FLEXI_VIRTUAL_ADDRESS={VirtualAddress}/24 dev eth0
                 $FLEXI_HAPROXY_PIDFILE={PidFile(name)}
-                include {Path.Combine(_deploy, "keepalived.conf")}
+                include {DeployFile("keepalived.conf")}
 
                 """);
             StartBalancer(name);
@@ -163,7 +154,7 @@ public sealed class StandbyFixture : BrowserFixture
     private void StartBalancer(string name)
     {
         // Master and worker, with the pid file keepalived's check reads, as Debian's haproxy service runs it (-Ws).
-        _balancers[name] = StartIn(name, _haproxy, ["-W", "-db", "-p", PidFile(name), "-f", Path.Combine(_deploy, "haproxy.cfg"), "-f", ServersFile(name)],
+        _balancers[name] = StartIn(name, _haproxy, ["-W", "-db", "-p", PidFile(name), "-f", DeployFile("haproxy.cfg"), "-f", ServersFile(name)],
             new() { ["FLEXI_LB_BIND"] = ":443", ["FLEXI_LB_CERT"] = _certificate });
     }
 
