@@ -22,6 +22,7 @@ public sealed class StandbyFixture : BrowserFixture
 
     private string _haproxy = "";
     private string _keepalived = "";
+    private string _nft = "";
     private readonly string _tag = "fx" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3]);
     private readonly Dictionary<string, Process> _balancers = [];
     private readonly Dictionary<string, Process> _keepaliveds = [];
@@ -30,6 +31,49 @@ public sealed class StandbyFixture : BrowserFixture
     private string _certificate = "";
     private bool _network;
     private DirectoryInfo? _work;
+
+    /// <summary>The Ashby attendance officer signs in through the virtual address and opens that morning's Year 3 A register.</summary>
+    public static async Task OpenRegisterAsOfficerAsync(Microsoft.Playwright.IPage page)
+    {
+        await SignInSettingUpTwoFactorAsync(page, $"attendance@ashby.{FlexiSchooling.Web.Seeding.DemoSeeder.EmailDomain}");
+        await Menu(page, "Registers").ClickAsync();
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Year 3 A", Exact = true }).ClickAsync();
+    }
+
+    /// <summary>Starts noting which balancer served each page <paramref name="page"/> loads.</summary>
+    public static ServedBy Watch(Microsoft.Playwright.IPage page) => new(page);
+
+    /// <summary>Which balancer served each page, in order: its <c>X-Balancer</c> header, or "none" for a page without one.</summary>
+    public sealed class ServedBy
+    {
+        private readonly List<string> _pages = [];
+
+        internal ServedBy(Microsoft.Playwright.IPage page) => page.Response += (_, response) =>
+        {
+            if (response.Request.ResourceType == "document")
+            {
+                lock (_pages)
+                {
+                    _pages.Add(response.Headers.TryGetValue(BalancerHeader, out var by) ? by : "none");
+                }
+            }
+        };
+
+        /// <summary>Every page so far.</summary>
+        public IReadOnlyList<string> Pages
+        {
+            get
+            {
+                lock (_pages)
+                {
+                    return [.. _pages];
+                }
+            }
+        }
+
+        /// <summary>The balancer that served the last page.</summary>
+        public string Last => Pages[^1];
+    }
 
     /// <summary>Why the standby's test cannot run here, or null: its network needs root, as CI runs the tests.</summary>
     public static string? CannotRun => Environment.IsPrivilegedProcess
@@ -67,6 +111,7 @@ public sealed class StandbyFixture : BrowserFixture
     {
         _haproxy = Installed("FLEXI_HAPROXY", "/usr/sbin/haproxy", "haproxy");
         _keepalived = Installed("FLEXI_KEEPALIVED", "/usr/sbin/keepalived", "keepalived");
+        _nft = Installed("FLEXI_NFT", "/usr/sbin/nft", "nftables");
 
         _work = Directory.CreateTempSubdirectory("flexi-standby-");
         await CreateNetworkAsync();
@@ -146,6 +191,9 @@ public sealed class StandbyFixture : BrowserFixture
             await RunAsync("ip", "link", "add", $"{_tag}{name}", "type", "veth", "peer", "name", "eth0", "netns", ns);
             await RunAsync("ip", "link", "set", $"{_tag}{name}", "master", _tag, "up");
             await RunAsync("ip", "-n", ns, "link", "set", "lo", "up");
+            // Not a router, as a Debian machine is not unless told (a namespace here is made forwarding): a balancer
+            // that has given the address up drops what is still sent to it, and does not pass it on to the other.
+            await RunAsync("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=0");
             await RunAsync("ip", "-n", ns, "addr", "add", Address(name) + "/24", "dev", "eth0");
             await RunAsync("ip", "-n", ns, "link", "set", "eth0", "up");
         }
@@ -199,7 +247,15 @@ public sealed class StandbyFixture : BrowserFixture
     }
 
     /// <summary>The balancer that answers the virtual address now, or null when none does.</summary>
-    public async Task<string?> ActiveAsync()
+    public Task<string?> ActiveAsync() => AnsweredByAsync(VirtualAddress);
+
+    /// <summary>
+    /// The balancer that answers at <paramref name="name"/>'s own address (not the virtual one), asked for the public
+    /// name as a browser's request is, or null when it does not answer.
+    /// </summary>
+    public Task<string?> AnswersAtOwnAddressAsync(string name) => AnsweredByAsync(Address(name));
+
+    private async Task<string?> AnsweredByAsync(string address)
     {
         // A new connection each time, as a browser's first request after its old one was cut; straight to the address,
         // never through a proxy the environment names.
@@ -207,9 +263,11 @@ public sealed class StandbyFixture : BrowserFixture
         {
             Timeout = TimeSpan.FromSeconds(2),
         };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{address}/health/live");
+        request.Headers.Host = VirtualAddress;
         try
         {
-            using var response = await http.GetAsync($"https://{VirtualAddress}/health/live");
+            using var response = await http.SendAsync(request);
             return response.IsSuccessStatusCode && response.Headers.TryGetValues(BalancerHeader, out var by) ? by.Single() : null;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -236,6 +294,57 @@ public sealed class StandbyFixture : BrowserFixture
 
     /// <summary>The balancer's HAProxy started again, as its service restarts it.</summary>
     public void RestartBalancer(string name) => StartBalancer(name);
+
+    /// <summary>
+    /// Another program's pid in the balancer's HAProxy pid file, as when the number an HAProxy killed was running as is
+    /// used again: a process that is running and is not HAProxy. The caller stops it.
+    /// </summary>
+    public async Task<Process> NamePidOfAnotherProgramAsync(string name)
+    {
+        var other = Process.Start(new ProcessStartInfo("sleep", ["120"]) { UseShellExecute = false })!;
+        await File.WriteAllTextAsync(PidFile(name), other.Id + "\n");
+        return other;
+    }
+
+    /// <summary>
+    /// The network between the two balancers fails for their advertisements alone: each drops the other's (VRRP), and
+    /// both still answer browsers and reach the instance. The standby hears nothing and takes the address as well.
+    /// </summary>
+    public async Task SplitAsync()
+    {
+        foreach (var name in Names)
+        {
+            await RunAsync("ip", "netns", "exec", Namespace(name), _nft,
+                "add table inet flexi_split; add chain inet flexi_split input { type filter hook input priority 0; policy accept; }; add rule inet flexi_split input ip protocol vrrp drop");
+        }
+    }
+
+    /// <summary>
+    /// keepalived on the balancer's machine killed outright, every process of it at once (as when its service's processes
+    /// are killed together): nothing of it takes the address away or tells the other. HAProxy runs on. Each is stopped
+    /// before any is killed: killed one after the other, the parent's death once reached its VRRP process as a signal to
+    /// shut down cleanly (the address taken away, the other told) before that process was killed.
+    /// </summary>
+    public async Task KillKeepalivedAsync(string name)
+    {
+        var pids = (await RunAsync("ip", "netns", "pids", Namespace(name)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(pid => File.Exists($"/proc/{pid}/comm") && File.ReadAllText($"/proc/{pid}/comm").Trim() == "keepalived")
+            .ToArray();
+        await RunAsync("kill", ["-STOP", .. pids]);
+        await RunAsync("kill", ["-KILL", .. pids]);
+        await _keepaliveds[name].WaitForExitAsync();
+    }
+
+    /// <summary>keepalived started again on the balancer's machine, as its service manager restarts it (deploy/keepalived-restart.conf).</summary>
+    public void RestartKeepalived(string name) => StartKeepalived(name);
+
+    /// <summary>The split mended on <paramref name="name"/>'s side: it hears the other's advertisements again.</summary>
+    public Task HealAsync(string name) => RunAsync("ip", "netns", "exec", Namespace(name), _nft, "delete table inet flexi_split");
+
+    /// <summary>Whether the virtual address is on the balancer's machine's interface (keepalived has put it there).</summary>
+    public async Task<bool> HoldsAddressAsync(string name) =>
+        (await RunAsync("ip", "-n", Namespace(name), "-o", "addr", "show", "dev", "eth0")).Contains($" {VirtualAddress}/", StringComparison.Ordinal);
 
     /// <summary>Whether keepalived on <paramref name="name"/> has said it entered <paramref name="state"/> (BACKUP, MASTER, FAULT) since the output's <paramref name="from"/>th character.</summary>
     public bool Entered(string name, string state, int from = 0) =>
@@ -335,8 +444,9 @@ public sealed class StandbyFixture : BrowserFixture
 
         // Each balancer's log and its keepalived's state changes, kept where CI keeps the tests' logs.
         var logs = Directory.CreateDirectory(Path.Combine(Environment.GetEnvironmentVariable("FLEXI_ARTIFACTS") ?? Path.GetTempPath(), "test-logs")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(logs, "standby-balancers.log"), BalancersOutput);
-        await File.WriteAllTextAsync(Path.Combine(logs, "standby-instance.log"), ServerOutput);
+        // Named by the fixture's network: two test classes use this fixture, each its own.
+        await File.WriteAllTextAsync(Path.Combine(logs, $"standby-balancers-{_tag}.log"), BalancersOutput);
+        await File.WriteAllTextAsync(Path.Combine(logs, $"standby-instance-{_tag}.log"), ServerOutput);
         await base.DisposeAsync();
         _work?.Delete(recursive: true);
     }
