@@ -33,11 +33,12 @@ public sealed class StandbyBalancerTests(StandbyFixture browser, ITestOutputHelp
         Assert.Equal("a", served.Last);
         var register = page.Url;
 
-        // a's HAProxy fails. Its keepalived gives the address up and b takes it: the officer, still signed in (the cookie
-        // is the instance's, not a balancer's), reopens the register and saves it again through b.
+        // a's HAProxy fails: its worker crashes and its master exits with it. a's keepalived finds no HAProxy, gives the
+        // address up and b takes it: the officer, still signed in (the cookie is the instance's, not a balancer's),
+        // reopens the register and saves it again through b.
         await browser.FailBalancerAsync("a");
         var first = await browser.WaitUntilActiveAsync("b", Takeover);
-        output.WriteLine($"a's HAProxy killed: b answered the virtual address after {first.TotalSeconds:F1} s");
+        output.WriteLine($"a's HAProxy's worker killed: b answered the virtual address after {first.TotalSeconds:F1} s");
         await page.GotoAsync(register);
         await Assertions.Expect(codes.First).ToHaveValueAsync("/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();

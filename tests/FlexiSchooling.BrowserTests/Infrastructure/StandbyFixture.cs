@@ -285,11 +285,29 @@ public sealed class StandbyFixture : BrowserFixture
         return active ? watch.Elapsed : throw new TimeoutException($"Balancer {name} did not take the virtual address within {within}:\n{BalancersOutput}");
     }
 
-    /// <summary>The balancer's HAProxy fails (master and worker killed at once); its machine and its keepalived run on.</summary>
+    /// <summary>
+    /// The balancer's HAProxy fails as a crash fails it: its worker is killed, and its master, as HAProxy's master does
+    /// when a worker dies unasked (exit-on-failure), ends and exits. Its machine and its keepalived run on.
+    /// </summary>
     public async Task FailBalancerAsync(string name)
     {
-        _balancers[name].Kill(entireProcessTree: true);
-        await _balancers[name].WaitForExitAsync();
+        var master = _balancers[name];
+        var workers = (await File.ReadAllTextAsync($"/proc/{master.Id}/task/{master.Id}/children")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (workers.Length == 0)
+        {
+            throw new InvalidOperationException($"HAProxy's master on {name} has no worker to kill:\n{BalancersOutput}");
+        }
+
+        await RunAsync("kill", ["-KILL", .. workers]);
+        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await master.WaitForExitAsync(exited.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"HAProxy's master on {name} did not exit when its worker was killed:\n{BalancersOutput}");
+        }
     }
 
     /// <summary>The balancer's HAProxy started again, as its service restarts it.</summary>
