@@ -27,7 +27,27 @@ public static class ConnectionPool
     /// and its pool bounded. Npgsql finds a pool by its exact string, so this is also the name of the application's pool
     /// for that string (the tests close a host's pools by it when the host ends).
     /// </summary>
-    public static string AsUsed(string connectionString) => Bounded(PreparedStatements.For(connectionString));
+    public static string AsUsed(string connectionString) => HostsRechecked(Bounded(PreparedStatements.For(connectionString)));
+
+    /// <summary>
+    /// How often, in seconds, a string naming several hosts has each one's state (primary or standby, up or not) looked at
+    /// again, unless the string names its own: once a second. Npgsql remembers what it last found for ten seconds by
+    /// default, so when the primary was lost and its standby promoted, a string asking for the primary still took the
+    /// promoted one for a standby: ten seconds of failed saves (46 in PrimaryFailoverTests before this; three since, one
+    /// for each connection the pool held to the lost primary). The look is one query on a new connection, at most once a
+    /// second a host.
+    /// </summary>
+    public const int HostRecheckSeconds = 1;
+
+    /// <summary>The string with <see cref="HostRecheckSeconds"/> when it names several hosts and no interval of its own.</summary>
+    public static string HostsRechecked(string connectionString)
+    {
+        var given = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return given.Host is { } hosts && hosts.Contains(',', StringComparison.Ordinal)
+            && !new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("HostRecheckSeconds", StringComparison.OrdinalIgnoreCase))
+            ? $"{connectionString.TrimEnd().TrimEnd(';')};Host Recheck Seconds={HostRecheckSeconds}"
+            : connectionString;
+    }
 
     /// <summary>The "App" or "Read" connection string with its pool bounded, unless the string names a bound itself.</summary>
     public static string Bounded(string connectionString)

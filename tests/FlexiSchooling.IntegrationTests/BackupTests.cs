@@ -35,12 +35,7 @@ public sealed class BackupTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Restoring_to_a_point_in_time_before_a_mistaken_change_finds_the_data_as_it_was()
     {
         // The local cluster as scripts/run starts it, holding the demo trusts (copied from the test template).
-        await BashAsync($". scripts/lib/common.sh && local_cluster_up '{_data}'");
-        _env = File.ReadAllLines(Path.Combine(_data, "local.env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        var source = await TestDatabase.CreateAsync();
-        await using var dropped = TestDatabase.DroppedAtEnd(source);
-        await BashAsync($"PGPASSWORD='{Environment.GetEnvironmentVariable("FLEXI_TEST_PG_SUPER")}' pg_dump -h 127.0.0.1 -p {Environment.GetEnvironmentVariable("FLEXI_TEST_PG_PORT")} -U postgres -d {source} "
-            + $"| PGPASSWORD='{_env["PG_SUPER"]}' psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p {_env["PG_PORT"]} -U postgres -d flexischooling >/dev/null");
+        _env = await Scripts.LocalClusterWithDemoAsync(_data, output);
         var pupils = await ScalarAsync<long>("SELECT count(*) FROM pupils");
         Assert.True(pupils > 100, $"{pupils} pupils copied");
 

@@ -42,6 +42,18 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Connection_strings_naming_several_hosts_look_at_each_again_every_second_unless_they_name_an_interval()
+    {
+        // A primary and its standby (ADR 0052): Npgsql's ten seconds kept a promoted standby taken for a standby.
+        Assert.Equal(1, new NpgsqlConnectionStringBuilder(ConnectionPool.HostsRechecked("Host=db1,db2;Target Session Attributes=primary")).HostRecheckSeconds);
+        Assert.Equal(1, new NpgsqlConnectionStringBuilder(ConnectionPool.AsUsed("Host=db1:5432,db2:5432;Target Session Attributes=primary")).HostRecheckSeconds);
+        // The operator's own, however written; one host has nothing to look at again, and its string is left as given.
+        Assert.Equal(30, new NpgsqlConnectionStringBuilder(ConnectionPool.HostsRechecked("Host=db1,db2;Host Recheck Seconds=30")).HostRecheckSeconds);
+        Assert.Equal(5, new NpgsqlConnectionStringBuilder(ConnectionPool.HostsRechecked("Host=db1,db2;hostrecheckseconds=5")).HostRecheckSeconds);
+        Assert.Equal("Host=db;Port=5432", ConnectionPool.HostsRechecked("Host=db;Port=5432"));
+    }
+
+    [Fact]
     public async Task Connection_pool_the_application_uses_is_the_bounded_one()
     {
         using var factory = new FlexiFactory(_db);

@@ -64,6 +64,24 @@ public static class Scripts
         Assert.True(process.ExitCode == 0, $"{script}\nexit {process.ExitCode}\n{await stderr}\n{await stdout}");
     }
 
+    /// <summary>
+    /// The local cluster as scripts/run starts it in <paramref name="data"/> (<c>local_cluster_up</c>), holding the demo
+    /// trusts copied from the test template; returns its local.env (PG_PORT, PG_SUPER, PG_OWNER, PG_APP).
+    /// </summary>
+    public static async Task<Dictionary<string, string>> LocalClusterWithDemoAsync(string data, ITestOutputHelper output)
+    {
+        await BashAsync($". scripts/lib/common.sh && local_cluster_up '{data}'", output);
+        var env = File.ReadAllLines(Path.Combine(data, "local.env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var source = await TestDatabase.CreateAsync();
+        await using (TestDatabase.DroppedAtEnd(source))
+        {
+            await BashAsync($"PGPASSWORD='{Environment.GetEnvironmentVariable("FLEXI_TEST_PG_SUPER")}' pg_dump -h 127.0.0.1 -p {Environment.GetEnvironmentVariable("FLEXI_TEST_PG_PORT")} -U postgres -d {source} "
+                + $"| PGPASSWORD='{env["PG_SUPER"]}' psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p {env["PG_PORT"]} -U postgres -d flexischooling >/dev/null", output);
+        }
+
+        return env;
+    }
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
