@@ -33,9 +33,9 @@ public static class ConnectionPool
     /// How often, in seconds, a string naming several hosts has each one's state (primary or standby, up or not) looked at
     /// again, unless the string names its own: once a second. Npgsql remembers what it last found for ten seconds by
     /// default, so when the primary was lost and its standby promoted, a string asking for the primary still took the
-    /// promoted one for a standby: ten seconds of failed saves (46 in PrimaryFailoverTests before this; three since, one
-    /// for each connection the pool held to the lost primary). The look is one query on a new connection, at most once a
-    /// second a host.
+    /// promoted one for a standby: ten seconds of failed saves (46 in PrimaryFailoverTests before this; two or three since,
+    /// about one for each connection the pool held to the lost primary). The look is one query on a new connection, at
+    /// most once a second a host (ADR 0052).
     /// </summary>
     public const int HostRecheckSeconds = 1;
 
