@@ -58,10 +58,18 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await ClearAsync(year4);
         var head = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var before = await RegisterForm.OpenAsync(head, year3, Friday);
-        Assert.Equal(HttpStatusCode.Redirect, (await before.PostAsync(head)).StatusCode);
+        using (var first = await before.PostAsync(head))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        }
+
 
         // Several of the pool's connections open, as at any busy moment of a morning.
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => head.GetAsync($"/Attendance/Register/{year3}?date={Friday:yyyy-MM-dd}&session=AM")));
+        foreach (var busy in await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => head.GetAsync($"/Attendance/Register/{year3}?date={Friday:yyyy-MM-dd}&session=AM"))))
+        {
+            busy.Dispose();
+        }
+
         // The primary's machine is lost: PostgreSQL stopped at once, nothing flushed or handed over on the way.
         await BashAsync($". scripts/lib/common.sh && find_pg_bin && pg_user_run \"$PG_VERSION_DIR/pg_ctl\" -D \"$(readlink -f '{_data}/postgres')/data\" -m immediate -w stop");
         // The standby promoted, as the operator (or a failover manager) does.
@@ -76,6 +84,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         while (saved != HttpStatusCode.Redirect && watch.Elapsed < TimeSpan.FromSeconds(60))
         {
             using var page = await head.GetAsync($"/Attendance/Register/{year4}?date={Friday:yyyy-MM-dd}&session=AM");
+            saved = page.StatusCode;
             if (page.StatusCode == HttpStatusCode.OK)
             {
                 using var response = await (await RegisterForm.OpenAsync(head, year4, Friday)).PostAsync(head);
@@ -84,7 +93,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
             if (saved != HttpStatusCode.Redirect)
             {
-                failures.Add(saved ?? page.StatusCode);
+                failures.Add(saved.Value);
                 await Task.Delay(200);
             }
         }

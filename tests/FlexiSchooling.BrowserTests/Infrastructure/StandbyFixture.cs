@@ -340,8 +340,8 @@ public sealed class StandbyFixture : BrowserFixture
     /// <summary>
     /// keepalived on the balancer's machine killed outright, every process of it at once (as when its service's processes
     /// are killed together): nothing of it takes the address away or tells the other. HAProxy runs on. Each is stopped
-    /// before any is killed: killed one after the other, the parent's death once reached its VRRP process as a signal to
-    /// shut down cleanly (the address taken away, the other told) before that process was killed.
+    /// before any is killed: killed one after the other, keepalived once shut down cleanly first (the address taken away,
+    /// the other told), most likely its VRRP process told by its parent's death before its own kill reached it.
     /// </summary>
     public async Task KillKeepalivedAsync(string name)
     {
