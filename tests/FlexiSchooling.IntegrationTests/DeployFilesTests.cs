@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using FlexiSchooling.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace FlexiSchooling.IntegrationTests;
 
@@ -8,7 +8,7 @@ namespace FlexiSchooling.IntegrationTests;
 /// will read it, which names any line it does not understand. (deploy/haproxy.cfg and deploy/keepalived.conf are run as
 /// shipped by the browser tests' balancers.)
 /// </summary>
-public sealed class DeployFilesTests
+public sealed class DeployFilesTests(ITestOutputHelper output)
 {
     /// <summary>
     /// ADR 0051: Debian 12's keepalived.service has no Restart=, so a keepalived killed outright stays stopped, its
@@ -25,23 +25,14 @@ public sealed class DeployFilesTests
         try
         {
             File.Copy(unit, Path.Combine(units.FullName, "keepalived.service"));
-            var dropIns = units.CreateSubdirectory("keepalived.service.d");
-            var dropIn = File.ReadAllText(Path.Combine(Scripts.RepositoryRoot, "deploy", "keepalived-restart.conf"));
-            File.WriteAllText(Path.Combine(dropIns.FullName, "restart.conf"), dropIn);
+            var dropIn = Path.Combine(units.CreateSubdirectory("keepalived.service.d").FullName, "restart.conf");
+            File.Copy(Path.Combine(Scripts.RepositoryRoot, "deploy", "keepalived-restart.conf"), dropIn);
 
-            var info = new ProcessStartInfo("systemd-analyze", ["verify", Path.Combine(units.FullName, "keepalived.service")])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            // The folder first, then systemd's own (the trailing colon).
-            info.Environment["SYSTEMD_UNIT_PATH"] = units.FullName + ":";
-            using var verify = Process.Start(info)!;
-            var output = verify.StandardOutput.ReadToEndAsync();
-            var error = verify.StandardError.ReadToEndAsync();
-            await verify.WaitForExitAsync();
-            Assert.True(verify.ExitCode == 0 && (await error).Length == 0, $"exit {verify.ExitCode}\n{await error}\n{await output}");
-            Assert.Contains("Restart=on-failure", dropIn.Split('\n').Select(l => l.Trim()));
+            // The folder first, then systemd's own (the trailing colon); anything it says fails the test.
+            await Scripts.BashAsync(
+                $"said=$(SYSTEMD_UNIT_PATH='{units.FullName}:' systemd-analyze verify '{units.FullName}/keepalived.service' 2>&1); [ -z \"$said\" ] || {{ echo \"$said\" >&2; exit 1; }}",
+                output);
+            Assert.Contains("Restart=on-failure", File.ReadAllLines(dropIn).Select(l => l.Trim()));
         }
         finally
         {

@@ -12,8 +12,8 @@ namespace FlexiSchooling.BrowserTests.Infrastructure;
 /// bridge that stands for the network; the browser, the test and the application's instance are on the bridge's own
 /// address. The address the browser uses is the virtual address the two balancers' keepalived hand between them (VRRP).
 /// Each balancer names itself in an <c>X-Balancer</c> response header (its servers file is this test's), so the test
-/// knows which served a page. Needs root (namespaces, a bridge) and Debian's <c>haproxy</c> and <c>keepalived</c>,
-/// which scripts/test installs (<c>FLEXI_HAPROXY</c>, <c>FLEXI_KEEPALIVED</c> name others).
+/// knows which served a page. Needs root (namespaces, a bridge) and Debian's <c>haproxy</c>, <c>keepalived</c> and
+/// <c>nftables</c>, which scripts/test installs (<c>FLEXI_HAPROXY</c>, <c>FLEXI_KEEPALIVED</c>, <c>FLEXI_NFT</c> name others).
 /// </summary>
 public sealed class StandbyFixture : BrowserFixture
 {
@@ -75,7 +75,7 @@ public sealed class StandbyFixture : BrowserFixture
         public string Last => Pages[^1];
     }
 
-    /// <summary>Why the standby's test cannot run here, or null: its network needs root, as CI runs the tests.</summary>
+    /// <summary>Why the standby's tests cannot run here, or null: their network needs root, as CI runs the tests.</summary>
     public static string? CannotRun => Environment.IsPrivilegedProcess
         ? null
         : "Needs root for the balancers' network namespaces and bridge: run scripts/test as root, as CI does (ADR 0051).";
@@ -345,8 +345,7 @@ public sealed class StandbyFixture : BrowserFixture
     /// </summary>
     public async Task KillKeepalivedAsync(string name)
     {
-        var pids = (await RunAsync("ip", "netns", "pids", Namespace(name)))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var pids = (await PidsInAsync(name))
             .Where(pid => File.Exists($"/proc/{pid}/comm") && File.ReadAllText($"/proc/{pid}/comm").Trim() == "keepalived")
             .ToArray();
         await RunAsync("kill", ["-STOP", .. pids]);
@@ -384,7 +383,7 @@ public sealed class StandbyFixture : BrowserFixture
         // for it alone) and a new one begun, so the namespace is listed again until nothing is left in it.
         for (var round = 0; round < 20; round++)
         {
-            var pids = (await RunAsync("ip", "netns", "pids", Namespace(name))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var pids = await PidsInAsync(name);
             if (pids.Length == 0)
             {
                 break;
@@ -399,6 +398,10 @@ public sealed class StandbyFixture : BrowserFixture
             await process.WaitForExitAsync();
         }
     }
+
+    // Every process running in the balancer's machine (its namespace).
+    private async Task<string[]> PidsInAsync(string name) =>
+        (await RunAsync("ip", "netns", "pids", Namespace(name))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static async Task<string> RunAsync(string program, params string[] arguments)
     {
