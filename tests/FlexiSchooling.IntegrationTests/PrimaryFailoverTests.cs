@@ -25,12 +25,27 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task DisposeAsync()
     {
-        await BashAsync($". scripts/lib/common.sh && pg_cluster_stop '{_data}/standby' && pg_cluster_stop '{_data}/postgres'");
+        await BashAsync($". scripts/lib/common.sh && pgbouncer_stop '{_data}/pgbouncer-primary' && pgbouncer_stop '{_data}/pgbouncer-standby' && pg_cluster_stop '{_data}/standby' && pg_cluster_stop '{_data}/postgres'");
         Scripts.DeleteFolder(_data);
     }
 
     [Fact]
-    public async Task When_the_primary_is_lost_its_promoted_standby_takes_the_saves_and_has_every_save_acknowledged_before()
+    public Task When_the_primary_is_lost_its_promoted_standby_takes_the_saves_and_has_every_save_acknowledged_before() =>
+        LoseThePrimaryAsync(throughPgBouncers: false);
+
+    /// <summary>
+    /// The same loss with a PgBouncer beside each database (ADR 0029, 0045; docs/operations.md): the application's
+    /// <c>App</c> string names both PgBouncers and asks for the primary, each PgBouncer reaching its own machine's
+    /// PostgreSQL; the owner's string names the databases themselves, as operations.md has it. The lost machine takes its
+    /// PgBouncer with it. A PgBouncer left running in front of a PostgreSQL that has stopped goes on taking the
+    /// application's connections and holding their queries (tried by hand: ADR 0052), so operations.md has the operator
+    /// stop it when the machine is still up.
+    /// </summary>
+    [Fact]
+    public Task When_the_primary_is_lost_behind_a_PgBouncer_on_each_machine_the_saves_go_on_through_the_standbys_PgBouncer() =>
+        LoseThePrimaryAsync(throughPgBouncers: true);
+
+    private async Task LoseThePrimaryAsync(bool throughPgBouncers)
     {
         // The primary as scripts/run starts it, holding the demo trusts (copied from the test template), and its standby.
         _env = await Scripts.LocalClusterWithDemoAsync(_data, output);
@@ -43,11 +58,19 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal("sync", await TestDatabase.ScalarAsync<string?>(Super(_env["PG_PORT"]), "SELECT (SELECT sync_state FROM pg_stat_replication LIMIT 1)"));
 
         var hosts = $"Host=127.0.0.1:{_env["PG_PORT"]},127.0.0.1:{_standbyPort};Target Session Attributes=primary;Database=flexischooling";
+        var appHosts = hosts;
+        var (primaryBouncer, standbyBouncer) = (LoopbackPort.Free(), LoopbackPort.Free());
+        if (throughPgBouncers)
+        {
+            await BashAsync($". scripts/lib/common.sh && export PGBOUNCER_MAX_PREPARED=200 && pgbouncer_start {_env["PG_PORT"]} '{_data}/pgbouncer-primary' {primaryBouncer} '{_env["PG_APP"]}' '{_env["PG_OWNER"]}' && pgbouncer_start {_standbyPort} '{_data}/pgbouncer-standby' {standbyBouncer} '{_env["PG_APP"]}' '{_env["PG_OWNER"]}'");
+            appHosts = $"Host=127.0.0.1:{primaryBouncer},127.0.0.1:{standbyBouncer};Target Session Attributes=primary;Database=flexischooling;No Reset On Close=true;Max Auto Prepare=100;Auto Prepare Min Usages=2";
+        }
+
         using var factory = new FlexiFactory("flexischooling")
         {
             Settings = new Dictionary<string, string>
             {
-                ["ConnectionStrings:App"] = $"{hosts};Username=flexi_app;Password={_env["PG_APP"]}",
+                ["ConnectionStrings:App"] = $"{appHosts};Username=flexi_app;Password={_env["PG_APP"]}",
                 ["ConnectionStrings:Owner"] = $"{hosts};Username=flexi_owner;Password={_env["PG_OWNER"]}",
             },
         };
@@ -70,8 +93,14 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             busy.Dispose();
         }
 
-        // The primary's machine is lost: PostgreSQL stopped at once, nothing flushed or handed over on the way.
+        // The primary's machine is lost: PostgreSQL stopped at once, nothing flushed or handed over on the way, and the
+        // PgBouncer beside it killed with it.
         await BashAsync($". scripts/lib/common.sh && find_pg_bin && pg_user_run \"$PG_VERSION_DIR/pg_ctl\" -D \"$(readlink -f '{_data}/postgres')/data\" -m immediate -w stop");
+        if (throughPgBouncers)
+        {
+            await BashAsync($"kill -KILL \"$(cat \"$(readlink -f '{_data}/pgbouncer-primary')/pgbouncer.pid\")\"");
+        }
+
         // The standby promoted, as the operator (or a failover manager) does.
         var watch = Stopwatch.StartNew();
         await BashAsync($". scripts/lib/common.sh && find_pg_bin && pg_user_run \"$PG_VERSION_DIR/pg_ctl\" -D \"$(readlink -f '{_data}/standby')/data\" -w promote");
@@ -104,6 +133,12 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.False(await TestDatabase.ScalarAsync<bool>(promoted, "SELECT pg_is_in_recovery()"));
         Assert.Equal(before.Pupils.Count, await TestDatabase.ScalarAsync<long>(promoted, MarksOf(year3)));
         Assert.True(await TestDatabase.ScalarAsync<long>(promoted, MarksOf(year4)) > 0);
+        if (throughPgBouncers)
+        {
+            // And the application reached it through the standby's PgBouncer: its pooled connections are that PgBouncer's
+            // clients.
+            await BashAsync($"test \"$(ss -Htn state established '( sport = :{standbyBouncer} )' | wc -l)\" -gt 0");
+        }
     }
 
     private static string MarksOf(Guid group) =>
