@@ -1231,6 +1231,86 @@ finally
     await StopProcessAsync(server.Process);
 }
 
+// ---- A synchronous standby's cost (issue 15, "past one machine"; ADR 0052) -----------------------------------------------
+// ADR 0052 has every commit wait for a standby, so that a save reported saved is on two machines; what that costs a save
+// was not measured. A standby of this cluster is made as the failover test's is (a base backup through a slot, fsync on
+// as here) and the trust's registers of an afternoon saved as the register session above saves them (every officer
+// signed in, 32 at once, through the in-process application), once for each way the primary can stand:
+//   - no standby at all (stopped, none named): the reference, the same saves with nothing to wait for or stream to;
+//   - an asynchronous standby (streaming, none named: ADR 0028's replica);
+//   - synchronous, `synchronous_commit = remote_write` (a commit waits until the standby has the WAL, not on its disk);
+//   - synchronous, `synchronous_commit = on` (waits until the standby has flushed it: ADR 0052 as shipped).
+// The four in turn and back (each pass the reverse of the one before, so that none is always first or last, and the
+// standby starts and stops once a pair of passes), each session's afternoon made unwritten first. The primary's CPU (the
+// walsender among its processes) and the standby's, a register saved, around each session. Both clusters share this
+// machine's two cores and its disk: across a network each commit that waits adds a round trip, and the standby's flush
+// is on a disk of its own.
+var standbyDirectory = Environment.GetEnvironmentVariable("BENCH_STANDBY");
+if (standbyDirectory is not null)
+{
+    var standby = new Standby(standbyDirectory, int.Parse(Environment.GetEnvironmentVariable("BENCH_PG_PORT")!, CultureInfo.InvariantCulture), Environment.GetEnvironmentVariable("BENCH_PG_SUPER")!);
+    var modes = new (string Name, string? Names, string Commit)[]
+    {
+        ("no standby", null, "on"),
+        ("an asynchronous standby", "", "on"),
+        ("synchronous, remote_write", "*", "remote_write"),
+        ("synchronous, on (as shipped)", "*", "on"),
+    };
+    var standbyResults = modes.ToDictionary(m => m.Name, _ => (Times: new List<double>(), Failures: 0, Elapsed: TimeSpan.Zero, PrimaryMs: 0.0, StandbyMs: 0.0));
+    var standbyDay = openDays[7];
+    var madeIn = TimeSpan.Zero;
+    var standbyRunning = false;
+    var passes = int.Parse(Environment.GetEnvironmentVariable("BENCH_STANDBY_PASSES") ?? "4", CultureInfo.InvariantCulture);
+    var clientsBySchool = morningClients.ToDictionary(c => c.School, c => c.Client);
+    try
+    {
+        for (var pass = 0; pass < passes; pass++)
+        {
+            foreach (var (name, standbyNames, commit) in pass % 2 == 0 ? modes : modes.Reverse())
+            {
+                await AfternoonUnwrittenAsync(standbyDay);
+                if (standbyNames is null)
+                {
+                    await standby.WithoutAsync();
+                    standbyRunning = false;
+                }
+                else
+                {
+                    if (!standbyRunning)
+                    {
+                        var took = await standby.StartAsync();
+                        madeIn = madeIn == TimeSpan.Zero ? took : madeIn;
+                        standbyRunning = true;
+                    }
+
+                    await standby.SetAsync(standbyNames, commit);
+                }
+
+                var primaryCpu = await PostgresCpu.StartAsync(owner);
+                var standbyCpu = standbyRunning ? await PostgresCpu.StartAsync(standby.On(owner)) : null;
+                var (times, failures, elapsed) = await RegisterSessionAsync(clientsBySchool, queue, standbyDay, "PM");
+                var primaryMs = await primaryCpu.MillisecondsAsync();
+                var standbyMs = standbyCpu is null ? 0 : await standbyCpu.MillisecondsAsync();
+                var sofar = standbyResults[name];
+                standbyResults[name] = ([.. sofar.Times, .. times], sofar.Failures + failures, sofar.Elapsed + elapsed, sofar.PrimaryMs + primaryMs, sofar.StandbyMs + standbyMs);
+            }
+        }
+    }
+    finally
+    {
+        await standby.WithoutAsync();
+    }
+
+    var databaseBytes = await standby.DatabaseBytesAsync(new NpgsqlConnectionStringBuilder(owner).Database!);
+    var without = standbyResults[modes[0].Name].Times;
+    Say($"A synchronous standby's cost (ADR 0052): the trust's {queue.Count:N0} registers of an afternoon saved by {MorningUsers} users at once, {passes} times for each way the primary stands, in turn; the standby made by a base backup of {databaseBytes / (1024.0 * 1024 * 1024):0.00} GB in {madeIn.TotalSeconds:0.0} s");
+    foreach (var (name, _, _) in modes)
+    {
+        var (times, failures, elapsed, primaryMs, standbyMs) = standbyResults[name];
+        Say($"    {name}: save p95 {P95(times):0.0} ms ({P95(times) / P95(without):0.00}x no standby), median {Median(times):0.0} ms; {times.Count / elapsed.TotalSeconds:0} registers opened and saved a second; {times.Count:N0} saved, {failures} failed; CPU a register: the primary's {primaryMs / times.Count:0.00} ms, the standby's {standbyMs / times.Count:0.00} ms");
+    }
+}
+
 Say($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 var output = Environment.GetEnvironmentVariable("BENCH_REPORT");
 if (output is not null)
@@ -1374,6 +1454,26 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
     //    submissions deleted, the pupils' weeks and years counted again from the marks left, the tables vacuumed), and
     //    its afternoon saved again: the same writes, each register new again.
     var day = openDays[7];
+    await AfternoonUnwrittenAsync(day);
+
+    var sessionBalancerCpu = ProcessCpu.Of(rsa.Pid);
+    var halves = await Task.WhenAll(
+        RegisterSessionAsync(directClients, [.. queue.Where((_, i) => i % 2 == 0)], day, "PM", MorningUsers / 2),
+        RegisterSessionAsync(balancedClients, [.. queue.Where((_, i) => i % 2 == 1)], day, "PM", MorningUsers / 2));
+    var sessionBalancerMs = (ProcessCpu.Of(rsa.Pid) - sessionBalancerCpu).TotalMilliseconds;
+    var (directHalf, balancedHalf) = (halves[0], halves[1]);
+    Say($"    a register session of {queue.Count:N0} registers, every other one through the balancer, {MorningUsers / 2} users each way at once: {directHalf.Times.Count + balancedHalf.Times.Count:N0} saved, {directHalf.Failures + balancedHalf.Failures} failed, in {(directHalf.Elapsed > balancedHalf.Elapsed ? directHalf.Elapsed : balancedHalf.Elapsed).TotalSeconds:0.0} s; save p95 direct {P95(directHalf.Times):0.0} ms, through the balancer {P95(balancedHalf.Times):0.0} ms ({P95(balancedHalf.Times) / P95(directHalf.Times):0.00}x); the balancer's CPU a register opened and saved {sessionBalancerMs / balancedHalf.Times.Count:0.000} ms");
+    foreach (var client in balancedClients.Values)
+    {
+        client.Dispose();
+    }
+}
+
+// The afternoon of `day` made unwritten again for a register session to save anew: its marks, history and submissions
+// taken away, the pupils' weeks and years counted again from the marks left (as (a) at 32 users' rounds are), the tables
+// vacuumed; the benchmark stops if any of it is left.
+async Task AfternoonUnwrittenAsync(DateOnly day)
+{
     await TakeAwayAsync($"""
         DELETE FROM attendance_marks WHERE date = '{day:yyyy-MM-dd}' AND session = 'PM';
         DELETE FROM attendance_mark_changes WHERE date = '{day:yyyy-MM-dd}' AND session = 'PM';
@@ -1386,27 +1486,13 @@ async Task BalancerAsync(Process instance, Uri direct, IReadOnlyDictionary<Guid,
     }
 
     await VacuumAsync("attendance_marks, attendance_mark_changes, register_submissions, attendance_pupil_weeks, attendance_pupil_years");
-    await using (var connection = new NpgsqlConnection(owner))
+    await using var connection = new NpgsqlConnection(owner);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SELECT count(*) FROM attendance_marks WHERE date = @d AND session = 'PM'", connection);
+    command.Parameters.AddWithValue("d", day);
+    if ((long)(await command.ExecuteScalarAsync())! != 0)
     {
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM attendance_marks WHERE date = @d AND session = 'PM'", connection);
-        command.Parameters.AddWithValue("d", day);
-        if ((long)(await command.ExecuteScalarAsync())! != 0)
-        {
-            throw new InvalidOperationException($"The balancer's register session needs the afternoon of {day} unwritten");
-        }
-    }
-
-    var sessionBalancerCpu = ProcessCpu.Of(rsa.Pid);
-    var halves = await Task.WhenAll(
-        RegisterSessionAsync(directClients, [.. queue.Where((_, i) => i % 2 == 0)], day, "PM", MorningUsers / 2),
-        RegisterSessionAsync(balancedClients, [.. queue.Where((_, i) => i % 2 == 1)], day, "PM", MorningUsers / 2));
-    var sessionBalancerMs = (ProcessCpu.Of(rsa.Pid) - sessionBalancerCpu).TotalMilliseconds;
-    var (directHalf, balancedHalf) = (halves[0], halves[1]);
-    Say($"    a register session of {queue.Count:N0} registers, every other one through the balancer, {MorningUsers / 2} users each way at once: {directHalf.Times.Count + balancedHalf.Times.Count:N0} saved, {directHalf.Failures + balancedHalf.Failures} failed, in {(directHalf.Elapsed > balancedHalf.Elapsed ? directHalf.Elapsed : balancedHalf.Elapsed).TotalSeconds:0.0} s; save p95 direct {P95(directHalf.Times):0.0} ms, through the balancer {P95(balancedHalf.Times):0.0} ms ({P95(balancedHalf.Times) / P95(directHalf.Times):0.00}x); the balancer's CPU a register opened and saved {sessionBalancerMs / balancedHalf.Times.Count:0.000} ms");
-    foreach (var client in balancedClients.Values)
-    {
-        client.Dispose();
+        throw new InvalidOperationException($"A register session needs the afternoon of {day} unwritten");
     }
 }
 
