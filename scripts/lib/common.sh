@@ -119,24 +119,25 @@ pg_cluster_start() {
 # PORT that follows the primary's WAL; returns when it accepts reads. Stop it with pg_cluster_stop DIR. PG_FSYNC=off as
 # for pg_cluster_start (the tests' replica: it replays every test database the primary creates).
 #
-# It streams through the physical replication slot flexi_replica, which keeps on the primary the WAL the replica has not
-# yet received. Without one a checkpoint removes WAL whether the replica has it or not, and a replica whose WAL sender was
-# a segment behind when a checkpoint ended was lost for good ("requested WAL segment … has already been removed"): the
-# tests force two checkpoints for each database they copy (docs/performance.md, thirty-seventh session). What a slot may
-# keep is capped by pg_cluster_start's max_slot_wal_keep_size, so a replica stopped for good cannot fill the primary's disk.
+# It streams through the physical replication slot flexi_replica (PG_REPLICA_SLOT names another, for a second standby of
+# the same primary), which keeps on the primary the WAL the replica has not yet received. Without one a checkpoint
+# removes WAL whether the replica has it or not, and a replica whose WAL sender was a segment behind when a checkpoint
+# ended was lost for good ("requested WAL segment … has already been removed"): the tests force two checkpoints for each
+# database they copy (docs/performance.md, thirty-seventh session). What a slot may keep is capped by pg_cluster_start's
+# max_slot_wal_keep_size, so a replica stopped for good cannot fill the primary's disk.
 pg_replica_start() {
-  local primary=$1 password=$2 dir port=$4
+  local primary=$1 password=$2 dir port=$4 slot=${PG_REPLICA_SLOT:-flexi_replica}
   find_pg_bin
   dir=$(pg_reachable "$3")
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     # A slot left by an earlier replica whose folder has since gone is dropped first (-C refuses a slot that exists).
     pg_user_run env PGPASSWORD="$password" "$PG_VERSION_DIR/psql" -h 127.0.0.1 -p "$primary" -U postgres -d postgres -Atq \
-      -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'flexi_replica' AND NOT active" >/dev/null
+      -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
     # -R writes primary_conninfo (with the password given here), primary_slot_name and standby.signal; -C -S creates the
     # slot, through which -X stream already keeps the WAL the copy needs.
     pg_user_run env PGPASSWORD="$password" "$PG_VERSION_DIR/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres \
-      -D "$dir/data" -R -X stream -C -S flexi_replica -c fast >/dev/null
+      -D "$dir/data" -R -X stream -C -S "$slot" -c fast >/dev/null
   fi
   pg_user_run "$PG_VERSION_DIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t "${PG_START_TIMEOUT:-30}" \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c hot_standby=on -c fsync=${PG_FSYNC:-on} -c max_connections=500 -c archive_mode=off" start >/dev/null
