@@ -215,10 +215,16 @@ INI
   echo "PgBouncer did not start:" >&2; cat "$dir/pgbouncer.log" >&2; return 1
 }
 
+# pgbouncer_stop DIR — stops the PgBouncer pgbouncer_start started in DIR at once. PgBouncer 1.23 and later take a first
+# SIGTERM as "stop listening and wait for every client to leave" and a second as "now"; 1.18 ends at the first.
 pgbouncer_stop() {
-  local dir
+  local dir pid
   dir=$(readlink -f "$1")
-  [ -f "$dir/pgbouncer.pid" ] && kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true
+  [ -f "$dir/pgbouncer.pid" ] || return 0
+  pid=$(cat "$dir/pgbouncer.pid")
+  kill "$pid" 2>/dev/null || return 0
+  sleep 0.2
+  kill "$pid" 2>/dev/null || true
 }
 
 pg_cluster_stop() {

@@ -10,7 +10,9 @@ namespace FlexiSchooling.IntegrationTests;
 /// Issue 15, past one machine: the database's primary is the last machine whose loss stops every school's morning.
 /// A standby streams from it and every commit waits for the standby to have it (synchronous replication); each instance's
 /// strings name both hosts and ask for the primary (docs/operations.md, "Losing the primary"). The primary is lost at
-/// once, its standby promoted: the saves go on with no instance changed, and every save acknowledged before is there.
+/// once, its standby promoted: the saves go on with no instance changed, and every save acknowledged before is there;
+/// the same through a PgBouncer on each database machine. And with two standbys, either enough, losing one of them does
+/// not hold the saves up as losing a lone standby does.
 /// </summary>
 public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
