@@ -62,19 +62,8 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             appHosts = $"Host=127.0.0.1:{primaryBouncer},127.0.0.1:{standbyBouncer};Target Session Attributes=primary;Database=flexischooling;No Reset On Close=true;Max Auto Prepare=100;Auto Prepare Min Usages=2";
         }
 
-        using var factory = new FlexiFactory("flexischooling")
-        {
-            Settings = new Dictionary<string, string>
-            {
-                ["ConnectionStrings:App"] = $"{appHosts};Username=flexi_app;Password={_env["PG_APP"]}",
-                ["ConnectionStrings:Owner"] = $"{hosts};Username=flexi_owner;Password={_env["PG_OWNER"]}",
-            },
-        };
-
-        var year3 = await GroupAsync("Year 3 A");
-        var year4 = await GroupAsync("Year 4 A");
-        await ClearAsync(year3);
-        await ClearAsync(year4);
+        using var factory = Factory(appHosts, hosts);
+        var (year3, year4) = await TwoRegistersNeverTakenAsync();
         var head = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         var before = await RegisterForm.OpenAsync(head, year3, Friday);
         using (var first = await before.PostAsync(head))
@@ -147,20 +136,9 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     public async Task With_two_standbys_and_any_one_enough_losing_one_leaves_saves_waiting_only_for_the_other()
     {
         await StartAsync("ANY 1 (*)", "quorum", standbys: 2);
-        var hosts = $"Host=127.0.0.1:{_env["PG_PORT"]};Database=flexischooling";
-        using var factory = new FlexiFactory("flexischooling")
-        {
-            Settings = new Dictionary<string, string>
-            {
-                ["ConnectionStrings:App"] = $"{hosts};Username=flexi_app;Password={_env["PG_APP"]}",
-                ["ConnectionStrings:Owner"] = $"{hosts};Username=flexi_owner;Password={_env["PG_OWNER"]}",
-            },
-        };
-
-        var year3 = await GroupAsync("Year 3 A");
-        var year4 = await GroupAsync("Year 4 A");
-        await ClearAsync(year3);
-        await ClearAsync(year4);
+        var primary = $"Host=127.0.0.1:{_env["PG_PORT"]};Database=flexischooling";
+        using var factory = Factory(primary, primary);
+        var (year3, year4) = await TwoRegistersNeverTakenAsync();
         var head = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
         using (var first = await (await RegisterForm.OpenAsync(head, year3, Friday)).PostAsync(head))
         {
@@ -203,6 +181,26 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var inState = $"SELECT count(*) FROM pg_stat_replication WHERE sync_state = '{state}'";
         await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), inState) == standbys, TimeSpan.FromSeconds(30));
         Assert.Equal(standbys, await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), inState));
+    }
+
+    // The application, its App and Owner strings naming the hosts given (with the roles' names and passwords).
+    private FlexiFactory Factory(string appHosts, string ownerHosts) => new("flexischooling")
+    {
+        Settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:App"] = $"{appHosts};Username=flexi_app;Password={_env["PG_APP"]}",
+            ["ConnectionStrings:Owner"] = $"{ownerHosts};Username=flexi_owner;Password={_env["PG_OWNER"]}",
+        },
+    };
+
+    // Ashby's Year 3 A and Year 4 A, their Friday mornings never taken, for the head to take one before a loss and one
+    // after it.
+    private async Task<(Guid Year3, Guid Year4)> TwoRegistersNeverTakenAsync()
+    {
+        var (year3, year4) = (await GroupAsync("Year 3 A"), await GroupAsync("Year 4 A"));
+        await ClearAsync(year3);
+        await ClearAsync(year4);
+        return (year3, year4);
     }
 
     private static string MarksOf(Guid group) =>
