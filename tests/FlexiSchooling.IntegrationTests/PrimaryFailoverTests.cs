@@ -80,7 +80,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         // The primary's machine is lost: PostgreSQL stopped at once, nothing flushed or handed over on the way, and the
         // PgBouncer beside it killed with it.
-        await BashAsync($". scripts/lib/common.sh && find_pg_bin && pg_user_run \"$PG_VERSION_DIR/pg_ctl\" -D \"$(readlink -f '{_data}/postgres')/data\" -m immediate -w stop");
+        await PgCtlAsync("postgres", "-m immediate stop");
         if (throughPgBouncers)
         {
             await BashAsync($"kill -KILL \"$(cat \"$(readlink -f '{_data}/pgbouncer-primary')/pgbouncer.pid\")\"");
@@ -88,7 +88,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         // The standby promoted, as the operator (or a failover manager) does.
         var watch = Stopwatch.StartNew();
-        await BashAsync($". scripts/lib/common.sh && find_pg_bin && pg_user_run \"$PG_VERSION_DIR/pg_ctl\" -D \"$(readlink -f '{_data}/standby')/data\" -w promote");
+        await PgCtlAsync("standby", "promote");
 
         // The head, still signed in (the session is in the database, which the standby has), takes the next register.
         // The first requests after the loss may fail (a connection the pool held to the lost primary); none is retried
@@ -145,7 +145,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         }
 
-        await BashAsync($". scripts/lib/common.sh && find_pg_bin && pg_user_run \"$PG_VERSION_DIR/pg_ctl\" -D \"$(readlink -f '{_data}/standby-b')/data\" -m immediate -w stop");
+        await PgCtlAsync("standby-b", "-m immediate stop");
         await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), "SELECT count(*) FROM pg_stat_replication") == 1, TimeSpan.FromSeconds(30));
 
         var form = await RegisterForm.OpenAsync(head, year4, Friday);
@@ -222,4 +222,8 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             """);
 
     private Task BashAsync(string script) => Scripts.BashAsync(script, output);
+
+    // pg_ctl, as the postgres user, on the cluster in the named folder under the test's own, waiting for it to finish.
+    private Task PgCtlAsync(string cluster, string action) =>
+        BashAsync($". scripts/lib/common.sh && find_pg_bin && pg_user_run \"$PG_VERSION_DIR/pg_ctl\" -D \"$(readlink -f '{_data}/{cluster}')/data\" -w {action}");
 }
