@@ -7,7 +7,8 @@ namespace FlexiSchooling.Data;
 /// is a hundred; the application holds its connection for the whole request, so a burst of requests became as many
 /// PostgreSQL processes contending for the same cores — on two cores, 32 officers saving at once took 2.1–2.3 s for a
 /// small trust's 72 registers where six connections took 0.6 s (docs/performance.md, thirty-first session). Beyond that
-/// bound a request waits its turn for a connection inside the application (up to Npgsql's <c>Timeout</c>, 15 s).
+/// bound a request waits its turn for a connection inside the application (up to Npgsql's <c>Timeout</c>, 15 s; 5 s for a
+/// string naming several hosts, <see cref="SeveralHostsTimeoutSeconds"/>).
 /// </summary>
 public static class ConnectionPool
 {
@@ -27,7 +28,7 @@ public static class ConnectionPool
     /// and its pool bounded. Npgsql finds a pool by its exact string, so this is also the name of the application's pool
     /// for that string (the tests close a host's pools by it when the host ends).
     /// </summary>
-    public static string AsUsed(string connectionString) => HostsRechecked(Bounded(PreparedStatements.For(connectionString)));
+    public static string AsUsed(string connectionString) => ForSeveralHosts(Bounded(PreparedStatements.For(connectionString)));
 
     /// <summary>
     /// How often, in seconds, a string naming several hosts has each one's state (primary or standby, up or not) looked at
@@ -39,14 +40,45 @@ public static class ConnectionPool
     /// </summary>
     public const int HostRecheckSeconds = 1;
 
-    /// <summary>The string with <see cref="HostRecheckSeconds"/> when it names several hosts and no interval of its own.</summary>
-    public static string HostsRechecked(string connectionString)
+    /// <summary>
+    /// How long, in seconds, a string naming several hosts waits for a host to answer a new connection, unless the string
+    /// names its own: five, not Npgsql's fifteen. A machine that vanishes (its power or its network gone) answers nothing,
+    /// and a query already sent to it failed only after Npgsql's command timeout (30 s) and two of these waits; every new
+    /// connection afterwards tried it first, and waited this long, until the string stopped naming it. The primary's
+    /// machine vanishing, its standby promoted ten seconds later: the next save went through 60.4 s after the loss with
+    /// fifteen, 40.4 s with five (PrimaryFailoverTests, ADR 0052). Npgsql bounds a request's wait for one of the pool's
+    /// connections by the same setting; at the register session's busiest (32 officers at once, four connections) a save
+    /// answered in under a second at its 95th percentile (docs/performance.md), so five leaves that wait room. A string
+    /// naming one host keeps Npgsql's fifteen: it has nowhere else to go.
+    /// </summary>
+    public const int SeveralHostsTimeoutSeconds = 5;
+
+    /// <summary>
+    /// The string with <see cref="HostRecheckSeconds"/> and <see cref="SeveralHostsTimeoutSeconds"/> when it names several
+    /// hosts, each unless the string names its own; a string naming one host is left as given.
+    /// </summary>
+    public static string ForSeveralHosts(string connectionString)
     {
         var given = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        return given.Host is { } hosts && hosts.Contains(',', StringComparison.Ordinal)
-            && !new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("HostRecheckSeconds", StringComparison.OrdinalIgnoreCase))
-            ? $"{connectionString.TrimEnd().TrimEnd(';')};Host Recheck Seconds={HostRecheckSeconds}"
-            : connectionString;
+        if (given.Host is not { } hosts || !hosts.Contains(',', StringComparison.Ordinal))
+        {
+            return connectionString;
+        }
+
+        // Npgsql writes each setting under one name, whichever of its names the string used.
+        var named = new DbConnectionStringBuilder { ConnectionString = given.ConnectionString };
+        var result = connectionString.TrimEnd().TrimEnd(';');
+        if (!named.ContainsKey("Host Recheck Seconds"))
+        {
+            result += $";Host Recheck Seconds={HostRecheckSeconds}";
+        }
+
+        if (!named.ContainsKey("Timeout"))
+        {
+            result += $";Timeout={SeveralHostsTimeoutSeconds}";
+        }
+
+        return result;
     }
 
     /// <summary>The "App" or "Read" connection string with its pool bounded, unless the string names a bound itself.</summary>

@@ -24,8 +24,9 @@ builder.Services.AddSerilog(logger, dispose: true);
 
 var appConnection = builder.Configuration.GetConnectionString("App")
     ?? throw new InvalidOperationException("ConnectionStrings:App is not configured (scripts/run sets it for local use).");
-// Several hosts (a primary and its standby) are looked at again each second (ConnectionPool.HostsRechecked, ADR 0052).
-var ownerConnection = ConnectionPool.HostsRechecked(builder.Configuration.GetConnectionString("Owner")
+// Several hosts (a primary and its standby) are looked at again each second, and a host that answers nothing is given up
+// after 5 s (ConnectionPool.ForSeveralHosts, ADR 0052).
+var ownerConnection = ConnectionPool.ForSeveralHosts(builder.Configuration.GetConnectionString("Owner")
     ?? throw new InvalidOperationException("ConnectionStrings:Owner is not configured (scripts/run sets it for local use)."));
 DatabaseKeyRepository.OpenEarly(ownerConnection); // the key ring is read before the server listens (ADR 0050)
 

@@ -45,12 +45,25 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     public void Connection_strings_naming_several_hosts_look_at_each_again_every_second_unless_they_name_an_interval()
     {
         // A primary and its standby (ADR 0052): Npgsql's ten seconds kept a promoted standby taken for a standby.
-        Assert.Equal(1, new NpgsqlConnectionStringBuilder(ConnectionPool.HostsRechecked("Host=db1,db2;Target Session Attributes=primary")).HostRecheckSeconds);
+        Assert.Equal(1, new NpgsqlConnectionStringBuilder(ConnectionPool.ForSeveralHosts("Host=db1,db2;Target Session Attributes=primary")).HostRecheckSeconds);
         Assert.Equal(1, new NpgsqlConnectionStringBuilder(ConnectionPool.AsUsed("Host=db1:5432,db2:5432;Target Session Attributes=primary")).HostRecheckSeconds);
         // The operator's own, however written; one host has nothing to look at again, and its string is left as given.
-        Assert.Equal(30, new NpgsqlConnectionStringBuilder(ConnectionPool.HostsRechecked("Host=db1,db2;Host Recheck Seconds=30")).HostRecheckSeconds);
-        Assert.Equal(5, new NpgsqlConnectionStringBuilder(ConnectionPool.HostsRechecked("Host=db1,db2;hostrecheckseconds=5")).HostRecheckSeconds);
-        Assert.Equal("Host=db;Port=5432", ConnectionPool.HostsRechecked("Host=db;Port=5432"));
+        Assert.Equal(30, new NpgsqlConnectionStringBuilder(ConnectionPool.ForSeveralHosts("Host=db1,db2;Host Recheck Seconds=30")).HostRecheckSeconds);
+        Assert.Equal(5, new NpgsqlConnectionStringBuilder(ConnectionPool.ForSeveralHosts("Host=db1,db2;hostrecheckseconds=5")).HostRecheckSeconds);
+        Assert.Equal("Host=db;Port=5432", ConnectionPool.ForSeveralHosts("Host=db;Port=5432"));
+    }
+
+    [Fact]
+    public void Connection_strings_naming_several_hosts_give_up_a_host_that_answers_nothing_after_five_seconds_unless_they_name_a_timeout()
+    {
+        // A machine that vanishes answers nothing: each connection to it waited Npgsql's fifteen seconds (ADR 0052).
+        Assert.Equal(5, new NpgsqlConnectionStringBuilder(ConnectionPool.ForSeveralHosts("Host=db1,db2;Target Session Attributes=primary")).Timeout);
+        Assert.Equal(5, new NpgsqlConnectionStringBuilder(ConnectionPool.AsUsed("Host=db1:5432,db2:5432;Target Session Attributes=primary")).Timeout);
+        // The operator's own, however written, and the recheck's beside it; one host keeps Npgsql's fifteen.
+        Assert.Equal(20, new NpgsqlConnectionStringBuilder(ConnectionPool.ForSeveralHosts("Host=db1,db2;Timeout=20")).Timeout);
+        Assert.Equal(2, new NpgsqlConnectionStringBuilder(ConnectionPool.ForSeveralHosts("Host=db1,db2;timeout=2;Host Recheck Seconds=3")).Timeout);
+        Assert.Equal(3, new NpgsqlConnectionStringBuilder(ConnectionPool.ForSeveralHosts("Host=db1,db2;timeout=2;Host Recheck Seconds=3")).HostRecheckSeconds);
+        Assert.Equal(15, new NpgsqlConnectionStringBuilder(ConnectionPool.AsUsed("Host=db;Port=5432")).Timeout);
     }
 
     [Fact]
