@@ -227,6 +227,53 @@ pgbouncer_stop() {
   kill "$pid" 2>/dev/null || true
 }
 
+# etcd_start DIR CLIENT_PORT PEER_PORT — a one-member etcd (Debian's etcd-server) on loopback, the store in which Patroni
+# keeps its leader lock (ADR 0053); returns once it takes connections. Stop it with etcd_stop DIR.
+etcd_start() {
+  local dir=$1 client=$2 peer=$3
+  mkdir -p "$dir"
+  setsid etcd --name flexi --data-dir "$dir/data" --listen-client-urls "http://127.0.0.1:$client" \
+    --advertise-client-urls "http://127.0.0.1:$client" --listen-peer-urls "http://127.0.0.1:$peer" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$peer" --initial-cluster "flexi=http://127.0.0.1:$peer" \
+    </dev/null >"$dir/etcd.log" 2>&1 &
+  echo $! > "$dir/etcd.pid"
+  for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/"$client") >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "etcd did not start: $dir/etcd.log" >&2; return 1
+}
+
+etcd_stop() { [ -f "$1/etcd.pid" ] && kill "$(cat "$1/etcd.pid")" 2>/dev/null; true; }
+
+# patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD — Patroni (Debian's patroni)
+# with deploy/patroni.yml, this machine's values in the environment as a service's unit file gives them (ADR 0053): it
+# makes PostgreSQL 15 in DIR/data the primary if no member leads yet, or the standby of the one that does, and keeps it
+# so. It runs as postgres, in the background, logging to DIR/patroni.log; patroni_stop DIR stops it and its PostgreSQL.
+patroni_start() {
+  local dir name=$2 port=$3 rest=$4 etcd=$5 super=$6 repl=$7
+  find_pg_bin
+  dir=$(pg_reachable "$1")
+  cp deploy/patroni.yml "$dir/patroni.yml"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$dir" "$dir/patroni.yml"
+  # From DIR, which postgres can enter (Patroni's processes start in the folder they are started from); only the command
+  # in the background, or the subshell waits for it holding the caller's output open.
+  (cd "$dir" || exit 1
+  setsid runuser -u postgres -- env PATRONI_NAME="$name" \
+    PATRONI_RESTAPI_LISTEN="127.0.0.1:$rest" PATRONI_RESTAPI_CONNECT_ADDRESS="127.0.0.1:$rest" PATRONI_ETCD3_HOSTS="127.0.0.1:$etcd" \
+    PATRONI_POSTGRESQL_LISTEN="127.0.0.1:$port" PATRONI_POSTGRESQL_CONNECT_ADDRESS="127.0.0.1:$port" \
+    PATRONI_POSTGRESQL_DATA_DIR="$dir/data" PATRONI_POSTGRESQL_BIN_DIR="$PG_VERSION_DIR" PATRONI_POSTGRESQL_PGPASS="$dir/pgpass" \
+    PATRONI_SUPERUSER_USERNAME=postgres PATRONI_SUPERUSER_PASSWORD="$super" \
+    PATRONI_REPLICATION_USERNAME=replicator PATRONI_REPLICATION_PASSWORD="$repl" \
+    patroni "$dir/patroni.yml" </dev/null >>"$dir/patroni.log" 2>&1 &)
+}
+
+# patroni_stop DIR — Patroni stopped as its service stops it (SIGTERM), which stops its PostgreSQL first.
+patroni_stop() {
+  local dir
+  dir=$(readlink -f "$1")
+  pkill -TERM -f "patroni $dir/patroni.yml" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do pgrep -f "patroni $dir/patroni.yml" >/dev/null || return 0; sleep 0.1; done
+  pkill -KILL -f "patroni $dir/patroni.yml" 2>/dev/null; true
+}
+
 pg_cluster_stop() {
   local dir
   dir=$(readlink -f "$1")

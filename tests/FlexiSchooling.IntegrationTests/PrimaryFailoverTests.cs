@@ -11,8 +11,9 @@ namespace FlexiSchooling.IntegrationTests;
 /// A standby streams from it and every commit waits for the standby to have it (synchronous replication); each instance's
 /// strings name both hosts and ask for the primary (docs/operations.md, "Losing the primary"). The primary is lost at
 /// once, its standby promoted: the saves go on with no instance changed, and every save acknowledged before is there;
-/// the same through a PgBouncer on each database machine, and when the machine vanishes rather than stops. And with two
-/// standbys, either enough, losing one of them does not hold the saves up as losing a lone standby does.
+/// the same through a PgBouncer on each database machine, when the machine vanishes rather than stops, and with Patroni
+/// promoting the standby and nobody acting (ADR 0053). And with two standbys, either enough, losing one of them does not
+/// hold the saves up as losing a lone standby does.
 /// </summary>
 public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -32,7 +33,8 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             await BashAsync($"\"${{FLEXI_NFT:-nft}}\" delete table inet {_vanished}");
         }
 
-        await BashAsync($". scripts/lib/common.sh && pgbouncer_stop '{_data}/pgbouncer-primary' && pgbouncer_stop '{_data}/pgbouncer-standby' && pg_cluster_stop '{_data}/standby' && pg_cluster_stop '{_data}/standby-b' && pg_cluster_stop '{_data}/postgres'");
+        await BashAsync($". scripts/lib/common.sh && pgbouncer_stop '{_data}/pgbouncer-primary' && pgbouncer_stop '{_data}/pgbouncer-standby' && pg_cluster_stop '{_data}/standby' && pg_cluster_stop '{_data}/standby-b' && pg_cluster_stop '{_data}/postgres'"
+            + $" && patroni_stop '{_data}/db1' && patroni_stop '{_data}/db2' && pg_cluster_stop '{_data}/db1' && pg_cluster_stop '{_data}/db2' && etcd_stop '{_data}/etcd'");
         Scripts.DeleteFolder(_data);
     }
 
@@ -91,13 +93,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         using var factory = Factory(appHosts, hosts);
-        var (year3, year4) = await TwoRegistersNeverTakenAsync();
-        var head = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
-        var before = await RegisterForm.OpenAsync(head, year3, Friday);
-        using (var first = await before.PostAsync(head))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        }
+        var (head, before, year3, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
 
         // Several of the pool's connections open, as at any busy moment of a morning.
         foreach (var busy in await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => head.GetAsync($"/Attendance/Register/{year3}?date={Friday:yyyy-MM-dd}&session=AM"))))
@@ -138,25 +134,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         // The head, still signed in (the session is in the database, which the standby has), takes the next register.
         // The first requests after the loss may fail (a connection the pool held to the lost primary); none is retried
         // by the application, as a person would reload the page.
-        HttpStatusCode? saved = null;
-        var failures = new List<string>();
-        while (saved != HttpStatusCode.Redirect && watch.Elapsed < TimeSpan.FromSeconds(90))
-        {
-            var started = watch.Elapsed;
-            using var page = await head.GetAsync($"/Attendance/Register/{year4}?date={Friday:yyyy-MM-dd}&session=AM");
-            saved = page.StatusCode;
-            if (page.StatusCode == HttpStatusCode.OK)
-            {
-                using var response = await (await RegisterForm.OpenAsync(head, year4, Friday)).PostAsync(head);
-                saved = response.StatusCode;
-            }
-
-            if (saved != HttpStatusCode.Redirect)
-            {
-                failures.Add($"{(int)saved.Value} at {started.TotalSeconds:0.0}–{watch.Elapsed.TotalSeconds:0.0} s");
-                await Task.Delay(200);
-            }
-        }
+        var (saved, failures) = await SaveUntilSavedAsync(head, year4, watch, TimeSpan.FromSeconds(90));
 
         var promotion = await promoted;
         output.WriteLine(loss == Loss.Vanished
@@ -183,6 +161,92 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     /// <summary>
+    /// ADR 0053: Patroni (Debian's, with deploy/patroni.yml as shipped) on each database machine and a one-member etcd
+    /// holding its leader lock, instead of an operator's promotion. The first machine's Patroni makes its PostgreSQL the
+    /// primary, the second's a synchronous standby of it; the product's roles and the demo trusts are put on the primary as
+    /// scripts/run provisions its own. The primary's machine is lost (its Patroni and its PostgreSQL killed at once) and
+    /// nobody acts: once the lost primary's lock has run out (30 s) the standby's Patroni promotes it, and the head, who
+    /// has gone on reloading the register, saves it. Started again, the lost machine's Patroni makes it the new primary's
+    /// standby (pg_rewind), and it has the save made after the loss.
+    /// </summary>
+    [Fact]
+    public async Task When_the_primarys_machine_is_lost_Patroni_promotes_its_synchronous_standby_and_the_saves_go_on_with_nobody_acting()
+    {
+        var (etcd, etcdPeer, firstRest, secondRest) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
+        var replication = Guid.NewGuid().ToString("N");
+        _env = new Dictionary<string, string>
+        {
+            ["PG_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PG_SUPER"] = Guid.NewGuid().ToString("N"),
+            ["PG_OWNER"] = Guid.NewGuid().ToString("N"),
+            ["PG_APP"] = Guid.NewGuid().ToString("N"),
+        };
+        _standbyPort = LoopbackPort.Free();
+        // Members named db1 and db2: Patroni 3.0 writes the standby's name into synchronous_standby_names unquoted, and one
+        // named "first" made that setting a syntax error, so it never became synchronous again (deploy/patroni.yml).
+        string Start(string name, object port, int rest) =>
+            $". scripts/lib/common.sh && patroni_start '{_data}/{name}' {name} {port} {rest} {etcd} '{_env["PG_SUPER"]}' '{replication}'";
+        await BashAsync($". scripts/lib/common.sh && etcd_start '{_data}/etcd' {etcd} {etcdPeer} && {Start("db1", _env["PG_PORT"], firstRest)}");
+        await PatroniSaysAsync("db1", firstRest, "primary", TimeSpan.FromSeconds(60));
+        await BashAsync(Start("db2", _standbyPort, secondRest));
+        await PatroniSaysAsync("db2", secondRest, "sync", TimeSpan.FromSeconds(60));
+        await BashAsync($". scripts/lib/common.sh && pg_provision {_env["PG_PORT"]} '{_env["PG_SUPER"]}' flexischooling '{_env["PG_OWNER"]}' '{_env["PG_APP"]}'");
+        await Scripts.DemoIntoAsync(_env["PG_PORT"], _env["PG_SUPER"], output);
+
+        var hosts = $"Host=127.0.0.1:{_env["PG_PORT"]},127.0.0.1:{_standbyPort};Target Session Attributes=primary;Database=flexischooling";
+        using var factory = Factory(hosts, hosts);
+        var (head, before, year3, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
+
+        // The first machine is lost: its Patroni and its PostgreSQL killed at once, nothing handed over. Nobody promotes.
+        await BashAsync($"dir=$(readlink -f '{_data}/db1') && pkill -KILL -f \"patroni $dir/patroni.yml\" && kill -KILL \"$(head -1 \"$dir/data/postmaster.pid\")\"");
+        var watch = Stopwatch.StartNew();
+        var (saved, failures) = await SaveUntilSavedAsync(head, year4, watch, TimeSpan.FromSeconds(90));
+        output.WriteLine($"Saved through the standby Patroni promoted {watch.Elapsed.TotalSeconds:0.0} s after the primary's machine was lost; {failures.Count} failing first: {string.Join("; ", failures)}");
+        Assert.Equal(HttpStatusCode.Redirect, saved);
+        var standby = Super(_standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False(await TestDatabase.ScalarAsync<bool>(standby, "SELECT pg_is_in_recovery()"));
+        Assert.Equal(before.Pupils.Count, await TestDatabase.ScalarAsync<long>(standby, MarksOf(year3)));
+        // The lock's 30 s, a look every 10 s, and the application's second or so; not the hand of an operator.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(55), $"saved {watch.Elapsed.TotalSeconds:0.0} s after the loss");
+
+        // The lost machine back: its Patroni makes it the new primary's synchronous standby, holding the save made since.
+        var back = Stopwatch.StartNew();
+        await BashAsync(Start("db1", _env["PG_PORT"], firstRest));
+        await PatroniSaysAsync("db1", firstRest, "sync", TimeSpan.FromSeconds(90));
+        output.WriteLine($"The lost machine a synchronous standby again {back.Elapsed.TotalSeconds:0.0} s after its Patroni started");
+        var year4Marks = await TestDatabase.ScalarAsync<long>(standby, MarksOf(year4));
+        Assert.True(year4Marks > 0);
+        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), MarksOf(year4)) == year4Marks, TimeSpan.FromSeconds(10));
+        Assert.True(await TestDatabase.ScalarAsync<bool>(Super(_env["PG_PORT"]), "SELECT pg_is_in_recovery()"));
+    }
+
+    // Waits until the member's Patroni answers 200 at the endpoint named ("primary", "sync": Patroni's REST API); failing,
+    // says what its log ended with.
+    private async Task PatroniSaysAsync(string member, int rest, string endpoint, TimeSpan within)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        async Task<bool> Says()
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{rest}/{endpoint}"));
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }
+
+        await Eventually.WaitAsync(Says, within);
+        if (!await Says())
+        {
+            var log = Path.Combine(new DirectoryInfo(Path.Combine(_data, member)).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.Combine(_data, member), "patroni.log");
+            Assert.Fail($"Patroni of {member} never answered /{endpoint} with 200 within {within.TotalSeconds} s; its log ended:\n{string.Join('\n', File.ReadLines(log).Where(l => !l.Contains("no action.", StringComparison.Ordinal)).TakeLast(40))}");
+        }
+    }
+
+    /// <summary>
     /// docs/operations.md, "Losing the primary", step 2: with one standby, losing it makes every write wait for it (30 s,
     /// then kept on the primary alone); with two and any one of them enough, losing one leaves the other to wait for.
     /// The second standby is lost at once; the head's next save goes through without that wait, and it is on the
@@ -194,12 +258,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await StartAsync("ANY 1 (*)", "quorum", standbys: 2);
         var primary = $"Host=127.0.0.1:{_env["PG_PORT"]};Database=flexischooling";
         using var factory = Factory(primary, primary);
-        var (year3, year4) = await TwoRegistersNeverTakenAsync();
-        var head = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
-        using (var first = await (await RegisterForm.OpenAsync(head, year3, Friday)).PostAsync(head))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        }
+        var (head, _, _, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
 
         await PgCtlAsync("standby-b", "-m immediate stop");
         await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), "SELECT count(*) FROM pg_stat_replication") == 1, TimeSpan.FromSeconds(30));
@@ -218,6 +277,33 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var left = Super(_standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(left, MarksOf(year4)) == form.Pupils.Count, TimeSpan.FromSeconds(10));
         Assert.Equal(form.Pupils.Count, await TestDatabase.ScalarAsync<long>(left, MarksOf(year4)));
+    }
+
+    // The head opens and saves the register, again and again as a person reloads, until it is saved or the time is up;
+    // each failure is kept with when it began and ended.
+    private static async Task<(HttpStatusCode? Saved, List<string> Failures)> SaveUntilSavedAsync(HttpClient head, Guid group, Stopwatch watch, TimeSpan limit)
+    {
+        HttpStatusCode? saved = null;
+        var failures = new List<string>();
+        while (saved != HttpStatusCode.Redirect && watch.Elapsed < limit)
+        {
+            var started = watch.Elapsed;
+            using var page = await head.GetAsync($"/Attendance/Register/{group}?date={Friday:yyyy-MM-dd}&session=AM");
+            saved = page.StatusCode;
+            if (page.StatusCode == HttpStatusCode.OK)
+            {
+                using var response = await (await RegisterForm.OpenAsync(head, group, Friday)).PostAsync(head);
+                saved = response.StatusCode;
+            }
+
+            if (saved != HttpStatusCode.Redirect)
+            {
+                failures.Add($"{(int)saved.Value} at {started.TotalSeconds:0.0}–{watch.Elapsed.TotalSeconds:0.0} s");
+                await Task.Delay(200);
+            }
+        }
+
+        return (saved, failures);
     }
 
     // The primary and its standbys (the second streaming through a slot of its own), the primary's synchronous standbys
@@ -248,6 +334,21 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             ["ConnectionStrings:Owner"] = $"{ownerHosts};Username=flexi_owner;Password={_env["PG_OWNER"]}",
         },
     };
+
+    // The head signed in, with Ashby's Year 3 A's Friday morning saved (the form as saved) and Year 4 A's never taken, for
+    // the save after a loss.
+    private async Task<(HttpClient Head, RegisterForm Before, Guid Year3, Guid Year4)> HeadSavedOneOfTwoRegistersAsync(FlexiFactory factory)
+    {
+        var (year3, year4) = await TwoRegistersNeverTakenAsync();
+        var head = await factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var before = await RegisterForm.OpenAsync(head, year3, Friday);
+        using (var first = await before.PostAsync(head))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        }
+
+        return (head, before, year3, year4);
+    }
 
     // Ashby's Year 3 A and Year 4 A, their Friday mornings never taken, for the head to take one before a loss and one
     // after it.

@@ -72,14 +72,23 @@ public static class Scripts
     {
         await BashAsync($". scripts/lib/common.sh && local_cluster_up '{data}'", output);
         var env = File.ReadAllLines(Path.Combine(data, "local.env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        await DemoIntoAsync(env["PG_PORT"], env["PG_SUPER"], output);
+
+        return env;
+    }
+
+    /// <summary>
+    /// The demo trusts, copied from the test template, into the flexischooling database of the cluster on the port (its
+    /// roles and database provisioned as <c>pg_provision</c> makes them).
+    /// </summary>
+    public static async Task DemoIntoAsync(string port, string superPassword, ITestOutputHelper output)
+    {
         var source = await TestDatabase.CreateAsync();
         await using (TestDatabase.DroppedAtEnd(source))
         {
             await BashAsync($"PGPASSWORD='{Environment.GetEnvironmentVariable("FLEXI_TEST_PG_SUPER")}' pg_dump -h 127.0.0.1 -p {Environment.GetEnvironmentVariable("FLEXI_TEST_PG_PORT")} -U postgres -d {source} "
-                + $"| PGPASSWORD='{env["PG_SUPER"]}' psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p {env["PG_PORT"]} -U postgres -d flexischooling >/dev/null", output);
+                + $"| PGPASSWORD='{superPassword}' psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p {port} -U postgres -d flexischooling >/dev/null", output);
         }
-
-        return env;
     }
 
     private static string FindRoot()
