@@ -253,16 +253,17 @@ patroni_start() {
   dir=$(pg_reachable "$1")
   cp deploy/patroni.yml "$dir/patroni.yml"
   [ "$(id -u)" -eq 0 ] && chown postgres "$dir" "$dir/patroni.yml"
-  # From DIR, which postgres can enter (Patroni's processes start in the folder they are started from); only the command
-  # in the background, or the subshell waits for it holding the caller's output open.
+  # From DIR, which postgres can enter (Patroni's processes start in the folder they are started from), the values in
+  # the environment (runuser keeps it; the passwords on no command line); only the command in the background, or the
+  # subshell waits for it holding the caller's output open.
   (cd "$dir" || exit 1
-  setsid runuser -u postgres -- env PATRONI_NAME="$name" \
-    PATRONI_RESTAPI_LISTEN="127.0.0.1:$rest" PATRONI_RESTAPI_CONNECT_ADDRESS="127.0.0.1:$rest" PATRONI_ETCD3_HOSTS="127.0.0.1:$etcd" \
-    PATRONI_POSTGRESQL_LISTEN="127.0.0.1:$port" PATRONI_POSTGRESQL_CONNECT_ADDRESS="127.0.0.1:$port" \
-    PATRONI_POSTGRESQL_DATA_DIR="$dir/data" PATRONI_POSTGRESQL_BIN_DIR="$PG_VERSION_DIR" PATRONI_POSTGRESQL_PGPASS="$dir/pgpass" \
+  export PATRONI_NAME="$name" PATRONI_RESTAPI_LISTEN="127.0.0.1:$rest" PATRONI_RESTAPI_CONNECT_ADDRESS="127.0.0.1:$rest" \
+    PATRONI_ETCD3_HOSTS="127.0.0.1:$etcd" PATRONI_POSTGRESQL_LISTEN="127.0.0.1:$port" \
+    PATRONI_POSTGRESQL_CONNECT_ADDRESS="127.0.0.1:$port" PATRONI_POSTGRESQL_DATA_DIR="$dir/data" \
+    PATRONI_POSTGRESQL_BIN_DIR="$PG_VERSION_DIR" PATRONI_POSTGRESQL_PGPASS="$dir/pgpass" \
     PATRONI_SUPERUSER_USERNAME=postgres PATRONI_SUPERUSER_PASSWORD="$super" \
-    PATRONI_REPLICATION_USERNAME=replicator PATRONI_REPLICATION_PASSWORD="$repl" \
-    patroni "$dir/patroni.yml" </dev/null >>"$dir/patroni.log" 2>&1 &)
+    PATRONI_REPLICATION_USERNAME=replicator PATRONI_REPLICATION_PASSWORD="$repl"
+  setsid runuser -u postgres -- patroni "$dir/patroni.yml" </dev/null >>"$dir/patroni.log" 2>&1 &)
 }
 
 # patroni_stop DIR — Patroni stopped as its service stops it (SIGTERM), which stops its PostgreSQL first.

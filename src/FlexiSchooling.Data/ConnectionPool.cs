@@ -43,13 +43,14 @@ public static class ConnectionPool
     /// <summary>
     /// How long, in seconds, a string naming several hosts waits for a host to answer a new connection, unless the string
     /// names its own: five, not Npgsql's fifteen. A machine that vanishes (its power or its network gone) answers nothing,
-    /// and a query already sent to it failed only after Npgsql's command timeout (30 s) and two of these waits; every new
-    /// connection afterwards tried it first, and waited this long, until the string stopped naming it. The primary's
-    /// machine vanishing, its standby promoted ten seconds later: the next save went through 60.4 s after the loss with
-    /// fifteen, 40.4 s with five (PrimaryFailoverTests, ADR 0052). Npgsql bounds a request's wait for one of the pool's
-    /// connections by the same setting; at the register session's busiest (32 officers at once, four connections) a save
-    /// answered in under a second at its 95th percentile (docs/performance.md), so five leaves that wait room. A string
-    /// naming one host keeps Npgsql's fifteen: it has nowhere else to go.
+    /// and a query already sent to it failed only after Npgsql's command timeout (30 s) and two of these waits; a new
+    /// connection tries the hosts in the order named, so may wait this long for it again until the string stops naming
+    /// it. The primary's machine vanishing, its standby promoted ten seconds later: the next save went through 60.4 s
+    /// after the loss with fifteen, 40.4 s with five (PrimaryFailoverTests, ADR 0052). Npgsql bounds a request's wait for
+    /// one of the pool's connections by the same setting; at the register session's busiest (32 officers at once, four
+    /// connections) a save answered in under a second at its 95th percentile, and a benchmark run with these settings
+    /// saved every register (docs/performance.md), so five leaves that wait room. A string naming one host keeps Npgsql's
+    /// fifteen: it has nowhere else to go.
     /// </summary>
     public const int SeveralHostsTimeoutSeconds = 5;
 
