@@ -252,7 +252,12 @@ patroni_start() {
   find_pg_bin
   dir=$(pg_reachable "$1")
   cp deploy/patroni.yml "$dir/patroni.yml"
-  [ "$(id -u)" -eq 0 ] && chown postgres "$dir" "$dir/patroni.yml"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir" "$dir/patroni.yml"
+    # PostgreSQL's default socket folder, where Patroni's PostgreSQL keeps its lock file (deploy/patroni.yml names no
+    # other): made at boot by Debian's tmpfiles line, which a machine without systemd never runs.
+    install -d -m 2775 -o postgres -g postgres /run/postgresql
+  fi
   # From DIR, which postgres can enter (Patroni's processes start in the folder they are started from), the values in
   # the environment (runuser keeps it; the passwords on no command line); only the command in the background, or the
   # subshell waits for it holding the caller's output open.
