@@ -7,13 +7,13 @@ using Xunit.Abstractions;
 namespace FlexiSchooling.IntegrationTests;
 
 /// <summary>
-/// Issue 15, past one machine: the database's primary is the last machine whose loss stops every school's morning.
-/// A standby streams from it and every commit waits for the standby to have it (synchronous replication); each instance's
+/// Issue 15, past one machine: the database's primary is the last machine whose loss stops every school's morning. A
+/// standby streams from it and every commit waits for the standby to have it (synchronous replication); each instance's
 /// strings name both hosts and ask for the primary (docs/operations.md, "Losing the primary"). The primary is lost at
 /// once, its standby promoted: the saves go on with no instance changed, and every save acknowledged before is there;
 /// the same through a PgBouncer on each database machine, when the machine vanishes rather than stops, and with Patroni
-/// promoting the standby and nobody acting (ADR 0053). And with two standbys, either enough, losing one of them does not
-/// hold the saves up as losing a lone standby does.
+/// promoting the standby and nobody acting (ADR 0053), whose own store, etcd, lost does not stop the saves. And with
+/// two standbys, either enough, losing one of them does not hold the saves up as losing a lone standby does.
 /// </summary>
 public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -172,27 +172,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task When_the_primarys_machine_is_lost_Patroni_promotes_its_synchronous_standby_and_the_saves_go_on_with_nobody_acting()
     {
-        var (etcd, etcdPeer, firstRest, secondRest) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
-        var replication = Guid.NewGuid().ToString("N");
-        _env = new Dictionary<string, string>
-        {
-            ["PG_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["PG_SUPER"] = Guid.NewGuid().ToString("N"),
-            ["PG_OWNER"] = Guid.NewGuid().ToString("N"),
-            ["PG_APP"] = Guid.NewGuid().ToString("N"),
-        };
-        _standbyPort = LoopbackPort.Free();
-        // Members named db1 and db2: Patroni 3.0 writes the standby's name into synchronous_standby_names unquoted, and one
-        // named "first" made that setting a syntax error, so it never became synchronous again (deploy/patroni.yml).
-        string Start(string name, object port, int rest) =>
-            $". scripts/lib/common.sh && patroni_start '{_data}/{name}' {name} {port} {rest} {etcd} '{_env["PG_SUPER"]}' '{replication}'";
-        await BashAsync($". scripts/lib/common.sh && etcd_start '{_data}/etcd' {etcd} {etcdPeer} && {Start("db1", _env["PG_PORT"], firstRest)}");
-        await PatroniSaysAsync("db1", firstRest, "primary", TimeSpan.FromSeconds(60));
-        await BashAsync(Start("db2", _standbyPort, secondRest));
-        await PatroniSaysAsync("db2", secondRest, "sync", TimeSpan.FromSeconds(60));
-        await BashAsync($". scripts/lib/common.sh && pg_provision {_env["PG_PORT"]} '{_env["PG_SUPER"]}' flexischooling '{_env["PG_OWNER"]}' '{_env["PG_APP"]}'");
-        await Scripts.DemoIntoAsync(_env["PG_PORT"], _env["PG_SUPER"], output);
-
+        await StartPatroniAsync();
         var hosts = $"Host=127.0.0.1:{_env["PG_PORT"]},127.0.0.1:{_standbyPort};Target Session Attributes=primary;Database=flexischooling";
         using var factory = Factory(hosts, hosts);
         var (head, before, year3, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
@@ -211,8 +191,8 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         // The lost machine back: its Patroni makes it the new primary's synchronous standby, holding the save made since.
         var back = Stopwatch.StartNew();
-        await BashAsync(Start("db1", _env["PG_PORT"], firstRest));
-        await PatroniSaysAsync("db1", firstRest, "sync", TimeSpan.FromSeconds(90));
+        await BashAsync(PatroniStart("db1"));
+        await PatroniSaysAsync("db1", "sync", TimeSpan.FromSeconds(90));
         output.WriteLine($"The lost machine a synchronous standby again {back.Elapsed.TotalSeconds:0.0} s after its Patroni started");
         var year4Marks = await TestDatabase.ScalarAsync<long>(standby, MarksOf(year4));
         Assert.True(year4Marks > 0);
@@ -220,16 +200,107 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.True(await TestDatabase.ScalarAsync<bool>(Super(_env["PG_PORT"]), "SELECT pg_is_in_recovery()"));
     }
 
+    /// <summary>
+    /// ADR 0053: etcd, where Patroni keeps its leader lock, lost (its machine, or every member of it) while both database
+    /// machines are well. Patroni demotes a primary that cannot renew its lock within retry_timeout (10 s) — it cannot
+    /// tell a lost etcd from being cut off itself — so every school's saves would fail until etcd came back, nothing
+    /// being wrong with the database; deploy/patroni.yml's failsafe_mode keeps the primary for as long as every member it
+    /// knows answers it. Without it the saves failed from 14.6 s after the loss to the end (the test failing so); the head
+    /// saves a register every half second for 35 s, past the demotion and two of Patroni's looks after it: every save goes
+    /// through on the first machine, and with etcd back the primary holds the lock again at its next look.
+    /// </summary>
+    [Fact]
+    public async Task When_etcd_is_lost_Patroni_keeps_the_primary_and_every_save_goes_on()
+    {
+        await StartPatroniAsync();
+        var hosts = $"Host=127.0.0.1:{_env["PG_PORT"]},127.0.0.1:{_standbyPort};Target Session Attributes=primary;Database=flexischooling";
+        using var factory = Factory(hosts, hosts);
+        var (head, _, year3, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
+
+        // etcd lost at once, nothing handed over: its process killed.
+        await BashAsync($"kill -KILL \"$(cat '{_data}/etcd/etcd.pid')\"");
+        var watch = Stopwatch.StartNew();
+        var (saves, failures) = (0, new List<string>());
+        while (watch.Elapsed < TimeSpan.FromSeconds(35))
+        {
+            var started = watch.Elapsed;
+            var saved = await SaveOnceAsync(head, saves % 2 == 0 ? year4 : year3);
+            if (saved == HttpStatusCode.Redirect)
+            {
+                saves++;
+            }
+            else
+            {
+                failures.Add($"{(int)saved} at {started.TotalSeconds:0.0}–{watch.Elapsed.TotalSeconds:0.0} s");
+            }
+
+            await Task.Delay(500);
+        }
+
+        output.WriteLine($"With etcd lost for {watch.Elapsed.TotalSeconds:0.0} s: {saves} saves, {failures.Count} failing: {string.Join("; ", failures)}");
+        Assert.Empty(failures);
+        Assert.False(await TestDatabase.ScalarAsync<bool>(Super(_env["PG_PORT"]), "SELECT pg_is_in_recovery()"));
+        Assert.True(await FailsafeActiveAsync("db1"), "Patroni of db1 does not say its failsafe mode is active");
+
+        // etcd back: the primary's next look renews the lock and leaves failsafe mode, and the standby is still its
+        // synchronous standby.
+        var back = Stopwatch.StartNew();
+        await BashAsync($". scripts/lib/common.sh && etcd_start '{_data}/etcd' {_etcd.Client} {_etcd.Peer}");
+        await Eventually.WaitAsync(async () => !await FailsafeActiveAsync("db1"), TimeSpan.FromSeconds(60));
+        Assert.False(await FailsafeActiveAsync("db1"), "Patroni of db1 still in failsafe mode a minute after etcd came back");
+        output.WriteLine($"The lock held again {back.Elapsed.TotalSeconds:0.0} s after etcd started");
+        await PatroniSaysAsync("db1", "leader", TimeSpan.FromSeconds(10));
+        await PatroniSaysAsync("db2", "sync", TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.Redirect, await SaveOnceAsync(head, year4));
+    }
+
+    // Whether the member's Patroni says it is running in failsafe mode (the cluster unlocked, the primary kept).
+    private async Task<bool> FailsafeActiveAsync(string member)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var status = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri($"http://127.0.0.1:{_rest[member]}/patroni")));
+        return status.RootElement.TryGetProperty("failsafe_mode_is_active", out var active) && active.GetBoolean();
+    }
+
+    // Two database machines under Patroni (db1 the primary, db2 its synchronous standby) and a one-member etcd holding
+    // the leader lock, the product's roles and the demo trusts put on the primary as scripts/run provisions its own.
+    private readonly (int Client, int Peer) _etcd = (LoopbackPort.Free(), LoopbackPort.Free());
+    private readonly Dictionary<string, int> _rest = new() { ["db1"] = LoopbackPort.Free(), ["db2"] = LoopbackPort.Free() };
+    private readonly string _replication = Guid.NewGuid().ToString("N");
+
+    private async Task StartPatroniAsync()
+    {
+        _env = new Dictionary<string, string>
+        {
+            ["PG_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PG_SUPER"] = Guid.NewGuid().ToString("N"),
+            ["PG_OWNER"] = Guid.NewGuid().ToString("N"),
+            ["PG_APP"] = Guid.NewGuid().ToString("N"),
+        };
+        _standbyPort = LoopbackPort.Free();
+        await BashAsync($". scripts/lib/common.sh && etcd_start '{_data}/etcd' {_etcd.Client} {_etcd.Peer} && {PatroniStart("db1")}");
+        await PatroniSaysAsync("db1", "primary", TimeSpan.FromSeconds(60));
+        await BashAsync(PatroniStart("db2"));
+        await PatroniSaysAsync("db2", "sync", TimeSpan.FromSeconds(60));
+        await BashAsync($". scripts/lib/common.sh && pg_provision {_env["PG_PORT"]} '{_env["PG_SUPER"]}' flexischooling '{_env["PG_OWNER"]}' '{_env["PG_APP"]}'");
+        await Scripts.DemoIntoAsync(_env["PG_PORT"], _env["PG_SUPER"], output);
+    }
+
+    // Members named db1 and db2: Patroni 3.0 writes the standby's name into synchronous_standby_names unquoted, and one
+    // named "first" made that setting a syntax error, so it never became synchronous again (deploy/patroni.yml).
+    private string PatroniStart(string member) =>
+        $". scripts/lib/common.sh && patroni_start '{_data}/{member}' {member} {(member == "db1" ? _env["PG_PORT"] : _standbyPort)} {_rest[member]} {_etcd.Client} '{_env["PG_SUPER"]}' '{_replication}'";
+
     // Waits until the member's Patroni answers 200 at the endpoint named ("primary", "sync": Patroni's REST API); failing,
     // says what its log ended with.
-    private async Task PatroniSaysAsync(string member, int rest, string endpoint, TimeSpan within)
+    private async Task PatroniSaysAsync(string member, string endpoint, TimeSpan within)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         async Task<bool> Says()
         {
             try
             {
-                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{rest}/{endpoint}"));
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{_rest[member]}/{endpoint}"));
                 return response.StatusCode == HttpStatusCode.OK;
             }
             catch (HttpRequestException)
@@ -288,14 +359,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         while (saved != HttpStatusCode.Redirect && watch.Elapsed < limit)
         {
             var started = watch.Elapsed;
-            using var page = await head.GetAsync($"/Attendance/Register/{group}?date={Friday:yyyy-MM-dd}&session=AM");
-            saved = page.StatusCode;
-            if (page.StatusCode == HttpStatusCode.OK)
-            {
-                using var response = await (await RegisterForm.OpenAsync(head, group, Friday)).PostAsync(head);
-                saved = response.StatusCode;
-            }
-
+            saved = await SaveOnceAsync(head, group);
             if (saved != HttpStatusCode.Redirect)
             {
                 failures.Add($"{(int)saved.Value} at {started.TotalSeconds:0.0}–{watch.Elapsed.TotalSeconds:0.0} s");
@@ -304,6 +368,19 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         return (saved, failures);
+    }
+
+    // The register opened and saved, as the head does: the page's status when it fails, else the save's (a redirect).
+    private static async Task<HttpStatusCode> SaveOnceAsync(HttpClient head, Guid group)
+    {
+        using var page = await head.GetAsync($"/Attendance/Register/{group}?date={Friday:yyyy-MM-dd}&session=AM");
+        if (page.StatusCode != HttpStatusCode.OK)
+        {
+            return page.StatusCode;
+        }
+
+        using var response = await (await RegisterForm.OpenAsync(head, group, Friday)).PostAsync(head);
+        return response.StatusCode;
     }
 
     // The primary and its standbys (the second streaming through a slot of its own), the primary's synchronous standbys
