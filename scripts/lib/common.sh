@@ -227,28 +227,34 @@ pgbouncer_stop() {
   kill "$pid" 2>/dev/null || true
 }
 
-# etcd_start DIR CLIENT_PORT PEER_PORT — a one-member etcd (Debian's etcd-server) on loopback, the store in which Patroni
-# keeps its leader lock (ADR 0053); returns once it takes connections. Stop it with etcd_stop DIR.
+# etcd_start DIR CLIENT_PORT PEER_PORT [ADDRESS] — a one-member etcd (Debian's etcd-server) on ADDRESS (loopback unless
+# named), the store in which Patroni keeps its leader lock (ADR 0053); returns once it takes connections. Stop it with
+# etcd_stop DIR.
 etcd_start() {
-  local dir=$1 client=$2 peer=$3
+  local dir=$1 client=$2 peer=$3 address=${4:-127.0.0.1}
   mkdir -p "$dir"
-  setsid etcd --name flexi --data-dir "$dir/data" --listen-client-urls "http://127.0.0.1:$client" \
-    --advertise-client-urls "http://127.0.0.1:$client" --listen-peer-urls "http://127.0.0.1:$peer" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$peer" --initial-cluster "flexi=http://127.0.0.1:$peer" \
+  setsid etcd --name flexi --data-dir "$dir/data" --listen-client-urls "http://$address:$client" \
+    --advertise-client-urls "http://$address:$client" --listen-peer-urls "http://$address:$peer" \
+    --initial-advertise-peer-urls "http://$address:$peer" --initial-cluster "flexi=http://$address:$peer" \
     </dev/null >"$dir/etcd.log" 2>&1 &
   echo $! > "$dir/etcd.pid"
-  for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/"$client") >/dev/null 2>&1 && return 0; sleep 0.1; done
+  for _ in $(seq 1 100); do (echo >/dev/tcp/"$address"/"$client") >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "etcd did not start: $dir/etcd.log" >&2; return 1
 }
 
 etcd_stop() { [ -f "$1/etcd.pid" ] && kill "$(cat "$1/etcd.pid")" 2>/dev/null; true; }
 
-# patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD — Patroni (Debian's patroni)
-# with deploy/patroni.yml, this machine's values in the environment as a service's unit file gives them (ADR 0053): it
-# makes PostgreSQL 15 in DIR/data the primary if no member leads yet, or the standby of the one that does, and keeps it
-# so. It runs as postgres, in the background, logging to DIR/patroni.log; patroni_stop DIR stops it and its PostgreSQL.
+# patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD [ADDRESS ETCD_ADDRESS
+# NETNS] — Patroni (Debian's patroni) with deploy/patroni.yml, this machine's values in the environment as a service's
+# unit file gives them (ADR 0053): it makes PostgreSQL 15 in DIR/data the primary if no member leads yet, or the standby
+# of the one that does, and keeps it so. The machine's address is ADDRESS (loopback unless named; PostgreSQL listens on
+# loopback as well, where Patroni reaches it), etcd's ETCD_ADDRESS, and with NETNS it runs in that network namespace (a
+# machine of PrimaryFailoverTests'). It runs as postgres, in the background, logging to DIR/patroni.log; patroni_stop
+# DIR stops it and its PostgreSQL.
 patroni_start() {
-  local dir name=$2 port=$3 rest=$4 etcd=$5 super=$6 repl=$7
+  local dir name=$2 port=$3 rest=$4 etcd=$5 super=$6 repl=$7 address=${8:-127.0.0.1} etcd_address=${9:-127.0.0.1}
+  local netns=()
+  [ -n "${10:-}" ] && netns=(ip netns exec "${10}")
   find_pg_bin
   dir=$(pg_reachable "$1")
   cp deploy/patroni.yml "$dir/patroni.yml"
@@ -262,13 +268,15 @@ patroni_start() {
   # the environment (runuser keeps it; the passwords on no command line); only the command in the background, or the
   # subshell waits for it holding the caller's output open.
   (cd "$dir" || exit 1
-  export PATRONI_NAME="$name" PATRONI_RESTAPI_LISTEN="127.0.0.1:$rest" PATRONI_RESTAPI_CONNECT_ADDRESS="127.0.0.1:$rest" \
-    PATRONI_ETCD3_HOSTS="127.0.0.1:$etcd" PATRONI_POSTGRESQL_LISTEN="127.0.0.1:$port" \
-    PATRONI_POSTGRESQL_CONNECT_ADDRESS="127.0.0.1:$port" PATRONI_POSTGRESQL_DATA_DIR="$dir/data" \
+  local listen=127.0.0.1
+  [ "$address" != 127.0.0.1 ] && listen="127.0.0.1,$address"
+  export PATRONI_NAME="$name" PATRONI_RESTAPI_LISTEN="$address:$rest" PATRONI_RESTAPI_CONNECT_ADDRESS="$address:$rest" \
+    PATRONI_ETCD3_HOSTS="$etcd_address:$etcd" PATRONI_POSTGRESQL_LISTEN="$listen:$port" \
+    PATRONI_POSTGRESQL_CONNECT_ADDRESS="$address:$port" PATRONI_POSTGRESQL_DATA_DIR="$dir/data" \
     PATRONI_POSTGRESQL_BIN_DIR="$PG_VERSION_DIR" PATRONI_POSTGRESQL_PGPASS="$dir/pgpass" \
     PATRONI_SUPERUSER_USERNAME=postgres PATRONI_SUPERUSER_PASSWORD="$super" \
     PATRONI_REPLICATION_USERNAME=replicator PATRONI_REPLICATION_PASSWORD="$repl"
-  setsid runuser -u postgres -- patroni "$dir/patroni.yml" </dev/null >>"$dir/patroni.log" 2>&1 &)
+  setsid "${netns[@]}" runuser -u postgres -- patroni "$dir/patroni.yml" </dev/null >>"$dir/patroni.log" 2>&1 &)
 }
 
 # patroni_stop DIR — Patroni stopped as its service stops it (SIGTERM), which stops its PostgreSQL first.

@@ -20,6 +20,8 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private readonly string _data = Scripts.OwnerOnlyFolder("flexi-failover-");
     private Dictionary<string, string> _env = [];
     private int _standbyPort;
+    private string _primaryHost = "127.0.0.1";
+    private string _standbyHost = "127.0.0.1";
 
     // Friday 20 November 2026, the template's last day of marks: its registers are cleared and taken again here.
     private static readonly DateOnly Friday = new(2026, 11, 20);
@@ -35,6 +37,11 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         await BashAsync($". scripts/lib/common.sh && pgbouncer_stop '{_data}/pgbouncer-primary' && pgbouncer_stop '{_data}/pgbouncer-standby' && pg_cluster_stop '{_data}/standby' && pg_cluster_stop '{_data}/standby-b' && pg_cluster_stop '{_data}/postgres'"
             + $" && patroni_stop '{_data}/db1' && patroni_stop '{_data}/db2' && pg_cluster_stop '{_data}/db1' && pg_cluster_stop '{_data}/db2' && etcd_stop '{_data}/etcd'");
+        if (_machines is not null)
+        {
+            await _machines.DisposeAsync();
+        }
+
         Scripts.DeleteFolder(_data);
     }
 
@@ -141,7 +148,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             ? $"Saved through the promoted standby {watch.Elapsed.TotalSeconds:0.0} s after the machine vanished, {(watch.Elapsed - promotion).TotalSeconds:0.0} s after the promotion ({promotion.TotalSeconds:0.0} s); {failures.Count} failing first: {string.Join("; ", failures)}"
             : $"Saved through the promoted standby {watch.Elapsed.TotalSeconds:0.0} s after the promotion began, {failures.Count} failing first: {string.Join("; ", failures)}");
         Assert.Equal(HttpStatusCode.Redirect, saved);
-        var standby = Super(_standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var standby = StandbySuper;
         Assert.False(await TestDatabase.ScalarAsync<bool>(standby, "SELECT pg_is_in_recovery()"));
         Assert.Equal(before.Pupils.Count, await TestDatabase.ScalarAsync<long>(standby, MarksOf(year3)));
         Assert.True(await TestDatabase.ScalarAsync<long>(standby, MarksOf(year4)) > 0);
@@ -162,42 +169,75 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     /// <summary>
     /// ADR 0053: Patroni (Debian's, with deploy/patroni.yml as shipped) on each database machine and a one-member etcd
-    /// holding its leader lock, instead of an operator's promotion. The first machine's Patroni makes its PostgreSQL the
-    /// primary, the second's a synchronous standby of it; the product's roles and the demo trusts are put on the primary as
-    /// scripts/run provisions its own. The primary's machine is lost (its Patroni and its PostgreSQL killed at once) and
-    /// nobody acts: once the lost primary's lock has run out (30 s) the standby's Patroni promotes it, and the head, who
-    /// has gone on reloading the register, saves it. Started again, the lost machine's Patroni makes it the new primary's
-    /// standby (pg_rewind), and it has the save made after the loss.
+    /// holding its leader lock, instead of an operator's promotion. Each database machine is a machine of its own on a
+    /// network (tests/Shared/Machines.cs: a network namespace on a bridge), etcd and the application on the network's
+    /// host. The first machine's Patroni makes its PostgreSQL the primary, the second's a synchronous standby of it; the
+    /// product's roles and the demo trusts are put on the primary as scripts/run provisions its own. The primary's machine
+    /// is cut off from the network, everything on it running on (its card, its cable, its switch failing), and nobody
+    /// acts. Its Patroni, reaching neither etcd nor the standby, demotes its own PostgreSQL (failsafe mode keeps a primary
+    /// only while every member answers it); once its lock has run out (30 s) the standby's Patroni promotes the standby;
+    /// and the head, who has gone on reloading the register, saves it. The cut-off primary stopped taking writes before
+    /// the standby began (never two primaries), and, on the network again, is made the new primary's synchronous standby
+    /// (pg_rewind) and has the save made while it was away.
     /// </summary>
-    [Fact]
-    public async Task When_the_primarys_machine_is_lost_Patroni_promotes_its_synchronous_standby_and_the_saves_go_on_with_nobody_acting()
+    [RootFact]
+    public async Task When_the_primarys_machine_is_cut_off_it_steps_down_Patroni_promotes_its_synchronous_standby_and_the_saves_go_on_with_nobody_acting()
     {
         await StartPatroniAsync();
-        var hosts = $"Host=127.0.0.1:{_env["PG_PORT"]},127.0.0.1:{_standbyPort};Target Session Attributes=primary;Database=flexischooling";
-        using var factory = Factory(hosts, hosts);
+        using var factory = Factory(PatroniHosts, PatroniHosts);
         var (head, before, year3, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
 
-        // The first machine is lost: its Patroni and its PostgreSQL killed at once, nothing handed over. Nobody promotes.
-        await BashAsync($"dir=$(readlink -f '{_data}/db1') && pkill -KILL -f \"patroni $dir/patroni.yml\" && kill -KILL \"$(head -1 \"$dir/data/postmaster.pid\")\"");
-        var watch = Stopwatch.StartNew();
-        var (saved, failures) = await SaveUntilSavedAsync(head, year4, watch, TimeSpan.FromSeconds(90));
-        output.WriteLine($"Saved through the standby Patroni promoted {watch.Elapsed.TotalSeconds:0.0} s after the primary's machine was lost; {failures.Count} failing first: {string.Join("; ", failures)}");
-        Assert.Equal(HttpStatusCode.Redirect, saved);
-        var standby = Super(_standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.False(await TestDatabase.ScalarAsync<bool>(standby, "SELECT pg_is_in_recovery()"));
-        Assert.Equal(before.Pupils.Count, await TestDatabase.ScalarAsync<long>(standby, MarksOf(year3)));
-        // The lock's 30 s, a look every 10 s, and the application's second or so; not the hand of an operator.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(55), $"saved {watch.Elapsed.TotalSeconds:0.0} s after the loss");
+        // Which machine takes writes, looked at every half second from the cut-off machine itself and from the network.
+        using var looking = new CancellationTokenSource();
+        var (firstLastPrimary, secondFirstPrimary) = (TimeSpan.Zero, (TimeSpan?)null);
+        var watch = new Stopwatch();
+        var look = Task.Run(async () =>
+        {
+            while (!looking.IsCancellationRequested)
+            {
+                if (await PrimaryOnItselfAsync("db1"))
+                {
+                    firstLastPrimary = watch.Elapsed;
+                }
 
-        // The lost machine back: its Patroni makes it the new primary's synchronous standby, holding the save made since.
+                if (secondFirstPrimary is null && await PrimaryAsync(StandbySuper))
+                {
+                    secondFirstPrimary = watch.Elapsed;
+                }
+
+                await Task.Delay(500);
+            }
+        });
+
+        // The first machine cut off: its Patroni and its PostgreSQL run on, reaching nothing and reached by nothing.
+        await _machines!.CutOffAsync("db1");
+        watch.Start();
+        var (saved, failures) = await SaveUntilSavedAsync(head, year4, watch, TimeSpan.FromSeconds(100));
+        output.WriteLine($"Saved through the standby Patroni promoted {watch.Elapsed.TotalSeconds:0.0} s after the primary's machine was cut off; {failures.Count} failing first: {string.Join("; ", failures.Take(5))}{(failures.Count > 5 ? "; …" : "")}");
+        Assert.Equal(HttpStatusCode.Redirect, saved);
+        Assert.False(await TestDatabase.ScalarAsync<bool>(StandbySuper, "SELECT pg_is_in_recovery()"));
+        Assert.Equal(before.Pupils.Count, await TestDatabase.ScalarAsync<long>(StandbySuper, MarksOf(year3)));
+        await Eventually.WaitAsync(() => Task.FromResult(secondFirstPrimary is not null && watch.Elapsed > firstLastPrimary + TimeSpan.FromSeconds(2)), TimeSpan.FromSeconds(10));
+        await looking.CancelAsync();
+        await look;
+        output.WriteLine($"The cut-off primary last took writes {firstLastPrimary.TotalSeconds:0.0} s after it was cut off; the standby first {secondFirstPrimary?.TotalSeconds:0.0} s after");
+        // Never two primaries: the cut-off machine had stopped taking writes before the standby was promoted.
+        Assert.True(firstLastPrimary < secondFirstPrimary, $"the cut-off primary took writes until {firstLastPrimary.TotalSeconds:0.0} s, the standby from {secondFirstPrimary?.TotalSeconds:0.0} s");
+        Assert.False(await PrimaryOnItselfAsync("db1"));
+        // The lock's 30 s, a look every 10 s, and the application's command timeout for a connection it held to the
+        // machine cut off (ADR 0052: 30 s and two connect timeouts); not the hand of an operator.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(75), $"saved {watch.Elapsed.TotalSeconds:0.0} s after the loss");
+
+        // The machine on the network again: its Patroni makes it the new primary's synchronous standby, holding the save
+        // made since.
         var back = Stopwatch.StartNew();
-        await BashAsync(PatroniStart("db1"));
+        await _machines.JoinAgainAsync("db1");
         await PatroniSaysAsync("db1", "sync", TimeSpan.FromSeconds(90));
-        output.WriteLine($"The lost machine a synchronous standby again {back.Elapsed.TotalSeconds:0.0} s after its Patroni started");
-        var year4Marks = await TestDatabase.ScalarAsync<long>(standby, MarksOf(year4));
+        output.WriteLine($"The cut-off machine a synchronous standby again {back.Elapsed.TotalSeconds:0.0} s after it was on the network again");
+        var year4Marks = await TestDatabase.ScalarAsync<long>(StandbySuper, MarksOf(year4));
         Assert.True(year4Marks > 0);
-        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), MarksOf(year4)) == year4Marks, TimeSpan.FromSeconds(10));
-        Assert.True(await TestDatabase.ScalarAsync<bool>(Super(_env["PG_PORT"]), "SELECT pg_is_in_recovery()"));
+        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(PrimarySuper, MarksOf(year4)) == year4Marks, TimeSpan.FromSeconds(10));
+        Assert.True(await TestDatabase.ScalarAsync<bool>(PrimarySuper, "SELECT pg_is_in_recovery()"));
     }
 
     /// <summary>
@@ -209,12 +249,11 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     /// saves a register every half second for 35 s, past the demotion and two of Patroni's looks after it: every save goes
     /// through on the first machine, and with etcd back the primary holds the lock again at its next look.
     /// </summary>
-    [Fact]
+    [RootFact]
     public async Task When_etcd_is_lost_Patroni_keeps_the_primary_and_every_save_goes_on()
     {
         await StartPatroniAsync();
-        var hosts = $"Host=127.0.0.1:{_env["PG_PORT"]},127.0.0.1:{_standbyPort};Target Session Attributes=primary;Database=flexischooling";
-        using var factory = Factory(hosts, hosts);
+        using var factory = Factory(PatroniHosts, PatroniHosts);
         var (head, _, year3, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
 
         // etcd lost at once, nothing handed over: its process killed.
@@ -239,13 +278,13 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         output.WriteLine($"With etcd lost for {watch.Elapsed.TotalSeconds:0.0} s: {saves} saves, {failures.Count} failing: {string.Join("; ", failures)}");
         Assert.Empty(failures);
-        Assert.False(await TestDatabase.ScalarAsync<bool>(Super(_env["PG_PORT"]), "SELECT pg_is_in_recovery()"));
+        Assert.False(await TestDatabase.ScalarAsync<bool>(PrimarySuper, "SELECT pg_is_in_recovery()"));
         Assert.True(await FailsafeActiveAsync("db1"), "Patroni of db1 does not say its failsafe mode is active");
 
         // etcd back: the primary's next look renews the lock and leaves failsafe mode, and the standby is still its
         // synchronous standby.
         var back = Stopwatch.StartNew();
-        await BashAsync($". scripts/lib/common.sh && etcd_start '{_data}/etcd' {_etcd.Client} {_etcd.Peer}");
+        await BashAsync(EtcdStart);
         await Eventually.WaitAsync(async () => !await FailsafeActiveAsync("db1"), TimeSpan.FromSeconds(60));
         Assert.False(await FailsafeActiveAsync("db1"), "Patroni of db1 still in failsafe mode a minute after etcd came back");
         output.WriteLine($"The lock held again {back.Elapsed.TotalSeconds:0.0} s after etcd started");
@@ -258,18 +297,22 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private async Task<bool> FailsafeActiveAsync(string member)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        using var status = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri($"http://127.0.0.1:{_rest[member]}/patroni")));
+        using var status = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(Rest(member, "patroni")));
         return status.RootElement.TryGetProperty("failsafe_mode_is_active", out var active) && active.GetBoolean();
     }
 
-    // Two database machines under Patroni (db1 the primary, db2 its synchronous standby) and a one-member etcd holding
-    // the leader lock, the product's roles and the demo trusts put on the primary as scripts/run provisions its own.
+    // Two database machines under Patroni, each a machine of its own (db1 the primary, db2 its synchronous standby, each
+    // Patroni's REST API on 8008 at its machine's address), and a one-member etcd on the network's host holding the
+    // leader lock; the product's roles and the demo trusts put on the primary as scripts/run provisions its own. Each
+    // PostgreSQL has a port of its own: the machines share one file system, where PostgreSQL's socket lock is named by
+    // its port.
+    private Machines? _machines;
     private readonly (int Client, int Peer) _etcd = (LoopbackPort.Free(), LoopbackPort.Free());
-    private readonly Dictionary<string, int> _rest = new() { ["db1"] = LoopbackPort.Free(), ["db2"] = LoopbackPort.Free() };
     private readonly string _replication = Guid.NewGuid().ToString("N");
 
     private async Task StartPatroniAsync()
     {
+        _machines = await Machines.CreateAsync("db1", "db2");
         _env = new Dictionary<string, string>
         {
             ["PG_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -277,19 +320,57 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             ["PG_OWNER"] = Guid.NewGuid().ToString("N"),
             ["PG_APP"] = Guid.NewGuid().ToString("N"),
         };
-        _standbyPort = LoopbackPort.Free();
-        await BashAsync($". scripts/lib/common.sh && etcd_start '{_data}/etcd' {_etcd.Client} {_etcd.Peer} && {PatroniStart("db1")}");
+        (_standbyPort, _primaryHost, _standbyHost) = (LoopbackPort.Free(), _machines.Address("db1"), _machines.Address("db2"));
+        await BashAsync($"{EtcdStart} && {PatroniStart("db1")}");
         await PatroniSaysAsync("db1", "primary", TimeSpan.FromSeconds(60));
         await BashAsync(PatroniStart("db2"));
         await PatroniSaysAsync("db2", "sync", TimeSpan.FromSeconds(60));
-        await BashAsync($". scripts/lib/common.sh && pg_provision {_env["PG_PORT"]} '{_env["PG_SUPER"]}' flexischooling '{_env["PG_OWNER"]}' '{_env["PG_APP"]}'");
-        await Scripts.DemoIntoAsync(_env["PG_PORT"], _env["PG_SUPER"], output);
+        // On the primary's own machine, as an operator provisions it there.
+        await BashAsync($"ip netns exec {_machines.Namespace("db1")} bash -c \". scripts/lib/common.sh && pg_provision {_env["PG_PORT"]} '{_env["PG_SUPER"]}' flexischooling '{_env["PG_OWNER"]}' '{_env["PG_APP"]}'\"");
+        await Scripts.DemoIntoAsync(_primaryHost, _env["PG_PORT"], _env["PG_SUPER"], output);
     }
+
+    private string PatroniHosts => $"Host={_primaryHost}:{_env["PG_PORT"]},{_standbyHost}:{_standbyPort};Target Session Attributes=primary;Database=flexischooling";
+
+    private string EtcdStart => $". scripts/lib/common.sh && etcd_start '{_data}/etcd' {_etcd.Client} {_etcd.Peer} {_machines!.HostAddress}";
 
     // Members named db1 and db2: Patroni 3.0 writes the standby's name into synchronous_standby_names unquoted, and one
     // named "first" made that setting a syntax error, so it never became synchronous again (deploy/patroni.yml).
     private string PatroniStart(string member) =>
-        $". scripts/lib/common.sh && patroni_start '{_data}/{member}' {member} {(member == "db1" ? _env["PG_PORT"] : _standbyPort)} {_rest[member]} {_etcd.Client} '{_env["PG_SUPER"]}' '{_replication}'";
+        $". scripts/lib/common.sh && patroni_start '{_data}/{member}' {member} {Port(member)} 8008 {_etcd.Client} '{_env["PG_SUPER"]}' '{_replication}' {_machines!.Address(member)} {_machines.HostAddress} {_machines.Namespace(member)}";
+
+    private string Port(string member) => member == "db1" ? _env["PG_PORT"] : _standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private Uri Rest(string member, string endpoint) => new($"http://{_machines!.Address(member)}:8008/{endpoint}");
+
+    // Whether the member's PostgreSQL takes writes, asked on its own machine (as its Patroni asks it): false when it is
+    // a standby or does not answer.
+    private async Task<bool> PrimaryOnItselfAsync(string member)
+    {
+        using var psql = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", _machines!.Namespace(member), "psql", "-h", "127.0.0.1", "-p", Port(member), "-U", "postgres", "-d", "postgres", "-tAc", "SELECT NOT pg_is_in_recovery()"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment = { ["PGPASSWORD"] = _env["PG_SUPER"], ["PGCONNECT_TIMEOUT"] = "2" },
+        })!;
+        var answer = await psql.StandardOutput.ReadToEndAsync();
+        await psql.StandardError.ReadToEndAsync();
+        await psql.WaitForExitAsync();
+        return psql.ExitCode == 0 && answer.Trim() == "t";
+    }
+
+    private static async Task<bool> PrimaryAsync(string super)
+    {
+        try
+        {
+            return !await TestDatabase.ScalarAsync<bool>(super + ";Timeout=2", "SELECT pg_is_in_recovery()");
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return false;
+        }
+    }
 
     // Waits until the member's Patroni answers 200 at the endpoint named ("primary", "sync": Patroni's REST API); failing,
     // says what its log ended with.
@@ -300,10 +381,10 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         {
             try
             {
-                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{_rest[member]}/{endpoint}"));
+                using var response = await client.GetAsync(Rest(member, endpoint));
                 return response.StatusCode == HttpStatusCode.OK;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 return false;
             }
@@ -332,7 +413,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var (head, _, _, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
 
         await PgCtlAsync("standby-b", "-m immediate stop");
-        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), "SELECT count(*) FROM pg_stat_replication") == 1, TimeSpan.FromSeconds(30));
+        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(PrimarySuper, "SELECT count(*) FROM pg_stat_replication") == 1, TimeSpan.FromSeconds(30));
 
         var form = await RegisterForm.OpenAsync(head, year4, Friday);
         var watch = Stopwatch.StartNew();
@@ -345,7 +426,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         // Not the 30 s a write waits for a lone standby that is lost (ADR 0052): a save's commit waited for the one left.
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the save took {watch.Elapsed.TotalSeconds:0.0} s");
         // On the standby left: flushed there before the save answered, and read once it has replayed it.
-        var left = Super(_standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var left = StandbySuper;
         await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(left, MarksOf(year4)) == form.Pupils.Count, TimeSpan.FromSeconds(10));
         Assert.Equal(form.Pupils.Count, await TestDatabase.ScalarAsync<long>(left, MarksOf(year4)));
     }
@@ -395,11 +476,11 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             await BashAsync($". scripts/lib/common.sh && PG_REPLICA_SLOT=flexi_standby_b pg_replica_start {_env["PG_PORT"]} '{_env["PG_SUPER"]}' '{_data}/standby-b' {LoopbackPort.Free()}");
         }
 
-        await TestDatabase.ExecuteAsync(Super(_env["PG_PORT"]), $"ALTER SYSTEM SET synchronous_standby_names = '{synchronousNames}'");
-        await TestDatabase.ExecuteAsync(Super(_env["PG_PORT"]), "SELECT pg_reload_conf()");
+        await TestDatabase.ExecuteAsync(PrimarySuper, $"ALTER SYSTEM SET synchronous_standby_names = '{synchronousNames}'");
+        await TestDatabase.ExecuteAsync(PrimarySuper, "SELECT pg_reload_conf()");
         var inState = $"SELECT count(*) FROM pg_stat_replication WHERE sync_state = '{state}'";
-        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), inState) == standbys, TimeSpan.FromSeconds(30));
-        Assert.Equal(standbys, await TestDatabase.ScalarAsync<long>(Super(_env["PG_PORT"]), inState));
+        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(PrimarySuper, inState) == standbys, TimeSpan.FromSeconds(30));
+        Assert.Equal(standbys, await TestDatabase.ScalarAsync<long>(PrimarySuper, inState));
     }
 
     // The application, its App and Owner strings naming the hosts given (with the roles' names and passwords).
@@ -440,14 +521,19 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private static string MarksOf(Guid group) =>
         $"SELECT count(*) FROM attendance_marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.registration_group_id = '{group}' AND m.date = '{Friday:yyyy-MM-dd}' AND m.session = 'AM'";
 
-    private string Super(string port) => $"Host=127.0.0.1;Port={port};Database=flexischooling;Username=postgres;Password={_env["PG_SUPER"]};Pooling=false";
+    // The superuser's string for the first primary and for its standby: on loopback, or on their machines' addresses.
+    private string PrimarySuper => Super(_primaryHost, _env["PG_PORT"]);
+
+    private string StandbySuper => Super(_standbyHost, _standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private string Super(string host, string port) => $"Host={host};Port={port};Database=flexischooling;Username=postgres;Password={_env["PG_SUPER"]};Pooling=false";
 
     private Task<Guid> GroupAsync(string name) =>
-        TestDatabase.ScalarAsync<Guid>(Super(_env["PG_PORT"]), $"SELECT g.id FROM registration_groups g JOIN schools s ON s.id = g.school_id WHERE g.name = '{name}' AND s.name LIKE 'Ashby%'");
+        TestDatabase.ScalarAsync<Guid>(PrimarySuper, $"SELECT g.id FROM registration_groups g JOIN schools s ON s.id = g.school_id WHERE g.name = '{name}' AND s.name LIKE 'Ashby%'");
 
     // The register never taken (bypassing the append-only triggers), so that the head's save writes every mark.
     private Task ClearAsync(Guid group) =>
-        TestDatabase.ExecuteAsync(Super(_env["PG_PORT"]), $"""
+        TestDatabase.ExecuteAsync(PrimarySuper, $"""
             SET session_replication_role = replica;
             DELETE FROM attendance_mark_changes c USING attendance_marks m, pupils p
              WHERE c.mark_id = m.id AND m.pupil_id = p.id AND p.registration_group_id = '{group}' AND m.date = '{Friday:yyyy-MM-dd}' AND m.session = 'AM';

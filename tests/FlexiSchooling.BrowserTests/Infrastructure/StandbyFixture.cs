@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.NetworkInformation;
 using System.Text;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.Testing;
@@ -27,9 +26,8 @@ public sealed class StandbyFixture : BrowserFixture
     private readonly Dictionary<string, Process> _balancers = [];
     private readonly Dictionary<string, Process> _keepaliveds = [];
     private readonly StringBuilder _output = new();
-    private string _subnet = "";
+    private Machines? _machines;
     private string _certificate = "";
-    private bool _network;
     private DirectoryInfo? _work;
 
     /// <summary>The Ashby attendance officer signs in through the virtual address and opens that morning's Year 3 A register.</summary>
@@ -87,7 +85,7 @@ public sealed class StandbyFixture : BrowserFixture
     protected override DateTimeOffset? ServerClock => new DateTimeOffset(DecemberFixture.Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
 
     /// <summary>The browser's, the test's and the instance's address, as the balancers see it.</summary>
-    public string ClientAddress => _subnet + ".1";
+    public string ClientAddress => _machines!.HostAddress;
 
     /// <summary>What the balancers and their keepalived wrote, each line under its name.</summary>
     public string BalancersOutput
@@ -101,11 +99,11 @@ public sealed class StandbyFixture : BrowserFixture
         }
     }
 
-    private string Namespace(string name) => $"{_tag}-{name}";
+    private string Namespace(string name) => _machines!.Namespace(name);
 
-    private string Address(string name) => $"{_subnet}.{(name == "a" ? 2 : 3)}";
+    private string Address(string name) => _machines!.Address(name);
 
-    private string VirtualAddress => _subnet + ".10";
+    private string VirtualAddress => _machines!.Subnet + ".10";
 
     protected override async Task<string> StartServersAsync()
     {
@@ -114,7 +112,8 @@ public sealed class StandbyFixture : BrowserFixture
         _nft = Installed("FLEXI_NFT", "/usr/sbin/nft", "nftables");
 
         _work = Directory.CreateTempSubdirectory("flexi-standby-");
-        await CreateNetworkAsync();
+        // A machine for each balancer (tests/Shared/Machines.cs): a network namespace on a bridge for the network.
+        _machines = await Machines.CreateAsync(Names);
 
         // The instance, on the network's side of the host: it takes forwarded headers from the two balancers only, and
         // answers the virtual address (the public one) and its own (its readiness check).
@@ -172,32 +171,6 @@ public sealed class StandbyFixture : BrowserFixture
     private string KeepalivedFile(string name) => Path.Combine(_work!.FullName, $"keepalived-{name}.conf");
 
     private string PidFile(string name) => Path.Combine(_work!.FullName, $"haproxy-{name}.pid");
-
-    // A bridge for the network, on a /24 of 10.231.0.0/16 no interface of this machine is on, and a namespace for each
-    // balancer's machine joined to it by a veth pair.
-    private async Task CreateNetworkAsync()
-    {
-        var used = NetworkInterface.GetAllNetworkInterfaces().SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address.ToString()).ToList();
-        var third = Enumerable.Range(0, 256).OrderBy(_ => Random.Shared.Next()).First(n => !used.Any(a => a.StartsWith($"10.231.{n}.", StringComparison.Ordinal)));
-        _subnet = $"10.231.{third}";
-        _network = true;
-        await RunAsync("ip", "link", "add", _tag, "type", "bridge");
-        await RunAsync("ip", "addr", "add", ClientAddress + "/24", "dev", _tag);
-        await RunAsync("ip", "link", "set", _tag, "up");
-        foreach (var name in Names)
-        {
-            var ns = Namespace(name);
-            await RunAsync("ip", "netns", "add", ns);
-            await RunAsync("ip", "link", "add", $"{_tag}{name}", "type", "veth", "peer", "name", "eth0", "netns", ns);
-            await RunAsync("ip", "link", "set", $"{_tag}{name}", "master", _tag, "up");
-            await RunAsync("ip", "-n", ns, "link", "set", "lo", "up");
-            // Not a router, as a Debian machine is not unless told (a namespace here is made forwarding): a balancer
-            // that has given the address up drops what is still sent to it, and does not pass it on to the other.
-            await RunAsync("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=0");
-            await RunAsync("ip", "-n", ns, "addr", "add", Address(name) + "/24", "dev", "eth0");
-            await RunAsync("ip", "-n", ns, "link", "set", "eth0", "up");
-        }
-    }
 
     private void StartBalancer(string name)
     {
@@ -373,26 +346,13 @@ public sealed class StandbyFixture : BrowserFixture
     /// </summary>
     public async Task LoseMachineAsync(string name)
     {
-        await RunAsync("ip", "-n", Namespace(name), "link", "set", "eth0", "down");
+        await _machines!.LinkDownAsync(name);
         await KillEverythingInAsync(name);
     }
 
     private async Task KillEverythingInAsync(string name)
     {
-        // keepalived runs its check's shell every second: a process listed may have ended by the kill (which then fails
-        // for it alone) and a new one begun, so the namespace is listed again until nothing is left in it.
-        for (var round = 0; round < 20; round++)
-        {
-            var pids = await PidsInAsync(name);
-            if (pids.Length == 0)
-            {
-                break;
-            }
-
-            _ = await RunCoreAsync("kill", ["-KILL", .. pids]);
-            await Task.Delay(50);
-        }
-
+        await _machines!.KillEverythingInAsync(name);
         foreach (var process in new[] { _balancers.GetValueOrDefault(name), _keepaliveds.GetValueOrDefault(name) }.OfType<Process>())
         {
             await process.WaitForExitAsync();
@@ -400,25 +360,9 @@ public sealed class StandbyFixture : BrowserFixture
     }
 
     // Every process running in the balancer's machine (its namespace).
-    private async Task<string[]> PidsInAsync(string name) =>
-        (await RunAsync("ip", "netns", "pids", Namespace(name))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private Task<string[]> PidsInAsync(string name) => _machines!.PidsInAsync(name);
 
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var (code, output, error) = await RunCoreAsync(program, arguments);
-        return code == 0
-            ? output
-            : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {code} (the standby's network needs root): {error}");
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunCoreAsync(string program, string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<string> RunAsync(string program, params string[] arguments) => Machines.RunAsync(program, arguments);
 
     public override async Task DisposeAsync()
     {
@@ -427,35 +371,9 @@ public sealed class StandbyFixture : BrowserFixture
             return;
         }
 
-        if (_network)
+        if (_machines is not null)
         {
-            foreach (var name in Names)
-            {
-                try
-                {
-                    await KillEverythingInAsync(name);
-                    await RunAsync("ip", "netns", "del", Namespace(name));
-                }
-                catch (InvalidOperationException)
-                {
-                    // Not made (the start failed before it): nothing to take away.
-                }
-            }
-
-            // The host's ends of the machines' links and the bridge. A lost machine's namespace outlives its deletion
-            // while its connections cut off by the lost link time out (its veth was seen left a minute later); deleting
-            // the host's end takes both ends.
-            foreach (var link in Names.Select(n => _tag + n).Append(_tag))
-            {
-                try
-                {
-                    await RunAsync("ip", "link", "del", link);
-                }
-                catch (InvalidOperationException)
-                {
-                    // Gone with its namespace already.
-                }
-            }
+            await _machines.DisposeAsync();
         }
 
         foreach (var process in _balancers.Values.Concat(_keepaliveds.Values))

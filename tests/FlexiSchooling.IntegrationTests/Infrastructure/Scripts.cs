@@ -79,15 +79,18 @@ public static class Scripts
 
     /// <summary>
     /// The demo trusts, copied from the test template, into the flexischooling database of the cluster on the port (its
-    /// roles and database provisioned as <c>pg_provision</c> makes them).
+    /// roles and database provisioned as <c>pg_provision</c> makes them), on loopback or on the host named.
     /// </summary>
-    public static async Task DemoIntoAsync(string port, string superPassword, ITestOutputHelper output)
+    public static Task DemoIntoAsync(string port, string superPassword, ITestOutputHelper output) => DemoIntoAsync("127.0.0.1", port, superPassword, output);
+
+    /// <inheritdoc cref="DemoIntoAsync(string, string, ITestOutputHelper)"/>
+    public static async Task DemoIntoAsync(string host, string port, string superPassword, ITestOutputHelper output)
     {
         var source = await TestDatabase.CreateAsync();
         await using (TestDatabase.DroppedAtEnd(source))
         {
             await BashAsync($"PGPASSWORD='{Environment.GetEnvironmentVariable("FLEXI_TEST_PG_SUPER")}' pg_dump -h 127.0.0.1 -p {Environment.GetEnvironmentVariable("FLEXI_TEST_PG_PORT")} -U postgres -d {source} "
-                + $"| PGPASSWORD='{superPassword}' psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p {port} -U postgres -d flexischooling >/dev/null", output);
+                + $"| PGPASSWORD='{superPassword}' psql -q -v ON_ERROR_STOP=1 -h {host} -p {port} -U postgres -d flexischooling >/dev/null", output);
         }
     }
 
