@@ -293,6 +293,52 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(HttpStatusCode.Redirect, await SaveOnceAsync(head, year4));
     }
 
+    /// <summary>
+    /// ADR 0053: the lone standby's machine cut off from the network, everything on it running on. Every commit waits for
+    /// the synchronous standby, and the primary's Patroni stops naming one (synchronous mode is not strict) only once it
+    /// sees the standby gone from the primary's replication connections. Cut off rather than stopped, the standby's
+    /// connection stayed open for PostgreSQL's minute of <c>wal_sender_timeout</c>, and Patroni let go only when the
+    /// standby's member key ran out in etcd: by hand a write waited 33.3 s, and the head's save here the application's
+    /// whole command timeout (30.0 s, the test failing so), when Npgsql's cancel ended PostgreSQL's wait and the commit
+    /// stood on the primary alone; every save meanwhile holds one of the instance's few connections for as long. With
+    /// deploy/patroni.yml's 5 s the primary drops the silent standby's connection and Patroni lets it go at its next look:
+    /// the head's save waits less than that and goes through, and the saves after it wait for nothing. Back on the
+    /// network, the standby is synchronous again and has them.
+    /// </summary>
+    [RootFact]
+    public async Task When_the_lone_standby_is_cut_off_the_save_waiting_for_it_goes_through_once_Patroni_lets_it_go_and_those_after_wait_for_nothing()
+    {
+        await StartPatroniAsync();
+        using var factory = Factory(PatroniHosts, PatroniHosts);
+        var (head, _, year3, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
+        var form = await RegisterForm.OpenAsync(head, year4, Friday);
+
+        await _machines!.CutOffAsync("db2");
+        var watch = Stopwatch.StartNew();
+        using (var waited = await form.PostAsync(head))
+        {
+            output.WriteLine($"The save made as the standby was cut off answered {(int)waited.StatusCode} after {watch.Elapsed.TotalSeconds:0.0} s");
+            Assert.Equal(HttpStatusCode.Redirect, waited.StatusCode);
+        }
+
+        var first = watch.Elapsed;
+        watch.Restart();
+        Assert.Equal(HttpStatusCode.Redirect, await SaveOnceAsync(head, year3));
+        output.WriteLine($"The register after it opened and saved in {watch.Elapsed.TotalSeconds:0.00} s");
+        // Patroni's next look after the primary dropped the silent standby (5 s), not the standby's key running out (30 s).
+        Assert.True(first < TimeSpan.FromSeconds(20), $"the save waited {first.TotalSeconds:0.0} s");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"the save after it took {watch.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal("", await TestDatabase.ScalarAsync<string>(PrimarySuper, "SHOW synchronous_standby_names"));
+
+        // The standby on the network again: Patroni names it synchronous again once it streams, and it has both saves.
+        await _machines.JoinAgainAsync("db2");
+        var synchronous = "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'db2' AND sync_state = 'sync'";
+        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(PrimarySuper, synchronous) == 1, TimeSpan.FromSeconds(90));
+        Assert.Equal(1, await TestDatabase.ScalarAsync<long>(PrimarySuper, synchronous));
+        await Eventually.WaitAsync(async () => await TestDatabase.ScalarAsync<long>(StandbySuper, MarksOf(year4)) == form.Pupils.Count, TimeSpan.FromSeconds(10));
+        Assert.Equal(form.Pupils.Count, await TestDatabase.ScalarAsync<long>(StandbySuper, MarksOf(year4)));
+    }
+
     // Whether the member's Patroni says it is running in failsafe mode (the cluster unlocked, the primary kept).
     private async Task<bool> FailsafeActiveAsync(string member)
     {
