@@ -227,34 +227,59 @@ pgbouncer_stop() {
   kill "$pid" 2>/dev/null || true
 }
 
-# etcd_start DIR CLIENT_PORT PEER_PORT [ADDRESS] — a one-member etcd (Debian's etcd-server) on ADDRESS (loopback unless
-# named), the store in which Patroni keeps its leader lock (ADR 0053); returns once it takes connections. Stop it with
-# etcd_stop DIR.
+# etcd_start DIR CLIENT_PORT PEER_PORT PATRONI_PASSWORD [ADDRESS] — a one-member etcd (Debian's etcd-server) on ADDRESS
+# (loopback unless named), the store in which Patroni keeps its leader lock (ADR 0053); returns once it takes
+# connections. The first time, it is given users and auth turned on: `patroni` (PATRONI_PASSWORD) may read and write
+# the cluster's keys alone, and `root`'s password is left in DIR/root.password (owner only); without them anyone who
+# reaches the client port could take the leader lock away. Stop it with etcd_stop DIR.
 etcd_start() {
-  local dir=$1 client=$2 peer=$3 address=${4:-127.0.0.1}
+  local dir=$1 client=$2 peer=$3 patroni_password=$4 address=${5:-127.0.0.1} new=
+  [ -d "$dir/data" ] || new=1
   mkdir -p "$dir"
   setsid etcd --name flexi --data-dir "$dir/data" --listen-client-urls "http://$address:$client" \
     --advertise-client-urls "http://$address:$client" --listen-peer-urls "http://$address:$peer" \
     --initial-advertise-peer-urls "http://$address:$peer" --initial-cluster "flexi=http://$address:$peer" \
     </dev/null >"$dir/etcd.log" 2>&1 &
   echo $! > "$dir/etcd.pid"
-  for _ in $(seq 1 100); do (echo >/dev/tcp/"$address"/"$client") >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "etcd did not start: $dir/etcd.log" >&2; return 1
+  local up=
+  for _ in $(seq 1 100); do (echo >/dev/tcp/"$address"/"$client") >/dev/null 2>&1 && { up=1; break; }; sleep 0.1; done
+  [ -n "$up" ] || { echo "etcd did not start: $dir/etcd.log" >&2; return 1; }
+  [ -n "$new" ] || return 0
+  # Through etcd's JSON gateway (v3; keys base64), as Debian's etcd-server ships no etcdctl: the cluster's keys are
+  # deploy/patroni.yml's namespace and scope, /service/flexischooling/ up to the next key after that prefix.
+  local root_password
+  root_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+  (umask 077 && printf '%s\n' "$root_password" > "$dir/root.password")
+  local b64_from b64_to
+  b64_from=$(printf '/service/flexischooling/' | base64 -w0)
+  b64_to=$(printf '/service/flexischooling0' | base64 -w0)
+  local call
+  for call in \
+    "user/add|{\"name\":\"root\",\"password\":\"$root_password\"}" \
+    "user/grant|{\"user\":\"root\",\"role\":\"root\"}" \
+    "role/add|{\"name\":\"patroni\"}" \
+    "role/grant|{\"name\":\"patroni\",\"perm\":{\"permType\":\"READWRITE\",\"key\":\"$b64_from\",\"range_end\":\"$b64_to\"}}" \
+    "user/add|{\"name\":\"patroni\",\"password\":\"$patroni_password\"}" \
+    "user/grant|{\"user\":\"patroni\",\"role\":\"patroni\"}" \
+    "enable|{}"; do
+    curl -fsS -X POST "http://$address:$client/v3/auth/${call%%|*}" -d "${call#*|}" >/dev/null \
+      || { echo "etcd refused auth/${call%%|*}: $dir/etcd.log" >&2; return 1; }
+  done
 }
 
 etcd_stop() { [ -f "$1/etcd.pid" ] && kill "$(cat "$1/etcd.pid")" 2>/dev/null; true; }
 
-# patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD [ADDRESS ETCD_ADDRESS
-# NETNS] — Patroni (Debian's patroni) with deploy/patroni.yml, this machine's values in the environment as a service's
+# patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD REST_PASSWORD
+# ETCD_PASSWORD [ADDRESS ETCD_ADDRESS NETNS] — Patroni (Debian's patroni) with deploy/patroni.yml, this machine's values in the environment as a service's
 # unit file gives them (ADR 0053): it makes PostgreSQL 15 in DIR/data the primary if no member leads yet, or the standby
 # of the one that does, and keeps it so. The machine's address is ADDRESS (loopback unless named; PostgreSQL listens on
 # loopback as well, where Patroni reaches it), etcd's ETCD_ADDRESS, and with NETNS it runs in that network namespace (a
 # machine of PrimaryFailoverTests'). It runs as postgres, in the background, logging to DIR/patroni.log; patroni_stop
 # DIR stops it and its PostgreSQL.
 patroni_start() {
-  local dir name=$2 port=$3 rest=$4 etcd=$5 super=$6 repl=$7 address=${8:-127.0.0.1} etcd_address=${9:-127.0.0.1}
-  local netns=()
-  [ -n "${10:-}" ] && netns=(ip netns exec "${10}")
+  local dir name=$2 port=$3 rest=$4 etcd=$5 super=$6 repl=$7 rest_password=$8 etcd_password=$9
+  local address=${10:-127.0.0.1} etcd_address=${11:-127.0.0.1} netns=()
+  [ -n "${12:-}" ] && netns=(ip netns exec "${12}")
   find_pg_bin
   dir=$(pg_reachable "$1")
   cp deploy/patroni.yml "$dir/patroni.yml"
@@ -275,7 +300,9 @@ patroni_start() {
     PATRONI_POSTGRESQL_CONNECT_ADDRESS="$address:$port" PATRONI_POSTGRESQL_DATA_DIR="$dir/data" \
     PATRONI_POSTGRESQL_BIN_DIR="$PG_VERSION_DIR" PATRONI_POSTGRESQL_PGPASS="$dir/pgpass" \
     PATRONI_SUPERUSER_USERNAME=postgres PATRONI_SUPERUSER_PASSWORD="$super" \
-    PATRONI_REPLICATION_USERNAME=replicator PATRONI_REPLICATION_PASSWORD="$repl"
+    PATRONI_REPLICATION_USERNAME=replicator PATRONI_REPLICATION_PASSWORD="$repl" \
+    PATRONI_RESTAPI_USERNAME=patroni PATRONI_RESTAPI_PASSWORD="$rest_password" \
+    PATRONI_ETCD3_USERNAME=patroni PATRONI_ETCD3_PASSWORD="$etcd_password"
   setsid "${netns[@]}" runuser -u postgres -- patroni "$dir/patroni.yml" </dev/null >>"$dir/patroni.log" 2>&1 &)
 }
 
