@@ -56,8 +56,12 @@ pg_user_run() {
 }
 
 free_port() {
-  # A free loopback port, without python: probe upwards from a random start.
-  local p=$(( 20000 + RANDOM % 20000 ))
+  # A free loopback port, without python: probe upwards from a random start below the ports the kernel hands out for
+  # outgoing connections (ip_local_port_range, 32768 on): a listener cannot bind a port such a connection holds, which
+  # the probe, seeing no listener, does not find (a suspect for a CI run's "pg_ctl: could not start server").
+  local low; low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 21000 ] 2>/dev/null || low=32768
+  local p=$(( 20000 + RANDOM % (low - 20000 - 500) ))
   while (echo >/dev/tcp/127.0.0.1/$p) >/dev/null 2>&1; do p=$((p + 1)); done
   echo $p
 }

@@ -70,7 +70,8 @@ public static class Scripts
     /// </summary>
     public static async Task<Dictionary<string, string>> LocalClusterWithDemoAsync(string data, ITestOutputHelper output)
     {
-        await BashAsync($". scripts/lib/common.sh && local_cluster_up '{data}'", output);
+        // Failing, with what PostgreSQL said (its log is deleted with the test's folder).
+        await BashAsync($". scripts/lib/common.sh && local_cluster_up '{data}' || {{ tail -20 \"$(readlink -f '{data}/postgres')/postgres.log\"; exit 1; }}", output);
         var env = File.ReadAllLines(Path.Combine(data, "local.env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         await DemoIntoAsync(env["PG_PORT"], env["PG_SUPER"], output);
 
