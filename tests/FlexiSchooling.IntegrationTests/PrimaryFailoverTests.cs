@@ -15,6 +15,7 @@ namespace FlexiSchooling.IntegrationTests;
 /// promoting the standby and nobody acting (ADR 0053), whose own store, etcd, lost does not stop the saves. And with
 /// two standbys, either enough, losing one of them does not hold the saves up as losing a lone standby does.
 /// </summary>
+[Collection(WaitingTests.Name)]
 public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _data = Scripts.OwnerOnlyFolder("flexi-failover-");
