@@ -273,13 +273,13 @@ etcd_start() {
 
 etcd_stop() { [ -f "$1/etcd.pid" ] && kill "$(cat "$1/etcd.pid")" 2>/dev/null; true; }
 
-# patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD REST_PASSWORD
-# ETCD_PASSWORD [ADDRESS ETCD_ADDRESS NETNS] — Patroni (Debian's patroni) with deploy/patroni.yml, this machine's values in the environment as a service's
-# unit file gives them (ADR 0053): it makes PostgreSQL 15 in DIR/data the primary if no member leads yet, or the standby
-# of the one that does, and keeps it so. The machine's address is ADDRESS (loopback unless named; PostgreSQL listens on
-# loopback as well, where Patroni reaches it), etcd's ETCD_ADDRESS, and with NETNS it runs in that network namespace (a
-# machine of PrimaryFailoverTests'). It runs as postgres, in the background, logging to DIR/patroni.log; patroni_stop
-# DIR stops it and its PostgreSQL.
+# patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD REST_PASSWORD ETCD_PASSWORD
+# [ADDRESS ETCD_ADDRESS NETNS] — Patroni (Debian's patroni) with deploy/patroni.yml, this machine's values in the
+# environment as a service's unit file gives them (ADR 0053): it makes PostgreSQL 15 in DIR/data the primary if no
+# member leads yet, or the standby of the one that does, and keeps it so. The machine's address is ADDRESS (loopback
+# unless named; PostgreSQL listens on loopback as well, where Patroni reaches it), etcd's ETCD_ADDRESS, and with NETNS
+# it runs in that network namespace (a machine of PrimaryFailoverTests'). It runs as postgres, in the background,
+# logging to DIR/patroni.log; patroni_stop DIR stops it and its PostgreSQL.
 patroni_start() {
   local dir name=$2 port=$3 rest=$4 etcd=$5 super=$6 repl=$7 rest_password=$8 etcd_password=$9
   local address=${10:-127.0.0.1} etcd_address=${11:-127.0.0.1} netns=()

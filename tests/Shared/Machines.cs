@@ -48,6 +48,7 @@ public sealed class Machines : IAsyncDisposable
     {
         _made = true;
         await RunAsync("ip", "link", "add", _tag, "type", "bridge");
+        await NoIpv6Async(_tag);
         await RunAsync("ip", "addr", "add", HostAddress + "/24", "dev", _tag);
         await RunAsync("ip", "link", "set", _tag, "up");
         foreach (var name in _names)
@@ -55,6 +56,7 @@ public sealed class Machines : IAsyncDisposable
             var ns = Namespace(name);
             await RunAsync("ip", "netns", "add", ns);
             await RunAsync("ip", "link", "add", $"{_tag}{name}", "type", "veth", "peer", "name", "eth0", "netns", ns);
+            await NoIpv6Async($"{_tag}{name}");
             await RunAsync("ip", "link", "set", $"{_tag}{name}", "master", _tag, "up");
             await RunAsync("ip", "-n", ns, "link", "set", "lo", "up");
             // Not a router, as a Debian machine is not unless told (a namespace here is made forwarding): a balancer
@@ -64,6 +66,12 @@ public sealed class Machines : IAsyncDisposable
             await RunAsync("ip", "-n", ns, "link", "set", "eth0", "up");
         }
     }
+
+    // No IPv6 on the host's side of the network: a link that comes up is otherwise given an IPv6 address a second or so
+    // later, and a machine's link going down takes it away, each an address change every Chromium on this host hears
+    // and answers by failing the pages it is loading (net::ERR_NETWORK_CHANGED: a BalancerSplitTests run failed so at
+    // its first page, just after its network was made). The machines' own side is in their namespaces, unheard here.
+    private static Task NoIpv6Async(string link) => RunAsync("sysctl", "-qw", $"net.ipv6.conf.{link}.disable_ipv6=1");
 
     /// <summary>The machine's address on the network.</summary>
     public string Address(string name) => $"{Subnet}.{Array.IndexOf(_names, name) + 2}";
