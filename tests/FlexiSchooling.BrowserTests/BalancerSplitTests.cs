@@ -13,6 +13,7 @@ namespace FlexiSchooling.BrowserTests;
 /// goes on through either; once they hear each other again, the shipped files leave the address with one of them and
 /// browsers follow it.
 /// </summary>
+[Collection(StandbyFixture.Collection)]
 public sealed class BalancerSplitTests(StandbyFixture browser, ITestOutputHelper output) : IClassFixture<StandbyFixture>
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);

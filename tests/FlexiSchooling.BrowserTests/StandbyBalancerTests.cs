@@ -10,6 +10,7 @@ namespace FlexiSchooling.BrowserTests;
 /// address between them; an attendance officer works through it while first the active balancer's HAProxy fails, then
 /// (that HAProxy restarted) the other balancer's whole machine is lost. BalancerSplitTests: the two cut off from each other.
 /// </summary>
+[Collection(StandbyFixture.Collection)]
 public sealed class StandbyBalancerTests(StandbyFixture browser, ITestOutputHelper output) : IClassFixture<StandbyFixture>
 {
     // keepalived notices a failed HAProxy within its check's second and a lost machine after three missed
