@@ -373,7 +373,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(HttpMethod.Patch, "config", null, """{"ttl":5}"""));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, "health", null));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, "primary", null));
-        // Nothing was changed: the lock's time is the shipped 30 s, and the PostgreSQL started once.
+        // Nothing was changed: the lock's time is still the shipped 30 s.
         using (var config = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(Rest("db1", "config"))))
         {
             Assert.Equal(30, config.RootElement.GetProperty("ttl").GetInt32());
