@@ -89,7 +89,7 @@ public static class CaseActions
         if (user.CanAnywhere(Permission.ManageProviders) || user.CanAnywhere(Permission.ApproveProviders))
         {
             var settings = await Providers.ProviderSupport.TrustSettingsAsync(db, today);
-            foreach (var standing in await Providers.ProviderSupport.StandingsAsync(db, today))
+            foreach (var standing in await Providers.ProviderSupport.StandingsAsync(db, today, settings: settings))
             {
                 var provider = standing.Provider;
                 var link = $"/Providers/{provider.Id}";

@@ -28,9 +28,10 @@ public static class ProviderSupport
             .Select(c => ProviderCheck.Listed(c.Id, c.ProviderId, c.Item, c.Satisfactory, c.Evidence, c.CheckedOn, c.CheckedBy, c.CheckedByName, c.RecordedAt, c.EvidenceFileName))
             .ToListAsync();
 
-    public static async Task<IReadOnlyList<ProviderStanding>> StandingsAsync(AppDbContext db, DateOnly today, Guid? providerId = null)
+    /// <param name="settings">The trust's settings when the caller has read them already (<see cref="TrustSettingsAsync"/>): a round trip saved.</param>
+    public static async Task<IReadOnlyList<ProviderStanding>> StandingsAsync(AppDbContext db, DateOnly today, Guid? providerId = null, AlternativeProvisionSettings? settings = null)
     {
-        var settings = await TrustSettingsAsync(db, today);
+        settings ??= await TrustSettingsAsync(db, today);
         var providers = await db.AlternativeProviders.AsNoTracking().Where(p => providerId == null || p.Id == providerId).OrderBy(p => p.Name).ToListAsync();
         var ids = providers.Select(p => p.Id).ToList();
         var checks = await ChecksAsync(db, ids);
