@@ -324,13 +324,13 @@ static async Task<NpgsqlConnection> OpenAsync(string connectionString)
     return connection;
 }
 
-async Task ReferenceRoundAsync(NpgsqlConnection[] connections, bool prepared, DateOnly day, Func<List<RegistrationGroup>, IEnumerable<RegistrationGroup>> pick, List<double> times) =>
+async Task ReferenceRoundAsync(NpgsqlConnection[] connections, bool prepared, DateOnly day, Func<List<RegistrationGroup>, IEnumerable<RegistrationGroup>> pick, List<double> times, string session = "AM") =>
     await Task.WhenAll(users.Select(async (officer, index) =>
     {
         foreach (var group in pick(SchoolGroups(officer)))
         {
             // The same writes as the application makes, by hand, in one round trip.
-            await using var command = await ReferenceCommandAsync(connections[index], group, day, "AM", prepared);
+            await using var command = await ReferenceCommandAsync(connections[index], group, day, session, prepared);
             var watch = Stopwatch.StartNew();
             await command.ExecuteNonQueryAsync();
             lock (times)
@@ -477,9 +477,9 @@ for (var round = 0; round < pageRounds; round++)
 (fastestProcessMs, fastestPostgresMs) = (fastestProcessMs / fastestLoads.Count, fastestPostgresMs / fastestLoads.Count);
 
 // The reference, each user on a connection of their own: `rounds` rounds of the same registers, timed into `times`.
-async Task QueryRoundsAsync(int rounds, List<double>? times) => await Task.WhenAll(users.Select(async officer =>
+async Task QueryRoundsAsync(int rounds, List<double>? times, string? connectionString = null, IEnumerable<(string Email, Guid School)>? only = null) => await Task.WhenAll((only ?? users).Select(async officer =>
 {
-    await using var connection = new NpgsqlConnection(owner);
+    await using var connection = new NpgsqlConnection(connectionString ?? owner);
     await connection.OpenAsync();
     await using var command = new NpgsqlCommand(FastestRegisterPage.RowsSql, connection);
     command.Parameters.Add(new NpgsqlParameter { Value = trust.Id });
@@ -1308,6 +1308,153 @@ if (standbyDirectory is not null)
     {
         var (times, failures, elapsed, primaryMs, standbyMs) = standbyResults[name];
         Say($"    {name}: save p95 {P95(times):0.0} ms ({P95(times) / P95(without):0.00}x no standby), median {Median(times):0.0} ms; {times.Count / elapsed.TotalSeconds:0} registers opened and saved a second; {times.Count:N0} saved, {failures} failed; CPU a register: the primary's {primaryMs / times.Count:0.00} ms, the standby's {standbyMs / times.Count:0.00} ms");
+    }
+}
+
+// ---- Across a network (issue 15, "past one machine") ---------------------------------------------------------------
+// Everything above reached PostgreSQL on the loopback address, where a round trip costs a few microseconds; between two
+// machines it costs the link's round-trip time. The application's App connection and the references' connections again,
+// through NetworkBetween (tests/Shared): a relay in front of the cluster's port that holds what it passes on a fixed time
+// each way (this kernel has no netem) and counts the round trips its clients wait for. Four ways, in turn: direct (no
+// relay, as above), through the relay holding nothing (the relay's own cost: its threads are this process's and share
+// the two cores), a quarter of a millisecond each way (a 0.5 ms round trip, machines in one data centre) and a
+// millisecond each way (2 ms, across a cloud region's zones). Each way:
+// 1. the register page against the bare query, one request at a time (each user's 24 registers in turn, every user),
+//    where what a round trip costs shows whole in the median: an untimed pass of each, then BENCH_NETWORK_ROUNDS timed
+//    (default 2), page and query in turn;
+// 2. the same at 8 users at once, the issue's form of the target (p95), as many rounds;
+// 3. (a)'s saves against its reference at 8 users, twice, then one at a time once, the afternoon of openDays[7] made
+//    unwritten before each: each user six of its school's registers by the application, and the reference in the form
+//    chosen above on the school's registers after those six, on connections of its own through the same relay.
+// The references are the same as above, each still one round trip, so each ratio says what the application's round
+// trips cost across the link. The afternoon is left unwritten again at the end.
+{
+    var networkRounds = int.Parse(Environment.GetEnvironmentVariable("BENCH_NETWORK_ROUNDS") ?? "2", CultureInfo.InvariantCulture);
+    var target = new NpgsqlConnectionStringBuilder(app);
+    using var network = NetworkBetween.To(target.Host!, target.Port);
+    await using var networked = factory.WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:App", network.Through(app)));
+    var networkClients = await Task.WhenAll(users.Select(async officer =>
+        (Officer: officer, Client: await SignInAsync(networked.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), officer.Email))));
+    var ways = new (string Name, TimeSpan? OneWay)[]
+    {
+        ("direct", null),
+        ("through the relay, nothing held", TimeSpan.Zero),
+        ("0.25 ms each way (0.5 ms round trip)", TimeSpan.FromMicroseconds(250)),
+        ("1 ms each way (2 ms round trip)", TimeSpan.FromMilliseconds(1)),
+    };
+    var networkDay = openDays[7];
+    var heading = true;
+    foreach (var (name, oneWay) in ways)
+    {
+        network.OneWay = oneWay ?? TimeSpan.Zero;
+        var clients = oneWay is null ? pageClients : networkClients;
+        var through = oneWay is null ? owner : network.Through(owner);
+
+        // 1. One at a time.
+        async Task<List<double>> OneAtATimeAsync(bool page)
+        {
+            var times = new List<double>();
+            foreach (var user in clients)
+            {
+                if (page)
+                {
+                    times.AddRange(await PageRoundAsync([user]));
+                }
+                else
+                {
+                    await QueryRoundsAsync(1, times, through, [user.Officer]);
+                }
+            }
+
+            return times;
+        }
+
+        await OneAtATimeAsync(page: true);
+        await OneAtATimeAsync(page: false);
+        List<double> alonePages = [], aloneQueries = [], pages = [], queries = [], saves = [], references = [];
+        long pageTrips = 0, saveTrips = 0, referenceTrips = 0;
+        for (var round = 0; round < networkRounds; round++)
+        {
+            network.Reset();
+            alonePages.AddRange(await OneAtATimeAsync(page: true));
+            pageTrips += network.RoundTrips;
+            aloneQueries.AddRange(await OneAtATimeAsync(page: false));
+        }
+
+        // 2. Eight at once.
+        for (var round = 0; round < networkRounds; round++)
+        {
+            pages.AddRange(await PageRoundAsync(clients));
+            await QueryRoundsAsync(1, queries, through);
+        }
+
+        // 3. Saves, twice at 8 users at once, then once one at a time.
+        List<double> aloneSaves = [], aloneReferences = [];
+        for (var pass = 0; pass < 3; pass++)
+        {
+            await AfternoonUnwrittenAsync(networkDay);
+            var before = network.RoundTrips;
+            if (pass == 2)
+            {
+                foreach (var (officer, client) in clients)
+                {
+                    foreach (var group in SchoolGroups(officer).Take(6))
+                    {
+                        aloneSaves.Add(await SaveRegisterAsync(client, group, networkDay, "PM"));
+                    }
+                }
+
+                foreach (var officer in users)
+                {
+                    await using var connection = await OpenAsync(through);
+                    foreach (var group in SchoolGroups(officer).Skip(6).Take(6))
+                    {
+                        await using var command = await ReferenceCommandAsync(connection, group, networkDay, "PM", referencePrepared);
+                        var watch = Stopwatch.StartNew();
+                        await command.ExecuteNonQueryAsync();
+                        aloneReferences.Add(watch.Elapsed.TotalMilliseconds);
+                    }
+                }
+
+                continue;
+            }
+
+            await Task.WhenAll(clients.Select(async user =>
+            {
+                foreach (var group in SchoolGroups(user.Officer).Take(6))
+                {
+                    var elapsed = await SaveRegisterAsync(user.Client, group, networkDay, "PM");
+                    lock (saves)
+                    {
+                        saves.Add(elapsed);
+                    }
+                }
+            }));
+            saveTrips += network.RoundTrips - before;
+            var networkReferences = await Task.WhenAll(users.Select(_ => OpenAsync(through)));
+            before = network.RoundTrips;
+            await ReferenceRoundAsync(networkReferences, referencePrepared, networkDay, schoolGroups => schoolGroups.Skip(6).Take(6), references, "PM");
+            referenceTrips += network.RoundTrips - before;
+            foreach (var connection in networkReferences)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        var counted = oneWay is null ? "" : $"; round trips: a page {(double)pageTrips / alonePages.Count:0.0}, a register opened and saved {(double)saveTrips / saves.Count:0.0}, a reference save {(double)referenceTrips / references.Count:0.0} (their statements prepared in the same count)";
+        if (heading)
+        {
+            Say($"Across a network (NetworkBetween: a relay holding what it passes a fixed time each way), each way in turn: the register page one at a time ({alonePages.Count} pages, {networkRounds} rounds) and at {users.Count} users at once ({pages.Count}); (a) one at a time ({aloneSaves.Count} saves, {aloneReferences.Count} of the reference) and at {users.Count} users ({saves.Count}, {references.Count}):");
+            heading = false;
+        }
+
+        Say($"    {name}: one at a time, the register page median {Median(alonePages):0.00} ms against the bare query's {Median(aloneQueries):0.00} ms ({Median(alonePages) / Median(aloneQueries):0.0}x), (a) save median {Median(aloneSaves):0.0} ms against the hand-written SQL's {Median(aloneReferences):0.0} ms ({Median(aloneSaves) / Median(aloneReferences):0.0}x); at {users.Count} users, the page p95 {P95(pages):0.0} ms against {P95(queries):0.00} ms ({P95(pages) / P95(queries):0.0}x), (a) save p95 {P95(saves):0.0} ms ({users.Count * 1000 / saves.Average():0} saves/s) against {P95(references):0.0} ms ({P95(saves) / P95(references):0.0}x){counted}");
+    }
+
+    await AfternoonUnwrittenAsync(networkDay);
+    foreach (var (_, client) in networkClients)
+    {
+        client.Dispose();
     }
 }
 

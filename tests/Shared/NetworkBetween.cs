@@ -21,10 +21,10 @@ namespace FlexiSchooling.Testing;
 /// The delay: each direction of each connection has a thread that reads what arrives, waits until its time has come with
 /// <c>clock_nanosleep</c> on the monotonic clock (the stopwatch's own on Linux) with the thread's timer slack at 1 µs, so
 /// that a quarter of a millisecond is held as a quarter and not the millisecond a .NET timer would give, and without a
-/// core spinning, then writes it on with whatever arrived behind it meanwhile (one thread, no hand-over between threads:
-/// a first form that read on one thread and wrote on another cost the bare query 4 ms more at p95 on two cores with
-/// nothing held). Linked into the integration tests (the round trips a page and a save make) and the benchmark (the
-/// targets across a network).
+/// core spinning, then writes it on with whatever arrived behind it meanwhile. Its threads share the machine's cores with
+/// everything else: the benchmark measures it holding nothing beside the delays (docs/performance.md, forty-fifth
+/// session). Linked into the integration tests (the round trips a page and a save make) and the benchmark (the targets
+/// across a network).
 /// </para>
 /// </summary>
 public sealed class NetworkBetween : IDisposable
