@@ -42,13 +42,62 @@ public sealed class BalancerSplitTests(StandbyFixture browser, ITestOutputHelper
         Assert.Equal("b", await browser.AnswersAtOwnAddressAsync("b"));
 
         // The officer takes the register, through whichever balancer the network sends each page to: the sign-in and
-        // the register's form are the instance's, not a balancer's.
-        await page.GotoAsync(register);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Mark everyone not yet marked as present" }).ClickAsync();
-        await Assertions.Expect(codes.Last).ToHaveValueAsync("/");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();
-        await Assertions.Expect(saved).ToContainTextAsync("Register saved");
-        output.WriteLine($"During the split the officer's pages came through {string.Join(", ", served.Pages.Skip(pagesBefore))}");
+        // the register's form are the instance's, not a balancer's. While both hold the address each announces it every
+        // few seconds (garp_master_refresh), and the network's next packets go to whichever announced last, so a
+        // connection made through the other is reset half-way: in one CI run the register's answer came from b and a's
+        // announcement in the same second lost it, the browser showing its own error page. A person then opens the
+        // register again and takes it again (a save already made is saved again unchanged); so does the test, at most
+        // four times, failing on anything but the network's error page.
+        var lost = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            string? failed;
+            try
+            {
+                failed = await TakeTheRegisterAsync();
+            }
+            catch (PlaywrightException e) when (e.Message.Contains("net::ERR_", StringComparison.Ordinal))
+            {
+                failed = e.Message.Split('\n')[0];
+            }
+
+            if (failed is null)
+            {
+                break;
+            }
+
+            lost.Add($"attempt {attempt}: {failed}");
+            Assert.True(attempt < 4, $"The register could not be taken through the split: {string.Join("; ", lost)}");
+        }
+
+        output.WriteLine($"During the split the officer's pages came through {string.Join(", ", served.Pages.Skip(pagesBefore))}; lost to the network: {(lost.Count == 0 ? "none" : string.Join("; ", lost))}");
+
+        // Null once saved; else the step at which the browser showed its own error page.
+        async Task<string?> TakeTheRegisterAsync()
+        {
+            bool ErrorPage() => page.Url.StartsWith("chrome-error://", StringComparison.Ordinal);
+            await page.GotoAsync(register);
+            if (ErrorPage())
+            {
+                return "the register did not open";
+            }
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Mark everyone not yet marked as present" }).ClickAsync();
+            if (ErrorPage())
+            {
+                return "marking everyone present";
+            }
+
+            await Assertions.Expect(codes.Last).ToHaveValueAsync("/");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();
+            if (ErrorPage())
+            {
+                return "saving the register";
+            }
+
+            await Assertions.Expect(saved).ToContainTextAsync("Register saved");
+            return null;
+        }
 
         // The split mended, in the order that leaves the network most behind: b hears a first and, hearing the higher
         // priority, gives the address up at once, before a has heard anything from b. a, hearing only silence, has no
