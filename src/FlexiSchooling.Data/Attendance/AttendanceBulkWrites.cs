@@ -1,3 +1,4 @@
+using FlexiSchooling.Data.Audit;
 using FlexiSchooling.Data.Tenancy;
 using FlexiSchooling.Domain.Attendance;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +39,16 @@ public static class AttendanceBulkWrites
             AS u(id, school_id, mark_id, pupil_id, date, session, old_code, new_code, old_minutes, new_minutes, sub_reason, reason, changed_by, changed_at)
         """;
 
+    private const string InsertSubmission = """
+        INSERT INTO register_submissions (id, trust_id, school_id, group_id, date, session, submitted_at, submitted_by)
+        VALUES (@id, @trust, @school, @group, @date, @session, @at, @by)
+        """;
+
+    private const string InsertAudit = """
+        INSERT INTO audit_events (id, trust_id, school_id, user_id, role, entity_type, entity_id, action, occurred_at, correlation_id)
+        VALUES (@id, @trust, @school, @user, @role, @type, @entity, @action, @at, @correlation)
+        """;
+
     /// <summary>
     /// Inserts new marks and their history rows inside the caller's transaction and, when
     /// <paramref name="refreshSummaries"/> is set, refreshes the summaries of the pupils and dates it names
@@ -54,13 +65,79 @@ public static class AttendanceBulkWrites
             throw new InvalidOperationException("Bulk mark writes run inside the caller's transaction, so a failure half-way saves nothing.");
         }
 
+        var tenant = Checked(db, marks.Select(m => m.SchoolId).Concat(changes.Select(c => c.SchoolId)));
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
+        AddMarks(batch, tenant, marks, changes, refreshSummaries, addToSummaries);
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Saves a register none of whose pupils had a mark for the session, outside any transaction, in one batch: the trust
+    /// set for it (<see cref="TenantSql"/>), the submission and its audit event (<see cref="TenantSaveChangesInterceptor.Audit"/>,
+    /// as a save through EF Core writes it), the marks with their history, and the summaries of the pupils and dates named.
+    /// PostgreSQL runs a batch sent with one Sync as one implicit transaction, so it is saved whole or not at all, as the
+    /// register's other path is in its transaction: three round trips for the register's save where that path makes six
+    /// (ADR 0054). A submission whose key was saved already fails on its primary key, and a mark saved meanwhile by someone
+    /// else on the marks' unique key, as on the other path.
+    /// </summary>
+    public static async Task SaveNewRegisterAsync(
+        AppDbContext db, RegisterSubmission submission, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes,
+        (IReadOnlyCollection<Guid> Pupils, IReadOnlyCollection<DateOnly> Dates) refreshSummaries, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("A register saved in one batch is its own transaction: it cannot run inside another.");
+        }
+
+        var tenant = Checked(db, marks.Select(m => m.SchoolId).Concat(changes.Select(c => c.SchoolId)).Append(submission.SchoolId));
+        submission.StampTrust(tenant.TrustId);
+        var audit = TenantSaveChangesInterceptor.Audit(tenant, tenant.TrustId, submission.SchoolId, nameof(RegisterSubmission), submission.Id.ToString(), AuditActions.Created, now);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new NpgsqlBatch(connection);
+        if (TenantSql.SetForTransaction(tenant) is { } setTrust)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(setTrust));
+        }
+
+        var insert = new NpgsqlBatchCommand(InsertSubmission);
+        insert.Parameters.AddWithValue("id", submission.Id);
+        insert.Parameters.AddWithValue("trust", submission.TrustId);
+        insert.Parameters.AddWithValue("school", submission.SchoolId);
+        insert.Parameters.AddWithValue("group", submission.GroupId);
+        insert.Parameters.AddWithValue("date", submission.Date);
+        insert.Parameters.AddWithValue("session", submission.Session.ToString());
+        insert.Parameters.AddWithValue("at", submission.SubmittedAt);
+        insert.Parameters.Add(new NpgsqlParameter("by", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)submission.SubmittedBy ?? DBNull.Value });
+        batch.BatchCommands.Add(insert);
+        var audited = new NpgsqlBatchCommand(InsertAudit);
+        audited.Parameters.AddWithValue("id", audit.Id);
+        audited.Parameters.Add(new NpgsqlParameter("trust", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)audit.TrustId ?? DBNull.Value });
+        audited.Parameters.Add(new NpgsqlParameter("school", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)audit.SchoolId ?? DBNull.Value });
+        audited.Parameters.Add(new NpgsqlParameter("user", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)audit.UserId ?? DBNull.Value });
+        audited.Parameters.Add(new NpgsqlParameter("role", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)audit.Role ?? DBNull.Value });
+        audited.Parameters.AddWithValue("type", audit.EntityType);
+        audited.Parameters.Add(new NpgsqlParameter("entity", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)audit.EntityId ?? DBNull.Value });
+        audited.Parameters.AddWithValue("action", audit.Action);
+        audited.Parameters.AddWithValue("at", audit.OccurredAt);
+        audited.Parameters.Add(new NpgsqlParameter("correlation", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)audit.CorrelationId ?? DBNull.Value });
+        batch.BatchCommands.Add(audited);
+        AddMarks(batch, tenant, marks, changes, refreshSummaries, addToSummaries: false);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // The save interceptor's tenancy rules for rows it does not see: a trust is set, and every school is the user's.
+    private static TenantContext Checked(AppDbContext db, IEnumerable<Guid> schools)
+    {
         var tenant = db.Tenant;
         if (!tenant.HasTrust)
         {
             throw new TenantViolationException("New marks need a trust, and none is set.");
         }
 
-        foreach (var school in marks.Select(m => m.SchoolId).Concat(changes.Select(c => c.SchoolId)).Distinct())
+        foreach (var school in schools.Distinct())
         {
             if (!tenant.IsSystem && !tenant.AllSchools && !tenant.SchoolIds.Contains(school))
             {
@@ -68,7 +145,13 @@ public static class AttendanceBulkWrites
             }
         }
 
-        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
+        return tenant;
+    }
+
+    private static void AddMarks(
+        NpgsqlBatch batch, TenantContext tenant, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes,
+        (IReadOnlyCollection<Guid> Pupils, IReadOnlyCollection<DateOnly> Dates)? refreshSummaries, bool addToSummaries)
+    {
         foreach (var chunk in marks.GroupBy(m => (m.SchoolId, m.RecordedAt, m.RecordedBy, m.FirstEntryReason)).SelectMany(g => g.Chunk(Chunk)))
         {
             foreach (var mark in chunk)
@@ -137,11 +220,6 @@ public static class AttendanceBulkWrites
             {
                 batch.BatchCommands.Add(refresh);
             }
-        }
-
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 }

@@ -183,11 +183,19 @@ public sealed class TenantSaveChangesInterceptor(TimeProvider time) : SaveChange
             var keyProperties = entry.Metadata.FindPrimaryKey()!.Properties;
             var key = keyProperties.Skip(keyProperties.Count > 1 && keyProperties[0].Name == nameof(ITrustOwned.TrustId) ? 1 : 0)
                 .Select(p => entry.Property(p.Name).CurrentValue?.ToString());
-            audits.Add(new AuditEvent(trustId, schoolId, tenant.UserId, tenant.ActorRole, entry.Metadata.ClrType.Name, string.Join("/", key), action, now, tenant.CorrelationId));
+            audits.Add(Audit(tenant, trustId, schoolId, entry.Metadata.ClrType.Name, string.Join("/", key), action, now));
         }
 
         db.AuditEvents.AddRange(audits);
     }
+
+    /// <summary>
+    /// The audit row of one record's change, as every save writes it: the one place its user, role and correlation come
+    /// from the tenancy. A write made by hand rather than through a save (a register saved in one batch,
+    /// AttendanceBulkWrites.SaveNewRegisterAsync) takes its row from here too.
+    /// </summary>
+    public static AuditEvent Audit(TenantContext tenant, Guid? trustId, Guid? schoolId, string entityType, string key, string action, DateTimeOffset now) =>
+        new(trustId, schoolId, tenant.UserId, tenant.ActorRole, entityType, key, action, now, tenant.CorrelationId);
 
     private static void CheckTenancy(EntityEntry entry, TenantContext tenant)
     {

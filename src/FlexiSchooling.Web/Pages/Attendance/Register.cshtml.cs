@@ -264,25 +264,35 @@ public sealed class RegisterModel : AppPageModel
             return Page(); // nothing saved: a register is saved whole or not at all
         }
 
-        Db.RegisterSubmissions.Add(new RegisterSubmission(SubmissionKey, _group.SchoolId, _group.Id, date, Session, CurrentUser.UserId, now));
-        await using var transaction = await Db.Database.BeginTransactionAsync();
+        var submission = new RegisterSubmission(SubmissionKey, _group.SchoolId, _group.Id, date, Session, CurrentUser.UserId, now);
+        // Only pupils with an arrangement declaring sessions out of school can have a flexi review raised by a save (000 §7).
+        List<Guid> flexiPupils = [.. _expected.Where(e => !e.ExpectedInSchool).Select(e => e.PupilId).Distinct()];
         try
         {
-            // Changed marks and their history, the submission and its audit row through EF Core; then the
-            // new marks, their history and the summaries set-based in one more round trip.
-            await Db.SaveChangesAsync();
-            await AttendanceBulkWrites.InsertAsync(Db, newMarks, newHistory, ([.. Rows.Select(r => r.PupilId)], [date]));
-            // A formal review is raised in the same save that lowers a flexi pupil's attendance (000 §7). Only
-            // pupils with an arrangement declaring sessions out of school can have one running.
-            await FlexiReviews.RaiseOnAttendanceAsync(Db, [.. _expected.Where(e => !e.ExpectedInSchool).Select(e => e.PupilId).Distinct()], today, CurrentUser.UserId, now);
-            await transaction.CommitAsync();
+            if (marks.Count == 0 && flexiPupils.Count == 0)
+            {
+                // No pupil had a mark for the session and none can have a review raised: the submission, its audit event,
+                // the marks, their history and the summaries in one batch, one implicit transaction (ADR 0054).
+                await AttendanceBulkWrites.SaveNewRegisterAsync(Db, submission, newMarks, newHistory, ([.. Rows.Select(r => r.PupilId)], [date]), now);
+            }
+            else
+            {
+                Db.RegisterSubmissions.Add(submission);
+                await using var transaction = await Db.Database.BeginTransactionAsync();
+                // Changed marks and their history, the submission and its audit row through EF Core; then the
+                // new marks, their history and the summaries set-based in one more round trip.
+                await Db.SaveChangesAsync();
+                await AttendanceBulkWrites.InsertAsync(Db, newMarks, newHistory, ([.. Rows.Select(r => r.PupilId)], [date]));
+                // A formal review is raised in the same save that lowers a flexi pupil's attendance (000 §7).
+                await FlexiReviews.RaiseOnAttendanceAsync(Db, flexiPupils, today, CurrentUser.UserId, now);
+                await transaction.CommitAsync(); // left uncommitted on a failure, the transaction is rolled back as it is disposed
+            }
         }
         catch (Exception e) when (e is DbUpdateConcurrencyException
             || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
             || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            await transaction.RollbackAsync();
-            if (e is DbUpdateException { InnerException: PostgresException pk } && pk.ConstraintName?.StartsWith("PK_register_submissions", StringComparison.Ordinal) == true)
+            if ((e as PostgresException ?? e.InnerException as PostgresException)?.ConstraintName?.StartsWith("PK_register_submissions", StringComparison.Ordinal) == true)
             {
                 return Redirect(SavedUrl()); // the same submission, saved a moment ago by a double click
             }

@@ -123,6 +123,55 @@ public sealed class RegisterTests : AppTest
     }
 
     [Fact]
+    public async Task A_new_register_saved_in_one_batch_is_audited_as_a_register_with_marks_is()
+    {
+        // A register none of whose pupils had a mark is saved in one batch (AttendanceBulkWrites.SaveNewRegisterAsync, ADR
+        // 0054); one that had marks through Entity Framework in a transaction. Both leave the same audit row for the
+        // submission: who, in which role, at which school, under the request's correlation id.
+        var group = await GroupAsync("Year 4 A");
+        await ClearAsync(group, Friday);
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var fresh = await RegisterForm.OpenAsync(head, group, Friday);
+        Assert.Equal(HttpStatusCode.Redirect, (await fresh.PostAsync(head)).StatusCode);
+        var resaved = await RegisterForm.OpenAsync(head, group, Thursday); // the template's marks are there
+        Assert.Equal(HttpStatusCode.Redirect, (await resaved.PostAsync(head)).StatusCode);
+
+        var rows = await TestDatabase.ScalarAsync<string[]>(TestDatabase.Super(Db), $"""
+            SELECT array_agg(concat_ws('|', a.entity_type, a.action, a.user_id, coalesce(a.role, 'no role'), a.school_id = g.school_id,
+                                       a.trust_id = g.trust_id, a.correlation_id IS NOT NULL, a.occurred_at >= s.submitted_at) ORDER BY s.date)
+              FROM register_submissions s JOIN audit_events a ON a.entity_id = s.id::text JOIN registration_groups g ON g.id = s.group_id
+             WHERE s.group_id = '{group}'
+            """);
+        var user = await Records.UserAsync(FlexiFactory.Email("head", "ashby"));
+        Assert.Equal(2, rows.Length);
+        Assert.Equal(rows[0], rows[1]);
+        Assert.StartsWith($"RegisterSubmission|created|{user}|", rows[0], StringComparison.Ordinal);
+        Assert.EndsWith("|t|t|t|t", rows[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("no role", rows[0], StringComparison.Ordinal);
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM register_submissions WHERE group_id = '{group}' AND date = '{Friday:yyyy-MM-dd}'"));
+        Assert.Equal(fresh.Pupils.Count, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes c JOIN pupils p ON p.id = c.pupil_id WHERE p.registration_group_id = '{group}' AND c.date = '{Friday:yyyy-MM-dd}' AND c.session = 'AM' AND c.old_code IS NULL"));
+        await AssertSummariesMatchMarksAsync();
+    }
+
+    [Fact]
+    public async Task The_same_new_register_posted_twice_at_once_is_saved_once()
+    {
+        // A double click on a register with no marks yet: both saves in one batch each, at the same moment. The second's
+        // submission fails on its primary key, which rolls its whole batch back, and it is answered as saved.
+        var group = await GroupAsync("Year 4 A");
+        await ClearAsync(group, Friday);
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var form = await RegisterForm.OpenAsync(head, group, Friday);
+        form.Set(form.Pupils[0], "Code", "M");
+        var responses = await Task.WhenAll(form.PostAsync(head), form.PostAsync(head));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM register_submissions WHERE group_id = '{group}' AND date = '{Friday:yyyy-MM-dd}'"));
+        Assert.Equal(form.Pupils.Count, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes c JOIN pupils p ON p.id = c.pupil_id WHERE p.registration_group_id = '{group}' AND c.date = '{Friday:yyyy-MM-dd}' AND c.session = 'AM'"));
+        Assert.Equal("M", await CodeAsync(form.Pupils[0], Friday));
+        await AssertSummariesMatchMarksAsync();
+    }
+
+    [Fact]
     public async Task A_second_person_saving_the_same_register_sees_which_marks_changed_and_chooses()
     {
         var group = await GroupAsync("Year 5 A");
