@@ -125,7 +125,16 @@ public static class AttendanceBulkWrites
         audited.Parameters.Add(new NpgsqlParameter("correlation", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)audit.CorrelationId ?? DBNull.Value });
         batch.BatchCommands.Add(audited);
         AddMarks(batch, tenant, marks, changes, refreshSummaries, addToSummaries: false);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        // A request's connection is open already (CurrentUserMiddleware); Entity Framework closes only one it opened here.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     // The save interceptor's tenancy rules for rows it does not see: a trust is set, and every school is the user's.
