@@ -5,6 +5,7 @@ using FlexiSchooling.Domain.Attendance;
 using FlexiSchooling.Domain.Policy;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexiSchooling.IntegrationTests;
 
@@ -83,5 +84,53 @@ public sealed class AttendanceBulkWritesTests : IAsyncLifetime
             var weeks = await system.AttendancePupilWeeks.AsNoTracking().Where(w => w.WeekStart == AttendanceFigures.SummaryWeekOf(day)).ToDictionaryAsync(w => w.PupilId, w => w.Figures.Possible);
             Assert.Equal([2, 2, 2, 1], pupils.Select(p => weeks[p.Id]));
         }
+    }
+
+    [Fact]
+    public async Task A_new_register_saved_again_under_its_key_fails_on_the_submissions_key_and_keeps_nothing_of_the_second_batch()
+    {
+        // RegisterModel answers a double submission as saved when the one-batch save fails on PK_register_submissions (ADR
+        // 0054): the batch inserts the submission first, and PostgreSQL runs it as one implicit transaction, so nothing of a
+        // second batch under the same key stays — not its marks (the other session's here, so that no other key refuses
+        // them), their history, its audit row or its summaries.
+        await using var services = TestDatabase.Services(_db);
+        Guid trust, school, group, user;
+        List<Guid> pupils;
+        await using (var system = services.GetRequiredService<SystemDb>().Create())
+        {
+            trust = await system.Trusts.OrderBy(t => t.Name).Select(t => t.Id).FirstAsync();
+            var first = await system.RegistrationGroups.Where(g => g.TrustId == trust).OrderBy(g => g.Name).Select(g => new { g.SchoolId, g.Id }).FirstAsync();
+            (school, group) = (first.SchoolId, first.Id);
+            pupils = await system.Pupils.Where(p => p.RegistrationGroupId == group).OrderBy(p => p.Upn).Select(p => p.Id).Take(3).ToListAsync();
+            user = await system.Users.Where(u => u.TrustId == trust).OrderBy(u => u.Email).Select(u => u.Id).FirstAsync();
+        }
+
+        var day = new DateOnly(2027, 6, 30);
+        var at = new DateTimeOffset(2027, 6, 30, 8, 50, 0, TimeSpan.Zero);
+        var key = Guid.NewGuid();
+        var registers = PolicyTemplates.Get(PolicyTemplates.Ddat).Settings.Registers;
+        async Task SaveAsync(Session session)
+        {
+            using var scope = services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust, user, true, [], null, null);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var recorded = pupils.Select(p => AttendanceMark.Record(school, p, day, session, new MarkEntry("/", null, null), registers, day, user, at, null)).ToList();
+            await AttendanceBulkWrites.SaveNewRegisterAsync(db, new RegisterSubmission(key, school, group, day, session, user, at),
+                [.. recorded.Select(r => r.Mark)], [.. recorded.Select(r => r.Change)], (pupils, [day]), at);
+        }
+
+        await SaveAsync(Session.AM);
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => SaveAsync(Session.PM));
+        Assert.Equal(Npgsql.PostgresErrorCodes.UniqueViolation, refused.SqlState);
+        Assert.StartsWith("PK_register_submissions", refused.ConstraintName, StringComparison.Ordinal);
+
+        var counts = await TestDatabase.ScalarAsync<long[]>(TestDatabase.Super(_db), $"""
+            SELECT ARRAY[(SELECT count(*) FROM attendance_marks WHERE date = '2027-06-30' AND session = 'AM'),
+                         (SELECT count(*) FROM attendance_marks WHERE date = '2027-06-30' AND session = 'PM'),
+                         (SELECT count(*) FROM attendance_mark_changes WHERE date = '2027-06-30'),
+                         (SELECT count(*) FROM audit_events WHERE entity_id = '{key}'),
+                         (SELECT coalesce(sum(possible), 0) FROM attendance_pupil_weeks WHERE week_start = '2027-06-28')]
+            """);
+        Assert.Equal([pupils.Count, 0L, pupils.Count, 1L, pupils.Count], counts);
     }
 }
