@@ -213,6 +213,37 @@ public sealed class AttendanceTests
     }
 
     [Fact]
+    public void A_pupil_is_on_roll_during_a_span_when_on_roll_on_any_day_of_it()
+    {
+        // Pupil.OnRollDuring reads several days' rolls at once (the home page's registers, today's and the school day
+        // before's): for every span and every admission and leaving around it, it must say what asking each day would.
+        var start = new DateOnly(2025, 3, 1);
+        var days = Enumerable.Range(0, 8).Select(start.AddDays).ToList();
+        var pupil = new Pupil(Guid.NewGuid(), Upns.Create("801200001001"), "Ada", "Lovelace", new(2015, 1, 1), 5, admissionDate: start);
+        var cases = 0;
+        foreach (var admitted in days)
+        {
+            foreach (var left in days.Where(d => d >= admitted).Select(d => (DateOnly?)d).Append(null))
+            {
+                pupil.SetRoll(admitted, left);
+                foreach (var first in days.Skip(1).SkipLast(1))
+                {
+                    foreach (var last in days.Skip(1).SkipLast(1).Where(d => d >= first))
+                    {
+                        var anyDay = days.Where(d => d >= first && d <= last).Any(pupil.IsOnRoll);
+                        Assert.Equal(anyDay, Pupil.OnRollDuring(first, last).Compile()(pupil));
+                        Assert.All(days, d => Assert.Equal(pupil.IsOnRoll(d), Pupil.WasOnRoll(admitted, left, d)));
+                        cases++;
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(44 * 21, cases);
+        Assert.DoesNotContain("Invoke", Pupil.OnRollDuring(start, start).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Expected_mark_covers_its_dates_sessions_and_weekdays()
     {
         var flexiHome = new ExpectedMark(Guid.NewGuid(), Guid.NewGuid(), Monday, Monday.AddDays(27), Sessions.Both, new HashSet<DayOfWeek> { DayOfWeek.Thursday, DayOfWeek.Friday }, "C", expectedInSchool: false, "Flexi-schooling", null);

@@ -16,17 +16,21 @@ public static class Inline
     public static TResult Invoke<T1, T2, TResult>(this Expression<Func<T1, T2, TResult>> rule, T1 first, T2 second) =>
         rule.Compile()(first, second);
 
+    /// <summary>The same as <see cref="Invoke{T1, T2, TResult}"/>, for a rule of three arguments.</summary>
+    public static TResult Invoke<T1, T2, T3, TResult>(this Expression<Func<T1, T2, T3, TResult>> rule, T1 first, T2 second, T3 third) =>
+        rule.Compile()(first, second, third);
+
     /// <summary>The same expression with every <see cref="Invoke{T1, T2, TResult}"/> of a rule replaced by the rule's body.</summary>
     public static Expression<TDelegate> Expand<TDelegate>(Expression<TDelegate> expression) =>
         (Expression<TDelegate>)new Expander().Visit(expression);
 
-    private static readonly MethodInfo InvokeMethod = typeof(Inline).GetMethod(nameof(Invoke))!;
+    private static readonly HashSet<MethodInfo> InvokeMethods = [.. typeof(Inline).GetMethods().Where(m => m.Name == nameof(Invoke))];
 
     private sealed class Expander : ExpressionVisitor
     {
         protected override Expression VisitMethodCall(MethodCallExpression node)
         {
-            if (!node.Method.IsGenericMethod || node.Method.GetGenericMethodDefinition() != InvokeMethod)
+            if (!node.Method.IsGenericMethod || !InvokeMethods.Contains(node.Method.GetGenericMethodDefinition()))
             {
                 return base.VisitMethodCall(node);
             }

@@ -90,18 +90,40 @@ public sealed class Pupil : ISchoolOwned, ITrustStampable
 
     /// <summary>
     /// On roll on a date: admitted on or before it and not left before it (the leaving day is the last day on roll).
-    /// The one definition: the domain's <see cref="IsOnRoll"/> compiles it, and every query that lists the pupils on roll
-    /// on a day uses it through <see cref="OnRollOn"/>, or <see cref="Inline.Invoke{T1, T2, TResult}"/> in a compiled query.
+    /// The one definition, on the two dates of a pupil's that decide it (declared before <see cref="OnRoll"/>, which reads it
+    /// as it is made): <see cref="WasOnRoll"/> compiles it for a query that read only those dates.
+    /// </summary>
+    public static readonly Expression<Func<DateOnly, DateOnly?, DateOnly, bool>> OnRollBetween =
+        (admitted, left, date) => admitted <= date && (left == null || left >= date);
+
+    /// <summary>
+    /// <see cref="OnRollBetween"/> of a pupil: the domain's <see cref="IsOnRoll"/> compiles it, and every query that lists
+    /// the pupils on roll on a day uses it through <see cref="OnRollOn"/>, or <see cref="Inline.Invoke{T1, T2, TResult}"/>
+    /// in a compiled query.
     /// </summary>
     public static readonly Expression<Func<Pupil, DateOnly, bool>> OnRoll =
-        (p, date) => p.AdmissionDate <= date && (p.LeavingDate == null || p.LeavingDate >= date);
+        Inline.Expand<Func<Pupil, DateOnly, bool>>((p, date) => OnRollBetween.Invoke(p.AdmissionDate, p.LeavingDate, date));
 
     private static readonly Func<Pupil, DateOnly, bool> OnRollCompiled = OnRoll.Compile();
 
+    private static readonly Func<DateOnly, DateOnly?, DateOnly, bool> OnRollBetweenCompiled = OnRollBetween.Compile();
+
     public bool IsOnRoll(DateOnly date) => OnRollCompiled(this, date);
+
+    /// <summary>Whether a pupil admitted and leaving on these dates is on roll on <paramref name="date"/> (<see cref="OnRollBetween"/>).</summary>
+    public static bool WasOnRoll(DateOnly admitted, DateOnly? left, DateOnly date) => OnRollBetweenCompiled(admitted, left, date);
 
     /// <summary>The pupils on roll on <paramref name="date"/>, as a filter a query provider translates (the date a parameter).</summary>
     public static Expression<Func<Pupil, bool>> OnRollOn(DateOnly date) => Inline.Expand<Func<Pupil, bool>>(p => OnRoll.Invoke(p, date));
+
+    /// <summary>
+    /// The pupils on roll on at least one day from <paramref name="first"/> to <paramref name="last"/>, as a filter: on roll
+    /// (by the one rule) on the first day of the span they could be — their admission, kept within the span — since a
+    /// pupil's days on roll run unbroken from admission. A query of several days' rolls reads them once with it and splits
+    /// them by <see cref="WasOnRoll"/>.
+    /// </summary>
+    public static Expression<Func<Pupil, bool>> OnRollDuring(DateOnly first, DateOnly last) => Inline.Expand<Func<Pupil, bool>>(
+        p => OnRoll.Invoke(p, p.AdmissionDate < first ? first : p.AdmissionDate > last ? last : p.AdmissionDate));
 
     public void StampTrust(Guid trustId) => TrustId = trustId;
 

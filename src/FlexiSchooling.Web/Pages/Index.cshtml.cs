@@ -46,9 +46,14 @@ public sealed class IndexModel : AppPageModel
     public async Task OnGetAsync()
     {
         var today = Today;
-        if (!IsTrustAdmin || Me.Schools.Count > 0)
+        var visible = Me.SchoolsWhere(Permission.ViewPupils).ToList();
+        var hasActions = !IsTrustAdmin || Me.Schools.Count > 0;
+        // The trust's policy profile versions, read once when first needed: the trust's settings for its providers, and each
+        // school's in force below.
+        var versions = new Lazy<Task<List<PolicyProfileVersion>>>(() => Db.PolicyProfileVersions.AsNoTracking().ToListAsync());
+        if (hasActions)
         {
-            Actions = await Cases.CaseActions.ForAsync(Db, Me, today, LondonClock.Now(Time));
+            Actions = await Cases.CaseActions.ForAsync(Db, Me, today, LondonClock.Now(Time), async () => await versions.Value);
         }
 
         if (Me.CanTrustWide(Permission.HandleSubjectAccess))
@@ -56,8 +61,7 @@ public sealed class IndexModel : AppPageModel
             SubjectAccess = await Privacy.SubjectAccess.SubjectAccessRow.LoadAsync(Db, openOnly: true);
         }
 
-        var visible = Me.SchoolsWhere(Permission.ViewPupils).ToList();
-        var counts = await Db.Pupils.AsNoTracking()
+        var counts = visible.Count == 0 ? [] : await Db.Pupils.AsNoTracking()
             .Where(p => visible.Contains(p.SchoolId)).Where(Pupil.OnRollOn(today))
             .GroupBy(p => p.SchoolId)
             .Select(g => new
@@ -69,11 +73,11 @@ public sealed class IndexModel : AppPageModel
                 Plans = g.Count(p => p.Flags.ChildProtectionPlan || p.Flags.ChildInNeedPlan),
             })
             .ToDictionaryAsync(x => x.SchoolId);
-        var versions = await Db.PolicyProfileVersions.AsNoTracking().ToListAsync();
+        var versionsRead = visible.Count == 0 ? [] : await versions.Value;
         Schools = [.. Me.Schools.Where(s => visible.Contains(s.Id)).Select(s =>
         {
             var c = counts.GetValueOrDefault(s.Id);
-            var profile = versions.Count == 0 ? "None" : PolicyProfileVersion.InForce(versions, s.Id, today) is var v ? $"{v.SourcePolicy} (v{v.Number}{(v.SchoolId is null ? ", trust default" : "")})" : "";
+            var profile = versionsRead.Count == 0 ? "None" : PolicyProfileVersion.InForce(versionsRead, s.Id, today) is var v ? $"{v.SourcePolicy} (v{v.Number}{(v.SchoolId is null ? ", trust default" : "")})" : "";
             return new SchoolOverviewRow(s.Id, s.Name, c?.OnRoll ?? 0, c?.Ehcp ?? 0, c?.LookedAfter ?? 0, c?.Plans ?? 0, profile);
         })];
     }

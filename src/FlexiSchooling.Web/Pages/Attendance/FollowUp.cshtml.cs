@@ -60,8 +60,13 @@ public sealed class FollowUpModel : AppPageModel
         var settings = (await SchoolRules.ProfileAsync(db, schoolId, today)).Settings.Attendance;
         var year = AcademicYear.Containing(today);
         var from = FollowUp.RollingSchoolWeeksStart(calendar, today, settings.PenaltyNoticeRollingSchoolWeeks);
-        var pupils = await db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId).Where(Pupil.OnRollOn(today)).ToListAsync();
-        var groups = await db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == schoolId).ToDictionaryAsync(g => g.Id, g => g.Name);
+        // The pupils on roll with their registration groups' names, in one read.
+        var onRoll = await (from p in db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId).Where(Pupil.OnRollOn(today))
+                            join g in db.RegistrationGroups.AsNoTracking() on p.RegistrationGroupId equals g.Id into inGroup
+                            from g in inGroup.DefaultIfEmpty()
+                            select new { Pupil = p, Group = g == null ? null : g.Name }).ToListAsync();
+        var pupils = onRoll.Select(x => x.Pupil).ToList();
+        var groups = onRoll.ToDictionary(x => x.Pupil.Id, x => x.Group);
         // Sessions an arrangement or leave agreed away from school (a flexi home session, out of school on a part-time
         // timetable) are not absences to chase: only marks of sessions the pupil was expected in school count here.
         var marks = (await db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == schoolId && m.Date >= from && m.Date <= today && m.ExpectedInSchool)
@@ -74,13 +79,19 @@ public sealed class FollowUpModel : AppPageModel
         // Welfare checks due on days a running part-time timetable gives no time in school (004 §9.6), by the rules of
         // the profile version each was approved under.
         var welfare = new List<FollowUpItem>();
-        var running = await db.Arrangements.AsNoTracking().Where(a => a.SchoolId == schoolId && a.Kind == Domain.Arrangements.ArrangementKind.PartTimeTimetable && a.Stage == Domain.Arrangements.ArrangementStage.Running).ToListAsync();
-        foreach (var arrangement in running)
+        // Read for all of them at once (each timetable with its plan, then every check recorded for them), not one by one: the
+        // round trips stay the same however many timetables are running (RoundTripsTests).
+        var running = await (from a in db.Arrangements.AsNoTracking()
+                             join p in db.PartTimePlans.AsNoTracking() on a.Id equals p.ArrangementId
+                             where a.SchoolId == schoolId && a.Kind == Domain.Arrangements.ArrangementKind.PartTimeTimetable && a.Stage == Domain.Arrangements.ArrangementStage.Running
+                             select new { Arrangement = a, Plan = p }).ToListAsync();
+        var runningIds = running.Select(r => r.Arrangement.Id).ToList();
+        var recorded = running.Count == 0 ? null
+            : (await db.WelfareChecks.AsNoTracking().Where(c => runningIds.Contains(c.ArrangementId)).Select(c => new { c.ArrangementId, c.Date }).ToListAsync()).ToLookup(c => c.ArrangementId, c => c.Date);
+        foreach (var (arrangement, plan) in running.Select(r => (r.Arrangement, r.Plan)))
         {
-            var plan = await db.PartTimePlans.AsNoTracking().SingleAsync(p => p.ArrangementId == arrangement.Id);
-            var recorded = await db.WelfareChecks.AsNoTracking().Where(c => c.ArrangementId == arrangement.Id).Select(c => c.Date).ToListAsync();
             var decidedUnder = (await SchoolRules.DecidedUnderAsync(db, arrangement)).Settings.PartTime;
-            welfare.AddRange(Domain.PartTime.PartTimeRules.MissingWelfareChecks(arrangement, plan, calendar, decidedUnder, recorded, today));
+            welfare.AddRange(Domain.PartTime.PartTimeRules.MissingWelfareChecks(arrangement, plan, calendar, decidedUnder, [.. recorded![arrangement.Id]], today));
         }
 
         var welfareByPupil = welfare.ToLookup(w => w.PupilId);
@@ -96,7 +107,7 @@ public sealed class FollowUpModel : AppPageModel
             .Where(x => x.Items.Count > 0)
             .OrderBy(x => x.Items.Min(i => i.Priority)).ThenBy(x => x.Pupil.LegalSurname)
             .Select(x => new FollowUpPupilRow(x.Pupil.Id, $"{x.Pupil.LegalSurname}, {x.Pupil.PreferredForename ?? x.Pupil.LegalForename}",
-                x.Pupil.RegistrationGroupId is { } g ? groups.GetValueOrDefault(g) : null, [.. x.Items.OrderBy(i => i.Priority)]))];
+                groups[x.Pupil.Id], [.. x.Items.OrderBy(i => i.Priority)]))];
     }
 
     public static string Label(FollowUpKind kind) => kind switch

@@ -68,8 +68,8 @@ public sealed class IndexModel : AppPageModel
 
     /// <summary>
     /// The registers of several sessions at a school that this person takes, each with how many of the pupils on roll that day
-    /// are marked (Today: the session now and the earlier ones still to complete): the groups and the marks read once, the
-    /// pupils on roll once a day.
+    /// are marked (Today: the session now and the earlier ones still to complete): the groups, the pupils on roll and the marks
+    /// read once each.
     /// </summary>
     public static async Task<IReadOnlyDictionary<(DateOnly Date, Session Session), IReadOnlyList<GroupRegisterRow>>> RegistersAsync(
         Data.AppDbContext db, CurrentUser user, Guid schoolId, IReadOnlyCollection<(DateOnly Date, Session Session)> sessions)
@@ -82,13 +82,12 @@ public sealed class IndexModel : AppPageModel
         var groups = (await db.RegistrationGroups.AsNoTracking().Where(g => g.SchoolId == schoolId).OrderBy(g => g.YearGroup).ThenBy(g => g.Name).ToListAsync())
             .Where(user.CanTakeRegister).ToList();
         var ids = groups.Select(g => g.Id).ToList();
-        var onRoll = new Dictionary<DateOnly, ILookup<Guid, Guid>>();
-        foreach (var date in sessions.Select(s => s.Date).Distinct())
-        {
-            onRoll[date] = (await db.Pupils.AsNoTracking()
-                .Where(p => p.RegistrationGroupId != null && ids.Contains(p.RegistrationGroupId.Value)).Where(Pupil.OnRollOn(date))
-                .Select(p => new { p.Id, Group = p.RegistrationGroupId!.Value }).ToListAsync()).ToLookup(p => p.Group, p => p.Id);
-        }
+        // The pupils on roll on any of the days read once, then split by day.
+        var days = sessions.Select(s => s.Date).Distinct().ToList();
+        var members = await db.Pupils.AsNoTracking()
+            .Where(p => p.RegistrationGroupId != null && ids.Contains(p.RegistrationGroupId.Value)).Where(Pupil.OnRollDuring(days.Min(), days.Max()))
+            .Select(p => new { p.Id, Group = p.RegistrationGroupId!.Value, p.AdmissionDate, p.LeavingDate }).ToListAsync();
+        var onRoll = days.ToDictionary(date => date, date => members.Where(p => Pupil.WasOnRoll(p.AdmissionDate, p.LeavingDate, date)).ToLookup(p => p.Group, p => p.Id));
 
         var pupilIds = onRoll.Values.SelectMany(l => l.SelectMany(g => g)).Distinct().ToList();
         var dates = onRoll.Keys.ToList();

@@ -16,14 +16,21 @@ public static class CaseActions
 {
     private static string Plural(int n, string one, string many) => n switch { 0 => "", 1 => $"1 {one}", _ => $"{n} {many}" };
 
-    /// <summary>The cases at these schools (all kinds, or one), as the lists and the actions read them.</summary>
+    /// <summary>The cases at these schools (all kinds, or one), as the lists and the actions read them, with a part-time plan's end date.</summary>
     public static Task<List<CaseFacts>> CasesAsync(AppDbContext db, IReadOnlyCollection<Guid> schools, ArrangementKind? kind) =>
         (from a in db.Arrangements.AsNoTracking()
          join p in db.Pupils.AsNoTracking() on a.PupilId equals p.Id
+         join t in db.PartTimePlans.AsNoTracking() on a.Id equals t.ArrangementId into planned
+         from t in planned.DefaultIfEmpty()
          where schools.Contains(a.SchoolId) && (kind == null || a.Kind == kind)
          orderby a.RequestedOn descending
-         select new CaseFacts(a.Id, a.Kind, a.SchoolId, p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), a.RequestedOn, a.Stage, a.DecisionDueBy, a.DecidedOn, a.StartedOn, a.EndsOn, a.ProfileVersionId, p.Flags))
+         select new CaseFacts(a.Id, a.Kind, a.SchoolId, p.LegalSurname + ", " + (p.PreferredForename ?? p.LegalForename), a.RequestedOn, a.Stage, a.DecisionDueBy, a.DecidedOn, a.StartedOn, a.EndsOn, a.ProfileVersionId, p.Flags,
+             t == null ? null : t.EndDate))
         .ToListAsync();
+
+    /// <summary>The part-time plans' end dates of these cases, by case.</summary>
+    public static IReadOnlyDictionary<Guid, DateOnly> PlanEnds(IEnumerable<CaseFacts> rows) =>
+        rows.Where(r => r.PlanEndsOn is not null).ToDictionary(r => r.Id, r => r.PlanEndsOn!.Value);
 
     /// <summary>
     /// Every action of the user's (the home page's "Today"): those of the cases they may see; the off-site directions the
@@ -32,17 +39,21 @@ public static class CaseActions
     /// breaches for the trust lead.
     /// </summary>
     /// <param name="londonNow">The time of day in London: which session's registers are due, and whether they have closed.</param>
-    public static async Task<IReadOnlyList<ActionRow>> ForAsync(AppDbContext db, CurrentUser user, DateOnly today, DateTime londonNow)
+    /// <param name="versions">The trust's policy profile versions, read by the caller when first asked for (it needs them too): the
+    /// trust's settings for its providers.</param>
+    public static async Task<IReadOnlyList<ActionRow>> ForAsync(AppDbContext db, CurrentUser user, DateOnly today, DateTime londonNow, Func<Task<IReadOnlyList<Domain.Policy.PolicyProfileVersion>>> versions)
     {
         var names = user.Schools.ToDictionary(s => s.Id, s => s.Name);
-        var rows = await CasesAsync(db, user.SchoolsWhere(Permission.ViewArrangements).ToList(), null);
-        var plans = (await db.PartTimePlans.AsNoTracking().Where(p => rows.Select(r => r.Id).Contains(p.ArrangementId)).Select(p => new { p.ArrangementId, p.EndDate }).ToListAsync())
-            .ToDictionary(p => p.ArrangementId, p => p.EndDate);
-        var actions = new List<ActionRow>((await LoadAsync(db, user, rows, plans, names, today)).Actions);
+        // Here and below, a read for no schools or no cases is not made: each would be a round trip for nothing.
+        var viewing = user.SchoolsWhere(Permission.ViewArrangements).ToList();
+        var rows = viewing.Count == 0 ? [] : await CasesAsync(db, viewing, null);
+        var plans = PlanEnds(rows);
+        var loaded = await LoadAsync(db, user, rows, plans, names, today);
+        var actions = new List<ActionRow>(loaded.Actions);
 
         var deciding = user.SchoolsWhere(Permission.ApproveOffSiteDirections).ToList();
         var managing = user.SchoolsWhere(Permission.ManageArrangements).ToList();
-        var directions = await (from a in db.Arrangements.AsNoTracking()
+        var directions = deciding.Count + managing.Count == 0 ? [] : await (from a in db.Arrangements.AsNoTracking()
                                 join p in db.Placements.AsNoTracking() on a.Id equals p.ArrangementId
                                 join u in db.Pupils.AsNoTracking() on a.PupilId equals u.Id
                                 where p.OffSiteDirection && a.Stage == ArrangementStage.Agreed && (deciding.Contains(a.SchoolId) || managing.Contains(a.SchoolId))
@@ -71,9 +82,8 @@ public static class CaseActions
         if (user.HasTrustWideRole && user.CanAnywhere(Permission.ViewArrangements))
         {
             var running = rows.Where(r => r.Stage == ArrangementStage.Running).ToDictionary(r => r.Id);
-            var runningIds = running.Keys.ToList();
-            var unheld = await db.ArrangementReviews.AsNoTracking().Where(r => r.HeldOn == null && runningIds.Contains(r.ArrangementId))
-                .Select(r => new { r.ArrangementId, r.Kind, r.DueOn }).ToListAsync();
+            // The running cases' reviews not yet held: read with the actions.
+            var unheld = loaded.UnheldReviews.SelectMany(r => r).ToList();
             foreach (var offTrack in user.SchoolsWhere(Permission.ViewArrangements).Where(names.ContainsKey).OrderBy(id => names[id]))
             {
                 var overdue = unheld.Where(r => running[r.ArrangementId].SchoolId == offTrack && CaseWatch.ReviewOverdue(r.Kind, r.DueOn, null, today)).Select(r => r.DueOn).ToList();
@@ -86,10 +96,13 @@ public static class CaseActions
             }
         }
 
+        // Every provider of the trust, when read for their standings: the names of those whose daily reports are chased below.
+        IReadOnlyList<Providers.ProviderStanding>? standings = null;
         if (user.CanAnywhere(Permission.ManageProviders) || user.CanAnywhere(Permission.ApproveProviders))
         {
-            var settings = await Providers.ProviderSupport.TrustSettingsAsync(db, today);
-            foreach (var standing in await Providers.ProviderSupport.StandingsAsync(db, today, settings: settings))
+            var settings = Providers.ProviderSupport.TrustSettings(await versions(), today);
+            standings = await Providers.ProviderSupport.StandingsAsync(db, today, settings: settings);
+            foreach (var standing in standings)
             {
                 var provider = standing.Provider;
                 var link = $"/Providers/{provider.Id}";
@@ -174,9 +187,11 @@ public static class CaseActions
                 if (placed.Count > 0)
                 {
                     var placedIds = placed.Select(r => r.Id).ToList();
-                    var placements = await db.Placements.AsNoTracking().Where(p => placedIds.Contains(p.ArrangementId)).ToDictionaryAsync(p => p.ArrangementId);
-                    var providerIds = placements.Values.Select(p => p.ProviderId).Distinct().ToList();
-                    var providers = await db.AlternativeProviders.AsNoTracking().Where(p => providerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name);
+                    // Running placements of the user's cases: read with the actions.
+                    var placements = loaded.Placements;
+                    var providerIds = placedIds.Where(placements.ContainsKey).Select(id => placements[id].ProviderId).Distinct().ToList();
+                    var providers = standings?.ToDictionary(s => s.Provider.Id, s => s.Provider.Name)
+                        ?? await db.AlternativeProviders.AsNoTracking().Where(p => providerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name);
                     var reported = (await db.ProviderReports.AsNoTracking().Where(r => placedIds.Contains(r.ArrangementId) && r.Date == today).Select(r => r.ArrangementId).ToListAsync()).ToHashSet();
                     var calendar = await SchoolRules.CalendarAsync(db, school.Id);
                     foreach (var r in placed.Where(r => r.ProfileVersionId is not null && placements.ContainsKey(r.Id)))
@@ -204,27 +219,48 @@ public static class CaseActions
         return [.. actions.OrderBy(a => a.WaitingOnOthers).ThenByDescending(a => a.Overdue).ThenBy(a => a.Due ?? DateOnly.MaxValue)];
     }
 
-    public static async Task<(IReadOnlyList<ActionRow> Actions, bool HasReturns)> LoadAsync(AppDbContext db, CurrentUser user, IReadOnlyList<CaseFacts> rows,
+    /// <summary>
+    /// The actions of these cases for this user, whether any school of theirs makes half-termly returns, and what was read on the
+    /// way for a caller that needs it too: the placements (those of the running placements and of the cases owing notifications)
+    /// and the running cases' reviews not yet held.
+    /// </summary>
+    public static async Task<(IReadOnlyList<ActionRow> Actions, bool HasReturns, IReadOnlyDictionary<Guid, Domain.AlternativeProvision.Placement> Placements, ILookup<Guid, Domain.Arrangements.ArrangementReview> UnheldReviews)> LoadAsync(AppDbContext db, CurrentUser user, IReadOnlyList<CaseFacts> rows,
         IReadOnlyDictionary<Guid, DateOnly> plans, IReadOnlyDictionary<Guid, string> names, DateOnly today)
     {
         var hasReturns = false;
             var open = rows.Where(r => r.Stage is ArrangementStage.MeetingHeld or ArrangementStage.Proposed or ArrangementStage.Agreed or ArrangementStage.Running).Select(r => r.Id).ToList();
             var running = rows.Where(r => r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
-            var reviews = (await db.ArrangementReviews.AsNoTracking().Where(v => running.Contains(v.ArrangementId) && v.HeldOn == null).ToListAsync())
+            // A read for no cases is not made: each would be a round trip for nothing.
+            var reviews = (running.Count == 0 ? [] : await db.ArrangementReviews.AsNoTracking().Where(v => running.Contains(v.ArrangementId) && v.HeldOn == null).ToListAsync())
                 .ToLookup(v => v.ArrangementId);
-            var withAgreement = await db.FlexiAgreements.AsNoTracking().Where(a => open.Contains(a.ArrangementId)).Select(a => a.ArrangementId).ToListAsync();
-            var risks = (await db.RiskAssessments.AsNoTracking().Where(a => open.Contains(a.ArrangementId) && a.Status != Domain.RiskAssessments.RiskAssessmentStatus.Superseded)
-                .Select(a => new { a.ArrangementId, a.Number, a.Status, a.SubmittedBy, a.ReviewDue }).ToListAsync())
-                .GroupBy(a => a.ArrangementId).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Number)!);
+            // Each open case's agreement, its placement (one a case at most: the placement's key is the case's) and its risk
+            // assessments (superseded ones aside), in one read: joined on the case, so each reads only the cases' own rows.
+            var facts = open.Count == 0 ? [] : await (from a in db.Arrangements.AsNoTracking()
+                               join p in db.Placements.AsNoTracking() on a.Id equals p.ArrangementId into placed
+                               from p in placed.DefaultIfEmpty()
+                               where open.Contains(a.Id)
+                               select new
+                               {
+                                   a.Id,
+                                   HasAgreement = db.FlexiAgreements.Any(f => f.ArrangementId == a.Id),
+                                   Placement = p,
+                                   Risks = db.RiskAssessments.Where(k => k.ArrangementId == a.Id && k.Status != Domain.RiskAssessments.RiskAssessmentStatus.Superseded)
+                                       .Select(k => new { k.Number, k.Status, k.SubmittedBy, k.ReviewDue }).ToList(),
+                               }).ToListAsync();
+            var withAgreement = facts.Where(f => f.HasAgreement).Select(f => f.Id).ToHashSet();
+            var risks = facts.Where(f => f.Risks.Count > 0).ToDictionary(f => f.Id, f => f.Risks.MaxBy(k => k.Number)!);
             var telling = rows.Where(r => r.Stage is ArrangementStage.Agreed or ArrangementStage.Running && user.Can(Permission.ManageArrangements, r.SchoolId)).Select(r => r.Id).ToList();
-            var recorded = (await db.ArrangementConsents.AsNoTracking().Where(c => telling.Contains(c.ArrangementId)).ToListAsync()).ToLookup(c => c.ArrangementId);
+            var recorded = (telling.Count == 0 ? [] : await db.ArrangementConsents.AsNoTracking().Where(c => telling.Contains(c.ArrangementId)).ToListAsync()).ToLookup(c => c.ArrangementId);
             var authorities = new Dictionary<Guid, Domain.Trusts.LocalAuthority>();
-            var directions = await db.Placements.AsNoTracking().Where(p => p.OffSiteDirection && telling.Contains(p.ArrangementId)).ToDictionaryAsync(p => p.ArrangementId, p => p.StartDate);
-            // Running placements with their QA visits, for the visit due (002 appendix 5).
+            // Running placements with their QA visits, for the visit due (002 appendix 5), and their plans back into school; and the
+            // placements of the cases owing notifications, for an off-site direction's notice.
             var runningPlacements = rows.Where(r => r.Kind == ArrangementKind.AlternativeProvision && r.Stage == ArrangementStage.Running).Select(r => r.Id).ToList();
-            var visits = (await db.PlacementVisits.AsNoTracking().Where(v => runningPlacements.Contains(v.ArrangementId)).ToListAsync()).ToLookup(v => v.ArrangementId);
-            var reintegration = await db.Placements.AsNoTracking().Where(p => runningPlacements.Contains(p.ArrangementId))
-                .ToDictionaryAsync(p => p.ArrangementId, p => new { p.ReintegrationRecordedOn, p.ReturnOn });
+            var placedIds = telling.Concat(runningPlacements).ToHashSet();
+            var placements = facts.Where(f => f.Placement is not null && placedIds.Contains(f.Id)).ToDictionary(f => f.Id, f => f.Placement!);
+            var directions = placements.Values.Where(p => p.OffSiteDirection && telling.Contains(p.ArrangementId)).ToDictionary(p => p.ArrangementId, p => p.StartDate);
+            var visits = (runningPlacements.Count == 0 ? [] : await db.PlacementVisits.AsNoTracking().Where(v => runningPlacements.Contains(v.ArrangementId)).ToListAsync()).ToLookup(v => v.ArrangementId);
+            var reintegration = placements.Values.Where(p => runningPlacements.Contains(p.ArrangementId))
+                .ToDictionary(p => p.ArrangementId, p => new { p.ReintegrationRecordedOn, p.ReturnOn });
             var actions = new List<ActionRow>();
             foreach (var r in rows.Where(r => open.Contains(r.Id)))
             {
@@ -359,6 +395,6 @@ public static class CaseActions
 
         var schoolOf = rows.ToDictionary(r => r.Id, r => names.GetValueOrDefault(r.SchoolId, ""));
         return ([.. actions.Select(a => a with { School = a.School ?? (a.CaseId is { } id ? schoolOf.GetValueOrDefault(id) : null) })
-            .OrderByDescending(a => a.Overdue).ThenBy(a => a.Due ?? DateOnly.MaxValue)], hasReturns);
+            .OrderByDescending(a => a.Overdue).ThenBy(a => a.Due ?? DateOnly.MaxValue)], hasReturns, placements, reviews);
     }
 }

@@ -10,9 +10,9 @@ namespace FlexiSchooling.Web.Pages.Cases;
 /// <param name="School">The school it is at, for those who see more than one.</param>
 public sealed record ActionRow(Guid? CaseId, string Pupil, string Action, string Link, DateOnly? Due, bool Overdue, bool WaitingOnOthers = false, string? School = null);
 
-/// <summary>A case as the lists and the actions read it.</summary>
+/// <summary>A case as the lists and the actions read it; <paramref name="PlanEndsOn"/>, a part-time timetable's end date.</summary>
 public sealed record CaseFacts(Guid Id, ArrangementKind Kind, Guid SchoolId, string Pupil, DateOnly RequestedOn, ArrangementStage Stage, DateOnly? DecisionDueBy, DateOnly? DecidedOn,
-    DateOnly? StartedOn, DateOnly? EndsOn, Guid? ProfileVersionId, Domain.Pupils.PupilFlags Flags);
+    DateOnly? StartedOn, DateOnly? EndsOn, Guid? ProfileVersionId, Domain.Pupils.PupilFlags Flags, DateOnly? PlanEndsOn);
 
 public sealed record CaseRow(Guid Id, ArrangementKind Kind, string Pupil, string School, DateOnly RequestedOn, ArrangementStage Stage, DateOnly? DecisionDueBy, DateOnly? DecidedOn, DateOnly? StartedOn, DateOnly? EndsOn, string NextAction, bool Overdue);
 
@@ -48,15 +48,14 @@ public sealed class IndexModel : AppPageModel
         var kind = Kind;
         var rows = await CaseActions.CasesAsync(Db, schools, kind);
         var today = Today;
-        var plans = (await Db.PartTimePlans.AsNoTracking().Where(p => rows.Select(r => r.Id).Contains(p.ArrangementId)).Select(p => new { p.ArrangementId, p.EndDate }).ToListAsync())
-            .ToDictionary(p => p.ArrangementId, p => p.EndDate);
+        var plans = CaseActions.PlanEnds(rows);
         Cases = [.. rows
             .Select(r => new CaseRow(r.Id, r.Kind, r.Pupil, names.GetValueOrDefault(r.SchoolId, ""), r.RequestedOn, r.Stage, r.DecisionDueBy, r.DecidedOn, r.StartedOn, r.EndsOn,
                 NextAction(r.Kind, r.Stage, r.DecisionDueBy, r.EndsOn, plans.TryGetValue(r.Id, out var end) ? end : null, today),
                 (r.Stage == ArrangementStage.MeetingHeld && r.DecisionDueBy < today) || (r.Stage == ArrangementStage.Running && plans.TryGetValue(r.Id, out var planEnd) && planEnd < today)))
             .OrderByDescending(r => r.Overdue).ThenBy(r => r.Stage is ArrangementStage.Declined or ArrangementStage.Ended or ArrangementStage.Withdrawn).ThenBy(r => r.DecisionDueBy ?? DateOnly.MaxValue)];
 
-        (Actions, HasReturns) = await CaseActions.LoadAsync(Db, CurrentUser, rows, plans, names, today);
+        (Actions, HasReturns, _, _) = await CaseActions.LoadAsync(Db, CurrentUser, rows, plans, names, today);
     }
 
     /// <summary>

@@ -133,6 +133,11 @@ public sealed class ReturnsModel(AuditTrail audit) : AppPageModel
     public static async Task<IReadOnlyList<SchoolReturns>> LoadAsync(AppDbContext db, IEnumerable<Guid> schoolIds, IReadOnlyDictionary<Guid, string> names, DateOnly today)
     {
         var ids = schoolIds.ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
         var schools = await (from s in db.Schools.IgnoreQueryFilters([AppDbContext.SchoolScopeFilter]).AsNoTracking()
                              join a in db.LocalAuthorities.AsNoTracking() on s.LocalAuthorityId equals a.Id
                              where ids.Contains(s.Id) && a.Notice == LocalAuthorityNotice.HalfTermlyReturn

@@ -19,8 +19,11 @@ public sealed record ProviderStanding(AlternativeProvider Provider, ProviderChec
 public static class ProviderSupport
 {
     public static async Task<AlternativeProvisionSettings> TrustSettingsAsync(AppDbContext db, DateOnly today) =>
-        PolicyProfileVersion.InForce(await db.PolicyProfileVersions.AsNoTracking().Where(v => v.SchoolId == null).ToListAsync(), Guid.Empty, today)
-            .Settings.AlternativeProvision;
+        TrustSettings(await db.PolicyProfileVersions.AsNoTracking().Where(v => v.SchoolId == null).ToListAsync(), today);
+
+    /// <summary>The same from the trust's profile versions already read (the schools' own among them are passed over).</summary>
+    public static AlternativeProvisionSettings TrustSettings(IEnumerable<PolicyProfileVersion> versions, DateOnly today) =>
+        PolicyProfileVersion.InForce([.. versions.Where(v => v.SchoolId == null)], Guid.Empty, today).Settings.AlternativeProvision;
 
     /// <summary>The providers' checks as lists show them: the evidence files stay in the database until one is opened.</summary>
     public static async Task<IReadOnlyList<ProviderCheck>> ChecksAsync(AppDbContext db, IReadOnlyCollection<Guid> providerIds) =>
