@@ -1326,6 +1326,10 @@ if (standbyDirectory is not null)
 // 3. (a)'s saves against its reference at 8 users, twice, then one at a time once, the afternoon of openDays[7] made
 //    unwritten before each: each user six of its school's registers by the application, and the reference in the form
 //    chosen above on the school's registers after those six, on connections of its own through the same relay.
+// 4. the home page ("Today", the request every user makes first), each user's at half past nine in the morning of
+//    openDays[7], one at a time (each user BENCH_NETWORK_HOMES times, default 5, after two untimed): its median and the
+//    round trips a page, against the same page direct — no reference but itself, since what it shows is what a link
+//    costs a page that reads in turn (RoundTripsTests holds each role's count).
 // The references are the same as above, each still one round trip, so each ratio says what the application's round
 // trips cost across the link. The afternoon is left unwritten again at the end.
 {
@@ -1343,6 +1347,18 @@ if (standbyDirectory is not null)
         ("1 ms each way (2 ms round trip)", TimeSpan.FromMilliseconds(1)),
     };
     var networkDay = openDays[7];
+    // 4.'s clients: the clock at 09:30 in London (summer time) on networkDay, directly and through the relay.
+    var homeMorning = new DateTimeOffset(networkDay.ToDateTime(new TimeOnly(8, 30)), TimeSpan.Zero);
+    var homeRepeats = int.Parse(Environment.GetEnvironmentVariable("BENCH_NETWORK_HOMES") ?? "5", CultureInfo.InvariantCulture);
+    await using var homeDirect = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<TimeProvider>(new ShiftedClock(homeMorning - DateTimeOffset.UtcNow))));
+    await using var homeNetworked = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<TimeProvider>(new ShiftedClock(homeMorning - DateTimeOffset.UtcNow)))
+        .UseSetting("ConnectionStrings:App", network.Through(app)));
+    async Task<List<HttpClient>> HomeClientsAsync(WebApplicationFactory<FlexiSchooling.Web.Infrastructure.CurrentUser> of) => [.. await Task.WhenAll(users.Select(officer =>
+        SignInAsync(of.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false }), officer.Email)))];
+    var homeDirectClients = await HomeClientsAsync(homeDirect);
+    var homeNetworkClients = await HomeClientsAsync(homeNetworked);
+    var homeLines = new List<string>();
+    double? homeDirectMedian = null;
     var heading = true;
     foreach (var (name, oneWay) in ways)
     {
@@ -1441,6 +1457,33 @@ if (standbyDirectory is not null)
             }
         }
 
+        // 4. The home page, one at a time.
+        var homes = new List<double>();
+        var homeClients = oneWay is null ? homeDirectClients : homeNetworkClients;
+        foreach (var client in homeClients)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                (await client.GetAsync("/")).EnsureSuccessStatusCode();
+            }
+        }
+
+        network.Reset();
+        for (var repeat = 0; repeat < homeRepeats; repeat++)
+        {
+            foreach (var client in homeClients)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await client.GetAsync("/");
+                await response.Content.ReadAsStringAsync();
+                homes.Add(watch.Elapsed.TotalMilliseconds);
+                response.EnsureSuccessStatusCode();
+            }
+        }
+
+        homeDirectMedian ??= Median(homes);
+        homeLines.Add($"    {name}: the home page median {Median(homes):0.0} ms ({Median(homes) / homeDirectMedian:0.00}x direct), p95 {P95(homes):0.0} ms{(oneWay is null ? "" : $", {(double)network.RoundTrips / homes.Count:0.0} round trips a page")}");
+
         var counted = oneWay is null ? "" : $"; round trips: a page {(double)pageTrips / alonePages.Count:0.0}, a register opened and saved {(double)saveTrips / saves.Count:0.0}, a reference save {(double)referenceTrips / references.Count:0.0} (their statements prepared in the same count)";
         if (heading)
         {
@@ -1451,8 +1494,14 @@ if (standbyDirectory is not null)
         Say($"    {name}: one at a time, the register page median {Median(alonePages):0.00} ms against the bare query's {Median(aloneQueries):0.00} ms ({Median(alonePages) / Median(aloneQueries):0.0}x), (a) save median {Median(aloneSaves):0.0} ms against the hand-written SQL's {Median(aloneReferences):0.0} ms ({Median(aloneSaves) / Median(aloneReferences):0.0}x); at {users.Count} users, the page p95 {P95(pages):0.0} ms against {P95(queries):0.00} ms ({P95(pages) / P95(queries):0.0}x), (a) save p95 {P95(saves):0.0} ms ({users.Count * 1000 / saves.Average():0} saves/s) against {P95(references):0.0} ms ({P95(saves) / P95(references):0.0}x){counted}");
     }
 
+    Say($"The home page across the same ways (each school's attendance officer's Today at 09:30 on {networkDay:d MMMM yyyy}, one at a time, {homeRepeats} each after two untimed):");
+    foreach (var line in homeLines)
+    {
+        Say(line);
+    }
+
     await AfternoonUnwrittenAsync(networkDay);
-    foreach (var (_, client) in networkClients)
+    foreach (var client in networkClients.Select(c => c.Client).Concat(homeDirectClients).Concat(homeNetworkClients))
     {
         client.Dispose();
     }
