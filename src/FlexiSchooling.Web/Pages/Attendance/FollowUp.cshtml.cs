@@ -60,32 +60,17 @@ public sealed class FollowUpModel : AppPageModel
         var settings = (await SchoolRules.ProfileAsync(db, schoolId, today)).Settings.Attendance;
         var year = AcademicYear.Containing(today);
         var from = FollowUp.RollingSchoolWeeksStart(calendar, today, settings.PenaltyNoticeRollingSchoolWeeks);
-        // Sessions an arrangement or leave agreed away from school (a flexi home session, out of school on a part-time
-        // timetable) are not absences to chase: only marks of sessions the pupil was expected in school count here. Of the
-        // window's marks only the absences and the N marks are read (all the N rule and the penalty notice count); the
-        // absence run's two other days (AbsenceDays) come with each pupil, the latest marked and the latest school day with
-        // a mark that is not an absence, each the top of the pupil's own index range. The present marks, nine in ten of the
-        // window's, are not read (docs/performance.md, forty-sixth session).
-        var notSchoolDays = Enumerable.Range(0, Math.Max(0, today.DayNumber - from.DayNumber + 1)).Select(from.AddDays).Where(d => !calendar.IsSchoolDay(d)).ToList();
-        var absence = AbsenceDays.Categories;
-        var window = db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == schoolId && m.Date >= from && m.Date <= today && m.ExpectedInSchool);
         // The pupils on roll with their registration groups' names, in one read.
         var onRoll = await (from p in db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId).Where(Pupil.OnRollOn(today))
                             join g in db.RegistrationGroups.AsNoTracking() on p.RegistrationGroupId equals g.Id into inGroup
                             from g in inGroup.DefaultIfEmpty()
-                            select new
-                            {
-                                Pupil = p,
-                                Group = g == null ? null : g.Name,
-                                LatestMarked = window.Where(m => m.PupilId == p.Id).Max(m => (DateOnly?)m.Date),
-                                LatestNotAbsent = window.Where(m => m.PupilId == p.Id && !absence.Contains(m.Category) && !notSchoolDays.Contains(m.Date)).Max(m => (DateOnly?)m.Date),
-                            }).ToListAsync();
+                            select new { Pupil = p, Group = g == null ? null : g.Name }).ToListAsync();
         var pupils = onRoll.Select(x => x.Pupil).ToList();
         var groups = onRoll.ToDictionary(x => x.Pupil.Id, x => x.Group);
-        var marks = (await window.Where(m => absence.Contains(m.Category) || m.Code == AttendanceCodeSet.NoReasonYet)
+        // Sessions an arrangement or leave agreed away from school (a flexi home session, out of school on a part-time
+        // timetable) are not absences to chase: only marks of sessions the pupil was expected in school count here.
+        var marks = (await db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == schoolId && m.Date >= from && m.Date <= today && m.ExpectedInSchool)
             .Select(m => new { m.PupilId, m.Date, m.Session, m.Code, m.Category }).ToListAsync()).ToLookup(m => m.PupilId);
-        var absences = onRoll.ToDictionary(x => x.Pupil.Id, x => new AbsenceDays(
-            marks[x.Pupil.Id].Where(m => absence.Contains(m.Category)).Select(m => m.Date).ToHashSet(), x.LatestMarked, x.LatestNotAbsent));
         // The year's figures at this school: one row a pupil from the yearly summaries (the sum of their weekly rows, kept with
         // them in the same transaction), not forty weekly rows a pupil summed here — at 250 pupils a year in, 15 ms of the
         // list's 58 (docs/performance.md, forty-sixth session).
@@ -117,8 +102,7 @@ public sealed class FollowUpModel : AppPageModel
             {
                 Pupil = p,
                 Items = (IReadOnlyList<FollowUpItem>)[.. FollowUp.For(
-                    new FollowUpPupil(p.Id, p.Flags, [.. marks[p.Id].Select(m => (m.Date, m.Session, m.Code, m.Category))], ytd.GetValueOrDefault(p.Id, AttendanceFigures.Zero), [.. contacts[p.Id]],
-                        absences[p.Id]),
+                    new FollowUpPupil(p.Id, p.Flags, [.. marks[p.Id].Select(m => (m.Date, m.Session, m.Code, m.Category))], ytd.GetValueOrDefault(p.Id, AttendanceFigures.Zero), [.. contacts[p.Id]]),
                     calendar, settings, today), .. welfareByPupil[p.Id]],
             })
             .Where(x => x.Items.Count > 0)
