@@ -72,8 +72,8 @@ public sealed class FollowUpModel : AppPageModel
         var marks = (await db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == schoolId && m.Date >= from && m.Date <= today && m.ExpectedInSchool)
             .Select(m => new { m.PupilId, m.Date, m.Session, m.Code, m.Category }).ToListAsync()).ToLookup(m => m.PupilId);
         // The year's figures at this school: one row a pupil from the yearly summaries (the sum of their weekly rows, kept with
-        // them in the same transaction), not forty weekly rows a pupil summed here — at 250 pupils a year in, 15 ms of the
-        // list's 58 (docs/performance.md, forty-sixth session).
+        // them in the same transaction), not forty weekly rows a pupil summed here — at 250 pupils a year in, 18–20 ms of the
+        // list's 40–58 (docs/performance.md, forty-sixth session).
         var ytd = (await Data.Attendance.AttendanceSummaries.PerPupilForYearAsync(db, [schoolId], year)).ToDictionary(r => r.PupilId, r => r.Figures);
         var contacts = (await db.AbsenceContacts.AsNoTracking().Where(c => c.SchoolId == schoolId && c.OnDate >= year.Start).ToListAsync()).ToLookup(c => c.PupilId);
 
