@@ -90,6 +90,85 @@ public sealed class FollowUpTests
     }
 
     [Fact]
+    public void The_absence_run_and_the_worklist_read_from_the_absences_and_two_days_say_what_every_mark_says()
+    {
+        // The follow-up list reads only a window's absence and N marks, with each pupil's latest day marked and latest school
+        // day with any other mark (AbsenceDays): 2,000 made-up pupils' marks over the Spring term, a closure marked before it
+        // was one among them, each pupil's run and worklist from those must be what they are from every mark, and the run
+        // what the rule was when it read every mark (OldRun, as it was written before AbsenceDays).
+        var closure = new DateOnly(2025, 1, 29);
+        var calendar = new SchoolCalendar([new Term(School, "Spring 2025", new(2025, 1, 6), new(2025, 4, 4), new(2025, 2, 17), new(2025, 2, 21))], [closure],
+            BankHolidayFeed.Shipped().Select(b => b.Date));
+        var days = Calendar.SchoolDaysBetween(new(2025, 1, 6), new(2025, 3, 7)).ToList();
+        string[] codes = ["/", "/", "/", "I", "O", "N", "M", "G", "L", "B", "X", "C2", "#", "Y1", "D"];
+        var random = new Random(46);
+        var runs = 0;
+        for (var pupil = 0; pupil < 2000; pupil++)
+        {
+            var today = days[random.Next(10, days.Count)];
+            var absentFrom = random.Next(0, 3) == 0 ? today.AddDays(-random.Next(0, 30)) : DateOnly.MaxValue;
+            var marks = new List<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)>();
+            foreach (var day in days.Where(d => d <= today.AddDays(2) && random.Next(0, 25) != 0))
+            {
+                foreach (var session in new[] { Session.AM, Session.PM })
+                {
+                    var code = day >= absentFrom && random.Next(0, 12) != 0 ? (random.Next(0, 2) == 0 ? "I" : "O") : codes[random.Next(codes.Length)];
+                    code = code == "/" && session == Session.PM ? "\\" : code;
+                    marks.Add((day, session, code, AttendanceCodeSet.Dfe2024[code].Category));
+                }
+            }
+
+            var upToToday = marks.Where(m => m.Date <= today).ToList();
+            var read = new AbsenceDays(
+                upToToday.Where(m => AbsenceDays.Categories.Contains(m.Category)).Select(m => m.Date).ToHashSet(),
+                upToToday.Count == 0 ? null : upToToday.Max(m => m.Date),
+                upToToday.Where(m => !AbsenceDays.Categories.Contains(m.Category) && calendar.IsSchoolDay(m.Date)).Select(m => (DateOnly?)m.Date).Max());
+            var run = FollowUp.AbsenceRun(read, calendar);
+            Assert.Equal(OldRun(marks, calendar, today), run);
+            Assert.Equal(run, FollowUp.AbsenceRun(marks, calendar, today));
+            runs += run is null ? 0 : 1;
+
+            var flags = PupilFlags.None with { HasSocialWorker = pupil % 3 == 0, SenSupport = pupil % 5 == 0 };
+            var absencesAndN = upToToday.Where(m => AbsenceDays.Categories.Contains(m.Category) || m.Code == AttendanceCodeSet.NoReasonYet).ToList();
+            Assert.Equal(
+                FollowUp.For(new FollowUpPupil(Guid.Empty, flags, upToToday, AttendanceFigures.Zero, []), calendar, Hinckley, today).Select(i => (i.Kind, i.Why)),
+                FollowUp.For(new FollowUpPupil(Guid.Empty, flags, absencesAndN, AttendanceFigures.Zero, [], read), calendar, Hinckley, today).Select(i => (i.Kind, i.Why)));
+        }
+
+        Assert.InRange(runs, 400, 1600);
+    }
+
+    /// <summary>The absence run as it was written when it read every mark (before AbsenceDays), kept as the oracle above.</summary>
+    private static (DateOnly Start, int Days)? OldRun(IEnumerable<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> marks, SchoolCalendar calendar, DateOnly today)
+    {
+        var byDay = marks.Where(m => m.Date <= today).GroupBy(m => m.Date).ToDictionary(g => g.Key, g => g.ToList());
+        if (byDay.Count == 0)
+        {
+            return null;
+        }
+
+        var days = 0;
+        DateOnly? start = null;
+        for (var d = byDay.Keys.Max(); d >= byDay.Keys.Min(); d = d.AddDays(-1))
+        {
+            if (!calendar.IsSchoolDay(d))
+            {
+                continue;
+            }
+
+            if (!byDay.TryGetValue(d, out var dayMarks) || dayMarks.Any(m => !(m.Category is AttendanceCategory.Authorised or AttendanceCategory.Unauthorised)))
+            {
+                break;
+            }
+
+            days++;
+            start = d;
+        }
+
+        return days == 0 ? null : (start!.Value, days);
+    }
+
+    [Fact]
     public void N_not_cleared_by_the_end_of_its_day()
     {
         var marks = new List<(DateOnly, Session, string, AttendanceCategory)> { (new(2025, 1, 14), Session.AM, "N", AttendanceCategory.Unauthorised), (new(2025, 1, 15), Session.AM, "N", AttendanceCategory.Unauthorised) };

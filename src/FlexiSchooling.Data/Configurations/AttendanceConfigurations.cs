@@ -24,6 +24,9 @@ internal sealed class AttendanceMarkConfiguration : IEntityTypeConfiguration<Att
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.PupilId, x.Date, x.Session }).IsUnique();
         b.HasIndex(x => new { x.SchoolId, x.Date });
+        // The follow-up list's read of a window's absences and N marks (migration 0041): partial, named, and led by
+        // trust_id here already, as TrustLedKeys would lead it.
+        b.HasIndex(x => new { x.TrustId, x.SchoolId, x.Date }, "IX_attendance_marks_absences").HasFilter(AbsenceDays.IndexPredicate);
         // No index on trust_id: within a trust it selects everything; every read names pupils or a school (ADR 0012).
     }
 }

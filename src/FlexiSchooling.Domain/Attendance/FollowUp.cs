@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using FlexiSchooling.Domain.Calendar;
 using FlexiSchooling.Domain.Common;
 using FlexiSchooling.Domain.Policy;
@@ -80,8 +81,58 @@ public enum FollowUpKind
 /// <summary>One thing to do about one pupil, and why it is there.</summary>
 public sealed record FollowUpItem(Guid PupilId, FollowUpKind Kind, string Why, int Priority, string? Link = null);
 
-/// <summary>What the worklist reads about one pupil.</summary>
-public sealed record FollowUpPupil(Guid Id, PupilFlags Flags, IReadOnlyList<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> Marks, AttendanceFigures YearToDate, IReadOnlyList<AbsenceContact> Contacts);
+/// <summary>
+/// What the worklist reads about one pupil. <paramref name="Marks"/>: every mark of the window, or — when
+/// <paramref name="Absences"/> is given — only its absences and its N marks, which are all the N rule and the penalty
+/// notice's count read (the absence run reads <paramref name="Absences"/>, made from every mark when it is not given).
+/// </summary>
+public sealed record FollowUpPupil(Guid Id, PupilFlags Flags, IReadOnlyList<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> Marks, AttendanceFigures YearToDate, IReadOnlyList<AbsenceContact> Contacts,
+    AbsenceDays? Absences = null);
+
+/// <summary>
+/// What <see cref="FollowUp.AbsenceRun(AbsenceDays, SchoolCalendar)"/> reads of a pupil's marks up to today: the days with
+/// an absence mark, the latest day marked, and the latest school day with a mark that is not an absence. The run goes
+/// back from the latest day marked through school days with an absence mark, and stops at a school day with none or
+/// with any other mark — the latest such day being the one it can reach — so nothing else of the present marks matters,
+/// and a query can return these three without them (the follow-up list's reads: a tenth of the rows).
+/// </summary>
+public sealed record AbsenceDays(IReadOnlySet<DateOnly> Absent, DateOnly? LatestMarked, DateOnly? LatestNotAbsent)
+{
+    /// <summary>The categories of an absence: the one definition, for the run here and for a query's filter.</summary>
+    public static readonly AttendanceCategory[] Categories = [AttendanceCategory.Authorised, AttendanceCategory.Unauthorised];
+
+    /// <summary>
+    /// The marks of a window the follow-up list reads (an absence, or N), as a query's filter: the categories and the code
+    /// written into it as constants, never parameters, so PostgreSQL can prove the filter implies the predicate of the
+    /// partial index made for this read (<c>IX_attendance_marks_absences</c>, migration 0041, whose predicate the model
+    /// builds from the same two: <see cref="IndexPredicate"/>) and read the absences alone, not every mark of the window.
+    /// </summary>
+    public static readonly Expression<Func<AttendanceMark, bool>> AbsenceOrNoReasonYet = BuildFilter();
+
+    /// <summary>The partial index's predicate in SQL, from the same definition.</summary>
+    public static string IndexPredicate =>
+        $"category IN ({string.Join(", ", Categories.Select(c => $"'{c}'"))}) OR code = '{AttendanceCodeSet.NoReasonYet}'";
+
+    private static Expression<Func<AttendanceMark, bool>> BuildFilter()
+    {
+        var mark = Expression.Parameter(typeof(AttendanceMark), "m");
+        Expression filter = Expression.Equal(Expression.Property(mark, nameof(AttendanceMark.Code)), Expression.Constant(AttendanceCodeSet.NoReasonYet));
+        foreach (var category in Categories.Reverse())
+        {
+            filter = Expression.OrElse(Expression.Equal(Expression.Property(mark, nameof(AttendanceMark.Category)), Expression.Constant(category)), filter);
+        }
+
+        return Expression.Lambda<Func<AttendanceMark, bool>>(filter, mark);
+    }
+
+    public static AbsenceDays Of(IEnumerable<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> marks, SchoolCalendar calendar, DateOnly today)
+    {
+        var upToToday = marks.Where(m => m.Date <= today).ToList();
+        return new(upToToday.Where(m => Categories.Contains(m.Category)).Select(m => m.Date).ToHashSet(),
+            upToToday.Count == 0 ? null : upToToday.Max(m => m.Date),
+            upToToday.Where(m => !Categories.Contains(m.Category) && calendar.IsSchoolDay(m.Date)).Select(m => (DateOnly?)m.Date).Max());
+    }
+}
 
 /// <summary>
 /// The attendance follow-up worklist (issue 3; 003 §3.4 and §8; DfE Working together to improve
@@ -104,7 +155,7 @@ public static class FollowUp
             items.Add(new FollowUpItem(pupil.Id, FollowUpKind.UnexplainedAbsence, $"N (no reason yet) on {n.Date:ddd d MMM} {n.Session} was not cleared by the end of that day.", 2));
         }
 
-        var run = AbsenceRun(pupil.Marks, calendar, today);
+        var run = AbsenceRun(pupil.Absences ?? AbsenceDays.Of(pupil.Marks, calendar, today), calendar);
         if (run is { Days: > 0 } absence)
         {
             var since = pupil.Contacts.Where(c => c.OnDate >= absence.Start).ToList();
@@ -160,24 +211,29 @@ public static class FollowUp
     /// The current run of whole school days absent (no attending or not-possible session), counted
     /// back from the latest marked school day on or before today. Null when the pupil is not absent.
     /// </summary>
-    public static (DateOnly Start, int Days)? AbsenceRun(IEnumerable<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> marks, SchoolCalendar calendar, DateOnly today)
+    public static (DateOnly Start, int Days)? AbsenceRun(IEnumerable<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> marks, SchoolCalendar calendar, DateOnly today) =>
+        AbsenceRun(AbsenceDays.Of(marks, calendar, today), calendar);
+
+    /// <summary>The same, from what the run reads of the marks (<see cref="AbsenceDays"/>).</summary>
+    public static (DateOnly Start, int Days)? AbsenceRun(AbsenceDays marked, SchoolCalendar calendar)
     {
-        var byDay = marks.Where(m => m.Date <= today).GroupBy(m => m.Date).ToDictionary(g => g.Key, g => g.ToList());
-        if (byDay.Count == 0)
+        if (marked.LatestMarked is not { } latest)
         {
             return null;
         }
 
         var days = 0;
         DateOnly? start = null;
-        for (var d = byDay.Keys.Max(); d >= byDay.Keys.Min(); d = d.AddDays(-1))
+        var earliest = marked.Absent.Count == 0 ? latest : marked.Absent.Min();
+        for (var d = latest; d >= earliest; d = d.AddDays(-1))
         {
             if (!calendar.IsSchoolDay(d))
             {
                 continue;
             }
 
-            if (!byDay.TryGetValue(d, out var dayMarks) || dayMarks.Any(m => !(m.Category is AttendanceCategory.Authorised or AttendanceCategory.Unauthorised)))
+            // A school day with any mark that is not an absence, or with no mark at all, ends the run.
+            if (d <= marked.LatestNotAbsent || !marked.Absent.Contains(d))
             {
                 break;
             }
