@@ -6,7 +6,8 @@
 -- (trust_id, school_id, date) for 11 million marks, as B-tree deduplication keeps both small.
 -- The predicate is the model's (AbsenceDays.IndexPredicate: the categories of an absence, and N); the follow-up list's
 -- filter is built from the same definition with constants, so PostgreSQL can prove it implies this predicate. SchemaTests
--- holds the model and this equal, and FollowUpReadTests holds the list's read to this index.
+-- holds the model and this equal, and FollowUpTests.The_list_reads_a_windows_absences_through_the_index_of_absences_alone
+-- holds the list's read to this index.
 -- IF NOT EXISTS: built here in the migration's transaction (2.4 s for 11 million marks, writes to the table waiting);
 -- a database far larger can have it built beforehand, without stopping writes, by CREATE INDEX CONCURRENTLY with the
 -- same name and definition (docs/operations.md).

@@ -66,29 +66,16 @@ public sealed class FollowUpModel : AppPageModel
         // the partial index of those alone (AbsenceDays.AbsenceOrNoReasonYet, migration 0041); the absence run's two other
         // days (AbsenceDays) come with each pupil: the latest day marked and the latest school day with a mark that is not
         // an absence, each the top of the pupil's own index range. The present marks, most of the window's, are not read:
-        // at the benchmark's full scale that read took 86-130 ms of PostgreSQL's time, the home page 210 ms, and the list
-        // by hand 189 ms against 95 now (docs/performance.md, forty-seventh session).
-        var notSchoolDays = Enumerable.Range(0, Math.Max(0, today.DayNumber - from.DayNumber + 1)).Select(from.AddDays).Where(d => !calendar.IsSchoolDay(d)).ToList();
-        var absence = AbsenceDays.Categories;
-        var window = Window(db, schoolId, from, today);
-        // The pupils on roll with their registration groups' names and those two days, in one read.
-        var onRoll = await (from p in db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId).Where(Pupil.OnRollOn(today))
-                            join g in db.RegistrationGroups.AsNoTracking() on p.RegistrationGroupId equals g.Id into inGroup
-                            from g in inGroup.DefaultIfEmpty()
-                            select new
-                            {
-                                Pupil = p,
-                                Group = g == null ? null : g.Name,
-                                LatestMarked = window.Where(m => m.PupilId == p.Id).Max(m => (DateOnly?)m.Date),
-                                LatestNotAbsent = window.Where(m => m.PupilId == p.Id && !absence.Contains(m.Category) && !notSchoolDays.Contains(m.Date)).Max(m => (DateOnly?)m.Date),
-                            }).ToListAsync();
+        // at the benchmark's full scale that read took 86-130 ms of PostgreSQL's time, and the list, timed by hand with its
+        // statements prepared as the application's are, 177 ms against 67 now (docs/performance.md, forty-seventh session).
+        var onRoll = await PupilsWithTheirDays(db, schoolId, from, today, calendar).ToListAsync();
         var pupils = onRoll.Select(x => x.Pupil).ToList();
         var groups = onRoll.ToDictionary(x => x.Pupil.Id, x => x.Group);
         var marks = (pupils.Count == 0 ? []
             : await AbsencesRead(db, schoolId, from, today).ToListAsync())
             .ToLookup(m => m.PupilId, m => (m.Date, m.Session, m.Code, m.Category));
         var absences = onRoll.ToDictionary(x => x.Pupil.Id, x => new AbsenceDays(
-            marks[x.Pupil.Id].Where(m => absence.Contains(m.Category)).Select(m => m.Date).ToHashSet(), x.LatestMarked, x.LatestNotAbsent));
+            marks[x.Pupil.Id].Where(m => AbsenceDays.Categories.Contains(m.Category)).Select(m => m.Date).ToHashSet(), x.LatestMarked, x.LatestNotAbsent));
         // The year's figures at this school: one row a pupil from the yearly summaries (the sum of their weekly rows, kept with
         // them in the same transaction), not forty weekly rows a pupil summed here — at 250 pupils a year in, 18–20 ms of the
         // list's 40–58 (docs/performance.md, forty-sixth session).
@@ -129,11 +116,39 @@ public sealed class FollowUpModel : AppPageModel
                 groups[x.Pupil.Id], [.. x.Items.OrderBy(i => i.Priority)]))];
     }
 
+    /// <summary>
+    /// The pupils on roll with their registration groups' names and the absence run's two days (<see cref="AbsenceDays"/>):
+    /// the latest day marked and the latest school day with a mark that is not an absence, in one read. Each day is the
+    /// first row of the pupil's own index range read backwards (<c>ORDER BY date DESC LIMIT 1</c>), written so rather than
+    /// as <c>max(date)</c>: PostgreSQL turns a <c>max</c> into that only when it estimates it cheaper, and in the generic
+    /// plan a prepared statement is given after five runs it estimated one row a pupil and summed every mark of the
+    /// window instead — 151 ms a school of 834 pupils against 24 (docs/performance.md, forty-seventh session;
+    /// FollowUpTests.The_list_reads_a_windows_absences_through_the_index_of_absences_alone holds the plan).
+    /// </summary>
+    public static IQueryable<PupilWithTheirDays> PupilsWithTheirDays(Data.AppDbContext db, Guid schoolId, DateOnly from, DateOnly today, Domain.Calendar.SchoolCalendar calendar)
+    {
+        var notSchoolDays = Enumerable.Range(0, Math.Max(0, today.DayNumber - from.DayNumber + 1)).Select(from.AddDays).Where(d => !calendar.IsSchoolDay(d)).ToList();
+        var absence = AbsenceDays.Categories;
+        var window = Window(db, schoolId, from, today);
+        return from p in db.Pupils.AsNoTracking().Where(p => p.SchoolId == schoolId).Where(Pupil.OnRollOn(today))
+               join g in db.RegistrationGroups.AsNoTracking() on p.RegistrationGroupId equals g.Id into inGroup
+               from g in inGroup.DefaultIfEmpty()
+               select new PupilWithTheirDays(
+                   p,
+                   g == null ? null : g.Name,
+                   window.Where(m => m.PupilId == p.Id).OrderByDescending(m => m.Date).Select(m => (DateOnly?)m.Date).FirstOrDefault(),
+                   window.Where(m => m.PupilId == p.Id && !absence.Contains(m.Category) && !notSchoolDays.Contains(m.Date)).OrderByDescending(m => m.Date).Select(m => (DateOnly?)m.Date).FirstOrDefault());
+    }
+
+    /// <summary>A pupil <see cref="PupilsWithTheirDays"/> returns.</summary>
+    public sealed record PupilWithTheirDays(Pupil Pupil, string? Group, DateOnly? LatestMarked, DateOnly? LatestNotAbsent);
+
     // The marks of the window that count: those of sessions the pupil was expected in school.
     private static IQueryable<Domain.Attendance.AttendanceMark> Window(Data.AppDbContext db, Guid schoolId, DateOnly from, DateOnly today) =>
         db.AttendanceMarks.AsNoTracking().Where(m => m.SchoolId == schoolId && m.Date >= from && m.Date <= today && m.ExpectedInSchool);
 
-    /// <summary>The window's absences and N marks: the read the partial index is for (FollowUpReadTests holds it there).</summary>
+    /// <summary>The window's absences and N marks: the read the partial index is for
+    /// (FollowUpTests.The_list_reads_a_windows_absences_through_the_index_of_absences_alone holds it there).</summary>
     public static IQueryable<AbsenceMark> AbsencesRead(Data.AppDbContext db, Guid schoolId, DateOnly from, DateOnly today) =>
         Window(db, schoolId, from, today).Where(AbsenceDays.AbsenceOrNoReasonYet).Select(m => new AbsenceMark(m.PupilId, m.Date, m.Session, m.Code, m.Category));
 
