@@ -123,7 +123,7 @@ public sealed class FollowUpModel : AppPageModel
     /// as <c>max(date)</c>: PostgreSQL turns a <c>max</c> into that only when it estimates it cheaper, and in the generic
     /// plan a prepared statement is given after five runs it estimated one row a pupil and summed every mark of the
     /// window instead — 151 ms a school of 834 pupils against 24 (docs/performance.md, forty-seventh session;
-    /// FollowUpTests.The_list_reads_a_windows_absences_through_the_index_of_absences_alone holds the plan).
+    /// FollowUpTests.The_list_reads_a_windows_absences_through_the_index_of_absences_alone holds its shape).
     /// </summary>
     public static IQueryable<PupilWithTheirDays> PupilsWithTheirDays(Data.AppDbContext db, Guid schoolId, DateOnly from, DateOnly today, Domain.Calendar.SchoolCalendar calendar)
     {
