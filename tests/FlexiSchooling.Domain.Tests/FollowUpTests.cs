@@ -119,8 +119,9 @@ public sealed class FollowUpTests
             }
 
             var upToToday = marks.Where(m => m.Date <= today).ToList();
-            var read = new AbsenceDays(
-                upToToday.Where(m => AbsenceDays.Categories.Contains(m.Category)).Select(m => m.Date).ToHashSet(),
+            // What the list's two reads return: the absence and N marks, and the two days.
+            var absencesAndN = upToToday.Where(m => AbsenceDays.Categories.Contains(m.Category) || m.Code == AttendanceCodeSet.NoReasonYet).ToList();
+            var read = AbsenceDays.Read(absencesAndN,
                 upToToday.Count == 0 ? null : upToToday.Max(m => m.Date),
                 upToToday.Where(m => !AbsenceDays.Categories.Contains(m.Category) && calendar.IsSchoolDay(m.Date)).Select(m => (DateOnly?)m.Date).Max());
             var run = FollowUp.AbsenceRun(read, calendar);
@@ -129,7 +130,6 @@ public sealed class FollowUpTests
             runs += run is null ? 0 : 1;
 
             var flags = PupilFlags.None with { HasSocialWorker = pupil % 3 == 0, SenSupport = pupil % 5 == 0 };
-            var absencesAndN = upToToday.Where(m => AbsenceDays.Categories.Contains(m.Category) || m.Code == AttendanceCodeSet.NoReasonYet).ToList();
             Assert.Equal(
                 FollowUp.For(new FollowUpPupil(Guid.Empty, flags, upToToday, AttendanceFigures.Zero, []), calendar, Hinckley, today).Select(i => (i.Kind, i.Why)),
                 FollowUp.For(new FollowUpPupil(Guid.Empty, flags, absencesAndN, AttendanceFigures.Zero, [], read), calendar, Hinckley, today).Select(i => (i.Kind, i.Why)));

@@ -126,13 +126,17 @@ public sealed record AbsenceDays(IReadOnlySet<DateOnly> Absent, DateOnly? Latest
         return Expression.Lambda<Func<AttendanceMark, bool>>(filter, mark);
     }
 
+    /// <summary>From every mark up to today.</summary>
     public static AbsenceDays Of(IEnumerable<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> marks, SchoolCalendar calendar, DateOnly today)
     {
         var upToToday = marks.Where(m => m.Date <= today).ToList();
-        return new(upToToday.Where(m => Categories.Contains(m.Category)).Select(m => m.Date).ToHashSet(),
-            upToToday.Count == 0 ? null : upToToday.Max(m => m.Date),
+        return Read(upToToday, upToToday.Count == 0 ? null : upToToday.Max(m => m.Date),
             upToToday.Where(m => !Categories.Contains(m.Category) && calendar.IsSchoolDay(m.Date)).Select(m => (DateOnly?)m.Date).Max());
     }
+
+    /// <summary>From a query's answer: the marks it read (the absences among them make the absent days) and the two days.</summary>
+    public static AbsenceDays Read(IEnumerable<(DateOnly Date, Session Session, string Code, AttendanceCategory Category)> marks, DateOnly? latestMarked, DateOnly? latestNotAbsent) =>
+        new(marks.Where(m => Categories.Contains(m.Category)).Select(m => m.Date).ToHashSet(), latestMarked, latestNotAbsent);
 }
 
 /// <summary>

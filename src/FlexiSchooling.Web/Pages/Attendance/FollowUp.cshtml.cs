@@ -69,13 +69,9 @@ public sealed class FollowUpModel : AppPageModel
         // at the benchmark's full scale that read took 86-130 ms of PostgreSQL's time, and the list, timed by hand with its
         // statements prepared as the application's are, 177 ms against 67 now (docs/performance.md, forty-seventh session).
         var onRoll = await PupilsWithTheirDays(db, schoolId, from, today, calendar).ToListAsync();
-        var pupils = onRoll.Select(x => x.Pupil).ToList();
-        var groups = onRoll.ToDictionary(x => x.Pupil.Id, x => x.Group);
-        var marks = (pupils.Count == 0 ? []
+        var marks = (onRoll.Count == 0 ? []
             : await AbsencesRead(db, schoolId, from, today).ToListAsync())
             .ToLookup(m => m.PupilId, m => (m.Date, m.Session, m.Code, m.Category));
-        var absences = onRoll.ToDictionary(x => x.Pupil.Id, x => new AbsenceDays(
-            marks[x.Pupil.Id].Where(m => AbsenceDays.Categories.Contains(m.Category)).Select(m => m.Date).ToHashSet(), x.LatestMarked, x.LatestNotAbsent));
         // The year's figures at this school: one row a pupil from the yearly summaries (the sum of their weekly rows, kept with
         // them in the same transaction), not forty weekly rows a pupil summed here — at 250 pupils a year in, 18–20 ms of the
         // list's 40–58 (docs/performance.md, forty-sixth session).
@@ -102,18 +98,20 @@ public sealed class FollowUpModel : AppPageModel
 
         var welfareByPupil = welfare.ToLookup(w => w.PupilId);
 
-        return [.. pupils
-            .Select(p => new
+        return [.. onRoll
+            .Select(x => new
             {
-                Pupil = p,
+                x.Pupil,
+                x.Group,
                 Items = (IReadOnlyList<FollowUpItem>)[.. FollowUp.For(
-                    new FollowUpPupil(p.Id, p.Flags, [.. marks[p.Id]], ytd.GetValueOrDefault(p.Id, AttendanceFigures.Zero), [.. contacts[p.Id]], absences[p.Id]),
-                    calendar, settings, today), .. welfareByPupil[p.Id]],
+                    new FollowUpPupil(x.Pupil.Id, x.Pupil.Flags, [.. marks[x.Pupil.Id]], ytd.GetValueOrDefault(x.Pupil.Id, AttendanceFigures.Zero), [.. contacts[x.Pupil.Id]],
+                        AbsenceDays.Read(marks[x.Pupil.Id], x.LatestMarked, x.LatestNotAbsent)),
+                    calendar, settings, today), .. welfareByPupil[x.Pupil.Id]],
             })
             .Where(x => x.Items.Count > 0)
             .OrderBy(x => x.Items.Min(i => i.Priority)).ThenBy(x => x.Pupil.LegalSurname)
             .Select(x => new FollowUpPupilRow(x.Pupil.Id, $"{x.Pupil.LegalSurname}, {x.Pupil.PreferredForename ?? x.Pupil.LegalForename}",
-                groups[x.Pupil.Id], [.. x.Items.OrderBy(i => i.Priority)]))];
+                x.Group, [.. x.Items.OrderBy(i => i.Priority)]))];
     }
 
     /// <summary>
