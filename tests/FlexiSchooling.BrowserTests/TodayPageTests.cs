@@ -37,7 +37,9 @@ public sealed class TodayPageTests(BrowserFixture browser) : IClassFixture<Brows
 
         // The school day before's registers left incomplete (003 §7; the template's marks end on 20 November 2026, before any
         // day these tests run): overdue, read at a phone's width too, and leading to that session's registers.
-        var incomplete = officer.Locator("#overdue").GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Complete the morning registers? of") });
+        // In the afternoon this morning's registers are overdue as well (RegisterRules.EarlierSessionsToComplete): the first link
+        // is the earliest session's, whatever the hour the tests run.
+        var incomplete = officer.Locator("#overdue").GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Complete the morning registers? of") }).First;
         await Assertions.Expect(incomplete).ToBeVisibleAsync();
         await officer.SetViewportSizeAsync(390, 844);
         Assert.True(await officer.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
