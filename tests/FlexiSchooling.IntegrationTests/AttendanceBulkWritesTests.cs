@@ -65,7 +65,7 @@ public sealed class AttendanceBulkWritesTests : IAsyncLifetime
             scope.ServiceProvider.GetRequiredService<TenantContext>().SetUser(trust, users[0], true, [], null, null);
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await AttendanceBulkWrites.InsertAsync(db, marks, [], addToSummaries: true);
+            await AttendanceBulkWrites.InsertAsync(db, marks, [], []);
             await transaction.CommitAsync();
         }
 
@@ -116,7 +116,7 @@ public sealed class AttendanceBulkWritesTests : IAsyncLifetime
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var recorded = pupils.Select(p => AttendanceMark.Record(school, p, day, session, new MarkEntry("/", null, null), registers, day, user, at, null)).ToList();
             await AttendanceBulkWrites.SaveNewRegisterAsync(db, new RegisterSubmission(key, school, group, day, session, user, at),
-                [.. recorded.Select(r => r.Mark)], [.. recorded.Select(r => r.Change)], (pupils, [day]), at);
+                [.. recorded.Select(r => r.Mark)], [.. recorded.Select(r => r.Change)], at);
         }
 
         await SaveAsync(Session.AM);

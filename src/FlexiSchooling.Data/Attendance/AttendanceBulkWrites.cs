@@ -50,24 +50,21 @@ public static class AttendanceBulkWrites
         """;
 
     /// <summary>
-    /// Inserts new marks and their history rows inside the caller's transaction and, when
-    /// <paramref name="refreshSummaries"/> is set, refreshes the summaries of the pupils and dates it names
-    /// (which may include marks the caller changed through EF Core and saved before), or with
-    /// <paramref name="addToSummaries"/> adds the new marks to their summaries (an import, whose changed marks are
-    /// refreshed afterwards): all in one round trip.
+    /// Inserts new marks and their history rows inside the caller's transaction, and moves the pupils' weeks and years by
+    /// the new marks and by <paramref name="changed"/>, the moves of marks the caller changes through EF Core in the same
+    /// transaction (<see cref="SummaryMove.Changed"/>): all in one round trip.
     /// </summary>
     public static async Task InsertAsync(
-        AppDbContext db, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes,
-        (IReadOnlyCollection<Guid> Pupils, IReadOnlyCollection<DateOnly> Dates)? refreshSummaries = null, bool addToSummaries = false, CancellationToken cancellationToken = default)
+        AppDbContext db, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes, IReadOnlyCollection<SummaryMove> changed, CancellationToken cancellationToken = default)
     {
         if (db.Database.CurrentTransaction is not { } transaction)
         {
             throw new InvalidOperationException("Bulk mark writes run inside the caller's transaction, so a failure half-way saves nothing.");
         }
 
-        var tenant = Checked(db, marks.Select(m => m.SchoolId).Concat(changes.Select(c => c.SchoolId)));
+        var tenant = Checked(db, marks.Select(m => m.SchoolId).Concat(changes.Select(c => c.SchoolId)).Concat(changed.Select(m => m.SchoolId)));
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
-        AddMarks(batch, tenant, marks, changes, refreshSummaries, addToSummaries);
+        AddMarks(batch, tenant, marks, changes, changed);
         if (batch.BatchCommands.Count > 0)
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -77,15 +74,14 @@ public static class AttendanceBulkWrites
     /// <summary>
     /// Saves a register none of whose pupils had a mark for the session, outside any transaction, in one batch: the trust
     /// set for it (<see cref="TenantSql"/>), the submission and its audit event (<see cref="TenantSaveChangesInterceptor.Audit"/>,
-    /// as a save through EF Core writes it), the marks with their history, and the summaries of the pupils and dates named.
+    /// as a save through EF Core writes it), the marks with their history, and the pupils' weeks and years moved by them.
     /// PostgreSQL runs a batch sent with one Sync as one implicit transaction, so it is saved whole or not at all, as the
     /// register's other path is in its transaction: three round trips for the register's save where that path makes six
     /// (ADR 0054). A submission whose key was saved already fails on its primary key, and a mark saved meanwhile by someone
     /// else on the marks' unique key, as on the other path.
     /// </summary>
     public static async Task SaveNewRegisterAsync(
-        AppDbContext db, RegisterSubmission submission, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes,
-        (IReadOnlyCollection<Guid> Pupils, IReadOnlyCollection<DateOnly> Dates) refreshSummaries, DateTimeOffset now, CancellationToken cancellationToken = default)
+        AppDbContext db, RegisterSubmission submission, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         if (db.Database.CurrentTransaction is not null)
         {
@@ -124,7 +120,7 @@ public static class AttendanceBulkWrites
         audited.Parameters.AddWithValue("at", audit.OccurredAt);
         audited.Parameters.Add(new NpgsqlParameter("correlation", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)audit.CorrelationId ?? DBNull.Value });
         batch.BatchCommands.Add(audited);
-        AddMarks(batch, tenant, marks, changes, refreshSummaries, addToSummaries: false);
+        AddMarks(batch, tenant, marks, changes, []);
         // A request's connection is open already (CurrentUserMiddleware); Entity Framework closes only one it opened here.
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -158,8 +154,7 @@ public static class AttendanceBulkWrites
     }
 
     private static void AddMarks(
-        NpgsqlBatch batch, TenantContext tenant, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes,
-        (IReadOnlyCollection<Guid> Pupils, IReadOnlyCollection<DateOnly> Dates)? refreshSummaries, bool addToSummaries)
+        NpgsqlBatch batch, TenantContext tenant, IReadOnlyList<AttendanceMark> marks, IReadOnlyList<MarkChange> changes, IReadOnlyCollection<SummaryMove> changed)
     {
         foreach (var chunk in marks.GroupBy(m => (m.SchoolId, m.RecordedAt, m.RecordedBy, m.FirstEntryReason)).SelectMany(g => g.Chunk(Chunk)))
         {
@@ -215,20 +210,9 @@ public static class AttendanceBulkWrites
             batch.BatchCommands.Add(command);
         }
 
-        if (addToSummaries)
+        foreach (var move in AttendanceSummaries.MoveCommands(tenant.TrustId, [.. marks.Select(SummaryMove.Added), .. changed]))
         {
-            foreach (var add in AttendanceSummaries.AddNewMarksCommands(tenant.TrustId, marks))
-            {
-                batch.BatchCommands.Add(add);
-            }
-        }
-
-        if (refreshSummaries is { } summaries)
-        {
-            foreach (var refresh in AttendanceSummaries.RefreshCommands(summaries.Pupils, summaries.Dates))
-            {
-                batch.BatchCommands.Add(refresh);
-            }
+            batch.BatchCommands.Add(move);
         }
     }
 }

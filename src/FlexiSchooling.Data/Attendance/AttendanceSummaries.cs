@@ -7,9 +7,10 @@ using Npgsql;
 namespace FlexiSchooling.Data.Attendance;
 
 /// <summary>
-/// Maintains <see cref="AttendancePupilWeek"/> from attendance_marks, and <see cref="AttendancePupilYear"/>
-/// from the weeks, in one round trip inside the caller's transaction; and reads them per school, kept summed
-/// (<see cref="AttendanceSchoolWeek"/>, <see cref="AttendanceSchoolYear"/>: ADR 0026, 0031).
+/// Keeps <see cref="AttendancePupilWeek"/> and <see cref="AttendancePupilYear"/> equal to the marks: each save moves them
+/// by its marks' moves in the caller's round trip (<see cref="MoveCommands"/>, ADR 0056), and <see cref="RebuildAllAsync"/>
+/// counts them all again from the marks; and reads them per school, kept summed (<see cref="AttendanceSchoolWeek"/>,
+/// <see cref="AttendanceSchoolYear"/>: ADR 0026, 0031).
 /// </summary>
 public static class AttendanceSummaries
 {
@@ -65,55 +66,40 @@ public static class AttendanceSummaries
             expected_possible = EXCLUDED.expected_possible, expected_attended = EXCLUDED.expected_attended
         """;
 
-    private const string RefreshWeeks = $"{Weeks} WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to {UpsertWeeks}";
-
     private const string LondonToday = "(now() AT TIME ZONE 'Europe/London')::date";
 
-    private const string RefreshYears = $"{Years} WHERE w.pupil_id = ANY(@pupils) AND w.week_start BETWEEN @yearFrom AND @yearTo {UpsertYears}";
-
-    private const string Refresh = $"{RefreshWeeks}; {RefreshYears}";
-
-    private const string RebuildWeeks = $"{Weeks} {UpsertWeeks}";
-
-    private const string RebuildYears = $"{Years} {UpsertYears}";
+    private const string Recount = $"""
+        {Weeks} WHERE m.pupil_id = ANY(@pupils) AND m.date BETWEEN @from AND @to {UpsertWeeks};
+        {Years} WHERE w.pupil_id = ANY(@pupils) AND w.week_start BETWEEN @yearFrom AND @yearTo {UpsertYears}
+        """;
 
     /// <summary>
-    /// Recomputes the weeks containing <paramref name="dates"/> for the pupils from their marks, then
-    /// those pupils' academic years from their weeks: one command, inside the caller's transaction.
+    /// A repair, not a save's path: counts the weeks containing <paramref name="dates"/> for the pupils again from their
+    /// marks, then those pupils' academic years from their weeks, in one command — after marks were written or taken away
+    /// outside the application (by hand, as the tests and the benchmark do; docs/operations.md). Saves move the summaries
+    /// from where they stand (<see cref="MoveCommands"/>), so they must stand where the marks are. A week left with no
+    /// marks keeps its row: take it away first.
     /// </summary>
-    public static Task<int> RefreshAsync(AppDbContext db, IReadOnlyCollection<Guid> pupilIds, IEnumerable<DateOnly> dates, CancellationToken cancellationToken = default) =>
-        RefreshParameters(pupilIds, dates) is { } parameters ? db.Database.ExecuteSqlRawAsync(Refresh, parameters, cancellationToken) : Task.FromResult(0);
-
-    /// <summary>The same refresh as commands of a batch (<see cref="AttendanceBulkWrites"/>): weeks, then years.</summary>
-    internal static IEnumerable<NpgsqlBatchCommand> RefreshCommands(IReadOnlyCollection<Guid> pupilIds, IReadOnlyCollection<DateOnly> dates)
-    {
-        foreach (var sql in new[] { RefreshWeeks, RefreshYears })
-        {
-            if (RefreshParameters(pupilIds, dates) is { } parameters)
-            {
-                var command = new NpgsqlBatchCommand(sql);
-                command.Parameters.AddRange(parameters);
-                yield return command;
-            }
-        }
-    }
-
-    private static NpgsqlParameter[]? RefreshParameters(IReadOnlyCollection<Guid> pupilIds, IEnumerable<DateOnly> dates)
+    public static Task<int> RecountAsync(AppDbContext db, IReadOnlyCollection<Guid> pupilIds, IEnumerable<DateOnly> dates, CancellationToken cancellationToken = default)
     {
         var days = dates.Distinct().ToList();
         if (pupilIds.Count == 0 || days.Count == 0)
         {
-            return null;
+            return Task.FromResult(0);
         }
 
         var from = AttendanceFigures.WeekOf(days.Min());
         var to = AttendanceFigures.WeekOf(days.Max()).AddDays(6);
-        return
+        return db.Database.ExecuteSqlRawAsync(Recount,
         [
             new NpgsqlParameter("pupils", pupilIds.ToArray()), new NpgsqlParameter("from", from), new NpgsqlParameter("to", to),
             new NpgsqlParameter("yearFrom", AcademicYear.Containing(from).Start), new NpgsqlParameter("yearTo", AcademicYear.Containing(to).End),
-        ];
+        ], cancellationToken);
     }
+
+    private const string RebuildWeeks = $"{Weeks} {UpsertWeeks}";
+
+    private const string RebuildYears = $"{Years} {UpsertYears}";
 
     private const string AddCounts = """
             possible = t.possible + EXCLUDED.possible, present = t.present + EXCLUDED.present,
@@ -139,22 +125,31 @@ public static class AttendanceSummaries
         """;
 
     /// <summary>
-    /// Adds marks that did not exist before to their pupils' weeks and years — counted here by the domain's own
-    /// arithmetic (<see cref="AttendanceFigures.From"/>) and added in one upsert per table — instead of counting each
-    /// touched week again from all its marks. Only for new marks: a changed mark's old counts would have to be taken
-    /// away, so those pupils' weeks are recomputed (<see cref="RefreshAsync"/>), after this, as the whole truth.
+    /// Moves the pupils' weeks and years by their marks' moves (<see cref="SummaryMove"/>: a new mark's figures, a changed
+    /// mark's new less its old), counted by the domain's own arithmetic and added onto the rows where they stand in one
+    /// upsert per table, instead of counting each touched week and year again from its marks: a year so counted read
+    /// every week of its pupils' year, a heap page a week (docs/performance.md, forty-eighth session), and two saves of the
+    /// same pupils at once lost one's marks (ADR 0056). The rows are written in the order of their keys, as every save
+    /// writes them, so two saves wait for each other rather than deadlock.
     /// </summary>
-    internal static IEnumerable<NpgsqlBatchCommand> AddNewMarksCommands(Guid trustId, IReadOnlyCollection<AttendanceMark> marks)
+    internal static IEnumerable<NpgsqlBatchCommand> MoveCommands(Guid trustId, IReadOnlyCollection<SummaryMove> moves)
     {
-        if (marks.Count == 0)
+        if (moves.Count == 0)
         {
             yield break;
         }
 
         foreach (var (sql, period) in new (string, Func<DateOnly, DateOnly>)[] { (AddToWeeks, AttendanceFigures.SummaryWeekOf), (AddToYears, d => AcademicYear.Containing(d).Start) })
         {
-            var groups = marks.GroupBy(m => (m.SchoolId, m.PupilId, Period: period(m.Date)))
-                .Select(g => (g.Key, Figures: AttendanceFigures.From(g.Select(m => (m.Category, m.ExpectedInSchool))))).ToList();
+            var groups = moves.GroupBy(m => (m.PupilId, m.SchoolId, Period: period(m.Date)))
+                .Select(g => (g.Key, Figures: g.Aggregate(AttendanceFigures.Zero, (sum, m) => sum + m.By), Creates: g.Any(m => m.Creates)))
+                .Where(g => g.Creates || g.Figures != AttendanceFigures.Zero)
+                .OrderBy(g => g.Key.PupilId).ThenBy(g => g.Key.SchoolId).ThenBy(g => g.Key.Period).ToList();
+            if (groups.Count == 0)
+            {
+                continue;
+            }
+
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.AddWithValue("trust", trustId);
             command.Parameters.AddWithValue("school", groups.Select(g => g.Key.SchoolId).ToArray());

@@ -31,6 +31,10 @@ public sealed record AttendanceFigures(int Possible, int Present, int ApprovedAc
         a.Possible + b.Possible, a.Present + b.Present, a.ApprovedActivity + b.ApprovedActivity, a.Authorised + b.Authorised,
         a.Unauthorised + b.Unauthorised, a.ExpectedPossible + b.ExpectedPossible, a.ExpectedAttended + b.ExpectedAttended);
 
+    public static AttendanceFigures operator -(AttendanceFigures a, AttendanceFigures b) => new(
+        a.Possible - b.Possible, a.Present - b.Present, a.ApprovedActivity - b.ApprovedActivity, a.Authorised - b.Authorised,
+        a.Unauthorised - b.Unauthorised, a.ExpectedPossible - b.ExpectedPossible, a.ExpectedAttended - b.ExpectedAttended);
+
     /// <summary>From marks (category and whether the pupil was expected in school), counting only sessions on roll.</summary>
     public static AttendanceFigures From(IEnumerable<(AttendanceCategory Category, bool ExpectedInSchool)> marks)
     {
@@ -78,4 +82,27 @@ public sealed record AttendanceFigures(int Possible, int Present, int ApprovedAc
         var yearStart = Common.AcademicYear.Containing(date).Start;
         return monday < yearStart ? yearStart : monday;
     }
+}
+
+/// <summary>
+/// How one mark moves its pupil's kept figures, the week's and the year's (ADR 0011, 0056): a new mark adds its own
+/// figures; a changed mark adds its figures now less those it had. A save sends its marks' moves to be added onto the
+/// summary rows where they stand (<c>t.possible + moved</c>), so two saves of the same pupils at once each add their own
+/// and neither is lost — where counting a week again from the marks a save could see lost the other's (RegisterTests).
+/// The old figures are those the change replaced: a changed mark is saved against its row version, so a save whose mark
+/// someone changed meanwhile fails whole, its moves with it.
+/// </summary>
+public readonly record struct SummaryMove(Guid SchoolId, Guid PupilId, DateOnly Date, AttendanceFigures By, bool Creates)
+{
+    /// <summary>A mark that did not exist: its week and year rows are made if they are not there yet.</summary>
+    public static SummaryMove Added(AttendanceMark mark) => new(mark.SchoolId, mark.PupilId, mark.Date, Of(mark.Category, mark.ExpectedInSchool), true);
+
+    /// <summary>A mark changed from what it was (<see cref="AttendanceMark.Counted"/> read before the change); none when its figures did not move.</summary>
+    public static SummaryMove? Changed(AttendanceMark mark, (AttendanceCategory Category, bool ExpectedInSchool) before)
+    {
+        var by = Of(mark.Category, mark.ExpectedInSchool) - Of(before.Category, before.ExpectedInSchool);
+        return by == AttendanceFigures.Zero ? null : new SummaryMove(mark.SchoolId, mark.PupilId, mark.Date, by, false);
+    }
+
+    private static AttendanceFigures Of(AttendanceCategory category, bool expectedInSchool) => AttendanceFigures.From([(category, expectedInSchool)]);
 }

@@ -50,6 +50,9 @@ public sealed class AttendanceMark : ISchoolOwned, ITrustStampable
     /// <summary>False where an arrangement or approved leave says the pupil was not expected in school (e.g. flexi home sessions).</summary>
     public bool ExpectedInSchool { get; private set; } = true;
 
+    /// <summary>What the mark counts as in its pupil's figures (<see cref="AttendanceFigures.From"/>): read before a change to move them by it (<see cref="SummaryMove.Changed"/>).</summary>
+    public (AttendanceCategory Category, bool ExpectedInSchool) Counted => (Category, ExpectedInSchool);
+
     public Guid? ExpectedMarkId { get; private set; }
 
     public DateTimeOffset RecordedAt { get; private set; }

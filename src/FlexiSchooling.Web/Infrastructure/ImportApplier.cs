@@ -23,8 +23,6 @@ public sealed record ImportResult(int Created, int Changed, int Unchanged, IRead
 public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvider time)
 {
     private readonly HashSet<Guid> _touchedPupils = [];
-    private readonly HashSet<Guid> _changedPupils = [];
-    private readonly HashSet<DateOnly> _changedDates = [];
 
     /// <summary>
     /// The upload: every row checked through the domain and nothing of it saved; a clean file is kept as a batch for the
@@ -52,7 +50,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
     /// <summary>
     /// The confirm, in one transaction: the checked batch applied again (the data may have changed since the check, and
     /// then nothing is saved and the problems are returned), the batch marked imported with its outcome, and for marks the
-    /// summaries of the marks it changed recomputed and the formal reviews their attendance now calls for raised.
+    /// formal reviews their attendance now calls for raised (the summaries are moved by its marks as they are written).
     /// </summary>
     public async Task<ImportResult> ConfirmAsync(ImportBatch batch)
     {
@@ -68,8 +66,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
         await db.SaveChangesAsync();
         if (batch.Kind == ImportKind.Marks)
         {
-            // New marks were added to their summaries as they were written; the weeks of marks it changed are recomputed.
-            await AttendanceSummaries.RefreshAsync(db, _changedPupils, _changedDates);
+            // The summaries were moved by the new marks and the changed ones as the new were written (ApplyAsync).
             await FlexiReviews.RaiseOnAttendanceAsync(db, _touchedPupils, LondonClock.Today(time), user.UserId, now);
         }
 
@@ -80,8 +77,6 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
     private async Task<ImportResult> ApplyAsync(Guid schoolId, ImportKind kind, string content, string fileName, bool save)
     {
         _touchedPupils.Clear();
-        _changedPupils.Clear();
-        _changedDates.Clear();
         var result = kind == ImportKind.Pupils ? await PupilsAsync(schoolId, content) : await MarksAsync(schoolId, content, fileName, save);
         if (!save || !result.Valid)
         {
@@ -185,6 +180,7 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
         var profiles = new Dictionary<DateOnly, Domain.Policy.RegisterSettings>();
         var reason = $"Imported from {fileName}";
         var newMarks = new List<AttendanceMark>();
+        var moved = new List<SummaryMove>();
         int created = 0, changed = 0, unchanged = 0;
         foreach (var row in rows)
         {
@@ -207,11 +203,15 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
                 var entry = new MarkEntry(row.Code, row.MinutesLate, row.Comment, expectedInSchool, expectedId, SubReason: subReasons.Check(row.Code, row.SubReason));
                 if (marks.TryGetValue((pupil.Id, row.Date, row.Session), out var mark))
                 {
+                    var before = mark.Counted;
                     if (mark.Change(entry, registers, today, user.UserId, now, reason) is { Count: > 0 } history)
                     {
                         db.MarkChanges.AddRange(history);
-                        _changedPupils.Add(pupil.Id);
-                        _changedDates.Add(row.Date);
+                        if (SummaryMove.Changed(mark, before) is { } move)
+                        {
+                            moved.Add(move);
+                        }
+
                         changed++;
                     }
                     else
@@ -238,9 +238,9 @@ public sealed class ImportApplier(AppDbContext db, CurrentUser user, TimeProvide
 
         if (save && problems.Count == 0)
         {
-            // New marks are added to their summaries in the same round trip; changed ones are recomputed after the save
-            // (ConfirmAsync).
-            await AttendanceBulkWrites.InsertAsync(db, newMarks, [], addToSummaries: true);
+            // The summaries are moved by the new marks and by the changed ones (saved by ConfirmAsync's SaveChanges in the
+            // same transaction) in the same round trip as the new marks.
+            await AttendanceBulkWrites.InsertAsync(db, newMarks, [], moved);
         }
 
         return new ImportResult(created, changed, unchanged, problems, []);

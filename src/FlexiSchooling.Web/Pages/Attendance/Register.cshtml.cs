@@ -214,6 +214,7 @@ public sealed class RegisterModel : AppPageModel
         var pupils = _pupils.ToDictionary(p => p.Id);
         var newMarks = new List<AttendanceMark>();
         var newHistory = new List<MarkChange>();
+        var moved = new List<SummaryMove>();
         for (var i = 0; i < Rows.Count; i++)
         {
             var row = Rows[i];
@@ -236,7 +237,12 @@ public sealed class RegisterModel : AppPageModel
                 SessionRules.CheckMarkable(_calendar, pupils[row.PupilId], date);
                 if (marks.TryGetValue(row.PupilId, out var mark))
                 {
+                    var before = mark.Counted;
                     Db.MarkChanges.AddRange(mark.Change(entry, profile, today, CurrentUser.UserId, now, row.Reason));
+                    if (SummaryMove.Changed(mark, before) is { } move)
+                    {
+                        moved.Add(move);
+                    }
                 }
                 else
                 {
@@ -272,17 +278,17 @@ public sealed class RegisterModel : AppPageModel
             if (marks.Count == 0 && flexiPupils.Count == 0)
             {
                 // No pupil had a mark for the session and none can have a review raised: the submission, its audit event,
-                // the marks, their history and the summaries in one batch, one implicit transaction (ADR 0054).
-                await AttendanceBulkWrites.SaveNewRegisterAsync(Db, submission, newMarks, newHistory, ([.. Rows.Select(r => r.PupilId)], [date]), now);
+                // the marks, their history and the summaries they move in one batch, one implicit transaction (ADR 0054).
+                await AttendanceBulkWrites.SaveNewRegisterAsync(Db, submission, newMarks, newHistory, now);
             }
             else
             {
                 Db.RegisterSubmissions.Add(submission);
                 await using var transaction = await Db.Database.BeginTransactionAsync();
                 // Changed marks and their history, the submission and its audit row through EF Core; then the
-                // new marks, their history and the summaries set-based in one more round trip.
+                // new marks, their history and the summaries moved by both set-based in one more round trip.
                 await Db.SaveChangesAsync();
-                await AttendanceBulkWrites.InsertAsync(Db, newMarks, newHistory, ([.. Rows.Select(r => r.PupilId)], [date]));
+                await AttendanceBulkWrites.InsertAsync(Db, newMarks, newHistory, moved);
                 // A formal review is raised in the same save that lowers a flexi pupil's attendance (000 §7).
                 await FlexiReviews.RaiseOnAttendanceAsync(Db, flexiPupils, today, CurrentUser.UserId, now);
                 await transaction.CommitAsync(); // left uncommitted on a failure, the transaction is rolled back as it is disposed

@@ -20,14 +20,24 @@ public sealed class RegisterTests : AppTest
     private async Task<Guid> GroupAsync(string name, string school = "Ashby") =>
         await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(Db), $"SELECT g.id FROM registration_groups g JOIN schools s ON s.id = g.school_id WHERE g.name = '{name}' AND s.name LIKE '{school}%'");
 
-    /// <summary>Removes a group's marks for a session (as if the register was never taken), bypassing the append-only triggers.</summary>
-    private async Task ClearAsync(Guid group, DateOnly date, string session = "AM") =>
+    /// <summary>
+    /// Removes a group's marks for a session (as if the register was never taken), bypassing the append-only triggers, and
+    /// counts their pupils' summaries again from the marks left (<see cref="AttendanceSummaries.RecountAsync"/>): saves move
+    /// the summaries from where they stand (ADR 0056), so they must stand where the marks are.
+    /// </summary>
+    private async Task ClearAsync(Guid group, DateOnly date, string session = "AM")
+    {
         await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"""
             SET session_replication_role = replica;
             DELETE FROM attendance_mark_changes c USING attendance_marks m, pupils p
              WHERE c.mark_id = m.id AND m.pupil_id = p.id AND p.registration_group_id = '{group}' AND m.date = '{date:yyyy-MM-dd}' AND m.session = '{session}';
             DELETE FROM attendance_marks m USING pupils p WHERE m.pupil_id = p.id AND p.registration_group_id = '{group}' AND m.date = '{date:yyyy-MM-dd}' AND m.session = '{session}';
             """);
+        var pupils = await TestDatabase.ScalarAsync<Guid[]>(TestDatabase.Super(Db), $"SELECT array_agg(id) FROM pupils WHERE registration_group_id = '{group}'");
+        await using var services = TestDatabase.Services(Db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        await AttendanceSummaries.RecountAsync(system, pupils, [date]);
+    }
 
     private async Task<string?> CodeAsync(Guid pupil, DateOnly date, string session = "AM") =>
         await TestDatabase.ScalarAsync<string?>(TestDatabase.Super(Db), $"SELECT (SELECT code FROM attendance_marks WHERE pupil_id = '{pupil}' AND date = '{date:yyyy-MM-dd}' AND session = '{session}')");
@@ -168,6 +178,47 @@ public sealed class RegisterTests : AppTest
         Assert.Equal(1L, await Records.CountAsync($"SELECT count(*) FROM register_submissions WHERE group_id = '{group}' AND date = '{Friday:yyyy-MM-dd}'"));
         Assert.Equal(form.Pupils.Count, await Records.CountAsync($"SELECT count(*) FROM attendance_mark_changes c JOIN pupils p ON p.id = c.pupil_id WHERE p.registration_group_id = '{group}' AND c.date = '{Friday:yyyy-MM-dd}' AND c.session = 'AM'"));
         Assert.Equal("M", await CodeAsync(form.Pupils[0], Friday));
+        await AssertSummariesMatchMarksAsync();
+    }
+
+    [Fact]
+    public async Task Two_registers_of_the_same_pupils_saved_at_the_same_moment_both_count_in_their_summaries()
+    {
+        // The morning and afternoon registers of one group saved at once (a teacher catching up while the officer corrects):
+        // both touch the same pupils' week and year. Each save waits on the summary rows the other is writing; whichever
+        // goes second must count the first's marks too. The rows are held by a third transaction until both saves wait on
+        // them, so the two meet there every time rather than by chance.
+        var group = await GroupAsync("Year 2 A");
+        await ClearAsync(group, Friday);
+        await ClearAsync(group, Friday, "PM");
+        var head = await Factory.SignInAsync(FlexiFactory.Email("head", "ashby"));
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var morning = await RegisterForm.OpenAsync(head, group, Friday);
+        var afternoon = await RegisterForm.OpenAsync(officer, group, Friday, "PM");
+        morning.Set(morning.Pupils[0], "Code", "I").Set(morning.Pupils[1], "Code", "N");
+        afternoon.Set(afternoon.Pupils[0], "Code", "M");
+
+        await using var holder = new Npgsql.NpgsqlConnection(TestDatabase.Super(Db));
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRows = new Npgsql.NpgsqlCommand($"SELECT 1 FROM attendance_pupil_weeks w JOIN pupils p ON p.id = w.pupil_id WHERE p.registration_group_id = '{group}' AND w.week_start = '{AttendanceFigures.SummaryWeekOf(Friday):yyyy-MM-dd}' FOR UPDATE OF w", holder, hold))
+        {
+            Assert.True(await lockRows.ExecuteScalarAsync() is not null);
+        }
+
+        var saves = Task.WhenAll(morning.PostAsync(head), afternoon.PostAsync(officer));
+        var waiting = 0L;
+        for (var tries = 0; tries < 300 && waiting < 2 && !saves.IsCompleted; tries++)
+        {
+            await Task.Delay(50);
+            waiting = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{Db}' AND wait_event_type = 'Lock' AND pid <> {holder.ProcessID}");
+        }
+
+        Assert.Equal(2L, waiting);
+        await hold.CommitAsync();
+        Assert.All(await saves, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.Equal("I", await CodeAsync(morning.Pupils[0], Friday));
+        Assert.Equal("M", await CodeAsync(afternoon.Pupils[0], Friday, "PM"));
         await AssertSummariesMatchMarksAsync();
     }
 
@@ -454,12 +505,19 @@ public sealed class RegisterTests : AppTest
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var marks = await db.AttendanceMarks.OrderBy(m => m.Id).Skip(random.Next(0, 2000)).Take(300).ToListAsync();
             var registers = Domain.Policy.PolicyTemplates.Get(Domain.Policy.PolicyTemplates.Ddat).Settings.Registers;
+            // Each changed mark moves its week and year by its new figures less its old (SummaryMove), as a save does.
+            var moved = new List<SummaryMove>();
             foreach (var mark in marks)
             {
+                var before = mark.Counted;
                 db.MarkChanges.AddRange(mark.Change(new MarkEntry(codes[random.Next(codes.Length)], null, null, ExpectedInSchool: random.Next(4) != 0), registers, mark.Date, null, DateTimeOffset.UtcNow, "random test data"));
+                if (SummaryMove.Changed(mark, before) is { } move)
+                {
+                    moved.Add(move);
+                }
             }
 
-            var dates = marks.Select(m => m.Date).ToList();
+            var (newMarks, history) = (new List<AttendanceMark>(), new List<MarkChange>());
             if (round == 0)
             {
                 // Marks either side of 1 September 2026 (a Tuesday): that week's rows split between two academic years.
@@ -468,16 +526,15 @@ public sealed class RegisterTests : AppTest
                     foreach (var day in new DateOnly[] { new(2026, 8, 31), new(2026, 9, 1) })
                     {
                         var (fresh, change) = AttendanceMark.Record(schoolId, pupilId, day, Session.AM, new MarkEntry(codes[random.Next(codes.Length)], null, null), registers, day, null, DateTimeOffset.UtcNow, null);
-                        db.AttendanceMarks.Add(fresh);
-                        db.MarkChanges.Add(change);
-                        dates.Add(day);
+                        newMarks.Add(fresh);
+                        history.Add(change);
                     }
                 }
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync();
             await db.SaveChangesAsync();
-            await AttendanceSummaries.RefreshAsync(db, [.. marks.Select(m => m.PupilId).Distinct()], dates);
+            await AttendanceBulkWrites.InsertAsync(db, newMarks, history, moved);
             await transaction.CommitAsync();
         }
 

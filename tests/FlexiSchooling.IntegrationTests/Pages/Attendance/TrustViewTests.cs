@@ -66,22 +66,20 @@ public sealed class TrustViewTests : AppTest
 
         // Marks either side of 1 September 2026 (a Tuesday): that week is two summary weeks, one in each academic year.
         var registers = PolicyTemplates.Get(PolicyTemplates.Ddat).Settings.Registers;
-        var dates = new List<DateOnly>();
+        var (written, history) = (new List<AttendanceMark>(), new List<MarkChange>());
         foreach (var (pupilId, schoolId) in pupils.Take(8).Select(p => (p.PupilId, p.SchoolId)))
         {
             foreach (var day in new DateOnly[] { new(2026, 8, 31), new(2026, 9, 1), new(2026, 9, 3), new(2026, 9, 8) })
             {
                 var (fresh, change) = AttendanceMark.Record(schoolId, pupilId, day, Session.AM, new MarkEntry(codes[random.Next(codes.Length)], null, null, ExpectedInSchool: random.Next(3) != 0), registers, day, null, DateTimeOffset.UtcNow, null);
-                db.AttendanceMarks.Add(fresh);
-                db.MarkChanges.Add(change);
-                dates.Add(day);
+                written.Add(fresh);
+                history.Add(change);
             }
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            await db.SaveChangesAsync();
-            await AttendanceSummaries.RefreshAsync(db, [.. pupils.Select(p => p.PupilId)], dates);
+            await AttendanceBulkWrites.InsertAsync(db, written, history, []);
             await transaction.CommitAsync();
         }
 
