@@ -97,6 +97,44 @@ public static class AttendanceSummaries
         ], cancellationToken);
     }
 
+    /// <summary>SQL twin of <see cref="AcademicYear.Containing"/>'s start, for a mark's date.</summary>
+    private const string MarkYearKey = "make_date(extract(year FROM m.date)::int - CASE WHEN extract(month FROM m.date) >= 9 THEN 0 ELSE 1 END, 9, 1)";
+
+    private const string Differ = """
+        ROW(c.possible, c.present, c.approved_activity, c.authorised, c.unauthorised, c.expected_possible, c.expected_attended)
+          IS DISTINCT FROM ROW(k.possible, k.present, k.approved_activity, k.authorised, k.unauthorised, k.expected_possible, k.expected_attended)
+        """;
+
+    // Each pupil's weeks and years from @since counted from the marks beside those kept; a key on one side only differs too.
+    private const string Drift = $"""
+        WITH counted_weeks AS (
+          SELECT m.trust_id, m.school_id, m.pupil_id, {WeekKey} AS period, {MarkCounts}
+            FROM attendance_marks m WHERE m.date >= @since GROUP BY 1, 2, 3, 4),
+        kept_weeks AS (SELECT trust_id, school_id, pupil_id, week_start AS period, {Counts} FROM attendance_pupil_weeks WHERE week_start >= @since),
+        counted_years AS (
+          SELECT m.trust_id, m.school_id, m.pupil_id, {MarkYearKey} AS period, {MarkCounts}
+            FROM attendance_marks m WHERE m.date >= @since GROUP BY 1, 2, 3, 4),
+        kept_years AS (SELECT trust_id, school_id, pupil_id, year_start AS period, {Counts} FROM attendance_pupil_years WHERE year_start >= @since)
+        SELECT (SELECT count(*) FROM counted_weeks c FULL JOIN kept_weeks k USING (trust_id, school_id, pupil_id, period) WHERE {Differ})::int,
+               (SELECT count(*) FROM counted_years c FULL JOIN kept_years k USING (trust_id, school_id, pupil_id, period) WHERE {Differ})::int
+        """;
+
+    /// <summary>
+    /// How many pupils' weeks and years, from the academic year before <paramref name="today"/>'s on, differ from a count of
+    /// their marks (other figures, or a row on one side only): none, unless marks were written or taken away outside the
+    /// application since the summaries were last rebuilt (ADR 0056). Earlier years are left out: the retention job takes
+    /// marks away and keeps some weeks and years whole (system context, owner connection; reads every mark of two years).
+    /// </summary>
+    public static Task<(int Weeks, int Years)> DriftAsync(AppDbContext systemDb, DateOnly today, CancellationToken cancellationToken = default) =>
+        OnConnectionAsync(systemDb, async connection =>
+        {
+            await using var command = new NpgsqlCommand(Drift, connection) { CommandTimeout = 0 };
+            command.Parameters.AddWithValue("since", AcademicYear.Containing(today).Start.AddYears(-1));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return (reader.GetInt32(0), reader.GetInt32(1));
+        }, cancellationToken);
+
     private const string RebuildWeeks = $"{Weeks} {UpsertWeeks}";
 
     private const string RebuildYears = $"{Years} {UpsertYears}";
