@@ -297,7 +297,7 @@ public sealed class AttendanceTests
         var random = new Random(20261207);
         var codes = AttendanceCodeSet.Dfe2024.Codes.Where(c => c.Code is not ("L" or "U")).Select(c => c.Code).ToArray();
         var (school, pupil) = (Guid.NewGuid(), Guid.NewGuid());
-        var days = Enumerable.Range(0, 10).Select(d => new DateOnly(2025, 8, 25).AddDays(d)).Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToList();
+        var days = Enumerable.Range(0, 10).Select(d => new DateOnly(2026, 8, 24).AddDays(d)).Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToList();
         var marks = new List<AttendanceMark>();
         var moved = new Dictionary<(DateOnly Week, DateOnly Year), AttendanceFigures>();
         void Move(SummaryMove move)
@@ -336,9 +336,11 @@ public sealed class AttendanceTests
             }
         }
 
-        // 25-29 August 2025 and 1-5 September: three summary weeks (the last of 2024-25, 1 September's own), two years.
+        // 24-28 and 31 August 2026, 1-2 September: three summary weeks (24 and 31 August's in 2025-26, 1 September's in
+        // 2026-27, the week of Monday 31 August cut by the year), two years.
         var counted = marks.GroupBy(m => (AttendanceFigures.SummaryWeekOf(m.Date), AcademicYear.Containing(m.Date).Start))
             .ToDictionary(g => g.Key, g => AttendanceFigures.From(g.Select(m => m.Counted)));
+        Assert.Equal(3, counted.Count);
         Assert.Equal(counted.Count, moved.Count);
         Assert.All(counted, c => Assert.Equal(c.Value, moved[c.Key]));
     }
