@@ -88,7 +88,24 @@ public sealed class BalancerSplitTests(StandbyFixture browser, ITestOutputHelper
                 return "marking everyone present";
             }
 
-            await Assertions.Expect(codes.Last).ToHaveValueAsync("/");
+            try
+            {
+                await Assertions.Expect(codes.Last).ToHaveValueAsync("/");
+            }
+            catch (PlaywrightException)
+            {
+                // The form's post went to the balancer the browser's network no longer reaches and no answer came: the page
+                // was never redrawn, as a request lost in the split leaves it (seen twice in full CI runs, the forty-seventh
+                // and forty-eighth sessions). A person presses reload; the next attempt does. A redrawn register without
+                // the marks fails the test as before.
+                if (await codes.CountAsync() == 0)
+                {
+                    return "marking everyone present: no page came back within 15 s";
+                }
+
+                throw;
+            }
+
             await page.GetByRole(AriaRole.Button, new() { Name = "Save register" }).ClickAsync();
             if (ErrorPage())
             {
