@@ -79,6 +79,8 @@ builder.Services.AddSingleton<FlexiSchooling.Web.Privacy.SubjectAccessExporter>(
 builder.Services.AddHostedService(s => s.GetRequiredService<FlexiSchooling.Web.Privacy.SubjectAccessExporter>());
 builder.Services.AddSingleton<FlexiSchooling.Web.Privacy.RetentionJob>();
 builder.Services.AddHostedService(s => s.GetRequiredService<FlexiSchooling.Web.Privacy.RetentionJob>());
+builder.Services.AddSingleton<AttendanceSummaryCheckJob>();
+builder.Services.AddHostedService(s => s.GetRequiredService<AttendanceSummaryCheckJob>());
 builder.Services.AddScoped<IAuthorizationHandler, SchoolPermissionHandler>();
 builder.Services.AddScoped<IAuthorizationHandler, TrustPermissionHandler>();
 builder.Services.AddSingleton<IAuthorizationHandler, TwoFactorHandler>();
@@ -148,15 +150,24 @@ if (args.Contains("--rebuild-attendance-summaries"))
     return;
 }
 
-if (args.Contains("--check-attendance-summaries"))
+if (args.Contains("--check-attendance-summaries") || args.Contains("--repair-attendance-summaries"))
 {
     // ADR 0056: saves move the summaries rather than count them again, so marks written by hand leave them wrong until
-    // rebuilt. This says whether they are (the exit code 1 when they are), changing nothing.
+    // counted again. --check says whether they are (the exit code 1 when they are), changing nothing; --repair counts
+    // again the figures of the pupils whose differ, as the nightly job does (ADR 0057).
     await using var db = app.Services.GetRequiredService<SystemDb>().Create();
-    var (weeks, years) = await FlexiSchooling.Data.Attendance.AttendanceSummaries.DriftAsync(db, FlexiSchooling.Domain.Common.LondonClock.Today(app.Services.GetRequiredService<TimeProvider>()));
+    var today = FlexiSchooling.Domain.Common.LondonClock.Today(app.Services.GetRequiredService<TimeProvider>());
+    if (args.Contains("--repair-attendance-summaries"))
+    {
+        var repaired = await FlexiSchooling.Data.Attendance.AttendanceSummaries.RepairDriftAsync(db, today);
+        app.Logger.LogInformation("The weekly and yearly figures of {Pupils} pupils differed from their marks (weeks: {Weeks}, years: {Years}) and were counted again", repaired.Pupils.Count, repaired.Weeks, repaired.Years);
+        return;
+    }
+
+    var (weeks, years) = await FlexiSchooling.Data.Attendance.AttendanceSummaries.DriftAsync(db, today);
     if (weeks + years > 0)
     {
-        app.Logger.LogError("The pupils' weekly and yearly figures differ from their marks (weeks: {Weeks}, years: {Years}): run --rebuild-attendance-summaries", weeks, years);
+        app.Logger.LogError("The pupils' weekly and yearly figures differ from their marks (weeks: {Weeks}, years: {Years}): run --repair-attendance-summaries", weeks, years);
         Environment.ExitCode = 1;
     }
     else

@@ -207,14 +207,7 @@ public sealed class RegisterTests : AppTest
         }
 
         var saves = Task.WhenAll(morning.PostAsync(head), afternoon.PostAsync(officer));
-        var waiting = 0L;
-        for (var tries = 0; tries < 300 && waiting < 2 && !saves.IsCompleted; tries++)
-        {
-            await Task.Delay(50);
-            waiting = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{Db}' AND wait_event_type = 'Lock' AND pid <> {holder.ProcessID}");
-        }
-
-        Assert.Equal(2L, waiting);
+        Assert.Equal(2L, await WaitingOnLocksAsync(2, holder.ProcessID));
         await hold.CommitAsync();
         Assert.All(await saves, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
         Assert.Equal("I", await CodeAsync(morning.Pupils[0], Friday));
@@ -607,6 +600,108 @@ public sealed class RegisterTests : AppTest
         Assert.Equal((1, 1), await AttendanceSummaries.DriftAsync(system, Friday)); // the check changed nothing
         await AttendanceSummaries.RebuildAllAsync(system);
         Assert.Equal((0, 0), await AttendanceSummaries.DriftAsync(system, Friday));
+    }
+
+    private AttendanceSummaryCheckJobAt NightlyCheck(DateOnly day, int hour) => new(Db, day, hour);
+
+    /// <summary>The nightly job on the test's database with its clock at an hour of a day in England.</summary>
+    private sealed class AttendanceSummaryCheckJobAt(string db, DateOnly day, int hour)
+    {
+        public async Task<SummaryDrift?> RunAsync()
+        {
+            await using var services = TestDatabase.Services(db);
+            var job = new FlexiSchooling.Web.Infrastructure.AttendanceSummaryCheckJob(services.GetRequiredService<SystemDb>(), AdjustableTime.AtLondon(day, hour, 30), Microsoft.Extensions.Logging.Abstractions.NullLogger<FlexiSchooling.Web.Infrastructure.AttendanceSummaryCheckJob>.Instance);
+            return await job.CheckTonightAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task The_nightly_check_counts_again_the_figures_of_marks_changed_by_hand_once_a_night_and_only_at_night()
+    {
+        // ADR 0057: what the summaries check finds, the night's job mends — the figures of the pupils whose differ, counted
+        // again from their marks — once a night whichever instance runs it, and never while registers are being taken.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"""
+            CREATE TEMP TABLE chosen AS SELECT id, pupil_id FROM attendance_marks WHERE date = '{Friday:yyyy-MM-dd}' AND category = 'Present' ORDER BY id LIMIT 1;
+            UPDATE attendance_marks SET code = 'O', category = 'Unauthorised' WHERE id = (SELECT id FROM chosen);
+            DELETE FROM attendance_pupil_weeks WHERE (pupil_id, week_start) = (
+              SELECT pupil_id, week_start FROM attendance_pupil_weeks
+               WHERE week_start = '{AttendanceFigures.SummaryWeekOf(Thursday).AddDays(-7):yyyy-MM-dd}' AND pupil_id <> (SELECT pupil_id FROM chosen) ORDER BY pupil_id LIMIT 1);
+            """);
+        var saturday = Friday.AddDays(1);
+        Assert.Null(await NightlyCheck(saturday, 0).RunAsync());
+        Assert.Null(await NightlyCheck(saturday, 14).RunAsync());
+        Assert.Equal((2, 1), await DriftAsync(saturday));
+
+        var found = await NightlyCheck(saturday, 2).RunAsync();
+        Assert.NotNull(found);
+        Assert.Equal((2, 1, 2), (found.Weeks, found.Years, found.Pupils.Count));
+        Assert.Equal((0, 0), await DriftAsync(saturday));
+        await AssertSummariesMatchMarksAsync();
+        Assert.Equal("2 1 2", await TestDatabase.ScalarAsync<string>(TestDatabase.Super(Db), $"SELECT weeks || ' ' || years || ' ' || pupils FROM maintenance.attendance_summary_checks WHERE checked_on = '{saturday:yyyy-MM-dd}'"));
+
+        // Once a night: a mark changed by hand after the night's check waits for the next night's.
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE attendance_marks SET code = 'I', category = 'Authorised' WHERE id = (SELECT id FROM attendance_marks WHERE date = '{Thursday:yyyy-MM-dd}' AND category = 'Present' ORDER BY id LIMIT 1)");
+        Assert.Null(await NightlyCheck(saturday, 5).RunAsync());
+        Assert.Equal((1, 1), await DriftAsync(saturday));
+        var sunday = await NightlyCheck(saturday.AddDays(1), 1).RunAsync();
+        Assert.Equal((1, 1, 1), (sunday!.Weeks, sunday.Years, sunday.Pupils.Count));
+        await AssertSummariesMatchMarksAsync();
+        Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), "SELECT count(*) FROM maintenance.attendance_summary_checks"));
+    }
+
+    [Fact]
+    public async Task A_register_saved_while_the_nightly_repair_counts_its_pupils_again_is_counted_once()
+    {
+        // ADR 0057: the repair counts a pupil's figures from the marks while saves may be moving them. A save held in flight
+        // (its marks written, its week rows held by a third transaction) when the repair starts: the repair waits for it,
+        // then counts its marks; the figures must equal the marks, neither the save's move lost nor counted twice.
+        var group = await GroupAsync("Year 3 A");
+        await ClearAsync(group, Friday, "PM");
+        var officer = await Factory.SignInAsync(FlexiFactory.Email("attendance", "ashby"));
+        var afternoon = await RegisterForm.OpenAsync(officer, group, Friday, "PM");
+        afternoon.Set(afternoon.Pupils[0], "Code", "M").Set(afternoon.Pupils[1], "Code", "O");
+        await TestDatabase.ExecuteAsync(TestDatabase.Super(Db), $"UPDATE attendance_marks SET code = 'O', category = 'Unauthorised' WHERE pupil_id = '{afternoon.Pupils[0]}' AND date = '{Friday:yyyy-MM-dd}' AND session = 'AM'");
+
+        await using var holder = new Npgsql.NpgsqlConnection(TestDatabase.Super(Db));
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRows = new Npgsql.NpgsqlCommand($"SELECT 1 FROM attendance_pupil_weeks w JOIN pupils p ON p.id = w.pupil_id WHERE p.registration_group_id = '{group}' AND w.week_start = '{AttendanceFigures.SummaryWeekOf(Friday):yyyy-MM-dd}' FOR UPDATE OF w", holder, hold))
+        {
+            Assert.True(await lockRows.ExecuteScalarAsync() is not null);
+        }
+
+        var save = afternoon.PostAsync(officer);
+        Assert.Equal(1L, await WaitingOnLocksAsync(1, holder.ProcessID));
+        await using var services = TestDatabase.Services(Db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        var repair = AttendanceSummaries.RepairDriftAsync(system, Friday);
+        Assert.Equal(2L, await WaitingOnLocksAsync(2, holder.ProcessID));
+        await hold.CommitAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await save).StatusCode);
+        Assert.Contains(afternoon.Pupils[0], (await repair).Pupils);
+        Assert.Equal("M", await CodeAsync(afternoon.Pupils[0], Friday, "PM"));
+        Assert.Equal((0, 0), await DriftAsync(Friday));
+        await AssertSummariesMatchMarksAsync();
+    }
+
+    /// <summary>Waits (up to 15 s) until <paramref name="wanted"/> of the test database's backends other than the holder wait on a lock; how many do.</summary>
+    private async Task<long> WaitingOnLocksAsync(long wanted, int holder)
+    {
+        var waiting = 0L;
+        for (var tries = 0; tries < 300 && waiting < wanted; tries++)
+        {
+            await Task.Delay(50);
+            waiting = await TestDatabase.ScalarAsync<long>(TestDatabase.Super(Db), $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{Db}' AND wait_event_type = 'Lock' AND pid <> {holder}");
+        }
+
+        return waiting;
+    }
+
+    private async Task<(int Weeks, int Years)> DriftAsync(DateOnly today)
+    {
+        await using var services = TestDatabase.Services(Db);
+        await using var system = services.GetRequiredService<SystemDb>().Create();
+        return await AttendanceSummaries.DriftAsync(system, today);
     }
 
     /// <summary>Every weekly and yearly summary row equals the domain's arithmetic over the raw marks, and none is missing.</summary>
