@@ -231,24 +231,37 @@ pgbouncer_stop() {
   kill "$pid" 2>/dev/null || true
 }
 
-# etcd_start DIR CLIENT_PORT PEER_PORT PATRONI_PASSWORD [ADDRESS] — a one-member etcd (Debian's etcd-server) on ADDRESS
-# (loopback unless named), the store in which Patroni keeps its leader lock (ADR 0053); returns once it takes
-# connections. The first time, it is given users and auth turned on: `patroni` (PATRONI_PASSWORD) may read and write
-# the cluster's keys alone, and `root`'s password is left in DIR/root.password (owner only); without them anyone who
-# reaches the client port could take the leader lock away. Stop it with etcd_stop DIR.
+# etcd_start DIR CLIENT_PORT PEER_PORT PATRONI_PASSWORD [ADDRESS [NAME CLUSTER NETNS]] — etcd (Debian's etcd-server) on
+# ADDRESS (loopback unless named), the store in which Patroni keeps its leader lock (ADR 0053); returns once it takes
+# connections. Alone, a one-member etcd named flexi, given its users the first time (etcd_auth). With NAME, CLUSTER
+# (etcd's --initial-cluster: name=http://address:peer_port for every member) and NETNS (the member's machine, a network
+# namespace), one member of several: start every member, then call etcd_auth once, against any of them. Stop it with
+# etcd_stop DIR.
 etcd_start() {
-  local dir=$1 client=$2 peer=$3 patroni_password=$4 address=${5:-127.0.0.1} new=
+  local dir=$1 client=$2 peer=$3 patroni_password=$4 address=${5:-127.0.0.1} name=${6:-flexi} new= netns=()
+  local cluster=${7:-flexi=http://$address:$peer}
+  [ -n "${8:-}" ] && netns=(ip netns exec "$8")
   [ -d "$dir/data" ] || new=1
   mkdir -p "$dir"
-  setsid etcd --name flexi --data-dir "$dir/data" --listen-client-urls "http://$address:$client" \
+  setsid "${netns[@]}" etcd --name "$name" --data-dir "$dir/data" --listen-client-urls "http://$address:$client" \
     --advertise-client-urls "http://$address:$client" --listen-peer-urls "http://$address:$peer" \
-    --initial-advertise-peer-urls "http://$address:$peer" --initial-cluster "flexi=http://$address:$peer" \
+    --initial-advertise-peer-urls "http://$address:$peer" --initial-cluster "$cluster" \
     </dev/null >"$dir/etcd.log" 2>&1 &
   echo $! > "$dir/etcd.pid"
   local up=
   for _ in $(seq 1 100); do (echo >/dev/tcp/"$address"/"$client") >/dev/null 2>&1 && { up=1; break; }; sleep 0.1; done
   [ -n "$up" ] || { echo "etcd did not start: $dir/etcd.log" >&2; return 1; }
-  [ -n "$new" ] || return 0
+  if [ -n "$new" ] && [ -z "${6:-}" ]; then
+    etcd_auth "$address" "$client" "$patroni_password" "$dir" || return 1
+  fi
+}
+
+# etcd_auth ADDRESS CLIENT_PORT PATRONI_PASSWORD DIR — etcd's users, and auth turned on, through the member at ADDRESS
+# (once for the whole cluster, when it has a quorum; retried for up to 30 s while it has none): `patroni`
+# (PATRONI_PASSWORD) may read and write the cluster's keys alone, and `root`'s password is left in DIR/root.password
+# (owner only). Without them anyone who reaches a client port could take the leader lock away.
+etcd_auth() {
+  local address=$1 client=$2 patroni_password=$3 dir=$4
   # Through etcd's JSON gateway (v3; keys base64), as Debian's etcd-server ships no etcdctl: the cluster's keys are
   # deploy/patroni.yml's namespace and scope, /service/flexischooling/ up to the next key after that prefix.
   local root_password
@@ -257,7 +270,7 @@ etcd_start() {
   local b64_from b64_to
   b64_from=$(printf '/service/flexischooling/' | base64 -w0)
   b64_to=$(printf '/service/flexischooling0' | base64 -w0)
-  local call
+  local call done
   for call in \
     "user/add|{\"name\":\"root\",\"password\":\"$root_password\"}" \
     "user/grant|{\"user\":\"root\",\"role\":\"root\"}" \
@@ -266,24 +279,30 @@ etcd_start() {
     "user/add|{\"name\":\"patroni\",\"password\":\"$patroni_password\"}" \
     "user/grant|{\"user\":\"patroni\",\"role\":\"patroni\"}" \
     "enable|{}"; do
-    curl -fsS -X POST "http://$address:$client/v3/auth/${call%%|*}" -d "${call#*|}" >/dev/null \
-      || { echo "etcd refused auth/${call%%|*}: $dir/etcd.log" >&2; return 1; }
+    done=
+    for _ in $(seq 1 30); do
+      curl -fsS -m 5 -X POST "http://$address:$client/v3/auth/${call%%|*}" -d "${call#*|}" >/dev/null 2>&1 && { done=1; break; }
+      sleep 1
+    done
+    [ -n "$done" ] || { echo "etcd refused auth/${call%%|*} at $address:$client" >&2; return 1; }
   done
 }
 
 etcd_stop() { [ -f "$1/etcd.pid" ] && kill "$(cat "$1/etcd.pid")" 2>/dev/null; true; }
 
 # patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD REST_PASSWORD ETCD_PASSWORD
-# [ADDRESS ETCD_ADDRESS NETNS] — Patroni (Debian's patroni) with deploy/patroni.yml, this machine's values in the
+# [ADDRESS ETCD_ADDRESSES NETNS] — Patroni (Debian's patroni) with deploy/patroni.yml, this machine's values in the
 # environment as a service's unit file gives them (ADR 0053): it makes PostgreSQL 15 in DIR/data the primary if no
 # member leads yet, or the standby of the one that does, and keeps it so. The machine's address is ADDRESS (loopback
-# unless named; PostgreSQL listens on loopback as well, where Patroni reaches it), etcd's ETCD_ADDRESS, and with NETNS
+# unless named; PostgreSQL listens on loopback as well, where Patroni reaches it), etcd's members' ETCD_ADDRESSES (one, or
+# several separated by commas, each with ETCD_PORT), and with NETNS
 # it runs in that network namespace (a machine of PrimaryFailoverTests'). It runs as postgres, in the background,
 # logging to DIR/patroni.log; patroni_stop DIR stops it and its PostgreSQL.
 patroni_start() {
   local dir name=$2 port=$3 rest=$4 etcd=$5 super=$6 repl=$7 rest_password=$8 etcd_password=$9
-  local address=${10:-127.0.0.1} etcd_address=${11:-127.0.0.1} netns=()
+  local address=${10:-127.0.0.1} etcd_addresses=${11:-127.0.0.1} netns=() etcd_hosts
   [ -n "${12:-}" ] && netns=(ip netns exec "${12}")
+  etcd_hosts=$(printf '%s\n' "${etcd_addresses//,/$'\n'}" | sed "s/\$/:$etcd/" | paste -sd,)
   find_pg_bin
   dir=$(pg_reachable "$1")
   cp deploy/patroni.yml "$dir/patroni.yml"
@@ -300,7 +319,7 @@ patroni_start() {
   local listen=127.0.0.1
   [ "$address" != 127.0.0.1 ] && listen="127.0.0.1,$address"
   export PATRONI_NAME="$name" PATRONI_RESTAPI_LISTEN="$address:$rest" PATRONI_RESTAPI_CONNECT_ADDRESS="$address:$rest" \
-    PATRONI_ETCD3_HOSTS="$etcd_address:$etcd" PATRONI_POSTGRESQL_LISTEN="$listen:$port" \
+    PATRONI_ETCD3_HOSTS="$etcd_hosts" PATRONI_POSTGRESQL_LISTEN="$listen:$port" \
     PATRONI_POSTGRESQL_CONNECT_ADDRESS="$address:$port" PATRONI_POSTGRESQL_DATA_DIR="$dir/data" \
     PATRONI_POSTGRESQL_BIN_DIR="$PG_VERSION_DIR" PATRONI_POSTGRESQL_PGPASS="$dir/pgpass" \
     PATRONI_SUPERUSER_USERNAME=postgres PATRONI_SUPERUSER_PASSWORD="$super" \

@@ -37,7 +37,8 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         await BashAsync($". scripts/lib/common.sh && pgbouncer_stop '{_data}/pgbouncer-primary' && pgbouncer_stop '{_data}/pgbouncer-standby' && pg_cluster_stop '{_data}/standby' && pg_cluster_stop '{_data}/standby-b' && pg_cluster_stop '{_data}/postgres'"
-            + $" && patroni_stop '{_data}/db1' && patroni_stop '{_data}/db2' && pg_cluster_stop '{_data}/db1' && pg_cluster_stop '{_data}/db2' && etcd_stop '{_data}/etcd'");
+            + $" && patroni_stop '{_data}/db1' && patroni_stop '{_data}/db2' && pg_cluster_stop '{_data}/db1' && pg_cluster_stop '{_data}/db2' && etcd_stop '{_data}/etcd'"
+            + string.Concat(_etcdMembers.Select(e => $" && etcd_stop '{_data}/etcd-{e}'")));
         if (_machines is not null)
         {
             await _machines.DisposeAsync();
@@ -260,23 +261,7 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         // etcd lost at once, nothing handed over: its process killed.
         await BashAsync($"kill -KILL \"$(cat '{_data}/etcd/etcd.pid')\"");
         var watch = Stopwatch.StartNew();
-        var (saves, failures) = (0, new List<string>());
-        while (watch.Elapsed < TimeSpan.FromSeconds(35))
-        {
-            var started = watch.Elapsed;
-            var saved = await SaveOnceAsync(head, saves % 2 == 0 ? year4 : year3);
-            if (saved == HttpStatusCode.Redirect)
-            {
-                saves++;
-            }
-            else
-            {
-                failures.Add($"{(int)saved} at {started.TotalSeconds:0.0}–{watch.Elapsed.TotalSeconds:0.0} s");
-            }
-
-            await Task.Delay(500);
-        }
-
+        var (saves, failures) = await SaveEveryHalfSecondAsync(head, year3, year4, watch, TimeSpan.FromSeconds(35));
         output.WriteLine($"With etcd lost for {watch.Elapsed.TotalSeconds:0.0} s: {saves} saves, {failures.Count} failing: {string.Join("; ", failures)}");
         Assert.Empty(failures);
         Assert.False(await TestDatabase.ScalarAsync<bool>(PrimarySuper, "SELECT pg_is_in_recovery()"));
@@ -292,6 +277,66 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await PatroniSaysAsync("db1", "leader", TimeSpan.FromSeconds(10));
         await PatroniSaysAsync("db2", "sync", TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.Redirect, await SaveOnceAsync(head, year4));
+    }
+
+    /// <summary>
+    /// ADR 0053, deploy/patroni.yml: etcd as three members, each on a machine of its own, as in production — so that one
+    /// of them lost loses nothing, where the one-member etcd of the tests above, lost, leaves the primary kept by
+    /// failsafe mode and no standby promotable until it is back. The member leading the other two is cut off from the
+    /// network: the head's saves go on every half second for 30 s, past three of Patroni's looks, none failing, and
+    /// Patroni never finds its store gone (its failsafe mode not active: the lock renewed through the two left). Then the
+    /// primary's machine is cut off too: the two members left still make a quorum, hand the lock to the standby's
+    /// Patroni, which promotes the standby, and the head's save goes through with every save made before.
+    /// </summary>
+    [RootFact]
+    public async Task With_three_etcd_members_losing_one_stops_neither_the_saves_nor_a_failover_after_it()
+    {
+        await StartPatroniAsync(etcdMembers: 3);
+        using var factory = Factory(PatroniHosts, PatroniHosts);
+        var (head, before, year3, year4) = await HeadSavedOneOfTwoRegistersAsync(factory);
+
+        var leader = await EtcdLeaderAsync();
+        await _machines!.CutOffAsync(leader);
+        var watch = Stopwatch.StartNew();
+        var (saves, failures) = await SaveEveryHalfSecondAsync(head, year3, year4, watch, TimeSpan.FromSeconds(30));
+        output.WriteLine($"With etcd's leading member ({leader}) cut off for {watch.Elapsed.TotalSeconds:0.0} s: {saves} saves, {failures.Count} failing: {string.Join("; ", failures)}; etcd's leader now {await EtcdLeaderAsync()}");
+        Assert.Empty(failures);
+        Assert.False(await FailsafeActiveAsync("db1"), "Patroni of db1 found its store gone with two of etcd's three members left");
+        await PatroniSaysAsync("db1", "primary", TimeSpan.FromSeconds(5));
+
+        await _machines.CutOffAsync("db1");
+        watch.Restart();
+        var (saved, failed) = await SaveUntilSavedAsync(head, year4, watch, TimeSpan.FromSeconds(100));
+        output.WriteLine($"With the primary's machine cut off as well, saved through the standby Patroni promoted {watch.Elapsed.TotalSeconds:0.0} s after; {failed.Count} failing first: {string.Join("; ", failed.Take(5))}{(failed.Count > 5 ? "; …" : "")}");
+        Assert.Equal(HttpStatusCode.Redirect, saved);
+        Assert.False(await TestDatabase.ScalarAsync<bool>(StandbySuper, "SELECT pg_is_in_recovery()"));
+        Assert.Equal(before.Pupils.Count, await TestDatabase.ScalarAsync<long>(StandbySuper, MarksOf(year3)));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(75), $"saved {watch.Elapsed.TotalSeconds:0.0} s after the primary's loss");
+    }
+
+    // The etcd member leading the others (the one whose id each answering member's status names as the leader), asked
+    // through each member's JSON gateway; a member cut off is passed over.
+    private async Task<string> EtcdLeaderAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        foreach (var member in _etcdMembers)
+        {
+            try
+            {
+                using var response = await client.PostAsync(new Uri($"http://{_machines!.Address(member)}:{_etcd.Client}/v3/maintenance/status"), new StringContent("{}"));
+                using var status = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                if (status.RootElement.GetProperty("leader").GetString() == status.RootElement.GetProperty("header").GetProperty("member_id").GetString())
+                {
+                    return member;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Cut off, or not answering: not the leader any other member names.
+            }
+        }
+
+        throw new InvalidOperationException("No etcd member says it leads");
     }
 
     /// <summary>
@@ -435,9 +480,12 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private readonly string _restPassword = Guid.NewGuid().ToString("N");
     private readonly string _etcdPassword = Guid.NewGuid().ToString("N");
 
-    private async Task StartPatroniAsync(bool withStandbyAndDemo = true)
+    // With etcdMembers 3, etcd is three members, each on a machine of its own (e1, e2, e3), as deploy/patroni.yml
+    // has it in production; otherwise one on the network's host.
+    private async Task StartPatroniAsync(bool withStandbyAndDemo = true, int etcdMembers = 1)
     {
-        _machines = await Machines.CreateAsync("db1", "db2");
+        _etcdMembers = [.. Enumerable.Range(1, etcdMembers == 1 ? 0 : etcdMembers).Select(i => $"e{i}")];
+        _machines = await Machines.CreateAsync(["db1", "db2", .. _etcdMembers]);
         _env = new Dictionary<string, string>
         {
             ["PG_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -446,7 +494,19 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             ["PG_APP"] = Guid.NewGuid().ToString("N"),
         };
         (_standbyPort, _primaryHost, _standbyHost) = (LoopbackPort.Free(), _machines.Address("db1"), _machines.Address("db2"));
-        await BashAsync($"{EtcdStart} && {PatroniStart("db1")}");
+        if (_etcdMembers.Length == 0)
+        {
+            await BashAsync(EtcdStart);
+        }
+        else
+        {
+            // Every member started, then the users made once through one of them when the cluster has its quorum.
+            var cluster = string.Join(',', _etcdMembers.Select(e => $"{e}=http://{_machines.Address(e)}:{_etcd.Peer}"));
+            await BashAsync(". scripts/lib/common.sh && " + string.Join(" && ", _etcdMembers.Select(e => $"etcd_start '{_data}/etcd-{e}' {_etcd.Client} {_etcd.Peer} '{_etcdPassword}' {_machines.Address(e)} {e} '{cluster}' {_machines.Namespace(e)}"))
+                + $" && etcd_auth {_machines.Address("e1")} {_etcd.Client} '{_etcdPassword}' '{_data}/etcd-e1'");
+        }
+
+        await BashAsync(PatroniStart("db1"));
         await PatroniSaysAsync("db1", "primary", TimeSpan.FromSeconds(60));
         if (!withStandbyAndDemo)
         {
@@ -467,7 +527,11 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
     // Members named db1 and db2: Patroni 3.0 writes the standby's name into synchronous_standby_names unquoted, and one
     // named "first" made that setting a syntax error, so it never became synchronous again (deploy/patroni.yml).
     private string PatroniStart(string member) =>
-        $". scripts/lib/common.sh && patroni_start '{_data}/{member}' {member} {Port(member)} 8008 {_etcd.Client} '{_env["PG_SUPER"]}' '{_replication}' '{_restPassword}' '{_etcdPassword}' {_machines!.Address(member)} {_machines.HostAddress} {_machines.Namespace(member)}";
+        $". scripts/lib/common.sh && patroni_start '{_data}/{member}' {member} {Port(member)} 8008 {_etcd.Client} '{_env["PG_SUPER"]}' '{_replication}' '{_restPassword}' '{_etcdPassword}' {_machines!.Address(member)} {EtcdAddresses} {_machines.Namespace(member)}";
+
+    private string[] _etcdMembers = [];
+
+    private string EtcdAddresses => _etcdMembers.Length == 0 ? _machines!.HostAddress : string.Join(',', _etcdMembers.Select(_machines!.Address));
 
     private string Port(string member) => member == "db1" ? _env["PG_PORT"] : _standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -579,6 +643,30 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         return (saved, failures);
+    }
+
+    // The head saving the two registers in turn every half second for the time given: how many saved, and when the
+    // others failed.
+    private static async Task<(int Saves, List<string> Failures)> SaveEveryHalfSecondAsync(HttpClient head, Guid year3, Guid year4, Stopwatch watch, TimeSpan during)
+    {
+        var (saves, failures) = (0, new List<string>());
+        while (watch.Elapsed < during)
+        {
+            var started = watch.Elapsed;
+            var saved = await SaveOnceAsync(head, saves % 2 == 0 ? year4 : year3);
+            if (saved == HttpStatusCode.Redirect)
+            {
+                saves++;
+            }
+            else
+            {
+                failures.Add($"{(int)saved} at {started.TotalSeconds:0.0}–{watch.Elapsed.TotalSeconds:0.0} s");
+            }
+
+            await Task.Delay(500);
+        }
+
+        return (saves, failures);
     }
 
     // The register opened and saved, as the head does: the page's status when it fails, else the save's (a redirect).
