@@ -164,8 +164,8 @@ if (args.Contains("--check-attendance-summaries") || args.Contains("--repair-att
     var today = FlexiSchooling.Domain.Common.LondonClock.Today(app.Services.GetRequiredService<TimeProvider>());
     if (args.Contains("--repair-attendance-summaries"))
     {
-        var repaired = await FlexiSchooling.Data.Attendance.AttendanceSummaries.RepairDriftAsync(db, today);
-        app.Logger.LogInformation("The weekly and yearly figures of {Pupils} pupils differed from their marks (weeks: {Weeks}, years: {Years}) and were counted again", repaired.Pupils.Count, repaired.Weeks, repaired.Years);
+        var repaired = await AttendanceSummaryCheckJob.RepairEveryTrustAsync(app.Services.GetRequiredService<SystemDb>(), today, app.Logger, CancellationToken.None);
+        app.Logger.LogInformation("The weekly and yearly figures of {Pupils} pupils in {Trusts} trusts differed from their marks (weeks: {Weeks}, years: {Years}) and were counted again", repaired.Pupils, repaired.Trusts, repaired.Weeks, repaired.Years);
         return;
     }
 

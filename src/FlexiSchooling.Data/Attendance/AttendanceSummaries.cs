@@ -106,78 +106,90 @@ public static class AttendanceSummaries
         """;
 
     // Each pupil's weeks and years from @since counted from the marks beside those kept; a key on one side only differs too.
-    // How many weeks and years differ, and the pupils whose do.
-    private const string Drift = $"""
-        WITH counted_weeks AS (
-          SELECT m.trust_id, m.school_id, m.pupil_id, {WeekKey} AS period, {MarkCounts}
-            FROM attendance_marks m WHERE m.date >= @since GROUP BY 1, 2, 3, 4),
-        kept_weeks AS (SELECT trust_id, school_id, pupil_id, week_start AS period, {Counts} FROM attendance_pupil_weeks WHERE week_start >= @since),
-        counted_years AS (
-          SELECT m.trust_id, m.school_id, m.pupil_id, {MarkYearKey} AS period, {MarkCounts}
-            FROM attendance_marks m WHERE m.date >= @since GROUP BY 1, 2, 3, 4),
-        kept_years AS (SELECT trust_id, school_id, pupil_id, year_start AS period, {Counts} FROM attendance_pupil_years WHERE year_start >= @since),
-        drifted_weeks AS (SELECT pupil_id FROM counted_weeks c FULL JOIN kept_weeks k USING (trust_id, school_id, pupil_id, period) WHERE {Differ}),
-        drifted_years AS (SELECT pupil_id FROM counted_years c FULL JOIN kept_years k USING (trust_id, school_id, pupil_id, period) WHERE {Differ})
-        SELECT (SELECT count(*) FROM drifted_weeks)::int, (SELECT count(*) FROM drifted_years)::int,
-               ARRAY(SELECT pupil_id FROM drifted_weeks UNION SELECT pupil_id FROM drifted_years)
-        """;
+    // How many weeks and years differ, and the pupils whose do; of one trust (@trust), or of every trust.
+    private static string Drift(bool oneTrust)
+    {
+        var trust = oneTrust ? " AND trust_id = @trust" : "";
+        return $"""
+            WITH counted_weeks AS (
+              SELECT m.trust_id, m.school_id, m.pupil_id, {WeekKey} AS period, {MarkCounts}
+                FROM attendance_marks m WHERE m.date >= @since{trust} GROUP BY 1, 2, 3, 4),
+            kept_weeks AS (SELECT trust_id, school_id, pupil_id, week_start AS period, {Counts} FROM attendance_pupil_weeks WHERE week_start >= @since{trust}),
+            counted_years AS (
+              SELECT m.trust_id, m.school_id, m.pupil_id, {MarkYearKey} AS period, {MarkCounts}
+                FROM attendance_marks m WHERE m.date >= @since{trust} GROUP BY 1, 2, 3, 4),
+            kept_years AS (SELECT trust_id, school_id, pupil_id, year_start AS period, {Counts} FROM attendance_pupil_years WHERE year_start >= @since{trust}),
+            drifted_weeks AS (SELECT pupil_id FROM counted_weeks c FULL JOIN kept_weeks k USING (trust_id, school_id, pupil_id, period) WHERE {Differ}),
+            drifted_years AS (SELECT pupil_id FROM counted_years c FULL JOIN kept_years k USING (trust_id, school_id, pupil_id, period) WHERE {Differ})
+            SELECT (SELECT count(*) FROM drifted_weeks)::int, (SELECT count(*) FROM drifted_years)::int,
+                   ARRAY(SELECT pupil_id FROM drifted_weeks UNION SELECT pupil_id FROM drifted_years)
+            """;
+    }
 
     /// <summary>
     /// How many pupils' weeks and years, from the academic year before <paramref name="today"/>'s on, differ from a count of
-    /// their marks (other figures, or a row on one side only): none, unless marks were written or taken away outside the
-    /// application since the summaries were last rebuilt (ADR 0056). Earlier years are left out: the retention job takes
-    /// marks away and keeps some weeks and years whole (system context, owner connection; reads every mark of two years).
+    /// their marks (other figures, or a row on one side only), in every trust: none, unless marks were written or taken
+    /// away outside the application since the summaries were last counted (ADR 0056). Earlier years are left out: the
+    /// retention job takes marks away and keeps some weeks and years whole (system context, owner connection; reads every
+    /// mark of two years).
     /// </summary>
     public static async Task<(int Weeks, int Years)> DriftAsync(AppDbContext systemDb, DateOnly today, CancellationToken cancellationToken = default)
     {
-        var drift = await FindDriftAsync(systemDb, DriftSince(today), cancellationToken);
+        var drift = await FindDriftAsync(systemDb, null, DriftSince(today), cancellationToken);
         return (drift.Weeks, drift.Years);
     }
 
     /// <summary>The first day <see cref="DriftAsync"/> and <see cref="RepairDriftAsync"/> look at: 1 September of the academic year before today's.</summary>
     private static DateOnly DriftSince(DateOnly today) => AcademicYear.Containing(today).Start.AddYears(-1);
 
-    private static Task<SummaryDrift> FindDriftAsync(AppDbContext systemDb, DateOnly since, CancellationToken cancellationToken) =>
+    private static Task<SummaryDrift> FindDriftAsync(AppDbContext systemDb, Guid? trustId, DateOnly since, CancellationToken cancellationToken) =>
         OnConnectionAsync(systemDb, async connection =>
         {
-            await using var command = new NpgsqlCommand(Drift, connection) { CommandTimeout = 0 };
+            await using var command = new NpgsqlCommand(Drift(trustId is not null), connection) { CommandTimeout = 0 };
             command.Parameters.AddWithValue("since", since);
+            if (trustId is { } trust)
+            {
+                command.Parameters.AddWithValue("trust", trust);
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             return new SummaryDrift(reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<Guid[]>(2));
         }, cancellationToken);
 
-    // The pupils' weeks and years from @since taken away and counted again from their marks (weeks from a date on are the
-    // marks from it: no summary week straddles 1 September).
+    // The trust's pupils' weeks and years from @since taken away and counted again from their marks (weeks from a date on
+    // are the marks from it: no summary week straddles 1 September).
     private const string Repair = $"""
-        DELETE FROM attendance_pupil_weeks WHERE pupil_id = ANY(@pupils) AND week_start >= @since;
-        DELETE FROM attendance_pupil_years WHERE pupil_id = ANY(@pupils) AND year_start >= @since;
-        {Weeks} WHERE m.pupil_id = ANY(@pupils) AND m.date >= @since {UpsertWeeks};
-        {Years} WHERE w.pupil_id = ANY(@pupils) AND w.week_start >= @since {UpsertYears}
+        DELETE FROM attendance_pupil_weeks WHERE trust_id = @trust AND pupil_id = ANY(@pupils) AND week_start >= @since;
+        DELETE FROM attendance_pupil_years WHERE trust_id = @trust AND pupil_id = ANY(@pupils) AND year_start >= @since;
+        {Weeks} WHERE m.trust_id = @trust AND m.pupil_id = ANY(@pupils) AND m.date >= @since {UpsertWeeks};
+        {Years} WHERE w.trust_id = @trust AND w.pupil_id = ANY(@pupils) AND w.week_start >= @since {UpsertYears}
         """;
 
     /// <summary>
-    /// Finds the pupils whose weeks or years differ from their marks, as <see cref="DriftAsync"/> does, and counts those
-    /// pupils' weeks and years of the two years again from their marks: the repair after marks written by hand, for the
-    /// few pupils they touch rather than every pupil (<see cref="RebuildAllAsync"/>). In the caller's transaction, or one of
-    /// its own. The summary tables are locked against writes (SHARE ROW EXCLUSIVE) between finding and counting, for the
-    /// counting only: a save in flight has then either written its marks and moved their rows, and is waited for, or
-    /// waits for the repair and moves the rows counted from where they stand — neither is counted twice nor lost (a
-    /// count read while a save's new week row was uncommitted would have overwritten its move, ADR 0056). The lock is
+    /// Finds the trust's pupils whose weeks or years differ from their marks, as <see cref="DriftAsync"/> does, and counts
+    /// those pupils' weeks and years of the two years again from their marks: the repair after marks written by hand, for
+    /// the few pupils they touch rather than every pupil of every trust (<see cref="RebuildAllAsync"/>). One trust at a
+    /// time, so that each statement reads one trust's rows (every key is led by the trust, ADR 0032; one shard's, were the
+    /// trusts spread over several) and the one whose marks were changed can be named. In the caller's transaction, or one
+    /// of its own. The summary tables are locked against writes (SHARE ROW EXCLUSIVE) between finding and counting, for
+    /// the counting only: a save in flight has then either written its marks and moved their rows, and is waited for, or
+    /// waits for the repair and moves the rows counted from where they stand — neither is counted twice nor lost (a count
+    /// read in a snapshot taken before a waiting save committed would have overwritten its move, ADR 0057). The lock is
     /// given up after five seconds (as is any other lock the repair waits for) rather than left queued ahead of every save
     /// behind it: the repair fails and saves nothing, to be tried again.
     /// </summary>
-    public static async Task<SummaryDrift> RepairDriftAsync(AppDbContext systemDb, DateOnly today, CancellationToken cancellationToken = default)
+    public static async Task<SummaryDrift> RepairDriftAsync(AppDbContext systemDb, Guid trustId, DateOnly today, CancellationToken cancellationToken = default)
     {
         var owned = systemDb.Database.CurrentTransaction is null ? await systemDb.Database.BeginTransactionAsync(cancellationToken) : null;
         await using (owned)
         {
             var since = DriftSince(today);
-            var drift = await FindDriftAsync(systemDb, since, cancellationToken);
+            var drift = await FindDriftAsync(systemDb, trustId, since, cancellationToken);
             if (drift.Pupils.Count > 0)
             {
                 await systemDb.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '5s'; LOCK TABLE attendance_pupil_weeks, attendance_pupil_years IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
-                await systemDb.Database.ExecuteSqlRawAsync(Repair, [new NpgsqlParameter("pupils", drift.Pupils.ToArray()), new NpgsqlParameter("since", since)], cancellationToken);
+                await systemDb.Database.ExecuteSqlRawAsync(Repair, [new NpgsqlParameter("trust", trustId), new NpgsqlParameter("pupils", drift.Pupils.ToArray()), new NpgsqlParameter("since", since)], cancellationToken);
             }
 
             if (owned is not null)
@@ -626,7 +638,7 @@ public static class AttendanceSummaries
 
 /// <summary>One school's week: sessions possible and attended (present or an approved educational activity).</summary>
 /// <summary>
-/// What <see cref="AttendanceSummaries.RepairDriftAsync"/> found: how many pupils' weeks and years differed from their marks
+/// What <see cref="AttendanceSummaries.RepairDriftAsync"/> found in a trust: how many pupils' weeks and years differed from their marks
 /// (other figures, or a row on one side only), and whose they were.
 /// </summary>
 public sealed record SummaryDrift(int Weeks, int Years, IReadOnlyList<Guid> Pupils);

@@ -11,8 +11,9 @@ CREATE TABLE maintenance.attendance_summary_checks (
     -- The night's day in England: the check runs once a day, in the small hours.
     checked_on date PRIMARY KEY,
     finished_at timestamptz NOT NULL,
-    -- Weeks and years (of this academic year and the last) that differed from the marks, and the pupils they belonged to,
-    -- whose figures were counted again.
+    -- The trusts, weeks and years (of this academic year and the last) that differed from the marks, and the pupils they
+    -- belonged to, whose figures were counted again.
+    trusts integer NOT NULL CHECK (trusts >= 0),
     weeks integer NOT NULL CHECK (weeks >= 0),
     years integer NOT NULL CHECK (years >= 0),
     pupils integer NOT NULL CHECK (pupils >= 0),
