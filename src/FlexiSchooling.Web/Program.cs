@@ -161,10 +161,11 @@ if (args.Contains("--check-attendance-summaries") || args.Contains("--repair-att
     // counted again. --check says whether they are (the exit code 1 when they are), changing nothing; --repair counts
     // again the figures of the pupils whose differ, as the nightly job does (ADR 0057).
     await using var db = app.Services.GetRequiredService<SystemDb>().Create();
-    var today = FlexiSchooling.Domain.Common.LondonClock.Today(app.Services.GetRequiredService<TimeProvider>());
+    var clock = app.Services.GetRequiredService<TimeProvider>();
+    var today = FlexiSchooling.Domain.Common.LondonClock.Today(clock);
     if (args.Contains("--repair-attendance-summaries"))
     {
-        var repaired = await AttendanceSummaryCheckJob.RepairEveryTrustAsync(app.Services.GetRequiredService<SystemDb>(), today, app.Logger, CancellationToken.None);
+        var repaired = await AttendanceSummaryCheckJob.RepairEveryTrustAsync(app.Services.GetRequiredService<SystemDb>(), clock.GetUtcNow(), app.Logger, CancellationToken.None);
         app.Logger.LogInformation("The weekly and yearly figures of {Pupils} pupils in {Trusts} trusts differed from their marks (weeks: {Weeks}, years: {Years}) and were counted again", repaired.Pupils, repaired.Trusts, repaired.Weeks, repaired.Years);
         return;
     }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using FlexiSchooling.BrowserTests.Infrastructure;
 using FlexiSchooling.IntegrationTests.Infrastructure;
 using FlexiSchooling.Web.Seeding;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace FlexiSchooling.BrowserTests;
@@ -53,6 +54,41 @@ public sealed class TrustLeadPrivacyTests(BrowserFixture browser) : IClassFixtur
         await BrowserFixture.Menu(page, "Subject access").ClickAsync();
         await Assertions.Expect(page.Locator("#requests")).ToContainTextAsync("Completed");
         await browser.AssertAccessibleAsync(page, "66-subject-access-list");
+    }
+
+    [Fact]
+    public async Task The_trust_lead_finds_in_the_audit_trail_whose_attendance_figures_the_night_counted_again()
+    {
+        // ADR 0057: a mark changed by hand in the database leaves the pupil's figures wrong until the night's check counts
+        // them again; the dashboards' figures then change with nobody signed in, and the audit trail says so, under the
+        // pupil, as the application's own change. St Aidan's: Northfield's trust lead is the other test's, whose
+        // two-factor sign-in is set up by then.
+        var pupil = await TestDatabase.ScalarAsync<Guid>(TestDatabase.Super(browser.Database), """
+            UPDATE attendance_marks SET code = 'O', category = 'Unauthorised'
+             WHERE id = (SELECT m.id FROM attendance_marks m JOIN schools s ON s.id = m.school_id WHERE s.name LIKE 'Millbrook%' AND m.category = 'Present' ORDER BY m.date DESC, m.id LIMIT 1)
+            RETURNING pupil_id
+            """);
+        var name = await TestDatabase.ScalarAsync<string>(TestDatabase.Super(browser.Database), $"SELECT coalesce(preferred_forename, legal_forename) || ' ' || legal_surname FROM pupils WHERE id = '{pupil}'");
+        await using (var services = TestDatabase.Services(browser.Database))
+        {
+            var night = FlexiSchooling.Domain.Common.LondonClock.AtLondon(TestDatabase.AutumnDay, new TimeOnly(2, 0));
+            var found = await FlexiSchooling.Web.Infrastructure.AttendanceSummaryCheckJob.RepairEveryTrustAsync(services.GetRequiredService<FlexiSchooling.Data.SystemDb>(), night, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+            Assert.Equal(1, found.Pupils);
+        }
+
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, $"trustlead@staidans.{DemoSeeder.EmailDomain}");
+        await BrowserFixture.Menu(page, "Audit trail").ClickAsync();
+        await page.GetByLabel("Action").SelectOptionAsync(new SelectOptionValue { Value = "attendance-recounted" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var row = page.Locator("tbody tr");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row).ToContainTextAsync("FlexiSchooling itself");
+        await Assertions.Expect(row).ToContainTextAsync("attendance-recounted");
+        await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = name })).ToHaveAttributeAsync("href", $"/Pupils/{pupil}");
+        await browser.AssertAccessibleAsync(page, "120-audit-attendance-recounted");
+        await page.SetViewportSizeAsync(390, 844);
+        await browser.AssertAccessibleAsync(page, "120-audit-attendance-recounted-phone");
     }
 
     [Fact]

@@ -177,19 +177,27 @@ public static class AttendanceSummaries
     /// waits for the repair and moves the rows counted from where they stand — neither is counted twice nor lost (a count
     /// read in a snapshot taken before a waiting save committed would have overwritten its move, ADR 0057). The lock is
     /// given up after five seconds (as is any other lock the repair waits for) rather than left queued ahead of every save
-    /// behind it: the repair fails and saves nothing, to be tried again.
+    /// behind it: the repair fails and saves nothing, to be tried again. Each pupil counted again gets an audit row, the
+    /// application's own (<see cref="Audit.AuditActions.AttendanceRecounted"/>), at <paramref name="now"/>, whose day in
+    /// England says which two academic years are looked at.
     /// </summary>
-    public static async Task<SummaryDrift> RepairDriftAsync(AppDbContext systemDb, Guid trustId, DateOnly today, CancellationToken cancellationToken = default)
+    public static async Task<SummaryDrift> RepairDriftAsync(AppDbContext systemDb, Guid trustId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var owned = systemDb.Database.CurrentTransaction is null ? await systemDb.Database.BeginTransactionAsync(cancellationToken) : null;
         await using (owned)
         {
-            var since = DriftSince(today);
+            var since = DriftSince(DateOnly.FromDateTime(LondonClock.ToLondon(now)));
             var drift = await FindDriftAsync(systemDb, trustId, since, cancellationToken);
             if (drift.Pupils.Count > 0)
             {
                 await systemDb.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '5s'; LOCK TABLE attendance_pupil_weeks, attendance_pupil_years IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
                 await systemDb.Database.ExecuteSqlRawAsync(Repair, [new NpgsqlParameter("trust", trustId), new NpgsqlParameter("pupils", drift.Pupils.ToArray()), new NpgsqlParameter("since", since)], cancellationToken);
+                // Each pupil's figures changed on the dashboards overnight: the audit trail says by what, under the pupil
+                // (their name in the trust's audit search finds it), as the application making the change itself.
+                var pupils = drift.Pupils.ToList();
+                var schools = await systemDb.Pupils.AsNoTracking().Where(p => pupils.Contains(p.Id)).Select(p => new { p.Id, p.SchoolId }).ToListAsync(cancellationToken);
+                systemDb.AuditEvents.AddRange(schools.Select(p => new Audit.AuditEvent(trustId, p.SchoolId, null, Audit.AuditEvent.SystemRole, "Pupil", p.Id.ToString(), Audit.AuditActions.AttendanceRecounted, now, null)));
+                await systemDb.SaveChangesAsync(cancellationToken);
             }
 
             if (owned is not null)

@@ -9,6 +9,9 @@ namespace FlexiSchooling.Data.Audit;
 /// </summary>
 public sealed class AuditEvent
 {
+    /// <summary>The role of a change the application made itself, nobody signed in: the night's recount of figures (ADR 0057).</summary>
+    public const string SystemRole = "System";
+
     private AuditEvent() { }
 
     public AuditEvent(Guid? trustId, Guid? schoolId, Guid? userId, string? role, string entityType, string? entityId, string action, DateTimeOffset occurredAt, string? correlationId)
@@ -72,4 +75,7 @@ public static class AuditActions
     public const string SessionEnded = "session-ended";
     public const string Reauthenticated = "re-authenticated";
     public const string TwoFactorReset = "2fa-reset";
+
+    /// <summary>A pupil's weekly and yearly attendance figures counted again from their marks, which differed (ADR 0057).</summary>
+    public const string AttendanceRecounted = "attendance-recounted";
 }

@@ -48,7 +48,7 @@ public sealed class AttendanceSummaryCheckJob(SystemDb systemDb, TimeProvider ti
             return null;
         }
 
-        var check = await RepairEveryTrustAsync(systemDb, today, Logger, cancellationToken);
+        var check = await RepairEveryTrustAsync(systemDb, Time.GetUtcNow(), Logger, cancellationToken);
         var took = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO maintenance.attendance_summary_checks (checked_on, finished_at, trusts, weeks, years, pupils, took_ms)
@@ -65,7 +65,7 @@ public sealed class AttendanceSummaryCheckJob(SystemDb systemDb, TimeProvider ti
     /// changed outside the application (or a save moved the figures wrongly, which a test would have to find): the figures
     /// are right again, who changed the marks is not known. The night's job, and <c>--repair-attendance-summaries</c>.
     /// </summary>
-    public static async Task<SummaryCheck> RepairEveryTrustAsync(SystemDb systemDb, DateOnly today, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<SummaryCheck> RepairEveryTrustAsync(SystemDb systemDb, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
     {
         List<(Guid Id, string Name)> trusts;
         await using (var db = systemDb.Create())
@@ -77,7 +77,7 @@ public sealed class AttendanceSummaryCheckJob(SystemDb systemDb, TimeProvider ti
         foreach (var (id, name) in trusts)
         {
             await using var db = systemDb.Create();
-            var drift = await AttendanceSummaries.RepairDriftAsync(db, id, today, cancellationToken);
+            var drift = await AttendanceSummaries.RepairDriftAsync(db, id, now, cancellationToken);
             if (drift.Pupils.Count > 0)
             {
                 logger.LogError("The weekly and yearly attendance figures of {Pupils} pupils of {Trust} ({TrustId}) differed from their marks (weeks: {Weeks}, years: {Years}) and were counted again from them; marks changed outside the application leave them so (docs/operations.md)", drift.Pupils.Count, name, id, drift.Weeks, drift.Years);

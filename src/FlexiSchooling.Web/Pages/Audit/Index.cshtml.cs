@@ -43,6 +43,7 @@ public sealed class IndexModel : AppPageModel
         AuditActions.Created, AuditActions.Updated, AuditActions.Deleted, AuditActions.Viewed, AuditActions.SignedIn, AuditActions.SignInFailed,
         AuditActions.LockedOut, AuditActions.SignedOut, AuditActions.TwoFactorEnabled, AuditActions.TwoFactorFailed, AuditActions.RecoveryCodeUsed,
         AuditActions.RecoveryCodesGenerated, AuditActions.PasswordReset, AuditActions.AccessRefused, AuditActions.InvitationAccepted,
+        AuditActions.AttendanceRecounted,
     ];
 
     public IReadOnlyList<AuditRow> Rows { get; private set; } = [];
@@ -90,7 +91,7 @@ public sealed class IndexModel : AppPageModel
         var names = await NamesAsync(rows);
         Rows = [.. rows.Select(a => new AuditRow(
             LondonClock.ToLondon(a.OccurredAt).ToString("d MMM yyyy HH:mm:ss"),
-            a.UserId is { } u ? users.GetValueOrDefault(u, u.ToString()) : "(not signed in)",
+            a.UserId is { } u ? users.GetValueOrDefault(u, u.ToString()) : a.Role == AuditEvent.SystemRole ? "FlexiSchooling itself" : "(not signed in)",
             a.Role,
             a.SchoolId is { } s ? schools.GetValueOrDefault(s) : null,
             a.Action, a.EntityType, a.EntityId, a.CorrelationId,
