@@ -160,9 +160,7 @@ if (args.Contains("--check-attendance-summaries") || args.Contains("--repair-att
     // ADR 0056: saves move the summaries rather than count them again, so marks written by hand leave them wrong until
     // counted again. --check says whether they are (the exit code 1 when they are), changing nothing; --repair counts
     // again the figures of the pupils whose differ, as the nightly job does (ADR 0057).
-    await using var db = app.Services.GetRequiredService<SystemDb>().Create();
     var clock = app.Services.GetRequiredService<TimeProvider>();
-    var today = FlexiSchooling.Domain.Common.LondonClock.Today(clock);
     if (args.Contains("--repair-attendance-summaries"))
     {
         var repaired = await AttendanceSummaryCheckJob.RepairEveryTrustAsync(app.Services.GetRequiredService<SystemDb>(), clock.GetUtcNow(), app.Logger, CancellationToken.None);
@@ -170,7 +168,8 @@ if (args.Contains("--check-attendance-summaries") || args.Contains("--repair-att
         return;
     }
 
-    var (weeks, years) = await FlexiSchooling.Data.Attendance.AttendanceSummaries.DriftAsync(db, today);
+    await using var db = app.Services.GetRequiredService<SystemDb>().Create();
+    var (weeks, years) = await FlexiSchooling.Data.Attendance.AttendanceSummaries.DriftAsync(db, FlexiSchooling.Domain.Common.LondonClock.Today(clock));
     if (weeks + years > 0)
     {
         app.Logger.LogError("The pupils' weekly and yearly figures differ from their marks (weeks: {Weeks}, years: {Years}): run --repair-attendance-summaries", weeks, years);

@@ -644,13 +644,13 @@ public static class AttendanceSummaries
     }
 }
 
-/// <summary>One school's week: sessions possible and attended (present or an approved educational activity).</summary>
 /// <summary>
 /// What <see cref="AttendanceSummaries.RepairDriftAsync"/> found in a trust: how many pupils' weeks and years differed from their marks
 /// (other figures, or a row on one side only), and whose they were.
 /// </summary>
 public sealed record SummaryDrift(int Weeks, int Years, IReadOnlyList<Guid> Pupils);
 
+/// <summary>One school's week: sessions possible and attended (present or an approved educational activity).</summary>
 public sealed record SchoolWeek(Guid SchoolId, DateOnly WeekStart, int Possible, int Attending);
 
 /// <summary>One school's line of the trust view.</summary>

@@ -55,7 +55,7 @@ public sealed class AttendanceSummaryCheckJob(SystemDb systemDb, TimeProvider ti
             VALUES ({today}, {Time.GetUtcNow()}, {check.Trusts}, {check.Weeks}, {check.Years}, {check.Pupils}, {took})
             """, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Logger.LogInformation("The night's check of the pupils' weekly and yearly attendance figures: {Pupils} pupils' differed from their marks, in {Trusts} trusts ({Took} ms)", check.Pupils, check.Trusts, took);
+        Logger.LogInformation("The night's check of the pupils' weekly and yearly attendance figures: those of {Pupils} pupils, in {Trusts} trusts, differed from their marks ({Took} ms)", check.Pupils, check.Trusts, took);
         return check;
     }
 
