@@ -288,7 +288,9 @@ etcd_auth() {
   done
 }
 
-etcd_stop() { [ -f "$1/etcd.pid" ] && kill "$(cat "$1/etcd.pid")" 2>/dev/null; true; }
+# etcd_stop DIR — the etcd started in DIR stopped; nothing when it is not running (under set -e too: a kill of a process
+# gone already, last in an && list, failed the caller's clean-up, which then hid why the test had failed).
+etcd_stop() { if [ -f "$1/etcd.pid" ]; then kill "$(cat "$1/etcd.pid")" 2>/dev/null || true; fi; }
 
 # patroni_start DIR NAME PG_PORT REST_PORT ETCD_PORT SUPERUSER_PASSWORD REPLICATION_PASSWORD REST_PASSWORD ETCD_PASSWORD
 # [ADDRESS ETCD_ADDRESSES NETNS] — Patroni (Debian's patroni) with deploy/patroni.yml, this machine's values in the

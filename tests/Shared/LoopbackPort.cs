@@ -10,10 +10,25 @@ namespace FlexiSchooling.Testing;
 /// </summary>
 public static class LoopbackPort
 {
+    // Every port handed out by this process. The kernel may hand the port just released back at once: two calls in a row
+    // (an etcd's client and peer ports) once got the same one, and etcd could not listen twice on it (a CI run of the
+    // forty-ninth session, PrimaryFailoverTests).
+    private static readonly HashSet<int> HandedOut = [];
+
     public static int Free()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
