@@ -36,15 +36,22 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifet
             await BashAsync($"\"${{FLEXI_NFT:-nft}}\" delete table inet {_vanished}");
         }
 
-        await BashAsync($". scripts/lib/common.sh && pgbouncer_stop '{_data}/pgbouncer-primary' && pgbouncer_stop '{_data}/pgbouncer-standby' && pg_cluster_stop '{_data}/standby' && pg_cluster_stop '{_data}/standby-b' && pg_cluster_stop '{_data}/postgres'"
-            + $" && patroni_stop '{_data}/db1' && patroni_stop '{_data}/db2' && pg_cluster_stop '{_data}/db1' && pg_cluster_stop '{_data}/db2' && etcd_stop '{_data}/etcd'"
-            + string.Concat(_etcdMembers.Select(e => $" && etcd_stop '{_data}/etcd-{e}'")));
-        if (_machines is not null)
+        try
         {
-            await _machines.DisposeAsync();
+            await BashAsync($". scripts/lib/common.sh && pgbouncer_stop '{_data}/pgbouncer-primary' && pgbouncer_stop '{_data}/pgbouncer-standby' && pg_cluster_stop '{_data}/standby' && pg_cluster_stop '{_data}/standby-b' && pg_cluster_stop '{_data}/postgres'"
+                + $" && patroni_stop '{_data}/db1' && patroni_stop '{_data}/db2' && pg_cluster_stop '{_data}/db1' && pg_cluster_stop '{_data}/db2' && etcd_stop '{_data}/etcd'"
+                + string.Concat(_etcdMembers.Select(e => $" && etcd_stop '{_data}/etcd-{e}'")));
         }
+        finally
+        {
+            // The machines go whatever the stops did: a failed stop left a CI run's namespaces and bridge behind.
+            if (_machines is not null)
+            {
+                await _machines.DisposeAsync();
+            }
 
-        Scripts.DeleteFolder(_data);
+            Scripts.DeleteFolder(_data);
+        }
     }
 
     [Fact]
