@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FlexiSchooling.BrowserTests.Infrastructure;
 using FlexiSchooling.Web.Seeding;
 using Microsoft.Playwright;
@@ -5,62 +6,127 @@ using Microsoft.Playwright;
 namespace FlexiSchooling.BrowserTests;
 
 /// <summary>
-/// Every page in each role's menu, opened on a phone (390 px wide, as the register and home page tests have it): none is
-/// wider than the phone, so nothing on it — a table's last column, a form's button — is off the side of a page that does
-/// not scroll sideways. A wide table scrolls inside its own box (<c>app-table-scroll</c>) or stacks its cells.
+/// Every page a role can reach by following links from its menu — the menu's pages, what they link to (a case, a pupil, a
+/// provider, a register) and what those link to (a case's steps, a pupil's attendance) — opened on a phone (390 px wide,
+/// as the register and home page tests have it): each answers (no link leads nowhere) and none is wider than the phone, so
+/// nothing on it — a table's last column, a form's button — is off the side of a page that does not scroll sideways. A
+/// wide table scrolls inside its own box (<c>app-table-scroll</c>), stacks its cells, or lets a long word (an email
+/// address) break.
 /// </summary>
-public sealed class PhoneWidthTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+/// <remarks>
+/// Pages of one shape (a pupil's, a provider's: the same page for another id) are opened once; a case is opened for each
+/// case listed, as a case's page and the steps it links to differ with its kind and stage. A link that starts a download
+/// (a case's document) is fetched and must answer. Only links are followed (GET): nothing here submits a form.
+/// </remarks>
+public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    public static TheoryData<string> Roles() => new()
+    /// <summary>Each role, and whether its menu's pages link to pages of their own (a governor's do not).</summary>
+    public static TheoryData<string, bool> Roles() => new()
     {
-        $"trustlead@northfield.{DemoSeeder.EmailDomain}",
-        $"trustadmin@northfield.{DemoSeeder.EmailDomain}",
-        $"head@ashby.{DemoSeeder.EmailDomain}",
-        $"dsl@ashby.{DemoSeeder.EmailDomain}",
-        $"attendance@ashby.{DemoSeeder.EmailDomain}",
-        $"apleader@ashby.{DemoSeeder.EmailDomain}",
-        $"senco@ashby.{DemoSeeder.EmailDomain}",
-        $"teacher@ashby.{DemoSeeder.EmailDomain}",
-        $"governor@ashby.{DemoSeeder.EmailDomain}",
+        { $"trustlead@northfield.{DemoSeeder.EmailDomain}", true },
+        { $"trustadmin@northfield.{DemoSeeder.EmailDomain}", true },
+        { $"head@ashby.{DemoSeeder.EmailDomain}", true },
+        { $"dsl@ashby.{DemoSeeder.EmailDomain}", true },
+        { $"attendance@ashby.{DemoSeeder.EmailDomain}", true },
+        { $"apleader@ashby.{DemoSeeder.EmailDomain}", true },
+        { $"senco@ashby.{DemoSeeder.EmailDomain}", true },
+        { $"teacher@ashby.{DemoSeeder.EmailDomain}", true },
+        { $"governor@ashby.{DemoSeeder.EmailDomain}", false },
     };
 
     [Theory]
     [MemberData(nameof(Roles))]
-    public async Task Every_page_in_the_roles_menu_fits_a_phones_width(string email)
+    public async Task Every_page_reached_from_the_roles_menu_answers_and_fits_a_phones_width(string email, bool linksBeyondMenu)
     {
         var page = await browser.NewPageAsync();
         await BrowserFixture.SignInSettingUpTwoFactorAsync(page, email);
-        // The menu's pages, read at desktop width where the menu is open, then each opened on a phone.
-        var links = await page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" }).Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
-        Assert.NotEmpty(links);
+        // The menu's pages, read at desktop width where the menu is open, then each page opened on a phone.
+        var menu = await page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" }).Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.NotEmpty(menu);
         await page.SetViewportSizeAsync(390, 844);
+        var opened = new HashSet<string>();
+        var toOpen = new Queue<(string Link, int Steps, string From)>(menu.Select(link => (link, 0, "the menu")));
         var wide = new List<string>();
-        foreach (var link in links.Where(l => l.StartsWith('/') && !l.StartsWith("/Account/Logout", StringComparison.Ordinal)).Distinct())
+        var failed = new List<string>();
+        while (toOpen.TryDequeue(out var next))
         {
-            var response = await page.GotoAsync(link);
-            Assert.True(response?.Ok, $"{link}: {response?.Status}");
+            var (link, steps, from) = next;
+            if (!link.StartsWith('/') || link.StartsWith("/Account/", StringComparison.Ordinal) || !opened.Add(Shape(link)))
+            {
+                continue;
+            }
+
+            IResponse? response;
+            try
+            {
+                response = await page.GotoAsync(link);
+            }
+            catch (PlaywrightException e) when (e.Message.Contains("Download is starting", StringComparison.Ordinal))
+            {
+                var download = await page.Context.APIRequest.GetAsync(link);
+                if (!download.Ok)
+                {
+                    failed.Add($"{link} from {from}: {download.Status}");
+                }
+
+                continue;
+            }
+
+            if (response is not { Ok: true })
+            {
+                failed.Add($"{link} from {from}: {response?.Status}");
+                continue;
+            }
+
             var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             if (width > 390)
             {
-                // The outermost elements sticking out past the phone's edge, to say what to wrap or stack.
-                var culprits = await page.EvaluateAsync<string[]>("""
-                    () => {
-                      const clipped = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) { if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
-                      const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '');
-                      return [...document.body.querySelectorAll('*')]
-                        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e))
-                        .filter(e => !(e.parentElement.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e.parentElement)))
-                        .slice(0, 3).map(e => name(e) + ' in ' + name(e.parentElement) + ' to ' + Math.round(e.getBoundingClientRect().right))
-                        .concat([...document.body.querySelectorAll('*')]
-                          .filter(e => !clipped(e) && getComputedStyle(e).overflowX === 'visible' && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
-                          .slice(-3).map(e => 'content of ' + name(e) + ' ' + e.scrollWidth + ' in ' + e.clientWidth));
-                    }
-                    """);
-                wide.Add($"{link} ({width} px: {string.Join(", ", culprits)})");
-                await browser.ScreenshotAsync(page, $"phone-too-wide-{email.Split('@')[0]}{link.Replace('/', '-')}");
+                wide.Add($"{link} ({width} px: {string.Join(", ", await WhatSticksOutAsync(page))})");
+                await browser.ScreenshotAsync(page, $"phone-too-wide-{email.Split('@')[0]}{Shape(link).Replace('/', '-').Replace("{id}", "id")}");
+            }
+
+            if (steps < 2)
+            {
+                var links = await page.Locator("main a[href]").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+                foreach (var found in links)
+                {
+                    toOpen.Enqueue((found, steps + 1, link));
+                }
             }
         }
 
+        Assert.True(failed.Count == 0, $"{email}: links that did not answer: {string.Join(", ", failed)}");
         Assert.True(wide.Count == 0, $"{email}: wider than the phone: {string.Join(", ", wide)}");
+        // The crawl itself followed links: a role whose menu's pages link on reached more pages than its menu has.
+        Assert.Equal(linksBeyondMenu, opened.Count > menu.Distinct().Count(l => l.StartsWith('/') && !l.StartsWith("/Account/", StringComparison.Ordinal)));
     }
+
+    /// <summary>
+    /// A page's shape: its path with each id as <c>{id}</c> and without its query — except a case's own page, which is
+    /// kept whole (each case is opened).
+    /// </summary>
+    private static string Shape(string link)
+    {
+        var path = link.Split('?', '#')[0];
+        var shape = Ids().Replace(path, "{id}");
+        return shape == "/Cases/{id}" ? path : shape;
+    }
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Ids();
+
+    /// <summary>The outermost elements sticking out past the phone's edge and the widest content, to say what to wrap or stack.</summary>
+    private static Task<string[]> WhatSticksOutAsync(IPage page) => page.EvaluateAsync<string[]>("""
+        () => {
+          const clipped = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) { if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
+          const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+          return [...document.body.querySelectorAll('*')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e))
+            .filter(e => !(e.parentElement.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e.parentElement)))
+            .slice(0, 3).map(e => name(e) + ' in ' + name(e.parentElement) + ' to ' + Math.round(e.getBoundingClientRect().right))
+            .concat([...document.body.querySelectorAll('*')]
+              .filter(e => !clipped(e) && getComputedStyle(e).overflowX === 'visible' && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+              .slice(-3).map(e => 'content of ' + name(e) + ' ' + e.scrollWidth + ' in ' + e.clientWidth));
+        }
+        """);
 }
