@@ -38,8 +38,7 @@ public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixt
     [MemberData(nameof(Roles))]
     public async Task Every_page_reached_from_the_roles_menu_answers_and_fits_a_phones_width(string email, bool linksBeyondMenu)
     {
-        var page = await browser.NewPageAsync();
-        await BrowserFixture.SignInSettingUpTwoFactorAsync(page, email);
+        var page = await browser.SignedInPageAsync(email);
         // The menu's pages, read at desktop width where the menu is open, then each page opened on a phone.
         var menu = await page.GetByRole(AriaRole.Navigation, new() { Name = "Menu" }).Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
         Assert.NotEmpty(menu);
@@ -99,6 +98,40 @@ public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixt
         Assert.True(wide.Count == 0, $"{email}: wider than the phone: {string.Join(", ", wide)}");
         // The crawl itself followed links: a role whose menu's pages link on reached more pages than its menu has.
         Assert.Equal(linksBeyondMenu, opened.Count > menu.Distinct().Count(l => l.StartsWith('/') && !l.StartsWith("/Account/", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// A form that starts a record, sent with nothing filled in on a phone: the page comes back with its error summary and
+    /// each field's error beside the field, still no wider than the phone (an error message is the longest line a field
+    /// has), on the same address: nothing was taken.
+    /// </summary>
+    [Theory]
+    [InlineData("head@ashby", "/Flexi/Request", "Record the request")]
+    [InlineData("head@ashby", "/PartTime/Propose", "Propose the timetable")]
+    [InlineData("apleader@ashby", "/AlternativeProvision/Refer", "Record the referral")]
+    [InlineData("apleader@ashby", "/Providers/Edit", "Save provider")]
+    [InlineData("trustadmin@northfield", "/Admin/Users/Invite", "Send invitation")]
+    [InlineData("trustadmin@northfield", "/Admin/LocalAuthorities/Edit", "Save local authority")]
+    [InlineData("trustlead@northfield", "/Privacy/SubjectAccess/New", "Record the request")]
+    public async Task A_form_sent_empty_on_a_phone_shows_its_errors_within_the_phones_width(string user, string form, string button)
+    {
+        var page = await browser.SignedInPageAsync($"{user}.{DemoSeeder.EmailDomain}");
+        await page.SetViewportSizeAsync(390, 844);
+        Assert.True((await page.GotoAsync(form))?.Ok, form);
+        // Whatever the form fills in for the user (a date of today, a first choice) is emptied, as a user in a hurry would.
+        await page.Locator("main form[method=post] input[type=text], main form[method=post] input[type=email], main form[method=post] input:not([type]), main form[method=post] textarea").EvaluateAllAsync<int>("fields => { fields.forEach(f => f.value = ''); return fields.length; }");
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+
+        var summary = page.Locator(".govuk-error-summary");
+        await Assertions.Expect(summary).ToBeVisibleAsync();
+        Assert.EndsWith(form, new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+        var errors = await page.Locator("main .govuk-error-message").CountAsync();
+        Assert.True(errors > 0, $"{form}: no error beside any field");
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        var name = $"phone-errors-{user.Split('@')[0]}{form.Replace('/', '-')}";
+        await browser.ScreenshotAsync(page, name);
+        Assert.True(width <= 390, $"{form} with its errors: {width} px ({string.Join(", ", await WhatSticksOutAsync(page))})");
+        await browser.AssertAccessibleAsync(page, name);
     }
 
     /// <summary>

@@ -114,10 +114,30 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>Everything the fixture's servers wrote, each under its address.</summary>
     public string ServerOutput => string.Join("\n", _servers.Select(s => $"--- {s.Url}\n{s.Output}"));
 
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(string? storageState = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, IgnoreHTTPSErrors = BaseUrl.StartsWith("https:", StringComparison.Ordinal), Locale = "en-GB", TimezoneId = "Europe/London", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, IgnoreHTTPSErrors = BaseUrl.StartsWith("https:", StringComparison.Ordinal), Locale = "en-GB", TimezoneId = "Europe/London", ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, StorageState = storageState });
         return await context.NewPageAsync();
+    }
+
+    private readonly Dictionary<string, string> _signedIn = [];
+
+    /// <summary>
+    /// A page signed in as a demo user: the first time, by password and setting up two-factor; after that in the same
+    /// fixture, in a new browser context holding the cookies of that first sign-in (a second sign-in would need the next
+    /// authenticator code, as a user signing in again does). For a class whose tests sign the same user in more than once.
+    /// </summary>
+    public async Task<IPage> SignedInPageAsync(string email)
+    {
+        if (_signedIn.TryGetValue(email, out var state))
+        {
+            return await NewPageAsync(state);
+        }
+
+        var page = await NewPageAsync();
+        await SignInSettingUpTwoFactorAsync(page, email);
+        _signedIn[email] = await page.Context.StorageStateAsync();
+        return page;
     }
 
     /// <summary>Saves a full-page screenshot under artifacts/screenshots.</summary>
