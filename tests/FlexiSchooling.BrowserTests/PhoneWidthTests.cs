@@ -9,9 +9,9 @@ namespace FlexiSchooling.BrowserTests;
 /// Every page a role can reach by following links from its menu — the menu's pages, what they link to (a case, a pupil, a
 /// provider, a register) and what those link to (a case's steps, a pupil's attendance) — opened on a phone (390 px wide,
 /// as the register and home page tests have it): each answers (no link leads nowhere) and none is wider than the phone, so
-/// nothing on it — a table's last column, a form's button — is off the side of a page that does not scroll sideways. A
-/// wide table scrolls inside its own box (<c>app-table-scroll</c>), stacks its cells, or lets a long word (an email
-/// address) break.
+/// nothing on it — a table's last column, a form's button — is off the side of a page that does not scroll sideways, and
+/// axe-core finds nothing serious on it. A wide table scrolls inside its own box (<c>app-table-scroll</c>) or stacks its
+/// cells, and a long word (a web address) breaks.
 /// </summary>
 /// <remarks>
 /// Pages of one shape (a pupil's, a provider's: the same page for another id) are opened once; a case is opened for each
@@ -36,7 +36,7 @@ public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixt
 
     [Theory]
     [MemberData(nameof(Roles))]
-    public async Task Every_page_reached_from_the_roles_menu_answers_and_fits_a_phones_width(string email, bool linksBeyondMenu)
+    public async Task Every_page_reached_from_the_roles_menu_answers_fits_a_phones_width_and_passes_axe(string email, bool linksBeyondMenu)
     {
         var page = await browser.SignedInPageAsync(email);
         // The menu's pages, read at desktop width where the menu is open, then each page opened on a phone.
@@ -47,6 +47,7 @@ public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixt
         var toOpen = new Queue<(string Link, int Steps, string From)>(menu.Select(link => (link, 0, "the menu")));
         var wide = new List<string>();
         var failed = new List<string>();
+        var inaccessible = new List<string>();
         while (toOpen.TryDequeue(out var next))
         {
             var (link, steps, from) = next;
@@ -84,6 +85,14 @@ public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixt
                 await browser.ScreenshotAsync(page, $"phone-too-wide-{email.Split('@')[0]}{Shape(link).Replace('/', '-').Replace("{id}", "id")}");
             }
 
+            if (Axed.Add(Shape(link)))
+            {
+                foreach (var v in await BrowserFixture.SeriousAccessibilityViolationsAsync(page))
+                {
+                    inaccessible.Add($"{link}: {v}");
+                }
+            }
+
             if (steps < 2)
             {
                 var links = await page.Locator("main a[href]").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
@@ -96,6 +105,7 @@ public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixt
 
         Assert.True(failed.Count == 0, $"{email}: links that did not answer: {string.Join(", ", failed)}");
         Assert.True(wide.Count == 0, $"{email}: wider than the phone: {string.Join(", ", wide)}");
+        Assert.True(inaccessible.Count == 0, $"{email}: serious or critical accessibility violations: {string.Join(", ", inaccessible)}");
         // The crawl itself followed links: a role whose menu's pages link on reached more pages than its menu has.
         Assert.Equal(linksBeyondMenu, opened.Count > menu.Distinct().Count(l => l.StartsWith('/') && !l.StartsWith("/Account/", StringComparison.Ordinal)));
     }
@@ -144,6 +154,12 @@ public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixt
         var shape = Ids().Replace(path, "{id}");
         return shape == "/Cases/{id}" ? path : shape;
     }
+
+    /// <summary>
+    /// The shapes of page axe-core has checked in this run: each once, on a phone, by the first role to reach it (axe takes
+    /// about half a second a page; a page another role sees differs in its buttons, not in its structure).
+    /// </summary>
+    private static readonly HashSet<string> Axed = [];
 
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     private static partial Regex Ids();
