@@ -20,12 +20,16 @@ namespace FlexiSchooling.BrowserTests;
 /// </remarks>
 public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    /// <summary>Each role, and whether its menu's pages link to pages of their own (a governor's do not).</summary>
+    /// <summary>
+    /// Each role, and whether its menu's pages link to pages of their own (a governor's do not); a second head, Castle Hill's,
+    /// for the steps of a part-time timetable running there.
+    /// </summary>
     public static TheoryData<string, bool> Roles() => new()
     {
         { $"trustlead@northfield.{DemoSeeder.EmailDomain}", true },
         { $"trustadmin@northfield.{DemoSeeder.EmailDomain}", true },
         { $"head@ashby.{DemoSeeder.EmailDomain}", true },
+        { $"head@castlehill.{DemoSeeder.EmailDomain}", true },
         { $"dsl@ashby.{DemoSeeder.EmailDomain}", true },
         { $"attendance@ashby.{DemoSeeder.EmailDomain}", true },
         { $"apleader@ashby.{DemoSeeder.EmailDomain}", true },
