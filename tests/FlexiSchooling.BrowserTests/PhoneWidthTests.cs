@@ -16,7 +16,8 @@ namespace FlexiSchooling.BrowserTests;
 /// <remarks>
 /// Pages of one shape (a pupil's, a provider's: the same page for another id) are opened once; a case is opened for each
 /// case listed, as a case's page and the steps it links to differ with its kind and stage. A link that starts a download
-/// (a case's document) is fetched and must answer. Only links are followed (GET): nothing here submits a form.
+/// (a case's document) is fetched and must answer. The crawl follows links only (GET) and submits nothing; the forms are
+/// sent by a test of their own, below.
 /// </remarks>
 public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -132,7 +133,7 @@ public sealed partial class PhoneWidthTests(BrowserFixture browser) : IClassFixt
         var page = await browser.SignedInPageAsync($"{user}.{DemoSeeder.EmailDomain}");
         await page.SetViewportSizeAsync(390, 844);
         Assert.True((await page.GotoAsync(form))?.Ok, form);
-        // Whatever the form fills in for the user (a date of today, a first choice) is emptied, as a user in a hurry would.
+        // Whatever text the form fills in for the user (a date of today) is emptied too: every field it asks for is left out.
         await page.Locator("main form[method=post] input[type=text], main form[method=post] input[type=email], main form[method=post] input:not([type]), main form[method=post] textarea").EvaluateAllAsync<int>("fields => { fields.forEach(f => f.value = ''); return fields.length; }");
         await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
 
