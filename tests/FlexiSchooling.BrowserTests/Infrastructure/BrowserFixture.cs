@@ -194,7 +194,7 @@ public class BrowserFixture : IAsyncLifetime
     /// </remarks>
     public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(IPage page)
     {
-        await page.EvaluateAsync(AxeSource.Value);
+        await page.EvaluateAsync(AxeScript);
         var json = await page.EvaluateAsync<JsonElement>("""
             async () => {
               const neverSerious = axe._audit.rules.filter(r => r.impact === 'moderate' || r.impact === 'minor').map(r => [r.id, { enabled: false }]);
@@ -204,6 +204,9 @@ public class BrowserFixture : IAsyncLifetime
             """);
         return [.. json.EnumerateArray().Select(e => e.GetString()!)];
     }
+
+    /// <summary>axe-core's script (tests/FlexiSchooling.BrowserTests/Axe, from npm), read once.</summary>
+    public static string AxeScript => AxeSource.Value;
 
     private static readonly Lazy<string> AxeSource = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Axe", "axe.min.js")));
 

@@ -24,6 +24,7 @@ public sealed class WaitingTests
     public const string Store = "Tests that mostly wait: Patroni's store";
 }
 
+/// <summary>The second collection that mostly waits (<see cref="PatroniStoreTests"/>), beside <see cref="WaitingTests"/>.</summary>
 [CollectionDefinition(WaitingTests.Store)]
 public sealed class WaitingTestsOnPatronisStore
 {
