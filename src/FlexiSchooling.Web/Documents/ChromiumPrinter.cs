@@ -527,8 +527,8 @@ public sealed class ChromiumPrinter(
                 _ = CallAsync("Page.crash", [], tab.Session, CancellationToken.None);
             }
 
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (kept.Any(tab => !lost.ContainsKey(tab.Session)) && DateTime.UtcNow < deadline)
+            // Each crash reported, for at most ten seconds.
+            for (var waited = 0; waited < 200 && kept.Any(tab => !lost.ContainsKey(tab.Session)); waited++)
             {
                 await Task.Delay(50);
             }
